@@ -1,0 +1,81 @@
+# The two commands from the README: `make run` and `make test`. Everything else supports them.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+TOOLS := .tools
+BUN_VERSION := 1.4.4
+export PATH := $(CURDIR)/$(TOOLS)/node_modules/.bin:$(BIN):$(PATH)
+export REFLEX_USE_SYSTEM_BUN := 1
+export PYTHONDONTWRITEBYTECODE := 1
+PYTEST := $(BIN)/python -m pytest
+ARTIFACTS := test-artifacts
+
+.PHONY: run dev setup deps dev-deps bun chromium node-tools db lint typecheck unit integration e2e test clean
+
+run: setup ## start the whole app at http://localhost:3000
+	$(BIN)/python -m app.launcher
+
+dev: setup ## hot-reloading development server (frontend on 3000, backend on 8000)
+	$(BIN)/python -m app.launcher --mode dev
+
+setup: deps bun node-tools
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.deps: pyproject.toml | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.dev-deps: pyproject.toml $(VENV)/.deps
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $@
+
+deps: $(VENV)/.deps
+dev-deps: $(VENV)/.dev-deps
+
+$(TOOLS)/node_modules/.bin/bun:
+	npm install --prefix $(TOOLS) --no-audit --no-fund --loglevel=error bun@$(BUN_VERSION)
+
+bun: $(TOOLS)/node_modules/.bin/bun
+
+# Node helpers that run beside the app (the demo sign-in provider), pinned by their lockfiles.
+node-tools:
+	@for dir in tools/*/; do \
+	  if [ -f "$$dir/package.json" ] && [ ! -d "$$dir/node_modules" ]; then \
+	    npm ci --prefix "$$dir" --no-audit --no-fund --loglevel=error || exit 1; \
+	  fi; \
+	done
+
+chromium:
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get install -y chromium || { $$SUDO apt-get update && $$SUDO apt-get install -y chromium; }; }
+
+db: deps
+	$(BIN)/python -m app.cli setup
+
+lint: dev-deps
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: dev-deps
+	$(BIN)/mypy
+
+unit: dev-deps
+	$(PYTEST) tests/unit -q
+
+integration: dev-deps node-tools
+	$(PYTEST) tests/integration -q
+
+e2e: dev-deps bun node-tools chromium
+	$(PYTEST) tests/e2e -q
+
+test: dev-deps bun node-tools chromium ## lint, type check, unit, integration and browser tests
+	$(MAKE) --no-print-directory lint typecheck
+	$(PYTEST) tests -q -ra --durations=15
+
+clean:
+	rm -rf $(ARTIFACTS) .web .states

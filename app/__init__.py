@@ -1,0 +1,1 @@
+"""Bandwagon: a social shop where friends buy together."""

@@ -1,0 +1,1 @@
+"""Thin adapters to the outside world: database, bus, payments, identity."""

@@ -1,0 +1,64 @@
+"""SQLModel tables. Importing this module registers every table on SQLModel.metadata.
+
+Tables of later features live in sibling modules (models_*.py) and are imported at the bottom,
+so Alembic and the app always see the full schema.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import CheckConstraint, Column, DateTime, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def Timestamp() -> datetime:  # noqa: N802 - reads like a column type at the call site
+    return Field(  # type: ignore[no-any-return]
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+
+
+class Category(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=60, unique=True, index=True)
+    name: str = Field(max_length=80)
+    description: str = Field(default="", max_length=400)
+    image: str = Field(default="", max_length=200)
+    position: int = 0
+
+
+class Product(SQLModel, table=True):
+    __table_args__ = (
+        CheckConstraint("stock >= 0", name="ck_product_stock_not_negative"),
+        CheckConstraint("price_amount > 0", name="ck_product_price_positive"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=80, unique=True, index=True)
+    title: str = Field(max_length=120, index=True)
+    description: str = Field(default="", max_length=4000)
+    price_amount: int
+    currency: str = Field(default="USD", max_length=3)
+    stock: int = 0
+    category_id: int = Field(foreign_key="category.id", index=True)
+    featured: bool = False
+    created_at: datetime = Timestamp()
+
+
+class ProductTag(SQLModel, table=True):
+    product_id: int = Field(foreign_key="product.id", primary_key=True)
+    tag: str = Field(max_length=40, primary_key=True, index=True)
+
+
+class ProductImage(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("product_id", "position"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    product_id: int = Field(foreign_key="product.id", index=True)
+    url: str = Field(max_length=200)
+    alt: str = Field(default="", max_length=200)
+    position: int = 0

@@ -1,0 +1,1 @@
+"""Small UI functions that take values and return components."""

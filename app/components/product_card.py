@@ -1,0 +1,97 @@
+"""Product tiles for grids."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from app.domain.catalog import CategoryView, ProductCard
+
+
+def stock_badge(stock: rx.Var[int], label: rx.Var[str]) -> rx.Component:
+    return rx.badge(
+        label,
+        color_scheme=rx.cond(stock <= 0, "gray", rx.cond(stock <= 5, "amber", "grass")),
+        variant="soft",
+    )
+
+
+def product_card(card: rx.Var[ProductCard]) -> rx.Component:
+    return rx.link(
+        rx.card(
+            rx.inset(
+                rx.image(
+                    src=card.image,
+                    alt=card.title,
+                    width="100%",
+                    aspect_ratio="1",
+                    object_fit="cover",
+                    loading="lazy",
+                ),
+                side="top",
+                pb="current",
+            ),
+            rx.vstack(
+                rx.text(card.category_name, size="1", color=rx.color("gray", 11)),
+                rx.text(card.title, size="3", weight="medium", trim="both"),
+                rx.hstack(
+                    rx.text(card.price, size="4", weight="bold"),
+                    stock_badge(card.stock, card.stock_label),
+                    justify="between",
+                    width="100%",
+                    align="center",
+                ),
+                spacing="1",
+                width="100%",
+            ),
+            height="100%",
+            class_name="product-card",
+        ),
+        href="/product/" + card.slug,
+        aria_label=card.title,
+        underline="none",
+        color="inherit",
+        data_testid="product-card",
+    )
+
+
+def product_grid(cards: rx.Var[list[ProductCard]]) -> rx.Component:
+    return rx.grid(
+        rx.foreach(cards, product_card),
+        columns=rx.breakpoints(initial="2", sm="3", md="4"),
+        spacing=rx.breakpoints(initial="3", md="4"),
+        width="100%",
+    )
+
+
+def category_tile(category: rx.Var[CategoryView]) -> rx.Component:
+    return rx.link(
+        rx.box(
+            rx.image(
+                src=category.image,
+                alt="",
+                width="100%",
+                height="100%",
+                object_fit="cover",
+                position="absolute",
+                inset="0",
+            ),
+            rx.vstack(
+                rx.text(category.name, size="4", weight="bold", color="white"),
+                rx.text(category.product_count.to_string() + " products", size="1", color="white"),
+                spacing="0",
+                position="absolute",
+                bottom="0",
+                left="0",
+                right="0",
+                padding="var(--space-3)",
+                background="linear-gradient(transparent, rgba(0,0,0,0.65))",
+            ),
+            position="relative",
+            aspect_ratio="3",
+            border_radius="var(--radius-4)",
+            overflow="hidden",
+        ),
+        href="/catalog?category=" + category.slug,
+        aria_label="Category " + category.name,
+        underline="none",
+    )

@@ -1,0 +1,137 @@
+"""Typed settings read from the environment, in one place.
+
+Every value has a safe embedded default so `make run` works on a fresh machine. A value that is
+set but wrong stops start-up with a message that names the variable and the expected form.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import urlsplit
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigError(ValueError):
+    """A setting from the environment is malformed."""
+
+    def __init__(self, variable: str, expected: str, got: str | None = None) -> None:
+        self.variable = variable
+        self.expected = expected
+        shown = "" if got is None else f" (got {got!r})"
+        super().__init__(f"{variable}: expected {expected}{shown}")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the app needs to know about its surroundings."""
+
+    app_env: str
+    data_dir: Path
+    database_url: str
+    redis_url: str | None
+    frontend_port: int
+    backend_port: int
+    bind_host: str
+    site_url: str
+    api_url: str
+    session_secret: str | None
+    stripe_secret_key: str | None
+    stripe_publishable_key: str | None
+    stripe_webhook_secret: str | None
+    stripe_api_base: str | None
+
+    @property
+    def is_production(self) -> bool:
+        return self.app_env == "prod"
+
+    @property
+    def uses_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def _port(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    if not raw.isdigit() or not 1 <= int(raw) <= 65535:
+        raise ConfigError(name, "a port number between 1 and 65535", raw)
+    return int(raw)
+
+
+def _url(env: Mapping[str, str], name: str, schemes: tuple[str, ...], form: str) -> str | None:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return None
+    parts = urlsplit(raw)
+    scheme = parts.scheme.split("+", 1)[0]
+    if scheme not in schemes or (scheme != "sqlite" and not parts.netloc):
+        raise ConfigError(name, form, raw)
+    return raw
+
+
+def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...], default: str) -> str:
+    raw = env.get(name) or default
+    if raw not in choices:
+        raise ConfigError(name, "one of " + ", ".join(choices), raw)
+    return raw
+
+
+def _optional(env: Mapping[str, str], name: str, prefix: str | None = None) -> str | None:
+    raw = env.get(name) or None
+    if raw is not None and prefix is not None and not raw.startswith(prefix):
+        raise ConfigError(name, f"a value starting with {prefix!r}", raw[:8] + "…")
+    return raw
+
+
+def _normalise_database_url(url: str) -> str:
+    """Point plain postgres URLs at the psycopg 3 driver we ship."""
+    for plain in ("postgres://", "postgresql://"):
+        if url.startswith(plain):
+            return "postgresql+psycopg://" + url[len(plain) :]
+    return url
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    """Read and check every setting; raise ConfigError naming the first bad variable."""
+    env = os.environ if env is None else env
+    data_dir = Path(env.get("DATA_DIR") or PROJECT_ROOT / "data")
+    app_env = _choice(env, "APP_ENV", ("dev", "prod", "test"), "dev")
+    database_url = _url(
+        env,
+        "DATABASE_URL",
+        ("sqlite", "postgresql", "postgres"),
+        "sqlite:///path/to/file.db or postgresql://user:pass@host:5432/dbname",
+    ) or f"sqlite:///{data_dir / 'shop.db'}"
+    redis_url = _url(env, "REDIS_URL", ("redis", "rediss"), "redis://host:6379/0")
+    frontend_port = _port(env, "FRONTEND_PORT", 3000)
+    backend_port = _port(env, "BACKEND_PORT", 8000)
+    bind_host = env.get("BIND_HOST") or "127.0.0.1"
+    site_url = _url(env, "SITE_URL", ("http", "https"), "http(s)://host[:port]")
+    api_url = _url(env, "API_URL", ("http", "https"), "http(s)://host[:port]")
+    return Settings(
+        app_env=app_env,
+        data_dir=data_dir,
+        database_url=_normalise_database_url(database_url),
+        redis_url=redis_url,
+        frontend_port=frontend_port,
+        backend_port=backend_port,
+        bind_host=bind_host,
+        site_url=site_url or f"http://localhost:{frontend_port}",
+        api_url=api_url or f"http://localhost:{backend_port}",
+        session_secret=_optional(env, "SESSION_SECRET"),
+        stripe_secret_key=_optional(env, "STRIPE_SECRET_KEY", "sk_"),
+        stripe_publishable_key=_optional(env, "STRIPE_PUBLISHABLE_KEY", "pk_"),
+        stripe_webhook_secret=_optional(env, "STRIPE_WEBHOOK_SECRET", "whsec_"),
+        stripe_api_base=_url(env, "STRIPE_API_BASE", ("http", "https"), "http(s)://host[:port]"),
+    )
+
+
+@lru_cache(maxsize=1)
+def settings() -> Settings:
+    """The process-wide settings, read once."""
+    return load_settings()

@@ -1,0 +1,1 @@
+"""Starting the whole app on one machine: set-up, helper servers and Reflex itself."""

@@ -1,0 +1,74 @@
+"""`python -m app.launcher`: what `make run` ends with.
+
+Checks the settings, migrates and seeds the database, starts the embedded helper servers the
+settings call for, then runs Reflex in production mode on one port bound to 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+from types import FrameType
+
+from app.config import PROJECT_ROOT, ConfigError, load_settings
+from app.launcher.processes import ProcessGroup
+
+
+def reflex_command(port: int, host: str, mode: str) -> list[str]:
+    reflex = os.path.join(os.path.dirname(sys.executable), "reflex")
+    if mode == "dev":
+        return [reflex, "run", "--env", "dev", "--frontend-port", str(port)]
+    return [
+        reflex, "run", "--env", "prod", "--single-port",
+        "--frontend-port", str(port), "--backend-port", str(port), "--backend-host", host,
+    ]  # fmt: skip
+
+
+def app_environment(port: int, mode: str) -> dict[str, str]:
+    """Environment for the Reflex process: in prod one port serves pages and the websocket."""
+    env = dict(os.environ)
+    env["FRONTEND_PORT"] = str(port)
+    if mode == "prod":
+        env["BACKEND_PORT"] = str(port)
+        env.setdefault("API_URL", f"http://localhost:{port}")
+    env.setdefault("SITE_URL", f"http://localhost:{port}")
+    env.setdefault("REFLEX_USE_SYSTEM_BUN", "1")
+    return env
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m app.launcher")
+    parser.add_argument("--port", type=int, default=None, help="default: FRONTEND_PORT or 3000")
+    parser.add_argument("--mode", choices=["prod", "dev"], default="prod")
+    args = parser.parse_args(argv)
+    try:
+        settings = load_settings()
+    except ConfigError as error:
+        print(f"Configuration error: {error}", file=sys.stderr)
+        return 2
+    port = args.port or settings.frontend_port
+
+    from app.cli import setup
+
+    setup()
+    group = ProcessGroup()
+
+    def _stop(signum: int, _frame: FrameType | None) -> None:
+        group.stop()
+        sys.exit(128 + signum)
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    env = app_environment(port, args.mode)
+    print(f"Bandwagon is starting at http://localhost:{port} (first start builds the frontend)")
+    app = group.start(reflex_command(port, settings.bind_host, args.mode), env=env, cwd=PROJECT_ROOT)
+    try:
+        return app.wait()
+    finally:
+        group.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

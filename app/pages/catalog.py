@@ -1,0 +1,84 @@
+"""Catalog: search results and the category filter."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from app.components.layout import page_shell, search_form
+from app.components.notice import notice
+from app.components.product_card import product_grid
+from app.domain.catalog import CategoryView
+from app.states.catalog import CatalogState
+
+
+def _category_chip(category: rx.Var[CategoryView]) -> rx.Component:
+    active = CatalogState.category == category.slug
+    return rx.button(
+        category.name,
+        variant=rx.cond(active, "solid", "soft"),
+        size="2",
+        on_click=CatalogState.choose_category(category.slug),
+        aria_pressed=rx.cond(active, "true", "false"),
+    )
+
+
+def _filters() -> rx.Component:
+    return rx.flex(
+        rx.button(
+            "All",
+            variant=rx.cond(CatalogState.category == "", "solid", "soft"),
+            size="2",
+            on_click=CatalogState.choose_category(""),
+            aria_pressed=rx.cond(CatalogState.category == "", "true", "false"),
+        ),
+        rx.foreach(CatalogState.categories, _category_chip),
+        wrap="wrap",
+        gap="2",
+        role="group",
+        aria_label="Filter by category",
+        margin_bottom="var(--space-4)",
+    )
+
+
+def _results() -> rx.Component:
+    return rx.cond(
+        CatalogState.products.length() > 0,
+        product_grid(CatalogState.products),
+        rx.callout(
+            "Nothing matches those words yet. Try another word or another category.",
+            icon="search-x",
+            color_scheme="gray",
+            data_testid="no-results",
+        ),
+    )
+
+
+def catalog_page() -> rx.Component:
+    return page_shell(
+        rx.cond(
+            CatalogState.unknown_category != "",
+            notice(
+                "We don't have that category",
+                "There is no category called “" + CatalogState.unknown_category + "”. "
+                "Pick one of ours below or browse everything.",
+                icon="folder-x",
+            ),
+            rx.box(
+                rx.heading(CatalogState.heading, size="7", as_="h1", margin_bottom="var(--space-1)"),
+                rx.text(CatalogState.result_count, color=rx.color("gray", 11), margin_bottom="var(--space-3)"),
+                rx.box(search_form("catalog-search"), margin_bottom="var(--space-3)"),
+                _filters(),
+                rx.cond(
+                    CatalogState.error != "",
+                    rx.callout(
+                        CatalogState.error,
+                        icon="triangle-alert",
+                        color_scheme="amber",
+                        role="alert",
+                        data_testid="search-error",
+                    ),
+                    _results(),
+                ),
+            ),
+        )
+    )

@@ -1,0 +1,46 @@
+"""Home: what the shop is, its categories and featured products."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from app.components.layout import page_shell
+from app.components.product_card import category_tile, product_grid
+from app.states.home import HomeState
+
+
+def _hero() -> rx.Component:
+    return rx.box(
+        rx.vstack(
+            rx.heading("Shop together. Pay less.", size=rx.breakpoints(initial="7", md="9"), as_="h1"),
+            rx.text(
+                "Browse with friends, fill one cart together, and join group deals whose price "
+                "drops as more people join.",
+                size=rx.breakpoints(initial="3", md="4"),
+                color=rx.color("gray", 11),
+                max_width="40rem",
+            ),
+            rx.link(rx.button("Start browsing", size="3"), href="/catalog"),
+            spacing="4",
+            align="start",
+        ),
+        padding=rx.breakpoints(initial="var(--space-5)", md="var(--space-8)"),
+        border_radius="var(--radius-5)",
+        background=f"linear-gradient(135deg, {rx.color('accent', 3)}, {rx.color('amber', 3)})",
+        margin_bottom="var(--space-6)",
+    )
+
+
+def home_page() -> rx.Component:
+    return page_shell(
+        _hero(),
+        rx.heading("Shop by category", size="6", as_="h2", margin_bottom="var(--space-3)"),
+        rx.grid(
+            rx.foreach(HomeState.categories, category_tile),
+            columns=rx.breakpoints(initial="1", sm="2", md="3"),
+            spacing="3",
+            margin_bottom="var(--space-6)",
+        ),
+        rx.heading("Featured", size="6", as_="h2", margin_bottom="var(--space-3)"),
+        product_grid(HomeState.featured),
+    )

@@ -1,0 +1,28 @@
+"""Small pages: not found and the sign-in placeholder."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from app.components.layout import page_shell
+from app.components.notice import notice
+
+
+def not_found_page() -> rx.Component:
+    return page_shell(
+        notice(
+            "This page doesn't exist",
+            "The link may be old or mistyped. Everything in the shop is one click away.",
+            icon="map-pin-off",
+        )
+    )
+
+
+def sign_in_page() -> rx.Component:
+    return page_shell(
+        notice(
+            "Sign-in is on its way",
+            "You can browse the whole shop as a guest for now.",
+            icon="user-round",
+        )
+    )

@@ -1,0 +1,92 @@
+"""Product page: gallery, price, stock and description."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from app.components.layout import page_shell
+from app.components.notice import notice
+from app.components.product_card import stock_badge
+from app.domain.catalog import ProductImageView
+from app.states.product import ProductState
+
+
+def _thumbnail(image: rx.Var[ProductImageView], index: rx.Var[int]) -> rx.Component:
+    return rx.button(
+        rx.image(src=image.url, alt="", width="64px", height="64px", object_fit="cover"),
+        variant=rx.cond(ProductState.selected_image == index, "surface", "ghost"),
+        on_click=ProductState.select_image(index),
+        aria_label="Show " + image.alt,
+        padding="0",
+        height="auto",
+        overflow="hidden",
+    )
+
+
+def _gallery() -> rx.Component:
+    product = ProductState.product
+    return rx.vstack(
+        rx.image(
+            src=ProductState.main_image,
+            alt=product.title,
+            width="100%",
+            aspect_ratio="1",
+            object_fit="cover",
+            border_radius="var(--radius-4)",
+            data_testid="product-main-image",
+        ),
+        rx.hstack(rx.foreach(product.images, _thumbnail), spacing="2", wrap="wrap"),
+        spacing="3",
+        width="100%",
+    )
+
+
+def _details() -> rx.Component:
+    product = ProductState.product
+    return rx.vstack(
+        rx.link(
+            product.category_name,
+            href="/catalog?category=" + product.category,
+            size="2",
+        ),
+        rx.heading(product.title, size="8", as_="h1"),
+        rx.hstack(
+            rx.text(product.price, size="7", weight="bold", data_testid="product-price"),
+            stock_badge(product.stock, product.stock_label),
+            align="center",
+            spacing="3",
+        ),
+        rx.text(product.description, size="3", color=rx.color("gray", 12), line_height="1.6"),
+        rx.hstack(
+            rx.foreach(product.tags, lambda tag: rx.badge("#" + tag, variant="outline")),
+            spacing="2",
+            wrap="wrap",
+        ),
+        spacing="4",
+        align="start",
+        width="100%",
+    )
+
+
+def product_page() -> rx.Component:
+    return page_shell(
+        rx.cond(
+            ProductState.not_found,
+            notice(
+                "We couldn't find that product",
+                "It may have been removed, or the link is mistyped.",
+                icon="package-x",
+            ),
+            rx.cond(
+                ProductState.product,
+                rx.grid(
+                    _gallery(),
+                    _details(),
+                    columns=rx.breakpoints(initial="1", md="2"),
+                    spacing="6",
+                    width="100%",
+                ),
+                rx.center(rx.spinner(size="3"), padding="var(--space-9)"),
+            ),
+        )
+    )

@@ -1,0 +1,1 @@
+"""Use cases: open a transaction, apply domain rules, persist, then publish events."""

@@ -1,0 +1,173 @@
+"""Catalog queries for the shop's pages."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import func, or_
+from sqlmodel import Session, col, select
+
+from app.adapters.db.models import Category, Product, ProductImage, ProductTag
+from app.domain.catalog import (
+    PAGE_SIZE,
+    CategoryView,
+    ProductCard,
+    ProductDetail,
+    ProductImageView,
+    normalise_query,
+    query_terms,
+    stock_label,
+)
+from app.domain.money import format_minor
+
+PLACEHOLDER_IMAGE = "/placeholder.svg"
+
+
+class UnknownCategory(LookupError):
+    """No category has that slug."""
+
+
+class ProductNotFound(LookupError):
+    """No product has that id or slug."""
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    query: str
+    category: CategoryView | None
+    products: list[ProductCard]
+    total: int
+
+
+def _escape_like(term: str) -> str:
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _first_images(session: Session, product_ids: Sequence[int]) -> dict[int, str]:
+    if not product_ids:
+        return {}
+    rows = session.exec(
+        select(ProductImage.product_id, ProductImage.url)
+        .where(col(ProductImage.product_id).in_(product_ids))
+        .order_by(col(ProductImage.position).desc())
+    ).all()
+    # Ordered by descending position so the lowest position wins the dict assignment.
+    return {product_id: url for product_id, url in rows}
+
+
+def _cards(session: Session, rows: Sequence[tuple[Product, Category]]) -> list[ProductCard]:
+    images = _first_images(session, [p.id for p, _ in rows if p.id is not None])
+    return [
+        ProductCard(
+            id=p.id or 0,
+            slug=p.slug,
+            title=p.title,
+            price=format_minor(p.price_amount, p.currency),
+            category=c.slug,
+            category_name=c.name,
+            image=images.get(p.id or 0, PLACEHOLDER_IMAGE),
+            stock=p.stock,
+            stock_label=stock_label(p.stock),
+        )
+        for p, c in rows
+    ]
+
+
+def list_categories(session: Session) -> list[CategoryView]:
+    """Every category with how many products it holds, in display order."""
+    counts = dict(
+        session.exec(
+            select(Product.category_id, func.count()).group_by(Product.category_id)
+        ).all()
+    )
+    categories = session.exec(select(Category).order_by(Category.position, Category.name)).all()
+    return [
+        CategoryView(c.slug, c.name, c.description, c.image, counts.get(c.id, 0))
+        for c in categories
+    ]
+
+
+def get_category(session: Session, slug: str) -> CategoryView:
+    category = session.exec(select(Category).where(Category.slug == slug)).first()
+    if category is None:
+        raise UnknownCategory(slug)
+    count = session.exec(
+        select(func.count()).select_from(Product).where(Product.category_id == category.id)
+    ).one()
+    return CategoryView(category.slug, category.name, category.description, category.image, count)
+
+
+def featured_products(session: Session, limit: int = 8) -> list[ProductCard]:
+    """Products picked for the home page: featured first, then the newest in stock."""
+    rows = session.exec(
+        select(Product, Category)
+        .join(Category)
+        .where(Product.stock > 0)
+        .order_by(col(Product.featured).desc(), col(Product.created_at).desc(), Product.id)
+        .limit(limit)
+    ).all()
+    return _cards(session, rows)
+
+
+def search_products(
+    session: Session, raw_query: str | None = None, category_slug: str | None = None
+) -> SearchResult:
+    """Products whose title, description or tags match every word, optionally in one category.
+
+    Raises SearchQueryError for a query we refuse and UnknownCategory for a bad category.
+    """
+    query = normalise_query(raw_query)
+    category = get_category(session, category_slug) if category_slug else None
+    statement = select(Product, Category).join(Category)
+    if category is not None:
+        statement = statement.where(Category.slug == category.slug)
+    for term in query_terms(query):
+        pattern = f"%{_escape_like(term)}%"
+        tagged = select(ProductTag.product_id).where(
+            col(ProductTag.tag).ilike(pattern, escape="\\")
+        )
+        statement = statement.where(
+            or_(
+                col(Product.title).ilike(pattern, escape="\\"),
+                col(Product.description).ilike(pattern, escape="\\"),
+                col(Category.name).ilike(pattern, escape="\\"),
+                col(Product.id).in_(tagged),
+            )
+        )
+    rows = session.exec(statement.order_by(Product.title).limit(PAGE_SIZE * 4)).all()
+    products = _cards(session, rows)
+    return SearchResult(query, category, products, len(products))
+
+
+def get_product(session: Session, key: str) -> ProductDetail:
+    """One product by slug (or numeric id), with images and tags."""
+    condition = Product.id == int(key) if key.isdigit() else Product.slug == key
+    row = session.exec(select(Product, Category).join(Category).where(condition)).first()
+    if row is None:
+        raise ProductNotFound(key)
+    product, category = row
+    images = session.exec(
+        select(ProductImage)
+        .where(ProductImage.product_id == product.id)
+        .order_by(ProductImage.position)
+    ).all()
+    tags = session.exec(
+        select(ProductTag.tag).where(ProductTag.product_id == product.id).order_by(ProductTag.tag)
+    ).all()
+    return ProductDetail(
+        id=product.id or 0,
+        slug=product.slug,
+        title=product.title,
+        description=product.description,
+        price=format_minor(product.price_amount, product.currency),
+        price_minor=product.price_amount,
+        currency=product.currency,
+        stock=product.stock,
+        stock_label=stock_label(product.stock),
+        category=category.slug,
+        category_name=category.name,
+        tags=list(tags),
+        images=[ProductImageView(i.url, i.alt) for i in images]
+        or [ProductImageView(PLACEHOLDER_IMAGE, product.title)],
+    )

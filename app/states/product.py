@@ -1,0 +1,42 @@
+"""Product page: one product with its gallery."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from app.adapters.db.session import session_scope
+from app.domain.catalog import ProductDetail
+from app.services import catalog
+
+
+class ProductState(rx.State):
+    product: ProductDetail | None = None
+    not_found: bool = False
+    selected_image: int = 0
+
+    @rx.event
+    def load(self) -> None:
+        key = str(self.router.page.params.get("product_key", ""))[:100]
+        self.selected_image = 0
+        with session_scope() as session:
+            try:
+                self.product = catalog.get_product(session, key)
+                self.not_found = False
+            except catalog.ProductNotFound:
+                self.product = None
+                self.not_found = True
+
+    @rx.event
+    def select_image(self, index: int) -> None:
+        self.selected_image = index
+
+    @rx.var
+    def main_image(self) -> str:
+        if self.product is None or not self.product.images:
+            return ""
+        index = min(max(self.selected_image, 0), len(self.product.images) - 1)
+        return self.product.images[index].url
+
+    @rx.var
+    def title(self) -> str:
+        return self.product.title if self.product else ""

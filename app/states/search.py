@@ -1,0 +1,15 @@
+"""The header search box."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import reflex as rx
+
+
+class HeaderSearchState(rx.State):
+    @rx.event
+    def submit(self, form: dict[str, str]) -> rx.event.EventSpec:
+        """Send the shopper to the catalog; the catalog page checks the words."""
+        query = (form.get("q") or "").strip()
+        return rx.redirect("/catalog?" + urlencode({"q": query}) if query else "/catalog")

@@ -1,0 +1,42 @@
+"""Reflex configuration, derived from the app's own settings so there is one source of truth."""
+
+import sys
+
+import reflex as rx
+
+from app.config import ConfigError, load_settings
+
+try:
+    _settings = load_settings()
+except ConfigError as error:
+    sys.exit(f"Configuration error: {error}")
+
+_origins = sorted(
+    {
+        _settings.site_url,
+        f"http://localhost:{_settings.frontend_port}",
+        f"http://127.0.0.1:{_settings.frontend_port}",
+    }
+)
+
+config = rx.Config(
+    app_name="app",
+    frontend_port=_settings.frontend_port,
+    backend_port=_settings.backend_port,
+    backend_host=_settings.bind_host,
+    api_url=_settings.api_url,
+    deploy_url=_settings.site_url,
+    redis_url=_settings.redis_url,
+    cors_allowed_origins=_origins,
+    telemetry_enabled=False,
+    show_built_with_reflex=False,
+    default_color_mode="light",
+    plugins=[
+        rx.plugins.SitemapPlugin(),
+        rx.plugins.RadixThemesPlugin(
+            theme=rx.theme(
+                accent_color="tomato", gray_color="sand", radius="large", appearance="light"
+            )
+        ),
+    ],
+)

@@ -1,0 +1,114 @@
+"""The real app, started once per test session, and a real Chromium to look at it."""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page
+
+from app.config import PROJECT_ROOT
+from app.launcher.processes import ProcessGroup, free_port, wait_for_http
+
+ARTIFACTS = PROJECT_ROOT / "test-artifacts"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+VIEWPORTS = {
+    "desktop": {"width": 1280, "height": 900},
+    "phone": {"width": 390, "height": 844},
+}
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args() -> dict[str, object]:
+    return {"executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The whole app as `make run` starts it, on a free port with its own SQLite file."""
+    data_dir = tmp_path_factory.mktemp("app-data")
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATA_DIR": str(data_dir),
+        "FRONTEND_PORT": str(port),
+        "APP_ENV": "test",
+    }
+    env.pop("DATABASE_URL", None)
+    ARTIFACTS.mkdir(exist_ok=True)
+    log = ARTIFACTS / "app-server.log"
+    log.write_bytes(b"")
+    with ProcessGroup() as group:
+        server = group.start(
+            [sys.executable, "-m", "app.launcher", "--port", str(port)],
+            env=env,
+            cwd=PROJECT_ROOT,
+            log=log,
+        )
+        url = f"http://localhost:{port}"
+        wait_for_http(f"{url}/ping", timeout=600, process=server)
+        wait_for_http(url, timeout=120, process=server)
+        yield url
+
+
+@pytest.fixture(params=list(VIEWPORTS))
+def viewport(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def shopper(browser: Browser, app_url: str, viewport: str) -> Iterator[Page]:
+    """A fresh browser context (one shopper) at the given viewport."""
+    context: BrowserContext = browser.new_context(
+        viewport=VIEWPORTS[viewport], base_url=app_url  # type: ignore[arg-type]
+    )
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    yield page
+    context.close()
+
+
+def screenshot(page: Page, request: pytest.FixtureRequest, name: str) -> Path:
+    """Save a full-page screenshot under test-artifacts/screenshots/ for a person to look at."""
+    folder = ARTIFACTS / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    test_name = re.sub(r"[^A-Za-z0-9_.-]+", "-", request.node.name)
+    path = folder / f"{test_name}-{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+# Finds controls that a screen reader would announce without a name.
+UNNAMED_CONTROLS_JS = """
+() => {
+  const named = (el) => {
+    if ((el.getAttribute('aria-label') || '').trim()) return true;
+    const by = el.getAttribute('aria-labelledby');
+    if (by && by.split(' ').some(id => (document.getElementById(id)?.innerText || '').trim()))
+      return true;
+    if (el.id && document.querySelector(`label[for="${el.id}"]`)) return true;
+    if (el.closest('label')) return true;
+    if ((el.innerText || '').trim()) return true;
+    if ([...el.querySelectorAll('img[alt]')].some(img => img.alt.trim())) return true;
+    return !!(el.getAttribute('title') || '').trim();
+  };
+  const controls = document.querySelectorAll(
+    'button, a[href], input:not([type=hidden]), select, textarea, [role=button]');
+  return [...controls].filter(el => el.offsetParent !== null && !named(el))
+    .map(el => el.outerHTML.slice(0, 160));
+}
+"""

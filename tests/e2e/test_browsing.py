@@ -1,0 +1,109 @@
+"""A shopper browses: home -> search -> product, on a desktop and on a phone."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import UNNAMED_CONTROLS_JS, screenshot
+
+pytestmark = pytest.mark.e2e
+
+
+def _assert_controls_are_named(page: Page) -> None:
+    assert page.evaluate(UNNAMED_CONTROLS_JS) == []
+
+
+def _assert_images_loaded(page: Page, selector: str) -> None:
+    page.wait_for_function(
+        "sel => [...document.querySelectorAll(sel)].every(i => i.complete && i.naturalWidth > 0)",
+        arg=selector,
+    )
+
+
+def test_shopper_searches_and_opens_a_product(
+    shopper: Page, viewport: str, request: pytest.FixtureRequest
+) -> None:
+    page = shopper
+    page.goto("/")
+    expect(page.get_by_role("heading", name="Shop together. Pay less.")).to_be_visible()
+    expect(page.get_by_test_id("product-card").first).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile("^Category "))).to_have_count(7)
+    page.wait_for_load_state("networkidle")
+    _assert_controls_are_named(page)
+    screenshot(page, request, "home")
+
+    search = page.get_by_label("Search products").first
+    search.fill("stoneware mug")
+    search.press("Enter")
+    expect(page).to_have_url(re.compile(r"/catalog\?q=stoneware\+mug"))
+    expect(page.get_by_role("heading", name="Results for “stoneware mug”")).to_be_visible()
+    result = page.get_by_role("link", name="Harbor Stoneware Mug")
+    expect(result).to_be_visible()
+    _assert_controls_are_named(page)
+    screenshot(page, request, "search")
+
+    result.click()
+    expect(page).to_have_url(re.compile("/product/harbor-stoneware-mug"))
+    expect(page.get_by_role("heading", name="Harbor Stoneware Mug")).to_be_visible()
+    expect(page.get_by_test_id("product-price")).to_have_text("$18.00")
+    expect(page.get_by_text(re.compile(r"In stock \(\d+\)"))).to_be_visible()
+    _assert_images_loaded(page, "img")
+    page.get_by_role("button", name="Show Harbor Stoneware Mug, view 2").click()
+    expect(page.get_by_test_id("product-main-image")).to_have_attribute(
+        "src", re.compile("harbor-stoneware-mug-1")
+    )
+    _assert_controls_are_named(page)
+    screenshot(page, request, "product")
+
+
+def test_category_filter_narrows_the_catalog(
+    shopper: Page, viewport: str, request: pytest.FixtureRequest
+) -> None:
+    page = shopper
+    page.goto("/catalog")
+    expect(page.get_by_role("heading", name="All products")).to_be_visible()
+    all_count = page.get_by_test_id("product-card").count()
+    page.get_by_role("group", name="Filter by category").get_by_role(
+        "button", name="Audio"
+    ).click()
+    expect(page).to_have_url(re.compile(r"category=audio"))
+    expect(page.get_by_role("heading", name="Audio")).to_be_visible()
+    cards = page.get_by_test_id("product-card")
+    expect(cards.first).to_be_visible()
+    assert 0 < cards.count() < all_count
+    for text in cards.all_inner_texts():
+        assert text.startswith("Audio")
+    screenshot(page, request, "category")
+
+
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        ("/catalog?q=" + "x" * 120, "Searches can be at most"),
+        ("/catalog?q=%00%01", "characters we can't look for"),
+        ("/catalog?category=no-such-aisle", "We don't have that category"),
+        ("/product/no-such-product", "We couldn't find that product"),
+        ("/product/999999", "We couldn't find that product"),
+        ("/this/page/is/not/here", "This page doesn't exist"),
+    ],
+    ids=["long-query", "control-chars", "unknown-category", "unknown-slug", "unknown-id", "404"],
+)
+def test_bad_input_gets_a_friendly_page(
+    shopper: Page, viewport: str, path: str, message: str, request: pytest.FixtureRequest
+) -> None:
+    page = shopper
+    page.goto(path)
+    expect(page.get_by_text(message)).to_be_visible()
+    expect(page.get_by_text("Traceback")).to_have_count(0)
+    expect(page.get_by_role("link", name="Back to the shop").or_(
+        page.get_by_label("Search products").first
+    ).first).to_be_visible()
+    screenshot(page, request, "friendly")
+
+
+def test_search_with_no_match_says_so(shopper: Page, viewport: str) -> None:
+    shopper.goto("/catalog?q=zebra+submarine")
+    expect(shopper.get_by_test_id("no-results")).to_be_visible()

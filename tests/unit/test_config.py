@@ -1,0 +1,40 @@
+from pathlib import Path
+
+import pytest
+
+from app.config import ConfigError, load_settings
+
+
+def test_defaults_give_an_embedded_shop_on_sqlite(tmp_path: Path) -> None:
+    settings = load_settings({"DATA_DIR": str(tmp_path)})
+    assert settings.database_url == f"sqlite:///{tmp_path / 'shop.db'}"
+    assert settings.redis_url is None
+    assert settings.frontend_port == 3000
+    assert settings.bind_host == "127.0.0.1"
+
+
+def test_postgres_url_uses_the_psycopg_driver() -> None:
+    settings = load_settings({"DATABASE_URL": "postgresql://u:p@db:5432/shop"})
+    assert settings.database_url == "postgresql+psycopg://u:p@db:5432/shop"
+    assert not settings.uses_sqlite
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "expected"),
+    [
+        ("DATABASE_URL", "mysql://x@y/z", "postgresql://"),
+        ("DATABASE_URL", "not a url", "sqlite:///"),
+        ("REDIS_URL", "http://127.0.0.1:6379", "redis://"),
+        ("FRONTEND_PORT", "eighty", "port number"),
+        ("BACKEND_PORT", "70000", "port number"),
+        ("APP_ENV", "staging", "one of dev, prod, test"),
+        ("STRIPE_SECRET_KEY", "pk_live_oops", "'sk_'"),
+    ],
+)
+def test_a_bad_value_names_the_variable_and_the_expected_form(
+    variable: str, value: str, expected: str
+) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_settings({variable: value})
+    assert str(caught.value).startswith(f"{variable}: expected")
+    assert expected in str(caught.value)
