@@ -1,28 +1,51 @@
-"""The Reflex app: pages and their load events. Nothing else lives here."""
+"""The Reflex app: pages, their load events and the HTTP routes. Nothing else lives here."""
 
 from __future__ import annotations
 
 import reflex as rx
 
+from app.api.routes import http_api
 from app.pages.catalog import catalog_page
 from app.pages.home import home_page
-from app.pages.misc import not_found_page, sign_in_page
+from app.pages.misc import not_found_page
+from app.pages.people import (
+    friends_page,
+    invite_page,
+    profile_page,
+    sign_in_error_page,
+    sign_in_page,
+)
 from app.pages.product import product_page
 from app.states.catalog import CatalogState
 from app.states.home import HomeState
+from app.states.people import FriendsState, InviteState, ProfileState, SignInState
 from app.states.product import ProductState
+from app.states.session import SessionState
 
 app = rx.App(
     stylesheets=["/styles.css"],
     head_components=[rx.el.meta(name="theme-color", content="#e54d2e")],
+    api_transformer=http_api(),
+    toaster=rx.toast.provider(position="bottom-right", close_button=True),
 )
-app.add_page(home_page, route="/", title="Bandwagon — shop together", on_load=HomeState.load)
-app.add_page(catalog_page, route="/catalog", title="Catalog · Bandwagon", on_load=CatalogState.load)
-app.add_page(
-    product_page,
-    route="/product/[product_key]",
-    title="Product · Bandwagon",
-    on_load=ProductState.load,
-)
-app.add_page(sign_in_page, route="/sign-in", title="Sign in · Bandwagon")
-app.add_page(not_found_page, route="404", title="Not found · Bandwagon")
+
+
+def page(component, route: str, title: str, *on_load: rx.event.EventType) -> None:  # type: ignore[no-untyped-def]
+    """Every page first learns who is signed in, then loads its own data."""
+    app.add_page(
+        component,
+        route=route,
+        title=f"{title} · Bandwagon",
+        on_load=[SessionState.load_user, *on_load],
+    )
+
+
+page(home_page, "/", "Shop together", HomeState.load)
+page(catalog_page, "/catalog", "Catalog", CatalogState.load)
+page(product_page, "/product/[product_key]", "Product", ProductState.load)
+page(sign_in_page, "/sign-in", "Sign in", SignInState.load)
+page(sign_in_error_page, "/sign-in/error", "Sign-in problem", SignInState.load)
+page(profile_page, "/profile", "Your profile", ProfileState.load)
+page(friends_page, "/friends", "Friends", FriendsState.load)
+page(invite_page, "/friends/invite/[code]", "Friend invite", InviteState.load)
+page(not_found_page, "404", "Not found")

@@ -101,12 +101,15 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     env = os.environ if env is None else env
     data_dir = Path(env.get("DATA_DIR") or PROJECT_ROOT / "data")
     app_env = _choice(env, "APP_ENV", ("dev", "prod", "test"), "dev")
-    database_url = _url(
-        env,
-        "DATABASE_URL",
-        ("sqlite", "postgresql", "postgres"),
-        "sqlite:///path/to/file.db or postgresql://user:pass@host:5432/dbname",
-    ) or f"sqlite:///{data_dir / 'shop.db'}"
+    database_url = (
+        _url(
+            env,
+            "DATABASE_URL",
+            ("sqlite", "postgresql", "postgres"),
+            "sqlite:///path/to/file.db or postgresql://user:pass@host:5432/dbname",
+        )
+        or f"sqlite:///{data_dir / 'shop.db'}"
+    )
     redis_url = _url(env, "REDIS_URL", ("redis", "rediss"), "redis://host:6379/0")
     frontend_port = _port(env, "FRONTEND_PORT", 3000)
     backend_port = _port(env, "BACKEND_PORT", 8000)

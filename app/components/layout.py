@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import reflex as rx
 
+from app.components.people import avatar
 from app.states.search import HeaderSearchState
+from app.states.session import SessionState
 
 BRAND = "Bandwagon"
 
@@ -53,11 +55,34 @@ def search_form(input_id: str = "site-search") -> rx.Component:
 
 
 def sign_in_slot() -> rx.Component:
-    """Where the signed-in shopper will appear; until then it offers to sign in."""
-    return rx.link(
-        rx.button(rx.icon("user-round", size=16), "Sign in", variant="soft", size="2"),
-        href="/sign-in",
-        aria_label="Sign in",
+    """The signed-in shopper's menu, or a sign-in button that comes back to this page."""
+    return rx.cond(
+        SessionState.signed_in,
+        rx.menu.root(
+            rx.menu.trigger(
+                rx.button(
+                    avatar(
+                        SessionState.user_name,
+                        SessionState.user_initials,
+                        SessionState.user_avatar,
+                        size="1",
+                    ),
+                    rx.text(SessionState.user_name, class_name="hide-on-phone"),
+                    variant="ghost",
+                    aria_label="Account menu for " + SessionState.user_name,
+                    data_testid="account-menu",
+                )
+            ),
+            rx.menu.content(
+                rx.menu.item("Profile", on_click=rx.redirect("/profile")),
+                rx.menu.item("Friends", on_click=rx.redirect("/friends")),
+            ),
+        ),
+        rx.link(
+            rx.button(rx.icon("user-round", size=16), "Sign in", variant="soft", size="2"),
+            href="/sign-in?next=" + SessionState.router.url.path,
+            aria_label="Sign in",
+        ),
     )
 
 
@@ -68,6 +93,7 @@ def header() -> rx.Component:
             rx.hstack(
                 _nav_link("Home", "/"),
                 _nav_link("Catalog", "/catalog"),
+                rx.cond(SessionState.signed_in, _nav_link("Friends", "/friends")),
                 spacing="4",
                 align="center",
             ),

@@ -13,6 +13,7 @@ import sys
 from types import FrameType
 
 from app.config import PROJECT_ROOT, ConfigError, load_settings
+from app.launcher.demo_services import start_demo_oidc, wants_demo_sign_in
 from app.launcher.processes import ProcessGroup
 
 
@@ -62,8 +63,13 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
     env = app_environment(port, args.mode)
+    if wants_demo_sign_in(os.environ, settings.is_production):
+        env.update(start_demo_oidc(group, env.get("API_URL", settings.api_url), settings.data_dir))
+        print("Demo sign-in provider running on 127.0.0.1 (made-up shoppers: alice, bob, carol)")
     print(f"Bandwagon is starting at http://localhost:{port} (first start builds the frontend)")
-    app = group.start(reflex_command(port, settings.bind_host, args.mode), env=env, cwd=PROJECT_ROOT)
+    app = group.start(
+        reflex_command(port, settings.bind_host, args.mode), env=env, cwd=PROJECT_ROOT
+    )
     try:
         return app.wait()
     finally:

@@ -6,6 +6,7 @@ escalate to SIGKILL after a grace period.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -74,10 +75,8 @@ class ProcessGroup:
             _signal_group(child, signal.SIGTERM)
         deadline = time.monotonic() + self.grace_seconds
         for child in reversed(self.children):
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 child.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                pass
             _signal_group(child, signal.SIGKILL)
             child.wait()
         self.children.clear()
@@ -90,7 +89,5 @@ class ProcessGroup:
 
 
 def _signal_group(child: subprocess.Popen[bytes], sig: signal.Signals) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(child.pid, sig)
-    except (ProcessLookupError, PermissionError):
-        pass

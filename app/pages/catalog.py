@@ -64,8 +64,14 @@ def catalog_page() -> rx.Component:
                 icon="folder-x",
             ),
             rx.box(
-                rx.heading(CatalogState.heading, size="7", as_="h1", margin_bottom="var(--space-1)"),
-                rx.text(CatalogState.result_count, color=rx.color("gray", 11), margin_bottom="var(--space-3)"),
+                rx.heading(
+                    CatalogState.heading, size="7", as_="h1", margin_bottom="var(--space-1)"
+                ),
+                rx.text(
+                    CatalogState.result_count,
+                    color=rx.color("gray", 11),
+                    margin_bottom="var(--space-3)",
+                ),
                 rx.box(search_form("catalog-search"), margin_bottom="var(--space-3)"),
                 _filters(),
                 rx.cond(

@@ -12,7 +12,9 @@ from app.states.home import HomeState
 def _hero() -> rx.Component:
     return rx.box(
         rx.vstack(
-            rx.heading("Shop together. Pay less.", size=rx.breakpoints(initial="7", md="9"), as_="h1"),
+            rx.heading(
+                "Shop together. Pay less.", size=rx.breakpoints(initial="7", md="9"), as_="h1"
+            ),
             rx.text(
                 "Browse with friends, fill one cart together, and join group deals whose price "
                 "drops as more people join.",

@@ -16,13 +16,3 @@ def not_found_page() -> rx.Component:
             icon="map-pin-off",
         )
     )
-
-
-def sign_in_page() -> rx.Component:
-    return page_shell(
-        notice(
-            "Sign-in is on its way",
-            "You can browse the whole shop as a guest for now.",
-            icon="user-round",
-        )
-    )

@@ -78,12 +78,14 @@ def list_categories(session: Session) -> list[CategoryView]:
     """Every category with how many products it holds, in display order."""
     counts = dict(
         session.exec(
-            select(Product.category_id, func.count()).group_by(Product.category_id)
+            select(Product.category_id, func.count()).group_by(col(Product.category_id))
         ).all()
     )
-    categories = session.exec(select(Category).order_by(Category.position, Category.name)).all()
+    categories = session.exec(
+        select(Category).order_by(col(Category.position), col(Category.name))
+    ).all()
     return [
-        CategoryView(c.slug, c.name, c.description, c.image, counts.get(c.id, 0))
+        CategoryView(c.slug, c.name, c.description, c.image, counts.get(c.id or 0, 0))
         for c in categories
     ]
 
@@ -104,7 +106,7 @@ def featured_products(session: Session, limit: int = 8) -> list[ProductCard]:
         select(Product, Category)
         .join(Category)
         .where(Product.stock > 0)
-        .order_by(col(Product.featured).desc(), col(Product.created_at).desc(), Product.id)
+        .order_by(col(Product.featured).desc(), col(Product.created_at).desc(), col(Product.id))
         .limit(limit)
     ).all()
     return _cards(session, rows)
@@ -150,7 +152,7 @@ def get_product(session: Session, key: str) -> ProductDetail:
     images = session.exec(
         select(ProductImage)
         .where(ProductImage.product_id == product.id)
-        .order_by(ProductImage.position)
+        .order_by(col(ProductImage.position))
     ).all()
     tags = session.exec(
         select(ProductTag.tag).where(ProductTag.product_id == product.id).order_by(ProductTag.tag)

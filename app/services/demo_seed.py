@@ -14,17 +14,17 @@ FEATURED_EVERY = 4
 def seed_demo_catalog(session: Session) -> int:
     """Insert missing demo categories and products by slug; return how many products were added."""
     existing_categories = {c.slug: c for c in session.exec(select(Category)).all()}
-    for position, demo in enumerate(CATEGORIES):
-        if demo.slug not in existing_categories:
+    for position, demo_category in enumerate(CATEGORIES):
+        if demo_category.slug not in existing_categories:
             category = Category(
-                slug=demo.slug,
-                name=demo.name,
-                description=demo.description,
-                image=f"/categories/{demo.slug}.webp",
+                slug=demo_category.slug,
+                name=demo_category.name,
+                description=demo_category.description,
+                image=f"/categories/{demo_category.slug}.webp",
                 position=position,
             )
             session.add(category)
-            existing_categories[demo.slug] = category
+            existing_categories[demo_category.slug] = category
     session.flush()
 
     known = set(session.exec(select(Product.slug)).all())

@@ -17,9 +17,7 @@ def utcnow() -> datetime:
 
 
 def Timestamp() -> datetime:  # noqa: N802 - reads like a column type at the call site
-    return Field(  # type: ignore[no-any-return]
-        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
-    )
+    return Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
 
 
 class Category(SQLModel, table=True):
@@ -62,3 +60,7 @@ class ProductImage(SQLModel, table=True):
     url: str = Field(max_length=200)
     alt: str = Field(default="", max_length=200)
     position: int = 0
+
+
+# Tables of other areas register themselves on import; keep these last.
+from app.adapters.db import models_people  # noqa: E402, F401

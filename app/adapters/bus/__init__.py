@@ -1,0 +1,23 @@
+"""The event bus: news about committed changes, Redis pub/sub across processes or in-process."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from app.adapters.bus.base import EventBus
+from app.adapters.bus.memory import InProcessBus
+from app.config import settings
+
+
+@lru_cache(maxsize=1)
+def bus() -> EventBus:
+    """The process-wide bus chosen by REDIS_URL."""
+    url = settings().redis_url
+    if url:
+        from app.adapters.bus.redis_bus import RedisBus
+
+        return RedisBus(url)
+    return InProcessBus()
+
+
+__all__ = ["EventBus", "InProcessBus", "bus"]

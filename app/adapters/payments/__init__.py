@@ -1,0 +1,25 @@
+"""Payments: the gateway interface services use, and its Stripe / localstripe implementation.
+
+`gateway` is importable without the Stripe SDK; import `stripe_gateway`, `webhooks` and
+`local_server` only where the SDK (and localstripe) are wanted.
+"""
+
+from app.adapters.payments.gateway import (
+    PaymentError,
+    PaymentErrorCode,
+    PaymentGateway,
+    PaymentResult,
+    PaymentStatus,
+    RefundResult,
+    SavedCard,
+)
+
+__all__ = [
+    "PaymentError",
+    "PaymentErrorCode",
+    "PaymentGateway",
+    "PaymentResult",
+    "PaymentStatus",
+    "RefundResult",
+    "SavedCard",
+]

@@ -1,0 +1,145 @@
+"""Sign-in routes: start at a provider, come back, sign out.
+
+The provider round trip is Authlib's (state, nonce and PKCE verifier in a short-lived signed
+cookie). On success we create a server-side session and hand the browser only a random token in an
+HttpOnly, SameSite=Lax cookie. Any failure ends on the sign-in error page with no session.
+"""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import quote, urlsplit
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from app.adapters.identity.oauth_client import SignInError, begin, complete, default_client
+from app.api.cookies import SESSION_COOKIE, SESSION_MAX_AGE, SIGN_IN_COOKIE
+from app.api.secrets import session_secret
+from app.config import settings
+from app.services import accounts
+from app.services.accounts import SignedInIdentity
+from app.services.unit_of_work import unit_of_work
+
+log = logging.getLogger(__name__)
+
+
+def safe_next(raw: str | None) -> str:
+    """Only ever send people back to a path on this site (no open redirects)."""
+    if not raw or not raw.startswith("/") or raw.startswith("//") or "\\" in raw:
+        return "/"
+    parts = urlsplit(raw)
+    if parts.scheme or parts.netloc:
+        return "/"
+    return raw
+
+
+def _site(path: str) -> str:
+    return settings().site_url.rstrip("/") + path
+
+
+def _secure() -> bool:
+    return settings().site_url.startswith("https://")
+
+
+def _error_redirect(code: str, provider: str) -> RedirectResponse:
+    target = _site(f"/sign-in/error?code={quote(code)}&provider={quote(provider)}")
+    return RedirectResponse(target, status_code=303)
+
+
+async def login(request: Request) -> Response:
+    provider = request.path_params["provider"]
+    try:
+        default_client().provider(provider)
+    except SignInError as error:
+        return _error_redirect(error.code, provider)
+    request.session.clear()
+    request.session["next"] = safe_next(request.query_params.get("next"))
+    redirect_uri = settings().api_url.rstrip("/") + f"/auth/callback/{provider}"
+    try:
+        return await begin(request, provider, redirect_uri)
+    except SignInError as error:
+        log.warning("sign-in with %s could not start: %s", provider, error.code)
+        return _error_redirect(error.code, provider)
+
+
+async def callback(request: Request) -> Response:
+    provider = request.path_params["provider"]
+    next_path = safe_next(request.session.get("next"))
+    try:
+        identity = await complete(request, provider)
+    except SignInError as error:
+        log.warning("sign-in with %s refused: %s", provider, error.code)
+        request.session.clear()
+        return _error_redirect(error.code, provider)
+    finally:
+        request.session.pop("next", None)
+    with unit_of_work() as uow:
+        user = accounts.user_for_identity(
+            uow.session,
+            SignedInIdentity(
+                provider=identity.provider,
+                subject=identity.subject,
+                email=identity.email,
+                name=identity.name,
+                picture=identity.picture,
+            ),
+        )
+        token = accounts.start_session(
+            uow.session, user.id or 0, request.headers.get("user-agent", "")
+        )
+    request.session.clear()
+    response = RedirectResponse(_site(next_path), status_code=303)
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=SESSION_MAX_AGE,
+        httponly=True,
+        samesite="lax",
+        secure=_secure(),
+        path="/",
+    )
+    return response
+
+
+def _same_origin(request: Request) -> bool:
+    origin = request.headers.get("origin")
+    if origin is None:  # older browsers omit it on same-origin posts; SameSite still protects
+        return True
+    allowed = {settings().site_url.rstrip("/"), settings().api_url.rstrip("/")}
+    return origin.rstrip("/") in allowed
+
+
+async def logout(request: Request) -> Response:
+    if not _same_origin(request):
+        return Response("Cross-site sign-out refused.", status_code=403)
+    with unit_of_work() as uow:
+        accounts.end_sessions(uow.session, request.cookies.get(SESSION_COOKIE))
+    response = RedirectResponse(_site("/"), status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="lax")
+    return response
+
+
+def auth_app() -> Starlette:
+    """The /auth sub-application; its own session cookie only carries sign-in round trips."""
+    return Starlette(
+        routes=[
+            Route("/login/{provider}", login, methods=["GET"]),
+            Route("/callback/{provider}", callback, methods=["GET"]),
+            Route("/logout", logout, methods=["POST"]),
+        ],
+        middleware=[
+            Middleware(
+                SessionMiddleware,
+                secret_key=session_secret(),
+                session_cookie=SIGN_IN_COOKIE,
+                max_age=600,
+                same_site="lax",
+                https_only=_secure(),
+            )
+        ],
+    )

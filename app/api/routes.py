@@ -1,0 +1,12 @@
+"""The HTTP side of the backend, mounted in front of Reflex through api_transformer."""
+
+from __future__ import annotations
+
+from starlette.applications import Starlette
+from starlette.routing import Mount
+
+from app.api.auth_routes import auth_app
+
+
+def http_api() -> Starlette:
+    return Starlette(routes=[Mount("/auth", app=auth_app())])

@@ -1,0 +1,1 @@
+"""Demo catalog data and the artwork generator for its product images."""

@@ -1,0 +1,73 @@
+"""Rules about people: names, avatars, roles, friend invite codes."""
+
+from __future__ import annotations
+
+import secrets
+import unicodedata
+from enum import StrEnum
+
+MAX_NAME_LENGTH = 40
+INVITE_CODE_LENGTH = 8
+# No 0/O, 1/I/L: codes are read aloud and typed on phones.
+INVITE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+AVATAR_COLOURS = ("tomato", "iris", "grass", "amber", "cyan", "plum", "jade", "orange")
+
+
+class Role(StrEnum):
+    """What a user may do beyond shopping. Stored on the user row."""
+
+    SHOPPER = "shopper"
+    HOST = "host"
+    MODERATOR = "moderator"
+    ADMIN = "admin"
+
+
+class NameError_(ValueError):
+    """A display name we refuse, with a message fit for the form."""
+
+
+def clean_display_name(raw: str | None) -> str:
+    """Trim and check a display name; raise NameError_ with the reason."""
+    name = " ".join(unicodedata.normalize("NFKC", raw or "").split())
+    if not name:
+        raise NameError_("Please enter a name.")
+    if len(name) > MAX_NAME_LENGTH:
+        raise NameError_(f"Names can be at most {MAX_NAME_LENGTH} characters.")
+    if any(unicodedata.category(ch)[0] in "C" for ch in name):
+        raise NameError_("Names can't contain control characters.")
+    return name
+
+
+def name_from_identity(name: str | None, email: str | None) -> str:
+    """A display name for a first sign-in: the provider's name, else the email's local part."""
+    for candidate in (name, (email or "").split("@", 1)[0]):
+        try:
+            return clean_display_name(candidate)[:MAX_NAME_LENGTH]
+        except NameError_:
+            continue
+    return "Shopper"
+
+
+def initials(name: str) -> str:
+    """One or two letters for a generated avatar."""
+    words = [w for w in name.split() if w[:1].isalnum()]
+    if not words:
+        return "?"
+    letters = words[0][0] + (words[-1][0] if len(words) > 1 else "")
+    return letters.upper()
+
+
+def avatar_colour(user_id: int) -> str:
+    return AVATAR_COLOURS[user_id % len(AVATAR_COLOURS)]
+
+
+def new_invite_code() -> str:
+    return "".join(secrets.choice(INVITE_ALPHABET) for _ in range(INVITE_CODE_LENGTH))
+
+
+def normalise_invite_code(raw: str | None) -> str | None:
+    """Accept codes typed with spaces, dashes or lower case; None if it cannot be a code."""
+    code = "".join(ch for ch in (raw or "").upper() if ch.isalnum())
+    if len(code) != INVITE_CODE_LENGTH or any(ch not in INVITE_ALPHABET for ch in code):
+        return None
+    return code

@@ -1,0 +1,167 @@
+"""Signing in and out: users from provider identities, and server-side sessions."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlmodel import Session, col, select, update
+
+from app.adapters.db.models_people import AuthSession, ExternalAccount, User
+from app.domain.people import avatar_colour, clean_display_name, initials, name_from_identity
+
+SESSION_IDLE = timedelta(days=7)
+SESSION_ABSOLUTE = timedelta(days=30)
+# Writing last_seen on every request would make every page view a write.
+TOUCH_EVERY = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class SignedInIdentity:
+    """What a provider told us about the person who just signed in."""
+
+    provider: str
+    subject: str
+    email: str | None
+    name: str | None
+    picture: str | None
+
+
+@dataclass(frozen=True)
+class UserView:
+    id: int
+    name: str
+    initials: str
+    avatar_url: str
+    colour: str
+    role: str
+    email: str
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def as_utc(moment: datetime) -> datetime:
+    # SQLite hands datetimes back without a zone; we only ever store UTC.
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def user_view(user: User) -> UserView:
+    return UserView(
+        id=user.id or 0,
+        name=user.display_name,
+        initials=initials(user.display_name),
+        avatar_url=user.avatar_url or "",
+        colour=avatar_colour(user.id or 0),
+        role=user.role,
+        email=user.email or "",
+    )
+
+
+def user_for_identity(session: Session, identity: SignedInIdentity) -> User:
+    """The user behind a provider account, created on first sign-in."""
+    account = session.exec(
+        select(ExternalAccount).where(
+            ExternalAccount.provider == identity.provider,
+            ExternalAccount.subject == identity.subject,
+        )
+    ).first()
+    if account is not None:
+        user = session.get(User, account.user_id)
+        assert user is not None
+        if identity.picture and not user.avatar_url:
+            user.avatar_url = identity.picture
+        return user
+    user = User(
+        display_name=name_from_identity(identity.name, identity.email),
+        email=identity.email,
+        avatar_url=identity.picture,
+    )
+    session.add(user)
+    session.flush()
+    session.add(
+        ExternalAccount(
+            user_id=user.id or 0,
+            provider=identity.provider,
+            subject=identity.subject,
+            email=identity.email,
+        )
+    )
+    session.flush()
+    return user
+
+
+def start_session(session: Session, user_id: int, user_agent: str = "") -> str:
+    """A fresh random session token for this browser; only its hash is stored."""
+    token = secrets.token_urlsafe(32)
+    now = _now()
+    session.add(
+        AuthSession(
+            token_hash=hash_token(token),
+            user_id=user_id,
+            created_at=now,
+            last_seen_at=now,
+            expires_at=now + SESSION_ABSOLUTE,
+            user_agent=user_agent[:300],
+        )
+    )
+    return token
+
+
+def resolve_session(session: Session, token: str | None) -> UserView | None:
+    """The signed-in user for a session token, or None when it is unknown, ended or expired."""
+    if not token:
+        return None
+    record = session.get(AuthSession, hash_token(token))
+    now = _now()
+    if (
+        record is None
+        or record.revoked_at is not None
+        or as_utc(record.expires_at) <= now
+        or as_utc(record.last_seen_at) + SESSION_IDLE <= now
+    ):
+        return None
+    if as_utc(record.last_seen_at) + TOUCH_EVERY <= now:
+        record.last_seen_at = now
+    user = session.get(User, record.user_id)
+    return user_view(user) if user else None
+
+
+def end_sessions(session: Session, token: str | None) -> int:
+    """Sign out: end every session of the token's user, on every device. Returns how many."""
+    if not token:
+        return 0
+    record = session.get(AuthSession, hash_token(token))
+    if record is None:
+        return 0
+    result = session.exec(
+        update(AuthSession)
+        .where(col(AuthSession.user_id) == record.user_id)
+        .where(col(AuthSession.revoked_at).is_(None))
+        .values(revoked_at=_now())
+    )
+    return int(result.rowcount or 0)
+
+
+def rename(session: Session, user_id: int, raw_name: str) -> UserView:
+    """Change a display name; raises people.NameError_ for a name we refuse."""
+    name = clean_display_name(raw_name)
+    user = session.get(User, user_id)
+    if user is None:
+        raise LookupError(user_id)
+    user.display_name = name
+    session.add(user)
+    session.flush()
+    return user_view(user)
+
+
+def get_user(session: Session, user_id: int) -> UserView | None:
+    user = session.get(User, user_id)
+    return user_view(user) if user else None

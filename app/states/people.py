@@ -1,0 +1,181 @@
+"""Sign-in page, profile and friends: thin states over the accounts and friends services."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import quote
+
+import reflex as rx
+
+from app.adapters.db.session import session_scope
+from app.adapters.identity.oauth_client import default_client
+from app.api.auth_routes import safe_next
+from app.domain.people import NameError_
+from app.services import accounts, friends
+from app.services.accounts import UserView
+from app.states.session import SessionState
+
+SIGN_IN_ERRORS = {
+    "state_mismatch": "The sign-in link expired or was changed on the way. Please start again.",
+    "cancelled": "You cancelled signing in at the provider. Nothing was changed.",
+    "nonce_mismatch": "The provider's answer didn't belong to this sign-in. Please start again.",
+    "invalid_id_token": "The provider's identity token could not be verified. Please try again.",
+    "token_exchange_failed": "The provider refused to finish this sign-in (the code was used "
+    "or expired). Please start again.",
+    "provider_unreachable": "We couldn't reach the sign-in provider. Try again in a moment.",
+    "provider_timeout": "The sign-in provider took too long to answer. Try again in a moment.",
+    "provider_error": "The sign-in provider reported an error. Please try again.",
+    "invalid_response": "The sign-in provider sent an answer we couldn't use. Please try again.",
+    "unknown_provider": "That sign-in option isn't available here.",
+}
+
+
+@dataclass(frozen=True)
+class ProviderButton:
+    name: str
+    label: str
+    href: str
+    demo: bool
+
+
+class SignInState(SessionState):
+    providers: list[ProviderButton] = []
+    next_path: str = "/"
+    error_message: str = ""
+
+    @rx.event
+    def load(self) -> rx.event.EventSpec | None:
+        self.signed_in_user()
+        params = self.router.url.query_parameters
+        self.next_path = safe_next(params.get("next"))
+        code = params.get("code", "")
+        self.error_message = SIGN_IN_ERRORS.get(code, "Signing in didn't work. Please try again.")
+        nxt = quote(self.next_path, safe="")
+        self.providers = [
+            ProviderButton(p.name, p.label, f"/auth/login/{p.name}?next={nxt}", p.demo)
+            for p in default_client().providers
+        ]
+        if self.user is not None and "/error" not in self.router.url.path:
+            return rx.redirect(self.next_path)
+        return None
+
+    @rx.var
+    def has_demo(self) -> bool:
+        return any(p.demo for p in self.providers)
+
+
+class ProfileState(SessionState):
+    name_error: str = ""
+
+    @rx.event
+    def load(self) -> list[rx.event.EventSpec] | None:
+        if self.signed_in_user() is None:
+            return self.ask_to_sign_in("Sign in to see your profile.")
+        self.name_error = ""
+        return None
+
+    @rx.event
+    def save_name(self, form: dict[str, str]) -> list[rx.event.EventSpec] | rx.event.EventSpec:
+        user = self.signed_in_user()
+        if user is None:
+            return self.ask_to_sign_in()
+        try:
+            with session_scope() as session:
+                self.user = accounts.rename(session, user.id, form.get("display_name", ""))
+        except NameError_ as refusal:
+            self.name_error = str(refusal)
+            return rx.toast.error(str(refusal))
+        self.name_error = ""
+        return rx.toast.success("Name saved")
+
+
+class FriendsState(SessionState):
+    friends: list[UserView] = []
+    invite_code: str = ""
+    code_error: str = ""
+
+    @rx.event
+    def load(self) -> list[rx.event.EventSpec] | None:
+        user = self.signed_in_user()
+        if user is None:
+            return self.ask_to_sign_in("Sign in to see your friends.")
+        with session_scope() as session:
+            self.invite_code = friends.current_invite(session, user.id).code
+            self.friends = friends.list_friends(session, user.id)
+        self.code_error = ""
+        return None
+
+    @rx.var
+    def invite_link(self) -> str:
+        origin = self.router.url.origin or ""
+        return f"{origin}/friends/invite/{self.invite_code}" if self.invite_code else ""
+
+    @rx.event
+    def use_code(self, form: dict[str, str]) -> list[rx.event.EventSpec] | rx.event.EventSpec:
+        if self.signed_in_user() is None:
+            return self.ask_to_sign_in()
+        try:
+            with session_scope() as session:
+                invite = friends.find_invite(session, form.get("code", ""))
+        except friends.FriendError as refusal:
+            self.code_error = str(refusal)
+            return rx.toast.error(str(refusal))
+        self.code_error = ""
+        return rx.redirect(f"/friends/invite/{invite.code}")
+
+    @rx.event
+    def remove(self, friend_id: int) -> list[rx.event.EventSpec] | rx.event.EventSpec:
+        user = self.signed_in_user()
+        if user is None:
+            return self.ask_to_sign_in()
+        with session_scope() as session:
+            removed = friends.remove_friend(session, user.id, int(friend_id))
+            self.friends = friends.list_friends(session, user.id)
+        return rx.toast.info("Friend removed" if removed else "You weren't friends any more")
+
+
+class InviteState(SessionState):
+    inviter: UserView | None = None
+    error: str = ""
+    outcome: str = ""
+    already_friends: bool = False
+
+    def _code(self) -> str:
+        return str(self.router.page.params.get("code", ""))[:20]
+
+    @rx.event
+    def load(self) -> None:
+        user = self.signed_in_user()
+        self.outcome = ""
+        self.error = ""
+        self.inviter = None
+        try:
+            with session_scope() as session:
+                invite = friends.find_invite(session, self._code())
+                self.inviter = invite.inviter
+                self.already_friends = bool(
+                    user and friends.are_friends(session, user.id, invite.inviter.id)
+                )
+        except friends.FriendError as refusal:
+            self.error = str(refusal)
+
+    @rx.event
+    def accept(self) -> list[rx.event.EventSpec] | rx.event.EventSpec:
+        user = self.signed_in_user()
+        if user is None:
+            return self.ask_to_sign_in("Sign in to accept the invite.")
+        try:
+            with session_scope() as session:
+                inviter = friends.accept_invite(session, user.id, self._code())
+        except friends.FriendError as refusal:
+            self.error = str(refusal)
+            return rx.toast.error(str(refusal))
+        self.outcome = f"You and {inviter.name} are now friends."
+        self.already_friends = True
+        return rx.toast.success(self.outcome)
+
+    @rx.event
+    def decline(self) -> rx.event.EventSpec:
+        name = self.inviter.name if self.inviter else "your friend"
+        self.outcome = f"Invite declined. {name} won't be told."
+        return rx.toast.info("Invite declined")

@@ -1,0 +1,68 @@
+"""Who is signed in. Every protected handler asks `signed_in_user()`, which re-checks the
+server-side session behind the HttpOnly cookie, so a revoked session stops working at once."""
+
+from __future__ import annotations
+
+from http.cookies import CookieError, SimpleCookie
+from urllib.parse import quote
+
+import reflex as rx
+
+from app.adapters.db.session import session_scope
+from app.api.cookies import SESSION_COOKIE
+from app.services import accounts
+from app.services.accounts import UserView
+
+
+def cookie_value(cookie_header: str, name: str) -> str | None:
+    jar: SimpleCookie = SimpleCookie()
+    try:
+        jar.load(cookie_header or "")
+    except CookieError:
+        return None
+    morsel = jar.get(name)
+    return morsel.value if morsel else None
+
+
+class SessionState(rx.State):
+    user: UserView | None = None
+
+    def _session_token(self) -> str | None:
+        return cookie_value(self.router.headers.cookie, SESSION_COOKIE)
+
+    def signed_in_user(self) -> UserView | None:
+        """The user of this connection according to the database, right now."""
+        with session_scope() as session:
+            user = accounts.resolve_session(session, self._session_token())
+        self.user = user
+        return user
+
+    def ask_to_sign_in(self, message: str = "Please sign in first.") -> list[rx.event.EventSpec]:
+        """Send a guest to sign in, then back to where they were."""
+        here = self.router.url.path or "/"
+        query = self.router.url.query
+        target = here + (f"?{query}" if query else "")
+        return [
+            rx.toast.info(message),
+            rx.redirect("/sign-in?next=" + quote(target, safe="")),
+        ]
+
+    @rx.event
+    def load_user(self) -> None:
+        self.signed_in_user()
+
+    @rx.var
+    def signed_in(self) -> bool:
+        return self.user is not None
+
+    @rx.var
+    def user_name(self) -> str:
+        return self.user.name if self.user else ""
+
+    @rx.var
+    def user_initials(self) -> str:
+        return self.user.initials if self.user else ""
+
+    @rx.var
+    def user_avatar(self) -> str:
+        return self.user.avatar_url if self.user else ""
