@@ -19,7 +19,9 @@ class Money:
         if not isinstance(self.amount, int) or isinstance(self.amount, bool):
             raise TypeError("Money amount must be an int of minor units")
         if len(self.currency) != 3 or not self.currency.isalpha() or not self.currency.isupper():
-            raise ValueError(f"currency must be a 3-letter upper-case ISO code, got {self.currency!r}")
+            raise ValueError(
+                f"currency must be a 3-letter upper-case ISO code, got {self.currency!r}"
+            )
 
     def _same(self, other: Money) -> None:
         if self.currency != other.currency:

@@ -74,7 +74,8 @@ def viewport(request: pytest.FixtureRequest) -> str:
 def shopper(browser: Browser, app_url: str, viewport: str) -> Iterator[Page]:
     """A fresh browser context (one shopper) at the given viewport."""
     context: BrowserContext = browser.new_context(
-        viewport=VIEWPORTS[viewport], base_url=app_url  # type: ignore[arg-type]
+        viewport=VIEWPORTS[viewport],
+        base_url=app_url,  # type: ignore[arg-type]
     )
     page = context.new_page()
     page.set_default_timeout(20_000)

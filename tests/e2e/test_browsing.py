@@ -66,9 +66,7 @@ def test_category_filter_narrows_the_catalog(
     page.goto("/catalog")
     expect(page.get_by_role("heading", name="All products")).to_be_visible()
     all_count = page.get_by_test_id("product-card").count()
-    page.get_by_role("group", name="Filter by category").get_by_role(
-        "button", name="Audio"
-    ).click()
+    page.get_by_role("group", name="Filter by category").get_by_role("button", name="Audio").click()
     expect(page).to_have_url(re.compile(r"category=audio"))
     expect(page.get_by_role("heading", name="Audio")).to_be_visible()
     cards = page.get_by_test_id("product-card")
@@ -98,9 +96,11 @@ def test_bad_input_gets_a_friendly_page(
     page.goto(path)
     expect(page.get_by_text(message)).to_be_visible()
     expect(page.get_by_text("Traceback")).to_have_count(0)
-    expect(page.get_by_role("link", name="Back to the shop").or_(
-        page.get_by_label("Search products").first
-    ).first).to_be_visible()
+    expect(
+        page.get_by_role("link", name="Back to the shop")
+        .or_(page.get_by_label("Search products").first)
+        .first
+    ).to_be_visible()
     screenshot(page, request, "friendly")
 
 
