@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from app.components.people import avatar
+from app.components.people import POST_SIGN_OUT, avatar
 from app.states.search import HeaderSearchState
 from app.states.session import SessionState
 
@@ -76,11 +76,17 @@ def sign_in_slot() -> rx.Component:
             rx.menu.content(
                 rx.menu.item("Profile", on_click=rx.redirect("/profile")),
                 rx.menu.item("Friends", on_click=rx.redirect("/friends")),
+                rx.menu.separator(),
+                rx.menu.item("Sign out", on_click=rx.call_script(POST_SIGN_OUT)),
             ),
         ),
         rx.link(
             rx.button(rx.icon("user-round", size=16), "Sign in", variant="soft", size="2"),
-            href="/sign-in?next=" + SessionState.router.url.path,
+            href=rx.cond(
+                SessionState.router.url.path.contains("/sign-in"),
+                "/sign-in",
+                "/sign-in?next=" + SessionState.router.url.path,
+            ),
             aria_label="Sign in",
         ),
     )
@@ -89,13 +95,14 @@ def sign_in_slot() -> rx.Component:
 def header() -> rx.Component:
     return rx.el.header(
         rx.flex(
-            _logo(),
             rx.hstack(
+                _logo(),
                 _nav_link("Home", "/"),
                 _nav_link("Catalog", "/catalog"),
                 rx.cond(SessionState.signed_in, _nav_link("Friends", "/friends")),
-                spacing="4",
+                spacing="5",
                 align="center",
+                wrap="wrap",
             ),
             rx.box(search_form(), flex_grow="1", display="flex", justify_content="center"),
             sign_in_slot(),

@@ -23,12 +23,19 @@ def user_avatar(user: rx.Var[UserView], size: str = "3") -> rx.Component:
     )
 
 
-def sign_out_form(label: str = "Sign out") -> rx.Component:
-    """A real POST form: sign-out changes state, so it is never a GET link."""
-    return rx.el.form(
-        rx.button(
-            rx.icon("log-out", size=16), label, type="submit", variant="soft", color_scheme="gray"
-        ),
-        action="/auth/logout",
-        method="post",
+# Reflex forms always prevent the browser's own submit, so the POST is built in the page.
+POST_SIGN_OUT = (
+    "const f = document.createElement('form'); f.method = 'post'; f.action = '/auth/logout';"
+    " document.body.appendChild(f); f.submit();"
+)
+
+
+def sign_out_button(label: str = "Sign out") -> rx.Component:
+    """Sign-out is a same-origin POST (it changes state), never a GET link."""
+    return rx.button(
+        rx.icon("log-out", size=16),
+        label,
+        variant="soft",
+        color_scheme="gray",
+        on_click=rx.call_script(POST_SIGN_OUT),
     )

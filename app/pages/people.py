@@ -6,7 +6,7 @@ import reflex as rx
 
 from app.components.layout import page_shell
 from app.components.notice import notice
-from app.components.people import sign_out_form, user_avatar
+from app.components.people import sign_out_button, user_avatar
 from app.services.accounts import UserView
 from app.states.people import (
     FriendsState,
@@ -136,7 +136,7 @@ def profile_page() -> rx.Component:
                 ),
                 rx.hstack(
                     rx.link(rx.button("Friends", variant="soft"), href="/friends"),
-                    sign_out_form(),
+                    sign_out_button(),
                     spacing="3",
                 ),
             ),

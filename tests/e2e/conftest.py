@@ -38,9 +38,20 @@ def browser_type_launch_args() -> dict[str, object]:
 
 
 @pytest.fixture(scope="session")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def app_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("app-data")
+
+
+@pytest.fixture(scope="session")
+def app_database(app_data_dir: Path) -> str:
+    """The SQLite file the app under test uses, for checks a user cannot see."""
+    return f"sqlite:///{app_data_dir / 'shop.db'}"
+
+
+@pytest.fixture(scope="session")
+def app_url(app_data_dir: Path) -> Iterator[str]:
     """The whole app as `make run` starts it, on a free port with its own SQLite file."""
-    data_dir = tmp_path_factory.mktemp("app-data")
+    data_dir = app_data_dir
     port = free_port()
     env = {
         **os.environ,

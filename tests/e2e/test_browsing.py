@@ -65,6 +65,7 @@ def test_category_filter_narrows_the_catalog(
     page = shopper
     page.goto("/catalog")
     expect(page.get_by_role("heading", name="All products")).to_be_visible()
+    expect(page.get_by_text("36 products")).to_be_visible()
     all_count = page.get_by_test_id("product-card").count()
     page.get_by_role("group", name="Filter by category").get_by_role("button", name="Audio").click()
     expect(page).to_have_url(re.compile(r"category=audio"))
