@@ -16,6 +16,7 @@ from app.pages.people import (
     sign_in_page,
 )
 from app.pages.product import product_page
+from app.realtime.hub import hub
 from app.states.catalog import CatalogState
 from app.states.home import HomeState
 from app.states.people import FriendsState, InviteState, ProfileState, SignInState
@@ -28,6 +29,14 @@ app = rx.App(
     api_transformer=http_api(),
     toaster=rx.toast.provider(position="bottom-right", close_button=True),
 )
+
+
+async def run_realtime_hub() -> None:
+    """This process's single bus subscriber."""
+    await hub.run()
+
+
+app.register_lifespan_task(run_realtime_hub)
 
 
 def page(component, route: str, title: str, *on_load: rx.event.EventType) -> None:  # type: ignore[no-untyped-def]

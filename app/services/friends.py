@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, or_, select
 
 from app.adapters.db.models_people import FriendInvite, Friendship, User
+from app.domain.events import DomainEvent
 from app.domain.people import new_invite_code, normalise_invite_code
 from app.services.accounts import UserView, as_utc, user_view
 
@@ -24,6 +25,11 @@ class InviteView:
     code: str
     inviter: UserView
     expires_at: str
+
+
+def friends_changed(user_id: int, other_id: int, kind: str) -> DomainEvent:
+    """News for one person's friend list; lists are small, so watchers simply reload."""
+    return DomainEvent("friends", str(user_id), 0, kind, {"other": other_id})
 
 
 def _pair(a: int, b: int) -> tuple[int, int]:

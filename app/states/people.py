@@ -13,6 +13,8 @@ from app.api.auth_routes import safe_next
 from app.domain.people import NameError_
 from app.services import accounts, friends
 from app.services.accounts import UserView
+from app.services.unit_of_work import unit_of_work
+from app.states.live import follow
 from app.states.session import SessionState
 
 SIGN_IN_ERRORS = {
@@ -103,7 +105,26 @@ class FriendsState(SessionState):
             self.invite_code = friends.current_invite(session, user.id).code
             self.friends = friends.list_friends(session, user.id)
         self.code_error = ""
-        return None
+        return FriendsState.watch_friends
+
+    @rx.event(background=True)
+    async def watch_friends(self) -> None:
+        """Redraw the list when a friend accepts or removes us, without a reload."""
+        async with self:
+            user = self.user
+            token = self.router.session.client_token
+        if user is None:
+            return
+
+        async def refresh(_event: object) -> bool:
+            async with self:
+                if self.user is None or self.user.id != user.id:
+                    return False
+                with session_scope() as session:
+                    self.friends = friends.list_friends(session, user.id)
+            return True
+
+        await follow(token, f"friends:{user.id}", refresh)
 
     @rx.var
     def invite_link(self) -> str:
@@ -128,9 +149,11 @@ class FriendsState(SessionState):
         user = self.signed_in_user()
         if user is None:
             return self.ask_to_sign_in()
-        with session_scope() as session:
-            removed = friends.remove_friend(session, user.id, int(friend_id))
-            self.friends = friends.list_friends(session, user.id)
+        with unit_of_work() as uow:
+            removed = friends.remove_friend(uow.session, user.id, int(friend_id))
+            self.friends = friends.list_friends(uow.session, user.id)
+            if removed:
+                uow.record(friends.friends_changed(int(friend_id), user.id, "friend.removed"))
         return rx.toast.info("Friend removed" if removed else "You weren't friends any more")
 
 
@@ -165,8 +188,9 @@ class InviteState(SessionState):
         if user is None:
             return self.ask_to_sign_in("Sign in to accept the invite.")
         try:
-            with session_scope() as session:
-                inviter = friends.accept_invite(session, user.id, self._code())
+            with unit_of_work() as uow:
+                inviter = friends.accept_invite(uow.session, user.id, self._code())
+                uow.record(friends.friends_changed(inviter.id, user.id, "friend.added"))
         except friends.FriendError as refusal:
             self.error = str(refusal)
             return rx.toast.error(str(refusal))

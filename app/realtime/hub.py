@@ -1,0 +1,58 @@
+"""The process-wide hub: one bus listener, many local watchers keyed by channel.
+
+A watcher is a client connected to this process that cares about one aggregate (a cart, a deal, a
+user's friend list). Watchers get the event and reload from the database when the version shows a
+gap, so a lost message costs a reload, never a wrong screen.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import defaultdict
+from collections.abc import AsyncIterator
+
+from app.adapters.bus import EventBus, bus
+from app.domain.events import DomainEvent
+
+log = logging.getLogger(__name__)
+QUEUE_LIMIT = 100
+
+
+class Hub:
+    def __init__(self) -> None:
+        self._watchers: dict[str, set[asyncio.Queue[DomainEvent]]] = defaultdict(set)
+
+    def dispatch(self, event: DomainEvent) -> None:
+        for queue in list(self._watchers.get(event.channel, ())):
+            if queue.full():  # a stuck watcher: drop its backlog, it will reload anyway
+                with contextlib.suppress(asyncio.QueueEmpty):
+                    while True:
+                        queue.get_nowait()
+            queue.put_nowait(event)
+
+    @contextlib.asynccontextmanager
+    async def watch(self, channel: str) -> AsyncIterator[asyncio.Queue[DomainEvent]]:
+        queue: asyncio.Queue[DomainEvent] = asyncio.Queue(maxsize=QUEUE_LIMIT)
+        self._watchers[channel].add(queue)
+        try:
+            yield queue
+        finally:
+            self._watchers[channel].discard(queue)
+            if not self._watchers[channel]:
+                del self._watchers[channel]
+
+    def watcher_count(self, channel: str) -> int:
+        return len(self._watchers.get(channel, ()))
+
+    async def run(self, source: EventBus | None = None) -> None:
+        """Forward every bus event to local watchers until cancelled."""
+        async for event in (source or bus()).listen():
+            try:
+                self.dispatch(event)
+            except Exception:  # one bad event must not stop the feed
+                log.exception("could not dispatch %s", event.kind)
+
+
+hub = Hub()
