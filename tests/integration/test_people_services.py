@@ -1,0 +1,102 @@
+"""Accounts, sessions and friends against SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlmodel import Session
+
+from app.adapters.db.models_people import AuthSession, FriendInvite
+from app.domain.people import NameError_
+from app.services import accounts, friends
+from app.services.accounts import SignedInIdentity, hash_token
+
+
+def _user(session: Session, name: str) -> int:
+    identity = SignedInIdentity("demo", name.lower(), f"{name.lower()}@x.test", name, None)
+    user = accounts.user_for_identity(session, identity)
+    session.commit()
+    assert user.id is not None
+    return user.id
+
+
+def test_the_same_provider_account_is_the_same_user(db_session: Session) -> None:
+    assert _user(db_session, "Alice") == _user(db_session, "Alice")
+    assert _user(db_session, "Alice") != _user(db_session, "Bob")
+
+
+def test_each_sign_in_gets_a_new_token_and_only_its_hash_is_stored(db_session: Session) -> None:
+    alice = _user(db_session, "Alice")
+    first = accounts.start_session(db_session, alice)
+    second = accounts.start_session(db_session, alice)
+    db_session.commit()
+    assert first != second
+    assert db_session.get(AuthSession, first) is None
+    assert db_session.get(AuthSession, hash_token(first)) is not None
+    assert accounts.resolve_session(db_session, first).name == "Alice"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("field", ["last_seen_at", "expires_at"])
+def test_idle_and_absolute_expiry_end_a_session(db_session: Session, field: str) -> None:
+    token = accounts.start_session(db_session, _user(db_session, "Alice"))
+    record = db_session.get(AuthSession, hash_token(token))
+    assert record is not None
+    past = datetime.now(UTC) - (accounts.SESSION_IDLE + timedelta(minutes=1))
+    setattr(record, field, past)
+    db_session.commit()
+    assert accounts.resolve_session(db_session, token) is None
+
+
+def test_sign_out_ends_every_session_of_the_user(db_session: Session) -> None:
+    alice = _user(db_session, "Alice")
+    bob = _user(db_session, "Bob")
+    phone, laptop = (accounts.start_session(db_session, alice) for _ in range(2))
+    bobs = accounts.start_session(db_session, bob)
+    db_session.commit()
+    assert accounts.end_sessions(db_session, phone) == 2
+    db_session.commit()
+    assert accounts.resolve_session(db_session, laptop) is None
+    assert accounts.resolve_session(db_session, bobs) is not None
+    assert accounts.resolve_session(db_session, "made-up-token") is None
+
+
+def test_rename_checks_the_name(db_session: Session) -> None:
+    alice = _user(db_session, "Alice")
+    assert accounts.rename(db_session, alice, "  Alice   A. ").name == "Alice A."
+    with pytest.raises(NameError_):
+        accounts.rename(db_session, alice, "x" * 41)
+
+
+def test_friend_invites_accept_twice_remove_and_refusals(db_session: Session) -> None:
+    alice, bob = _user(db_session, "Alice"), _user(db_session, "Bob")
+    code = friends.current_invite(db_session, alice).code
+    db_session.commit()
+    assert friends.current_invite(db_session, alice).code == code  # one live code per person
+    with pytest.raises(friends.FriendError, match="your own invite"):
+        friends.accept_invite(db_session, alice, code)
+    assert friends.accept_invite(db_session, bob, code.lower()).name == "Alice"
+    friends.accept_invite(db_session, bob, code)  # harmless the second time
+    db_session.commit()
+    assert [f.name for f in friends.list_friends(db_session, alice)] == ["Bob"]
+    assert friends.are_friends(db_session, bob, alice)
+    assert friends.remove_friend(db_session, bob, alice)
+    assert not friends.remove_friend(db_session, bob, alice)
+    db_session.commit()
+    assert friends.list_friends(db_session, alice) == []
+
+
+def test_bad_and_expired_codes_are_explained(db_session: Session) -> None:
+    alice = _user(db_session, "Alice")
+    with pytest.raises(friends.FriendError, match="doesn't look like"):
+        friends.find_invite(db_session, "12")
+    with pytest.raises(friends.FriendError, match="don't know"):
+        friends.find_invite(db_session, "ABCDEFGH")
+    invite = friends.current_invite(db_session, alice)
+    db_session.commit()
+    stored = db_session.get(FriendInvite, invite.id)
+    assert stored is not None
+    stored.expires_at = datetime.now(UTC) - timedelta(seconds=1)
+    db_session.commit()
+    with pytest.raises(friends.FriendError, match="expired"):
+        friends.find_invite(db_session, invite.code)
