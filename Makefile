@@ -11,7 +11,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 PYTEST := $(BIN)/python -m pytest
 ARTIFACTS := test-artifacts
 
-.PHONY: run dev setup deps dev-deps bun chromium node-tools db lint typecheck unit integration e2e test clean
+.PHONY: bench-joins run dev setup deps dev-deps bun chromium node-tools db lint typecheck unit integration e2e test clean
 
 run: setup ## start the whole app at http://localhost:3000
 	$(BIN)/python -m app.launcher
@@ -75,7 +75,12 @@ e2e: dev-deps bun node-tools chromium
 
 test: dev-deps bun node-tools chromium ## lint, type check, unit, integration and browser tests
 	$(MAKE) --no-print-directory lint typecheck
-	$(PYTEST) tests -q -ra --durations=15
+	$(PYTEST) tests/unit tests/integration -q -ra --durations=10
+	@# Browser tests run in their own session: sync Playwright keeps an event loop running.
+	$(PYTEST) tests/e2e -q -ra --durations=10
 
 clean:
 	rm -rf $(ARTIFACTS) .web .states
+
+bench-joins: dev-deps ## burst of 200 concurrent joins on a deal capped at 50 (PostgreSQL + local Stripe)
+	$(BIN)/python bench/bench_joins.py --attempts 200 --cap 50
