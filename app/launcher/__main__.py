@@ -57,23 +57,21 @@ def main(argv: list[str] | None = None) -> int:
     group = ProcessGroup()
 
     def _stop(signum: int, _frame: FrameType | None) -> None:
-        group.stop()
-        sys.exit(128 + signum)
+        # Only unwind here: stopping children from inside a signal handler would re-enter
+        # Popen.wait() and deadlock; the `finally` below stops them.
+        raise SystemExit(128 + signum)
 
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
     env = app_environment(port, args.mode)
-    if wants_demo_sign_in(os.environ, settings.is_production):
-        env.update(start_demo_oidc(group, env.get("API_URL", settings.api_url), settings.data_dir))
-        print("Demo sign-in provider running on 127.0.0.1 (made-up shoppers: alice, bob, carol)")
-    print(f"Bandwagon is starting at http://localhost:{port} (first start builds the frontend)")
-    app = group.start(
-        reflex_command(port, settings.bind_host, args.mode), env=env, cwd=PROJECT_ROOT
-    )
-    try:
-        return app.wait()
-    finally:
-        group.stop()
+    with group:  # stops every child on any exit, signals included
+        if wants_demo_sign_in(os.environ, settings.is_production):
+            api_url = env.get("API_URL", settings.api_url)
+            env.update(start_demo_oidc(group, api_url, settings.data_dir))
+            print("Demo sign-in provider on 127.0.0.1 (made-up shoppers: alice, bob, carol)")
+        print(f"Bandwagon is starting at http://localhost:{port} (first start builds the frontend)")
+        command = reflex_command(port, settings.bind_host, args.mode)
+        return group.start(command, env=env, cwd=PROJECT_ROOT).wait()
 
 
 if __name__ == "__main__":
