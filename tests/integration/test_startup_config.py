@@ -1,0 +1,30 @@
+"""A wrong setting stops start-up with the variable's name, before anything is started."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from app.config import PROJECT_ROOT
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [("DATABASE_URL", "mysql://root@db/shop"), ("FRONTEND_PORT", "http"), ("REDIS_URL", "x")],
+)
+def test_launcher_refuses_a_bad_setting_and_names_it(variable: str, value: str) -> None:
+    env = {**os.environ, variable: value}
+    result = subprocess.run(
+        [sys.executable, "-m", "app.launcher"],
+        env=env,
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert f"Configuration error: {variable}: expected" in result.stderr
+    assert "Traceback" not in result.stderr
