@@ -20,6 +20,7 @@ from app.states.people import (
 def _panel(*children: rx.Component, **props: object) -> rx.Component:
     return rx.card(
         rx.vstack(*children, spacing="4", align="stretch"),
+        size="3",
         max_width="32rem",
         width="100%",
         margin_x="auto",
