@@ -39,22 +39,31 @@ async def run_realtime_hub() -> None:
 app.register_lifespan_task(run_realtime_hub)
 
 
-def page(component, route: str, title: str, *on_load: rx.event.EventType) -> None:  # type: ignore[no-untyped-def]
-    """Every page first learns who is signed in, then loads its own data."""
+def page(  # type: ignore[no-untyped-def]
+    component, route: str, title: str, *on_load: rx.event.EventType, checks_user: bool = False
+) -> None:
+    """Every page learns who is signed in: through its own load handler when that one
+    checks the user anyway (checks_user), otherwise through SessionState.load_user."""
     app.add_page(
         component,
         route=route,
         title=f"{title} · Bandwagon",
-        on_load=[SessionState.load_user, *on_load],
+        on_load=[*on_load] if checks_user else [SessionState.load_user, *on_load],
     )
 
 
 page(home_page, "/", "Shop together", HomeState.load)
 page(catalog_page, "/catalog", "Catalog", CatalogState.load)
 page(product_page, "/product/[product_key]", "Product", ProductState.load)
-page(sign_in_page, "/sign-in", "Sign in", SignInState.load)
-page(sign_in_error_page, "/sign-in/error", "Sign-in problem", SignInState.load)
-page(profile_page, "/profile", "Your profile", ProfileState.load)
-page(friends_page, "/friends", "Friends", FriendsState.load)
-page(invite_page, "/friends/invite/[code]", "Friend invite", InviteState.load)
+page(sign_in_page, "/sign-in", "Sign in", SignInState.load, checks_user=True)
+page(
+    sign_in_error_page,
+    "/sign-in/error",
+    "Sign-in problem",
+    SignInState.load_error,
+    checks_user=True,
+)
+page(profile_page, "/profile", "Your profile", ProfileState.load, checks_user=True)
+page(friends_page, "/friends", "Friends", FriendsState.load, checks_user=True)
+page(invite_page, "/friends/invite/[code]", "Friend invite", InviteState.load, checks_user=True)
 page(not_found_page, "404", "Not found")

@@ -6,6 +6,7 @@ processes on one machine agree without configuration. Production must set SESSIO
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 from functools import lru_cache
@@ -26,11 +27,13 @@ def session_secret() -> str:
         raise ConfigError("SESSION_SECRET", f"at least {MIN_LENGTH} random characters in prod")
     path = settings().data_dir / "session-secret"
     path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        # O_EXCL: when two processes start together, exactly one writes the secret.
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return path.read_text().strip()
-    with os.fdopen(fd, "w") as handle:
-        handle.write(secrets.token_urlsafe(48))
+    if not path.exists():
+        # Write aside, then link into place: the link fails if another process won the race,
+        # and nobody ever reads a half-written file.
+        draft = path.with_name(f".session-secret.{os.getpid()}")
+        draft.write_text(secrets.token_urlsafe(48))
+        draft.chmod(0o600)
+        with contextlib.suppress(FileExistsError):
+            os.link(draft, path)
+        draft.unlink()
     return path.read_text().strip()

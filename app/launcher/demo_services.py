@@ -10,7 +10,7 @@ import json
 import os
 import secrets
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from app.config import PROJECT_ROOT
@@ -25,13 +25,13 @@ def wants_demo_sign_in(env: Mapping[str, str], production: bool) -> bool:
     return not production and not any(env.get(name) for name in PROVIDER_VARIABLES)
 
 
-def _wait_for_line(log: Path, prefix: str, timeout: float, child_alive: object) -> str:
+def _wait_for_line(log: Path, prefix: str, timeout: float, child_alive: Callable[[], bool]) -> str:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         for line in log.read_text(errors="replace").splitlines():
             if line.startswith(prefix):
                 return line[len(prefix) :].strip()
-        if callable(child_alive) and not child_alive():
+        if not child_alive():
             break
         time.sleep(0.1)
     raise RuntimeError(f"demo provider did not start; see {log}")

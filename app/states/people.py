@@ -45,8 +45,7 @@ class SignInState(SessionState):
     next_path: str = "/"
     error_message: str = ""
 
-    @rx.event
-    def load(self) -> rx.event.EventSpec | None:
+    def _read_params(self) -> None:
         self.signed_in_user()
         params = self.router.url.query_parameters
         self.next_path = safe_next(params.get("next"))
@@ -57,9 +56,17 @@ class SignInState(SessionState):
             ProviderButton(p.name, p.label, f"/auth/login/{p.name}?next={nxt}", p.demo)
             for p in default_client().providers
         ]
-        if self.user is not None and "/error" not in self.router.url.path:
-            return rx.redirect(self.next_path)
-        return None
+
+    @rx.event
+    def load(self) -> rx.event.EventSpec | None:
+        """The sign-in page; someone already signed in goes straight on."""
+        self._read_params()
+        return rx.redirect(self.next_path) if self.user is not None else None
+
+    @rx.event
+    def load_error(self) -> None:
+        """The page a failed sign-in ends on."""
+        self._read_params()
 
     @rx.var
     def has_demo(self) -> bool:
