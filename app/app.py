@@ -17,8 +17,10 @@ from app.pages.people import (
 )
 from app.pages.product import product_page
 from app.realtime.hub import hub
+from app.realtime.rooms import rooms
 from app.states.catalog import CatalogState
 from app.states.home import HomeState
+from app.states.live import LiveStatus
 from app.states.people import FriendsState, InviteState, ProfileState, SignInState
 from app.states.product import ProductState
 from app.states.session import SessionState
@@ -37,6 +39,7 @@ async def run_realtime_hub() -> None:
 
 
 app.register_lifespan_task(run_realtime_hub)
+rooms.bind(app)
 
 
 def page(  # type: ignore[no-untyped-def]
@@ -48,7 +51,9 @@ def page(  # type: ignore[no-untyped-def]
         component,
         route=route,
         title=f"{title} · Bandwagon",
-        on_load=[*on_load] if checks_user else [SessionState.load_user, *on_load],
+        on_load=[*on_load, LiveStatus.load]
+        if checks_user
+        else [SessionState.load_user, *on_load, LiveStatus.load],
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from app.components.people import POST_SIGN_OUT, avatar
+from app.states.live import LiveStatus
 from app.states.search import HeaderSearchState
 from app.states.session import SessionState
 
@@ -136,11 +137,29 @@ def footer() -> rx.Component:
     )
 
 
+def reconnecting_banner() -> rx.Component:
+    """Shown while live updates cannot flow (the bus is down); edits still save."""
+    return rx.cond(
+        LiveStatus.live_ok,
+        rx.fragment(),
+        rx.callout(
+            "Reconnecting to live updates… your changes are saved and will show up shortly.",
+            icon="wifi-off",
+            color_scheme="amber",
+            role="status",
+            max_width="80rem",
+            margin_x="auto",
+            margin_top="var(--space-3)",
+        ),
+    )
+
+
 def page_shell(*children: rx.Component) -> rx.Component:
     """Header, a centred main column and the footer."""
     return rx.box(
         rx.el.a("Skip to content", href="#main", class_name="skip-link"),
         header(),
+        reconnecting_banner(),
         rx.el.main(
             *children,
             id="main",

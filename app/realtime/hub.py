@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator
 
 from app.adapters.bus import EventBus, bus
 from app.domain.events import DomainEvent
+from app.realtime.rooms import rooms
 
 log = logging.getLogger(__name__)
 QUEUE_LIMIT = 100
@@ -23,8 +24,13 @@ QUEUE_LIMIT = 100
 class Hub:
     def __init__(self) -> None:
         self._watchers: dict[str, set[asyncio.Queue[DomainEvent]]] = defaultdict(set)
+        self.bus_ok = True
 
     def dispatch(self, event: DomainEvent) -> None:
+        if event.aggregate == "bus":
+            self._bus_status(event.kind == "bus_up")
+            return
+        rooms.dispatch(event)
         for queue in list(self._watchers.get(event.channel, ())):
             if queue.full():  # a stuck watcher: drop its backlog, it will reload anyway
                 with contextlib.suppress(asyncio.QueueEmpty):
@@ -46,13 +52,29 @@ class Hub:
     def watcher_count(self, channel: str) -> int:
         return len(self._watchers.get(channel, ()))
 
+    def _bus_status(self, ok: bool) -> None:
+        self.bus_ok = ok
+        loop = asyncio.get_running_loop()
+        loop.create_task(rooms.announce_status(ok))
+        if ok:  # events published while Redis was away are lost: every room reloads
+            loop.create_task(rooms.resync())
+            for queues in list(self._watchers.values()):
+                for queue in list(queues):
+                    with contextlib.suppress(asyncio.QueueFull):
+                        queue.put_nowait(DomainEvent("bus", "redis", -1, "resync", {}))
+
     async def run(self, source: EventBus | None = None) -> None:
-        """Forward every bus event to local watchers until cancelled."""
-        async for event in (source or bus()).listen():
-            try:
-                self.dispatch(event)
-            except Exception:  # one bad event must not stop the feed
-                log.exception("could not dispatch %s", event.kind)
+        """Forward every bus event to local watchers and rooms until cancelled."""
+        source = source or bus()
+        presence = asyncio.get_running_loop().create_task(rooms.run_presence(source.publish))
+        try:
+            async for event in source.listen():
+                try:
+                    self.dispatch(event)
+                except Exception:  # one bad event must not stop the feed
+                    log.exception("could not dispatch %s", event.kind)
+        finally:
+            presence.cancel()
 
 
 hub = Hub()

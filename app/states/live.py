@@ -10,8 +10,11 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 
+import reflex as rx
+
 from app.domain.events import DomainEvent
 from app.realtime.hub import hub
+from app.realtime.rooms import Viewer, delta, rooms
 
 IDLE_LIMIT_SECONDS = 30 * 60
 _running: set[tuple[str, str]] = set()
@@ -38,3 +41,26 @@ async def follow(
                     return
     finally:
         _running.discard(key)
+
+
+class LiveStatus(rx.State):
+    """Whether live updates flow. Pushed to every client when the bus drops or comes back."""
+
+    live_ok: bool = True
+
+    @rx.event
+    def load(self) -> None:
+        self.live_ok = hub.bus_ok
+
+
+rooms.register_status(lambda ok: delta(LiveStatus, live_ok=ok))
+
+
+async def enter_room(state: rx.State, channel: str, viewer: Viewer) -> None:
+    """Put the calling client's socket in a channel's room (after the caller checked access)."""
+    await rooms.enter(state.router.session.session_id, channel, viewer)
+
+
+async def leave_rooms(state: rx.State, prefix: str) -> None:
+    """Leave the rooms of one kind ("cart:", "deal:") this client's socket is in."""
+    await rooms.leave_all(state.router.session.session_id, prefix)

@@ -11,6 +11,10 @@ import redis.asyncio as aioredis
 
 from app.domain.events import DomainEvent
 
+# Sent to the local listener only: the hub shows "reconnecting" and resyncs rooms on recovery.
+BUS_DOWN = DomainEvent("bus", "redis", 0, "bus_down", {})
+BUS_UP = DomainEvent("bus", "redis", 0, "bus_up", {})
+
 CHANNEL = "bandwagon:events"
 log = logging.getLogger(__name__)
 
@@ -31,17 +35,24 @@ class RedisBus:
     async def listen(self) -> AsyncIterator[DomainEvent]:
         """Yield events forever, reconnecting with backoff when Redis goes away."""
         delay = 0.2
+        lost = False
         while True:
             client = aioredis.Redis.from_url(self.url)
             try:
                 async with client.pubsub() as pubsub:
                     await pubsub.subscribe(self.channel)
                     delay = 0.2
+                    if lost:
+                        lost = False
+                        yield BUS_UP
                     async for message in pubsub.listen():
                         if message.get("type") == "message":
                             yield DomainEvent.from_json(message["data"])
             except (redis.RedisError, OSError) as error:
                 log.warning("bus subscriber lost Redis (%s); retrying in %.1fs", error, delay)
+                if not lost:
+                    lost = True
+                    yield BUS_DOWN
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 5.0)
             finally:

@@ -1,0 +1,292 @@
+"""Rooms: the broadcast path from one bus event to every client of this process that watches it.
+
+A page that shows a live aggregate (a cart, a deal, a live session, a chat) puts its socket in the
+room of that aggregate's channel with `enter()`. When the process's single bus subscriber sees an
+event on the channel, the renderer registered for the aggregate runs ONCE for the whole room (one
+database read), and the result goes out as one socket.io room emit of a Reflex state delta. The
+cost per event is one read plus one encoded packet, however many viewers watch: no per-viewer
+Redis lock, state load or diff, which is what linking every viewer to one shared state would cost.
+
+The backend copy of a pushed var is only the snapshot taken at page load; the frontend copy moves
+ahead with each push. Pushed vars must therefore only be written by load handlers (which read the
+database and so are never behind) and never feed computed vars on the backend. Every (re)connect
+runs the page's load handler again, so a reconnecting client re-enters its rooms and catches up
+from the database.
+
+Presence ("who is viewing") is counted per process and shared over the bus as a small summary per
+room, coalesced to at most one per room per `PRESENCE_INTERVAL`, so a thousand viewers arriving do
+not cost a million messages.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+import uuid
+from collections import defaultdict
+from collections.abc import Awaitable, Callable
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from app.domain.events import DomainEvent
+
+log = logging.getLogger(__name__)
+
+NAMESPACE = "/_event"
+FIELD_MARKER = "_rx_state_"  # Reflex's suffix for state fields in a delta
+PRESENCE_INTERVAL = 0.5
+PRESENCE_HEARTBEAT = 15.0
+PRESENCE_EXPIRY = 45.0
+PRESENCE_NAMES = 50  # names listed per room; the count covers everyone
+
+Push = dict[str, dict[str, Any]]
+Renderer = Callable[[DomainEvent], Awaitable[Push | None]]
+
+
+@dataclass(frozen=True)
+class Viewer:
+    user_id: int | None
+    name: str
+    avatar_url: str = ""
+
+
+@dataclass(frozen=True)
+class Presence:
+    count: int
+    viewers: list[Viewer]
+
+
+PresenceRenderer = Callable[[str, Presence], Push | None]
+
+
+def delta(state: Any, **values: Any) -> Push:
+    """A Reflex delta that sets `values` on one state class (as a handler returning would)."""
+    return {state.get_full_name(): {name + FIELD_MARKER: value for name, value in values.items()}}
+
+
+def merge(*pushes: Push | None) -> Push:
+    out: Push = {}
+    for push in pushes:
+        for state_name, values in (push or {}).items():
+            out.setdefault(state_name, {}).update(values)
+    return out
+
+
+class Rooms:
+    def __init__(self) -> None:
+        self.instance = uuid.uuid4().hex[:12]
+        self._app: Any = None
+        self._hooked = False
+        self._members: dict[str, dict[str, Viewer]] = defaultdict(dict)  # channel -> sid -> viewer
+        self._rooms_of: dict[str, set[str]] = defaultdict(set)  # sid -> channels
+        self._renderers: dict[str, Renderer] = {}
+        self._presence_renderers: dict[str, PresenceRenderer] = {}
+        self._remote: dict[str, dict[str, tuple[float, int, list[Viewer]]]] = defaultdict(dict)
+        self._dirty: set[str] = set()
+        self._locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._status_renderer: Callable[[bool], Push] | None = None
+
+    # -- wiring -------------------------------------------------------------------------------
+    def bind(self, app: Any) -> None:
+        """Remember the Reflex app; its socket.io server exists only once the app is served."""
+        self._app = app
+
+    def register(self, aggregate: str, renderer: Renderer) -> None:
+        """Render events of `aggregate` into a push for its room (called once per event)."""
+        self._renderers[aggregate] = renderer
+
+    def register_presence(self, aggregate: str, renderer: PresenceRenderer) -> None:
+        """Render the viewers of a room of `aggregate` into a push."""
+        self._presence_renderers[aggregate] = renderer
+
+    def register_status(self, renderer: Callable[[bool], Push]) -> None:
+        """Render "live updates are (not) flowing" for every connected client."""
+        self._status_renderer = renderer
+
+    async def announce_status(self, ok: bool) -> None:
+        server = self._server()
+        if server is not None and self._status_renderer is not None:
+            push = self._status_renderer(ok)
+            await server.emit("event", {"delta": push, "events": []}, namespace=NAMESPACE)
+
+    def _server(self) -> Any:
+        if self._app is None or getattr(self._app, "sio", None) is None:
+            return None
+        if not self._hooked:
+            self._hook_disconnect(self._app.event_namespace)
+        return self._app.sio
+
+    def _hook_disconnect(self, namespace: Any) -> None:
+        original = namespace.on_disconnect
+
+        def on_disconnect(sid: str) -> Any:
+            self.forget(sid)
+            return original(sid)
+
+        # python-socketio looks handlers up by name on the namespace instance.
+        namespace.on_disconnect = on_disconnect
+        self._hooked = True
+
+    # -- membership ---------------------------------------------------------------------------
+    async def enter(self, sid: str, channel: str, viewer: Viewer) -> None:
+        """Put one socket in a channel's room. Call only after checking the viewer may see it."""
+        server = self._server()
+        if server is None or not sid:
+            return
+        await server.enter_room(sid, channel, namespace=NAMESPACE)
+        self._members[channel][sid] = viewer
+        self._rooms_of[sid].add(channel)
+        self._dirty.add(channel)
+
+    async def leave(self, sid: str, channel: str) -> None:
+        server = self._server()
+        if server is not None:
+            await server.leave_room(sid, channel, namespace=NAMESPACE)
+        self._drop(sid, channel)
+
+    async def leave_all(self, sid: str, prefix: str = "") -> None:
+        """Leave every room (of one kind, by channel prefix) this socket is in: on navigation."""
+        for channel in [c for c in self._rooms_of.get(sid, ()) if c.startswith(prefix)]:
+            await self.leave(sid, channel)
+
+    async def evict(self, channel: str, user_id: int, push: Push | None = None) -> None:
+        """Take a user's sockets out of a room (removed from a cart, kicked from a chat)."""
+        sids = [
+            sid for sid, v in list(self._members.get(channel, {}).items()) if v.user_id == user_id
+        ]
+        server = self._server()
+        for sid in sids:
+            if push and server is not None:
+                await server.emit(
+                    "event", {"delta": push, "events": []}, to=sid, namespace=NAMESPACE
+                )
+            await self.leave(sid, channel)
+
+    def forget(self, sid: str) -> None:
+        for channel in list(self._rooms_of.get(sid, ())):
+            self._drop(sid, channel)
+
+    def _drop(self, sid: str, channel: str) -> None:
+        members = self._members.get(channel)
+        if members is not None and members.pop(sid, None) is not None:
+            self._dirty.add(channel)
+            if not members:
+                del self._members[channel]
+        channels = self._rooms_of.get(sid)
+        if channels is not None:
+            channels.discard(channel)
+            if not channels:
+                del self._rooms_of[sid]
+
+    def local_count(self, channel: str) -> int:
+        return len(self._members.get(channel, ()))
+
+    def presence(self, channel: str) -> Presence:
+        """Everyone viewing the channel on any process (distinct signed-in users, plus guests)."""
+        now = time.monotonic()
+        count = self.local_count(channel)
+        viewers = list(self._members.get(channel, {}).values())
+        for instance, (seen, remote_count, remote_viewers) in list(self._remote[channel].items()):
+            if now - seen > PRESENCE_EXPIRY:
+                del self._remote[channel][instance]
+                continue
+            count += remote_count
+            viewers.extend(remote_viewers)
+        unique: dict[Any, Viewer] = {}
+        for viewer in viewers:
+            unique.setdefault(viewer.user_id if viewer.user_id is not None else id(viewer), viewer)
+        named = sorted((v for v in unique.values() if v.user_id is not None), key=lambda v: v.name)
+        return Presence(count=count, viewers=named[:PRESENCE_NAMES])
+
+    # -- delivery -----------------------------------------------------------------------------
+    async def push(self, channel: str, push: Push) -> None:
+        """Send one delta to every local member of the room (one encode, one emit)."""
+        server = self._server()
+        if server is None or not push or channel not in self._members:
+            return
+        await server.emit("event", {"delta": push, "events": []}, to=channel, namespace=NAMESPACE)
+
+    async def push_to(self, sid: str, push: Push) -> None:
+        server = self._server()
+        if server is not None and push:
+            await server.emit("event", {"delta": push, "events": []}, to=sid, namespace=NAMESPACE)
+
+    def dispatch(self, event: DomainEvent) -> None:
+        """Called by the hub for every bus event; renders only for rooms with local members."""
+        if event.kind == "presence":
+            self._receive_presence(event)
+            return
+        renderer = self._renderers.get(event.aggregate)
+        if renderer is None or event.channel not in self._members:
+            return
+        asyncio.get_running_loop().create_task(self._render(event.channel, renderer, event))
+
+    async def _render(self, channel: str, renderer: Renderer, event: DomainEvent) -> None:
+        # One render at a time per room keeps pushes in version order.
+        async with self._locks[channel]:
+            try:
+                push = await renderer(event)
+                if push:
+                    await self.push(channel, push)
+            except Exception:
+                log.exception("could not render %s for %s", event.kind, channel)
+        if channel not in self._members:
+            self._locks.pop(channel, None)
+
+    async def resync(self) -> None:
+        """After the bus was down: re-render every room with members (events may be lost)."""
+        for channel in list(self._members):
+            aggregate, _, aggregate_id = channel.partition(":")
+            renderer = self._renderers.get(aggregate)
+            if renderer is not None:
+                event = DomainEvent(aggregate, aggregate_id, -1, "resync", {})
+                await self._render(channel, renderer, event)
+
+    # -- presence across processes -------------------------------------------------------------
+    def _receive_presence(self, event: DomainEvent) -> None:
+        payload = event.payload
+        if payload.get("instance") == self.instance:
+            return
+        viewers = [Viewer(**v) for v in payload.get("viewers", [])]
+        self._remote[event.aggregate_id][payload["instance"]] = (
+            time.monotonic(),
+            int(payload.get("count", 0)),
+            viewers,
+        )
+        if event.aggregate_id in self._members:
+            self._dirty.add(event.aggregate_id)
+
+    def _presence_event(self, channel: str) -> DomainEvent:
+        members = self._members.get(channel, {})
+        named = {v.user_id: v for v in members.values() if v.user_id is not None}
+        viewers = [asdict(v) for v in list(named.values())[:PRESENCE_NAMES]]
+        payload = {"instance": self.instance, "count": len(members), "viewers": viewers}
+        return DomainEvent("presence", channel, 0, "presence", payload)
+
+    async def run_presence(self, publish: Callable[[DomainEvent], None]) -> None:
+        """Share this process's viewers and push merged presence to local rooms, coalesced."""
+        last_heartbeat = time.monotonic()
+        while True:
+            await asyncio.sleep(PRESENCE_INTERVAL)
+            heartbeat = time.monotonic() - last_heartbeat > PRESENCE_HEARTBEAT
+            if heartbeat:
+                last_heartbeat = time.monotonic()
+            dirty, self._dirty = self._dirty, set()
+            for channel in set(dirty) | (set(self._members) if heartbeat else set()):
+                with contextlib.suppress(Exception):
+                    if channel in dirty or heartbeat:
+                        publish(self._presence_event(channel))
+                aggregate = channel.partition(":")[0]
+                renderer = self._presence_renderers.get(aggregate)
+                if renderer is not None and channel in self._members:
+                    try:
+                        push = renderer(channel, self.presence(channel))
+                        if push:
+                            await self.push(channel, push)
+                    except Exception:
+                        log.exception("could not push presence for %s", channel)
+
+
+rooms = Rooms()
