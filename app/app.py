@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from app.api.routes import http_api
+from app.jobs.deadlines import run_deadlines
 from app.pages.catalog import catalog_page
 from app.pages.home import home_page
 from app.pages.misc import not_found_page
@@ -39,6 +40,7 @@ async def run_realtime_hub() -> None:
 
 
 app.register_lifespan_task(run_realtime_hub)
+app.register_lifespan_task(run_deadlines)
 rooms.bind(app)
 
 

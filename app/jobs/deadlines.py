@@ -1,0 +1,41 @@
+"""The deadline scheduler: deadlines live in the database, so a restart loses none of them.
+
+Every backend process runs this loop; each job is written so that several processes running it
+at once still act once (conditional updates, leases), which also makes the run at start-up close
+whatever fell due while the app was down.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+
+from app.services import carts
+from app.services.unit_of_work import unit_of_work
+
+log = logging.getLogger(__name__)
+INTERVAL_SECONDS = 5.0
+
+
+def lock_overdue_carts() -> None:
+    with unit_of_work() as uow:
+        carts.lock_overdue_carts(uow)
+
+
+JOBS: tuple[Callable[[], object], ...] = (lock_overdue_carts,)
+
+
+def run_due_jobs() -> None:
+    for job in JOBS:
+        try:
+            job()
+        except Exception:  # one failing job must not starve the others
+            log.exception("deadline job %s failed", job.__name__)
+
+
+async def run_deadlines(interval: float = INTERVAL_SECONDS) -> None:
+    """Run every job now (catching up after a crash), then every `interval` seconds."""
+    while True:
+        await asyncio.to_thread(run_due_jobs)
+        await asyncio.sleep(interval)
