@@ -11,7 +11,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 PYTEST := $(BIN)/python -m pytest
 ARTIFACTS := test-artifacts
 
-.PHONY: bench-joins run dev setup deps dev-deps bun chromium node-tools db lint typecheck unit integration e2e test clean
+.PHONY: bench-joins run-cluster run dev setup deps dev-deps bun chromium node-tools db lint typecheck unit integration e2e test clean
 
 run: setup ## start the whole app at http://localhost:3000
 	$(BIN)/python -m app.launcher
@@ -84,3 +84,8 @@ clean:
 
 bench-joins: dev-deps ## burst of 200 concurrent joins on a deal capped at 50 (PostgreSQL + local Stripe)
 	$(BIN)/python bench/bench_joins.py --attempts 200 --cap 50
+
+# Two (or WORKERS) backend processes sharing Redis behind a small load balancer on port 3000.
+WORKERS ?= 2
+run-cluster: setup
+	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379} $(BIN)/python -m app.launcher --workers $(WORKERS)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import tempfile
 import threading
@@ -40,10 +39,7 @@ from app.cli import migrate  # noqa: E402
 from app.domain.events import DomainEvent  # noqa: E402
 from app.domain.group_buy import DealTerms, PriceTier  # noqa: E402
 from app.services import deals  # noqa: E402
-
-ADMIN_URL = os.environ.get(
-    "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-)
+from bench.support import ADMIN_URL, percentile  # noqa: E402
 
 
 class NullBus:
@@ -52,11 +48,6 @@ class NullBus:
 
     async def listen(self):  # type: ignore[no-untyped-def]  # pragma: no cover
         raise NotImplementedError
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
 def main() -> None:

@@ -13,6 +13,7 @@ import sys
 from types import FrameType
 
 from app.config import PROJECT_ROOT, ConfigError, load_settings
+from app.launcher.cluster import require_redis, run_cluster
 from app.launcher.demo_services import start_demo_oidc, wants_demo_sign_in
 from app.launcher.processes import ProcessGroup
 
@@ -43,9 +44,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m app.launcher")
     parser.add_argument("--port", type=int, default=None, help="default: FRONTEND_PORT or 3000")
     parser.add_argument("--mode", choices=["prod", "dev"], default="prod")
+    parser.add_argument(
+        "--workers", type=int, default=1, help="backend processes behind one port (needs REDIS_URL)"
+    )
     args = parser.parse_args(argv)
     try:
         settings = load_settings()
+        if args.workers > 1:
+            require_redis(os.environ)
     except ConfigError as error:
         print(f"Configuration error: {error}", file=sys.stderr)
         return 2
@@ -69,6 +75,8 @@ def main(argv: list[str] | None = None) -> int:
             api_url = env.get("API_URL", settings.api_url)
             env.update(start_demo_oidc(group, api_url, settings.data_dir))
             print("Demo sign-in provider on 127.0.0.1 (made-up shoppers: alice, bob, carol)")
+        if args.workers > 1:
+            return run_cluster(group, env, port, args.workers, settings.bind_host)
         print(f"Bandwagon is starting at http://localhost:{port} (first start builds the frontend)")
         command = reflex_command(port, settings.bind_host, args.mode)
         return group.start(command, env=env, cwd=PROJECT_ROOT).wait()

@@ -70,6 +70,15 @@ class ProcessGroup:
         self.children.append(child)
         return child
 
+    def wait_any(self, poll_seconds: float = 0.5) -> int:
+        """Block until any child exits; its exit code (the others are stopped on exit)."""
+        while True:
+            for child in self.children:
+                code = child.poll()
+                if code is not None:
+                    return code
+            time.sleep(poll_seconds)
+
     def stop(self) -> None:
         for child in reversed(self.children):
             _signal_group(child, signal.SIGTERM)
