@@ -15,22 +15,23 @@ from collections.abc import AsyncIterator
 
 from app.adapters.bus import EventBus, bus
 from app.domain.events import DomainEvent
-from app.realtime.rooms import rooms
+from app.realtime.rooms import Rooms, rooms
 
 log = logging.getLogger(__name__)
 QUEUE_LIMIT = 100
 
 
 class Hub:
-    def __init__(self) -> None:
+    def __init__(self, room_registry: Rooms | None = None) -> None:
         self._watchers: dict[str, set[asyncio.Queue[DomainEvent]]] = defaultdict(set)
+        self.rooms = room_registry or rooms
         self.bus_ok = True
 
     def dispatch(self, event: DomainEvent) -> None:
         if event.aggregate == "bus":
             self._bus_status(event.kind == "bus_up")
             return
-        rooms.dispatch(event)
+        self.rooms.dispatch(event)
         for queue in list(self._watchers.get(event.channel, ())):
             if queue.full():  # a stuck watcher: drop its backlog, it will reload anyway
                 with contextlib.suppress(asyncio.QueueEmpty):
@@ -55,9 +56,9 @@ class Hub:
     def _bus_status(self, ok: bool) -> None:
         self.bus_ok = ok
         loop = asyncio.get_running_loop()
-        loop.create_task(rooms.announce_status(ok))
+        loop.create_task(self.rooms.announce_status(ok))
         if ok:  # events published while Redis was away are lost: every room reloads
-            loop.create_task(rooms.resync())
+            loop.create_task(self.rooms.resync())
             for queues in list(self._watchers.values()):
                 for queue in list(queues):
                     with contextlib.suppress(asyncio.QueueFull):
@@ -66,7 +67,7 @@ class Hub:
     async def run(self, source: EventBus | None = None) -> None:
         """Forward every bus event to local watchers and rooms until cancelled."""
         source = source or bus()
-        presence = asyncio.get_running_loop().create_task(rooms.run_presence(source.publish))
+        presence = asyncio.get_running_loop().create_task(self.rooms.run_presence(source.publish))
         try:
             async for event in source.listen():
                 try:

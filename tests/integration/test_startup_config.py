@@ -28,3 +28,17 @@ def test_launcher_refuses_a_bad_setting_and_names_it(variable: str, value: str) 
     assert result.returncode == 2
     assert f"Configuration error: {variable}: expected" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_several_backend_processes_need_redis_and_say_so() -> None:
+    env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
+    result = subprocess.run(
+        [sys.executable, "-m", "app.launcher", "--workers", "2"],
+        env=env,
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert "Configuration error: REDIS_URL: expected a Redis URL" in result.stderr
