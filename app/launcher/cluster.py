@@ -43,13 +43,15 @@ def worker_command(host: str, port: int) -> list[str]:
     ]  # fmt: skip
 
 
-def worker_environment(env: Mapping[str, str], port: int) -> dict[str, str]:
+def worker_environment(env: Mapping[str, str], port: int, pages: bool = True) -> dict[str, str]:
+    """A worker serves the built pages too, unless it only has to answer websockets (benches)."""
     return {
         **env,
         "BACKEND_PORT": str(port),
         "REFLEX_ENV_MODE": "prod",
-        "__REFLEX_SKIP_COMPILE": "true",  # internal Reflex switches carry two underscores
-        "__REFLEX_MOUNT_FRONTEND_COMPILED_APP": "true",
+        # Internal Reflex switches carry two leading underscores.
+        "__REFLEX_SKIP_COMPILE": "true",
+        "__REFLEX_MOUNT_FRONTEND_COMPILED_APP": "true" if pages else "false",
     }
 
 
@@ -60,6 +62,7 @@ def start_workers(
     host: str = "127.0.0.1",
     log_dir: Path | None = None,
     ports: list[int] | None = None,
+    pages: bool = True,
 ) -> list[int]:
     """Start `count` workers on free ports and wait until each answers; their ports."""
     ports = ports or [free_port(host) for _ in range(count)]
@@ -67,7 +70,10 @@ def start_workers(
     for index, port in enumerate(ports):
         log = log_dir / f"worker-{index + 1}.log" if log_dir else None
         child = group.start(
-            worker_command(host, port), env=worker_environment(env, port), cwd=PROJECT_ROOT, log=log
+            worker_command(host, port),
+            env=worker_environment(env, port, pages),
+            cwd=PROJECT_ROOT,
+            log=log,
         )
         children.append((port, child))
     for port, child in children:
