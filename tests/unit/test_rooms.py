@@ -8,43 +8,13 @@ from app.domain.events import DomainEvent
 from app.realtime import rooms as rooms_module
 from app.realtime.hub import Hub
 from app.realtime.rooms import Presence, Rooms, Viewer
+from tests.fakes import FakeApp
 
 
 class FakeState:
     @staticmethod
     def get_full_name() -> str:
         return "root.cart_state"
-
-
-class FakeSocketServer:
-    """Records what python-socketio would be asked to do."""
-
-    def __init__(self) -> None:
-        self.rooms: dict[str, set[str]] = {}
-        self.emits: list[tuple[str | None, dict[str, Any]]] = []
-
-    async def enter_room(self, sid: str, room: str, namespace: str) -> None:
-        self.rooms.setdefault(room, set()).add(sid)
-
-    async def leave_room(self, sid: str, room: str, namespace: str) -> None:
-        self.rooms.get(room, set()).discard(sid)
-
-    async def emit(self, event: str, data: dict[str, Any], to: str | None = None, **_: Any) -> None:
-        self.emits.append((to, data))
-
-
-class FakeNamespace:
-    def __init__(self) -> None:
-        self.disconnected: list[str] = []
-
-    def on_disconnect(self, sid: str) -> None:
-        self.disconnected.append(sid)
-
-
-class FakeApp:
-    def __init__(self) -> None:
-        self.sio = FakeSocketServer()
-        self.event_namespace = FakeNamespace()
 
 
 def _rooms() -> tuple[Rooms, FakeApp]:
