@@ -11,7 +11,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 PYTEST := $(BIN)/python -m pytest
 ARTIFACTS := test-artifacts
 
-.PHONY: bench-joins run-cluster run dev setup deps dev-deps bun chromium node-tools db lint typecheck unit integration e2e test clean
+.PHONY: bench-joins bench-carts run-cluster run dev setup deps dev-deps bun chromium node-tools db lint typecheck unit integration e2e test clean
 
 run: setup ## start the whole app at http://localhost:3000
 	$(BIN)/python -m app.launcher
@@ -89,3 +89,6 @@ bench-joins: dev-deps ## burst of 200 concurrent joins on a deal capped at 50 (P
 WORKERS ?= 2
 run-cluster: setup
 	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379} $(BIN)/python -m app.launcher --workers $(WORKERS)
+
+bench-carts: dev-deps ## 200 clients in 50 shared carts on 2 backend processes; last line JSON
+	$(BIN)/python bench/bench_carts.py
