@@ -63,7 +63,8 @@ SHARE_MOVES_FROM: dict[ShareStatus, tuple[ShareStatus, ...]] = {
     ShareStatus.FAILED: OPEN_SHARE,
     ShareStatus.EXPIRED: OPEN_SHARE,
     ShareStatus.VOIDED: OPEN_SHARE,
-    ShareStatus.REFUND_DUE: (ShareStatus.PAID,),
+    # Paid before the order failed, or money that arrived after the share was closed.
+    ShareStatus.REFUND_DUE: (ShareStatus.PAID, ShareStatus.EXPIRED, ShareStatus.VOIDED),
     ShareStatus.REFUNDED: (ShareStatus.REFUND_DUE,),
 }
 
@@ -234,8 +235,8 @@ def is_overdue(expires_at: datetime, now: datetime) -> bool:
 # the same job) sends the same key and cannot move money twice.
 
 
-def charge_key(order_id: int, share_id: int) -> str:
-    return f"order-{order_id}-share-{share_id}-charge"
+def charge_key(order_id: int, payer_id: int) -> str:
+    return f"order-{order_id}-payer-{payer_id}-charge"
 
 
 def refund_key(order_id: int, share_id: int, intent_id: str) -> str:

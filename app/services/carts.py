@@ -91,6 +91,8 @@ __all__ = [
     "add_item",
     "adjust_quantity",
     "announce",
+    "claim_for_checkout",
+    "clear_lines",
     "create_shared_cart",
     "delete_cart",
     "invite_friend",
@@ -103,6 +105,7 @@ __all__ = [
     "lock",
     "lock_overdue_carts",
     "personal_cart",
+    "record_activity",
     "remove_line",
     "remove_member",
     "set_deadline",
@@ -1189,3 +1192,38 @@ def announce(
     version = int(row[0])
     _record(uow, cart_id, version, text, **extra)
     return version
+
+
+def claim_for_checkout(uow: UnitOfWork, cart_id: int, owner_id: int) -> tuple[int, bool]:
+    """Lock the cart for its owner's checkout; (new version, whether it was locked before).
+
+    Allowed on a cart that is already locked or past its deadline (that is when people check
+    out). The version bump comes first, so concurrent edits and a second checkout of the same
+    cart wait for this transaction and then see its order; the caller records the activity.
+    """
+    session = uow.session
+    now = _now()
+    version = _bump(session, cart_id, owner_id, now=now, owner_only=True, editable=False)
+    if version is None:
+        raise _refusal(session, cart_id, owner_id, now=now, owner_only=True)
+    was_locked = _cart(session, cart_id).locked
+    session.exec(
+        update(Cart)
+        .where(col(Cart.id) == cart_id)
+        .values(locked=True)
+        .execution_options(synchronize_session=False)
+    )
+    return version, bool(was_locked)
+
+
+def record_activity(uow: UnitOfWork, cart_id: int, version: int, text: str, **extra: Any) -> None:
+    """The activity line and event of a version the caller bumped (see `claim_for_checkout`)."""
+    _record(uow, cart_id, version, text, **extra)
+
+
+def clear_lines(uow: UnitOfWork, cart_id: int, line_ids: list[int]) -> None:
+    """Take bought lines out of the cart (the checkout completed)."""
+    if line_ids:
+        uow.session.exec(
+            delete(CartLine).where(col(CartLine.cart_id) == cart_id, col(CartLine.id).in_(line_ids))
+        )
