@@ -278,3 +278,28 @@ def expired_text() -> str:
 
 def cancelled_text(actor: str) -> str:
     return f"{actor} cancelled the checkout. The cart is open again"
+
+
+# --------------------------------------------------------------------------- form input
+
+_AMOUNT_MAX_UNITS = 1_000_000
+
+
+def parse_amount(raw: str | None, currency: str = "USD") -> int | None:
+    """A typed amount ("40", "40.5", "1,250.00") in minor units; None when left empty.
+
+    Raises ValueError with a message for the form on anything else (no floats involved).
+    """
+    text = (raw or "").strip().replace(",", "").replace("$", "").replace("€", "")
+    if not text:
+        return None
+    whole, _, cents = text.partition(".")
+    if not whole.isdigit() or (cents and (not cents.isdigit() or len(cents) > 2)):
+        raise ValueError("Enter an amount like 40 or 40.50.")
+    units = int(whole)
+    if units > _AMOUNT_MAX_UNITS:
+        raise ValueError("That amount is too large.")
+    minor = units * 100 + int(cents.ljust(2, "0") if cents else "0")
+    if minor <= 0:
+        raise ValueError("A budget must be more than zero.")
+    return minor

@@ -328,8 +328,8 @@ def _begin_change(
 def _record(uow: UnitOfWork, cart_id: int, version: int, text: str, **extra: Any) -> None:
     """Write the activity row of a version and announce it after commit.
 
-    `extra` goes into the event payload for watchers that act on it (`removed_user`: take that
-    person out of the cart's room; `deleted`: the cart is gone).
+    `extra` goes into the event payload for watchers that act on it (`removed_user` /
+    `left_user`: take that person out of the cart's room; `deleted`: the cart is gone).
     """
     uow.session.add(CartActivity(cart_id=cart_id, version=version, text=text[:300]))
     uow.record(
@@ -730,7 +730,7 @@ def leave(uow: UnitOfWork, cart_id: int, user_id: int) -> CartChange:
     if member.role == MemberRole.OWNER:
         raise CartError(CartErrorCode.OWNER_CANNOT_LEAVE)
     _drop_member(session, cart_id, member, MemberStatus.LEFT)
-    _record(uow, cart_id, version, left_text(_name(session, user_id)), removed_user=user_id)
+    _record(uow, cart_id, version, left_text(_name(session, user_id)), left_user=user_id)
     return CartChange(cart_id, version)
 
 

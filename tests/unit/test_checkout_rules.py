@@ -89,3 +89,15 @@ def test_timeouts_and_keys() -> None:
     assert checkout_expires_at(SplitMode.OWNER_PAYS, now) == now + OWNER_PAYS_TIMEOUT
     assert checkout_expires_at(SplitMode.EACH_PAYS_OWN, now) == now + EACH_PAYS_TIMEOUT
     assert charge_key(12, 7) == "order-12-payer-7-charge"
+
+
+def test_typed_amounts_become_minor_units() -> None:
+    from app.domain.checkout import parse_amount
+
+    assert parse_amount("") is None
+    assert parse_amount(" 40 ") == 4000
+    assert parse_amount("40.5") == 4050
+    assert parse_amount("$1,250.00") == 125000
+    for bad in ("abc", "-3", "1.234", "0", "1e3"):
+        with pytest.raises(ValueError):
+            parse_amount(bad)
