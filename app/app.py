@@ -6,9 +6,11 @@ import reflex as rx
 
 from app.api.routes import http_api
 from app.jobs.deadlines import run_deadlines
+from app.pages.carts import cart_page, join_cart_page
 from app.pages.catalog import catalog_page
 from app.pages.home import home_page
 from app.pages.misc import not_found_page
+from app.pages.orders import orders_page
 from app.pages.people import (
     friends_page,
     invite_page,
@@ -19,6 +21,7 @@ from app.pages.people import (
 from app.pages.product import product_page
 from app.realtime.hub import hub
 from app.realtime.rooms import rooms
+from app.states.carts import CartState, JoinCartState, OrdersState
 from app.states.catalog import CatalogState
 from app.states.home import HomeState
 from app.states.live import LiveStatus
@@ -73,4 +76,8 @@ page(
 page(profile_page, "/profile", "Your profile", ProfileState.load, checks_user=True)
 page(friends_page, "/friends", "Friends", FriendsState.load, checks_user=True)
 page(invite_page, "/friends/invite/[code]", "Friend invite", InviteState.load, checks_user=True)
+page(cart_page, "/cart", "Your cart", CartState.load, checks_user=True)
+page(cart_page, "/cart/[cart_id]", "Shared cart", CartState.load, checks_user=True)
+page(join_cart_page, "/cart/join/[code]", "Join a cart", JoinCartState.load, checks_user=True)
+page(orders_page, "/orders", "Your orders", OrdersState.load, checks_user=True)
 page(not_found_page, "404", "Not found")

@@ -77,6 +77,7 @@ def sign_in_slot() -> rx.Component:
             rx.menu.content(
                 rx.menu.item("Profile", on_click=rx.redirect("/profile")),
                 rx.menu.item("Friends", on_click=rx.redirect("/friends")),
+                rx.menu.item("Orders", on_click=rx.redirect("/orders")),
                 rx.menu.separator(),
                 rx.menu.item("Sign out", on_click=rx.call_script(POST_SIGN_OUT)),
             ),
@@ -101,6 +102,7 @@ def header() -> rx.Component:
                 _nav_link("Home", "/"),
                 _nav_link("Catalog", "/catalog"),
                 rx.cond(SessionState.signed_in, _nav_link("Friends", "/friends")),
+                rx.cond(SessionState.signed_in, _nav_link("Cart", "/cart")),
                 spacing="5",
                 align="center",
                 wrap="wrap",

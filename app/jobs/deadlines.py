@@ -11,7 +11,8 @@ import asyncio
 import logging
 from collections.abc import Callable
 
-from app.services import carts
+from app.adapters.payments import PaymentGateway, PaymentsNotConfigured, payment_gateway
+from app.services import carts, checkout
 from app.services.unit_of_work import unit_of_work
 
 log = logging.getLogger(__name__)
@@ -23,7 +24,17 @@ def lock_overdue_carts() -> None:
         carts.lock_overdue_carts(uow)
 
 
-JOBS: tuple[Callable[[], object], ...] = (lock_overdue_carts,)
+def expire_checkouts() -> None:
+    """Time out unpaid checkout shares: stock back on the shelf, paid shares refunded."""
+    gateway: PaymentGateway | None
+    try:
+        gateway = payment_gateway()
+    except PaymentsNotConfigured:
+        gateway = None  # nothing can have been paid; still give the stock back
+    checkout.expire_checkouts(gateway=gateway)
+
+
+JOBS: tuple[Callable[[], object], ...] = (lock_overdue_carts, expire_checkouts)
 
 
 def run_due_jobs() -> None:

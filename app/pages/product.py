@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from app.components.cart_add import add_to_cart
 from app.components.layout import page_shell
 from app.components.notice import notice
 from app.components.product_card import stock_badge
@@ -56,6 +57,7 @@ def _details() -> rx.Component:
             align="center",
             spacing="3",
         ),
+        add_to_cart(product.id, product.stock),
         rx.text(product.description, size="3", color=rx.color("gray", 12), line_height="1.6"),
         rx.hstack(
             rx.foreach(product.tags, lambda tag: rx.badge("#" + tag, variant="outline")),

@@ -17,7 +17,7 @@ leave the `with unit_of_work()` block: the transaction is rolled back and nothin
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -29,6 +29,7 @@ from sqlmodel import Session, col, delete, select, update
 
 from app.adapters.db.models import Product, ProductImage
 from app.adapters.db.models_carts import Cart, CartActivity, CartLine, CartMember
+from app.adapters.db.models_orders import ShopOrder
 from app.adapters.db.models_people import User
 from app.domain.carts import (
     CartAccessDenied,
@@ -67,6 +68,7 @@ from app.domain.carts import (
     split_payment,
     unlocked_text,
 )
+from app.domain.checkout import OrderStatus
 from app.domain.events import DomainEvent
 from app.domain.money import format_minor
 from app.domain.people import avatar_colour, initials, new_invite_code, normalise_invite_code
@@ -84,27 +86,39 @@ __all__ = [
     "CartMemberView",
     "CartNotFound",
     "CartView",
+    "CartInvitePreview",
+    "CartSummary",
     "add_item",
+    "adjust_quantity",
+    "announce",
+    "claim_for_checkout",
+    "clear_lines",
     "create_shared_cart",
     "delete_cart",
     "invite_friend",
+    "find_by_code",
     "join_by_code",
     "leave",
+    "list_carts",
     "load_cart",
+    "load_room_view",
     "lock",
     "lock_overdue_carts",
     "personal_cart",
+    "record_activity",
     "remove_line",
     "remove_member",
     "set_deadline",
     "set_note",
     "set_quantity",
+    "set_split_mode",
     "unlock",
 ]
 
 ACTIVITY_TAIL = 20
 PLACEHOLDER_IMAGE = "/placeholder.svg"
 PERSONAL_CART_NAME = "My cart"
+CHECKOUT_IN_PROGRESS = "Checkout is in progress, so the cart can't be changed right now."
 
 
 @dataclass(frozen=True)
@@ -182,6 +196,8 @@ class CartView:
     total_minor: int
     item_count: int
     activity: tuple[CartActivityView, ...]  # newest first
+    deadline_label: str = ""  # e.g. "Tue 24 Nov, 18:00 UTC"
+    member_ids: tuple[int, ...] = ()
 
 
 # --------------------------------------------------------------------------- helpers
@@ -278,7 +294,26 @@ def _refusal(
     code = edit_refusal(
         locked=cart.locked, deleted=cart.deleted, deadline=_as_utc(cart.deadline), now=now
     )
+    if code is CartErrorCode.LOCKED and _checking_out(session, cart_id):
+        return CartError(CartErrorCode.LOCKED, CHECKOUT_IN_PROGRESS)
     return CartError(code or CartErrorCode.LOCKED)
+
+
+def _checking_out(session: Session, cart_id: int) -> bool:
+    """True while an order of this cart waits for its payments (the cart is locked for it)."""
+    found = session.exec(
+        select(ShopOrder.id).where(
+            ShopOrder.cart_id == cart_id, ShopOrder.status == OrderStatus.PENDING.value
+        )
+    ).first()
+    return found is not None
+
+
+def _not_checking_out() -> ColumnElement[bool]:
+    return ~exists().where(
+        col(ShopOrder.cart_id) == col(Cart.id),
+        col(ShopOrder.status) == OrderStatus.PENDING.value,
+    )
 
 
 def _begin_change(
@@ -290,7 +325,12 @@ def _begin_change(
     return version
 
 
-def _record(uow: UnitOfWork, cart_id: int, version: int, text: str) -> None:
+def _record(uow: UnitOfWork, cart_id: int, version: int, text: str, **extra: Any) -> None:
+    """Write the activity row of a version and announce it after commit.
+
+    `extra` goes into the event payload for watchers that act on it (`removed_user` /
+    `left_user`: take that person out of the cart's room; `deleted`: the cart is gone).
+    """
     uow.session.add(CartActivity(cart_id=cart_id, version=version, text=text[:300]))
     uow.record(
         DomainEvent(
@@ -298,7 +338,7 @@ def _record(uow: UnitOfWork, cart_id: int, version: int, text: str) -> None:
             aggregate_id=str(cart_id),
             version=version,
             kind="cart.changed",
-            payload={"activity": text},
+            payload={"activity": text, **extra},
         )
     )
 
@@ -571,6 +611,29 @@ def set_quantity(
 ) -> CartChange:
     """Set the quantity of the member's own line. Use `remove_line` to take it out."""
     _positive(quantity)
+    return _change_quantity(uow, cart_id, user_id, line_id, lambda _before: quantity)
+
+
+def adjust_quantity(
+    uow: UnitOfWork, cart_id: int, user_id: int, line_id: int, delta: int
+) -> CartChange:
+    """Add `delta` (negative to lower) to the member's own line; the result must stay >= 1.
+
+    The new quantity is computed from the line as it is after the cart's version lock, so two
+    quick "+" clicks (or two tabs) always add up.
+    """
+    if not isinstance(delta, int) or isinstance(delta, bool) or delta == 0:
+        raise CartError(CartErrorCode.INVALID_QUANTITY)
+    return _change_quantity(uow, cart_id, user_id, line_id, lambda before: before + delta)
+
+
+def _change_quantity(
+    uow: UnitOfWork,
+    cart_id: int,
+    user_id: int,
+    line_id: int,
+    new_quantity: Callable[[int], int],
+) -> CartChange:
     session = uow.session
     version = _begin_change(session, cart_id, user_id, now=_now())
     cart = _cart(session, cart_id)
@@ -579,6 +642,7 @@ def set_quantity(
         raise CartError(CartErrorCode.NOT_YOUR_LINE)
     product = _product(session, line.product_id)
     before = line.quantity
+    quantity = _positive(new_quantity(before))
     warning = _check_stock_and_budget(
         session, cart, product, user_id, line_before=before, line_after=quantity
     )
@@ -653,7 +717,7 @@ def remove_member(uow: UnitOfWork, cart_id: int, owner_id: int, member_id: int) 
         raise CartError(CartErrorCode.NOT_A_MEMBER, "They're not in this cart.")
     _drop_member(session, cart_id, member, MemberStatus.REMOVED)
     text = member_removed_text(_name(session, owner_id), _name(session, member_id))
-    _record(uow, cart_id, version, text)
+    _record(uow, cart_id, version, text, removed_user=member_id)
     return CartChange(cart_id, version)
 
 
@@ -666,7 +730,7 @@ def leave(uow: UnitOfWork, cart_id: int, user_id: int) -> CartChange:
     if member.role == MemberRole.OWNER:
         raise CartError(CartErrorCode.OWNER_CANNOT_LEAVE)
     _drop_member(session, cart_id, member, MemberStatus.LEFT)
-    _record(uow, cart_id, version, left_text(_name(session, user_id)))
+    _record(uow, cart_id, version, left_text(_name(session, user_id)), left_user=user_id)
     return CartChange(cart_id, version)
 
 
@@ -737,11 +801,14 @@ def unlock(uow: UnitOfWork, cart_id: int, owner_id: int) -> CartChange:
         where=(
             col(Cart.locked) == true(),
             or_(col(Cart.deadline).is_(None), col(Cart.deadline) > now),
+            _not_checking_out(),
         ),
         values={"locked": False},
     )
     if version is None:
         cart = _cart(uow.session, cart_id)
+        if _checking_out(uow.session, cart_id):
+            raise CartError(CartErrorCode.LOCKED, CHECKOUT_IN_PROGRESS)
         if deadline_passed(_as_utc(cart.deadline), now):
             raise CartError(
                 CartErrorCode.DEADLINE_PASSED,
@@ -774,12 +841,14 @@ def delete_cart(uow: UnitOfWork, cart_id: int, owner_id: int) -> CartChange:
         cart_id,
         owner_id,
         now=now,
-        where=(col(Cart.kind) == CartKind.SHARED.value,),
+        where=(col(Cart.kind) == CartKind.SHARED.value, _not_checking_out()),
         values={"deleted": True},
     )
     if version is None:
+        if _checking_out(uow.session, cart_id):
+            raise CartError(CartErrorCode.LOCKED, CHECKOUT_IN_PROGRESS)
         raise CartError(CartErrorCode.PERSONAL_CART_DELETE)
-    _record(uow, cart_id, version, deleted_text(_name(uow.session, owner_id)))
+    _record(uow, cart_id, version, deleted_text(_name(uow.session, owner_id)), deleted=True)
     return CartChange(cart_id, version)
 
 
@@ -817,7 +886,27 @@ def load_cart(
     viewer = _member(session, cart_id, viewer_id)
     if viewer is None or viewer.status != MemberStatus.ACTIVE:
         raise CartAccessDenied()
+    return _view(session, cart, viewer_id, viewer.role, now)
 
+
+def load_room_view(session: Session, cart_id: int, now: datetime | None = None) -> CartView | None:
+    """The cart as every member sees it, for one broadcast to the cart's room (None if gone).
+
+    Nothing in it depends on who looks: `viewer_id` is 0, `viewer_role` empty and no line is
+    `mine`; pages compare `added_by_id` / `owner_id` with their own user id instead. Only send
+    it to sockets that entered the room after `load_cart` checked their membership.
+    """
+    cart = session.get(Cart, cart_id, populate_existing=True)
+    if cart is None or cart.deleted or cart.id is None:
+        return None
+    return _view(session, cart, 0, "", now or _now())
+
+
+def _view(
+    session: Session, cart: Cart, viewer_id: int, viewer_role: str, now: datetime
+) -> CartView:
+    assert cart.id is not None
+    cart_id = cart.id
     members = session.exec(
         select(CartMember, User)
         .join(User, col(User.id) == col(CartMember.user_id))
@@ -895,11 +984,12 @@ def load_cart(
         invite_code=cart.invite_code or "",
         owner_id=cart.owner_id,
         viewer_id=viewer_id,
-        viewer_role=viewer.role,
+        viewer_role=viewer_role,
         version=cart.version,
         locked=bool(locked_reason),
         locked_reason=locked_reason,
         deadline=deadline.isoformat() if deadline else "",
+        deadline_label=_moment_label(deadline),
         budget=format_minor(cart.budget_minor, money) if cart.budget_minor else "",
         budget_minor=cart.budget_minor,
         currency=money,
@@ -910,6 +1000,7 @@ def load_cart(
         total_minor=totals.total,
         item_count=sum(line.quantity for line in lines),
         activity=activity,
+        member_ids=tuple(m.user_id for m in member_views),
     )
 
 
@@ -923,3 +1014,216 @@ def _first_images(session: Session, product_ids: list[int]) -> dict[int, str]:
     ).all()
     # Descending position: the lowest position wins the dict assignment.
     return {product_id: url for product_id, url in rows}
+
+
+def _moment_label(moment: datetime | None) -> str:
+    return f"{moment:%a %d %b %Y, %H:%M} UTC" if moment else ""
+
+
+# --------------------------------------------------------------------------- lists and previews
+
+
+@dataclass(frozen=True)
+class CartSummary:
+    """One of the shopper's carts, for the list on /cart and the product page's cart menu."""
+
+    id: int
+    name: str
+    kind: str
+    role: str
+    owner: str
+    member_count: int
+    item_count: int
+    total: str
+    locked: bool
+    deadline_label: str
+
+
+def list_carts(session: Session, user_id: int, now: datetime | None = None) -> list[CartSummary]:
+    """The shared carts the shopper is an active member of, newest first."""
+    now = now or _now()
+    rows = session.exec(
+        select(Cart, CartMember)
+        .join(CartMember, col(CartMember.cart_id) == col(Cart.id))
+        .where(
+            CartMember.user_id == user_id,
+            CartMember.status == MemberStatus.ACTIVE.value,
+            col(Cart.deleted) == false(),
+            Cart.kind == CartKind.SHARED.value,
+        )
+        .order_by(col(Cart.created_at).desc(), col(Cart.id).desc())
+    ).all()
+    if not rows:
+        return []
+    ids = [cart.id or 0 for cart, _ in rows]
+    counts = dict(
+        session.exec(
+            select(CartMember.cart_id, func.count())
+            .where(col(CartMember.cart_id).in_(ids), CartMember.status == MemberStatus.ACTIVE.value)
+            .group_by(col(CartMember.cart_id))
+        ).all()
+    )
+    sums = {
+        cart_id: (int(items or 0), int(total or 0))
+        for cart_id, items, total in session.exec(
+            select(
+                CartLine.cart_id,
+                func.sum(CartLine.quantity),
+                func.sum(col(CartLine.quantity) * col(Product.price_amount)),
+            )
+            .join(Product, col(Product.id) == col(CartLine.product_id))
+            .where(col(CartLine.cart_id).in_(ids))
+            .group_by(col(CartLine.cart_id))
+        ).all()
+    }
+    owners = {
+        user.id: user.display_name
+        for user in session.exec(
+            select(User).where(col(User.id).in_({cart.owner_id for cart, _ in rows}))
+        ).all()
+    }
+    out = []
+    for cart, member in rows:
+        items, total = sums.get(cart.id or 0, (0, 0))
+        deadline = _as_utc(cart.deadline)
+        out.append(
+            CartSummary(
+                id=cart.id or 0,
+                name=cart.name,
+                kind=cart.kind,
+                role=member.role,
+                owner=owners.get(cart.owner_id, "Someone"),
+                member_count=int(counts.get(cart.id or 0, 0)),
+                item_count=items,
+                total=format_minor(total, cart.currency),
+                locked=cart.locked or deadline_passed(deadline, now),
+                deadline_label=_moment_label(deadline),
+            )
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class CartInvitePreview:
+    """What someone opening a cart's invite link sees before joining."""
+
+    cart_id: int
+    name: str
+    owner: str
+    member_count: int
+    code: str
+    already_member: bool
+    removed: bool
+
+
+def find_by_code(session: Session, raw_code: str, user_id: int | None) -> CartInvitePreview:
+    """The shared cart behind an invite code, for the join page. CartError when unknown."""
+    code = normalise_invite_code(raw_code)
+    if code is None:
+        raise CartError(CartErrorCode.INVALID_CODE)
+    cart = session.exec(
+        select(Cart).where(Cart.invite_code == code, col(Cart.deleted) == false())
+    ).first()
+    if cart is None or cart.id is None:
+        raise CartError(CartErrorCode.UNKNOWN_CODE)
+    count = session.exec(
+        select(func.count()).where(
+            CartMember.cart_id == cart.id, CartMember.status == MemberStatus.ACTIVE.value
+        )
+    ).one()
+    member = _member(session, cart.id, user_id) if user_id is not None else None
+    return CartInvitePreview(
+        cart_id=cart.id,
+        name=cart.name,
+        owner=_name(session, cart.owner_id),
+        member_count=int(count),
+        code=code,
+        already_member=member is not None and member.status == MemberStatus.ACTIVE,
+        removed=member is not None and member.status == MemberStatus.REMOVED,
+    )
+
+
+def set_split_mode(uow: UnitOfWork, cart_id: int, owner_id: int, mode: str) -> CartChange:
+    """The owner chooses who pays at checkout: the owner for all, or each member their own."""
+    try:
+        split = SplitMode(mode)
+    except ValueError:
+        raise CartError(CartErrorCode.INVALID_NAME, "Choose who pays.") from None
+    session = uow.session
+    version = _begin_change(session, cart_id, owner_id, now=_now(), owner_only=True)
+    cart = _cart(session, cart_id)
+    if cart.kind != CartKind.SHARED:
+        raise CartError(CartErrorCode.PERSONAL_CART)
+    session.exec(
+        update(Cart)
+        .where(col(Cart.id) == cart_id)
+        .values(split_mode=split.value)
+        .execution_options(synchronize_session=False)
+    )
+    who = (
+        "the owner pays for everything"
+        if split is SplitMode.OWNER_PAYS
+        else "everyone pays for their own items"
+    )
+    _record(uow, cart_id, version, f"{_name(session, owner_id)} chose: {who}")
+    return CartChange(cart_id, version)
+
+
+# --------------------------------------------------------------------------- checkout hooks
+
+
+def announce(
+    uow: UnitOfWork, cart_id: int, text: str, *, locked: bool | None = None, **extra: Any
+) -> int:
+    """Bump the cart's version for news from outside the cart (checkout), optionally setting
+    `locked`, and record the activity line; the new version. Not an edit: no member check."""
+    values: dict[str, Any] = {"version": col(Cart.version) + 1}
+    if locked is not None:
+        values["locked"] = locked
+    row = uow.session.exec(
+        update(Cart)
+        .where(col(Cart.id) == cart_id)
+        .values(**values)
+        .returning(col(Cart.version))
+        .execution_options(synchronize_session=False)
+    ).first()
+    if row is None:
+        raise CartNotFound()
+    version = int(row[0])
+    _record(uow, cart_id, version, text, **extra)
+    return version
+
+
+def claim_for_checkout(uow: UnitOfWork, cart_id: int, owner_id: int) -> tuple[int, bool]:
+    """Lock the cart for its owner's checkout; (new version, whether it was locked before).
+
+    Allowed on a cart that is already locked or past its deadline (that is when people check
+    out). The version bump comes first, so concurrent edits and a second checkout of the same
+    cart wait for this transaction and then see its order; the caller records the activity.
+    """
+    session = uow.session
+    now = _now()
+    version = _bump(session, cart_id, owner_id, now=now, owner_only=True, editable=False)
+    if version is None:
+        raise _refusal(session, cart_id, owner_id, now=now, owner_only=True)
+    was_locked = _cart(session, cart_id).locked
+    session.exec(
+        update(Cart)
+        .where(col(Cart.id) == cart_id)
+        .values(locked=True)
+        .execution_options(synchronize_session=False)
+    )
+    return version, bool(was_locked)
+
+
+def record_activity(uow: UnitOfWork, cart_id: int, version: int, text: str, **extra: Any) -> None:
+    """The activity line and event of a version the caller bumped (see `claim_for_checkout`)."""
+    _record(uow, cart_id, version, text, **extra)
+
+
+def clear_lines(uow: UnitOfWork, cart_id: int, line_ids: list[int]) -> None:
+    """Take bought lines out of the cart (the checkout completed)."""
+    if line_ids:
+        uow.session.exec(
+            delete(CartLine).where(col(CartLine.cart_id) == cart_id, col(CartLine.id).in_(line_ids))
+        )

@@ -1,0 +1,199 @@
+"""Forms and lists on /cart: your shared carts, start a shared cart, open a cart code."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from app.services.carts import CartSummary
+from app.states.carts import CartState
+
+
+def _field_error(message: rx.Var[str], field_id: str) -> rx.Component:
+    return rx.cond(
+        message != "",
+        rx.text(
+            message, id=field_id + "-error", color=rx.color("red", 11), size="2", role="alert"
+        ),  # fmt: skip
+    )
+
+
+def _field(label: str, field_id: str, error: rx.Var[str], control: rx.Component,
+           hint: str = "") -> rx.Component:  # fmt: skip
+    return rx.vstack(
+        rx.el.label(label, html_for=field_id, font_weight="500", font_size="var(--font-size-2)"),
+        control,
+        rx.cond(hint != "", rx.text(hint, size="1", color=rx.color("gray", 11))),
+        _field_error(error, field_id),
+        spacing="1",
+        width="100%",
+    )
+
+
+def _invalid(error: rx.Var[str]) -> rx.Var[str]:
+    return rx.cond(error != "", "true", "false")
+
+
+def start_cart_form() -> rx.Component:
+    return rx.form(
+        rx.vstack(
+            _field(
+                "Cart name",
+                "cart-name",
+                CartState.name_error,
+                rx.input(
+                    id="cart-name",
+                    name="name",
+                    placeholder="e.g. Beach weekend",
+                    max_length=60,
+                    required=True,
+                    width="100%",
+                    aria_invalid=_invalid(CartState.name_error),
+                    aria_describedby="cart-name-error",
+                ),  # fmt: skip
+            ),
+            _field(
+                "Deadline (optional)",
+                "cart-deadline",
+                CartState.deadline_error,
+                rx.input(
+                    id="cart-deadline",
+                    name="deadline",
+                    type="datetime-local",
+                    width="100%",
+                    aria_invalid=_invalid(CartState.deadline_error),
+                    aria_describedby="cart-deadline-error",
+                ),  # fmt: skip
+                hint="The cart locks itself at this time (your local time).",
+            ),
+            _field(
+                "Budget per person (optional, $)",
+                "cart-budget",
+                CartState.budget_error,
+                rx.input(
+                    id="cart-budget",
+                    name="budget",
+                    placeholder="e.g. 40",
+                    input_mode="decimal",
+                    max_length=12,
+                    width="100%",
+                    aria_invalid=_invalid(CartState.budget_error),
+                    aria_describedby="cart-budget-error",
+                ),  # fmt: skip
+            ),
+            rx.el.fieldset(
+                rx.el.legend(rx.text("Who pays at checkout?", size="2", weight="medium")),
+                rx.radio_group.root(
+                    rx.flex(
+                        rx.el.label(
+                            rx.hstack(
+                                rx.radio_group.item(value="owner_pays"),
+                                rx.text("I pay for everything", size="2"),
+                                spacing="2",
+                                align="center",
+                            )
+                        ),  # fmt: skip
+                        rx.el.label(
+                            rx.hstack(
+                                rx.radio_group.item(value="each_pays_own"),
+                                rx.text("Everyone pays for their own items", size="2"),
+                                spacing="2",
+                                align="center",
+                            )
+                        ),  # fmt: skip
+                        direction="column",
+                        spacing="2",
+                    ),
+                    name="split_mode",
+                    default_value="owner_pays",
+                    aria_label="Who pays at checkout",
+                ),
+                style={"border": "none", "padding": "0", "margin": "0"},
+            ),
+            rx.button(rx.icon("users", size=16), "Start shared cart", type="submit", size="3"),
+            spacing="3",
+            align="stretch",
+        ),
+        on_submit=CartState.create_cart,
+        reset_on_submit=False,
+        width="100%",
+    )
+
+
+def code_form() -> rx.Component:
+    return rx.form(
+        rx.vstack(
+            rx.el.label(
+                "Have a cart code?",
+                html_for="cart-code",
+                font_weight="500",
+                font_size="var(--font-size-2)",
+            ),  # fmt: skip
+            rx.hstack(
+                rx.input(
+                    id="cart-code",
+                    name="code",
+                    placeholder="e.g. K7QM3XPA",
+                    max_length=20,
+                    aria_invalid=_invalid(CartState.code_error),
+                    aria_describedby="cart-code-error",
+                    flex_grow="1",
+                ),  # fmt: skip
+                rx.button("Open", type="submit", variant="soft"),
+                spacing="2",
+                width="100%",
+            ),
+            _field_error(CartState.code_error, "cart-code"),
+            spacing="1",
+            width="100%",
+        ),
+        on_submit=CartState.open_code,
+        reset_on_submit=False,
+        width="100%",
+    )
+
+
+def _summary(cart: rx.Var[CartSummary]) -> rx.Component:
+    return rx.link(
+        rx.card(
+            rx.hstack(
+                rx.icon("users", size=18, color=rx.color("accent", 10)),
+                rx.vstack(
+                    rx.text(cart.name, weight="medium"),
+                    rx.text(
+                        cart.member_count,
+                        " members · ",
+                        cart.item_count,
+                        " items · ",
+                        cart.total,
+                        rx.cond(cart.role == "owner", " · yours", " · by " + cart.owner),
+                        size="1",
+                        color=rx.color("gray", 11),
+                    ),  # fmt: skip
+                    spacing="0",
+                    flex_grow="1",
+                ),
+                rx.cond(cart.locked, rx.badge("Locked", color_scheme="red", variant="soft")),
+                align="center",
+                spacing="3",
+            ),
+            width="100%",
+        ),
+        href="/cart/" + cart.id.to_string(),
+        underline="none",
+        color="inherit",
+        aria_label="Open shared cart " + cart.name,
+        data_testid="shared-cart-link",
+        width="100%",
+    )
+
+
+def shared_cart_list() -> rx.Component:
+    return rx.cond(
+        CartState.shared_carts.length() > 0,
+        rx.vstack(rx.foreach(CartState.shared_carts, _summary), spacing="2", width="100%"),
+        rx.text(
+            "No shared carts yet. Start one below or join with a code.",
+            size="2",
+            color=rx.color("gray", 11),
+        ),  # fmt: skip
+    )

@@ -1,0 +1,162 @@
+"""Cart pages: /cart (your own cart and your shared carts), /cart/[cart_id] (a shared cart,
+live for every member) and /cart/join/[code] (joining by link)."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from app.components.cart_checkout import checkout_panel
+from app.components.cart_forms import code_form, shared_cart_list, start_cart_form
+from app.components.cart_lines import cart_lines
+from app.components.cart_panels import (
+    activity_panel,
+    cart_heading,
+    invite_panel,
+    lock_banner,
+    members_panel,
+    owner_controls,
+    panel,
+)
+from app.components.layout import page_shell
+from app.components.notice import notice
+from app.services.carts import CartInvitePreview, CartView
+from app.states.carts import CartState, JoinCartState
+
+
+def _two_columns(main: rx.Component, side: rx.Component) -> rx.Component:
+    return rx.grid(
+        main,
+        side,
+        columns=rx.breakpoints(initial="1", md="minmax(0, 3fr) minmax(0, 2fr)"),
+        spacing="5",
+        width="100%",
+        align_items="start",
+    )
+
+
+def _personal() -> rx.Component:
+    return _two_columns(
+        rx.vstack(cart_lines(), checkout_panel(), spacing="4", width="100%"),
+        rx.vstack(
+            panel("Your shared carts", shared_cart_list(), code_form()),
+            panel(
+                "Start a shared cart",
+                rx.text(
+                    "Fill a cart together with friends, live. Set a deadline and a budget if you "
+                    "like.",
+                    size="2",
+                    color=rx.color("gray", 11),
+                ),
+                start_cart_form(),
+            ),
+            spacing="4",
+            width="100%",
+        ),  # fmt: skip
+    )
+
+
+def _shared() -> rx.Component:
+    return _two_columns(
+        rx.vstack(cart_lines(), activity_panel(), spacing="4", width="100%"),
+        rx.vstack(
+            members_panel(),
+            checkout_panel(),
+            invite_panel(),
+            owner_controls(),
+            spacing="4",
+            width="100%",
+        ),
+    )
+
+
+def _cart() -> rx.Component:
+    view = CartState.view.to(CartView)
+    return rx.vstack(
+        cart_heading(),
+        lock_banner(),
+        rx.cond(view.kind == "shared", _shared(), _personal()),
+        spacing="4",
+        width="100%",
+    )
+
+
+def cart_page() -> rx.Component:
+    """Both /cart and /cart/[cart_id]: the layout follows the cart's kind."""
+    return page_shell(
+        rx.box(
+            rx.cond(
+                CartState.access_error != "",
+                notice("You can't open this cart", CartState.access_error, icon="lock"),
+                rx.cond(
+                    CartState.view,
+                    _cart(),
+                    rx.center(rx.spinner(size="3"), padding="var(--space-9)"),
+                ),
+            ),
+            on_unmount=CartState.leave_page,
+            width="100%",
+        )
+    )
+
+
+def join_cart_page() -> rx.Component:
+    preview = JoinCartState.preview.to(CartInvitePreview)
+    return page_shell(
+        rx.cond(
+            JoinCartState.error != "",
+            notice("This cart link can't be used", JoinCartState.error, icon="link-2-off"),
+            rx.cond(
+                JoinCartState.preview,
+                rx.card(
+                    rx.vstack(
+                        rx.icon("users", size=36, color=rx.color("accent", 10)),
+                        rx.heading(
+                            preview.owner + " invited you to “" + preview.name + "”",
+                            size="6",
+                            as_="h1",
+                        ),  # fmt: skip
+                        rx.text(
+                            "A shared cart that friends fill together, live. ",
+                            preview.member_count,
+                            " already in.",
+                            color=rx.color("gray", 11),
+                        ),  # fmt: skip
+                        rx.cond(
+                            preview.already_member,
+                            rx.link(
+                                rx.button("Open the cart", size="3"),
+                                href="/cart/" + preview.cart_id.to_string(),
+                            ),  # fmt: skip
+                            rx.cond(
+                                preview.removed,
+                                rx.callout(
+                                    "The owner removed you from this cart. Ask them to "
+                                    "add you again.",
+                                    icon="user-x",
+                                    color_scheme="red",
+                                ),
+                                rx.cond(
+                                    JoinCartState.signed_in,
+                                    rx.button(
+                                        "Join the cart", size="3", on_click=JoinCartState.join
+                                    ),  # fmt: skip
+                                    rx.button(
+                                        "Sign in to join", size="3", on_click=JoinCartState.join
+                                    ),  # fmt: skip
+                                ),
+                            ),
+                        ),
+                        spacing="3",
+                        align="center",
+                        text_align="center",
+                        padding="var(--space-4)",
+                    ),
+                    max_width="32rem",
+                    width="100%",
+                    margin_x="auto",
+                    margin_y="var(--space-6)",
+                ),
+                rx.center(rx.spinner(size="3"), padding="var(--space-9)"),
+            ),
+        )
+    )
