@@ -1,6 +1,6 @@
 """Shared carts under load: how fast does one member's change reach the others?
 
-    .venv/bin/python bench/bench_carts.py [--carts 50] [--members 4] [--rounds 10] [--processes 2]
+    .venv/bin/python bench/bench_carts.py [--carts 50] [--members 4] [--rounds 10] [--spacing 0.02]
 
 Starts `processes` backend processes (the real app under Granian) on free ports sharing Redis and
 a fresh PostgreSQL database, signs in carts × members shoppers, gives every cart its members and
@@ -18,6 +18,7 @@ import asyncio
 import json
 import sys
 import time
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -71,11 +72,12 @@ def build_carts(cluster: Cluster, count: int, size: int) -> list[list[Member]]:
     with cluster.session() as session:
         from app.adapters.db.models import Category, Product
 
-        category = Category(slug="bench", name="Bench")
+        suffix = uuid.uuid4().hex[:8]  # callers may build several sets of carts in one database
+        category = Category(slug=f"bench-{suffix}", name="Bench")
         session.add(category)
         session.flush()
         product = Product(
-            slug="bench-mug", title="Bench Mug", price_amount=1000, stock=1_000_000,
+            slug=f"bench-mug-{suffix}", title="Bench Mug", price_amount=1000, stock=1_000_000,
             category_id=category.id,
         )  # fmt: skip
         session.add(product)
@@ -216,7 +218,7 @@ def main() -> None:
     parser.add_argument("--members", type=int, default=4)
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--processes", type=int, default=2)
-    parser.add_argument("--spacing", type=float, default=0.01, help="seconds between changes")
+    parser.add_argument("--spacing", type=float, default=0.02, help="seconds between changes")
     args = parser.parse_args()
     figures = asyncio.run(bench(args))
     print(
