@@ -11,7 +11,12 @@ import asyncio
 import logging
 from collections.abc import Callable
 
-from app.services import carts
+from sqlmodel import Session
+
+from app.adapters.bus import EventBus
+from app.adapters.payments.configured import app_gateway
+from app.adapters.payments.gateway import PaymentGateway
+from app.services import carts, deals
 from app.services.unit_of_work import unit_of_work
 
 log = logging.getLogger(__name__)
@@ -23,7 +28,23 @@ def lock_overdue_carts() -> None:
         carts.lock_overdue_carts(uow)
 
 
-JOBS: tuple[Callable[[], object], ...] = (lock_overdue_carts,)
+def close_overdue_deals(
+    *,
+    gateway: PaymentGateway | None = None,
+    session_factory: Callable[[], Session] | None = None,
+    event_bus: EventBus | None = None,
+) -> None:
+    """Teams that ran out of time first (their members are released, not charged), then deals
+    past their deadline or full: captured at the final price or released, once. The arguments
+    are for tests; the scheduler uses the app's gateway, database and bus."""
+    gateway = gateway or app_gateway()
+    deals.expire_overdue_teams(
+        gateway=gateway, session_factory=session_factory, event_bus=event_bus
+    )
+    deals.close_overdue_deals(gateway=gateway, session_factory=session_factory, event_bus=event_bus)
+
+
+JOBS: tuple[Callable[[], object], ...] = (lock_overdue_carts, close_overdue_deals)
 
 
 def run_due_jobs() -> None:
