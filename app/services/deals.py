@@ -415,27 +415,32 @@ def create_deal(
             errors["currency"] = f"Use the product's currency ({product.currency})."
         if errors:
             raise DealValidationError(errors)
-        deal = Deal(
-            product_id=product_id,
-            tiers_json=json.dumps([[t.min_participants, t.unit_price] for t in terms.tiers]),
-            currency=terms.currency,
-            min_to_unlock=terms.min_to_unlock,
-            max_participants=terms.max_participants,
-            max_quantity_per_shopper=terms.max_quantity_per_shopper,
-            starts_at=_utc(terms.starts_at),
-            deadline=_utc(terms.deadline),
-            team_size=terms.team_size,
-            team_price=terms.team_price,
-            payment_mode=payment_mode(terms).value,
-            status=OPEN,
-            version=1,
-            created_by=created_by,
-        )
+        deal = deal_row(product_id, created_by, terms)
         uow.session.add(deal)
         uow.session.flush()
         assert deal.id is not None
         uow.record(_event(deal.id, 1, "deal.created", deal_payload(terms, 0)))
         return deal.id
+
+
+def deal_row(product_id: int, created_by: int, terms: DealTerms) -> Deal:
+    """A new open deal row for terms that passed `validate_terms` (also used by the demo seed)."""
+    return Deal(
+        product_id=product_id,
+        tiers_json=json.dumps([[t.min_participants, t.unit_price] for t in terms.tiers]),
+        currency=terms.currency,
+        min_to_unlock=terms.min_to_unlock,
+        max_participants=terms.max_participants,
+        max_quantity_per_shopper=terms.max_quantity_per_shopper,
+        starts_at=_utc(terms.starts_at),
+        deadline=_utc(terms.deadline),
+        team_size=terms.team_size,
+        team_price=terms.team_price,
+        payment_mode=payment_mode(terms).value,
+        status=OPEN,
+        version=1,
+        created_by=created_by,
+    )
 
 
 # --------------------------------------------------------------------------- join
