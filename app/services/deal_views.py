@@ -112,6 +112,9 @@ class DealCard:
     max_participants: int  # 0: no cap
     spots_left: int  # -1: no cap
     current_price: str
+    join_price: str  # what the next shopper would hold: the price with them in
+    join_price_minor: int
+    currency: str  # lower case, as Stripe.js wants it
     first_price: str
     regular_price: str
     next_needed: int  # shoppers until the next cheaper tier; 0 at the top tier
@@ -226,6 +229,9 @@ def _card(deal: Deal, product: Product, image: str, now: datetime) -> DealCard:
         max_participants=cap or 0,
         spots_left=-1 if cap is None else max(0, cap - count),
         current_price=format_minor(price_for(terms, count), terms.currency),
+        join_price=format_minor(price_for(terms, count + 1), terms.currency),
+        join_price_minor=price_for(terms, count + 1),
+        currency=terms.currency.lower(),
         first_price=format_minor(terms.tiers[0].unit_price, terms.currency),
         regular_price=format_minor(product.price_amount, product.currency),
         next_needed=upcoming[0] if upcoming else 0,
@@ -402,6 +408,12 @@ def cards_for_product(
         .order_by(col(Deal.deadline))
     ).all()
     return _cards_for(session, deals, now)
+
+
+def product_id_for(session: Session, key: str) -> int | None:
+    """A product page's key (slug or numeric id) to the product's id."""
+    condition = Product.id == int(key) if key.isdigit() else Product.slug == key
+    return session.exec(select(Product.id).where(condition)).first()
 
 
 def my_seat(session: Session, deal_id: int, user_id: int) -> MySeat:

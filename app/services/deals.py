@@ -220,6 +220,25 @@ def _event(deal_id: int, version: int, kind: str, payload: dict[str, Any]) -> Do
     )
 
 
+# Pages that list deals (home, /deals, a product's page) watch one channel for all of them, so
+# a change to any deal (or a new deal) reaches them without a room per deal.
+CARDS_CHANNEL = "deals:cards"
+
+
+def _record(uow: UnitOfWork, event: DomainEvent) -> None:
+    """Record a deal's event, and a note on the deal-cards feed that this deal changed."""
+    uow.record(event)
+    uow.record(
+        DomainEvent(
+            aggregate="deals",
+            aggregate_id="cards",
+            version=0,
+            kind=event.kind,
+            payload={"deal_id": int(event.aggregate_id)},
+        )
+    )
+
+
 def _load_deal(session: Session, deal_id: int) -> Deal:
     deal = session.get(Deal, deal_id)
     if deal is None:
@@ -320,13 +339,14 @@ def _advance(
         bumped = _bump(session, deal.id or 0)
         assert bumped is not None
         participants, version = bumped
-        uow.record(
+        _record(
+            uow,
             _event(
                 deal.id or 0,
                 version,
                 "deal.joined",
                 deal_payload(terms, participants, user_id=user_id, team_id=team_id),
-            )
+            ),
         )
         _maybe_unlock(uow, deal, terms, now)
     elif target in (RELEASED, PART_FAILED):
@@ -334,13 +354,14 @@ def _advance(
         bumped = _bump(session, deal.id or 0, seats=-1, open_only=True)
         if bumped is not None:
             participants, version = bumped
-            uow.record(
+            _record(
+                uow,
                 _event(
                     deal.id or 0,
                     version,
                     "deal.left",
                     deal_payload(terms, participants, user_id=user_id, reason=reason or target),
-                )
+                ),
             )
     elif target == CAPTURED:
         amount = int(row_captured or 0)
@@ -374,8 +395,9 @@ def _maybe_unlock(uow: UnitOfWork, deal: Deal, terms: DealTerms, now: datetime) 
         execution_options=_NO_SYNC,
     ).first()
     if row is not None:
-        uow.record(
-            _event(deal.id or 0, int(row[1]), "deal.unlocked", deal_payload(terms, int(row[0])))
+        _record(
+            uow,
+            _event(deal.id or 0, int(row[1]), "deal.unlocked", deal_payload(terms, int(row[0]))),
         )
 
 
@@ -419,7 +441,7 @@ def create_deal(
         uow.session.add(deal)
         uow.session.flush()
         assert deal.id is not None
-        uow.record(_event(deal.id, 1, "deal.created", deal_payload(terms, 0)))
+        _record(uow, _event(deal.id, 1, "deal.created", deal_payload(terms, 0)))
         return deal.id
 
 
@@ -704,13 +726,14 @@ def _reserve(
             .values(idempotency_key=_hold_key(deal_id, user_id, attempt)),
             execution_options=_NO_SYNC,
         )
-    uow.record(
+    _record(
+        uow,
         _event(
             deal_id,
             version,
             "deal.seat_reserved",
             deal_payload(terms, participants, user_id=user_id, team_id=team_id),
-        )
+        ),
     )
     return part_id, attempt, team_id, participants
 
@@ -965,13 +988,14 @@ def leave_deal(
                 raise _Refused(None)
             part_id, intent_id, team_id, attempt, mode = row
             _free_team_place(session, team_id)
-            uow.record(
+            _record(
+                uow,
                 _event(
                     deal_id,
                     int(bumped[1]),
                     "deal.left",
                     deal_payload(terms, int(bumped[0]), user_id=user_id, reason="left"),
-                )
+                ),
             )
     except _Refused as refused:
         if refused.refusal is not None:
@@ -1226,7 +1250,8 @@ def close_deal(
             execution_options=_NO_SYNC,
         ).first()
         if row is not None:
-            uow.record(
+            _record(
+                uow,
                 _event(
                     deal_id,
                     int(row[0]),
@@ -1242,7 +1267,7 @@ def close_deal(
                         failed_user_ids=report.failed,
                         needs_action_user_ids=report.needs_action,
                     ),
-                )
+                ),
             )
     return report
 
@@ -1407,13 +1432,14 @@ def expire_overdue_teams(
             bumped = _bump(session, deal_id)
             deal = _load_deal(session, deal_id)
             if bumped is not None:
-                uow.record(
+                _record(
+                    uow,
                     _event(
                         deal_id,
                         bumped[1],
                         "deal.team_expired",
                         deal_payload(terms_of(deal), bumped[0]),
-                    )
+                    ),
                 )
         # Members of expired teams whose deal is still open; a closing deal releases its own.
         members = list(
