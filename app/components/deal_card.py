@@ -101,19 +101,24 @@ def unlock_progress(card: rx.Var[DealCard]) -> rx.Component:
 
 
 def next_tier_line(card: rx.Var[DealCard]) -> rx.Component:
+    open_now = (card.status == "open") | (card.status == "unlocked")
     return rx.cond(
-        card.next_needed > 0,
-        rx.text(
-            card.next_needed.to_string(),
-            rx.cond(card.next_needed == 1, " more shopper", " more shoppers"),
-            " and it drops to ",
-            rx.text.strong(card.next_price),
-            " each",
-            size="2",
-            color=rx.color("gray", 11),
-            data_testid="deal-next-tier",
+        ~open_now,
+        rx.fragment(),
+        rx.cond(
+            card.next_needed > 0,
+            rx.text(
+                card.next_needed.to_string(),
+                rx.cond(card.next_needed == 1, " more shopper", " more shoppers"),
+                " and it drops to ",
+                rx.text.strong(card.next_price),
+                " each",
+                size="2",
+                color=rx.color("gray", 11),
+                data_testid="deal-next-tier",
+            ),
+            rx.text("Lowest price reached", size="2", color=rx.color("gray", 11)),
         ),
-        rx.text("Lowest price reached", size="2", color=rx.color("gray", 11)),
     )
 
 
@@ -138,11 +143,14 @@ def price_block(card: rx.Var[DealCard], size: str = "6") -> rx.Component:
     return rx.hstack(
         rx.text(card.current_price, size=size, weight="bold", data_testid="deal-price"),  # type: ignore[arg-type]
         rx.text("each now", size="2", color=rx.color("gray", 11)),
-        rx.text(
-            "Regular " + card.regular_price,
-            size="2",
-            color=rx.color("gray", 10),
-            text_decoration="line-through",
+        rx.cond(
+            card.regular_price != "",
+            rx.text(
+                "Regular " + card.regular_price,
+                size="2",
+                color=rx.color("gray", 10),
+                text_decoration="line-through",
+            ),
         ),
         spacing="2",
         align="baseline",

@@ -197,7 +197,6 @@ def _leave_button() -> rx.Component:
 
 def _in_the_deal() -> rx.Component:
     seat = DealState.seat
-    open_now = DealState.deal.card.joinable | (DealState.deal.card.status == "unlocked")  # type: ignore[union-attr]
     return rx.vstack(
         rx.callout.root(
             rx.callout.icon(rx.icon("circle-check")),
@@ -211,7 +210,7 @@ def _in_the_deal() -> rx.Component:
             width="100%",
             data_testid="in-the-deal",
         ),
-        rx.cond(open_now, _leave_button()),
+        _leave_button(),
         spacing="3",
         width="100%",
         align="start",
@@ -282,10 +281,10 @@ def join_panel() -> rx.Component:
             _bank_check(),
             rx.cond(
                 seat.active,
-                _in_the_deal(),
+                rx.cond(card.joinable | (card.status == "unlocked"), _in_the_deal()),
                 rx.fragment(
                     rx.cond(
-                        (seat.status != "none") & (seat.message != ""),
+                        (seat.status != "none") & (seat.message != "") & (DealState.error == ""),
                         rx.text(
                             seat.message,
                             size="2",

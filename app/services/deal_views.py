@@ -116,7 +116,7 @@ class DealCard:
     join_price_minor: int
     currency: str  # lower case, as Stripe.js wants it
     first_price: str
-    regular_price: str
+    regular_price: str  # empty unless the deal is cheaper than the product's own price
     next_needed: int  # shoppers until the next cheaper tier; 0 at the top tier
     next_price: str
     progress: int  # percent of the way to unlocking
@@ -233,7 +233,12 @@ def _card(deal: Deal, product: Product, image: str, now: datetime) -> DealCard:
         join_price_minor=price_for(terms, count + 1),
         currency=terms.currency.lower(),
         first_price=format_minor(terms.tiers[0].unit_price, terms.currency),
-        regular_price=format_minor(product.price_amount, product.currency),
+        # Struck through beside the deal price, so only when the deal is cheaper.
+        regular_price=(
+            format_minor(product.price_amount, product.currency)
+            if product.price_amount > price_for(terms, count)
+            else ""
+        ),
         next_needed=upcoming[0] if upcoming else 0,
         next_price=format_minor(upcoming[1], terms.currency) if upcoming else "",
         progress=progress_percent(terms, count),
