@@ -65,6 +65,22 @@ def _team(team: rx.Var[TeamView]) -> rx.Component:
                 ),
             ),
             rx.cond(
+                seat.active & (seat.team_id == team.id),
+                rx.text(
+                    rx.cond(
+                        team.status == "filled",
+                        "Your team is complete: you pay "
+                        + deal.team_price  # type: ignore[union-attr]
+                        + " each, or less if a tier goes lower.",
+                        "This is your team. Share the link so friends join before time runs out.",
+                    ),
+                    size="2",
+                    weight="medium",
+                    color=rx.color("grass", 11),
+                    data_testid="my-team",
+                ),
+            ),
+            rx.cond(
                 can_join,
                 rx.button(
                     "Join " + team.leader_name + "'s team for " + deal.team_price,  # type: ignore[union-attr]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from urllib.parse import quote, urlsplit
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -288,3 +289,50 @@ def test_a_deal_that_misses_its_minimum_tells_the_shopper_live(
     app_db.expire_all()
     part = app_db.exec(select(Participation).where(Participation.deal_id == deal_id)).one()
     assert (part.status, part.hold_released) == ("released", True)
+
+
+def test_friends_fill_a_team_from_a_shared_link(
+    three_shoppers: tuple[Page, Page, Page],
+    app_db: Session,
+    app_database: str,
+    request: pytest.FixtureRequest,
+) -> None:
+    alice, bob, _ = three_shoppers
+    deal_id = open_deal_in_app(
+        app_db,
+        app_database,
+        "brass-fountain-pen",
+        team_size=2,
+        team_price=2200,
+        deadline=datetime.now(UTC) + timedelta(days=2),
+    )
+    sign_in(alice, "Alice", f"/deals/{deal_id}")
+    choose_card(alice, "Approved")
+    alice.get_by_test_id("start-team").click()
+    team = alice.get_by_test_id("team")
+    expect(team).to_contain_text("Alice Archer's team")
+    expect(team.get_by_test_id("team-count")).to_contain_text("1 of 2 in")
+    # A team has a day to fill; the countdown ticks in the browser.
+    countdown = team.get_by_test_id("team-countdown")
+    expect(countdown).to_have_text(re.compile(r"^23h 59m \d\ds$"))
+    first = countdown.inner_text()
+    expect(countdown).not_to_have_text(first)
+    link = alice.get_by_label("Share your team's link").input_value()
+    assert re.search(rf"/deals/{deal_id}\?team=\d+$", link)
+    controls_are_named(alice)
+    screenshot(alice, request, "team-started")
+
+    shared = urlsplit(link)
+    sign_in(bob, "Bob", quote(f"{shared.path}?{shared.query}", safe="/"))
+    expect(bob).to_have_url(re.compile(r"\?team=\d+$"))
+    choose_card(bob, "Approved")
+    bob.get_by_role("button", name="Join Alice Archer's team for $22.00").click()
+    for page in (alice, bob):
+        expect(page.get_by_test_id("team").get_by_test_id("team-count")).to_have_text("2 of 2 in")
+        expect(page.get_by_test_id("team")).to_contain_text("Complete")
+        expect(page.get_by_test_id("team")).to_contain_text("Bob Baker")
+        expect(page.get_by_test_id("my-team")).to_have_text(
+            "Your team is complete: you pay $22.00 each, or less if a tier goes lower."
+        )
+    controls_are_named(bob)
+    screenshot(bob, request, "team-filled-phone")
