@@ -1063,7 +1063,7 @@ def finish_authentication(
     if part is None or part.id is None or part.status not in (NEEDS_ACTION, HELD):
         raise JoinError("There's no payment waiting for your confirmation.", "nothing_to_confirm")
     intent_id = part.intent_id or ""
-    if part.status == HELD or not intent_id.startswith("pi_"):
+    if part.status == HELD or not intent_id.startswith(("pi_", "seti_")):
         return part.status
     try:
         if approve is not None:
@@ -1071,21 +1071,14 @@ def finish_authentication(
             if fake_bank is None:
                 raise JoinError("Confirm the payment with your bank first.", "not_test_mode")
             fake_bank(intent_id, approve=approve)
-        current = gateway.retrieve(intent_id)
+        outcome, amount = _read_back(gateway, intent_id)
     except PaymentError as error:
         raise JoinError(error.user_message, error.code.value) from error
-    if current.status is PaymentStatus.REQUIRES_ACTION:
+    if outcome == NEEDS_ACTION:
         return NEEDS_ACTION
-    if current.status is PaymentStatus.REQUIRES_CAPTURE:
+    if outcome == HELD:
         with unit_of_work(session_factory, event_bus) as uow:
-            _advance(
-                uow,
-                part.id,
-                HELD,
-                now=now,
-                intent_id=intent_id,
-                authorized=current.amount_capturable or current.amount,
-            )
+            _advance(uow, part.id, HELD, now=now, intent_id=intent_id, authorized=amount)
             status = _participation(uow.session, part.id).status
         if status != HELD:
             _release_orphan(gateway, intent_id, part.id, session_factory)
@@ -1105,6 +1098,25 @@ def finish_authentication(
         "Your bank didn't confirm the payment, so you're not in the deal. Nobody was charged.",
         "authentication_failed",
     )
+
+
+def _read_back(gateway: PaymentGateway, intent_id: str) -> tuple[str, int | None]:
+    """What the provider says now about a hold (pi_) or a saved card (seti_): (needs_action |
+    held | failed, the amount held if any)."""
+    if intent_id.startswith("seti_"):
+        reader = getattr(gateway, "retrieve_setup", None)
+        if reader is None:
+            return NEEDS_ACTION, None
+        saved = reader(intent_id)
+        if saved.needs_action:
+            return NEEDS_ACTION, None
+        return (HELD if saved.status in ("succeeded", "processing") else PART_FAILED), None
+    current = gateway.retrieve(intent_id)
+    if current.status is PaymentStatus.REQUIRES_ACTION:
+        return NEEDS_ACTION, None
+    if current.status is PaymentStatus.REQUIRES_CAPTURE:
+        return HELD, current.amount_capturable or current.amount
+    return PART_FAILED, None
 
 
 # --------------------------------------------------------------------------- close

@@ -336,9 +336,11 @@ class DealState(SessionState):
     @rx.var
     def share_path(self) -> str:
         """The link a team leader shares: the deal page, opened on their team."""
-        if self.deal is None or not self.seat.team_id:
+        # From the route and the shopper's own seat, never from the pushed `deal`.
+        deal_id = self._deal_id()
+        if not deal_id or not self.seat.team_id:
             return ""
-        return f"/deals/{self.deal.card.id}?team={self.seat.team_id}"
+        return f"/deals/{deal_id}?team={self.seat.team_id}"
 
 
 async def render_deal(event: DomainEvent) -> Push | None:

@@ -220,3 +220,28 @@ def test_the_deal_page_shows_price_progress_teams_and_my_seat(world: World) -> N
         assert deal_views.active_cards(session) == []
         assert [c.id for c in deal_views.recent_closed_cards(session)] == [deal_id]
         assert session.exec(select(Team)).one().status == "expired"
+
+
+@pytest.mark.parametrize("approve", [True, False])
+def test_a_long_deal_saves_a_3ds_card_only_after_the_bank_check(
+    world: World, stripe_gateway: StripeGateway, approve: bool
+) -> None:
+    deal_id = open_deal(world, min_to_unlock=1, deadline=NOW + timedelta(days=6))
+    (ada,) = world.make_users(1)
+    card = stripe_gateway.test_payment_method("3ds")
+    joined = join(world, stripe_gateway, ada, deal_id, card)
+    assert joined.status == "needs_action" and (joined.intent_id or "").startswith("seti_")
+    if approve:
+        assert (
+            deals.finish_authentication(
+                ada, deal_id, gateway=stripe_gateway, approve=True, **world.deps
+            )
+            == "held"
+        )
+        assert world.deal(deal_id).participants == 1
+    else:
+        with pytest.raises(JoinError):
+            deals.finish_authentication(
+                ada, deal_id, gateway=stripe_gateway, approve=False, **world.deps
+            )
+        assert world.deal(deal_id).participants == 0

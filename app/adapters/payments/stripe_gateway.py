@@ -576,17 +576,38 @@ class StripeGateway:
 
     # ------------------------------------------------------------------ test support
 
-    def authenticate_test_payment(self, intent_id: str, *, approve: bool) -> PaymentResult:
-        """Local test server only: answer a payment's 3-D Secure check as the shopper's bank
-        would (approve: the hold is placed; refuse: the payment fails). Stripe itself has no
-        such call; there the browser finishes the check with Stripe.js."""
+    def retrieve_setup(self, setup_intent_id: str) -> SavedCard:
+        """A SetupIntent (a card being saved) as the provider has it now."""
+        if not setup_intent_id:
+            raise ValueError("setup_intent_id is required")
+        setup = self._call(self._v1.setup_intents.retrieve, setup_intent_id)
+        status = str(setup.get("status"))
+        return SavedCard(
+            setup_intent_id=str(setup["id"]),
+            status=status,
+            customer_id=_id_of(setup.get("customer")) or "",
+            payment_method_id=_id_of(setup.get("payment_method")),
+            client_secret=setup.get("client_secret") if status == "requires_action" else None,
+        )
+
+    def authenticate_test_payment(self, intent_id: str, *, approve: bool) -> None:
+        """Local test server only: answer the 3-D Secure check of a hold (pi_) or a card being
+        saved (seti_) as the shopper's bank would. Stripe itself has no such call; there the
+        browser finishes the check with Stripe.js. Read the outcome back with `retrieve` or
+        `retrieve_setup`."""
         if not self.is_local:
             raise PaymentError(
                 PaymentErrorCode.CONFIGURATION, "only the local test server has a fake bank"
             )
+        if intent_id.startswith("seti_"):
+            # localstripe: confirming again passes the check; cancelling fails it.
+            action = self._v1.setup_intents.confirm if approve else self._v1.setup_intents.cancel
+            key = f"{intent_id}:test-bank:{'approve' if approve else 'refuse'}"
+            self._call(action, intent_id, options=self._options(key))
+            return
         current = self.retrieve(intent_id)
         if not current.needs_action or not current.client_secret:
-            return current
+            return
         body = urllib.parse.urlencode(
             {"client_secret": current.client_secret, "success": "true" if approve else "false"}
         ).encode()
@@ -603,12 +624,11 @@ class StripeGateway:
             with urllib.request.urlopen(request, timeout=10) as response:
                 response.read()
         except urllib.error.HTTPError as error:
-            # A refused check answers 402 with the failed payment: the retrieve below tells.
+            # A refused check answers 402 with the failed payment: reading it back tells.
             if error.code != 402:
                 raise PaymentError(PaymentErrorCode.INVALID_REQUEST, str(error)) from error
         except OSError as error:
             raise PaymentError(PaymentErrorCode.PROVIDER_UNAVAILABLE, str(error)) from error
-        return self.retrieve(intent_id)
 
     def test_payment_method(self, kind: str) -> str:
         """A PaymentMethod id for a TEST_CARDS kind ("success", "decline", "3ds") that works on
