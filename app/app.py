@@ -8,6 +8,7 @@ from app.api.routes import http_api
 from app.jobs.deadlines import run_deadlines
 from app.pages.carts import cart_page, join_cart_page
 from app.pages.catalog import catalog_page
+from app.pages.deals import deal_page, deals_page, new_deal_page
 from app.pages.home import home_page
 from app.pages.misc import not_found_page
 from app.pages.orders import orders_page
@@ -23,6 +24,7 @@ from app.realtime.hub import hub
 from app.realtime.rooms import rooms
 from app.states.carts import CartState, JoinCartState, OrdersState
 from app.states.catalog import CatalogState
+from app.states.deals import DealCardsState, DealFormState, DealState
 from app.states.home import HomeState
 from app.states.live import LiveStatus
 from app.states.people import FriendsState, InviteState, ProfileState, SignInState
@@ -62,9 +64,18 @@ def page(  # type: ignore[no-untyped-def]
     )
 
 
-page(home_page, "/", "Shop together", HomeState.load)
+page(home_page, "/", "Shop together", HomeState.load, DealCardsState.load_home)
 page(catalog_page, "/catalog", "Catalog", CatalogState.load)
-page(product_page, "/product/[product_key]", "Product", ProductState.load)
+page(
+    product_page,
+    "/product/[product_key]",
+    "Product",
+    ProductState.load,
+    DealCardsState.load_product,
+)
+page(deals_page, "/deals", "Group deals", DealCardsState.load_list, checks_user=True)
+page(new_deal_page, "/deals/new", "Open a deal", DealFormState.load, checks_user=True)
+page(deal_page, "/deals/[deal_id]", "Group deal", DealState.load, checks_user=True)
 page(sign_in_page, "/sign-in", "Sign in", SignInState.load, checks_user=True)
 page(
     sign_in_error_page,

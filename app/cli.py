@@ -22,12 +22,14 @@ def migrate(database_url: str | None = None) -> None:
 
 def setup() -> None:
     from app.adapters.db.session import session_scope
-    from app.services.demo_seed import seed_demo_catalog
+    from app.config import settings
+    from app.services.demo_seed import seed_demo_catalog, seed_demo_deals
 
     migrate()
     with session_scope() as session:
         added = seed_demo_catalog(session)
-    print(f"database ready; demo products added: {added}")
+        deals_added = 0 if settings().is_production else seed_demo_deals(session)
+    print(f"database ready; demo products added: {added}; demo deals added: {deals_added}")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -79,7 +79,7 @@ def main() -> None:
             product = Product(
                 slug="bench", title="Bench", price_amount=100, category_id=category.id
             )
-            seller = User(display_name="Seller")
+            seller = User(display_name="Seller", role="host")
             shoppers = [User(display_name=f"S{i}") for i in range(args.attempts)]
             session.add_all([product, seller, *shoppers])
             session.commit()

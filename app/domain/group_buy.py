@@ -21,8 +21,13 @@ from enum import StrEnum
 # margin for the closing job to run late.
 HOLD_LIMIT = timedelta(days=4)
 
-# A team ("buy with friends") must fill within a day; otherwise its members pay the normal tier.
+# A team ("buy with friends") must fill within a day; otherwise the holds of its members are
+# released and nobody in it is charged.
 TEAM_WINDOW = timedelta(hours=24)
+
+# Roles (app.domain.people.Role values) that may open deals. Kept as plain strings: the domain
+# modules do not import each other's enums.
+HOSTING_ROLES = frozenset({"host", "admin"})
 
 
 @dataclass(frozen=True)
@@ -272,15 +277,29 @@ def max_unit_price(terms: DealTerms) -> int:
     return max(tier.unit_price for tier in terms.tiers)
 
 
-def hold_amount(terms: DealTerms, quantity: int) -> int:
-    """Amount to authorise when a shopper joins.
+def hold_amount(terms: DealTerms, quantity: int, participants: int) -> int:
+    """Amount to authorise when a shopper joins as the `participants`-th shopper.
 
-    The first-tier price, not today's price: shoppers may leave before the deadline, so the final
-    price can go back up, and a capture can never exceed its authorisation.
+    Today's price with them in: the shopper is told "you pay at most this, less if more people
+    join". If others leave and the tier goes back up, they still pay at most what they agreed to
+    (see `charge_unit_price`); a capture can never exceed its authorisation anyway.
     """
     if not _is_int(quantity) or quantity < 1:
         raise ValueError("quantity must be a positive int")
-    return max_unit_price(terms) * quantity
+    if not _is_int(participants) or participants < 1:
+        raise ValueError("participants must count the joining shopper (at least 1)")
+    return price_for(terms, participants) * quantity
+
+
+def charge_unit_price(final_price: int, locked_price: int) -> int:
+    """What a shopper pays per unit at close: the final price, never more than the price they
+    agreed to when joining."""
+    return min(final_price, locked_price)
+
+
+def may_host(role: str) -> bool:
+    """True if a user with this role may open group-buy deals."""
+    return role in HOSTING_ROLES
 
 
 def next_tier(terms: DealTerms, participants: int) -> tuple[int, int] | None:
@@ -296,6 +315,11 @@ def next_tier(terms: DealTerms, participants: int) -> tuple[int, int] | None:
         return None
     tier = min(ahead, key=lambda t: t.min_participants)
     return tier.min_participants - participants, tier.unit_price
+
+
+def progress_percent(terms: DealTerms, participants: int) -> int:
+    """Whole percent 0..100 of the way to unlocking, for a progress bar."""
+    return int(progress(terms, participants) * 100)
 
 
 def progress(terms: DealTerms, participants: int) -> float:

@@ -11,8 +11,12 @@ import asyncio
 import logging
 from collections.abc import Callable
 
+from sqlmodel import Session
+
+from app.adapters.bus import EventBus
 from app.adapters.payments import PaymentGateway, PaymentsNotConfigured, payment_gateway
-from app.services import carts, checkout
+from app.adapters.payments.configured import app_gateway
+from app.services import carts, checkout, deals
 from app.services.unit_of_work import unit_of_work
 
 log = logging.getLogger(__name__)
@@ -34,7 +38,23 @@ def expire_checkouts() -> None:
     checkout.expire_checkouts(gateway=gateway)
 
 
-JOBS: tuple[Callable[[], object], ...] = (lock_overdue_carts, expire_checkouts)
+def close_overdue_deals(
+    *,
+    gateway: PaymentGateway | None = None,
+    session_factory: Callable[[], Session] | None = None,
+    event_bus: EventBus | None = None,
+) -> None:
+    """Teams that ran out of time first (their members are released, not charged), then deals
+    past their deadline or full: captured at the final price or released, once. The arguments
+    are for tests; the scheduler uses the app's gateway, database and bus."""
+    gateway = gateway or app_gateway()
+    deals.expire_overdue_teams(
+        gateway=gateway, session_factory=session_factory, event_bus=event_bus
+    )
+    deals.close_overdue_deals(gateway=gateway, session_factory=session_factory, event_bus=event_bus)
+
+
+JOBS: tuple[Callable[[], object], ...] = (lock_overdue_carts, expire_checkouts, close_overdue_deals)
 
 
 def run_due_jobs() -> None:

@@ -7,6 +7,7 @@ settings call for, then runs Reflex in production mode on one port bound to 127.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import signal
 import sys
@@ -15,6 +16,7 @@ from types import FrameType
 from app.config import PROJECT_ROOT, ConfigError, load_settings
 from app.launcher.cluster import require_redis, run_cluster
 from app.launcher.demo_services import start_demo_oidc, wants_demo_sign_in
+from app.launcher.local_payments import start_local_stripe, wants_local_stripe
 from app.launcher.processes import ProcessGroup
 
 
@@ -70,7 +72,13 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
     env = app_environment(port, args.mode)
-    with group:  # stops every child on any exit, signals included
+    with contextlib.ExitStack() as stack, group:  # stops every child on any exit
+        if wants_local_stripe(os.environ, settings.is_production):
+            api_url = env.get("API_URL", settings.api_url)
+            payments, variables = start_local_stripe(settings.data_dir, api_url)
+            stack.callback(payments.stop)
+            env.update(variables)
+            print(f"Local Stripe test server on {payments.url} (test mode: no real money)")
         if wants_demo_sign_in(os.environ, settings.is_production):
             api_url = env.get("API_URL", settings.api_url)
             env.update(start_demo_oidc(group, api_url, settings.data_dir))

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import reflex as rx
 
+from app.components.deal_card import deal_grid
 from app.components.layout import page_shell
 from app.components.product_card import category_tile, product_grid
+from app.states.deals import DealCardsState
 from app.states.home import HomeState
 
 
@@ -33,9 +35,30 @@ def _hero() -> rx.Component:
     )
 
 
+def _deals() -> rx.Component:
+    """Open group deals, live: counts, prices and countdowns move without a reload."""
+    return rx.cond(
+        DealCardsState.cards.length() > 0,
+        rx.vstack(
+            rx.hstack(
+                rx.heading("Group deals", size="6", as_="h2"),
+                rx.link("See all deals", href="/deals", size="3"),
+                justify="between",
+                align="baseline",
+                width="100%",
+            ),
+            deal_grid(DealCardsState.cards[:3]),
+            spacing="3",
+            width="100%",
+            margin_bottom="var(--space-6)",
+        ),
+    )
+
+
 def home_page() -> rx.Component:
     return page_shell(
         _hero(),
+        _deals(),
         rx.heading("Shop by category", size="6", as_="h2", margin_bottom="var(--space-3)"),
         rx.grid(
             rx.foreach(HomeState.categories, category_tile),

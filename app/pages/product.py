@@ -5,10 +5,12 @@ from __future__ import annotations
 import reflex as rx
 
 from app.components.cart_add import add_to_cart
+from app.components.deal_card import deal_card
 from app.components.layout import page_shell
 from app.components.notice import notice
 from app.components.product_card import stock_badge
 from app.domain.catalog import ProductImageView
+from app.states.deals import DealCardsState
 from app.states.product import ProductState
 
 
@@ -63,6 +65,11 @@ def _details() -> rx.Component:
             rx.foreach(product.tags, lambda tag: rx.badge("#" + tag, variant="outline")),
             spacing="2",
             wrap="wrap",
+        ),
+        # A live group deal on this product, if there is one.
+        rx.foreach(
+            DealCardsState.cards,
+            lambda card: rx.cond(card.product_id == DealCardsState.product_id, deal_card(card)),
         ),
         spacing="4",
         align="start",

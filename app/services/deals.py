@@ -32,6 +32,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from app.adapters.bus import EventBus
+from app.adapters.db.models import Product
 from app.adapters.db.models_deals import (
     Deal,
     DealOrder,
@@ -39,6 +40,7 @@ from app.adapters.db.models_deals import (
     ProcessedWebhookEvent,
     Team,
 )
+from app.adapters.db.models_people import User
 from app.adapters.payments.gateway import (
     PaymentError,
     PaymentErrorCode,
@@ -57,10 +59,12 @@ from app.domain.group_buy import (
     can_join,
     can_join_team,
     capture_amount,
+    charge_unit_price,
     close_outcome,
     final_unit_price,
     hold_amount,
     is_unlocked,
+    may_host,
     next_tier,
     payment_mode,
     price_for,
@@ -106,6 +110,10 @@ class DealValidationError(ValueError):
     def __init__(self, field_errors: Mapping[str, str]) -> None:
         self.field_errors = dict(field_errors)
         super().__init__("; ".join(f"{k}: {v}" for k, v in self.field_errors.items()))
+
+
+class NotAllowed(PermissionError):
+    """The user's role does not allow this (e.g. opening a deal without the host role)."""
 
 
 class JoinError(Exception):
@@ -212,6 +220,25 @@ def _event(deal_id: int, version: int, kind: str, payload: dict[str, Any]) -> Do
     )
 
 
+# Pages that list deals (home, /deals, a product's page) watch one channel for all of them, so
+# a change to any deal (or a new deal) reaches them without a room per deal.
+CARDS_CHANNEL = "deals:cards"
+
+
+def _record(uow: UnitOfWork, event: DomainEvent) -> None:
+    """Record a deal's event, and a note on the deal-cards feed that this deal changed."""
+    uow.record(event)
+    uow.record(
+        DomainEvent(
+            aggregate="deals",
+            aggregate_id="cards",
+            version=0,
+            kind=event.kind,
+            payload={"deal_id": int(event.aggregate_id)},
+        )
+    )
+
+
 def _load_deal(session: Session, deal_id: int) -> Deal:
     deal = session.get(Deal, deal_id)
     if deal is None:
@@ -312,13 +339,14 @@ def _advance(
         bumped = _bump(session, deal.id or 0)
         assert bumped is not None
         participants, version = bumped
-        uow.record(
+        _record(
+            uow,
             _event(
                 deal.id or 0,
                 version,
                 "deal.joined",
                 deal_payload(terms, participants, user_id=user_id, team_id=team_id),
-            )
+            ),
         )
         _maybe_unlock(uow, deal, terms, now)
     elif target in (RELEASED, PART_FAILED):
@@ -326,13 +354,14 @@ def _advance(
         bumped = _bump(session, deal.id or 0, seats=-1, open_only=True)
         if bumped is not None:
             participants, version = bumped
-            uow.record(
+            _record(
+                uow,
                 _event(
                     deal.id or 0,
                     version,
                     "deal.left",
                     deal_payload(terms, participants, user_id=user_id, reason=reason or target),
-                )
+                ),
             )
     elif target == CAPTURED:
         amount = int(row_captured or 0)
@@ -366,8 +395,9 @@ def _maybe_unlock(uow: UnitOfWork, deal: Deal, terms: DealTerms, now: datetime) 
         execution_options=_NO_SYNC,
     ).first()
     if row is not None:
-        uow.record(
-            _event(deal.id or 0, int(row[1]), "deal.unlocked", deal_payload(terms, int(row[0])))
+        _record(
+            uow,
+            _event(deal.id or 0, int(row[1]), "deal.unlocked", deal_payload(terms, int(row[0]))),
         )
 
 
@@ -391,34 +421,48 @@ def create_deal(
 ) -> int:
     """Open a deal on a product; raise DealValidationError with every field problem at once.
 
+    Only users whose role may host deals (hosts, admins) may do this: NotAllowed otherwise.
     Returns the new deal's id. Deals longer than the card-hold limit save cards instead of
     holding them (`payment_mode`)."""
     now = _utc(now or utcnow())
-    errors = validate_terms(terms, now)
-    if errors:
-        raise DealValidationError(errors)
     with unit_of_work(session_factory, event_bus) as uow:
-        deal = Deal(
-            product_id=product_id,
-            tiers_json=json.dumps([[t.min_participants, t.unit_price] for t in terms.tiers]),
-            currency=terms.currency,
-            min_to_unlock=terms.min_to_unlock,
-            max_participants=terms.max_participants,
-            max_quantity_per_shopper=terms.max_quantity_per_shopper,
-            starts_at=_utc(terms.starts_at),
-            deadline=_utc(terms.deadline),
-            team_size=terms.team_size,
-            team_price=terms.team_price,
-            payment_mode=payment_mode(terms).value,
-            status=OPEN,
-            version=1,
-            created_by=created_by,
-        )
+        creator = uow.session.get(User, created_by)
+        if creator is None or not may_host(creator.role):
+            raise NotAllowed("Only hosts can open group-buy deals.")
+        product = uow.session.get(Product, product_id)
+        errors = validate_terms(terms, now)
+        if product is None:
+            errors["product_id"] = "Choose a product from the catalog."
+        elif "currency" not in errors and terms.currency != product.currency:
+            errors["currency"] = f"Use the product's currency ({product.currency})."
+        if errors:
+            raise DealValidationError(errors)
+        deal = deal_row(product_id, created_by, terms)
         uow.session.add(deal)
         uow.session.flush()
         assert deal.id is not None
-        uow.record(_event(deal.id, 1, "deal.created", deal_payload(terms, 0)))
+        _record(uow, _event(deal.id, 1, "deal.created", deal_payload(terms, 0)))
         return deal.id
+
+
+def deal_row(product_id: int, created_by: int, terms: DealTerms) -> Deal:
+    """A new open deal row for terms that passed `validate_terms` (also used by the demo seed)."""
+    return Deal(
+        product_id=product_id,
+        tiers_json=json.dumps([[t.min_participants, t.unit_price] for t in terms.tiers]),
+        currency=terms.currency,
+        min_to_unlock=terms.min_to_unlock,
+        max_participants=terms.max_participants,
+        max_quantity_per_shopper=terms.max_quantity_per_shopper,
+        starts_at=_utc(terms.starts_at),
+        deadline=_utc(terms.deadline),
+        team_size=terms.team_size,
+        team_price=terms.team_price,
+        payment_mode=payment_mode(terms).value,
+        status=OPEN,
+        version=1,
+        created_by=created_by,
+    )
 
 
 # --------------------------------------------------------------------------- join
@@ -682,13 +726,14 @@ def _reserve(
             .values(idempotency_key=_hold_key(deal_id, user_id, attempt)),
             execution_options=_NO_SYNC,
         )
-    uow.record(
+    _record(
+        uow,
         _event(
             deal_id,
             version,
             "deal.seat_reserved",
             deal_payload(terms, participants, user_id=user_id, team_id=team_id),
-        )
+        ),
     )
     return part_id, attempt, team_id, participants
 
@@ -736,7 +781,7 @@ def _join(
     except IntegrityError:
         raise JoinError.refused(JoinRefusal.ALREADY_JOINED) from None
 
-    amount = hold_amount(terms, quantity)
+    amount = hold_amount(terms, quantity, participants)
     key = _hold_key(deal_id, user_id, attempt)
     metadata = {"deal_id": str(deal_id), "user_id": str(user_id), "participation_id": str(part_id)}
     base = JoinResult(
@@ -824,6 +869,8 @@ def _save_card(
             .values(
                 customer_id=customer,
                 payment_method_id=saved.payment_method_id or payment_method,
+                # Nothing is held on the card; this is the most the shopper agreed to pay.
+                authorized_amount=base.hold_amount,
             ),
             execution_options=_NO_SYNC,
         )
@@ -941,13 +988,14 @@ def leave_deal(
                 raise _Refused(None)
             part_id, intent_id, team_id, attempt, mode = row
             _free_team_place(session, team_id)
-            uow.record(
+            _record(
+                uow,
                 _event(
                     deal_id,
                     int(bumped[1]),
                     "deal.left",
                     deal_payload(terms, int(bumped[0]), user_id=user_id, reason="left"),
-                )
+                ),
             )
     except _Refused as refused:
         if refused.refusal is not None:
@@ -985,7 +1033,118 @@ def _release_hold(
     return True
 
 
+# --------------------------------------------------------------------------- 3-D Secure
+
+
+def finish_authentication(
+    user_id: int,
+    deal_id: int,
+    *,
+    gateway: PaymentGateway,
+    approve: bool | None = None,
+    session_factory: SessionFactory | None = None,
+    event_bus: EventBus | None = None,
+    now: datetime | None = None,
+) -> str:
+    """Record the outcome of the bank's check (3-D Secure) the shopper went through.
+
+    Reads the payment back from the provider rather than trusting the browser, so it agrees with
+    whatever the webhooks record (in any order). With the local test server, `approve` first
+    plays the shopper's answer to their bank. Returns the participation's status ("held", or
+    "needs_action" while the bank still waits); raises JoinError with a message when the bank
+    said no (the seat is given back, nobody is charged)."""
+    now = _utc(now or utcnow())
+    with unit_of_work(session_factory) as uow:
+        part = uow.session.exec(
+            select(Participation).where(
+                Participation.deal_id == deal_id, Participation.user_id == user_id
+            )
+        ).first()
+    if part is None or part.id is None or part.status not in (NEEDS_ACTION, HELD):
+        raise JoinError("There's no payment waiting for your confirmation.", "nothing_to_confirm")
+    intent_id = part.intent_id or ""
+    if part.status == HELD or not intent_id.startswith(("pi_", "seti_")):
+        return part.status
+    try:
+        if approve is not None:
+            fake_bank = getattr(gateway, "authenticate_test_payment", None)
+            if fake_bank is None:
+                raise JoinError("Confirm the payment with your bank first.", "not_test_mode")
+            fake_bank(intent_id, approve=approve)
+        outcome, amount = _read_back(gateway, intent_id)
+    except PaymentError as error:
+        raise JoinError(error.user_message, error.code.value) from error
+    if outcome == NEEDS_ACTION:
+        return NEEDS_ACTION
+    if outcome == HELD:
+        with unit_of_work(session_factory, event_bus) as uow:
+            _advance(uow, part.id, HELD, now=now, intent_id=intent_id, authorized=amount)
+            status = _participation(uow.session, part.id).status
+        if status != HELD:
+            _release_orphan(gateway, intent_id, part.id, session_factory)
+            raise JoinError.refused(JoinRefusal.DEAL_CLOSED)
+        return HELD
+    with unit_of_work(session_factory, event_bus) as uow:
+        _advance(
+            uow,
+            part.id,
+            PART_FAILED,
+            now=now,
+            intent_id=intent_id,
+            failure_code="authentication_failed",
+            reason="payment_failed",
+        )
+    raise JoinError(
+        "Your bank didn't confirm the payment, so you're not in the deal. Nobody was charged.",
+        "authentication_failed",
+    )
+
+
+def _read_back(gateway: PaymentGateway, intent_id: str) -> tuple[str, int | None]:
+    """What the provider says now about a hold (pi_) or a saved card (seti_): (needs_action |
+    held | failed, the amount held if any)."""
+    if intent_id.startswith("seti_"):
+        reader = getattr(gateway, "retrieve_setup", None)
+        if reader is None:
+            return NEEDS_ACTION, None
+        saved = reader(intent_id)
+        if saved.needs_action:
+            return NEEDS_ACTION, None
+        return (HELD if saved.status in ("succeeded", "processing") else PART_FAILED), None
+    current = gateway.retrieve(intent_id)
+    if current.status is PaymentStatus.REQUIRES_ACTION:
+        return NEEDS_ACTION, None
+    if current.status is PaymentStatus.REQUIRES_CAPTURE:
+        return HELD, current.amount_capturable or current.amount
+    return PART_FAILED, None
+
+
 # --------------------------------------------------------------------------- close
+
+
+def _due(now: datetime, lease: timedelta) -> Any:
+    """SQL condition: a deal the closing job should take now.
+
+    Open deals past their deadline, open deals that are full (every seat taken and every hold
+    placed: nobody is half-way through paying), and closings abandoned by a crashed process."""
+    in_flight = (
+        select(Participation.id)
+        .where(
+            col(Participation.deal_id) == col(Deal.id),
+            col(Participation.status).in_((PENDING, NEEDS_ACTION)),
+        )
+        .exists()
+    )
+    full = (
+        col(Deal.max_participants).is_not(None)
+        & (col(Deal.participants) >= col(Deal.max_participants))
+        & ~in_flight
+    )
+    return or_(
+        (col(Deal.status) == OPEN) & ((col(Deal.deadline) <= now) | full),
+        (col(Deal.status) == CLOSING)
+        & (col(Deal.close_claimed_at).is_(None) | (col(Deal.close_claimed_at) < now - lease)),
+    )
 
 
 def close_deal(
@@ -997,8 +1156,10 @@ def close_deal(
     event_bus: EventBus | None = None,
     lease: timedelta = CLOSE_LEASE,
 ) -> CloseReport | None:
-    """Close a deal past its deadline, exactly once: capture every hold at the final price if
-    the minimum was met (partial capture, never above the hold), otherwise release them all.
+    """Close a deal at its deadline (or once it is full), exactly once: if the minimum was met,
+    capture every hold at the final price (never above the price each shopper joined at, and
+    the team price for filled teams); otherwise release them all. Members of teams that did not
+    fill are released either way.
 
     Returns None when there is nothing to do (not due, already closed, or another process is
     closing it right now). Safe to call again after a crash: it resumes with the same keys."""
@@ -1007,17 +1168,7 @@ def close_deal(
         session = uow.session
         claimed = session.exec(
             update(Deal)
-            .where(
-                col(Deal.id) == deal_id,
-                or_(
-                    (col(Deal.status) == OPEN) & (col(Deal.deadline) <= now),
-                    (col(Deal.status) == CLOSING)
-                    & (
-                        col(Deal.close_claimed_at).is_(None)
-                        | (col(Deal.close_claimed_at) < now - lease)
-                    ),
-                ),
-            )
+            .where(col(Deal.id) == deal_id, _due(now, lease))
             .values(status=CLOSING, close_claimed_at=now)
             .returning(col(Deal.id)),
             execution_options=_NO_SYNC,
@@ -1026,12 +1177,30 @@ def close_deal(
             return None
         deal = _load_deal(session, deal_id)
         terms = terms_of(deal)
+        # A team still forming when its deal closes can no longer fill.
+        session.exec(
+            update(Team)
+            .where(col(Team.deal_id) == deal_id, col(Team.status) == TeamStatus.FORMING.value)
+            .values(status=TeamStatus.EXPIRED.value),
+            execution_options=_NO_SYNC,
+        )
+        filled_teams = set(
+            session.exec(
+                select(Team.id).where(
+                    Team.deal_id == deal_id, Team.status == TeamStatus.FILLED.value
+                )
+            ).all()
+        )
         if deal.final_participants is None:
             # Decided once: who is in at the deadline fixes the outcome and the price.
+            counted = (col(Participation.team_id).is_(None)) | (
+                col(Participation.team_id).in_(sorted(filled_teams) or [-1])
+            )
             held = session.exec(
                 select(func.count())
                 .select_from(Participation)
                 .where(Participation.deal_id == deal_id, Participation.status == HELD)
+                .where(counted)
             ).one()
             deal.final_participants = int(held)
             deal.outcome = close_outcome(terms, int(held)).value
@@ -1045,13 +1214,6 @@ def close_deal(
                 .order_by(col(Participation.id))
             ).all()
         )
-        filled_teams = set(
-            session.exec(
-                select(Team.id).where(
-                    Team.deal_id == deal_id, Team.status == TeamStatus.FILLED.value
-                )
-            ).all()
-        )
     unit_price = final_unit_price(terms, final_n) if outcome is CloseOutcome.CAPTURE else None
     report = CloseReport(deal_id, outcome.value, final_n, unit_price)
 
@@ -1061,17 +1223,15 @@ def close_deal(
         with unit_of_work(session_factory) as uow:
             part = _participation(uow.session, stale.id)
         assert part.id is not None
-        if part.status == HELD and outcome is CloseOutcome.CAPTURE:
-            price = final_unit_price(terms, final_n, in_filled_team=part.team_id in filled_teams)
+        in_good_standing = part.team_id is None or part.team_id in filled_teams
+        if part.status == HELD and outcome is CloseOutcome.CAPTURE and in_good_standing:
+            price = final_unit_price(terms, final_n, in_filled_team=part.team_id is not None)
             _capture_one(part, price, deal, terms, report, gateway, session_factory, event_bus, now)
         elif part.status in ACTIVE:
-            if part.payment_mode == PaymentMode.HOLD.value and part.intent_id:
-                key = f"deal-{deal_id}-participation-{part.id}-release"
-                if not _release_hold(gateway, part.id, part.intent_id, key, session_factory):
-                    report.complete = False
-                    continue
-            with unit_of_work(session_factory, event_bus) as uow:
-                _advance(uow, part.id, RELEASED, now=now, reason="deal_closed")
+            reason = "deal_closed" if in_good_standing else "team_expired"
+            if not _release_participation(part, reason, gateway, session_factory, event_bus, now):
+                report.complete = False
+                continue
             report.released.append(part.user_id)
         elif (
             part.status == LEFT
@@ -1102,7 +1262,8 @@ def close_deal(
             execution_options=_NO_SYNC,
         ).first()
         if row is not None:
-            uow.record(
+            _record(
+                uow,
                 _event(
                     deal_id,
                     int(row[0]),
@@ -1118,9 +1279,29 @@ def close_deal(
                         failed_user_ids=report.failed,
                         needs_action_user_ids=report.needs_action,
                     ),
-                )
+                ),
             )
     return report
+
+
+def _release_participation(
+    part: Participation,
+    reason: str,
+    gateway: PaymentGateway,
+    session_factory: SessionFactory | None,
+    event_bus: EventBus | None,
+    now: datetime,
+) -> bool:
+    """Release a participation's hold (if any) and record it released; False when the provider
+    could not be reached (the caller retries later)."""
+    assert part.id is not None
+    if part.payment_mode == PaymentMode.HOLD.value and part.intent_id:
+        key = f"deal-{part.deal_id}-participation-{part.id}-release"
+        if not _release_hold(gateway, part.id, part.intent_id, key, session_factory):
+            return False
+    with unit_of_work(session_factory, event_bus) as uow:
+        _advance(uow, part.id, RELEASED, now=now, reason=reason)
+    return True
 
 
 def _capture_one(
@@ -1135,6 +1316,10 @@ def _capture_one(
     now: datetime,
 ) -> None:
     assert part.id is not None
+    quantity = max(part.quantity, 1)
+    if part.authorized_amount:
+        # Nobody pays more per unit than the price they joined at.
+        price = charge_unit_price(price, part.authorized_amount // quantity)
     try:
         if part.payment_mode == PaymentMode.SAVED_CARD.value:
             amount = price * part.quantity
@@ -1206,22 +1391,12 @@ def close_overdue_deals(
     event_bus: EventBus | None = None,
     lease: timedelta = CLOSE_LEASE,
 ) -> list[CloseReport]:
-    """Close every deal past its deadline (and resume abandoned closings). For a scheduler at
-    start-up and every minute; several processes may run it at once, each deal closes once."""
+    """Close every deal past its deadline or full (and resume abandoned closings). For a
+    scheduler at start-up and every few seconds; several processes may run it at once, each deal
+    closes once."""
     now = _utc(now or utcnow())
     with unit_of_work(session_factory) as uow:
-        due = uow.session.exec(
-            select(Deal.id).where(
-                or_(
-                    (col(Deal.status) == OPEN) & (col(Deal.deadline) <= now),
-                    (col(Deal.status) == CLOSING)
-                    & (
-                        col(Deal.close_claimed_at).is_(None)
-                        | (col(Deal.close_claimed_at) < now - lease)
-                    ),
-                )
-            )
-        ).all()
+        due = uow.session.exec(select(Deal.id).where(_due(now, lease))).all()
     reports = []
     for deal_id in due:
         if deal_id is None:
@@ -1237,6 +1412,66 @@ def close_overdue_deals(
         if report is not None:
             reports.append(report)
     return reports
+
+
+# --------------------------------------------------------------------------- teams
+
+
+def expire_overdue_teams(
+    now: datetime | None = None,
+    *,
+    gateway: PaymentGateway,
+    session_factory: SessionFactory | None = None,
+    event_bus: EventBus | None = None,
+) -> list[int]:
+    """Teams that did not fill within their window: mark them expired and release their
+    members' holds (nobody in such a team is charged). Returns the user ids released.
+
+    Safe to run from several processes at once and again after a crash: the expiry is a
+    conditional UPDATE and each release is recorded once; a release that could not reach the
+    provider is retried on the next run."""
+    now = _utc(now or utcnow())
+    with unit_of_work(session_factory, event_bus) as uow:
+        session = uow.session
+        expired = session.exec(
+            update(Team)
+            .where(col(Team.status) == TeamStatus.FORMING.value, col(Team.expires_at) <= now)
+            .values(status=TeamStatus.EXPIRED.value)
+            .returning(col(Team.deal_id)),
+            execution_options=_NO_SYNC,
+        ).all()
+        for deal_id in sorted({int(row[0]) for row in expired}):
+            bumped = _bump(session, deal_id)
+            deal = _load_deal(session, deal_id)
+            if bumped is not None:
+                _record(
+                    uow,
+                    _event(
+                        deal_id,
+                        bumped[1],
+                        "deal.team_expired",
+                        deal_payload(terms_of(deal), bumped[0]),
+                    ),
+                )
+        # Members of expired teams whose deal is still open; a closing deal releases its own.
+        members = list(
+            session.exec(
+                select(Participation)
+                .join(Team, col(Team.id) == col(Participation.team_id))
+                .join(Deal, col(Deal.id) == col(Participation.deal_id))
+                .where(
+                    col(Team.status) == TeamStatus.EXPIRED.value,
+                    col(Participation.status).in_(ACTIVE),
+                    col(Deal.status) == OPEN,
+                )
+                .order_by(col(Participation.id))
+            ).all()
+        )
+    released: list[int] = []
+    for part in members:
+        if _release_participation(part, "team_expired", gateway, session_factory, event_bus, now):
+            released.append(part.user_id)
+    return released
 
 
 # --------------------------------------------------------------------------- webhooks

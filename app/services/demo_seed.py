@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlmodel import Session, col, select
 
 from app.adapters.db.models import Category, Product, ProductImage, ProductTag
+from app.adapters.db.models_deals import Deal
+from app.adapters.db.models_people import ExternalAccount, User
 from app.demo.catalog_data import CATEGORIES, PRODUCTS
+from app.domain.group_buy import DealTerms, PriceTier, validate_terms
+from app.domain.people import Role
+from app.services.deals import deal_row
 
 IMAGES_PER_PRODUCT = 3
 FEATURED_EVERY = 4
@@ -56,4 +64,101 @@ def seed_demo_catalog(session: Session) -> int:
             for view in range(IMAGES_PER_PRODUCT)
         )
         added += 1
+    return added
+
+
+# --------------------------------------------------------------------------- deals
+
+DEMO_HOST_EMAIL = "deals@bandwagon.test"
+DEMO_PROVIDER = "demo"  # the demo OpenID provider `make run` starts (app/launcher)
+
+
+@dataclass(frozen=True)
+class DemoDeal:
+    slug: str
+    tiers: tuple[tuple[int, int], ...]  # (shoppers, unit price in cents)
+    min_to_unlock: int
+    max_participants: int
+    days: int
+    team: tuple[int, int] | None = None  # (size, unit price)
+
+
+DEMO_DEALS = (
+    DemoDeal("kyoto-glazed-teapot", ((1, 3600), (3, 3000), (5, 2500)), 3, 25, 3, (2, 2700)),
+    DemoDeal("aero-wireless-earbuds", ((1, 7900), (5, 6900), (10, 5900)), 5, 50, 2, (3, 6400)),
+    DemoDeal("basecamp-two-person-tent", ((1, 16900), (4, 14900), (8, 12900)), 4, 30, 6),
+)
+
+
+def _demo_host(session: Session) -> User:
+    host = session.exec(select(User).where(User.email == DEMO_HOST_EMAIL)).first()
+    if host is None:
+        host = User(display_name="Bandwagon Deals", email=DEMO_HOST_EMAIL, role=Role.HOST.value)
+        session.add(host)
+        session.flush()
+    return host
+
+
+def grant_demo_host(session: Session, subject: str = "alice", name: str = "Alice Archer") -> User:
+    """Make the demo shopper `subject` (of the demo sign-in provider) a host, creating her
+    account ahead of her first sign-in if needed. Roles are a column on the user row."""
+    account = session.exec(
+        select(ExternalAccount).where(
+            ExternalAccount.provider == DEMO_PROVIDER, ExternalAccount.subject == subject
+        )
+    ).first()
+    user = session.get(User, account.user_id) if account is not None else None
+    if user is None:
+        email = f"{subject}@bandwagon.test"
+        user = User(display_name=name, email=email, role=Role.HOST.value)
+        session.add(user)
+        session.flush()
+        session.add(
+            ExternalAccount(
+                user_id=user.id or 0, provider=DEMO_PROVIDER, subject=subject, email=email
+            )
+        )
+    elif user.role == Role.SHOPPER.value:
+        user.role = Role.HOST.value
+        session.add(user)
+    session.flush()
+    return user
+
+
+def seed_demo_deals(session: Session, now: datetime | None = None) -> int:
+    """Give each demo deal product an open deal unless it has one; make Alice a host.
+
+    Never call this in production: demo deals take real card holds there. Returns how many
+    deals were added (0 on a second run while the first ones are still open)."""
+    now = now or datetime.now(UTC)
+    grant_demo_host(session)
+    host = _demo_host(session)
+    added = 0
+    for demo in DEMO_DEALS:
+        product = session.exec(select(Product).where(Product.slug == demo.slug)).first()
+        if product is None or product.id is None:
+            continue
+        open_deal = session.exec(
+            select(Deal.id).where(
+                Deal.product_id == product.id, col(Deal.status).in_(("open", "closing"))
+            )
+        ).first()
+        if open_deal is not None:
+            continue
+        terms = DealTerms(
+            tiers=tuple(PriceTier(n, price) for n, price in demo.tiers),
+            currency=product.currency,
+            min_to_unlock=demo.min_to_unlock,
+            max_participants=demo.max_participants,
+            starts_at=now,
+            deadline=now + timedelta(days=demo.days),
+            team_size=demo.team[0] if demo.team else None,
+            team_price=demo.team[1] if demo.team else None,
+        )
+        errors = validate_terms(terms, now)
+        if errors:
+            raise ValueError(f"demo deal {demo.slug}: {errors}")
+        session.add(deal_row(product.id, host.id or 0, terms))
+        added += 1
+    session.flush()
     return added

@@ -233,7 +233,7 @@ def make_world(database_url: str) -> Iterator[World]:
         product = Product(
             slug="kettle", title="Kettle", price_amount=12000, category_id=category.id
         )
-        seller = User(display_name="Seller", role="seller")
+        seller = User(display_name="Seller", role="host")
         session.add_all([product, seller])
         session.commit()
         assert product.id is not None and seller.id is not None

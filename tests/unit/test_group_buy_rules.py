@@ -23,10 +23,12 @@ from app.domain.group_buy import (
     can_join,
     can_join_team,
     capture_amount,
+    charge_unit_price,
     close_outcome,
     final_unit_price,
     hold_amount,
     is_unlocked,
+    may_host,
     next_tier,
     payment_mode,
     price_for,
@@ -113,9 +115,28 @@ def test_deal_that_missed_its_minimum_releases_every_hold() -> None:
 
 def test_capture_takes_the_final_lower_price_from_the_hold() -> None:
     terms = make_terms()
-    authorized = hold_amount(terms, 2)
+    authorized = hold_amount(terms, 2, participants=1)
     assert authorized == 24000
     assert capture_amount(authorized, price_for(terms, 10), 2) == 16000
+
+
+def test_the_hold_is_todays_price_with_the_shopper_in() -> None:
+    terms = make_terms()
+    assert hold_amount(terms, 1, participants=4) == price_for(terms, 4)
+    assert hold_amount(terms, 1, participants=5) == price_for(terms, 5) < price_for(terms, 4)
+    with pytest.raises(ValueError):
+        hold_amount(terms, 1, participants=0)
+
+
+def test_nobody_pays_more_than_the_price_they_joined_at() -> None:
+    # Joined at the 10-shopper price; people left and the deal closed at the 5-shopper price.
+    assert charge_unit_price(final_price=10000, locked_price=8000) == 8000
+    assert charge_unit_price(final_price=8000, locked_price=10000) == 8000
+
+
+def test_only_hosts_and_admins_may_open_deals() -> None:
+    assert may_host("host") and may_host("admin")
+    assert not may_host("shopper") and not may_host("moderator") and not may_host("")
 
 
 def test_capture_above_the_hold_is_refused() -> None:
@@ -326,16 +347,20 @@ def test_progress_is_a_fraction_that_is_full_exactly_when_unlocked(
 
 @given(
     valid_terms(),
+    st.integers(1, 200),
     participant_counts,
     st.integers(1, 5),
     st.booleans(),
 )
 def test_capture_never_exceeds_the_hold_taken_at_join(
-    terms: DealTerms, participants: int, quantity: int, in_team: bool
+    terms: DealTerms, joined_as: int, participants: int, quantity: int, in_team: bool
 ) -> None:
-    authorized = hold_amount(terms, quantity)
+    authorized = hold_amount(terms, quantity, joined_as)
+    locked = authorized // quantity
     final = final_unit_price(terms, participants, in_filled_team=in_team)
-    assert capture_amount(authorized, final, quantity) <= authorized
+    charged = capture_amount(authorized, charge_unit_price(final, locked), quantity)
+    assert charged <= authorized
+    assert charged == min(final, price_for(terms, joined_as)) * quantity
 
 
 @given(st.integers(0, 10**9), st.integers(0, 10**6), st.integers(0, 1_000))

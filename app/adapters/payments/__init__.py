@@ -5,8 +5,6 @@
 app's gateway from the settings (STRIPE_SECRET_KEY, STRIPE_API_BASE) and imports the SDK lazily.
 """
 
-from functools import lru_cache
-
 from app.adapters.payments.gateway import (
     PaymentError,
     PaymentErrorCode,
@@ -43,21 +41,11 @@ class PaymentsNotConfigured(RuntimeError):
 
 
 def payment_gateway() -> PaymentGateway:
-    """The app's gateway from the settings; PaymentsNotConfigured when no key is set.
+    """The app's one gateway (see `configured.app_gateway`); PaymentsNotConfigured when no key
+    is set, for callers that must tell the shopper rather than fail a payment."""
+    from app.adapters.payments.configured import UnavailableGateway, app_gateway
 
-    One gateway per (key, base) per process, so its in-process idempotency memory is shared by
-    every caller.
-    """
-    from app.config import settings
-
-    key = settings().stripe_secret_key
-    if not key:
+    gateway = app_gateway()
+    if isinstance(gateway, UnavailableGateway):
         raise PaymentsNotConfigured()
-    return _gateway(key, settings().stripe_api_base)
-
-
-@lru_cache(maxsize=4)
-def _gateway(key: str, api_base: str | None) -> PaymentGateway:
-    from app.adapters.payments.stripe_gateway import StripeGateway
-
-    return StripeGateway(key, api_base=api_base)
+    return gateway

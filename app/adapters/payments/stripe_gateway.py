@@ -16,6 +16,9 @@ processes (a unique row per hold, written before the call, with the intent id st
 from __future__ import annotations
 
 import threading
+import urllib.error
+import urllib.parse
+import urllib.request
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
@@ -185,6 +188,7 @@ class StripeGateway:
         if not secret_key or not secret_key.startswith(("sk_", "rk_")):
             raise ValueError("a Stripe secret key (sk_... or rk_...) is required")
         self.api_base = api_base.rstrip("/") if api_base else None
+        self._secret_key = secret_key
         if max_network_retries is None:
             # Stripe: retry network blips (the SDK reuses our idempotency key, so it is safe).
             # localstripe runs beside us; a retry would only hide a crash.
@@ -571,6 +575,60 @@ class StripeGateway:
         return self._result(self._call(self._v1.payment_intents.retrieve, intent_id))
 
     # ------------------------------------------------------------------ test support
+
+    def retrieve_setup(self, setup_intent_id: str) -> SavedCard:
+        """A SetupIntent (a card being saved) as the provider has it now."""
+        if not setup_intent_id:
+            raise ValueError("setup_intent_id is required")
+        setup = self._call(self._v1.setup_intents.retrieve, setup_intent_id)
+        status = str(setup.get("status"))
+        return SavedCard(
+            setup_intent_id=str(setup["id"]),
+            status=status,
+            customer_id=_id_of(setup.get("customer")) or "",
+            payment_method_id=_id_of(setup.get("payment_method")),
+            client_secret=setup.get("client_secret") if status == "requires_action" else None,
+        )
+
+    def authenticate_test_payment(self, intent_id: str, *, approve: bool) -> None:
+        """Local test server only: answer the 3-D Secure check of a hold (pi_) or a card being
+        saved (seti_) as the shopper's bank would. Stripe itself has no such call; there the
+        browser finishes the check with Stripe.js. Read the outcome back with `retrieve` or
+        `retrieve_setup`."""
+        if not self.is_local:
+            raise PaymentError(
+                PaymentErrorCode.CONFIGURATION, "only the local test server has a fake bank"
+            )
+        if intent_id.startswith("seti_"):
+            # localstripe: confirming again passes the check; cancelling fails it.
+            action = self._v1.setup_intents.confirm if approve else self._v1.setup_intents.cancel
+            key = f"{intent_id}:test-bank:{'approve' if approve else 'refuse'}"
+            self._call(action, intent_id, options=self._options(key))
+            return
+        current = self.retrieve(intent_id)
+        if not current.needs_action or not current.client_secret:
+            return
+        body = urllib.parse.urlencode(
+            {"client_secret": current.client_secret, "success": "true" if approve else "false"}
+        ).encode()
+        request = urllib.request.Request(
+            f"{self.api_base}/v1/payment_intents/{urllib.parse.quote(intent_id)}/_authenticate",
+            data=body,
+            method="POST",
+            headers={
+                "Authorization": f"Bearer {self._secret_key}",
+                "Content-Type": "application/x-www-form-urlencoded",
+            },
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                response.read()
+        except urllib.error.HTTPError as error:
+            # A refused check answers 402 with the failed payment: reading it back tells.
+            if error.code != 402:
+                raise PaymentError(PaymentErrorCode.INVALID_REQUEST, str(error)) from error
+        except OSError as error:
+            raise PaymentError(PaymentErrorCode.PROVIDER_UNAVAILABLE, str(error)) from error
 
     def test_payment_method(self, kind: str) -> str:
         """A PaymentMethod id for a TEST_CARDS kind ("success", "decline", "3ds") that works on

@@ -1,0 +1,481 @@
+"""What shoppers see of group-buy deals: cards, the deal page, their own seat, the host form.
+
+Read-only. Everything a page shows is computed here from the database, with money already
+formatted and times as ISO strings, so the states only hold these values and the components
+only lay them out. The public views (`DealCard`, `DealPage`) are the same for every viewer: the
+live-update renderer computes them once per event and pushes them to every page that shows the
+deal. What concerns one shopper (`MySeat`) is loaded by that shopper's own handlers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlmodel import Session, col, select
+
+from app.adapters.db.models import Product, ProductImage
+from app.adapters.db.models_deals import Deal, Participation, Team
+from app.adapters.db.models_people import User
+from app.domain.group_buy import (
+    HOLD_LIMIT,
+    DealStatus,
+    DealTerms,
+    PaymentMode,
+    TeamStatus,
+    can_join,
+    is_full,
+    may_host,
+    next_tier,
+    price_for,
+    progress_percent,
+    status_at,
+    team_status,
+)
+from app.domain.money import format_minor
+from app.domain.people import avatar_colour, initials
+from app.services.deals import CLOSING, _outcome_of, _utc, terms_of, utcnow
+from app.services.unit_of_work import unit_of_work
+
+SessionFactory = Callable[[], Session]
+PLACEHOLDER_IMAGE = "/placeholder.svg"
+CARD_LIMIT = 24  # live cards pushed per event: every active deal up to this many
+
+STATUS_LABELS = {
+    DealStatus.SCHEDULED.value: "Starts soon",
+    DealStatus.OPEN.value: "Open",
+    DealStatus.UNLOCKED.value: "Unlocked",
+    DealStatus.CLOSING.value: "Closing",
+    DealStatus.SUCCEEDED.value: "Deal done",
+    DealStatus.FAILED.value: "Did not unlock",
+    DealStatus.CANCELLED.value: "Cancelled",
+}
+
+TEAM_LABELS = {"forming": "Forming", "filled": "Complete", "expired": "Ran out of time"}
+
+SEAT_MESSAGES = {
+    "pending": "We're placing the hold on your card…",
+    "needs_action": "Your bank wants you to confirm the hold.",
+    "held": "You're in. Your card has a hold; nothing is charged before the deadline.",
+    "left": "You left this deal. The hold on your card was released.",
+    "captured": "You bought this deal.",
+    "released": "The hold on your card was released. You were not charged.",
+    "failed": "Your payment didn't go through, so you're not in this deal.",
+}
+
+
+@dataclass(frozen=True)
+class TierView:
+    min_participants: int
+    label: str
+    price: str
+    reached: bool
+    current: bool
+
+
+@dataclass(frozen=True)
+class MemberView:
+    user_id: int
+    name: str
+    initials: str
+    colour: str
+
+
+@dataclass(frozen=True)
+class TeamView:
+    id: int
+    leader_name: str
+    size: int
+    member_count: int
+    spots_left: int
+    members: list[MemberView]
+    status: str
+    status_label: str
+    expires_at: str  # ISO 8601 UTC
+
+
+@dataclass(frozen=True)
+class DealCard:
+    """A deal as every card, list row and the top of its page show it."""
+
+    id: int
+    product_id: int
+    product_slug: str
+    title: str
+    image: str
+    status: str
+    status_label: str
+    participants: int
+    min_to_unlock: int
+    still_needed: int  # to unlock; 0 once unlocked
+    max_participants: int  # 0: no cap
+    spots_left: int  # -1: no cap
+    current_price: str
+    join_price: str  # what the next shopper would hold: the price with them in
+    join_price_minor: int
+    currency: str  # lower case, as Stripe.js wants it
+    first_price: str
+    regular_price: str  # empty unless the deal is cheaper than the product's own price
+    next_needed: int  # shoppers until the next cheaper tier; 0 at the top tier
+    next_price: str
+    progress: int  # percent of the way to unlocking
+    starts_at: str  # ISO 8601 UTC
+    deadline: str  # ISO 8601 UTC
+    deadline_text: str
+    joinable: bool
+    full: bool
+
+
+@dataclass(frozen=True)
+class DealPage:
+    """Everything public about one deal: its card, tiers, teams and outcome."""
+
+    card: DealCard
+    tiers: list[TierView]
+    has_teams: bool
+    team_size: int
+    team_price: str
+    teams: list[TeamView]
+    max_quantity: int
+    saves_card: bool
+    final_price: str
+    version: int
+    currency: str
+    description: str
+
+
+@dataclass(frozen=True)
+class MySeat:
+    """One shopper's place in one deal (status "none" when they never joined)."""
+
+    status: str
+    message: str
+    quantity: int = 0
+    locked_price: str = ""
+    hold_amount: str = ""
+    charged: str = ""
+    team_id: int = 0
+    active: bool = False  # holding a seat now (pending, needs_action, held)
+    joined_when_closed: bool = False  # was in the deal when it closed
+
+
+@dataclass(frozen=True)
+class ProductChoice:
+    id: int
+    title: str
+    price: str
+    currency: str
+
+
+@dataclass(frozen=True)
+class HostForm:
+    allowed: bool
+    products: list[ProductChoice] = field(default_factory=list)
+
+
+NO_SEAT = MySeat(status="none", message="")
+
+
+def _iso(moment: datetime) -> str:
+    return _utc(moment).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _deadline_text(moment: datetime) -> str:
+    return _utc(moment).strftime("%a %d %b %Y, %H:%M UTC")
+
+
+def _status(deal: Deal, terms: DealTerms, now: datetime) -> str:
+    if deal.status == CLOSING:
+        return CLOSING
+    return status_at(terms, deal.participants, now, _outcome_of(deal)).value
+
+
+def _images(session: Session, product_ids: Sequence[int]) -> dict[int, str]:
+    if not product_ids:
+        return {}
+    rows = session.exec(
+        select(ProductImage.product_id, ProductImage.url)
+        .where(col(ProductImage.product_id).in_(product_ids))
+        .order_by(col(ProductImage.position).desc())
+    ).all()
+    return {product_id: url for product_id, url in rows}  # lowest position wins
+
+
+def _card(deal: Deal, product: Product, image: str, now: datetime) -> DealCard:
+    terms = terms_of(deal)
+    status = _status(deal, terms, now)
+    count = deal.participants
+    upcoming = next_tier(terms, count)
+    cap = terms.max_participants
+    full = is_full(terms, count)
+    joinable = (
+        status in (DealStatus.OPEN.value, DealStatus.UNLOCKED.value)
+        and can_join(terms, count, now, False) is None
+    )
+    return DealCard(
+        id=deal.id or 0,
+        product_id=product.id or 0,
+        product_slug=product.slug,
+        title=product.title,
+        image=image or PLACEHOLDER_IMAGE,
+        status=status,
+        status_label=(
+            "Full" if full and status == DealStatus.UNLOCKED.value else STATUS_LABELS[status]
+        ),
+        participants=count,
+        min_to_unlock=terms.min_to_unlock,
+        still_needed=max(0, terms.min_to_unlock - count),
+        max_participants=cap or 0,
+        spots_left=-1 if cap is None else max(0, cap - count),
+        current_price=format_minor(price_for(terms, count), terms.currency),
+        join_price=format_minor(price_for(terms, count + 1), terms.currency),
+        join_price_minor=price_for(terms, count + 1),
+        currency=terms.currency.lower(),
+        first_price=format_minor(terms.tiers[0].unit_price, terms.currency),
+        # Struck through beside the deal price, so only when the deal is cheaper.
+        regular_price=(
+            format_minor(product.price_amount, product.currency)
+            if product.price_amount > price_for(terms, count)
+            else ""
+        ),
+        next_needed=upcoming[0] if upcoming else 0,
+        next_price=format_minor(upcoming[1], terms.currency) if upcoming else "",
+        progress=progress_percent(terms, count),
+        starts_at=_iso(terms.starts_at),
+        deadline=_iso(terms.deadline),
+        deadline_text=_deadline_text(terms.deadline),
+        joinable=joinable,
+        full=full,
+    )
+
+
+def _cards_for(session: Session, deals: Sequence[Deal], now: datetime) -> list[DealCard]:
+    product_ids = sorted({d.product_id for d in deals})
+    products = {
+        p.id: p for p in session.exec(select(Product).where(col(Product.id).in_(product_ids)))
+    }
+    images = _images(session, product_ids)
+    return [
+        _card(d, products[d.product_id], images.get(d.product_id, ""), now)
+        for d in deals
+        if d.product_id in products
+    ]
+
+
+def active_cards(
+    session: Session, now: datetime | None = None, limit: int = CARD_LIMIT
+) -> list[DealCard]:
+    """Deals shoppers can still act on (open, or closing right now), soonest deadline first."""
+    now = _utc(now or utcnow())
+    deals = session.exec(
+        select(Deal)
+        .where(col(Deal.status).in_(("open", CLOSING)))
+        .order_by(col(Deal.deadline), col(Deal.id))
+        .limit(limit)
+    ).all()
+    return _cards_for(session, deals, now)
+
+
+def recent_closed_cards(
+    session: Session, now: datetime | None = None, limit: int = 6
+) -> list[DealCard]:
+    """Deals that closed lately, newest first (for the deals page's "ended" list)."""
+    now = _utc(now or utcnow())
+    deals = session.exec(
+        select(Deal)
+        .where(col(Deal.status).in_(("succeeded", "failed", "cancelled")))
+        .order_by(col(Deal.closed_at).desc(), col(Deal.id).desc())
+        .limit(limit)
+    ).all()
+    return _cards_for(session, deals, now)
+
+
+def load_active_cards(
+    session_factory: SessionFactory | None = None, now: datetime | None = None
+) -> list[DealCard]:
+    with unit_of_work(session_factory) as uow:
+        return active_cards(uow.session, now)
+
+
+def _teams(session: Session, deal: Deal, terms: DealTerms, now: datetime) -> list[TeamView]:
+    teams = session.exec(
+        select(Team)
+        .where(Team.deal_id == deal.id, col(Team.status) != TeamStatus.EXPIRED.value)
+        .order_by(col(Team.created_at), col(Team.id))
+    ).all()
+    if not teams:
+        return []
+    rows = session.exec(
+        select(Participation.team_id, User)
+        .join(User, col(User.id) == col(Participation.user_id))
+        .where(
+            col(Participation.team_id).in_([t.id for t in teams]),
+            col(Participation.status).in_(("pending", "needs_action", "held", "captured")),
+        )
+        .order_by(col(Participation.id))
+    ).all()
+    members: dict[int, list[MemberView]] = {}
+    leaders = {
+        u.id: u.display_name
+        for u in session.exec(select(User).where(col(User.id).in_([t.leader_id for t in teams])))
+    }
+    for team_id, user in rows:
+        members.setdefault(int(team_id or 0), []).append(
+            MemberView(
+                user.id or 0,
+                user.display_name,
+                initials(user.display_name),
+                avatar_colour(user.id or 0),
+            )
+        )
+    views = []
+    for team in teams:
+        status = team.status
+        if status == TeamStatus.FORMING.value:
+            status = team_status(
+                team.size, team.members, _utc(team.created_at), now, terms.deadline
+            ).value
+        views.append(
+            TeamView(
+                id=team.id or 0,
+                leader_name=leaders.get(team.leader_id, "A shopper"),
+                size=team.size,
+                member_count=team.members,
+                spots_left=max(0, team.size - team.members),
+                members=members.get(team.id or 0, []),
+                status=status,
+                status_label=TEAM_LABELS[status],
+                expires_at=_iso(team.expires_at),
+            )
+        )
+    return views
+
+
+def deal_page(session: Session, deal_id: int, now: datetime | None = None) -> DealPage | None:
+    """One deal as its page shows it, or None when there is no such deal."""
+    now = _utc(now or utcnow())
+    deal = session.get(Deal, deal_id)
+    if deal is None:
+        return None
+    cards = _cards_for(session, [deal], now)
+    if not cards:
+        return None
+    card = cards[0]
+    product = session.get(Product, deal.product_id)
+    terms = terms_of(deal)
+    count = deal.participants
+    current = price_for(terms, count)
+    tiers = [
+        TierView(
+            min_participants=t.min_participants,
+            label="1 shopper" if t.min_participants == 1 else f"{t.min_participants}+ shoppers",
+            price=format_minor(t.unit_price, terms.currency),
+            reached=count >= t.min_participants,
+            current=t.unit_price == current,
+        )
+        for t in terms.tiers
+    ]
+    final_price = ""
+    if deal.outcome == "capture" and deal.final_participants is not None:
+        final_price = format_minor(price_for(terms, deal.final_participants), terms.currency)
+    return DealPage(
+        card=card,
+        tiers=tiers,
+        has_teams=terms.team_size is not None and terms.team_price is not None,
+        team_size=terms.team_size or 0,
+        team_price=format_minor(terms.team_price, terms.currency) if terms.team_price else "",
+        teams=_teams(session, deal, terms, now),
+        max_quantity=terms.max_quantity_per_shopper,
+        saves_card=deal.payment_mode == PaymentMode.SAVED_CARD.value,
+        final_price=final_price,
+        version=deal.version,
+        currency=terms.currency,
+        description=(product.description if product else "")[:600],
+    )
+
+
+def load_deal_page(
+    deal_id: int, session_factory: SessionFactory | None = None, now: datetime | None = None
+) -> DealPage | None:
+    with unit_of_work(session_factory) as uow:
+        return deal_page(uow.session, deal_id, now)
+
+
+def cards_for_product(
+    session: Session, product_id: int, now: datetime | None = None
+) -> list[DealCard]:
+    """The product's deals that are still open (its product page shows their cards)."""
+    now = _utc(now or utcnow())
+    deals = session.exec(
+        select(Deal)
+        .where(Deal.product_id == product_id, col(Deal.status).in_(("open", CLOSING)))
+        .order_by(col(Deal.deadline))
+    ).all()
+    return _cards_for(session, deals, now)
+
+
+def product_id_for(session: Session, key: str) -> int | None:
+    """A product page's key (slug or numeric id) to the product's id."""
+    condition = Product.id == int(key) if key.isdigit() else Product.slug == key
+    return session.exec(select(Product.id).where(condition)).first()
+
+
+def my_seat(session: Session, deal_id: int, user_id: int) -> MySeat:
+    """Where one shopper stands in one deal."""
+    part = session.exec(
+        select(Participation).where(
+            Participation.deal_id == deal_id, Participation.user_id == user_id
+        )
+    ).first()
+    deal = session.get(Deal, deal_id)
+    if part is None or deal is None:
+        return NO_SEAT
+    currency = deal.currency
+    quantity = max(part.quantity, 1)
+    locked = (part.authorized_amount or 0) // quantity
+    message = SEAT_MESSAGES.get(part.status, "")
+    if part.status == "failed" and part.failure_code == "card_declined":
+        message = "Your card was declined, so you're not in this deal. Try another card."
+    elif part.status == "released" and deal.status == "failed":
+        message = "This deal did not unlock. The hold on your card was released: no charge."
+    elif part.status == "released" and deal.outcome == "capture":
+        message = "Your team didn't fill in time, so the hold on your card was released."
+    return MySeat(
+        status=part.status,
+        message=message,
+        quantity=part.quantity,
+        locked_price=format_minor(locked, currency) if locked else "",
+        hold_amount=format_minor(part.authorized_amount or 0, currency),
+        charged=format_minor(part.captured_amount or 0, currency),
+        team_id=part.team_id or 0,
+        active=part.status in ("pending", "needs_action", "held"),
+        joined_when_closed=part.status in ("captured", "released")
+        and deal.status in ("succeeded", "failed"),
+    )
+
+
+def load_my_seat(
+    deal_id: int, user_id: int, session_factory: SessionFactory | None = None
+) -> MySeat:
+    with unit_of_work(session_factory) as uow:
+        return my_seat(uow.session, deal_id, user_id)
+
+
+def host_form(session: Session, role: str) -> HostForm:
+    """What the deal form offers a user: nothing unless their role may host deals."""
+    if not may_host(role):
+        return HostForm(allowed=False)
+    products = session.exec(select(Product).order_by(col(Product.title))).all()
+    return HostForm(
+        allowed=True,
+        products=[
+            ProductChoice(p.id or 0, p.title, format_minor(p.price_amount, p.currency), p.currency)
+            for p in products
+        ],
+    )
+
+
+def hold_days() -> int:
+    """How long a card hold may last before long deals save the card instead."""
+    return HOLD_LIMIT.days

@@ -1,0 +1,43 @@
+// Stripe's Payment Element for real keys (see app/components/deal_payment.py). Loaded only when
+// STRIPE_PUBLISHABLE_KEY is set and the local test server is not in use.
+window.bandwagonPay = (() => {
+  let stripe = null;
+  let elements = null;
+  let mounted = null;
+
+  function mountWhenReady() {
+    const box = document.getElementById("payment-element");
+    if (!box || !window.Stripe || box === mounted) return;
+    const pk = box.dataset.pk;
+    const amount = parseInt(box.dataset.amount || "0", 10);
+    if (!pk || !amount) return;
+    stripe = stripe || window.Stripe(pk);
+    elements = stripe.elements({
+      mode: "payment",
+      amount,
+      currency: box.dataset.currency || "usd",
+      captureMethod: "manual",
+      paymentMethodCreation: "manual",
+      paymentMethodTypes: ["card"],
+    });
+    elements.create("payment").mount(box);
+    mounted = box;
+  }
+  setInterval(mountWhenReady, 500);
+
+  async function paymentMethod(request) {
+    if (!elements) return { error: "The card form hasn't loaded. Check your connection." };
+    const submitted = await elements.submit();
+    if (submitted.error) return { error: submitted.error.message };
+    const result = await stripe.createPaymentMethod({ elements });
+    if (result.error) return { error: result.error.message };
+    return { id: result.paymentMethod.id, kind: request.kind, team: request.team };
+  }
+
+  async function confirm(clientSecret) {
+    const result = await stripe.handleNextAction({ clientSecret });
+    return { error: result.error ? result.error.message : null };
+  }
+
+  return { paymentMethod, confirm };
+})();
