@@ -63,4 +63,9 @@ class ProductImage(SQLModel, table=True):
 
 
 # Tables of other areas register themselves on import; keep these last.
-from app.adapters.db import models_carts, models_deals, models_people  # noqa: E402, F401
+from app.adapters.db import (  # noqa: E402, F401
+    models_carts,
+    models_chat,
+    models_deals,
+    models_people,
+)
