@@ -21,7 +21,7 @@ def upgrade() -> None:
     # --- chat (branch live): rooms, messages, reports, mutes, filter words, throttle ---
     op.create_table('chatthrottle',
     sa.Column('key', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
-    sa.Column('tat', sa.Float(), nullable=False),
+    sa.Column('stamps', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
     sa.PrimaryKeyConstraint('key')
     )
     op.create_table('chatroom',

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Column, DateTime, Float, Index, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Column, DateTime, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.adapters.db.models import Timestamp
@@ -90,11 +90,11 @@ class ChatFilterWord(SQLModel, table=True):
 
 
 class ChatThrottle(SQLModel, table=True):
-    """Send budget of one key ("rate:<user>", "slow:<room>:<user>") as a GCRA theoretical
-    arrival time in epoch seconds. Shared by every backend process through the database."""
+    """Recent send times of one key ("rate:<user>", "slow:<room>:<user>") as comma-separated
+    epoch seconds: a sliding window shared by every backend process through the database."""
 
     key: str = Field(primary_key=True, max_length=80)
-    tat: float = Field(sa_column=Column(Float, nullable=False))
+    stamps: str = Field(default="", max_length=200)
 
 
 CHAT_TABLES = [
