@@ -8,6 +8,7 @@ from app.api.routes import http_api
 from app.jobs.deadlines import run_deadlines
 from app.pages.catalog import catalog_page
 from app.pages.home import home_page
+from app.pages.live import live_new_page, live_schedule_page, live_session_page
 from app.pages.misc import not_found_page
 from app.pages.people import (
     friends_page,
@@ -22,6 +23,7 @@ from app.realtime.rooms import rooms
 from app.states.catalog import CatalogState
 from app.states.home import HomeState
 from app.states.live import LiveStatus
+from app.states.live_sessions import LiveNewState, LiveRoomState, LiveScheduleState
 from app.states.people import FriendsState, InviteState, ProfileState, SignInState
 from app.states.product import ProductState
 from app.states.session import SessionState
@@ -73,4 +75,7 @@ page(
 page(profile_page, "/profile", "Your profile", ProfileState.load, checks_user=True)
 page(friends_page, "/friends", "Friends", FriendsState.load, checks_user=True)
 page(invite_page, "/friends/invite/[code]", "Friend invite", InviteState.load, checks_user=True)
+page(live_schedule_page, "/live", "Live shopping", LiveScheduleState.load, checks_user=True)
+page(live_new_page, "/live/new", "Schedule a live session", LiveNewState.load, checks_user=True)
+page(live_session_page, "/live/[session_id]", "Live", LiveRoomState.load, checks_user=True)
 page(not_found_page, "404", "Not found")

@@ -22,11 +22,15 @@ def migrate(database_url: str | None = None) -> None:
 
 def setup() -> None:
     from app.adapters.db.session import session_scope
-    from app.services.demo_seed import seed_demo_catalog
+    from app.services.demo_seed import demo_stream, seed_demo_catalog, seed_demo_live
 
     migrate()
+    production = load_settings().is_production
+    stream = "" if production else demo_stream(PROJECT_ROOT / "assets")
     with session_scope() as session:
         added = seed_demo_catalog(session)
+        if not production:
+            seed_demo_live(session, stream)
     print(f"database ready; demo products added: {added}")
 
 

@@ -20,7 +20,7 @@ from sqlmodel import Session, col, delete, or_, select, update
 
 from app.adapters.bus import EventBus
 from app.adapters.db.models import Product, ProductImage
-from app.adapters.db.models_deals import Deal
+from app.adapters.db.models_deals import Deal, Participation
 from app.adapters.db.models_live import (
     HostFollow,
     LiveSession,
@@ -36,6 +36,7 @@ from app.domain.live import (
     FlashDealRequest,
     LifecycleError,
     LiveAction,
+    ReactionLimiter,
     SessionDraft,
     SessionStatus,
     allowed_from,
@@ -151,6 +152,13 @@ class ScheduleItem:
     starts_at: str
     status: str
     product_count: int
+
+
+@dataclass(frozen=True)
+class ProductChoice:
+    id: int
+    title: str
+    price: str
 
 
 @dataclass(frozen=True)
@@ -270,6 +278,14 @@ def cover_choices(session: Session) -> list[CoverChoice]:
         .order_by(col(Product.title))
     ).all()
     return [CoverChoice(url, title) for url, title in rows]
+
+
+def product_choices(session: Session) -> list[ProductChoice]:
+    """Every product a host can show, by title."""
+    rows = session.exec(select(Product).order_by(col(Product.title))).all()
+    return [
+        ProductChoice(p.id or 0, p.title, format_minor(p.price_amount, p.currency)) for p in rows
+    ]
 
 
 def schedule_session(
@@ -421,6 +437,20 @@ def session_of_deal(session: Session, deal_id: int) -> int | None:
     """The live session a deal was launched in, if any."""
     link = session.get(LiveSessionDeal, deal_id)
     return link.session_id if link else None
+
+
+def joined_deal_ids(session: Session, deal_ids: list[int], user_id: int) -> list[int]:
+    """Which of these deals the user is in (seat taken, card held or on its way)."""
+    if not deal_ids:
+        return []
+    rows = session.exec(
+        select(Participation.deal_id).where(
+            col(Participation.deal_id).in_(deal_ids),
+            Participation.user_id == user_id,
+            col(Participation.status).in_(deals.ACTIVE),
+        )
+    ).all()
+    return sorted(int(r) for r in rows)
 
 
 def may_run(session: Session, session_id: int, user_id: int | None) -> bool:
@@ -773,3 +803,31 @@ def live_sessions_of_hosts(session: Session, host_ids: list[int]) -> list[int]:
         )
     ).all()
     return [int(r) for r in rows if r is not None]
+
+
+# --------------------------------------------------------------------------- reactions
+
+
+class ReactionTally:
+    """Hearts sent on this process since the last flush, per session (not stored: a heart is
+    a moment, not a fact). Flushed a few times a second into one event per session, so a
+    thousand taps cost a handful of messages."""
+
+    def __init__(self, limiter: ReactionLimiter | None = None) -> None:
+        self.limiter = limiter or ReactionLimiter()
+        self._pending: dict[int, int] = {}
+
+    def add(self, session_id: int, sender: object) -> bool:
+        """Count one heart unless the sender is over the rate limit."""
+        if not self.limiter.allow((session_id, sender)):
+            return False
+        self._pending[session_id] = self._pending.get(session_id, 0) + 1
+        return True
+
+    def drain(self) -> list[DomainEvent]:
+        pending, self._pending = self._pending, {}
+        return [live_event(sid, 0, "live.reactions", count=n) for sid, n in pending.items()]
+
+    @property
+    def pending(self) -> bool:
+        return bool(self._pending)
