@@ -10,8 +10,9 @@ from app.services.live import LiveDealView, LiveProductView
 
 Handler = Callable[[rx.Var[int]], rx.event.EventSpec]
 
-# Clamp a countdown that passed zero before the closing news arrived.
-_NOT_NEGATIVE = rx.Var("((text) => (String(text).startsWith('-') ? '0:00' : text))")
+# react-moment's duration from now counts up from the date, so a deadline still ahead reads
+# "-4:59": show it without the sign, and 0:00 once it passed (before the closing news arrives).
+_TIME_LEFT = rx.Var("((text) => (String(text).startsWith('-') ? String(text).slice(1) : '0:00'))")
 
 
 def pinned_card(
@@ -98,7 +99,7 @@ def countdown(deadline: rx.Var[str]) -> rx.Component:
         format="m:ss",
         trim=False,
         interval=1000,
-        filters=[_NOT_NEGATIVE],
+        filters=[_TIME_LEFT],
         data_testid="deal-countdown",
     )
 

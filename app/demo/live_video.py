@@ -34,9 +34,10 @@ def _frames(pictures: list[Path]):  # type: ignore[no-untyped-def]
             tile = base.resize((size, size))
             frame.paste(tile, ((WIDTH - size) // 2, (HEIGHT - size) // 2))
             draw = ImageDraw.Draw(frame)
+            # Top right: the page puts its own badges top left.
             if (step // (FPS // 2)) % 2 == 0:  # the "on air" dot blinks twice a second
-                draw.ellipse((20, 20, 38, 38), fill=(229, 77, 46))
-            draw.text((48, 14), "LIVE DEMO", font=font, fill=(255, 255, 255))
+                draw.ellipse((WIDTH - 190, 20, WIDTH - 172, 38), fill=(229, 77, 46))
+            draw.text((WIDTH - 162, 14), "LIVE DEMO", font=font, fill=(255, 255, 255))
             draw.text((20, HEIGHT - 34), f"Bandwagon demo stream · {index + 1}/{len(pictures)}",
                       font=small, fill=(255, 255, 255))  # fmt: skip
             yield frame.tobytes()

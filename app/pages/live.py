@@ -254,7 +254,7 @@ def _host_line(view: rx.Var[LiveSessionView]) -> rx.Component:
         ),
         rx.spacer(),
         rx.cond(
-            LiveRoomState.signed_in & (LiveRoomState.user_name != view.host_name),
+            LiveRoomState.signed_in & ~LiveRoomState.own_session,
             rx.button(
                 rx.cond(LiveRoomState.following, "Following", "Follow"),
                 rx.cond(

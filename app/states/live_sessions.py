@@ -218,6 +218,7 @@ class LiveRoomState(SessionState):
     party: WatchPartyView | None = None
     not_found: bool = False
     can_run: bool = False
+    own_session: bool = False
     following: bool = False
     joined_deal_ids: list[int] = []
     invitable: list[PartyMemberView] = []
@@ -242,6 +243,7 @@ class LiveRoomState(SessionState):
             return
         self.view, self.not_found = view, False
         self.can_run, self.following = extra["can_run"], extra["following"]
+        self.own_session = bool(user and user.id == view.host_id)
         self.joined_deal_ids, self.party = extra["joined"], extra["party"]
         self.invitable = extra["invitable"]
         self.hearts = []
