@@ -55,13 +55,11 @@ def _quote(m: rx.Var[ChatMessageView]) -> rx.Component:
     return rx.cond(
         m.reply_to_id != 0,
         rx.box(
-            rx.text(
-                rx.icon("reply", size=12),
-                " ",
-                m.reply_author,
-                size="1",
-                weight="medium",
-                color=rx.color("gray", 11),
+            rx.hstack(
+                rx.icon("reply", size=12, color=rx.color("gray", 11)),
+                rx.text(m.reply_author, size="1", weight="medium", color=rx.color("gray", 11)),
+                spacing="1",
+                align="center",
             ),
             rx.text(m.reply_excerpt, size="1", color=rx.color("gray", 11), trim="both"),
             border_left=f"3px solid {rx.color('accent', 7)}",
@@ -237,7 +235,7 @@ def _composer(slot: type[ChatRoomMixin]) -> rx.Component:
             rx.vstack(
                 _reply_preview(slot),
                 rx.hstack(
-                    rx.el.label("Message", html_for=field_id, class_name="sr-only"),
+                    rx.el.label("Write a message", html_for=field_id, class_name="sr-only"),
                     rx.input(
                         id=field_id,
                         name="message",
@@ -462,7 +460,7 @@ def chat_panel(
                     height=height,
                     width="100%",
                     role="log",
-                    aria_label=title + " messages",
+                    aria_label=title,
                     tab_index=0,
                     padding_right="var(--space-2)",
                     data_testid="chat-log",

@@ -81,15 +81,10 @@ def product_page() -> rx.Component:
             ),
             rx.cond(
                 ProductState.product,
-                rx.vstack(
-                    rx.grid(
-                        _gallery(),
-                        _details(),
-                        columns=rx.breakpoints(initial="1", md="2"),
-                        spacing="6",
-                        width="100%",
-                    ),
-                    chat_panel(ChatState, "Product chat"),
+                rx.grid(
+                    _gallery(),
+                    rx.vstack(_details(), chat_panel(ChatState, "Product chat"), spacing="6"),
+                    columns=rx.breakpoints(initial="1", md="2"),
                     spacing="6",
                     width="100%",
                 ),
