@@ -146,8 +146,9 @@ class ThrottleDecision:
 def throttle(stamps: tuple[float, ...], now: float, limit: int, period: float) -> ThrottleDecision:
     """Sliding-window limit: at most `limit` sends in any `period` seconds.
 
-    `stamps` are the times of earlier allowed sends (any order, old ones are ignored)."""
-    recent = tuple(sorted(t for t in stamps if now - period < t <= now))
+    `stamps` are the times of earlier allowed sends (any order, old ones are ignored). Stamps
+    after `now` (another process's clock, storage rounding) count as recent."""
+    recent = tuple(sorted(t for t in stamps if now - period < t))
     if limit <= 0 or period <= 0:
         return ThrottleDecision(True, (), 0.0)
     if len(recent) >= limit:
