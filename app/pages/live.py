@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from app.components.chat import chat_panel
 from app.components.layout import page_shell
 from app.components.live_console import host_console
 from app.components.live_party import party_panel
@@ -12,7 +13,8 @@ from app.components.live_schedule import followed_live_banner, session_grid
 from app.components.live_shop import deal_card, pinned_card, product_strip
 from app.components.live_stage import stage
 from app.components.notice import notice
-from app.services.live import CoverChoice, LiveSessionView, ProductChoice
+from app.services.live import CoverChoice, LiveSessionView, ProductChoice, WatchPartyView
+from app.states.chat import ChatState, SideChatState
 from app.states.live_sessions import LiveNewState, LiveRoomState, LiveScheduleState
 
 # --------------------------------------------------------------------------- /live
@@ -231,17 +233,28 @@ def live_new_page() -> rx.Component:
 
 def main_chat() -> rx.Component:
     """The session's public chat (room live:<id>); the host moderates it."""
-    return rx.card(
-        rx.heading("Chat", size="3", as_="h2"),
-        rx.text("Chat is coming.", size="2", color=rx.color("gray", 11)),
-        width="100%",
-        data_testid="live-chat",
+    return rx.box(
+        chat_panel(ChatState, "Live chat", "22rem"), width="100%", data_testid="live-chat"
     )
 
 
 def side_chat() -> rx.Component:
-    """The watch party's private chat (room watch:<party id>)."""
-    return rx.box(data_testid="party-chat")
+    """The watch party's private chat (room watch:<party id>), for its members only."""
+    party_key = "watch:" + LiveRoomState.party.to(WatchPartyView).id.to_string()
+    return rx.box(
+        rx.cond(
+            SideChatState.room_key == party_key,
+            chat_panel(SideChatState, "Party chat", "14rem"),
+            rx.button(
+                rx.icon("messages-square", size=16),
+                "Open the party chat",
+                variant="soft",
+                on_click=LiveRoomState.open_party_chat,
+            ),
+        ),
+        width="100%",
+        data_testid="party-chat",
+    )
 
 
 def _host_line(view: rx.Var[LiveSessionView]) -> rx.Component:

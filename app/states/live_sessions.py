@@ -43,6 +43,7 @@ from app.services.live import (
     WatchPartyView,
 )
 from app.services.unit_of_work import unit_of_work
+from app.states.chat import ChatState, SideChatState, open_chat
 from app.states.live import enter_room, leave_rooms
 from app.states.session import SessionState
 
@@ -253,6 +254,9 @@ class LiveRoomState(SessionState):
         await enter_room(self, f"live:{session_id}", viewer)
         if user is not None:
             await enter_room(self, f"liveparty:{session_id}:{user.id}", viewer)
+        await open_chat(self, ChatState, f"live:{session_id}")
+        if self.party is not None:
+            await open_chat(self, SideChatState, live_service.party_room_key(self.party.id))
         _ensure_deal_relays(session_id, [d.id for d in view.deals if d.joinable])
 
     # -- the host console ----------------------------------------------------------------------
@@ -412,7 +416,7 @@ class LiveRoomState(SessionState):
 
     # -- watch together ------------------------------------------------------------------------
     @rx.event
-    def start_party(self) -> rx.event.EventSpec | list[rx.event.EventSpec]:
+    async def start_party(self) -> rx.event.EventSpec | list[rx.event.EventSpec]:
         user = self.signed_in_user()
         if user is None:
             return _sign_in_events(self, "Sign in to watch with friends.")
@@ -425,7 +429,21 @@ class LiveRoomState(SessionState):
                 self.invitable = live_service.friends_to_invite(session, party_id, user.id)
         except LiveError as error:
             return rx.toast.error(error.message)
+        await open_chat(self, SideChatState, live_service.party_room_key(party_id))
         return rx.toast.success("Watch party open: invite friends to chat and shop together")
+
+    @rx.event
+    async def open_party_chat(self) -> rx.event.EventSpec | list[rx.event.EventSpec] | None:
+        """A friend invited while watching opens the party's chat (the chat checks membership)."""
+        user = self.signed_in_user()
+        if user is None:
+            return _sign_in_events(self, "Sign in first.")
+        with session_scope() as session:
+            party = live_service.load_party(session, self._session_id(), user.id)
+        if party is None:
+            return rx.toast.error("You're not in a watch party for this session.")
+        await open_chat(self, SideChatState, live_service.party_room_key(party.id))
+        return None
 
     @rx.event
     def invite(self, friend_id: int) -> rx.event.EventSpec | list[rx.event.EventSpec]:
