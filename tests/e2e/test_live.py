@@ -189,3 +189,43 @@ def test_viewers_cannot_use_the_host_console_and_missing_sessions_say_so(
     dave.goto("/live/999999")
     expect(dave.get_by_role("heading", name="We couldn't find that live session")).to_be_visible()
     screenshot(dave, request, "not-found")
+
+
+def test_friends_watch_together_with_a_private_chat_and_a_shared_cart(
+    three: tuple[Page, Page, Page], request: pytest.FixtureRequest
+) -> None:
+    alice, bob, carol = three
+    # Bob and Carol become friends through Bob's invite link.
+    sign_in(bob, "Bob", "/friends")
+    link = bob.get_by_test_id("invite-link").inner_text().strip()
+    sign_in(carol, "Carol", "/")
+    carol.goto(link)
+    carol.get_by_role("button", name="Accept").click()
+    expect(carol.get_by_test_id("invite-outcome")).to_contain_text("now friends")
+
+    # Alice goes live with her demo session and pins its first product.
+    sign_in(alice, "Alice", "/live")
+    alice.get_by_role("link", name=re.compile("^Desk setup, live")).first.click()
+    alice.get_by_role("button", name="Go live").click()
+    alice.get_by_role("button", name="Pin Arc Desk Lamp").click()
+    path = alice.url.replace(alice.url.split("/live/")[0], "")
+
+    bob.goto(path)
+    carol.goto(path)
+    bob.get_by_role("button", name="Start a watch party").click()
+    bob.get_by_role("button", name="Invite Carol Chen to watch together").click()
+    carol.get_by_role("button", name="Open the party chat").click()
+    party = carol.get_by_test_id("watch-party")
+    party.get_by_label("Write a message").fill("Shall we get the lamp?")
+    party.get_by_role("button", name="Send", exact=True).click()
+    expect(bob.get_by_test_id("watch-party")).to_contain_text("Shall we get the lamp?")
+    # The side chat is private: the session's public chat and its host never see it.
+    expect(bob.get_by_test_id("live-chat")).not_to_contain_text("Shall we get the lamp?")
+    expect(alice.get_by_test_id("live-chat")).not_to_contain_text("Shall we get the lamp?")
+    expect(alice.get_by_test_id("watch-party")).not_to_contain_text("Shall we get the lamp?")
+
+    bob.get_by_role("button", name="Add Arc Desk Lamp to the shared cart").click()
+    expect(carol.get_by_test_id("party-cart-line")).to_contain_text("Arc Desk Lamp")
+    screenshot(bob, request, "party-desktop")
+    screenshot(carol, request, "party-phone")
+    _no_unnamed_controls(carol)
