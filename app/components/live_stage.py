@@ -12,8 +12,13 @@ def status_badge(status: rx.Var[str]) -> rx.Component:
     return rx.match(
         status,
         ("live", rx.badge(rx.icon("radio", size=14), "LIVE", color_scheme="red", variant="solid")),
-        ("ended", rx.badge(rx.icon("history", size=14), "Replay", color_scheme="gray")),
-        rx.badge(rx.icon("calendar-clock", size=14), "Upcoming", color_scheme="amber"),
+        (
+            "ended",
+            rx.badge(rx.icon("history", size=14), "Replay", color_scheme="gray", variant="solid"),
+        ),
+        rx.badge(
+            rx.icon("calendar-clock", size=14), "Upcoming", color_scheme="amber", variant="solid"
+        ),
     )
 
 
