@@ -34,6 +34,7 @@ from app.services import carts, deals
 from app.services import live as live_service
 from app.services.live import (
     CoverChoice,
+    LiveDealView,
     LiveError,
     LiveSessionView,
     LiveValidationError,
@@ -257,14 +258,22 @@ class LiveRoomState(SessionState):
         await open_chat(self, ChatState, f"live:{session_id}")
         if self.party is not None:
             await open_chat(self, SideChatState, live_service.party_room_key(self.party.id))
-        _ensure_deal_relays(session_id, [d.id for d in view.deals if d.joinable])
+        _ensure_deal_relays(session_id, view.deals)
 
     # -- the host console ----------------------------------------------------------------------
     def _runner(self) -> tuple[Any, int] | None:
+        """The signed-in user and the session, for console actions. The service checks the
+        user may run the session again, inside its transaction."""
         user = self.signed_in_user()
         if user is None:
             return None
         return user, self._session_id()
+
+    def _may_run(self, user: Any, session_id: int) -> bool:
+        with session_scope() as session:
+            allowed = live_service.may_run(session, session_id, user.id)
+        self.can_run = allowed
+        return allowed
 
     @rx.event
     def go_live(self) -> rx.event.EventSpec | list[rx.event.EventSpec]:
@@ -279,6 +288,8 @@ class LiveRoomState(SessionState):
         if runner is None:
             return _sign_in_events(self, "Sign in first.")
         user, session_id = runner
+        if not self._may_run(user, session_id):
+            return rx.toast.error(live_service.NOT_ALLOWED)
         try:
             with unit_of_work() as uow:
                 action(uow, session_id, user.id)
@@ -292,6 +303,8 @@ class LiveRoomState(SessionState):
         if runner is None:
             return _sign_in_events(self, "Sign in first.")
         user, session_id = runner
+        if not self._may_run(user, session_id):
+            return rx.toast.error(live_service.NOT_ALLOWED)
         target = _int(product_id) or None
         try:
             with unit_of_work() as uow:
@@ -306,6 +319,8 @@ class LiveRoomState(SessionState):
         if runner is None:
             return _sign_in_events(self, "Sign in first.")
         user, session_id = runner
+        if not self._may_run(user, session_id):
+            return rx.toast.error(live_service.NOT_ALLOWED)
         request = FlashDealRequest(
             product_id=_int(form.get("product"), 0),
             minutes=_int(form.get("minutes"), 0),
@@ -535,7 +550,7 @@ async def render_live(event: DomainEvent) -> dict[str, dict[str, Any]] | None:
         view = await asyncio.to_thread(_load_view, session_id)
     except LiveError:
         return None
-    _ensure_deal_relays(session_id, [d.id for d in view.deals if d.joinable])
+    _ensure_deal_relays(session_id, view.deals)
     return delta(LiveRoomState, view=asdict(view))
 
 
@@ -611,34 +626,51 @@ async def _flush_reactions() -> None:
 _deal_relays: dict[int, asyncio.Task[None]] = {}
 
 
-def _ensure_deal_relays(session_id: int, deal_ids: list[int]) -> None:
+def _ensure_deal_relays(session_id: int, session_deals: list[LiveDealView]) -> None:
     """Deal news arrives on deal:<id>; viewers of the session on this process need it too.
     One relay per open deal per process turns it into a render of the session's room."""
-    for deal_id in deal_ids:
-        task = _deal_relays.get(deal_id)
+    for deal in session_deals:
+        if not deal.joinable:
+            continue
+        task = _deal_relays.get(deal.id)
         if task is None or task.done():
-            _deal_relays[deal_id] = asyncio.get_running_loop().create_task(
-                _relay_deal(session_id, deal_id)
+            deadline = datetime.fromisoformat(deal.deadline)
+            _deal_relays[deal.id] = asyncio.get_running_loop().create_task(
+                _relay_deal(session_id, deal.id, deadline)
             )
 
 
-async def _relay_deal(session_id: int, deal_id: int) -> None:
+async def _relay_deal(session_id: int, deal_id: int, deadline: datetime) -> None:
     channel = f"live:{session_id}"
+
+    def redraw() -> None:
+        rooms.dispatch(
+            live_service.live_event(session_id, -1, "live.deal_progress", deal_id=deal_id)
+        )
+
+    shown_closed = False
     try:
         async with hub.watch(f"deal:{deal_id}") as queue:
             while rooms.local_count(channel) > 0:
+                left = (deadline - datetime.now(UTC)).total_seconds()
+                if left < -DEAL_RELAY_GRACE.total_seconds():
+                    return
                 try:
-                    event = await asyncio.wait_for(queue.get(), 30)
+                    # Also wake just after the deadline: the deal stops being joinable then,
+                    # without any news from the deal service until it is closed.
+                    wait = 30.0 if shown_closed or left <= 0 else min(30.0, left + 0.5)
+                    event = await asyncio.wait_for(queue.get(), wait)
                 except TimeoutError:
+                    if not shown_closed and datetime.now(UTC) >= deadline:
+                        shown_closed = True
+                        redraw()
                     continue
                 # A burst of joins becomes one redraw.
                 await asyncio.sleep(0.1)
                 while not queue.empty():
                     event = queue.get_nowait()
-                rooms.dispatch(
-                    live_service.live_event(session_id, -1, "live.deal_progress", deal_id=deal_id)
-                )
-                if event.kind in ("deal.closed", "deal.succeeded", "deal.failed"):
+                redraw()
+                if event.kind == "deal.closed":
                     return
     except Exception:
         log.exception("deal relay for %s stopped", deal_id)
