@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import time
 from collections import deque
@@ -81,9 +82,15 @@ def _payment_gateway() -> PaymentGateway | None:
     key = config.stripe_secret_key
     if not key or not (config.stripe_api_base or key.startswith("sk_test_")):
         return None
+    return _gateway_for(key, config.stripe_api_base)
+
+
+@functools.lru_cache(maxsize=2)
+def _gateway_for(key: str, api_base: str | None) -> PaymentGateway:
+    # One gateway per process: it remembers recent idempotent calls (double clicks).
     from app.adapters.payments.stripe_gateway import StripeGateway
 
-    return StripeGateway(key, api_base=config.stripe_api_base)
+    return StripeGateway(key, api_base=api_base)
 
 
 def _parse_start(raw: str, tz_name: str) -> datetime | None:
@@ -390,7 +397,7 @@ class LiveRoomState(SessionState):
         except deals.JoinError as error:
             return rx.toast.error(error.message)
         except PaymentError as error:
-            return rx.toast.error(getattr(error, "message", "The card was refused."))
+            return rx.toast.error(error.user_message)
         finally:
             async with self:
                 self.busy = False
