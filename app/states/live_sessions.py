@@ -348,8 +348,8 @@ class LiveRoomState(SessionState):
     @rx.event
     async def react(self) -> list[rx.event.EventSpec] | None:
         user = self.signed_in_user()
-        if user is None:
-            return _sign_in_events(self, "Sign in to send hearts.")
+        if user is None:  # a toast, not a redirect: guests keep watching
+            return [rx.toast.info("Sign in to send hearts.")]
         session_id = self._session_id()
         if _tally.add(session_id, user.id):
             _start_flusher()
