@@ -10,6 +10,7 @@ from app.pages.carts import cart_page, join_cart_page
 from app.pages.catalog import catalog_page
 from app.pages.deals import deal_page, deals_page, new_deal_page
 from app.pages.home import home_page
+from app.pages.live import live_new_page, live_schedule_page, live_session_page
 from app.pages.misc import not_found_page
 from app.pages.orders import orders_page
 from app.pages.people import (
@@ -27,6 +28,7 @@ from app.states.catalog import CatalogState
 from app.states.deals import DealCardsState, DealFormState, DealState
 from app.states.home import HomeState
 from app.states.live import LiveStatus
+from app.states.live_sessions import LiveNewState, LiveRoomState, LiveScheduleState
 from app.states.people import FriendsState, InviteState, ProfileState, SignInState
 from app.states.product import ProductState
 from app.states.session import SessionState
@@ -91,4 +93,7 @@ page(cart_page, "/cart", "Your cart", CartState.load, checks_user=True)
 page(cart_page, "/cart/[cart_id]", "Shared cart", CartState.load, checks_user=True)
 page(join_cart_page, "/cart/join/[code]", "Join a cart", JoinCartState.load, checks_user=True)
 page(orders_page, "/orders", "Your orders", OrdersState.load, checks_user=True)
+page(live_schedule_page, "/live", "Live shopping", LiveScheduleState.load, checks_user=True)
+page(live_new_page, "/live/new", "Schedule a live session", LiveNewState.load, checks_user=True)
+page(live_session_page, "/live/[session_id]", "Live", LiveRoomState.load, checks_user=True)
 page(not_found_page, "404", "Not found")

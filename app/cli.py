@@ -22,13 +22,22 @@ def migrate(database_url: str | None = None) -> None:
 
 def setup() -> None:
     from app.adapters.db.session import session_scope
-    from app.config import settings
-    from app.services.demo_seed import seed_demo_catalog, seed_demo_deals
+    from app.services.demo_seed import (
+        demo_stream,
+        seed_demo_catalog,
+        seed_demo_deals,
+        seed_demo_live,
+    )
 
     migrate()
+    production = load_settings().is_production
+    stream = "" if production else demo_stream(PROJECT_ROOT / "assets")
     with session_scope() as session:
         added = seed_demo_catalog(session)
-        deals_added = 0 if settings().is_production else seed_demo_deals(session)
+        deals_added = 0
+        if not production:  # demo deals would take real card holds in production
+            deals_added = seed_demo_deals(session)
+            seed_demo_live(session, stream)
     print(f"database ready; demo products added: {added}; demo deals added: {deals_added}")
 
 

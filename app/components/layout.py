@@ -101,6 +101,7 @@ def header() -> rx.Component:
                 _logo(),
                 _nav_link("Home", "/"),
                 _nav_link("Catalog", "/catalog"),
+                _nav_link("Live", "/live"),
                 rx.cond(SessionState.signed_in, _nav_link("Friends", "/friends")),
                 rx.cond(SessionState.signed_in, _nav_link("Cart", "/cart")),
                 spacing="5",

@@ -5,11 +5,13 @@ from __future__ import annotations
 import reflex as rx
 
 from app.components.cart_add import add_to_cart
+from app.components.chat import chat_panel
 from app.components.deal_card import deal_card
 from app.components.layout import page_shell
 from app.components.notice import notice
 from app.components.product_card import stock_badge
 from app.domain.catalog import ProductImageView
+from app.states.chat import ChatState
 from app.states.deals import DealCardsState
 from app.states.product import ProductState
 
@@ -90,7 +92,7 @@ def product_page() -> rx.Component:
                 ProductState.product,
                 rx.grid(
                     _gallery(),
-                    _details(),
+                    rx.vstack(_details(), chat_panel(ChatState, "Product chat"), spacing="6"),
                     columns=rx.breakpoints(initial="1", md="2"),
                     spacing="6",
                     width="100%",

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from sqlmodel import Session, col, select
 
 from app.adapters.db.models import Category, Product, ProductImage, ProductTag
 from app.adapters.db.models_deals import Deal
+from app.adapters.db.models_live import LiveSession, LiveSessionProduct
 from app.adapters.db.models_people import ExternalAccount, User
 from app.demo.catalog_data import CATEGORIES, PRODUCTS
 from app.domain.group_buy import DealTerms, PriceTier, validate_terms
@@ -90,6 +92,25 @@ DEMO_DEALS = (
 )
 
 
+# --------------------------------------------------------------------------- live shopping
+
+DEMO_SESSIONS = (
+    # title, days from now, hour (UTC), product slugs
+    (
+        "Cosy kitchen picks",
+        1,
+        18,
+        ("harbor-stoneware-mug", "kyoto-glazed-teapot", "copperline-stovetop-kettle"),
+    ),
+    (
+        "Desk setup, live",
+        3,
+        17,
+        ("arc-desk-lamp", "brass-fountain-pen", "dot-grid-hardcover-notebook"),
+    ),
+)
+
+
 def _demo_host(session: Session) -> User:
     host = session.exec(select(User).where(User.email == DEMO_HOST_EMAIL)).first()
     if host is None:
@@ -162,3 +183,51 @@ def seed_demo_deals(session: Session, now: datetime | None = None) -> int:
         added += 1
     session.flush()
     return added
+
+
+def seed_demo_live(session: Session, stream_url: str = "", now: datetime | None = None) -> int:
+    """Make Alice a host and give her two upcoming demo sessions.
+    Safe to run again: returns how many sessions were added."""
+    now = now or datetime.now(UTC)
+    host = grant_demo_host(session)
+    images = {
+        p.slug: url
+        for p, url in session.exec(
+            select(Product, ProductImage.url)
+            .join(ProductImage, col(ProductImage.product_id) == col(Product.id))
+            .where(ProductImage.position == 0)
+        ).all()
+    }
+    ids = {p.slug: p.id for p in session.exec(select(Product)).all()}
+    added = 0
+    for title, days, hour, slugs in DEMO_SESSIONS:
+        exists = session.exec(
+            select(LiveSession.id).where(LiveSession.host_id == host.id, LiveSession.title == title)
+        ).first()
+        if exists is not None or any(slug not in ids for slug in slugs):
+            continue
+        starts = (now + timedelta(days=days)).replace(hour=hour, minute=0, second=0, microsecond=0)
+        live = LiveSession(
+            host_id=host.id or 0,
+            title=title,
+            description="A demo session: go live from the host console to try pins and deals.",
+            cover_image=images.get(slugs[0], "/placeholder.svg"),
+            stream_url=stream_url,
+            starts_at=starts,
+        )
+        session.add(live)
+        session.flush()
+        session.add_all(
+            LiveSessionProduct(session_id=live.id or 0, product_id=ids[slug] or 0, position=i)
+            for i, slug in enumerate(slugs)
+        )
+        added += 1
+    return added
+
+
+def demo_stream(assets_dir: Path) -> str:
+    """The demo MP4 (made once from product pictures), or "" when it cannot be made here."""
+    from app.demo.live_video import make_demo_stream
+
+    slugs = [slug for _, _, _, group in DEMO_SESSIONS for slug in group]
+    return make_demo_stream(assets_dir, [assets_dir / "products" / f"{s}-0.webp" for s in slugs])

@@ -7,6 +7,7 @@ import reflex as rx
 from app.adapters.db.session import session_scope
 from app.domain.catalog import ProductDetail
 from app.services import catalog
+from app.states.chat import ChatState, open_chat
 
 
 class ProductState(rx.State):
@@ -15,7 +16,7 @@ class ProductState(rx.State):
     selected_image: int = 0
 
     @rx.event
-    def load(self) -> None:
+    async def load(self) -> None:
         key = str(self.router.page.params.get("product_key", ""))[:100]
         self.selected_image = 0
         with session_scope() as session:
@@ -25,6 +26,8 @@ class ProductState(rx.State):
             except catalog.ProductNotFound:
                 self.product = None
                 self.not_found = True
+        if self.product is not None:
+            await open_chat(self, ChatState, f"product:{self.product.id}")
 
     @rx.event
     def select_image(self, index: int) -> None:

@@ -1,0 +1,379 @@
+"""The chat service on SQLite and PostgreSQL: posting, limits, moderation, history, buyers."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from app.adapters.db.models import Category, Product
+from app.adapters.db.models_deals import Deal, DealOrder, Participation
+from app.adapters.db.models_people import User
+from app.adapters.db.session import make_engine
+from app.domain.chat import ChatRefused, Refusal, RoomKey
+from app.domain.events import DomainEvent
+from app.services import chat
+from app.services.unit_of_work import UnitOfWork, unit_of_work
+
+
+class RecordingBus:
+    def __init__(self) -> None:
+        self.events: list[DomainEvent] = []
+        self._lock = threading.Lock()
+
+    def publish(self, event: DomainEvent) -> None:
+        with self._lock:
+            self.events.append(event)
+
+    async def listen(self) -> Any:  # pragma: no cover - not used here
+        raise NotImplementedError
+
+
+@dataclass
+class World:
+    engine: Engine
+    bus: RecordingBus
+    product_id: int
+    users: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def room(self) -> str:
+        return f"product:{self.product_id}"
+
+    def session(self) -> Session:
+        return Session(self.engine, expire_on_commit=False)
+
+    def uow(self) -> AbstractContextManager[UnitOfWork]:
+        return unit_of_work(self.session, self.bus)
+
+    def post(
+        self, who: str, text: str, reply_to: int | None = None, now: float | None = None
+    ) -> int:
+        with self.uow() as uow:
+            return chat.post_message(uow, self.room, self.users[who], text, reply_to, now)
+
+    def refused(self, action: Callable[[], object]) -> ChatRefused:
+        with pytest.raises(ChatRefused) as refused:
+            action()
+        return refused.value
+
+    def window(self) -> chat.ChatWindow:
+        with self.session() as session:
+            return chat.window(session, self.room)
+
+    def texts(self) -> list[str]:
+        return ["".join(p.text for p in m.parts) for m in self.window().messages]
+
+
+@pytest.fixture
+def world(database_url: str) -> Iterator[World]:
+    engine = make_engine(database_url)
+    with Session(engine, expire_on_commit=False) as session:
+        category = Category(slug="mugs", name="Mugs")
+        session.add(category)
+        session.flush()
+        product = Product(slug="mug", title="Mug", price_amount=1800, category_id=category.id or 0)
+        people = {
+            "alice": User(display_name="Alice Archer"),
+            "bob": User(display_name="Bob Baker"),
+            "carol": User(display_name="Carol Chen"),
+            "mod": User(display_name="Mo Derator", role="moderator"),
+        }
+        session.add(product)
+        session.add_all(people.values())
+        session.commit()
+        world = World(engine, RecordingBus(), product.id or 0)
+        world.users = {name: user.id or 0 for name, user in people.items()}
+    yield world
+    engine.dispose()
+
+
+# ------------------------------------------------------------------------------------- posting
+def test_a_posted_message_is_in_the_window_with_author_links_and_an_event(world: World) -> None:
+    world.post("alice", "Love it, see https://example.com/review <b>bold</b>")
+    view = world.window()
+    (message,) = view.messages
+    assert message.author_name == "Alice Archer" and message.author_initials == "AA"
+    assert [(p.text, p.href) for p in message.parts] == [
+        ("Love it, see ", ""),
+        ("https://example.com/review", "https://example.com/review"),
+        (" <b>bold</b>", ""),
+    ]
+    assert message.sent_at.endswith("Z") and not message.buyer
+    (event,) = world.bus.events
+    assert (event.channel, event.kind, event.version) == (f"chat:{world.room}", "message_posted", 1)
+    world.post("bob", "me too")
+    assert world.bus.events[-1].version == 2
+    assert world.texts() == ["Love it, see https://example.com/review <b>bold</b>", "me too"]
+
+
+def test_guests_unknown_rooms_and_missing_products_are_refused(world: World) -> None:
+    with world.uow() as uow:
+        assert world.refused(lambda: chat.post_message(uow, world.room, None, "hi")).code == (
+            Refusal.SIGN_IN
+        )
+    for room, code in [("cart:1", Refusal.INVALID), ("product:99999", Refusal.FORBIDDEN),
+                       ("live:1", Refusal.FORBIDDEN)]:  # fmt: skip
+        with world.uow() as uow:
+            refusal = world.refused(
+                lambda room=room: chat.post_message(uow, room, world.users["alice"], "hi")
+            )
+        assert refusal.code == code
+    with world.session() as session:
+        assert chat.viewing(session, world.room, None) == chat.Viewing(True, False, False)
+        assert chat.viewing(session, "product:99999", None).can_read is False
+    assert world.bus.events == []
+
+
+def test_empty_and_over_long_messages_are_refused_with_the_reason(world: World) -> None:
+    assert world.refused(lambda: world.post("alice", "   ")).code == Refusal.EMPTY
+    refusal = world.refused(lambda: world.post("alice", "x" * 501))
+    assert refusal.code == Refusal.TOO_LONG and "500" in refusal.message
+    assert world.window().messages == []
+
+
+def test_a_reply_quotes_its_parent(world: World) -> None:
+    first = world.post("alice", "Does it fit a 350 ml pour-over?\nAsking for a friend")
+    world.post("bob", "Yes, easily", reply_to=first)
+    reply = world.window().messages[-1]
+    assert reply.reply_to_id == first
+    assert reply.reply_author == "Alice Archer"
+    assert reply.reply_excerpt == "Does it fit a 350 ml pour-over? Asking for a friend"
+    with world.session() as session:
+        assert chat.message_brief(session, world.room, world.users["carol"], first)[0] == (
+            "Alice Archer"
+        )
+
+
+# ----------------------------------------------------------------------------------- rate limit
+def test_sixth_message_within_ten_seconds_is_refused_and_later_allowed(world: World) -> None:
+    start = time.time()
+    for i in range(5):
+        world.post("alice", f"message {i}", now=start + i)
+    refusal = world.refused(lambda: world.post("alice", "one too many", now=start + 5))
+    assert refusal.code == Refusal.RATE_LIMITED
+    assert "5 messages every 10 seconds" in refusal.message and "5 seconds" in refusal.message
+    world.post("bob", "others still talk", now=start + 5)
+    world.post("alice", "after the window", now=start + 10.5)
+    assert len(world.window().messages) == 7
+
+
+def test_concurrent_senders_cannot_beat_the_rate_limit(world: World) -> None:
+    """Twelve parallel sends by one person (as from several backend processes) at one moment:
+    the database lets exactly five through."""
+    now = time.time()
+    results: list[str] = []
+    barrier = threading.Barrier(12)
+
+    def send(i: int) -> None:
+        barrier.wait()
+        try:
+            world.post("alice", f"burst {i}", now=now)
+            results.append("ok")
+        except ChatRefused as refusal:
+            results.append(refusal.code.value)
+
+    threads = [threading.Thread(target=send, args=(i,)) for i in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert results.count("ok") == 5
+    assert set(results) == {"ok", "rate_limited"}
+    assert len(world.window().messages) == 5
+
+
+# ----------------------------------------------------------------------------------- moderation
+def test_a_muted_user_is_refused_until_the_mute_ends(world: World) -> None:
+    with world.uow() as uow:
+        until = chat.mute_user(uow, world.room, world.users["mod"], world.users["bob"], 10)
+    refusal = world.refused(lambda: world.post("bob", "let me talk"))
+    assert refusal.code == Refusal.MUTED and "10 minutes" in refusal.message
+    world.post("alice", "I can still talk")
+    world.post("bob", "back", now=(until + timedelta(seconds=1)).timestamp())
+    with world.session() as session:
+        panel = chat.moderation(session, world.room, world.users["mod"])
+    assert panel.muted and panel.muted[0][1] == "Bob Baker"
+    with world.uow() as uow:
+        chat.unmute_user(uow, world.room, world.users["mod"], world.users["bob"])
+    world.post("bob", "unmuted")
+
+
+def test_only_moderators_moderate_and_moderators_cannot_be_muted(world: World) -> None:
+    message = world.post("alice", "hello")
+    bob, mod = world.users["bob"], world.users["mod"]
+    actions: list[Callable[[UnitOfWork], object]] = [
+        lambda uow: chat.delete_message(uow, world.room, bob, message),
+        lambda uow: chat.mute_user(uow, world.room, bob, world.users["alice"], 10),
+        lambda uow: chat.set_slow_mode(uow, world.room, bob, 10),
+        lambda uow: chat.add_filter_word(uow, world.room, bob, "scam"),
+        lambda uow: chat.dismiss_reports(uow, world.room, bob, message),
+        lambda uow: chat.mute_user(uow, world.room, None, world.users["alice"], 10),
+    ]
+    for action in actions:
+        with world.uow() as uow:
+            code = world.refused(lambda action=action: action(uow)).code
+        assert code in (Refusal.FORBIDDEN, Refusal.SIGN_IN)
+    with world.session() as session:
+        assert world.refused(lambda: chat.moderation(session, world.room, bob)).code == (
+            Refusal.FORBIDDEN
+        )
+    with world.uow() as uow:
+        refusal = world.refused(lambda: chat.mute_user(uow, world.room, mod, mod, 10))
+    assert refusal.code == Refusal.FORBIDDEN
+    assert len(world.window().messages) == 1
+
+
+def test_slow_mode_spaces_out_each_shoppers_messages_but_not_moderators(world: World) -> None:
+    with world.uow() as uow:
+        chat.set_slow_mode(uow, world.room, world.users["mod"], 30)
+    assert world.window().slow_mode_seconds == 30
+    assert world.bus.events[-1].kind == "settings_changed"
+    now = time.time()
+    world.post("bob", "first", now=now)
+    refusal = world.refused(lambda: world.post("bob", "second", now=now + 5))
+    assert refusal.code == Refusal.SLOW_MODE and "25 seconds" in refusal.message
+    world.post("alice", "someone else", now=now + 5)
+    world.post("mod", "mods are exempt", now=now + 1)
+    world.post("mod", "really", now=now + 2)
+    world.post("bob", "second", now=now + 31)
+    with world.uow() as uow:
+        chat.set_slow_mode(uow, world.room, world.users["mod"], 0)
+    world.post("bob", "third", now=now + 32)
+    with world.uow() as uow:
+        assert world.refused(
+            lambda: chat.set_slow_mode(uow, world.room, world.users["mod"], 99999)
+        ).code == (Refusal.INVALID)
+
+
+def test_filtered_words_refuse_messages_until_removed(world: World) -> None:
+    mod = world.users["mod"]
+    with world.uow() as uow:
+        assert chat.add_filter_word(uow, world.room, mod, "  SCAM ") == "scam"
+    refusal = world.refused(lambda: world.post("bob", "total ｓｃａｍ, avoid"))
+    assert refusal.code == Refusal.FILTERED and "rephrase" in refusal.message
+    world.post("bob", "scampi would fit in it")
+    with world.session() as session:
+        assert chat.moderation(session, world.room, mod).filter_words == ["scam"]
+    with world.uow() as uow:
+        chat.remove_filter_word(uow, world.room, mod, "scam")
+    world.post("carol", "not a scam at all")
+    assert world.texts() == ["scampi would fit in it", "not a scam at all"]
+
+
+def test_a_deleted_message_leaves_the_window_for_everyone(world: World) -> None:
+    keep = world.post("alice", "keep me")
+    rude = world.post("bob", "something rude")
+    world.post("carol", "quoting it", reply_to=rude)
+    with world.uow() as uow:
+        assert chat.delete_message(uow, world.room, world.users["mod"], rude) is True
+    with world.uow() as uow:
+        assert chat.delete_message(uow, world.room, world.users["mod"], rude) is False
+    view = world.window()
+    assert [m.id for m in view.messages] == [keep, rude + 1]
+    assert view.removed_ids == [rude]
+    assert view.messages[-1].reply_excerpt == "Message deleted"
+    assert [e.kind for e in world.bus.events][-1] == "message_deleted"
+    refusal = world.refused(lambda: world.post("alice", "replying", reply_to=rude))
+    assert refusal.code == Refusal.NOT_FOUND
+
+
+def test_reports_reach_moderators_once_per_person_and_close_on_delete(world: World) -> None:
+    target = world.post("bob", "buy followers at spam.example")
+    other = world.post("alice", "hmm")
+    for who in ("alice", "carol", "alice"):
+        with world.uow() as uow:
+            chat.report_message(uow, world.room, world.users[who], target, "spam")
+    with world.uow() as uow:
+        refusal = world.refused(
+            lambda: chat.report_message(uow, world.room, world.users["bob"], target)
+        )
+    assert refusal.code == Refusal.INVALID  # not your own
+    with world.uow() as uow:
+        chat.report_message(uow, world.room, world.users["bob"], other)
+    mod = world.users["mod"]
+    with world.session() as session:
+        reports = chat.moderation(session, world.room, mod).reports
+    assert {(r.message.id, r.reports) for r in reports} == {(target, 2), (other, 1)}
+    with world.uow() as uow:
+        chat.delete_message(uow, world.room, mod, target)
+    with world.uow() as uow:
+        assert chat.dismiss_reports(uow, world.room, mod, other) == 1
+    with world.session() as session:
+        assert chat.moderation(session, world.room, mod).reports == []
+
+
+# ---------------------------------------------------------------------------------------- history
+def test_the_window_holds_the_newest_thirty_and_older_pages_reach_back(world: World) -> None:
+    now = time.time() - 1000
+    names = ["alice", "bob", "carol"]
+    ids = [world.post(names[i % 3], f"m{i}", now=now + (i // 3) * 2.5) for i in range(75)]
+    view = world.window()
+    assert [m.id for m in view.messages] == ids[-30:] and view.has_older
+    with world.session() as session:
+        page, more = chat.older_messages(session, world.room, None, ids[45], ids[45])
+        assert [m.id for m in page] == ids[15:45] and more
+        page, more = chat.older_messages(session, world.room, None, ids[15], ids[45])
+        assert [m.id for m in page] == ids[:45] and not more  # contiguous up to the window
+        assert chat.older_messages(session, world.room, None, ids[0]) == ([], False)
+
+
+def test_buyers_get_a_badge(world: World) -> None:
+    with world.session() as session:
+        deal = Deal(
+            product_id=world.product_id, tiers_json="[[1, 1500]]", currency="USD",
+            min_to_unlock=1, starts_at=datetime.now(UTC), deadline=datetime.now(UTC),
+            created_by=world.users["mod"],
+        )  # fmt: skip
+        session.add(deal)
+        session.flush()
+        part = Participation(deal_id=deal.id or 0, user_id=world.users["bob"], status="captured")
+        session.add(part)
+        session.flush()
+        session.add(
+            DealOrder(
+                deal_id=deal.id or 0,
+                participation_id=part.id or 0,
+                user_id=world.users["bob"],
+                product_id=world.product_id,
+                quantity=1,
+                unit_price=1500,
+                amount=1500,
+                currency="USD",
+            )  # fmt: skip
+        )
+        session.commit()
+        assert chat.buyers_of(session, world.product_id, world.users.values()) == {
+            world.users["bob"]
+        }
+    world.post("alice", "is it good?")
+    world.post("bob", "yes, I bought two")
+    assert [m.buyer for m in world.window().messages] == [False, True]
+
+
+def test_a_room_owner_moderates_their_own_room(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    policies = dict(chat._policies)
+    monkeypatch.setattr(chat, "_policies", policies)
+    chat.register_room_kind("live", chat.RoomPolicy(can_read=lambda _s, key, _u: key.ident == "7"))
+    host = world.users["carol"]
+    with world.session() as session:
+        chat.ensure_room(session, "live:7", owner_id=host)
+        session.commit()
+        assert chat.viewing(session, "live:7", host).can_moderate
+        assert not chat.viewing(session, "live:7", world.users["bob"]).can_moderate
+        assert not chat.viewing(session, "live:8", host).can_read
+    with world.uow() as uow:
+        message = chat.post_message(uow, "live:7", world.users["bob"], "hi host")
+    with world.uow() as uow:
+        assert chat.delete_message(uow, "live:7", host, message)
+    assert isinstance(RoomKey("live", "7").key, str)

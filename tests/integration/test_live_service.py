@@ -1,0 +1,355 @@
+"""The live-shopping service on SQLite and PostgreSQL: scheduling, lifecycle, authorization,
+pins, flash deals, follows and watch parties, with the events viewers redraw from."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from app.adapters.db.models import Category, Product, ProductImage
+from app.adapters.db.models_deals import Deal
+from app.adapters.db.models_live import LiveSession
+from app.adapters.db.models_people import Friendship, User
+from app.adapters.db.session import make_engine
+from app.domain.events import DomainEvent
+from app.domain.live import FlashDealRequest, LifecycleError, SessionDraft
+from app.services import live
+from app.services.live import LiveError, LiveValidationError
+from app.services.unit_of_work import unit_of_work
+
+
+class ListBus:
+    def __init__(self) -> None:
+        self.events: list[DomainEvent] = []
+
+    def publish(self, event: DomainEvent) -> None:
+        self.events.append(event)
+
+    async def listen(self):  # type: ignore[no-untyped-def]  # pragma: no cover - unused
+        raise NotImplementedError
+        yield
+
+    def kinds(self, channel: str) -> list[str]:
+        return [e.kind for e in self.events if e.channel == channel]
+
+
+@dataclass
+class Shop:
+    engine: Engine
+    bus: ListBus = field(default_factory=ListBus)
+    users: dict[str, int] = field(default_factory=dict)
+    products: dict[str, int] = field(default_factory=dict)
+
+    def session(self) -> Session:
+        return Session(self.engine, expire_on_commit=False)
+
+    def do(self, action: Callable[..., object], *args: object, **kwargs: object) -> object:
+        with unit_of_work(self.session, self.bus) as uow:
+            return action(uow, *args, **kwargs)
+
+    def user(self, name: str, role: str = "shopper") -> int:
+        with self.session() as session:
+            user = User(display_name=name, role=role)
+            session.add(user)
+            session.commit()
+            assert user.id is not None
+            self.users[name] = user.id
+            return user.id
+
+    def product(self, slug: str, price: int) -> int:
+        with self.session() as session:
+            category = session.exec(select(Category)).first()
+            if category is None:
+                category = Category(slug="home", name="Home")
+                session.add(category)
+                session.flush()
+            product = Product(
+                slug=slug, title=slug.title(), price_amount=price, stock=10,
+                category_id=category.id or 0,
+            )  # fmt: skip
+            session.add(product)
+            session.flush()
+            session.add(ProductImage(product_id=product.id or 0, url=f"/products/{slug}-0.webp"))
+            session.commit()
+            assert product.id is not None
+            self.products[slug] = product.id
+            return product.id
+
+    def draft(self, **changes: object) -> SessionDraft:
+        values: dict[str, object] = {
+            "title": "Cosy kitchen picks",
+            "cover_image": "/products/mug-0.webp",
+            "starts_at": datetime.now(UTC) + timedelta(hours=1),
+            "stream_url": "/live/demo-stream.mp4",
+            "product_ids": (self.products["mug"], self.products["lamp"]),
+        }
+        values.update(changes)
+        return SessionDraft(**values)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def shop(database_url: str) -> Iterator[Shop]:
+    engine = make_engine(database_url)
+    shop = Shop(engine)
+    shop.user("Alice", "host")
+    shop.user("Bob")
+    shop.user("Carol")
+    shop.user("Mona", "moderator")
+    shop.product("mug", 1800)
+    shop.product("lamp", 4500)
+    shop.product("tent", 12000)
+    yield shop
+    engine.dispose()
+
+
+def scheduled(shop: Shop) -> int:
+    session_id = shop.do(live.schedule_session, shop.users["Alice"], shop.draft())
+    assert isinstance(session_id, int)
+    return session_id
+
+
+def on_air(shop: Shop) -> int:
+    session_id = scheduled(shop)
+    shop.do(live.go_live, session_id, shop.users["Alice"])
+    return session_id
+
+
+def view(shop: Shop, session_id: int) -> live.LiveSessionView:
+    with shop.session() as session:
+        return live.load_session_view(session, session_id)
+
+
+# --------------------------------------------------------------------------- scheduling
+
+
+def test_a_host_schedules_a_session_that_viewers_see_upcoming(shop: Shop) -> None:
+    session_id = scheduled(shop)
+    seen = view(shop, session_id)
+    assert (seen.title, seen.status, seen.host_name) == ("Cosy kitchen picks", "scheduled", "Alice")
+    assert [p.title for p in seen.products] == ["Mug", "Lamp"]
+    assert seen.stream_kind == "file" and seen.pinned_product_id == 0
+    with shop.session() as session:
+        lists = live.schedule(session)
+    assert [i.id for i in lists["upcoming"]] == [session_id] and lists["live"] == []
+    assert shop.bus.kinds(f"live:{session_id}") == ["live.scheduled"]
+    assert shop.bus.kinds("live:schedule") == ["live.scheduled"]
+
+
+def test_scheduling_reports_field_errors_and_saves_nothing(shop: Shop) -> None:
+    bad = shop.draft(
+        title=" ",
+        starts_at=datetime.now(UTC) - timedelta(days=1),
+        stream_url="javascript:alert(1)",
+        cover_image="/not-a-choice.png",
+    )
+    with pytest.raises(LiveValidationError) as caught:
+        shop.do(live.schedule_session, shop.users["Alice"], bad)
+    assert set(caught.value.field_errors) == {"title", "starts_at", "stream_url", "cover_image"}
+    assert caught.value.field_errors["stream_url"].startswith("Use a link that starts with")
+    with shop.session() as session:
+        assert session.exec(select(LiveSession)).all() == []
+    assert shop.bus.events == []
+
+
+def test_only_hosts_schedule(shop: Shop) -> None:
+    with pytest.raises(LiveError) as caught:
+        shop.do(live.schedule_session, shop.users["Bob"], shop.draft())
+    assert caught.value.code == "not_a_host"
+
+
+# --------------------------------------------------------------------------- lifecycle
+
+
+def test_scheduled_to_live_to_ended_and_no_way_back(shop: Shop) -> None:
+    session_id = scheduled(shop)
+    shop.do(live.go_live, session_id, shop.users["Alice"])
+    assert view(shop, session_id).status == "live"
+    with pytest.raises(LifecycleError, match="already live"):
+        shop.do(live.go_live, session_id, shop.users["Alice"])
+    shop.do(live.pin_product, session_id, shop.users["Alice"], shop.products["mug"])
+    shop.do(live.end_session, session_id, shop.users["Alice"])
+    ended = view(shop, session_id)
+    assert ended.status == "ended" and ended.pinned_product_id == 0
+    with pytest.raises(LifecycleError, match="has ended"):
+        shop.do(live.go_live, session_id, shop.users["Alice"])
+    with pytest.raises(LifecycleError, match="already ended"):
+        shop.do(live.end_session, session_id, shop.users["Alice"])
+    assert shop.bus.kinds("live:schedule") == ["live.scheduled", "live.started", "live.ended"]
+    versions = [e.version for e in shop.bus.events if e.channel == f"live:{session_id}"]
+    assert versions == sorted(versions) and len(set(versions)) == len(versions)
+
+
+def test_viewers_cannot_run_a_session_but_moderators_can(shop: Shop) -> None:
+    session_id = scheduled(shop)
+    for action, args in (
+        (live.go_live, ()),
+        (live.end_session, ()),
+        (live.pin_product, (shop.products["mug"],)),
+    ):
+        with pytest.raises(LiveError) as caught:
+            shop.do(action, session_id, shop.users["Bob"], *args)
+        assert caught.value.code == "forbidden"
+    assert view(shop, session_id).status == "scheduled"
+    shop.do(live.go_live, session_id, shop.users["Mona"])
+    shop.do(live.pin_product, session_id, shop.users["Mona"], shop.products["lamp"])
+    assert view(shop, session_id).pinned_product_id == shop.products["lamp"]
+    with shop.session() as session:
+        assert live.may_run(session, session_id, shop.users["Mona"])
+        assert not live.may_run(session, session_id, shop.users["Bob"])
+        assert not live.may_run(session, session_id, None)
+
+
+# --------------------------------------------------------------------------- pins
+
+
+def test_the_host_pins_and_unpins_a_session_product(shop: Shop) -> None:
+    session_id = on_air(shop)
+    shop.do(live.pin_product, session_id, shop.users["Alice"], shop.products["lamp"])
+    assert view(shop, session_id).pinned_product_id == shop.products["lamp"]
+    pinned = [e for e in shop.bus.events if e.kind == "live.pinned"]
+    assert pinned[-1].payload == {"product_id": shop.products["lamp"]}
+    shop.do(live.pin_product, session_id, shop.users["Alice"], None)
+    assert view(shop, session_id).pinned_product_id == 0
+
+
+def test_pins_need_a_live_session_and_one_of_its_products(shop: Shop) -> None:
+    session_id = scheduled(shop)
+    with pytest.raises(LiveError) as caught:
+        shop.do(live.pin_product, session_id, shop.users["Alice"], shop.products["mug"])
+    assert caught.value.code == "not_live"
+    shop.do(live.go_live, session_id, shop.users["Alice"])
+    with pytest.raises(LiveError) as caught:
+        shop.do(live.pin_product, session_id, shop.users["Alice"], shop.products["tent"])
+    assert caught.value.code == "unknown_product"
+
+
+# --------------------------------------------------------------------------- flash deals
+
+
+def launch(shop: Shop, session_id: int, user: str = "Alice", **changes: int) -> int:
+    values = {"product_id": shop.products["mug"], "minutes": 5, "min_to_unlock": 2}
+    values |= {"discount_percent": 20} | changes
+    return live.launch_flash_deal(
+        session_id,
+        shop.users[user],
+        FlashDealRequest(**values),
+        session_factory=shop.session,
+        event_bus=shop.bus,
+    )
+
+
+def test_a_flash_deal_launched_from_the_stream_is_a_real_short_deal(shop: Shop) -> None:
+    session_id = on_air(shop)
+    before = datetime.now(UTC)
+    deal_id = launch(shop, session_id)
+    with shop.session() as session:
+        deal = session.get(Deal, deal_id)
+        assert deal is not None and deal.product_id == shop.products["mug"]
+        deadline = deal.deadline if deal.deadline.tzinfo else deal.deadline.replace(tzinfo=UTC)
+        assert before + timedelta(minutes=4) < deadline <= before + timedelta(minutes=6)
+        assert live.session_of_deal(session, deal_id) == session_id
+    seen = view(shop, session_id)
+    assert [(d.id, d.status, d.joinable) for d in seen.deals] == [(deal_id, "open", True)]
+    assert (seen.deals[0].current_price, seen.deals[0].full_price) == ("$16.20", "$14.40")
+    assert seen.deals[0].regular_price == "$18.00"
+    assert "live.deal_launched" in shop.bus.kinds(f"live:{session_id}")
+    assert "deal.created" in shop.bus.kinds(f"deal:{deal_id}")
+
+
+def test_flash_deals_are_for_runners_of_a_live_session_with_sane_values(shop: Shop) -> None:
+    session_id = scheduled(shop)
+    with pytest.raises(LiveError, match="while the session is live"):
+        launch(shop, session_id)
+    shop.do(live.go_live, session_id, shop.users["Alice"])
+    with pytest.raises(LiveError) as caught:
+        launch(shop, session_id, user="Bob")
+    assert caught.value.code == "forbidden"
+    with pytest.raises(LiveValidationError) as invalid:
+        launch(shop, session_id, minutes=0, product_id=shop.products["tent"])
+    assert set(invalid.value.field_errors) == {"minutes", "product"}
+    with shop.session() as session:
+        assert session.exec(select(Deal)).all() == []
+
+
+# --------------------------------------------------------------------------- follows
+
+
+def test_shoppers_follow_hosts_once_and_can_unfollow(shop: Shop) -> None:
+    bob, alice = shop.users["Bob"], shop.users["Alice"]
+    assert shop.do(live.follow_host, bob, alice) is True
+    assert shop.do(live.follow_host, bob, alice) is False
+    with shop.session() as session:
+        assert live.followed_host_ids(session, bob) == [alice]
+        assert live.follower_count(session, alice) == 1
+    with pytest.raises(LiveError, match="Only hosts"):
+        shop.do(live.follow_host, alice, shop.users["Carol"])
+    with pytest.raises(LiveError, match="yourself"):
+        shop.do(live.follow_host, alice, alice)
+    assert shop.do(live.unfollow_host, bob, alice) is True
+    with shop.session() as session:
+        assert live.followed_host_ids(session, bob) == []
+
+
+def test_followers_find_the_host_live_on_the_schedule(shop: Shop) -> None:
+    shop.do(live.follow_host, shop.users["Bob"], shop.users["Alice"])
+    session_id = on_air(shop)
+    with shop.session() as session:
+        followed = live.followed_host_ids(session, shop.users["Bob"])
+        now_live = live.schedule(session)["live"]
+    assert [i.id for i in now_live if i.host_id in followed] == [session_id]
+
+
+# --------------------------------------------------------------------------- watch together
+
+
+def befriend(shop: Shop, a: str, b: str) -> None:
+    low, high = sorted((shop.users[a], shop.users[b]))
+    with shop.session() as session:
+        session.add(Friendship(user_low=low, user_high=high))
+        session.commit()
+
+
+def test_friends_watch_together_with_a_private_party_and_a_shared_cart(shop: Shop) -> None:
+    session_id = on_air(shop)
+    befriend(shop, "Bob", "Carol")
+    bob, carol, alice = shop.users["Bob"], shop.users["Carol"], shop.users["Alice"]
+    party_id = shop.do(live.start_watch_party, session_id, bob)
+    assert shop.do(live.start_watch_party, session_id, bob) == party_id  # one per shopper
+    assert isinstance(party_id, int)
+    with pytest.raises(LiveError, match="only invite friends"):
+        shop.do(live.invite_to_party, party_id, bob, alice)
+    shop.do(live.invite_to_party, party_id, bob, carol)
+    shop.do(live.add_to_party_cart, party_id, carol, shop.products["lamp"])
+    with shop.session() as session:
+        seen = live.load_party(session, session_id, bob)
+        assert seen is not None and [m.name for m in seen.members] == ["Bob", "Carol"]
+        assert [(ln.title, ln.added_by) for ln in seen.cart_lines] == [("Lamp", "Carol")]
+        assert live.can_see_party(session, party_id, carol)
+        assert not live.can_see_party(session, party_id, alice)
+        assert live.load_party(session, session_id, alice) is None
+    with pytest.raises(LiveError):
+        shop.do(live.add_to_party_cart, party_id, alice, shop.products["mug"])
+    assert f"liveparty:{session_id}:{carol}" in {e.channel for e in shop.bus.events}
+    assert live.party_room_key(party_id) == f"watch:{party_id}"
+
+
+# --------------------------------------------------------------------------- reactions
+
+
+def test_reactions_are_coalesced_into_one_event_per_session_per_flush() -> None:
+    tally = live.ReactionTally()
+    for sender in range(20):
+        tally.add(1, sender)
+    tally.add(2, "bob")
+    events = tally.drain()
+    assert sorted((e.channel, e.payload["count"]) for e in events) == [
+        ("live:1", 20),
+        ("live:2", 1),
+    ]
+    assert tally.drain() == [] and not tally.pending
+    assert sum(tally.add(1, "spammer") for _ in range(50)) == 5
