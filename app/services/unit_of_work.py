@@ -9,12 +9,35 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlmodel import Session
 
 from app.adapters.bus import EventBus, bus
 from app.adapters.db.session import engine
 from app.domain.events import DomainEvent
+
+# aggregate -> reads what every viewer of one aggregate sees, inside the transaction
+Snapshotter = Callable[[Session, str], dict[str, Any] | None]
+_snapshotters: dict[str, Snapshotter] = {}
+
+
+def register_snapshot(aggregate: str, snapshotter: Snapshotter) -> None:
+    """Let events of `aggregate` carry the state they lead to, read once by the writer, so the
+    processes that push it to viewers need not each read it again. The version in the event
+    still tells a receiver whether it missed news; the database stays the truth."""
+    _snapshotters[aggregate] = snapshotter
+
+
+def _attach_snapshots(session: Session, events: list[DomainEvent]) -> None:
+    last_of: dict[tuple[str, str], DomainEvent] = {}
+    for event in events:
+        if event.aggregate in _snapshotters:
+            last_of[(event.aggregate, event.aggregate_id)] = event
+    for (aggregate, aggregate_id), event in last_of.items():
+        snapshot = _snapshotters[aggregate](session, aggregate_id)
+        if snapshot is not None:
+            event.payload["snapshot"] = snapshot
 
 
 @dataclass
@@ -35,6 +58,7 @@ def unit_of_work(
     uow = UnitOfWork(session)
     try:
         yield uow
+        _attach_snapshots(session, uow.events)
         session.commit()
     except Exception:
         session.rollback()
