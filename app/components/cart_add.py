@@ -48,7 +48,7 @@ def add_to_cart(product_id: rx.Var[int], stock: rx.Var[int]) -> rx.Component:
                         size="3",
                         variant="soft",
                         disabled=stock <= 0,
-                    )  # fmt: skip
+                    )
                 ),
                 rx.menu.content(
                     rx.foreach(AddToCartState.targets, lambda t: _target(product_id, t))
@@ -70,7 +70,7 @@ def add_to_cart(product_id: rx.Var[int], stock: rx.Var[int]) -> rx.Component:
                 "Sign in to add to cart",
                 size="3",
                 variant="soft",
-            ),  # fmt: skip
+            ),
             href="/sign-in?next=" + SessionState.router.url.path,
         ),
     )

@@ -51,7 +51,7 @@ def _personal() -> rx.Component:
             ),
             spacing="4",
             width="100%",
-        ),  # fmt: skip
+        ),
     )
 
 
@@ -114,19 +114,19 @@ def join_cart_page() -> rx.Component:
                             preview.owner + " invited you to “" + preview.name + "”",
                             size="6",
                             as_="h1",
-                        ),  # fmt: skip
+                        ),
                         rx.text(
                             "A shared cart that friends fill together, live. ",
                             preview.member_count,
                             " already in.",
                             color=rx.color("gray", 11),
-                        ),  # fmt: skip
+                        ),
                         rx.cond(
                             preview.already_member,
                             rx.link(
                                 rx.button("Open the cart", size="3"),
                                 href="/cart/" + preview.cart_id.to_string(),
-                            ),  # fmt: skip
+                            ),
                             rx.cond(
                                 preview.removed,
                                 rx.callout(
@@ -139,10 +139,10 @@ def join_cart_page() -> rx.Component:
                                     JoinCartState.signed_in,
                                     rx.button(
                                         "Join the cart", size="3", on_click=JoinCartState.join
-                                    ),  # fmt: skip
+                                    ),
                                     rx.button(
                                         "Sign in to join", size="3", on_click=JoinCartState.join
-                                    ),  # fmt: skip
+                                    ),
                                 ),
                             ),
                         ),
