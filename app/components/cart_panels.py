@@ -429,19 +429,23 @@ def owner_controls() -> rx.Component:
             deadline,
             rx.hstack(
                 rx.cond(
-                    view.locked_reason == "owner",
-                    rx.button(
-                        rx.icon("lock-open", size=14),
-                        "Unlock cart",
-                        variant="soft",
-                        on_click=CartState.unlock,
-                    ),
-                    rx.button(
-                        rx.icon("lock", size=14),
-                        "Lock cart",
-                        variant="soft",
-                        on_click=CartState.lock,
-                        disabled=view.locked,
+                    CartState.checkout.to(CheckoutView).status == "pending",
+                    rx.fragment(),
+                    rx.cond(
+                        view.locked_reason == "owner",
+                        rx.button(
+                            rx.icon("lock-open", size=14),
+                            "Unlock cart",
+                            variant="soft",
+                            on_click=CartState.unlock,
+                        ),
+                        rx.button(
+                            rx.icon("lock", size=14),
+                            "Lock cart",
+                            variant="soft",
+                            on_click=CartState.lock,
+                            disabled=view.locked,
+                        ),
                     ),
                 ),
                 delete,
