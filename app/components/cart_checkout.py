@@ -33,6 +33,11 @@ def _not_configured() -> rx.Component:
 
 
 def _cards() -> rx.Component:
+    """The test-card chooser, only when a payment server is configured."""
+    return rx.cond(CartState.payments_ready, _chooser())
+
+
+def _chooser() -> rx.Component:
     return test_card_chooser(
         CartState.card, CartState.set_card, name="cart-card", disabled=CartState.paying
     )
