@@ -610,10 +610,11 @@ class OrdersState(SessionState):
 class AddToCartState(SessionState):
     targets: list[CartTarget] = []
     quantity: str = "1"
+    quantity_error: str = ""
 
     @rx.event
     def load_targets(self) -> None:
-        self.quantity = "1"
+        self.quantity, self.quantity_error = "1", ""
         user = self.signed_in_user()
         if user is None:
             self.targets = []
@@ -634,11 +635,20 @@ class AddToCartState(SessionState):
             return self.ask_to_sign_in("Sign in to add things to a cart.")
         qty = _int(self.quantity.strip()) if self.quantity.strip().isdigit() else 0
         if qty < 1:
-            return rx.toast.error(CartErrorCode.INVALID_QUANTITY.message)
+            self.quantity_error = CartErrorCode.INVALID_QUANTITY.message
+            return rx.toast.error(self.quantity_error)
         try:
             change = await asyncio.to_thread(_add_to, user.id, _int(cart_id), _int(product_id), qty)
         except CartError as refusal:
+            if refusal.code in (
+                CartErrorCode.NOT_ENOUGH_STOCK,
+                CartErrorCode.OUT_OF_STOCK,
+                CartErrorCode.INVALID_QUANTITY,
+                CartErrorCode.OVER_BUDGET,
+            ):
+                self.quantity_error = refusal.message
             return rx.toast.error(refusal.message)
+        self.quantity_error = ""
         if change.warning:
             return rx.toast.warning(change.warning)
         return rx.toast.success("Added to your cart" if not cart_id else "Added to the shared cart")

@@ -238,6 +238,10 @@ def test_checkout_with_test_cards(
     alice, _ = alice_and_bob
     (item,) = _products(app_database, 1)
     sign_in(alice, "Alice", f"/product/{item.slug}")
+    alice.get_by_label("Quantity", exact=True).fill("0")
+    alice.get_by_role("button", name="Add to my cart").click()
+    expect(alice.locator("#add-quantity-error")).to_have_text("Choose a quantity of at least 1.")
+    alice.get_by_label("Quantity", exact=True).fill("1")
     alice.get_by_role("button", name="Add to my cart").click()
     expect(alice.get_by_text("Added to your cart").first).to_be_visible()
     alice.get_by_role("link", name="Cart", exact=True).click()
