@@ -77,6 +77,10 @@ def _cart() -> rx.Component:
         rx.cond(view.kind == "shared", _shared(), _personal()),
         spacing="4",
         width="100%",
+        # Mounted once the cart is loaded (and again for another cart), so the unmount handler
+        # knows which cart's room to leave.
+        key=CartState.cart_id.to_string(),
+        on_unmount=CartState.leave_page(CartState.cart_id),
     )
 
 
@@ -93,7 +97,6 @@ def cart_page() -> rx.Component:
                     rx.center(rx.spinner(size="3"), padding="var(--space-9)"),
                 ),
             ),
-            on_unmount=CartState.leave_page,
             width="100%",
         )
     )

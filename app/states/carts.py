@@ -36,7 +36,7 @@ full name is `CartState.get_full_name()`, i.e. "state.session_state.cart_state")
     CartState.pay_my_share()
     CartState.confirm_bank(approved)        3-D Secure answer (test bank)
     CartState.cancel_checkout()             owner
-    CartState.leave_page()                  on unmount: leave the room (presence)
+    CartState.leave_page(cart_id)           on unmount: leave that cart's room (presence)
     JoinCartState.load() / JoinCartState.join()
     OrdersState.load()
     AddToCartState.load_targets() / AddToCartState.add(product_id, cart_id)  (0: personal)
@@ -253,9 +253,11 @@ class CartState(SessionState):
             self.tz_offset = 0
 
     @rx.event
-    async def leave_page(self) -> None:
-        """The page unmounted (navigation inside the app): stop counting as a viewer."""
-        await leave_rooms(self, ROOM_PREFIX)
+    async def leave_page(self, cart_id: int) -> None:
+        """The page of `cart_id` unmounted (navigation inside the app): stop viewing it.
+
+        Only that cart's room: if the next page's `load` already ran, its room stays."""
+        await rooms.leave(self.router.session.session_id, f"{ROOM_PREFIX}{_int(cart_id)}")
 
     # -- editing ------------------------------------------------------------------------------
     async def _change(self, action: Callable[..., Any], *args: Any, done: str = "") -> Any:

@@ -123,6 +123,14 @@ def test_two_shoppers_share_a_cart_live(
             1, timeout=LIVE
         )
     expect(alice.get_by_test_id("member-row")).to_have_count(2, timeout=LIVE)
+    # Leaving the page (inside the app) leaves the room; coming back enters it again.
+    bob.get_by_role("link", name="Catalog", exact=True).first.click()
+    expect(bob).to_have_url(re.compile("/catalog"))
+    bob_here = alice.locator('[data-testid="viewer"][data-name="Bob Baker"]')
+    expect(bob_here).to_have_count(0, timeout=LIVE)
+    bob.go_back()
+    expect(bob.get_by_test_id("cart-name")).to_have_text(name)
+    expect(bob_here).to_have_count(1, timeout=LIVE)
 
     # Alice adds from a product page in another tab; Bob's open cart shows it.
     alice_shop = alice.context.new_page()
