@@ -29,6 +29,8 @@ def add_to_cart(product_id: rx.Var[int], stock: rx.Var[int]) -> rx.Component:
             on_change=AddToCartState.set_quantity,
             width="5rem",
             size="3",
+            aria_describedby="add-quantity-error",
+            aria_invalid=rx.cond(AddToCartState.quantity_error != "", "true", "false"),
         ),
         rx.button(
             rx.icon("shopping-cart", size=16),
@@ -48,7 +50,7 @@ def add_to_cart(product_id: rx.Var[int], stock: rx.Var[int]) -> rx.Component:
                         size="3",
                         variant="soft",
                         disabled=stock <= 0,
-                    )  # fmt: skip
+                    )
                 ),
                 rx.menu.content(
                     rx.foreach(AddToCartState.targets, lambda t: _target(product_id, t))
@@ -61,16 +63,30 @@ def add_to_cart(product_id: rx.Var[int], stock: rx.Var[int]) -> rx.Component:
         on_mount=AddToCartState.load_targets,
         data_testid="add-to-cart",
     )
+    with_error = rx.vstack(
+        signed_in,
+        rx.cond(
+            AddToCartState.quantity_error != "",
+            rx.text(
+                AddToCartState.quantity_error,
+                id="add-quantity-error",
+                size="2",
+                color=rx.color("red", 11),
+                role="alert",
+            ),
+        ),
+        spacing="1",
+    )
     return rx.cond(
         SessionState.signed_in,
-        signed_in,
+        with_error,
         rx.link(
             rx.button(
                 rx.icon("shopping-cart", size=16),
                 "Sign in to add to cart",
                 size="3",
                 variant="soft",
-            ),  # fmt: skip
+            ),
             href="/sign-in?next=" + SessionState.router.url.path,
         ),
     )

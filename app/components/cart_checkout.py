@@ -33,8 +33,14 @@ def _not_configured() -> rx.Component:
 
 
 def _cards() -> rx.Component:
-    return test_card_chooser(CartState.card, CartState.set_card, name="cart-card",
-                             disabled=CartState.paying)  # fmt: skip
+    """The test-card chooser, only when a payment server is configured."""
+    return rx.cond(CartState.payments_ready, _chooser())
+
+
+def _chooser() -> rx.Component:
+    return test_card_chooser(
+        CartState.card, CartState.set_card, name="cart-card", disabled=CartState.paying
+    )
 
 
 def _status_badge(share: rx.Var[ShareView]) -> rx.Component:
@@ -84,13 +90,13 @@ def _my_share_actions(share: rx.Var[ShareView]) -> rx.Component:
                         "Confirm payment",
                         on_click=CartState.confirm_bank(True),
                         loading=CartState.paying,
-                    ),  # fmt: skip
+                    ),
                     rx.button(
                         "Fail the check",
                         variant="soft",
                         color_scheme="red",
                         on_click=CartState.confirm_bank(False),
-                    ),  # fmt: skip
+                    ),
                     spacing="2",
                     wrap="wrap",
                 ),
@@ -113,7 +119,7 @@ def _share_row(share: rx.Var[ShareView]) -> rx.Component:
                 radius="full",
                 color_scheme=share.colour,
                 alt=share.name,
-            ),  # fmt: skip
+            ),
             rx.text(rx.cond(mine, "You", share.name), size="2", weight="medium", flex_grow="1"),
             rx.text(share.amount, size="2", weight="bold"),
             _status_badge(share),
@@ -143,7 +149,7 @@ def _pending() -> rx.Component:
                 "unpaid shares time out at ",
                 order.expires_label,
                 ".",
-            ),  # fmt: skip
+            ),
             icon="hourglass",
             color_scheme="blue",
             role="status",
@@ -160,7 +166,7 @@ def _pending() -> rx.Component:
                 variant="soft",
                 color_scheme="gray",
                 on_click=CartState.cancel_checkout,
-            ),  # fmt: skip
+            ),
         ),
         spacing="3",
         width="100%",
@@ -179,7 +185,7 @@ def _split_choice() -> rx.Component:
                         rx.text("I pay for everything", size="2"),
                         spacing="2",
                         align="center",
-                    ),  # fmt: skip
+                    ),
                 ),
                 rx.el.label(
                     rx.hstack(
@@ -187,7 +193,7 @@ def _split_choice() -> rx.Component:
                         rx.text("Everyone pays for their own items", size="2"),
                         spacing="2",
                         align="center",
-                    ),  # fmt: skip
+                    ),
                 ),
                 direction="column",
                 spacing="2",
@@ -223,7 +229,7 @@ def _ready() -> rx.Component:
         ),
         rx.text(
             owner_name, " pays for everything at checkout.", size="2", color=rx.color("gray", 11)
-        ),  # fmt: skip
+        ),
     )
     each_pays = rx.cond(
         _is_owner(),
@@ -233,7 +239,7 @@ def _ready() -> rx.Component:
                 "is ready; the items are reserved while people pay.",
                 size="2",
                 color=rx.color("gray", 11),
-            ),  # fmt: skip
+            ),
             rx.button(
                 rx.icon("users", size=16),
                 "Start checkout",
@@ -251,7 +257,7 @@ def _ready() -> rx.Component:
             " starts checkout, you pay for the items you added.",
             size="2",
             color=rx.color("gray", 11),
-        ),  # fmt: skip
+        ),
     )
     return rx.vstack(
         rx.cond((view.kind == "shared") & _is_owner(), _split_choice()),
@@ -269,7 +275,7 @@ def _last_order() -> rx.Component:
         rx.callout(
             rx.text(
                 "Order #", order.order_id, " is paid. ", rx.link("See your orders", href="/orders")
-            ),  # fmt: skip
+            ),
             icon="circle-check",
             color_scheme="grass",
             data_testid="order-complete",
@@ -281,7 +287,7 @@ def _last_order() -> rx.Component:
             order.reason,
             size="1",
             color=rx.color("gray", 11),
-        ),  # fmt: skip
+        ),
     )
 
 

@@ -11,14 +11,13 @@ from app.states.carts import CartState
 def _field_error(message: rx.Var[str], field_id: str) -> rx.Component:
     return rx.cond(
         message != "",
-        rx.text(
-            message, id=field_id + "-error", color=rx.color("red", 11), size="2", role="alert"
-        ),  # fmt: skip
+        rx.text(message, id=field_id + "-error", color=rx.color("red", 11), size="2", role="alert"),
     )
 
 
-def _field(label: str, field_id: str, error: rx.Var[str], control: rx.Component,
-           hint: str = "") -> rx.Component:  # fmt: skip
+def _field(
+    label: str, field_id: str, error: rx.Var[str], control: rx.Component, hint: str = ""
+) -> rx.Component:
     return rx.vstack(
         rx.el.label(label, html_for=field_id, font_weight="500", font_size="var(--font-size-2)"),
         control,
@@ -49,7 +48,7 @@ def start_cart_form() -> rx.Component:
                     width="100%",
                     aria_invalid=_invalid(CartState.name_error),
                     aria_describedby="cart-name-error",
-                ),  # fmt: skip
+                ),
             ),
             _field(
                 "Deadline (optional)",
@@ -62,7 +61,7 @@ def start_cart_form() -> rx.Component:
                     width="100%",
                     aria_invalid=_invalid(CartState.deadline_error),
                     aria_describedby="cart-deadline-error",
-                ),  # fmt: skip
+                ),
                 hint="The cart locks itself at this time (your local time).",
             ),
             _field(
@@ -78,7 +77,7 @@ def start_cart_form() -> rx.Component:
                     width="100%",
                     aria_invalid=_invalid(CartState.budget_error),
                     aria_describedby="cart-budget-error",
-                ),  # fmt: skip
+                ),
             ),
             rx.el.fieldset(
                 rx.el.legend(rx.text("Who pays at checkout?", size="2", weight="medium")),
@@ -91,7 +90,7 @@ def start_cart_form() -> rx.Component:
                                 spacing="2",
                                 align="center",
                             )
-                        ),  # fmt: skip
+                        ),
                         rx.el.label(
                             rx.hstack(
                                 rx.radio_group.item(value="each_pays_own"),
@@ -99,7 +98,7 @@ def start_cart_form() -> rx.Component:
                                 spacing="2",
                                 align="center",
                             )
-                        ),  # fmt: skip
+                        ),
                         direction="column",
                         spacing="2",
                     ),
@@ -127,7 +126,7 @@ def code_form() -> rx.Component:
                 html_for="cart-code",
                 font_weight="500",
                 font_size="var(--font-size-2)",
-            ),  # fmt: skip
+            ),
             rx.hstack(
                 rx.input(
                     id="cart-code",
@@ -137,7 +136,7 @@ def code_form() -> rx.Component:
                     aria_invalid=_invalid(CartState.code_error),
                     aria_describedby="cart-code-error",
                     flex_grow="1",
-                ),  # fmt: skip
+                ),
                 rx.button("Open", type="submit", variant="soft"),
                 spacing="2",
                 width="100%",
@@ -161,14 +160,14 @@ def _summary(cart: rx.Var[CartSummary]) -> rx.Component:
                     rx.text(cart.name, weight="medium"),
                     rx.text(
                         cart.member_count,
-                        " members · ",
+                        rx.cond(cart.member_count == 1, " member · ", " members · "),
                         cart.item_count,
-                        " items · ",
+                        rx.cond(cart.item_count == 1, " item · ", " items · "),
                         cart.total,
                         rx.cond(cart.role == "owner", " · yours", " · by " + cart.owner),
                         size="1",
                         color=rx.color("gray", 11),
-                    ),  # fmt: skip
+                    ),
                     spacing="0",
                     flex_grow="1",
                 ),
@@ -195,5 +194,5 @@ def shared_cart_list() -> rx.Component:
             "No shared carts yet. Start one below or join with a code.",
             size="2",
             color=rx.color("gray", 11),
-        ),  # fmt: skip
+        ),
     )

@@ -77,7 +77,7 @@ def _note_form(line: rx.Var[CartLineView]) -> rx.Component:
                 size="1",
                 variant="soft",
                 aria_label="Save note for " + line.title,
-            ),  # fmt: skip
+            ),
             spacing="2",
             width="100%",
         ),
@@ -103,7 +103,7 @@ def cart_line(line: rx.Var[CartLineView]) -> rx.Component:
             rx.vstack(
                 rx.link(
                     line.title, href="/product/" + line.product_slug, weight="medium", size="3"
-                ),  # fmt: skip
+                ),
                 rx.text(
                     line.unit_price + " each · added by ",
                     rx.text.strong(rx.cond(_is_mine(line), "you", line.added_by)),
@@ -119,7 +119,7 @@ def cart_line(line: rx.Var[CartLineView]) -> rx.Component:
                         size="2",
                         style={"font_style": "italic"},
                         data_testid="line-note",
-                    ),  # fmt: skip
+                    ),
                 ),
                 spacing="1",
                 flex_grow="1",

@@ -25,9 +25,7 @@ def is_shared() -> rx.Var[bool]:
 
 def panel(title: str, *children: rx.Component, **props: object) -> rx.Component:
     return rx.card(
-        rx.vstack(
-            rx.heading(title, size="4", as_="h2"), *children, spacing="3", align="stretch"
-        ),  # fmt: skip
+        rx.vstack(rx.heading(title, size="4", as_="h2"), *children, spacing="3", align="stretch"),
         width="100%",
         **props,
     )
@@ -80,7 +78,7 @@ def cart_heading() -> rx.Component:
                     is_shared(),
                     rx.badge("Shared", variant="soft"),
                     rx.badge("Personal", variant="soft", color_scheme="gray"),
-                ),  # fmt: skip
+                ),
                 rx.cond(
                     view.locked,
                     rx.badge(
@@ -169,7 +167,7 @@ def _member(member: rx.Var[CartMemberView]) -> rx.Component:
             radius="full",
             color_scheme=member.colour,
             alt=member.name,
-        ),  # fmt: skip
+        ),
         rx.vstack(
             rx.hstack(
                 rx.text(member.name, weight="medium", size="2"),
@@ -186,14 +184,14 @@ def _member(member: rx.Var[CartMemberView]) -> rx.Component:
                 member.pays,
                 size="1",
                 color=rx.color("gray", 11),
-            ),  # fmt: skip
+            ),
             rx.cond(
                 member.budget_state == "over",
                 rx.badge("Over budget", color_scheme="red", size="1"),
                 rx.cond(
                     member.budget_state == "warn",
                     rx.badge("Near budget", color_scheme="amber", size="1"),
-                ),  # fmt: skip
+                ),
             ),
             spacing="0",
             flex_grow="1",
@@ -209,7 +207,7 @@ def _member(member: rx.Var[CartMemberView]) -> rx.Component:
                         variant="soft",
                         color_scheme="gray",
                         aria_label="Remove " + member.name + " from the cart",
-                    )  # fmt: skip
+                    )
                 ),
                 rx.alert_dialog.content(
                     rx.alert_dialog.title("Remove " + member.name + "?"),
@@ -219,13 +217,13 @@ def _member(member: rx.Var[CartMemberView]) -> rx.Component:
                     rx.hstack(
                         rx.alert_dialog.cancel(
                             rx.button("Keep", variant="soft", color_scheme="gray")
-                        ),  # fmt: skip
+                        ),
                         rx.alert_dialog.action(
                             rx.button(
                                 "Remove",
                                 color_scheme="red",
                                 on_click=CartState.remove_member(member.user_id),
-                            )  # fmt: skip
+                            )
                         ),
                         spacing="3",
                         justify="end",
@@ -271,7 +269,7 @@ def _friend(friend: rx.Var[UserView]) -> rx.Component:
             radius="full",
             color_scheme=friend.colour,
             alt=friend.name,
-        ),  # fmt: skip
+        ),
         rx.text(friend.name, size="2", flex_grow="1"),
         rx.cond(
             view.member_ids.contains(friend.id),
@@ -283,7 +281,7 @@ def _friend(friend: rx.Var[UserView]) -> rx.Component:
                 disabled=view.locked,
                 on_click=CartState.invite(friend.id),
                 aria_label="Add " + friend.name + " to the cart",
-            ),  # fmt: skip
+            ),
         ),
         align="center",
         spacing="2",
@@ -300,7 +298,7 @@ def invite_panel() -> rx.Component:
             "Share the code or the link. Anyone with it can join.",
             size="2",
             color=rx.color("gray", 11),
-        ),  # fmt: skip
+        ),
         rx.hstack(
             rx.code(view.invite_code, size="5", data_testid="cart-code"),
             rx.button(
@@ -320,7 +318,7 @@ def invite_panel() -> rx.Component:
             color=rx.color("gray", 11),
             word_break="break-all",
             data_testid="cart-link",
-        ),  # fmt: skip
+        ),
         rx.cond(
             CartState.friends.length() > 0,
             rx.vstack(
@@ -340,7 +338,7 @@ def owner_controls() -> rx.Component:
         rx.alert_dialog.trigger(
             rx.button(
                 rx.icon("trash-2", size=14), "Delete cart", variant="soft", color_scheme="red"
-            )  # fmt: skip
+            )
         ),
         rx.alert_dialog.content(
             rx.alert_dialog.title("Delete “" + view.name + "”?"),
@@ -370,28 +368,90 @@ def owner_controls() -> rx.Component:
             ),
         ),
     )
+    deadline = rx.form(
+        rx.vstack(
+            rx.el.label(
+                "Deadline (your local time)",
+                html_for="cart-new-deadline",
+                font_weight="500",
+                font_size="var(--font-size-2)",
+            ),
+            rx.hstack(
+                rx.input(
+                    id="cart-new-deadline",
+                    name="deadline",
+                    type="datetime-local",
+                    aria_describedby="cart-new-deadline-error",
+                    flex_grow="1",
+                ),
+                rx.button("Save", type="submit", variant="soft", aria_label="Save the deadline"),
+                rx.cond(
+                    view.deadline != "",
+                    rx.button(
+                        "Remove",
+                        variant="ghost",
+                        color_scheme="gray",
+                        type="button",
+                        on_click=CartState.clear_deadline,
+                        aria_label="Remove the deadline",
+                    ),
+                ),
+                spacing="2",
+                width="100%",
+                wrap="wrap",
+            ),
+            rx.cond(
+                CartState.deadline_error != "",
+                rx.text(
+                    CartState.deadline_error,
+                    id="cart-new-deadline-error",
+                    size="2",
+                    color=rx.color("red", 11),
+                    role="alert",
+                ),
+            ),
+            rx.text(
+                "A passed deadline locks the cart; move it, then unlock.",
+                size="1",
+                color=rx.color("gray", 11),
+            ),
+            spacing="1",
+            width="100%",
+        ),
+        on_submit=CartState.set_deadline,
+        reset_on_submit=False,
+        width="100%",
+    )
     return rx.cond(
         is_owner(),
-        rx.hstack(
-            rx.cond(
-                view.locked_reason == "owner",
-                rx.button(
-                    rx.icon("lock-open", size=14),
-                    "Unlock cart",
-                    variant="soft",
-                    on_click=CartState.unlock,
-                ),  # fmt: skip
-                rx.button(
-                    rx.icon("lock", size=14),
-                    "Lock cart",
-                    variant="soft",
-                    on_click=CartState.lock,
-                    disabled=view.locked,
-                ),  # fmt: skip
+        panel(
+            "Manage cart",
+            deadline,
+            rx.hstack(
+                rx.cond(
+                    CartState.checkout.to(CheckoutView).status == "pending",
+                    rx.fragment(),
+                    rx.cond(
+                        view.locked_reason == "owner",
+                        rx.button(
+                            rx.icon("lock-open", size=14),
+                            "Unlock cart",
+                            variant="soft",
+                            on_click=CartState.unlock,
+                        ),
+                        rx.button(
+                            rx.icon("lock", size=14),
+                            "Lock cart",
+                            variant="soft",
+                            on_click=CartState.lock,
+                            disabled=view.locked,
+                        ),
+                    ),
+                ),
+                delete,
+                spacing="3",
+                wrap="wrap",
             ),
-            delete,
-            spacing="3",
-            wrap="wrap",
         ),
         leave,
     )

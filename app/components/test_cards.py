@@ -74,5 +74,6 @@ def test_card_chooser(
             "padding": "var(--space-3)",
             "margin": "0",
             "min_width": "0",
+            "width": "100%",
         },
     )

@@ -51,7 +51,7 @@ def _personal() -> rx.Component:
             ),
             spacing="4",
             width="100%",
-        ),  # fmt: skip
+        ),
     )
 
 
@@ -77,6 +77,10 @@ def _cart() -> rx.Component:
         rx.cond(view.kind == "shared", _shared(), _personal()),
         spacing="4",
         width="100%",
+        # Mounted once the cart is loaded (and again for another cart), so the unmount handler
+        # knows which cart's room to leave.
+        key=CartState.cart_id.to_string(),
+        on_unmount=CartState.leave_page(CartState.cart_id),
     )
 
 
@@ -93,7 +97,6 @@ def cart_page() -> rx.Component:
                     rx.center(rx.spinner(size="3"), padding="var(--space-9)"),
                 ),
             ),
-            on_unmount=CartState.leave_page,
             width="100%",
         )
     )
@@ -114,19 +117,19 @@ def join_cart_page() -> rx.Component:
                             preview.owner + " invited you to “" + preview.name + "”",
                             size="6",
                             as_="h1",
-                        ),  # fmt: skip
+                        ),
                         rx.text(
                             "A shared cart that friends fill together, live. ",
                             preview.member_count,
                             " already in.",
                             color=rx.color("gray", 11),
-                        ),  # fmt: skip
+                        ),
                         rx.cond(
                             preview.already_member,
                             rx.link(
                                 rx.button("Open the cart", size="3"),
                                 href="/cart/" + preview.cart_id.to_string(),
-                            ),  # fmt: skip
+                            ),
                             rx.cond(
                                 preview.removed,
                                 rx.callout(
@@ -139,10 +142,10 @@ def join_cart_page() -> rx.Component:
                                     JoinCartState.signed_in,
                                     rx.button(
                                         "Join the cart", size="3", on_click=JoinCartState.join
-                                    ),  # fmt: skip
+                                    ),
                                     rx.button(
                                         "Sign in to join", size="3", on_click=JoinCartState.join
-                                    ),  # fmt: skip
+                                    ),
                                 ),
                             ),
                         ),

@@ -45,7 +45,7 @@ def _order(order: rx.Var[OrderView]) -> rx.Component:
                     rx.text(order.total, weight="bold", size="4"),
                     align="center",
                     spacing="3",
-                ),  # fmt: skip
+                ),
                 justify="between",
                 align="start",
                 spacing="3",
@@ -75,7 +75,7 @@ def _order(order: rx.Var[OrderView]) -> rx.Component:
                     order.your_share_status,
                     ")",
                     size="2",
-                ),  # fmt: skip
+                ),
             ),
             rx.cond(
                 order.shares.length() > 1,
@@ -105,7 +105,7 @@ def orders_page() -> rx.Component:
                         "No orders yet. Check out a cart or join a group deal.",
                         color=rx.color("gray", 11),
                         data_testid="no-orders",
-                    ),  # fmt: skip
+                    ),
                     rx.center(rx.spinner(size="3"), padding="var(--space-9)"),
                 ),
             ),

@@ -974,8 +974,10 @@ def _view(
         ).all()
     )
     deadline = _as_utc(cart.deadline)
+    # A passed deadline wins: the deadline job also sets `locked`, and only moving the deadline
+    # (not unlocking) reopens such a cart.
     locked_reason = (
-        "owner" if cart.locked else ("deadline" if deadline_passed(deadline, now) else "")
+        "deadline" if deadline_passed(deadline, now) else ("owner" if cart.locked else "")
     )
     return CartView(
         id=cart.id,

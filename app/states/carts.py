@@ -27,6 +27,7 @@ full name is `CartState.get_full_name()`, i.e. "state.session_state.cart_state")
     CartState.invite(friend_id)
     CartState.remove_member(user_id)        owner
     CartState.lock() / unlock() / delete_cart()   owner
+    CartState.set_deadline(form) / clear_deadline()  owner; form field: deadline
     CartState.leave_cart()
     CartState.set_split_mode(mode)          owner: "owner_pays" | "each_pays_own"
     CartState.set_card(kind)                test card: "success" | "decline" | "3ds"
@@ -35,7 +36,7 @@ full name is `CartState.get_full_name()`, i.e. "state.session_state.cart_state")
     CartState.pay_my_share()
     CartState.confirm_bank(approved)        3-D Secure answer (test bank)
     CartState.cancel_checkout()             owner
-    CartState.leave_page()                  on unmount: leave the room (presence)
+    CartState.leave_page(cart_id)           on unmount: leave that cart's room (presence)
     JoinCartState.load() / JoinCartState.join()
     OrdersState.load()
     AddToCartState.load_targets() / AddToCartState.add(product_id, cart_id)  (0: personal)
@@ -233,13 +234,15 @@ class CartState(SessionState):
             return None
         self.view, self.checkout, self.cart_id = view, order, view.id
         self.shared_carts, self.friends = shared, mates
-        self.viewers = [PresenceView(user.id, user.name, user.initials, user.avatar_url,
-                                     user.colour)]  # fmt: skip
+        self.viewers = [
+            PresenceView(user.id, user.name, user.initials, user.avatar_url, user.colour)
+        ]
         self.viewer_count = 1
         self.payments_ready = await asyncio.to_thread(_payments_ready)
         self.loaded = True
-        await enter_room(self, f"{ROOM_PREFIX}{view.id}", Viewer(user.id, user.name,
-                                                                  user.avatar_url))  # fmt: skip
+        await enter_room(
+            self, f"{ROOM_PREFIX}{view.id}", Viewer(user.id, user.name, user.avatar_url)
+        )
         return rx.call_script("new Date().getTimezoneOffset()", callback=CartState.set_tz_offset)
 
     @rx.event
@@ -250,9 +253,11 @@ class CartState(SessionState):
             self.tz_offset = 0
 
     @rx.event
-    async def leave_page(self) -> None:
-        """The page unmounted (navigation inside the app): stop counting as a viewer."""
-        await leave_rooms(self, ROOM_PREFIX)
+    async def leave_page(self, cart_id: int) -> None:
+        """The page of `cart_id` unmounted (navigation inside the app): stop viewing it.
+
+        Only that cart's room: if the next page's `load` already ran, its room stays."""
+        await rooms.leave(self.router.session.session_id, f"{ROOM_PREFIX}{_int(cart_id)}")
 
     # -- editing ------------------------------------------------------------------------------
     async def _change(self, action: Callable[..., Any], *args: Any, done: str = "") -> Any:
@@ -289,9 +294,11 @@ class CartState(SessionState):
     @rx.event
     async def save_note(self, form: dict[str, Any]) -> Any:
         return await self._change(
-            carts.set_note, _int(form.get("line_id")), str(form.get("note", ""))[:400],
+            carts.set_note,
+            _int(form.get("line_id")),
+            str(form.get("note", ""))[:400],
             done="Note saved",
-        )  # fmt: skip
+        )
 
     @rx.event
     async def invite(self, friend_id: int) -> Any:
@@ -310,14 +317,29 @@ class CartState(SessionState):
         return await self._change(carts.unlock, done="Cart unlocked")
 
     @rx.event
+    async def set_deadline(self, form: dict[str, Any]) -> Any:
+        """Owner: move the deadline (form field `deadline`, the browser's local time)."""
+        deadline, error = _local_deadline(str(form.get("deadline", "")), self.tz_offset)
+        if deadline is None:
+            self.deadline_error = error or "Pick a date and time."
+            return rx.toast.error(self.deadline_error)
+        self.deadline_error = ""
+        return await self._change(carts.set_deadline, deadline, done="Deadline saved")
+
+    @rx.event
+    async def clear_deadline(self) -> Any:
+        return await self._change(carts.set_deadline, None, done="Deadline removed")
+
+    @rx.event
     async def set_split_mode(self, mode: str) -> Any:
         return await self._change(carts.set_split_mode, str(mode))
 
     @rx.event
     async def delete_cart(self) -> Any:
         answer = await self._change(carts.delete_cart)
-        return answer if answer is not None else [rx.toast.info("Cart deleted"),
-                                                  rx.redirect("/cart")]  # fmt: skip
+        return (
+            answer if answer is not None else [rx.toast.info("Cart deleted"), rx.redirect("/cart")]
+        )
 
     @rx.event
     async def leave_cart(self) -> Any:
@@ -341,15 +363,15 @@ class CartState(SessionState):
         deadline = None
         raw_deadline = str(form.get("deadline", "")).strip()
         if raw_deadline:
-            try:
-                local = datetime.fromisoformat(raw_deadline)
-                deadline = (local + timedelta(minutes=self.tz_offset)).replace(tzinfo=UTC)
-            except ValueError:
-                self.deadline_error = "Pick a date and time."
+            deadline, error = _local_deadline(raw_deadline, self.tz_offset)
+            self.deadline_error = error
         if self.budget_error or self.deadline_error:
             return rx.toast.error("Please check the form.")
-        mode = SplitMode.EACH_PAYS_OWN if form.get("split_mode") == "each_pays_own" else (
-            SplitMode.OWNER_PAYS)  # fmt: skip
+        mode = (
+            SplitMode.EACH_PAYS_OWN
+            if form.get("split_mode") == "each_pays_own"
+            else (SplitMode.OWNER_PAYS)
+        )
         try:
             cart_id = await asyncio.to_thread(
                 _in_uow, _create, user.id, str(form.get("name", "")), deadline, budget, mode
@@ -466,6 +488,15 @@ class CartState(SessionState):
         return rx.toast.info("Checkout cancelled")
 
 
+def _local_deadline(raw: str, tz_offset: int) -> tuple[datetime | None, str]:
+    """A datetime-local value typed in the browser's zone, as UTC; or an error for the form."""
+    try:
+        local = datetime.fromisoformat(raw.strip())
+    except ValueError:
+        return None, "Pick a date and time."
+    return (local.replace(tzinfo=None) + timedelta(minutes=tz_offset)).replace(tzinfo=UTC), ""
+
+
 def _int(value: Any) -> int:
     try:
         return int(value)
@@ -474,9 +505,13 @@ def _int(value: Any) -> int:
 
 
 def _create(
-    uow: Any, owner_id: int, name: str, deadline: datetime | None, budget: int | None,
+    uow: Any,
+    owner_id: int,
+    name: str,
+    deadline: datetime | None,
+    budget: int | None,
     mode: SplitMode,
-) -> int:  # fmt: skip
+) -> int:
     return carts.create_shared_cart(uow, owner_id, name, deadline, budget, split_mode=mode)
 
 
@@ -577,10 +612,11 @@ class OrdersState(SessionState):
 class AddToCartState(SessionState):
     targets: list[CartTarget] = []
     quantity: str = "1"
+    quantity_error: str = ""
 
     @rx.event
     def load_targets(self) -> None:
-        self.quantity = "1"
+        self.quantity, self.quantity_error = "1", ""
         user = self.signed_in_user()
         if user is None:
             self.targets = []
@@ -601,11 +637,20 @@ class AddToCartState(SessionState):
             return self.ask_to_sign_in("Sign in to add things to a cart.")
         qty = _int(self.quantity.strip()) if self.quantity.strip().isdigit() else 0
         if qty < 1:
-            return rx.toast.error(CartErrorCode.INVALID_QUANTITY.message)
+            self.quantity_error = CartErrorCode.INVALID_QUANTITY.message
+            return rx.toast.error(self.quantity_error)
         try:
             change = await asyncio.to_thread(_add_to, user.id, _int(cart_id), _int(product_id), qty)
         except CartError as refusal:
+            if refusal.code in (
+                CartErrorCode.NOT_ENOUGH_STOCK,
+                CartErrorCode.OUT_OF_STOCK,
+                CartErrorCode.INVALID_QUANTITY,
+                CartErrorCode.OVER_BUDGET,
+            ):
+                self.quantity_error = refusal.message
             return rx.toast.error(refusal.message)
+        self.quantity_error = ""
         if change.warning:
             return rx.toast.warning(change.warning)
         return rx.toast.success("Added to your cart" if not cart_id else "Added to the shared cart")

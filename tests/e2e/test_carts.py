@@ -123,6 +123,14 @@ def test_two_shoppers_share_a_cart_live(
             1, timeout=LIVE
         )
     expect(alice.get_by_test_id("member-row")).to_have_count(2, timeout=LIVE)
+    # Leaving the page (inside the app) leaves the room; coming back enters it again.
+    bob.get_by_role("link", name="Catalog", exact=True).first.click()
+    expect(bob).to_have_url(re.compile("/catalog"))
+    bob_here = alice.locator('[data-testid="viewer"][data-name="Bob Baker"]')
+    expect(bob_here).to_have_count(0, timeout=LIVE)
+    bob.go_back()
+    expect(bob.get_by_test_id("cart-name")).to_have_text(name)
+    expect(bob_here).to_have_count(1, timeout=LIVE)
 
     # Alice adds from a product page in another tab; Bob's open cart shows it.
     alice_shop = alice.context.new_page()
@@ -163,8 +171,9 @@ def test_two_shoppers_share_a_cart_live(
 
     # Alice locks the cart: Bob sees it at once and his next change is refused.
     alice.get_by_role("button", name="Lock cart").click()
-    expect(bob.get_by_test_id("lock-banner")).to_contain_text("The owner locked this cart",
-                                                              timeout=LIVE)  # fmt: skip
+    expect(bob.get_by_test_id("lock-banner")).to_contain_text(
+        "The owner locked this cart", timeout=LIVE
+    )
     expect(bob.get_by_role("button", name=re.compile("^Remove "))).to_have_count(0)
     bob_shop.get_by_role("button", name="Add to a shared cart").click()
     bob_shop.get_by_role("menuitem", name=name).click()
@@ -209,8 +218,9 @@ def test_cart_locks_live_when_its_deadline_passes(
     finally:
         engine.dispose()
     time.sleep(1)
-    expect(alice.get_by_test_id("lock-banner")).to_contain_text("deadline has passed",
-                                                                timeout=20_000)  # fmt: skip
+    expect(alice.get_by_test_id("lock-banner")).to_contain_text(
+        "deadline has passed", timeout=20_000
+    )
     expect(alice.get_by_test_id("latest-activity")).to_have_text(
         "The deadline passed, so the cart is now locked"
     )
@@ -227,3 +237,89 @@ def test_guest_is_asked_to_sign_in_for_the_cart(
     expect(guest.get_by_text("That doesn't look like a cart code.")).to_be_visible()
     _named(guest)
     screenshot(guest, request, "bad-code")
+
+
+def test_checkout_with_test_cards(
+    alice_and_bob: tuple[Page, Page], app_database: str, request: pytest.FixtureRequest
+) -> None:
+    """Owner pays with a declined card (nothing changes), then with 3-D Secure (order paid)."""
+    alice, _ = alice_and_bob
+    (item,) = _products(app_database, 1)
+    sign_in(alice, "Alice", f"/product/{item.slug}")
+    alice.get_by_label("Quantity", exact=True).fill("0")
+    alice.get_by_role("button", name="Add to my cart").click()
+    expect(alice.locator("#add-quantity-error")).to_have_text("Choose a quantity of at least 1.")
+    alice.get_by_label("Quantity", exact=True).fill("1")
+    alice.get_by_role("button", name="Add to my cart").click()
+    expect(alice.get_by_text("Added to your cart").first).to_be_visible()
+    alice.get_by_role("link", name="Cart", exact=True).click()
+    expect(_line(alice, item.title)).to_be_visible()
+    panel = alice.get_by_test_id("checkout-panel")
+    if panel.get_by_test_id("payments-not-configured").is_visible():
+        expect(panel.get_by_role("button", name=re.compile("^Pay "))).to_be_disabled()
+        screenshot(alice, request, "payments-not-configured")
+        pytest.skip("the app under test has no payment server (checkout: tests/integration)")
+    _named(alice)
+    screenshot(alice, request, "personal-checkout")
+
+    panel.get_by_role("radio", name=re.compile("Card is declined")).click()
+    panel.get_by_role("button", name=re.compile("^Pay ")).click()
+    expect(alice.get_by_text("Your card was declined.").first).to_be_visible()
+    expect(_line(alice, item.title)).to_be_visible()  # the cart is as it was
+    expect(alice.get_by_test_id("lock-banner")).to_have_count(0)
+
+    panel.get_by_role("radio", name=re.compile("3-D Secure")).click()
+    panel.get_by_role("button", name=re.compile("^Pay ")).click()
+    expect(panel.get_by_text("Your bank wants you to confirm this payment.")).to_be_visible()
+    screenshot(alice, request, "three-d-secure")
+    panel.get_by_role("button", name="Confirm payment").click()
+    expect(alice.get_by_test_id("order-complete")).to_be_visible(timeout=LIVE)
+    expect(alice.get_by_test_id("cart-line")).to_have_count(0)
+    alice.get_by_role("link", name="See your orders").click()
+    expect(alice.get_by_test_id("order").first).to_contain_text(item.title)
+    expect(alice.get_by_test_id("order").first).to_contain_text("Complete")
+    _named(alice)
+    screenshot(alice, request, "orders")
+
+
+def test_split_checkout_each_member_pays_their_share(
+    alice_and_bob: tuple[Page, Page], app_database: str, request: pytest.FixtureRequest
+) -> None:
+    alice, bob = alice_and_bob
+    lamp, mug = _products(app_database, 2)
+    name = f"Split {uuid.uuid4().hex[:4]}"
+    sign_in(alice, "Alice", "/cart")
+    alice.get_by_label("Cart name").fill(name)
+    alice.get_by_role("radio", name="Everyone pays for their own items").click()
+    link = _start_shared_cart(alice, name)
+    sign_in(bob, "Bob", "/cart")
+    bob.goto(link)
+    bob.get_by_role("button", name="Join the cart").click()
+    expect(bob.get_by_test_id("cart-name")).to_have_text(name)
+    alice_shop, bob_shop = alice.context.new_page(), bob.context.new_page()
+    _add_from_product_page(alice_shop, lamp, name)
+    _add_from_product_page(bob_shop, mug, name)
+    expect(alice.get_by_test_id("cart-line")).to_have_count(2, timeout=LIVE)
+    if alice.get_by_test_id("payments-not-configured").first.is_visible():
+        pytest.skip("the app under test has no payment server (checkout: tests/integration)")
+
+    alice.get_by_role("button", name="Start checkout").click()
+    # Bob's page turns into a payment form by itself.
+    bob_panel = bob.get_by_test_id("checkout-panel")
+    expect(bob_panel.get_by_role("button", name=re.compile("^Pay my share"))).to_be_visible(
+        timeout=LIVE
+    )
+    expect(bob.get_by_test_id("lock-banner")).to_contain_text("Checkout is in progress")
+    _named(bob)
+    screenshot(bob, request, "bob-phone-pays-share")
+    bob_panel.get_by_role("button", name=re.compile("^Pay my share")).click()
+    bob_row = alice.get_by_test_id("share-row").filter(has_text="Bob Baker")
+    expect(bob_row).to_contain_text("Paid", timeout=LIVE)
+    screenshot(alice, request, "alice-desktop-split-waiting")
+    alice.get_by_test_id("checkout-panel").get_by_role(
+        "button", name=re.compile("^Pay my share")
+    ).click()
+    for page in (alice, bob):
+        expect(page.get_by_test_id("order-complete")).to_be_visible(timeout=LIVE)
+        expect(page.get_by_test_id("cart-line")).to_have_count(0)
+    screenshot(bob, request, "bob-phone-order-complete")

@@ -331,8 +331,12 @@ def test_share_timeout_releases_stock_and_refunds_whoever_paid(split: Party) -> 
     order_id = checkout.start_checkout(p.alice, p.cart, **store.io)
     store.pay(p.alice, order_id)
     expires = store.order(order_id).expires_at.replace(tzinfo=UTC)
-    assert checkout.expire_checkouts(gateway=store.gateway, now=expires - timedelta(seconds=1),
-                                     **store.io) == []  # fmt: skip
+    assert (
+        checkout.expire_checkouts(
+            gateway=store.gateway, now=expires - timedelta(seconds=1), **store.io
+        )
+        == []
+    )
     later = expires + timedelta(seconds=1)
     assert checkout.expire_checkouts(gateway=store.gateway, now=later, **store.io) == [order_id]
     assert checkout.expire_checkouts(gateway=store.gateway, now=later, **store.io) == []

@@ -1,0 +1,123 @@
+"""The cart service calls behind the cart pages: steps, lists, previews, room views, events."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from app.domain.carts import CartError, CartErrorCode, SplitMode
+from app.services import carts
+from tests.integration.test_cart_service import Party, Shop, load_cart, make_shop, refused
+
+
+@pytest.fixture
+def shop(database_url: str) -> Iterator[Shop]:
+    yield from make_shop(database_url)
+
+
+@pytest.fixture
+def party(shop: Shop) -> Party:
+    alice, bob, carol = shop.user("Alice"), shop.user("Bob"), shop.user("Carol")
+    mug = shop.product("Harbor Mug", price=1800, stock=5)
+    lamp = shop.product("Desk Lamp", price=4500, stock=3)
+    cart = shop.do(carts.create_shared_cart, alice, "Beach weekend")
+    assert isinstance(cart, int)
+    shop.do(carts.join_by_code, bob, load_cart(shop, cart, alice).invite_code)
+    shop.bus.events.clear()
+    return Party(shop, alice, bob, carol, cart, mug, lamp)
+
+
+def test_plus_and_minus_steps_add_up_and_stay_within_stock(party: Party) -> None:
+    shop = party.shop
+    shop.do(carts.add_item, party.cart, party.bob, party.mug, 1)
+    line = load_cart(shop, party.cart, party.bob).lines[0].id
+    with ThreadPoolExecutor(3) as pool:
+        list(pool.map(lambda _: shop.do(carts.adjust_quantity, party.cart, party.bob, line, 1),
+                      range(3)))  # fmt: skip
+    assert load_cart(shop, party.cart, party.alice).lines[0].quantity == 4
+    shop.do(carts.adjust_quantity, party.cart, party.bob, line, -1)
+    assert load_cart(shop, party.cart, party.alice).lines[0].quantity == 3
+    assert refused(shop, carts.adjust_quantity, party.cart, party.bob, line, -3).code is (
+        CartErrorCode.INVALID_QUANTITY
+    )
+    assert refused(shop, carts.adjust_quantity, party.cart, party.bob, line, 3).code is (
+        CartErrorCode.NOT_ENOUGH_STOCK
+    )
+    assert refused(shop, carts.adjust_quantity, party.cart, party.alice, line, 1).code is (
+        CartErrorCode.NOT_YOUR_LINE
+    )
+    assert refused(shop, carts.adjust_quantity, party.cart, party.carol, line, 1).code is (
+        CartErrorCode.NOT_A_MEMBER
+    )
+    texts = [e.payload["activity"] for e in shop.bus.events]
+    assert texts[-1] == "Bob changed Harbor Mug from 4 to 3"
+
+
+def test_room_view_is_the_same_for_every_member(party: Party) -> None:
+    shop = party.shop
+    shop.do(carts.add_item, party.cart, party.bob, party.mug, 2)
+    with shop.session() as session:
+        room = carts.load_room_view(session, party.cart)
+    assert room is not None
+    assert room.viewer_id == 0 and room.viewer_role == ""
+    assert all(not line.mine for line in room.lines)
+    assert room.member_ids == (party.alice, party.bob)
+    mine = load_cart(shop, party.cart, party.bob)
+    assert (room.lines[0].id, room.total, room.version) == (
+        mine.lines[0].id,
+        mine.total,
+        mine.version,
+    )
+    shop.do(carts.delete_cart, party.cart, party.alice)
+    with shop.session() as session:
+        assert carts.load_room_view(session, party.cart) is None
+
+
+def test_removal_and_leaving_tell_the_room_whom_to_evict(party: Party) -> None:
+    shop = party.shop
+    shop.do(carts.remove_member, party.cart, party.alice, party.bob)
+    assert shop.bus.events[-1].payload["removed_user"] == party.bob
+    shop.do(carts.join_by_code, party.carol, load_cart(shop, party.cart, party.alice).invite_code)
+    shop.do(carts.leave, party.cart, party.carol)
+    assert shop.bus.events[-1].payload["left_user"] == party.carol
+    shop.do(carts.delete_cart, party.cart, party.alice)
+    assert shop.bus.events[-1].payload["deleted"] is True
+
+
+def test_list_of_shared_carts_and_invite_preview(party: Party) -> None:
+    shop = party.shop
+    shop.do(carts.add_item, party.cart, party.bob, party.lamp, 2)
+    shop.do(carts.personal_cart, party.bob)  # personal carts are not listed
+    with shop.session() as session:
+        [summary] = carts.list_carts(session, party.bob)
+        code = load_cart(shop, party.cart, party.alice).invite_code
+        preview = carts.find_by_code(session, code.lower(), party.carol)
+        member_preview = carts.find_by_code(session, code, party.bob)
+        assert carts.list_carts(session, party.carol) == []
+    assert (summary.name, summary.role, summary.owner, summary.member_count) == (
+        "Beach weekend",
+        "member",
+        "Alice",
+        2,
+    )
+    assert (summary.item_count, summary.total, summary.locked) == (2, "$90.00", False)
+    assert (preview.name, preview.owner, preview.member_count) == ("Beach weekend", "Alice", 2)
+    assert not preview.already_member and member_preview.already_member
+    with pytest.raises(CartError) as bad, shop.session() as session:
+        carts.find_by_code(session, "nope", None)
+    assert bad.value.code is CartErrorCode.INVALID_CODE
+
+
+def test_owner_chooses_who_pays(party: Party) -> None:
+    shop = party.shop
+    shop.do(carts.add_item, party.cart, party.bob, party.mug, 1)
+    assert refused(shop, carts.set_split_mode, party.cart, party.bob, "each_pays_own").code is (
+        CartErrorCode.OWNER_ONLY
+    )
+    shop.do(carts.set_split_mode, party.cart, party.alice, SplitMode.EACH_PAYS_OWN.value)
+    view = load_cart(shop, party.cart, party.bob)
+    assert view.split_mode == "each_pays_own"
+    assert [(m.name, m.pays) for m in view.members] == [("Alice", "$0.00"), ("Bob", "$18.00")]
+    assert view.activity[0].text == "Alice chose: everyone pays for their own items"
