@@ -255,10 +255,7 @@ def test_checkout_with_test_cards(
     alice.get_by_role("link", name="Cart", exact=True).click()
     expect(_line(alice, item.title)).to_be_visible()
     panel = alice.get_by_test_id("checkout-panel")
-    if panel.get_by_test_id("payments-not-configured").is_visible():
-        expect(panel.get_by_role("button", name=re.compile("^Pay "))).to_be_disabled()
-        screenshot(alice, request, "payments-not-configured")
-        pytest.skip("the app under test has no payment server (checkout: tests/integration)")
+    expect(panel.get_by_test_id("payments-not-configured")).to_have_count(0)
     _named(alice)
     screenshot(alice, request, "personal-checkout")
 
@@ -300,8 +297,7 @@ def test_split_checkout_each_member_pays_their_share(
     _add_from_product_page(alice_shop, lamp, name)
     _add_from_product_page(bob_shop, mug, name)
     expect(alice.get_by_test_id("cart-line")).to_have_count(2, timeout=LIVE)
-    if alice.get_by_test_id("payments-not-configured").first.is_visible():
-        pytest.skip("the app under test has no payment server (checkout: tests/integration)")
+    expect(alice.get_by_test_id("payments-not-configured")).to_have_count(0)
 
     alice.get_by_role("button", name="Start checkout").click()
     # Bob's page turns into a payment form by itself.

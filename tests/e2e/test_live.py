@@ -8,8 +8,6 @@ for both viewers. Hearts and the viewer count reach everyone.
 
 from __future__ import annotations
 
-import atexit
-import os
 import re
 from collections.abc import Iterator
 
@@ -20,24 +18,6 @@ from tests.e2e.conftest import UNNAMED_CONTROLS_JS, VIEWPORTS, screenshot
 from tests.e2e.people_helpers import sign_in
 
 pytestmark = pytest.mark.e2e
-
-
-def _payments_for_the_app_under_test() -> None:
-    """Joining a deal holds a card. When no Stripe keys are set, give the app (started later,
-    once per session, with this environment) a local fake Stripe on a free port."""
-    if os.environ.get("STRIPE_SECRET_KEY"):
-        return
-    from app.adapters.payments.local_server import start_subprocess
-    from app.adapters.payments.stripe_gateway import LOCAL_SECRET_KEY
-
-    server = start_subprocess(port=0, data_dir=None, fresh=True)
-    atexit.register(server.stop)
-    os.environ["STRIPE_SECRET_KEY"] = LOCAL_SECRET_KEY
-    os.environ["STRIPE_API_BASE"] = server.url
-
-
-# Module import happens at collection, before the session's app is started.
-_payments_for_the_app_under_test()
 
 
 @pytest.fixture
