@@ -18,7 +18,7 @@ leave the `with unit_of_work()` block: the transaction is rolled back and nothin
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -73,7 +73,7 @@ from app.domain.events import DomainEvent
 from app.domain.money import format_minor
 from app.domain.people import avatar_colour, initials, new_invite_code, normalise_invite_code
 from app.services.friends import are_friends
-from app.services.unit_of_work import UnitOfWork
+from app.services.unit_of_work import UnitOfWork, register_snapshot
 
 __all__ = [
     "ACTIVITY_TAIL",
@@ -1192,7 +1192,8 @@ def announce(
     if row is None:
         raise CartNotFound()
     version = int(row[0])
-    _record(uow, cart_id, version, text, **extra)
+    # Checkout news changes the checkout panel too, which the cart snapshot does not carry.
+    _record(uow, cart_id, version, text, checkout=True, **extra)
     return version
 
 
@@ -1229,3 +1230,13 @@ def clear_lines(uow: UnitOfWork, cart_id: int, line_ids: list[int]) -> None:
         uow.session.exec(
             delete(CartLine).where(col(CartLine.cart_id) == cart_id, col(CartLine.id).in_(line_ids))
         )
+
+
+def _snapshot(session: Session, aggregate_id: str) -> dict[str, Any] | None:
+    view = load_room_view(session, int(aggregate_id))
+    return asdict(view) if view is not None else None
+
+
+# Every cart event carries the room view it leads to: read once by the writer, pushed as-is by
+# every process (see unit_of_work.register_snapshot).
+register_snapshot("cart", _snapshot)

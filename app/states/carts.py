@@ -160,6 +160,9 @@ async def render_cart(event: DomainEvent) -> Push | None:
     left = event.payload.get("left_user")
     if left is not None:
         await rooms.evict(event.channel, int(left))
+    snapshot = event.payload.get("snapshot")
+    if snapshot is not None and not event.payload.get("checkout"):
+        return delta(CartState, view=snapshot)  # the writer read it; no database read here
     view, order = await asyncio.to_thread(_room_snapshot, int(event.aggregate_id))
     if view is None:
         return delta(CartState, view=None, checkout=None, access_error=DELETED)

@@ -223,7 +223,11 @@ def test_passed_deadline_locks_the_cart(party: Party) -> None:
     assert error.code is CartErrorCode.LOCKED
     view = load_cart(shop, party.cart, party.bob)
     assert view.activity[0].text == "The deadline passed, so the cart is now locked"
-    assert shop.bus.events[-1].payload == {"activity": view.activity[0].text}
+    news = shop.bus.events[-1]
+    assert news.payload["activity"] == view.activity[0].text
+    # The news carries the locked cart as every member now sees it, at the same version.
+    assert news.payload["snapshot"]["locked"] is True
+    assert news.payload["snapshot"]["version"] == news.version == view.version
 
 
 def test_deadline_in_the_past_refuses_edits_before_the_job_runs(party: Party) -> None:
@@ -410,4 +414,5 @@ def test_events_reach_an_in_process_bus_listener(party: Party) -> None:
         return event
 
     event = asyncio.run(scenario())
-    assert event.payload == {"activity": "Bob added 2 × Harbor Mug"}
+    assert event.payload["activity"] == "Bob added 2 × Harbor Mug"
+    assert [line["quantity"] for line in event.payload["snapshot"]["lines"]] == [2]
