@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from app.components.cart_forms import split_mode_fieldset
 from app.components.test_cards import test_card_chooser
 from app.services.carts import CartMemberView, CartView
 from app.services.checkout import CheckoutView, ShareView
@@ -175,35 +176,11 @@ def _pending() -> rx.Component:
 
 def _split_choice() -> rx.Component:
     view = _view()
-    return rx.el.fieldset(
-        rx.el.legend(rx.text("Who pays?", size="2", weight="medium")),
-        rx.radio_group.root(
-            rx.flex(
-                rx.el.label(
-                    rx.hstack(
-                        rx.radio_group.item(value="owner_pays"),
-                        rx.text("I pay for everything", size="2"),
-                        spacing="2",
-                        align="center",
-                    ),
-                ),
-                rx.el.label(
-                    rx.hstack(
-                        rx.radio_group.item(value="each_pays_own"),
-                        rx.text("Everyone pays for their own items", size="2"),
-                        spacing="2",
-                        align="center",
-                    ),
-                ),
-                direction="column",
-                spacing="2",
-            ),
-            value=view.split_mode,
-            on_change=CartState.set_split_mode,
-            disabled=view.locked,
-            aria_label="Who pays",
-        ),
-        style={"border": "none", "padding": "0", "margin": "0"},
+    return split_mode_fieldset(
+        "Who pays?",
+        value=view.split_mode,
+        on_change=CartState.set_split_mode,
+        disabled=view.locked,
     )
 
 

@@ -8,6 +8,37 @@ from app.services.carts import CartSummary
 from app.states.carts import CartState
 
 
+def split_mode_fieldset(legend: str, **radio_props: object) -> rx.Component:
+    """The two ways a shared cart can be paid for, as one labelled radio group."""
+    choices = [
+        ("owner_pays", "I pay for everything"),
+        ("each_pays_own", "Everyone pays for their own items"),
+    ]
+    return rx.el.fieldset(
+        rx.el.legend(rx.text(legend, size="2", weight="medium")),
+        rx.radio_group.root(
+            rx.flex(
+                *[
+                    rx.el.label(
+                        rx.hstack(
+                            rx.radio_group.item(value=value),
+                            rx.text(text, size="2"),
+                            spacing="2",
+                            align="center",
+                        )
+                    )
+                    for value, text in choices
+                ],
+                direction="column",
+                spacing="2",
+            ),
+            aria_label=legend.rstrip("?"),
+            **radio_props,
+        ),
+        style={"border": "none", "padding": "0", "margin": "0"},
+    )
+
+
 def _field_error(message: rx.Var[str], field_id: str) -> rx.Component:
     return rx.cond(
         message != "",
@@ -79,34 +110,8 @@ def start_cart_form() -> rx.Component:
                     aria_describedby="cart-budget-error",
                 ),
             ),
-            rx.el.fieldset(
-                rx.el.legend(rx.text("Who pays at checkout?", size="2", weight="medium")),
-                rx.radio_group.root(
-                    rx.flex(
-                        rx.el.label(
-                            rx.hstack(
-                                rx.radio_group.item(value="owner_pays"),
-                                rx.text("I pay for everything", size="2"),
-                                spacing="2",
-                                align="center",
-                            )
-                        ),
-                        rx.el.label(
-                            rx.hstack(
-                                rx.radio_group.item(value="each_pays_own"),
-                                rx.text("Everyone pays for their own items", size="2"),
-                                spacing="2",
-                                align="center",
-                            )
-                        ),
-                        direction="column",
-                        spacing="2",
-                    ),
-                    name="split_mode",
-                    default_value="owner_pays",
-                    aria_label="Who pays at checkout",
-                ),
-                style={"border": "none", "padding": "0", "margin": "0"},
+            split_mode_fieldset(
+                "Who pays at checkout?", name="split_mode", default_value="owner_pays"
             ),
             rx.button(rx.icon("users", size=16), "Start shared cart", type="submit", size="3"),
             spacing="3",

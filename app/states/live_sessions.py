@@ -410,31 +410,30 @@ class LiveRoomState(SessionState):
 
     @rx.event
     def add_to_cart(self, product_id: int) -> rx.event.EventSpec | list[rx.event.EventSpec]:
+        return self._into_personal_cart(product_id, "Sign in to add to your cart.", go=False)
+
+    @rx.event
+    def buy_now(self, product_id: int) -> rx.event.EventSpec | list[rx.event.EventSpec]:
+        return self._into_personal_cart(product_id, "Sign in to buy.", go=True)
+
+    def _into_personal_cart(
+        self, product_id: int, guest_message: str, go: bool
+    ) -> rx.event.EventSpec | list[rx.event.EventSpec]:
+        """One of the pinned product into the viewer's own cart; `go` opens the cart to pay."""
         user = self.signed_in_user()
         if user is None:
-            return _sign_in_events(self, "Sign in to add to your cart.")
+            return _sign_in_events(self, guest_message)
         try:
             with unit_of_work() as uow:
                 cart_id = carts.personal_cart(uow, user.id)
                 change = carts.add_item(uow, cart_id, user.id, _int(product_id))
         except carts.CartError as error:
             return rx.toast.error(error.message)
+        if go:
+            return rx.redirect(f"/cart/{cart_id}")
         if getattr(change, "warning", None):
             return rx.toast.warning(str(change.warning))
         return rx.toast.success("Added to your cart")
-
-    @rx.event
-    def buy_now(self, product_id: int) -> rx.event.EventSpec | list[rx.event.EventSpec]:
-        user = self.signed_in_user()
-        if user is None:
-            return _sign_in_events(self, "Sign in to buy.")
-        try:
-            with unit_of_work() as uow:
-                cart_id = carts.personal_cart(uow, user.id)
-                carts.add_item(uow, cart_id, user.id, _int(product_id))
-        except carts.CartError as error:
-            return rx.toast.error(error.message)
-        return rx.redirect(f"/cart/{cart_id}")
 
     # -- watch together ------------------------------------------------------------------------
     @rx.event
