@@ -43,7 +43,6 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
 
 import aiohttp  # noqa: E402
 import redis  # noqa: E402
@@ -57,7 +56,15 @@ from app.api.cookies import SESSION_COOKIE  # noqa: E402
 from app.cli import migrate  # noqa: E402
 from app.launcher.processes import free_port, wait_for_http  # noqa: E402
 from app.services import accounts, chat  # noqa: E402
-from live_protocol import MARK, ROOT_STATE, Viewer, event_frame, hydrate_auth, marker, ws_url  # noqa: E402
+from bench.live_protocol import (  # noqa: E402
+    MARK,
+    ROOT_STATE,
+    Viewer,
+    event_frame,
+    hydrate_auth,
+    marker,
+    ws_url,
+)
 
 ADMIN_URL = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -316,7 +323,7 @@ def main() -> None:
         env = {**os.environ, "DATABASE_URL": url, "REDIS_URL": REDIS_URL, "APP_ENV": "test",
                "REFLEX_ENV_MODE": "prod", "REFLEX_SKIP_COMPILE": "true",
                "PYTHONDONTWRITEBYTECODE": "1", "REFLEX_USE_SYSTEM_BUN": "1",
-               "PATH": f"{ROOT / '.tools/node_modules/.bin'}:{os.environ.get('PATH', '')}"}  # fmt: skip
+               "PATH": f"{ROOT / '.tools/node_modules/.bin'}:{os.environ['PATH']}"}  # fmt: skip
         backends = [
             children.start(
                 [
