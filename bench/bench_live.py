@@ -321,7 +321,7 @@ def main() -> None:
         # -- the app: Reflex backends, real handlers, the rooms broadcast path --------------
         ports = [free_port() for _ in range(args.processes)]
         env = {**os.environ, "DATABASE_URL": url, "REDIS_URL": REDIS_URL, "APP_ENV": "test",
-               "REFLEX_ENV_MODE": "prod", "REFLEX_SKIP_COMPILE": "true",
+               "REFLEX_ENV_MODE": "prod", "__REFLEX_SKIP_COMPILE": "true",
                "PYTHONDONTWRITEBYTECODE": "1", "REFLEX_USE_SYSTEM_BUN": "1",
                "PATH": f"{ROOT / '.tools/node_modules/.bin'}:{os.environ['PATH']}"}  # fmt: skip
         backends = [

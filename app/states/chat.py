@@ -13,7 +13,6 @@ re-runs the page's load) always catches up. Older history goes into `older`, per
 from __future__ import annotations
 
 import asyncio
-from dataclasses import asdict
 from typing import Any
 
 import reflex as rx
@@ -304,11 +303,29 @@ def _slot_classes(channel: str) -> set[type[ChatRoomMixin]]:
     return slots
 
 
+def message_dict(m: ChatMessageView) -> dict[str, Any]:
+    """A message as the frontend holds it (dataclasses.asdict, without its deep-copy cost)."""
+    return {
+        "id": m.id,
+        "author_id": m.author_id,
+        "author_name": m.author_name,
+        "author_initials": m.author_initials,
+        "author_avatar": m.author_avatar,
+        "author_colour": m.author_colour,
+        "sent_at": m.sent_at,
+        "buyer": m.buyer,
+        "parts": [{"text": p.text, "href": p.href} for p in m.parts],
+        "reply_to_id": m.reply_to_id,
+        "reply_author": m.reply_author,
+        "reply_excerpt": m.reply_excerpt,
+    }
+
+
 def _load_window(room_key: str) -> dict[str, Any]:
     with session_scope() as session:
         view = chat.window(session, room_key)
     return {
-        "messages": [asdict(m) for m in view.messages],
+        "messages": [message_dict(m) for m in view.messages],
         "has_older": view.has_older,
         "slow_mode_seconds": view.slow_mode_seconds,
         "removed_ids": view.removed_ids,

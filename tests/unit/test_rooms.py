@@ -103,3 +103,17 @@ async def test_rooms_without_viewers_here_are_not_rendered() -> None:
     rooms.dispatch(_event(2))
     await asyncio.sleep(0.1)
     assert rendered == [] and server.emits == []
+
+
+def test_the_pushed_message_shape_matches_the_state_var() -> None:
+    from dataclasses import asdict
+
+    from app.domain.chat import segments
+    from app.services.chat import ChatMessageView
+    from app.states.chat import message_dict
+
+    view = ChatMessageView(
+        7, 3, "Alice Archer", "AA", "", "iris", "2026-11-23T20:00:00Z", True,
+        segments("see https://example.com"), 5, "Bob Baker", "hi",
+    )  # fmt: skip
+    assert message_dict(view) == asdict(view)
