@@ -22,7 +22,7 @@ from app.pages.people import (
 )
 from app.pages.product import product_page
 from app.realtime.hub import hub
-from app.realtime.rooms import rooms
+from app.realtime.rooms import freeze_startup_heap, rooms
 from app.states.carts import CartState, JoinCartState, OrdersState
 from app.states.catalog import CatalogState
 from app.states.deals import DealCardsState, DealFormState, DealState
@@ -48,6 +48,7 @@ async def run_realtime_hub() -> None:
 
 app.register_lifespan_task(run_realtime_hub)
 app.register_lifespan_task(run_deadlines)
+app.register_lifespan_task(freeze_startup_heap)
 rooms.bind(app)
 
 

@@ -43,11 +43,10 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
 
 import aiohttp  # noqa: E402
 import redis  # noqa: E402
-from sqlmodel import Session, col, func, select  # noqa: E402
+from sqlmodel import Session, func, select  # noqa: E402
 
 from app.adapters.db.models import Category, Product  # noqa: E402
 from app.adapters.db.models_chat import ChatMessage  # noqa: E402
@@ -55,9 +54,18 @@ from app.adapters.db.models_people import User  # noqa: E402
 from app.adapters.db.session import make_engine  # noqa: E402
 from app.api.cookies import SESSION_COOKIE  # noqa: E402
 from app.cli import migrate  # noqa: E402
+from app.domain.events import DomainEvent  # noqa: E402
 from app.launcher.processes import free_port, wait_for_http  # noqa: E402
 from app.services import accounts, chat  # noqa: E402
-from live_protocol import MARK, ROOT_STATE, Viewer, event_frame, hydrate_auth, marker, ws_url  # noqa: E402
+from app.services.unit_of_work import unit_of_work  # noqa: E402
+from bench.live_protocol import (  # noqa: E402
+    ROOT_STATE,
+    Viewer,
+    event_frame,
+    hydrate_auth,
+    marker,
+    ws_url,
+)
 
 ADMIN_URL = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -65,6 +73,16 @@ ADMIN_URL = os.environ.get(
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379")
 CHAT_STATE = f"{ROOT_STATE}.app___states___chat____chat_state"
 GRANIAN = str(Path(sys.executable).parent / "granian")
+HISTORY = 30
+HISTORY_TEXT = "Earlier in the chat: does the glaze chip easily? Mine is fine after a year"
+
+
+class NullBus:
+    def publish(self, event: DomainEvent) -> None:
+        pass
+
+    async def listen(self) -> Any:  # pragma: no cover - never listened to
+        raise NotImplementedError
 
 
 def log(text: str) -> None:
@@ -141,6 +159,14 @@ def seed(url: str, posters: int) -> tuple[int, list[str]]:
         tokens = [accounts.start_session(session, u.id or 0, "bench") for u in users]
         session.commit()
         product_id = product.id or 0
+    # A room with history, so every push (app and floor alike) carries a full window.
+    earlier = time.time() - 3600
+    for i in range(HISTORY):
+        with unit_of_work(lambda: Session(engine, expire_on_commit=False), NullBus()) as uow:
+            chat.post_message(
+                uow, f"product:{product_id}", users[i % posters].id, f"{HISTORY_TEXT} #{i}",
+                now=earlier + i * 3,
+            )  # fmt: skip
     engine.dispose()
     return product_id, tokens
 
@@ -227,39 +253,55 @@ def figures(result: dict[str, Any], messages: int, expected_viewers: int) -> dic
     }
 
 
-async def post_messages(
-    ports: list[int], tokens: list[str], path: str, params: dict[str, str], messages: int,
-    rate: float, text: str,
-) -> dict[str, int]:  # fmt: skip
-    """Signed-in posters send through ChatState.send; refusals are counted from their deltas."""
+async def run_rounds(
+    ports: list[int], tokens: list[str], path: str, params: dict[str, str], channel: str,
+    window: list[dict[str, Any]], args: argparse.Namespace,
+) -> tuple[int, int]:  # fmt: skip
+    """Alternate rounds: app messages through ChatState.send, then floor messages on Redis.
+    Refusals of app messages are counted from the posters' own deltas."""
     stop = asyncio.Event()
-    refusals = {"count": 0}
+    refusals = [0]
 
     def on_frame(frame: str, _now: float) -> None:
         if '"error_rx_state_":"' in frame and '"error_rx_state_":""' not in frame:
-            refusals["count"] += 1
+            refusals[0] += 1
 
     posters = [
         Viewer(ws_url(ports[i % len(ports)]), hydrate_auth(path, params), on_frame,
                headers={"Cookie": f"{SESSION_COOKIE}={token}"})
         for i, token in enumerate(tokens)
     ]  # fmt: skip
+    floor_bus = redis.Redis.from_url(REDIS_URL)
+    name = f"{CHAT_STATE}.send"
+    size = 0
     async with aiohttp.ClientSession() as session:
         tasks = [asyncio.ensure_future(p.run(session, stop)) for p in posters]
         await asyncio.wait_for(asyncio.gather(*(p.connected.wait() for p in posters)), 60)
         await asyncio.sleep(2.0)  # their page loads finish
-        start = time.monotonic() + 0.5
-        name = f"{CHAT_STATE}.send"
-        for seq in range(messages):
-            await asyncio.sleep(max(0.0, start + seq / rate - time.monotonic()))
-            body = f"{marker(seq, time.time())} {text}"
-            await posters[seq % len(posters)].send(
-                event_frame(name, {"form": {"message": body}}, path, params)
-            )
-        await asyncio.sleep(5.0)  # let the last messages arrive everywhere
+        for r in range(args.rounds):
+            start = time.monotonic() + 0.5
+            for i in range(args.per_round):
+                seq = r * args.per_round + i
+                await asyncio.sleep(max(0.0, start + i / args.rate - time.monotonic()))
+                body = f"{marker(seq, time.time())} {args.text}"
+                frame = event_frame(name, {"form": {"message": body}}, path, params)
+                await posters[seq % len(posters)].send(frame)
+            await asyncio.sleep(SETTLE)
+            start = time.monotonic() + 0.5
+            for i in range(args.per_round):
+                seq = r * args.per_round + i
+                await asyncio.sleep(max(0.0, start + i / args.rate - time.monotonic()))
+                data = json.dumps(floor_payload(window, seq, args.text), separators=(",", ":"))
+                size = len(data)
+                floor_bus.publish(channel, data)
+            await asyncio.sleep(SETTLE)
         stop.set()
         await asyncio.wait(tasks, timeout=10)
-    return refusals
+    floor_bus.close()
+    return refusals[0], size
+
+
+SETTLE = 4.0  # seconds after a round for its last message to reach everyone
 
 
 def floor_payload(window: list[dict[str, Any]], seq: int, text: str) -> dict[str, Any]:
@@ -271,35 +313,36 @@ def floor_payload(window: list[dict[str, Any]], seq: int, text: str) -> dict[str
     return {"delta": {CHAT_STATE: {k + "_rx_state_": v for k, v in fields.items()}}, "events": []}
 
 
-def publish_floor(channel: str, window: list[dict[str, Any]], messages: int, rate: float,
-                  text: str) -> int:  # fmt: skip
-    client = redis.Redis.from_url(REDIS_URL)
-    start = time.monotonic() + 0.5
-    size = 0
-    for seq in range(messages):
-        time.sleep(max(0.0, start + seq / rate - time.monotonic()))
-        data = json.dumps(floor_payload(window, seq, text), separators=(",", ":"))
-        size = len(data)
-        client.publish(channel, data)
-    time.sleep(5.0)
-    client.close()
-    return size
+def per_round_p95(result: dict[str, Any], per_round: int, rounds: int) -> list[float]:
+    buckets: list[list[float]] = [[] for _ in range(rounds)]
+    for seen in result["arrivals"]:
+        for seq, ms in seen.items():
+            buckets[min(rounds - 1, int(seq) // per_round)].append(ms)
+    return [round(percentile(b, 0.95), 1) for b in buckets]
+
+
+def granian(target: str, port: int, factory: bool) -> list[str]:
+    return [GRANIAN, "--interface", "asgi", *(["--factory"] if factory else []), "--host",
+            "127.0.0.1", "--port", str(port), "--workers", "1", "--log-level", "warning",
+            target]  # fmt: skip
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--viewers", type=int, default=1000)
     parser.add_argument("--processes", type=int, default=2)
-    parser.add_argument("--messages", type=int, default=60)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--per-round", type=int, default=20, help="messages per round and path")
     parser.add_argument("--rate", type=float, default=2.0, help="messages per second")
     parser.add_argument("--posters", type=int, default=10)
-    parser.add_argument("--load-procs", type=int, default=4)
+    parser.add_argument("--load-procs", type=int, default=4, help="per path")
     parser.add_argument("--text", default="Just ordered two of these, the glaze is lovely!")
     parser.add_argument("--keep", action="store_true", help="keep the database and logs")
     args = parser.parse_args()
     if args.posters / args.rate < 2.0:
         parser.error("each poster must wait 2 s between messages: raise --posters")
     redis.Redis.from_url(REDIS_URL).ping()
+    messages = args.rounds * args.per_round
 
     workdir = Path(tempfile.mkdtemp(prefix="bench-live-"))
     url, db_handle = create_database()
@@ -310,108 +353,70 @@ def main() -> None:
         product_id, tokens = seed(url, args.posters)
         path, params = f"/product/{product_id}", {"product_key": str(product_id)}
         room = f"product:{product_id}"
-
-        # -- the app: Reflex backends, real handlers, the rooms broadcast path --------------
-        ports = [free_port() for _ in range(args.processes)]
-        env = {**os.environ, "DATABASE_URL": url, "REDIS_URL": REDIS_URL, "APP_ENV": "test",
-               "REFLEX_ENV_MODE": "prod", "REFLEX_SKIP_COMPILE": "true",
-               "PYTHONDONTWRITEBYTECODE": "1", "REFLEX_USE_SYSTEM_BUN": "1",
-               "PATH": f"{ROOT / '.tools/node_modules/.bin'}:{os.environ.get('PATH', '')}"}  # fmt: skip
-        backends = [
-            children.start(
-                [
-                    GRANIAN,
-                    "--interface",
-                    "asgi",
-                    "--factory",
-                    "--host",
-                    "127.0.0.1",
-                    "--port",
-                    str(port),
-                    "--workers",
-                    "1",
-                    "--log-level",
-                    "warning",
-                    "app.app:app",
-                ],
-                env,
-                workdir / f"backend-{port}.log",
-            )  # fmt: skip
-            for port in ports
-        ]
-        for port, proc in zip(ports, backends, strict=True):
-            wait_for_http(f"http://127.0.0.1:{port}/ping", timeout=180, process=proc)
-        log(f"backends up on {ports}; connecting {args.viewers} viewers")
-        started = start_viewer_procs(
-            children, "app", ports, args.viewers, args.load_procs, path, params, workdir
-        )
-        ready, failed = wait_ready(started, timeout=600)
-        log(f"app viewers ready: {ready} (failed {failed}); posting {args.messages} messages")
-        refusals = asyncio.run(
-            post_messages(ports, tokens, path, params, args.messages, args.rate, args.text)
-        )
-        app_result = collect(started)
-        children.stop([p for p, _, _ in started])
         engine = make_engine(url)
         with Session(engine) as session:
-            stored = session.exec(select(func.count()).select_from(ChatMessage)).one()
             window = [asdict(m) for m in chat.window(session, room).messages]
-            for message in window:  # the app's markers must not be timed again
-                for part in message["parts"]:
-                    part["text"] = MARK.sub(lambda m: "x" * len(m.group(0)), part["text"])
-            assert session.exec(select(col(ChatMessage.id)).limit(1)).first() is not None
         engine.dispose()
-        children.stop(backends)
-        app = figures(app_result, args.messages, args.viewers)
-        log(f"app: {app} stored={stored} refused={refusals['count']}")
 
-        # -- the floor: bare python-socketio servers fed from Redis -------------------------
+        # The app (Reflex backends: real handlers, the rooms broadcast path) and the floor
+        # (bare python-socketio servers fed from Redis) run side by side; rounds alternate so
+        # both meet the same background noise.
+        ports = [free_port() for _ in range(args.processes)]
+        env = {**os.environ, "DATABASE_URL": url, "REDIS_URL": REDIS_URL, "APP_ENV": "test",
+               "REFLEX_ENV_MODE": "prod", "__REFLEX_SKIP_COMPILE": "true",
+               "PYTHONDONTWRITEBYTECODE": "1", "REFLEX_USE_SYSTEM_BUN": "1",
+               "PATH": f"{ROOT / '.tools/node_modules/.bin'}:{os.environ['PATH']}"}  # fmt: skip
+        backends = [
+            children.start(granian("app.app:app", port, True), env, workdir / f"app-{port}.log")
+            for port in ports
+        ]
         channel = f"bench-floor:{uuid.uuid4().hex[:8]}"
         floor_ports = [free_port() for _ in range(args.processes)]
         floor_env = {**os.environ, "REDIS_URL": REDIS_URL, "FLOOR_CHANNEL": channel,
                      "PYTHONPATH": str(ROOT)}  # fmt: skip
         floors = [
             children.start(
-                [
-                    GRANIAN,
-                    "--interface",
-                    "asgi",
-                    "--host",
-                    "127.0.0.1",
-                    "--port",
-                    str(port),
-                    "--workers",
-                    "1",
-                    "--log-level",
-                    "warning",
-                    "bench.live_floor:app",
-                ],
+                granian("bench.live_floor:app", port, False),
                 floor_env,
                 workdir / f"floor-{port}.log",
             )  # fmt: skip
             for port in floor_ports
         ]
+        for port, proc in zip(ports, backends, strict=True):
+            wait_for_http(f"http://127.0.0.1:{port}/ping", timeout=180, process=proc)
         for port, proc in zip(floor_ports, floors, strict=True):
             wait_for_http(f"http://127.0.0.1:{port}/_event/?EIO=4&transport=polling", 60, proc)
-        started = start_viewer_procs(
+        log(f"app backends on {ports}, floor servers on {floor_ports}")
+        app_viewers = start_viewer_procs(
+            children, "app", ports, args.viewers, args.load_procs, path, params, workdir
+        )
+        ready, failed = wait_ready(app_viewers, timeout=600)
+        floor_viewers = start_viewer_procs(
             children, "floor", floor_ports, args.viewers, args.load_procs, path, params, workdir
         )
-        ready_floor, _ = wait_ready(started, timeout=300)
-        log(f"floor viewers ready: {ready_floor}; publishing")
-        size = publish_floor(channel, window, args.messages, args.rate, args.text)
-        floor = figures(collect(started), args.messages, args.viewers)
+        ready_floor, _ = wait_ready(floor_viewers, timeout=300)
+        log(f"viewers ready: app {ready} (failed {failed}), floor {ready_floor}; "
+            f"{args.rounds} rounds of {args.per_round} messages each")  # fmt: skip
+        refused, size = asyncio.run(run_rounds(ports, tokens, path, params, channel, window, args))
+        app_result, floor_result = collect(app_viewers), collect(floor_viewers)
+        engine = make_engine(url)
+        with Session(engine) as session:
+            stored = session.exec(select(func.count()).select_from(ChatMessage)).one() - HISTORY
+        engine.dispose()
         children.stop()
-        log(f"floor: {floor}")
-
+        app = figures(app_result, messages, args.viewers)
+        floor = figures(floor_result, messages, args.viewers)
+        app_rounds = per_round_p95(app_result, args.per_round, args.rounds)
+        floor_rounds = per_round_p95(floor_result, args.per_round, args.rounds)
         ratio = app["p95_ms"] / floor["p95_ms"] if floor["p95_ms"] else float("nan")
         summary = {
             "viewers": args.viewers,
             "processes": args.processes,
-            "messages": args.messages,
+            "messages": messages,
             "rate_per_s": args.rate,
             "push_bytes": size,
             "stored": stored,
-            "refused": refusals["count"],
+            "refused": refused,
             "p50_ms": app["p50_ms"],
             "p95_ms": app["p95_ms"],
             "p99_ms": app["p99_ms"],
@@ -424,16 +429,19 @@ def main() -> None:
             "floor_p99_ms": floor["p99_ms"],
             "floor_delivered": floor["delivered"],
             "ratio_to_floor": round(ratio, 2),
+            "round_p95_ms": app_rounds,
+            "floor_round_p95_ms": floor_rounds,
         }
         print(
             f"chat via rooms : p50 {app['p50_ms']} ms  p95 {app['p95_ms']} ms  "
             f"p99 {app['p99_ms']} ms  delivered {app['delivered']:.2%}  "
-            f"({args.viewers} viewers, {args.processes} processes, {args.messages} messages, "
-            f"{size} B pushes)"
+            f"({args.viewers} viewers, {args.processes} processes, {messages} messages, "
+            f"{size} B pushes; p95 per round {app_rounds})"
         )
         print(
             f"bare broadcast : p50 {floor['p50_ms']} ms  p95 {floor['p95_ms']} ms  "
-            f"p99 {floor['p99_ms']} ms  delivered {floor['delivered']:.2%}"
+            f"p99 {floor['p99_ms']} ms  delivered {floor['delivered']:.2%}  "
+            f"(p95 per round {floor_rounds})"
         )
         print(f"ratio (p95)    : {ratio:.2f}x the floor")
     finally:

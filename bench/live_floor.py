@@ -19,6 +19,8 @@ import os
 import redis.asyncio as aioredis
 import socketio
 
+from app.realtime.rooms import GC_THRESHOLDS
+
 NAMESPACE = "/_event"
 ROOM = "viewers"
 
@@ -48,7 +50,8 @@ _tasks: set[asyncio.Task[None]] = set()
 async def startup() -> None:
     _tasks.add(asyncio.get_running_loop().create_task(relay()))
     gc.collect()
-    gc.freeze()  # same start-up treatment as the app's backend
+    gc.freeze()  # the same collector settings as the app's backends
+    gc.set_threshold(*GC_THRESHOLDS)
 
 
 app = socketio.ASGIApp(sio, socketio_path="_event", on_startup=startup)

@@ -21,9 +21,9 @@ from pathlib import Path
 
 import aiohttp
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from live_protocol import Arrivals, Viewer, hydrate_auth, ws_url  # noqa: E402
+from bench.live_protocol import Arrivals, Viewer, hydrate_auth, ws_url  # noqa: E402
 
 
 async def main() -> None:

@@ -324,9 +324,9 @@ def _moderation(slot: type[ChatRoomMixin]) -> rx.Component:
         ),
         rx.vstack(
             rx.hstack(
-                rx.text("Slow mode", size="2", id=f"{word_id}-slow-label"),
+                rx.text("Slow mode", size="2", aria_hidden="true"),
                 rx.select.root(
-                    rx.select.trigger(aria_labelledby=f"{word_id}-slow-label"),
+                    rx.select.trigger(aria_label="Slow mode"),
                     rx.select.content(
                         *[
                             rx.select.item(label, value=str(seconds))
@@ -351,7 +351,13 @@ def _moderation(slot: type[ChatRoomMixin]) -> rx.Component:
                         size="1",
                         width="100%",
                     ),
-                    rx.button("Filter word", type="submit", size="1", variant="soft"),
+                    rx.button(
+                        "Filter word",
+                        type="submit",
+                        size="1",
+                        variant="soft",
+                        aria_label="Filter word",
+                    ),
                     width="100%",
                 ),
                 on_submit=slot.add_filter_word,

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import time
 import uuid
@@ -29,6 +30,9 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass
 from typing import Any
+
+from engineio import packet as eio_packet
+from socketio import packet as sio_packet
 
 from app.domain.events import DomainEvent
 
@@ -40,6 +44,9 @@ PRESENCE_INTERVAL = 0.5
 PRESENCE_HEARTBEAT = 15.0
 PRESENCE_EXPIRY = 45.0
 PRESENCE_NAMES = 50  # names listed per room; the count covers everyone
+# Collector thresholds once serving: young collections every 10,000 net allocations instead of
+# 700, and a full one only after 50 middle ones. See freeze_startup_heap.
+GC_THRESHOLDS = (10_000, 20, 50)
 
 Push = dict[str, dict[str, Any]]
 Renderer = Callable[[DomainEvent], Awaitable[Push | None]]
@@ -86,6 +93,7 @@ class Rooms:
         self._remote: dict[str, dict[str, tuple[float, int, list[Viewer]]]] = defaultdict(dict)
         self._dirty: set[str] = set()
         self._locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._queued: dict[tuple[str, str], DomainEvent] = {}  # (room, kind) -> newest waiting
         self._status_renderer: Callable[[bool], Push] | None = None
 
     # -- wiring -------------------------------------------------------------------------------
@@ -202,11 +210,38 @@ class Rooms:
 
     # -- delivery -----------------------------------------------------------------------------
     async def push(self, channel: str, push: Push) -> None:
-        """Send one delta to every local member of the room (one encode, one emit)."""
+        """Send one delta to every local member of the room (one encode, one fan-out)."""
         server = self._server()
         if server is None or not push or channel not in self._members:
             return
-        await server.emit("event", {"delta": push, "events": []}, to=channel, namespace=NAMESPACE)
+        data = {"delta": push, "events": []}
+        if not self._fan_out(server, channel, data):
+            await server.emit("event", data, to=channel, namespace=NAMESPACE)
+
+    @staticmethod
+    def _fan_out(server: Any, room: str, data: Any) -> bool:
+        """Encode the packet once and put the very same Engine.IO packet on each member's send
+        queue, where its websocket writer picks it up. python-socketio's own room emit encodes
+        once too, but then starts and awaits one task per member; at hundreds of members that
+        is most of the cost of a push and of the garbage it leaves. False when the server is
+        not the python-socketio/engineio pair this relies on (the caller then emits)."""
+        try:
+            manager, sockets = server.manager, server.eio.sockets
+            packet = server.packet_class(
+                sio_packet.EVENT, namespace=NAMESPACE, data=["event", data]
+            )
+            encoded = packet.encode()
+            if isinstance(encoded, list):  # binary attachments: leave them to python-socketio
+                return False
+            message = eio_packet.Packet(eio_packet.MESSAGE, encoded)
+            message.encode()  # cached on the packet: every writer sends the same string
+            for _sid, eio_sid in manager.get_participants(NAMESPACE, room):
+                socket = sockets.get(eio_sid)
+                if socket is not None and not socket.closed and not socket.closing:
+                    socket.queue.put_nowait(message)
+        except AttributeError:
+            return False
+        return True
 
     async def push_to(self, sid: str, push: Push) -> None:
         server = self._server()
@@ -221,11 +256,21 @@ class Rooms:
         renderer = self._renderers.get(event.aggregate)
         if renderer is None or event.channel not in self._members:
             return
-        asyncio.get_running_loop().create_task(self._render(event.channel, renderer, event))
+        key = (event.channel, event.kind)
+        if key in self._queued:
+            # A render of this room for the same kind of news has not started yet: it will
+            # render the newest of them (a snapshot it carries, or a database read after its
+            # commit), so a burst of messages costs one render however many arrive meanwhile.
+            if event.version >= self._queued[key].version:
+                self._queued[key] = event
+            return
+        self._queued[key] = event
+        asyncio.get_running_loop().create_task(self._render(event.channel, renderer, key))
 
-    async def _render(self, channel: str, renderer: Renderer, event: DomainEvent) -> None:
+    async def _render(self, channel: str, renderer: Renderer, key: tuple[str, str]) -> None:
         # One render at a time per room keeps pushes in version order.
         async with self._locks[channel]:
+            event = self._queued.pop(key)
             try:
                 push = await renderer(event)
                 if push:
@@ -242,7 +287,8 @@ class Rooms:
             renderer = self._renderers.get(aggregate)
             if renderer is not None:
                 event = DomainEvent(aggregate, aggregate_id, -1, "resync", {})
-                await self._render(channel, renderer, event)
+                self._queued[(channel, event.kind)] = event
+                await self._render(channel, renderer, (channel, event.kind))
 
     # -- presence across processes -------------------------------------------------------------
     def _receive_presence(self, event: DomainEvent) -> None:
@@ -290,3 +336,17 @@ class Rooms:
 
 
 rooms = Rooms()
+
+
+async def freeze_startup_heap() -> None:
+    """Lifespan task: once the app is compiled and serving, take everything alive (modules, the
+    compiled app, the state classes: about 160,000 objects) out of the cyclic garbage
+    collector's scans, and collect less often. Measured with 500 sockets per process: full
+    collections walked ~150,000 connection objects (coroutines, tasks, websockets) every 5-7 s,
+    pauses of 70-110 ms that land on whichever room push is in flight. Refcounting still frees
+    almost everything at once; only cyclic garbage waits longer for its collection."""
+    await asyncio.sleep(0)
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
+    log.info("froze %d start-up objects out of the collector's scans", gc.get_freeze_count())

@@ -22,7 +22,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from sqlalchemy import select as sa_select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, delete, func, select, update
 
 from app.adapters.db.models import Product
@@ -311,45 +313,62 @@ def viewing(session: Session, room_key: str, user_id: int | None) -> Viewing:
     return Viewing(True, user is not None, _moderates(session, key, user, room))
 
 
-def _views(session: Session, key: RoomKey, rows: list[ChatMessage]) -> list[ChatMessageView]:
-    """Message views with authors, quoted parents and buyer badges, in a fixed number of
-    queries whatever the number of messages."""
+_Parent = aliased(ChatMessage)
+_Author = aliased(User)
+_ParentAuthor = aliased(User)
+
+
+def _message_rows(session: Session, *conditions: Any, newest_first: bool, limit: int) -> list[Any]:
+    """Visible messages with their author and quoted parent, in one query."""
+    order = col(ChatMessage.id).desc() if newest_first else col(ChatMessage.id).asc()
+    query = (
+        sa_select(
+            col(ChatMessage.id),
+            col(ChatMessage.user_id),
+            col(ChatMessage.body),
+            col(ChatMessage.reply_to_id),
+            col(ChatMessage.created_at),
+            col(_Author.display_name),
+            col(_Author.avatar_url),
+            col(_Parent.body),
+            col(_Parent.deleted_at),
+            col(_ParentAuthor.display_name),
+        )
+        .join(_Author, col(_Author.id) == ChatMessage.user_id)
+        .outerjoin(_Parent, col(_Parent.id) == ChatMessage.reply_to_id)
+        .outerjoin(_ParentAuthor, col(_ParentAuthor.id) == _Parent.user_id)
+        .where(col(ChatMessage.deleted_at).is_(None), *conditions)
+        .order_by(order)
+        .limit(limit)
+    )
+    return list(session.exec(query).all())  # type: ignore[call-overload]
+
+
+def _views(session: Session, key: RoomKey, rows: list[Any]) -> list[ChatMessageView]:
+    """Message views (oldest first as given) with buyer badges: one more query at most."""
     if not rows:
         return []
-    parent_ids = {m.reply_to_id for m in rows if m.reply_to_id}
-    parents: dict[int | None, ChatMessage] = {}
-    if parent_ids:
-        query = select(ChatMessage).where(col(ChatMessage.id).in_(parent_ids))
-        parents = {p.id: p for p in session.exec(query)}
-    author_ids = {m.user_id for m in rows} | {p.user_id for p in parents.values()}
-    users = {u.id: u for u in session.exec(select(User).where(col(User.id).in_(author_ids)))}
     policy = _policy(key)
     product_id = policy.buyer_product(session, key) if policy else None
-    buyers = buyers_of(session, product_id, {m.user_id for m in rows}) if product_id else set()
+    buyers = buyers_of(session, product_id, {r[1] for r in rows}) if product_id else set()
     out = []
-    for m in rows:
-        author = users.get(m.user_id)
-        name = author.display_name if author else "Someone"
-        parent = parents.get(m.reply_to_id) if m.reply_to_id else None
+    for mid, uid, body, reply_to, created, name, avatar, p_body, p_deleted, p_name in rows:
         reply_author = reply_excerpt = ""
-        if parent is not None:
-            parent_author = users.get(parent.user_id)
-            reply_author = parent_author.display_name if parent_author else "Someone"
-            reply_excerpt = (
-                "Message deleted" if parent.deleted_at is not None else rules.excerpt(parent.body)
-            )
+        if reply_to:
+            reply_author = p_name or "Someone"
+            reply_excerpt = "Message deleted" if p_deleted is not None else rules.excerpt(p_body)
         out.append(
             ChatMessageView(
-                id=m.id or 0,
-                author_id=m.user_id,
+                id=mid,
+                author_id=uid,
                 author_name=name,
                 author_initials=initials(name),
-                author_avatar=(author.avatar_url or "") if author else "",
-                author_colour=avatar_colour(m.user_id),
-                sent_at=_iso(m.created_at),
-                buyer=m.user_id in buyers,
-                parts=rules.segments(m.body),
-                reply_to_id=m.reply_to_id or 0,
+                author_avatar=avatar or "",
+                author_colour=avatar_colour(uid),
+                sent_at=_iso(created),
+                buyer=uid in buyers,
+                parts=rules.segments(body),
+                reply_to_id=reply_to or 0,
                 reply_author=reply_author,
                 reply_excerpt=reply_excerpt,
             )
@@ -363,14 +382,7 @@ def window(session: Session, room_key: str, size: int = rules.WINDOW_SIZE) -> Ch
     room = _find_room(session, key.key)
     if room is None:
         return ChatWindow(key.key, 0, [], False, 0, [])
-    rows = list(
-        session.exec(
-            select(ChatMessage)
-            .where(ChatMessage.room_id == room.id, col(ChatMessage.deleted_at).is_(None))
-            .order_by(col(ChatMessage.id).desc())
-            .limit(size + 1)
-        ).all()
-    )
+    rows = _message_rows(session, ChatMessage.room_id == room.id, newest_first=True, limit=size + 1)
     has_older = len(rows) > size
     rows = list(reversed(rows[:size]))
     removed = session.exec(
@@ -419,13 +431,13 @@ def older_messages(
     has_more = len(start_rows) > page
     start = int(start_rows[:page][-1] or 0)
     upper = until_id if until_id and until_id > before_id else before_id
-    rows = list(
-        session.exec(
-            select(ChatMessage)
-            .where(*visible, col(ChatMessage.id) >= start, col(ChatMessage.id) < upper)
-            .order_by(col(ChatMessage.id).desc())
-            .limit(MAX_OLDER)
-        ).all()
+    rows = _message_rows(
+        session,
+        ChatMessage.room_id == room.id,
+        col(ChatMessage.id) >= start,
+        col(ChatMessage.id) < upper,
+        newest_first=True,
+        limit=MAX_OLDER,
     )
     return _views(session, key, list(reversed(rows))), has_more
 
@@ -463,13 +475,14 @@ def moderation(session: Session, room_key: str, actor_id: int | None) -> Moderat
         .limit(50)
     ).all()
     counts = {int(message_id): int(count) for message_id, count, _ in report_rows}
-    messages = session.exec(select(ChatMessage).where(col(ChatMessage.id).in_(list(counts)))).all()
-    by_id = {m.id: m for m in messages if m.deleted_at is None}
-    views = {v.id: v for v in _views(session, key, list(by_id.values()))}
+    rows = _message_rows(
+        session, col(ChatMessage.id).in_(list(counts)), newest_first=False, limit=len(counts) + 1
+    )
+    views = {v.id: v for v in _views(session, key, rows)}
     reasons: dict[int, list[str]] = {}
     for message_id, reason in session.exec(
         select(ChatReport.message_id, ChatReport.reason).where(
-            col(ChatReport.message_id).in_(list(by_id)), col(ChatReport.resolved_at).is_(None)
+            col(ChatReport.message_id).in_(list(views)), col(ChatReport.resolved_at).is_(None)
         )
     ).all():
         if reason:

@@ -12,8 +12,6 @@ re-runs the page's load) always catches up. Older history goes into `older`, per
 
 from __future__ import annotations
 
-import asyncio
-from dataclasses import asdict
 from typing import Any
 
 import reflex as rx
@@ -304,11 +302,29 @@ def _slot_classes(channel: str) -> set[type[ChatRoomMixin]]:
     return slots
 
 
+def message_dict(m: ChatMessageView) -> dict[str, Any]:
+    """A message as the frontend holds it (dataclasses.asdict, without its deep-copy cost)."""
+    return {
+        "id": m.id,
+        "author_id": m.author_id,
+        "author_name": m.author_name,
+        "author_initials": m.author_initials,
+        "author_avatar": m.author_avatar,
+        "author_colour": m.author_colour,
+        "sent_at": m.sent_at,
+        "buyer": m.buyer,
+        "parts": [{"text": p.text, "href": p.href} for p in m.parts],
+        "reply_to_id": m.reply_to_id,
+        "reply_author": m.reply_author,
+        "reply_excerpt": m.reply_excerpt,
+    }
+
+
 def _load_window(room_key: str) -> dict[str, Any]:
     with session_scope() as session:
         view = chat.window(session, room_key)
     return {
-        "messages": [asdict(m) for m in view.messages],
+        "messages": [message_dict(m) for m in view.messages],
         "has_older": view.has_older,
         "slow_mode_seconds": view.slow_mode_seconds,
         "removed_ids": view.removed_ids,
@@ -316,13 +332,19 @@ def _load_window(room_key: str) -> dict[str, Any]:
 
 
 async def render_chat(event: DomainEvent) -> Push | None:
-    """One read of the window per event per process, pushed to every local viewer."""
+    """One read of the window per event per process, pushed to every local viewer.
+
+    The read runs inline on the event loop on purpose: it is one indexed query of about 3 ms
+    per event per room (not per viewer). Measured with 1,000 viewers, handing it to a worker
+    thread cost 5-15 ms more at the median and more at p95, because every GIL hand-off back
+    to the thread waits while the loop is busy writing the previous push to hundreds of
+    sockets."""
     if event.kind not in chat.WINDOW_KINDS and event.kind != "resync":
         return None
     slots = _slot_classes(event.channel)
     if not slots:
         return None
-    values = await asyncio.to_thread(_load_window, event.aggregate_id)
+    values = _load_window(event.aggregate_id)
     return merge(*(delta(slot, **values) for slot in slots))
 
 

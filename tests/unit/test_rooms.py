@@ -57,6 +57,7 @@ async def test_pushes_keep_version_order_even_when_renders_take_different_times(
     registry.register("cart", render)
     await registry.enter("a", "cart:7", _alice())
     registry.dispatch(DomainEvent("cart", "7", 1, "cart.changed"))
+    await asyncio.sleep(0.005)  # the slow render of version 1 has started
     registry.dispatch(DomainEvent("cart", "7", 2, "cart.changed"))
     await asyncio.sleep(0.1)
     versions = [data["delta"]["root.cart_state"]["version_rx_state_"] for _, data in app.sio.emits]
@@ -139,3 +140,20 @@ async def test_losing_the_bus_tells_everyone_and_getting_it_back_resyncs_rooms()
     hub.dispatch(DomainEvent("bus", "redis", 0, "bus_up", {}))
     await asyncio.sleep(0.01)
     assert hub.bus_ok and resynced == ["resync"]
+
+
+async def test_a_burst_waiting_behind_a_render_is_pushed_as_its_newest_snapshot() -> None:
+    registry, app = _rooms()
+
+    async def render(event: DomainEvent) -> dict[str, Any]:
+        await asyncio.sleep(0.02)
+        return rooms_module.delta(FakeState, view=event.payload["snapshot"])
+
+    registry.register("cart", render)
+    await registry.enter("a", "cart:7", _alice())
+    for version in range(1, 6):
+        registry.dispatch(DomainEvent("cart", "7", version, "cart.changed", {"snapshot": version}))
+        await asyncio.sleep(0)
+    await asyncio.sleep(0.1)
+    views = [data["delta"]["root.cart_state"]["view_rx_state_"] for _, data in app.sio.emits]
+    assert views[-1] == 5 and views == sorted(views)
