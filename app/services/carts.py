@@ -1220,8 +1220,8 @@ def claim_for_checkout(uow: UnitOfWork, cart_id: int, owner_id: int) -> tuple[in
 
 
 def record_activity(uow: UnitOfWork, cart_id: int, version: int, text: str, **extra: Any) -> None:
-    """The activity line and event of a version the caller bumped (see `claim_for_checkout`)."""
-    _record(uow, cart_id, version, text, **extra)
+    """The activity line and event of a version checkout bumped (see `claim_for_checkout`)."""
+    _record(uow, cart_id, version, text, checkout=True, **extra)
 
 
 def clear_lines(uow: UnitOfWork, cart_id: int, line_ids: list[int]) -> None:

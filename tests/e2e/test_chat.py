@@ -36,9 +36,23 @@ def open_page(browser: Browser, app_url: str) -> Iterator[Callable[[str], Page]]
         context.close()
 
 
-def make_moderator(app_database: str, name: str) -> None:
+def set_role(app_database: str, name: str, role: str) -> None:
     with sqlite3.connect(app_database.removeprefix("sqlite:///")) as db:
-        db.execute("UPDATE user SET role = 'moderator' WHERE display_name LIKE ?", (name + "%",))
+        db.execute("UPDATE user SET role = ? WHERE display_name LIKE ?", (role, name + "%"))
+
+
+@pytest.fixture
+def make_moderator(app_database: str) -> Iterator[Callable[[str], None]]:
+    """Grant the site-wide moderator role for one test; the app's database outlives the test."""
+    granted: list[str] = []
+
+    def grant(name: str) -> None:
+        set_role(app_database, name, "moderator")
+        granted.append(name)
+
+    yield grant
+    for name in granted:
+        set_role(app_database, name, "shopper")
 
 
 def composer(page: Page):  # type: ignore[no-untyped-def]
@@ -59,11 +73,13 @@ def message(page: Page, text: str):  # type: ignore[no-untyped-def]
 
 
 def test_two_shoppers_chat_live_and_a_moderator_deletes_for_everyone(
-    open_page: Callable[[str], Page], app_database: str, request: pytest.FixtureRequest
+    open_page: Callable[[str], Page],
+    make_moderator: Callable[[str], None],
+    request: pytest.FixtureRequest,
 ) -> None:
     alice, bob, carol = open_page("desktop"), open_page("phone"), open_page("desktop")
     sign_in(carol, "Carol", ROOM_LIVE)
-    make_moderator(app_database, "Carol")
+    make_moderator("Carol")
     sign_in(alice, "Alice", ROOM_LIVE)
     sign_in(bob, "Bob", ROOM_LIVE)
     carol.reload()
@@ -110,11 +126,13 @@ def test_two_shoppers_chat_live_and_a_moderator_deletes_for_everyone(
 
 
 def test_refused_messages_show_their_reason(
-    open_page: Callable[[str], Page], app_database: str, request: pytest.FixtureRequest
+    open_page: Callable[[str], Page],
+    make_moderator: Callable[[str], None],
+    request: pytest.FixtureRequest,
 ) -> None:
     dave, carol = open_page("phone"), open_page("desktop")
     sign_in(carol, "Carol", ROOM_REFUSALS)
-    make_moderator(app_database, "Carol")
+    make_moderator("Carol")
     carol.reload()
     sign_in(dave, "Dave", ROOM_REFUSALS)
     error = dave.get_by_test_id("chat-error")
