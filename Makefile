@@ -11,7 +11,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 PYTEST := $(BIN)/python -m pytest
 ARTIFACTS := test-artifacts
 
-.PHONY: bench-joins run dev setup deps dev-deps bun chromium node-tools db lint typecheck unit integration e2e test clean
+.PHONY: bench-joins bench-live run dev setup deps dev-deps bun chromium node-tools db lint typecheck unit integration e2e test clean
 
 run: setup ## start the whole app at http://localhost:3000
 	$(BIN)/python -m app.launcher
@@ -84,3 +84,6 @@ clean:
 
 bench-joins: dev-deps ## burst of 200 concurrent joins on a deal capped at 50 (PostgreSQL + local Stripe)
 	$(BIN)/python bench/bench_joins.py --attempts 200 --cap 50
+
+bench-live: dev-deps bun ## 1,000 chat viewers on 2 Reflex backends vs a bare socket.io floor (PostgreSQL + Redis)
+	$(BIN)/python bench/bench_live.py --viewers 1000 --processes 2
