@@ -93,7 +93,7 @@ class Rooms:
         self._remote: dict[str, dict[str, tuple[float, int, list[Viewer]]]] = defaultdict(dict)
         self._dirty: set[str] = set()
         self._locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
-        self._queued: set[tuple[str, str]] = set()  # (room, kind) renders waiting to start
+        self._queued: dict[tuple[str, str], DomainEvent] = {}  # (room, kind) -> newest waiting
         self._status_renderer: Callable[[bool], Push] | None = None
 
     # -- wiring -------------------------------------------------------------------------------
@@ -258,17 +258,19 @@ class Rooms:
             return
         key = (event.channel, event.kind)
         if key in self._queued:
-            # A render of this room for the same kind of news has not started yet: it reads
-            # the database after this event's commit, so it shows this change too. A burst
-            # of messages costs one render, however many arrive while one is running.
+            # A render of this room for the same kind of news has not started yet: it will
+            # render the newest of them (a snapshot it carries, or a database read after its
+            # commit), so a burst of messages costs one render however many arrive meanwhile.
+            if event.version >= self._queued[key].version:
+                self._queued[key] = event
             return
-        self._queued.add(key)
-        asyncio.get_running_loop().create_task(self._render(event.channel, renderer, event))
+        self._queued[key] = event
+        asyncio.get_running_loop().create_task(self._render(event.channel, renderer, key))
 
-    async def _render(self, channel: str, renderer: Renderer, event: DomainEvent) -> None:
+    async def _render(self, channel: str, renderer: Renderer, key: tuple[str, str]) -> None:
         # One render at a time per room keeps pushes in version order.
         async with self._locks[channel]:
-            self._queued.discard((channel, event.kind))
+            event = self._queued.pop(key)
             try:
                 push = await renderer(event)
                 if push:
@@ -285,7 +287,8 @@ class Rooms:
             renderer = self._renderers.get(aggregate)
             if renderer is not None:
                 event = DomainEvent(aggregate, aggregate_id, -1, "resync", {})
-                await self._render(channel, renderer, event)
+                self._queued[(channel, event.kind)] = event
+                await self._render(channel, renderer, (channel, event.kind))
 
     # -- presence across processes -------------------------------------------------------------
     def _receive_presence(self, event: DomainEvent) -> None:
