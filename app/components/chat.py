@@ -387,8 +387,26 @@ def _moderation(slot: type[ChatRoomMixin]) -> rx.Component:
                 rx.text("No filtered words.", size="1", color=rx.color("gray", 10)),
             ),
             rx.cond(
-                slot.muted_names.length() > 0,
-                rx.text("Muted now: ", slot.muted_names.join(", "), size="1"),
+                slot.muted_people.length() > 0,
+                rx.flex(
+                    rx.text("Muted now:", size="1"),
+                    rx.foreach(
+                        slot.muted_people,
+                        lambda person: rx.button(
+                            person.name,
+                            rx.icon("volume-2", size=12),
+                            size="1",
+                            variant="soft",
+                            color_scheme="gray",
+                            aria_label="Unmute " + person.name,
+                            title="Unmute",
+                            on_click=slot.unmute(person.user_id),
+                        ),
+                    ),
+                    wrap="wrap",
+                    spacing="1",
+                    align="center",
+                ),
             ),
             rx.cond(
                 slot.reports.length() > 0,

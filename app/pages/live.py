@@ -406,7 +406,13 @@ def live_session_page() -> rx.Component:
             ),
             rx.cond(
                 LiveRoomState.view,
-                _session(LiveRoomState.view.to(LiveSessionView)),
+                rx.box(
+                    _session(LiveRoomState.view.to(LiveSessionView)),
+                    # Leaving the page inside the app stops counting this tab as a viewer.
+                    key=LiveRoomState.view.to(LiveSessionView).id.to_string(),
+                    on_unmount=LiveRoomState.leave_page(LiveRoomState.view.to(LiveSessionView).id),
+                    width="100%",
+                ),
                 rx.center(rx.spinner(size="3"), padding="var(--space-9)"),
             ),
         )

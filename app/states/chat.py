@@ -12,6 +12,7 @@ re-runs the page's load) always catches up. Older history goes into `older`, per
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import reflex as rx
@@ -27,6 +28,12 @@ from app.services.unit_of_work import unit_of_work
 from app.states.session import SessionState
 
 SLOW_MODE_LABELS = {0: "Off", 5: "5 s", 10: "10 s", 30: "30 s", 60: "1 min", 120: "2 min"}
+
+
+@dataclass(frozen=True)
+class MutedPerson:
+    user_id: int
+    name: str
 
 
 class ChatRoomMixin(rx.State, mixin=True):
@@ -53,7 +60,7 @@ class ChatRoomMixin(rx.State, mixin=True):
     # Moderators only.
     filter_words: list[str] = []
     reports: list[ReportView] = []
-    muted_names: list[str] = []
+    muted_people: list[MutedPerson] = []
     moderation_error: str = ""
 
     async def _user_id(self) -> int | None:
@@ -104,7 +111,8 @@ class ChatRoomMixin(rx.State, mixin=True):
     def _show_moderation(self, panel: chat.ModerationView | None) -> None:
         self.filter_words = panel.filter_words if panel else []
         self.reports = panel.reports if panel else []
-        self.muted_names = [name for _, name, _ in panel.muted] if panel else []
+        muted = panel.muted if panel else []
+        self.muted_people = [MutedPerson(user_id, name) for user_id, name, _ in muted]
 
     def _clear_reply(self) -> None:
         self.reply_to_id, self.reply_author, self.reply_excerpt = 0, "", ""
@@ -238,6 +246,13 @@ class ChatRoomMixin(rx.State, mixin=True):
         return await self._moderate(
             lambda uow, uid: chat.mute_user(uow, self.room_key, uid, int(user_id), int(minutes)),
             f"Muted for {rules.seconds_text(int(minutes) * 60)}.",
+        )
+
+    @rx.event
+    async def unmute(self, user_id: int) -> rx.event.EventSpec:
+        return await self._moderate(
+            lambda uow, uid: chat.unmute_user(uow, self.room_key, uid, int(user_id)),
+            "They can write again.",
         )
 
     @rx.event

@@ -239,6 +239,12 @@ class LiveRoomState(SessionState):
         return _int(self.router.page.params.get("session_id", ""), 0)
 
     @rx.event
+    @rx.event
+    async def leave_page(self, session_id: int) -> None:
+        """The session's page unmounted (navigation inside the app): stop counting as a viewer
+        of that session only; the next page's load may already have entered another room."""
+        await rooms.leave(self.router.session.session_id, f"live:{_int(session_id, 0)}")
+
     async def load(self) -> None:
         user = self.signed_in_user()
         session_id = self._session_id()
