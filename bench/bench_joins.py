@@ -15,7 +15,6 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -39,7 +38,7 @@ from app.cli import migrate  # noqa: E402
 from app.domain.events import DomainEvent  # noqa: E402
 from app.domain.group_buy import DealTerms, PriceTier  # noqa: E402
 from app.services import deals  # noqa: E402
-from bench.support import ADMIN_URL, percentile  # noqa: E402
+from bench.support import create_database, drop_database, percentile  # noqa: E402
 
 
 class NullBus:
@@ -56,11 +55,7 @@ def main() -> None:
     parser.add_argument("--cap", type=int, default=50)
     args = parser.parse_args()
 
-    admin = make_engine(ADMIN_URL).execution_options(isolation_level="AUTOCOMMIT")
-    name = f"bandwagon_bench_{uuid.uuid4().hex[:12]}"
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    url = ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    url = create_database()
     stripe_dir = Path(tempfile.mkdtemp(prefix="bench-localstripe-"))
     server = start_subprocess(port=0, data_dir=stripe_dir, fresh=True)
     engine = make_engine(url)
@@ -160,8 +155,7 @@ def main() -> None:
     finally:
         engine.dispose()
         server.stop()
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        drop_database(url)
     print(json.dumps(figures))
 
 

@@ -66,10 +66,8 @@ from bench.live_protocol import (  # noqa: E402
     marker,
     ws_url,
 )
+from bench.support import create_database, drop_database, percentile  # noqa: E402
 
-ADMIN_URL = os.environ.get(
-    "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-)
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379")
 CHAT_STATE = f"{ROOT_STATE}.app___states___chat____chat_state"
 GRANIAN = str(Path(sys.executable).parent / "granian")
@@ -87,13 +85,6 @@ class NullBus:
 
 def log(text: str) -> None:
     print(text, file=sys.stderr, flush=True)
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    if not ordered:
-        return float("nan")
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
 class Children:
@@ -126,21 +117,6 @@ class Children:
                 proc.wait(timeout=5)
             if proc in self.procs:
                 self.procs.remove(proc)
-
-
-def create_database() -> tuple[str, Any]:
-    admin = make_engine(ADMIN_URL).execution_options(isolation_level="AUTOCOMMIT")
-    name = f"bandwagon_bench_live_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    return ADMIN_URL.rsplit("/", 1)[0] + f"/{name}", (admin, name)
-
-
-def drop_database(handle: Any) -> None:
-    admin, name = handle
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin.dispose()
 
 
 def seed(url: str, posters: int) -> tuple[int, list[str]]:
@@ -345,7 +321,7 @@ def main() -> None:
     messages = args.rounds * args.per_round
 
     workdir = Path(tempfile.mkdtemp(prefix="bench-live-"))
-    url, db_handle = create_database()
+    url = create_database("bandwagon_bench_live")
     children = Children()
     summary: dict[str, Any] = {}
     try:
@@ -447,9 +423,9 @@ def main() -> None:
     finally:
         children.stop()
         if args.keep:
-            log(f"kept {workdir} and database {db_handle[1]}")
+            log(f"kept {workdir} and database {url}")
         else:
-            drop_database(db_handle)
+            drop_database(url)
     print(json.dumps(summary))
 
 

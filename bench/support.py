@@ -19,16 +19,33 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
 
 
+def create_database(prefix: str = "bandwagon_bench") -> str:
+    """A new, empty database on the local PostgreSQL server; its URL."""
+    admin = make_engine(ADMIN_URL).execution_options(isolation_level="AUTOCOMMIT")
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    try:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    finally:
+        admin.dispose()
+    return ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+
+
+def drop_database(url: str) -> None:
+    admin = make_engine(ADMIN_URL).execution_options(isolation_level="AUTOCOMMIT")
+    name = url.rsplit("/", 1)[1]
+    try:
+        with admin.connect() as conn, contextlib.suppress(Exception):
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        admin.dispose()
+
+
 @contextlib.contextmanager
 def fresh_postgres(prefix: str = "bandwagon_bench") -> Iterator[str]:
     """A new, empty database on the local PostgreSQL server, dropped afterwards."""
-    admin = make_engine(ADMIN_URL).execution_options(isolation_level="AUTOCOMMIT")
-    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    url = create_database(prefix)
     try:
-        yield ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+        yield url
     finally:
-        with admin.connect() as conn, contextlib.suppress(Exception):
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
+        drop_database(url)

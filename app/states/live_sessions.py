@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import logging
 import time
 from collections import deque
@@ -25,6 +24,7 @@ import reflex as rx
 
 from app.adapters.bus import bus
 from app.adapters.db.session import session_scope
+from app.adapters.payments.configured import app_gateway
 from app.adapters.payments.gateway import PaymentError, PaymentGateway
 from app.config import settings
 from app.domain.events import DomainEvent
@@ -71,26 +71,14 @@ class Heart:
 # --------------------------------------------------------------------------- shared helpers
 
 
-def _sign_in_events(state: SessionState, message: str) -> list[rx.event.EventSpec]:
-    return state.ask_to_sign_in(message)
-
-
 def _payment_gateway() -> PaymentGateway | None:
-    """The configured card processor, when it is a test one (the stream's join button pays
-    with a test card); None sends shoppers to the deal page instead."""
+    """The app's card processor when it is a test one (the stream's join button pays with a
+    test card); None sends shoppers to the deal page instead."""
     config = settings()
     key = config.stripe_secret_key
     if not key or not (config.stripe_api_base or key.startswith("sk_test_")):
         return None
-    return _gateway_for(key, config.stripe_api_base)
-
-
-@functools.lru_cache(maxsize=2)
-def _gateway_for(key: str, api_base: str | None) -> PaymentGateway:
-    # One gateway per process: it remembers recent idempotent calls (double clicks).
-    from app.adapters.payments.stripe_gateway import StripeGateway
-
-    return StripeGateway(key, api_base=api_base)
+    return app_gateway()
 
 
 def _parse_start(raw: str, tz_name: str) -> datetime | None:
@@ -157,7 +145,7 @@ class LiveNewState(SessionState):
     def load(self) -> list[rx.event.EventSpec] | rx.event.EventSpec | None:
         user = self.signed_in_user()
         if user is None:
-            return _sign_in_events(self, "Sign in to schedule a live session.")
+            return self.ask_to_sign_in("Sign in to schedule a live session.")
         self.may_host = user.role in ("host", "admin")
         self.errors = {}
         with session_scope() as session:
@@ -186,7 +174,7 @@ class LiveNewState(SessionState):
     def submit(self, form: dict[str, Any]) -> list[rx.event.EventSpec] | rx.event.EventSpec | None:
         user = self.signed_in_user()
         if user is None:
-            return _sign_in_events(self, "Sign in to schedule a live session.")
+            return self.ask_to_sign_in("Sign in to schedule a live session.")
         product_ids = tuple(
             _int(key.removeprefix("product-"))
             for key, value in form.items()
@@ -299,7 +287,7 @@ class LiveRoomState(SessionState):
     def _lifecycle(self, action: Any, done: str) -> rx.event.EventSpec | list[rx.event.EventSpec]:
         runner = self._runner()
         if runner is None:
-            return _sign_in_events(self, "Sign in first.")
+            return self.ask_to_sign_in("Sign in first.")
         user, session_id = runner
         if not self._may_run(user, session_id):
             return rx.toast.error(live_service.NOT_ALLOWED)
@@ -314,7 +302,7 @@ class LiveRoomState(SessionState):
     def pin(self, product_id: int) -> rx.event.EventSpec | list[rx.event.EventSpec]:
         runner = self._runner()
         if runner is None:
-            return _sign_in_events(self, "Sign in first.")
+            return self.ask_to_sign_in("Sign in first.")
         user, session_id = runner
         if not self._may_run(user, session_id):
             return rx.toast.error(live_service.NOT_ALLOWED)
@@ -330,7 +318,7 @@ class LiveRoomState(SessionState):
     def launch_deal(self, form: dict[str, Any]) -> rx.event.EventSpec | list[rx.event.EventSpec]:
         runner = self._runner()
         if runner is None:
-            return _sign_in_events(self, "Sign in first.")
+            return self.ask_to_sign_in("Sign in first.")
         user, session_id = runner
         if not self._may_run(user, session_id):
             return rx.toast.error(live_service.NOT_ALLOWED)
@@ -365,7 +353,7 @@ class LiveRoomState(SessionState):
     def toggle_follow(self) -> rx.event.EventSpec | list[rx.event.EventSpec]:
         user = self.signed_in_user()
         if user is None:
-            return _sign_in_events(self, "Sign in to follow hosts.")
+            return self.ask_to_sign_in("Sign in to follow hosts.")
         if self.view is None:
             return rx.toast.error("This session is gone.")
         host_id = self.view.host_id
@@ -387,7 +375,7 @@ class LiveRoomState(SessionState):
         async with self:
             user = self.signed_in_user()
             if user is None:
-                return _sign_in_events(self, "Sign in to join the deal.")
+                return self.ask_to_sign_in("Sign in to join the deal.")
             if self.busy:
                 return None
             self.busy = True
@@ -428,7 +416,7 @@ class LiveRoomState(SessionState):
         """One of the pinned product into the viewer's own cart; `go` opens the cart to pay."""
         user = self.signed_in_user()
         if user is None:
-            return _sign_in_events(self, guest_message)
+            return self.ask_to_sign_in(guest_message)
         try:
             with unit_of_work() as uow:
                 cart_id = carts.personal_cart(uow, user.id)
@@ -446,7 +434,7 @@ class LiveRoomState(SessionState):
     async def start_party(self) -> rx.event.EventSpec | list[rx.event.EventSpec]:
         user = self.signed_in_user()
         if user is None:
-            return _sign_in_events(self, "Sign in to watch with friends.")
+            return self.ask_to_sign_in("Sign in to watch with friends.")
         session_id = self._session_id()
         try:
             with unit_of_work() as uow:
@@ -464,7 +452,7 @@ class LiveRoomState(SessionState):
         """A friend invited while watching opens the party's chat (the chat checks membership)."""
         user = self.signed_in_user()
         if user is None:
-            return _sign_in_events(self, "Sign in first.")
+            return self.ask_to_sign_in("Sign in first.")
         with session_scope() as session:
             party = live_service.load_party(session, self._session_id(), user.id)
         if party is None:
@@ -476,7 +464,7 @@ class LiveRoomState(SessionState):
     def invite(self, friend_id: int) -> rx.event.EventSpec | list[rx.event.EventSpec]:
         user = self.signed_in_user()
         if user is None:
-            return _sign_in_events(self, "Sign in first.")
+            return self.ask_to_sign_in("Sign in first.")
         if self.party is None:
             return rx.toast.error("Open a watch party first.")
         party_id = self.party.id
@@ -493,7 +481,7 @@ class LiveRoomState(SessionState):
     def add_to_party_cart(self, product_id: int) -> rx.event.EventSpec | list[rx.event.EventSpec]:
         user = self.signed_in_user()
         if user is None:
-            return _sign_in_events(self, "Sign in first.")
+            return self.ask_to_sign_in("Sign in first.")
         if self.party is None:
             return rx.toast.error("Open a watch party first.")
         try:
