@@ -179,6 +179,31 @@ def check_cart_quantity(line_quantity: int, product_total_in_cart: int, stock: i
         )
 
 
+def check_line_change(
+    *,
+    before: int,
+    after: int,
+    product_in_cart: int,
+    stock: int,
+    price: int,
+    subtotal: int,
+    budget: int | None,
+    currency: str,
+    product_currency: str,
+) -> str | None:
+    """Refuse a line quantity the cart cannot hold; a warning when it nears its adder's budget.
+
+    `product_in_cart` (every member's lines of the product) and `subtotal` (the adder's lines)
+    are counted before the change; `before` is 0 for a new line.
+    """
+    if product_currency != currency:
+        raise CartError(CartErrorCode.CURRENCY_MISMATCH)
+    check_cart_quantity(after, product_in_cart - before + after, stock)
+    if after <= before:
+        return None  # taking things out never breaks a budget
+    return check_budget(subtotal + (after - before) * price, budget, currency)
+
+
 def clean_cart_name(raw: str | None) -> str:
     """Trim a cart name; raise CartError when empty, too long or holding control characters."""
     name = " ".join(unicodedata.normalize("NFKC", raw or "").split())

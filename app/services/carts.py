@@ -18,16 +18,18 @@ leave the `with unit_of_work()` block: the transaction is rolled back and nothin
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import and_, exists, false, func, or_, true
+from sqlalchemy import Row, and_, exists, false, func, or_, true
+from sqlalchemy import insert as sa_insert
+from sqlalchemy import update as sa_update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, delete, select, update
 
-from app.adapters.db.models import Product, ProductImage
+from app.adapters.db.models import Product
 from app.adapters.db.models_carts import Cart, CartActivity, CartLine, CartMember
 from app.adapters.db.models_orders import ShopOrder
 from app.adapters.db.models_people import User
@@ -39,18 +41,14 @@ from app.domain.carts import (
     CartNotFound,
     MemberRole,
     MemberStatus,
-    PricedLine,
     SplitMode,
     added_text,
-    budget_verdict,
     can_change_line,
-    check_budget,
     check_budget_value,
-    check_cart_quantity,
+    check_line_change,
     check_new_deadline,
     clean_cart_name,
     clean_note,
-    compute_totals,
     created_text,
     deadline_locked_text,
     deadline_passed,
@@ -65,13 +63,26 @@ from app.domain.carts import (
     note_text,
     quantity_changed_text,
     removed_line_text,
-    split_payment,
     unlocked_text,
 )
 from app.domain.checkout import OrderStatus
 from app.domain.events import DomainEvent
 from app.domain.money import format_minor
-from app.domain.people import avatar_colour, initials, new_invite_code, normalise_invite_code
+from app.domain.people import new_invite_code, normalise_invite_code
+from app.services.cart_views import (
+    ACTIVITY_TAIL,
+    CartActivityView,
+    CartLineView,
+    CartMemberView,
+    CartView,
+    as_utc,
+    compose,
+    load_room_view,
+    moment_label,
+    plain,
+    read_rows,
+    with_change,
+)
 from app.services.friends import are_friends
 from app.services.unit_of_work import UnitOfWork, register_snapshot
 
@@ -115,9 +126,10 @@ __all__ = [
     "unlock",
 ]
 
-ACTIVITY_TAIL = 20
-PLACEHOLDER_IMAGE = "/placeholder.svg"
 PERSONAL_CART_NAME = "My cart"
+_CARTS = Cart.__table__  # type: ignore[attr-defined]
+_LINES = CartLine.__table__  # type: ignore[attr-defined]
+_ACTIVITY = CartActivity.__table__  # type: ignore[attr-defined]
 CHECKOUT_IN_PROGRESS = "Checkout is in progress, so the cart can't be changed right now."
 
 
@@ -130,88 +142,11 @@ class CartChange:
     warning: str | None = None
 
 
-# --------------------------------------------------------------------------- read model
-
-
-@dataclass(frozen=True)
-class CartLineView:
-    id: int
-    product_id: int
-    product_slug: str
-    title: str
-    image: str
-    unit_price: str
-    quantity: int
-    line_total: str
-    line_total_minor: int
-    stock: int
-    added_by_id: int
-    added_by: str
-    note: str
-    mine: bool
-
-
-@dataclass(frozen=True)
-class CartMemberView:
-    user_id: int
-    name: str
-    initials: str
-    avatar_url: str
-    colour: str
-    role: str
-    subtotal: str
-    subtotal_minor: int
-    pays: str  # what they pay under the cart's split mode
-    pays_minor: int
-    budget_state: str  # "ok", "warn" or "over"
-
-
-@dataclass(frozen=True)
-class CartActivityView:
-    version: int
-    text: str
-    at: str  # ISO 8601, UTC
-
-
-@dataclass(frozen=True)
-class CartView:
-    id: int
-    name: str
-    kind: str
-    invite_code: str
-    owner_id: int
-    viewer_id: int
-    viewer_role: str
-    version: int
-    locked: bool
-    locked_reason: str  # "", "owner" or "deadline"
-    deadline: str  # ISO 8601 UTC or ""
-    budget: str  # formatted per-person budget or ""
-    budget_minor: int | None
-    currency: str
-    split_mode: str
-    lines: tuple[CartLineView, ...]
-    members: tuple[CartMemberView, ...]
-    total: str
-    total_minor: int
-    item_count: int
-    activity: tuple[CartActivityView, ...]  # newest first
-    deadline_label: str = ""  # e.g. "Tue 24 Nov, 18:00 UTC"
-    member_ids: tuple[int, ...] = ()
-
-
 # --------------------------------------------------------------------------- helpers
 
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-def _as_utc(moment: datetime | None) -> datetime | None:
-    # SQLite hands datetimes back without a zone; we only ever store UTC.
-    if moment is None:
-        return None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def _positive(quantity: object) -> int:
@@ -249,7 +184,7 @@ def _editable_condition(now: datetime) -> ColumnElement[bool]:
     )
 
 
-def _bump(
+def _bump_row(
     session: Session,
     cart_id: int,
     actor_id: int | None,
@@ -259,8 +194,8 @@ def _bump(
     editable: bool = True,
     where: tuple[ColumnElement[bool], ...] = (),
     values: Mapping[str, Any] | None = None,
-) -> int | None:
-    """Bump the version if the actor may make this change now; the new version, or None."""
+) -> Row[Any] | None:
+    """Bump the version if the actor may make this change now; the cart row after it, or None."""
     conditions: list[ColumnElement[bool]] = [col(Cart.id) == cart_id, col(Cart.deleted) == false()]
     if actor_id is not None:
         conditions.append(_member_condition(cart_id, actor_id, owner_only))
@@ -268,14 +203,18 @@ def _bump(
         conditions.append(_editable_condition(now))
     conditions.extend(where)
     statement = (
-        update(Cart)
+        sa_update(_CARTS)
         .where(*conditions)
-        .values(version=col(Cart.version) + 1, **(values or {}))
-        .returning(col(Cart.version))
-        .execution_options(synchronize_session=False)
+        .values(version=_CARTS.c.version + 1, **(values or {}))
+        .returning(*_CARTS.c)
     )
-    row = session.exec(statement).first()
-    return None if row is None else int(row[0])
+    return session.connection().execute(statement).first()
+
+
+def _bump(session: Session, cart_id: int, actor_id: int | None, **options: Any) -> int | None:
+    """`_bump_row`'s new version, or None."""
+    row = _bump_row(session, cart_id, actor_id, **options)
+    return None if row is None else int(row.version)
 
 
 def _refusal(
@@ -292,7 +231,7 @@ def _refusal(
         if owner_only and member.role != MemberRole.OWNER:
             return CartAccessDenied(CartErrorCode.OWNER_ONLY)
     code = edit_refusal(
-        locked=cart.locked, deleted=cart.deleted, deadline=_as_utc(cart.deadline), now=now
+        locked=cart.locked, deleted=cart.deleted, deadline=as_utc(cart.deadline), now=now
     )
     if code is CartErrorCode.LOCKED and _checking_out(session, cart_id):
         return CartError(CartErrorCode.LOCKED, CHECKOUT_IN_PROGRESS)
@@ -325,13 +264,27 @@ def _begin_change(
     return version
 
 
-def _record(uow: UnitOfWork, cart_id: int, version: int, text: str, **extra: Any) -> None:
+def _record(
+    uow: UnitOfWork,
+    cart_id: int,
+    version: int,
+    text: str,
+    now: datetime | None = None,
+    **extra: Any,
+) -> None:
     """Write the activity row of a version and announce it after commit.
 
     `extra` goes into the event payload for watchers that act on it (`removed_user` /
-    `left_user`: take that person out of the cart's room; `deleted`: the cart is gone).
+    `left_user`: take that person out of the cart's room; `deleted`: the cart is gone;
+    `snapshot`: the room view after this change, when the change already made it).
     """
-    uow.session.add(CartActivity(cart_id=cart_id, version=version, text=text[:300]))
+    session = uow.session
+    session.flush()  # the Core insert below does not flush pending ORM rows by itself
+    session.connection().execute(
+        sa_insert(_ACTIVITY).values(
+            cart_id=cart_id, version=version, text=text[:300], created_at=now or _now()
+        )
+    )
     uow.record(
         DomainEvent(
             aggregate="cart",
@@ -404,15 +357,17 @@ def _check_stock_and_budget(
     line_before: int,
     line_after: int,
 ) -> str | None:
-    if product.currency != cart.currency:
-        raise CartError(CartErrorCode.CURRENCY_MISMATCH)
-    in_cart = _product_quantity_in_cart(session, cart.id or 0, product.id or 0)
-    check_cart_quantity(line_after, in_cart - line_before + line_after, product.stock)
-    if line_after <= line_before:
-        return None  # taking things out never breaks a budget
-    subtotal = _subtotal(session, cart.id or 0, user_id)
-    after = subtotal + (line_after - line_before) * product.price_amount
-    return check_budget(after, cart.budget_minor, cart.currency)
+    return check_line_change(
+        before=line_before,
+        after=line_after,
+        product_in_cart=_product_quantity_in_cart(session, cart.id or 0, product.id or 0),
+        stock=product.stock,
+        price=product.price_amount,
+        subtotal=_subtotal(session, cart.id or 0, user_id) if line_after > line_before else 0,
+        budget=cart.budget_minor,
+        currency=cart.currency,
+        product_currency=product.currency,
+    )
 
 
 def _new_code(session: Session) -> str:
@@ -474,7 +429,7 @@ def create_shared_cart(
         owner_id=owner_id,
         kind=CartKind.SHARED.value,
         invite_code=_new_code(uow.session),
-        deadline=check_new_deadline(_as_utc(deadline), now),
+        deadline=check_new_deadline(as_utc(deadline), now),
         budget_minor=check_budget_value(budget_minor),
         currency=currency,
         split_mode=SplitMode(split_mode).value,
@@ -634,27 +589,44 @@ def _change_quantity(
     line_id: int,
     new_quantity: Callable[[int], int],
 ) -> CartChange:
+    """The hot path of a shared cart ("+" / "-"): the version bump, one read of the cart's rows
+    (which also checks stock and budget), the line update and the activity row; the room view
+    for the event is composed from the rows already read instead of read again."""
     session = uow.session
-    version = _begin_change(session, cart_id, user_id, now=_now())
-    cart = _cart(session, cart_id)
-    line = _line(session, cart_id, line_id)
+    now = _now()
+    cart = _bump_row(session, cart_id, user_id, now=now)
+    if cart is None:
+        raise _refusal(session, cart_id, user_id, now=now, owner_only=False)
+    rows = read_rows(session, cart_id, cart=cart)
+    line = next((ln for ln in rows.lines if ln.id == line_id), None) if rows else None
+    if rows is None or line is None:
+        raise CartError(CartErrorCode.LINE_NOT_FOUND)
     if line.added_by != user_id:
         raise CartError(CartErrorCode.NOT_YOUR_LINE)
-    product = _product(session, line.product_id)
     before = line.quantity
     quantity = _positive(new_quantity(before))
-    warning = _check_stock_and_budget(
-        session, cart, product, user_id, line_before=before, line_after=quantity
+    warning = check_line_change(
+        before=before,
+        after=quantity,
+        product_in_cart=sum(ln.quantity for ln in rows.lines if ln.product_id == line.product_id),
+        stock=line.stock,
+        price=line.price_amount,
+        subtotal=sum(ln.quantity * ln.price_amount for ln in rows.lines if ln.added_by == user_id),
+        budget=cart.budget_minor,
+        currency=cart.currency,
+        product_currency=line.currency,
     )
-    session.exec(
-        update(CartLine)
-        .where(col(CartLine.id) == line_id)
-        .values(quantity=quantity)
-        .execution_options(synchronize_session=False)
+    session.connection().execute(
+        sa_update(_LINES).where(_LINES.c.id == line_id).values(quantity=quantity)
     )
-    text = quantity_changed_text(_name(session, user_id), product.title, before, quantity)
-    _record(uow, cart_id, version, text)
-    return CartChange(cart_id, version, warning)
+    actor = next((m.display_name for m in rows.members if m.user_id == user_id), "Someone")
+    text = quantity_changed_text(actor, line.title, before, quantity)
+    after = with_change(
+        rows, line_id=line_id, quantity=quantity, activity=(cart.version, text, now)
+    )
+    snapshot = plain(compose(after, 0, "", now))
+    _record(uow, cart_id, cart.version, text, now, snapshot=snapshot)
+    return CartChange(cart_id, cart.version, warning)
 
 
 def remove_line(uow: UnitOfWork, cart_id: int, user_id: int, line_id: int) -> CartChange:
@@ -809,7 +781,7 @@ def unlock(uow: UnitOfWork, cart_id: int, owner_id: int) -> CartChange:
         cart = _cart(uow.session, cart_id)
         if _checking_out(uow.session, cart_id):
             raise CartError(CartErrorCode.LOCKED, CHECKOUT_IN_PROGRESS)
-        if deadline_passed(_as_utc(cart.deadline), now):
+        if deadline_passed(as_utc(cart.deadline), now):
             raise CartError(
                 CartErrorCode.DEADLINE_PASSED,
                 "This cart's deadline has passed. Move the deadline before unlocking it.",
@@ -824,7 +796,7 @@ def set_deadline(
 ) -> CartChange:
     """The owner sets, moves or removes the deadline (allowed on a locked cart)."""
     now = _now()
-    new_deadline = check_new_deadline(_as_utc(deadline), now)
+    new_deadline = check_new_deadline(as_utc(deadline), now)
     version = _owner_change(
         uow, cart_id, owner_id, now=now, where=(), values={"deadline": new_deadline}
     )
@@ -854,7 +826,7 @@ def delete_cart(uow: UnitOfWork, cart_id: int, owner_id: int) -> CartChange:
 
 def lock_overdue_carts(uow: UnitOfWork, now: datetime | None = None) -> list[int]:
     """Lock every cart whose deadline has passed; the ids locked. Safe to run twice."""
-    now = _as_utc(now) or _now()
+    now = as_utc(now) or _now()
     rows = uow.session.exec(
         update(Cart)
         .where(
@@ -879,147 +851,13 @@ def load_cart(
     session: Session, cart_id: int, viewer_id: int, now: datetime | None = None
 ) -> CartView:
     """Everything the cart page shows, for an active member; CartAccessDenied for anyone else."""
-    now = now or _now()
-    cart = session.get(Cart, cart_id, populate_existing=True)
-    if cart is None or cart.deleted or cart.id is None:
+    rows = read_rows(session, cart_id)
+    if rows is None:
         raise CartNotFound()
-    viewer = _member(session, cart_id, viewer_id)
-    if viewer is None or viewer.status != MemberStatus.ACTIVE:
+    viewer = next((m for m in rows.members if m.user_id == viewer_id), None)
+    if viewer is None:
         raise CartAccessDenied()
-    return _view(session, cart, viewer_id, viewer.role, now)
-
-
-def load_room_view(session: Session, cart_id: int, now: datetime | None = None) -> CartView | None:
-    """The cart as every member sees it, for one broadcast to the cart's room (None if gone).
-
-    Nothing in it depends on who looks: `viewer_id` is 0, `viewer_role` empty and no line is
-    `mine`; pages compare `added_by_id` / `owner_id` with their own user id instead. Only send
-    it to sockets that entered the room after `load_cart` checked their membership.
-    """
-    cart = session.get(Cart, cart_id, populate_existing=True)
-    if cart is None or cart.deleted or cart.id is None:
-        return None
-    return _view(session, cart, 0, "", now or _now())
-
-
-def _view(
-    session: Session, cart: Cart, viewer_id: int, viewer_role: str, now: datetime
-) -> CartView:
-    assert cart.id is not None
-    cart_id = cart.id
-    members = session.exec(
-        select(CartMember, User)
-        .join(User, col(User.id) == col(CartMember.user_id))
-        .where(CartMember.cart_id == cart_id, CartMember.status == MemberStatus.ACTIVE.value)
-        .order_by(col(CartMember.joined_at), col(CartMember.id))
-    ).all()
-    names = {user.id or 0: user.display_name for _, user in members}
-    rows = session.exec(
-        select(CartLine, Product)
-        .join(Product, col(Product.id) == col(CartLine.product_id))
-        .where(CartLine.cart_id == cart_id)
-        .order_by(col(CartLine.created_at), col(CartLine.id))
-    ).all()
-    images = _first_images(session, [product.id or 0 for _, product in rows])
-
-    priced = [PricedLine(ln.added_by, ln.quantity, p.price_amount, p.currency) for ln, p in rows]
-    totals = compute_totals(priced, cart.currency)
-    split = split_payment(
-        SplitMode(cart.split_mode), totals, cart.owner_id, [m.user_id for m, _ in members]
-    )
-    money = cart.currency
-
-    lines = tuple(
-        CartLineView(
-            id=line.id or 0,
-            product_id=product.id or 0,
-            product_slug=product.slug,
-            title=product.title,
-            image=images.get(product.id or 0, PLACEHOLDER_IMAGE),
-            unit_price=format_minor(product.price_amount, product.currency),
-            quantity=line.quantity,
-            line_total=format_minor(line.quantity * product.price_amount, product.currency),
-            line_total_minor=line.quantity * product.price_amount,
-            stock=product.stock,
-            added_by_id=line.added_by,
-            added_by=names.get(line.added_by, "Someone"),
-            note=line.note,
-            mine=line.added_by == viewer_id,
-        )
-        for line, product in rows
-    )
-    member_views = tuple(
-        CartMemberView(
-            user_id=member.user_id,
-            name=user.display_name,
-            initials=initials(user.display_name),
-            avatar_url=user.avatar_url or "",
-            colour=avatar_colour(member.user_id),
-            role=member.role,
-            subtotal=format_minor(totals.subtotal(member.user_id), money),
-            subtotal_minor=totals.subtotal(member.user_id),
-            pays=format_minor(split.get(member.user_id, 0), money),
-            pays_minor=split.get(member.user_id, 0),
-            budget_state=budget_verdict(totals.subtotal(member.user_id), cart.budget_minor).value,
-        )
-        for member, user in sorted(members, key=lambda mu: mu[0].role != MemberRole.OWNER)
-    )
-    activity = tuple(
-        CartActivityView(a.version, a.text, (_as_utc(a.created_at) or now).isoformat())
-        for a in session.exec(
-            select(CartActivity)
-            .where(CartActivity.cart_id == cart_id)
-            .order_by(col(CartActivity.version).desc())
-            .limit(ACTIVITY_TAIL)
-        ).all()
-    )
-    deadline = _as_utc(cart.deadline)
-    # A passed deadline wins: the deadline job also sets `locked`, and only moving the deadline
-    # (not unlocking) reopens such a cart.
-    locked_reason = (
-        "deadline" if deadline_passed(deadline, now) else ("owner" if cart.locked else "")
-    )
-    return CartView(
-        id=cart.id,
-        name=cart.name,
-        kind=cart.kind,
-        invite_code=cart.invite_code or "",
-        owner_id=cart.owner_id,
-        viewer_id=viewer_id,
-        viewer_role=viewer_role,
-        version=cart.version,
-        locked=bool(locked_reason),
-        locked_reason=locked_reason,
-        deadline=deadline.isoformat() if deadline else "",
-        deadline_label=_moment_label(deadline),
-        budget=format_minor(cart.budget_minor, money) if cart.budget_minor else "",
-        budget_minor=cart.budget_minor,
-        currency=money,
-        split_mode=cart.split_mode,
-        lines=lines,
-        members=member_views,
-        total=format_minor(totals.total, money),
-        total_minor=totals.total,
-        item_count=sum(line.quantity for line in lines),
-        activity=activity,
-        member_ids=tuple(m.user_id for m in member_views),
-    )
-
-
-def _first_images(session: Session, product_ids: list[int]) -> dict[int, str]:
-    if not product_ids:
-        return {}
-    rows = session.exec(
-        select(ProductImage.product_id, ProductImage.url)
-        .where(col(ProductImage.product_id).in_(product_ids))
-        .order_by(col(ProductImage.position).desc())
-    ).all()
-    # Descending position: the lowest position wins the dict assignment.
-    return {product_id: url for product_id, url in rows}
-
-
-def _moment_label(moment: datetime | None) -> str:
-    return f"{moment:%a %d %b %Y, %H:%M} UTC" if moment else ""
+    return compose(rows, viewer_id, viewer.role, now or _now())
 
 
 # --------------------------------------------------------------------------- lists and previews
@@ -1087,7 +925,7 @@ def list_carts(session: Session, user_id: int, now: datetime | None = None) -> l
     out = []
     for cart, member in rows:
         items, total = sums.get(cart.id or 0, (0, 0))
-        deadline = _as_utc(cart.deadline)
+        deadline = as_utc(cart.deadline)
         out.append(
             CartSummary(
                 id=cart.id or 0,
@@ -1099,7 +937,7 @@ def list_carts(session: Session, user_id: int, now: datetime | None = None) -> l
                 item_count=items,
                 total=format_minor(total, cart.currency),
                 locked=cart.locked or deadline_passed(deadline, now),
-                deadline_label=_moment_label(deadline),
+                deadline_label=moment_label(deadline),
             )
         )
     return out
@@ -1234,7 +1072,7 @@ def clear_lines(uow: UnitOfWork, cart_id: int, line_ids: list[int]) -> None:
 
 def _snapshot(session: Session, aggregate_id: str) -> dict[str, Any] | None:
     view = load_room_view(session, int(aggregate_id))
-    return asdict(view) if view is not None else None
+    return plain(view) if view is not None else None
 
 
 # Every cart event carries the room view it leads to: read once by the writer, pushed as-is by

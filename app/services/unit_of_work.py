@@ -35,6 +35,8 @@ def _attach_snapshots(session: Session, events: list[DomainEvent]) -> None:
         if event.aggregate in _snapshotters:
             last_of[(event.aggregate, event.aggregate_id)] = event
     for (aggregate, aggregate_id), event in last_of.items():
+        if "snapshot" in event.payload:
+            continue  # the service made it from what it had read, after its last write
         snapshot = _snapshotters[aggregate](session, aggregate_id)
         if snapshot is not None:
             event.payload["snapshot"] = snapshot

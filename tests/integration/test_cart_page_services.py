@@ -9,6 +9,7 @@ import pytest
 
 from app.domain.carts import CartError, CartErrorCode, SplitMode
 from app.services import carts
+from app.services.cart_views import plain
 from tests.integration.test_cart_service import Party, Shop, load_cart, make_shop, refused
 
 
@@ -121,3 +122,36 @@ def test_owner_chooses_who_pays(party: Party) -> None:
     assert view.split_mode == "each_pays_own"
     assert [(m.name, m.pays) for m in view.members] == [("Alice", "$0.00"), ("Bob", "$18.00")]
     assert view.activity[0].text == "Alice chose: everyone pays for their own items"
+
+
+def test_a_quantity_change_carries_the_room_view_a_fresh_read_gives(shop: Shop) -> None:
+    """The "+" path composes its event's view from the rows it read before writing; it must be
+    exactly what a reader would see after the commit (lines, totals, shares, budget, feed)."""
+    alice, bob = shop.user("Alice"), shop.user("Bob")
+    mug = shop.product("Harbor Mug", price=2300, stock=9)
+    lamp = shop.product("Desk Lamp", price=4500, stock=3)
+    cart = shop.do(
+        carts.create_shared_cart,
+        alice,
+        "Trip",
+        budget_minor=10_000,
+        split_mode=SplitMode.EACH_PAYS_OWN,
+    )
+    assert isinstance(cart, int)
+    shop.do(carts.join_by_code, bob, load_cart(shop, cart, alice).invite_code)
+    shop.do(carts.add_item, cart, alice, lamp, 1)
+    shop.do(carts.add_item, cart, bob, mug, 2)
+    line = next(ln.id for ln in load_cart(shop, cart, bob).lines if ln.added_by_id == bob)
+    shop.bus.events.clear()
+
+    change = shop.do(carts.adjust_quantity, cart, bob, line, 2)
+
+    assert isinstance(change, carts.CartChange)
+    assert change.warning and "budget" in change.warning  # 4 × $23 = $92 of $100
+    [event] = shop.bus.events
+    with shop.session() as session:
+        fresh = carts.load_room_view(session, cart)
+    assert fresh is not None and event.version == fresh.version == change.version
+    assert event.payload["snapshot"] == plain(fresh)
+    assert fresh.activity[0].text == "Bob changed Harbor Mug from 2 to 4"
+    assert [m.subtotal for m in fresh.members] == ["$45.00", "$92.00"]

@@ -1,0 +1,324 @@
+"""What a cart's members see: the cart page's read model.
+
+Every cart change is pushed to the cart's room as this view, read by the writer inside its
+transaction (see `unit_of_work.register_snapshot`), so reading it is on the path of every
+change. It is therefore read with four plain Core queries (cart, members, lines with their
+product and first image, recent activity) rather than through ORM objects, and turned into a
+dict without `dataclasses.asdict`'s deep copies.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, is_dataclass, replace
+from datetime import UTC, datetime
+from types import SimpleNamespace
+from typing import Any
+
+from sqlalchemy import Row, select
+from sqlmodel import Session
+
+from app.adapters.db.models import Product, ProductImage
+from app.adapters.db.models_carts import Cart, CartActivity, CartLine, CartMember
+from app.adapters.db.models_people import User
+from app.domain.carts import (
+    MemberRole,
+    MemberStatus,
+    PricedLine,
+    SplitMode,
+    budget_verdict,
+    compute_totals,
+    deadline_passed,
+    split_payment,
+)
+from app.domain.money import format_minor
+from app.domain.people import avatar_colour, initials
+
+ACTIVITY_TAIL = 20
+PLACEHOLDER_IMAGE = "/placeholder.svg"
+
+_carts = Cart.__table__  # type: ignore[attr-defined]
+_members = CartMember.__table__  # type: ignore[attr-defined]
+_lines = CartLine.__table__  # type: ignore[attr-defined]
+_activity = CartActivity.__table__  # type: ignore[attr-defined]
+_users = User.__table__  # type: ignore[attr-defined]
+_products = Product.__table__  # type: ignore[attr-defined]
+_images = ProductImage.__table__  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class CartLineView:
+    id: int
+    product_id: int
+    product_slug: str
+    title: str
+    image: str
+    unit_price: str
+    quantity: int
+    line_total: str
+    line_total_minor: int
+    stock: int
+    added_by_id: int
+    added_by: str
+    note: str
+    mine: bool
+
+
+@dataclass(frozen=True)
+class CartMemberView:
+    user_id: int
+    name: str
+    initials: str
+    avatar_url: str
+    colour: str
+    role: str
+    subtotal: str
+    subtotal_minor: int
+    pays: str  # what they pay under the cart's split mode
+    pays_minor: int
+    budget_state: str  # "ok", "warn" or "over"
+
+
+@dataclass(frozen=True)
+class CartActivityView:
+    version: int
+    text: str
+    at: str  # ISO 8601, UTC
+
+
+@dataclass(frozen=True)
+class CartView:
+    id: int
+    name: str
+    kind: str
+    invite_code: str
+    owner_id: int
+    viewer_id: int
+    viewer_role: str
+    version: int
+    locked: bool
+    locked_reason: str  # "", "owner" or "deadline"
+    deadline: str  # ISO 8601 UTC or ""
+    budget: str  # formatted per-person budget or ""
+    budget_minor: int | None
+    currency: str
+    split_mode: str
+    lines: tuple[CartLineView, ...]
+    members: tuple[CartMemberView, ...]
+    total: str
+    total_minor: int
+    item_count: int
+    activity: tuple[CartActivityView, ...]  # newest first
+    deadline_label: str = ""  # e.g. "Tue 24 Nov, 18:00 UTC"
+    member_ids: tuple[int, ...] = ()
+
+
+def as_utc(moment: datetime | None) -> datetime | None:
+    # SQLite hands datetimes back without a zone; we only ever store UTC.
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def moment_label(moment: datetime | None) -> str:
+    return f"{moment:%a %d %b %Y, %H:%M} UTC" if moment else ""
+
+
+# --------------------------------------------------------------------------- reading
+
+
+@dataclass(frozen=True)
+class CartRows:
+    """The rows one cart's page is made of (attribute access by column name)."""
+
+    cart: Row[Any]
+    members: list[Any]  # active members, in joining order
+    lines: list[Any]  # with the product's slug, title, price, currency, stock and image
+    activity: list[Any]  # newest first
+
+
+def with_change(
+    rows: CartRows, *, line_id: int, quantity: int, activity: tuple[int, str, datetime]
+) -> CartRows:
+    """The rows after a writer set one line's quantity and added one activity row, without
+    reading them again (the writer holds the cart's version lock, so nothing else moved)."""
+    version, text, at = activity
+    lines = [
+        SimpleNamespace(**{**line._mapping, "quantity": quantity}) if line.id == line_id else line
+        for line in rows.lines
+    ]
+    newest = SimpleNamespace(version=version, text=text, created_at=at)
+    return replace(rows, lines=lines, activity=[newest, *rows.activity][:ACTIVITY_TAIL])
+
+
+_FIRST_IMAGE = (
+    select(_images.c.url)
+    .where(_images.c.product_id == _products.c.id)
+    .order_by(_images.c.position)
+    .limit(1)
+    .scalar_subquery()
+    .label("image")
+)
+_MEMBERS = (
+    select(
+        _members.c.user_id,
+        _members.c.role,
+        _users.c.display_name,
+        _users.c.avatar_url,
+    )
+    .join(_users, _users.c.id == _members.c.user_id)
+    .where(_members.c.status == MemberStatus.ACTIVE.value)
+    .order_by(_members.c.joined_at, _members.c.id)
+)
+_LINES = (
+    select(
+        _lines.c.id,
+        _lines.c.product_id,
+        _lines.c.added_by,
+        _lines.c.quantity,
+        _lines.c.note,
+        _products.c.slug,
+        _products.c.title,
+        _products.c.price_amount,
+        _products.c.currency,
+        _products.c.stock,
+        _FIRST_IMAGE,
+    )
+    .join(_products, _products.c.id == _lines.c.product_id)
+    .order_by(_lines.c.created_at, _lines.c.id)
+)
+_ACTIVITY = (
+    select(_activity.c.version, _activity.c.text, _activity.c.created_at)
+    .order_by(_activity.c.version.desc())
+    .limit(ACTIVITY_TAIL)
+)
+
+
+def read_rows(session: Session, cart_id: int, cart: Row[Any] | None = None) -> CartRows | None:
+    """The cart's rows as they are in this session's transaction; None if it is gone.
+
+    `cart`: its row when the caller already has it (e.g. from an UPDATE ... RETURNING)."""
+    connection = session.connection()
+    if cart is None:
+        cart = connection.execute(select(_carts).where(_carts.c.id == cart_id)).first()
+    if cart is None or cart.deleted:
+        return None
+    return CartRows(
+        cart=cart,
+        members=list(connection.execute(_MEMBERS.where(_members.c.cart_id == cart_id))),
+        lines=list(connection.execute(_LINES.where(_lines.c.cart_id == cart_id))),
+        activity=list(connection.execute(_ACTIVITY.where(_activity.c.cart_id == cart_id))),
+    )
+
+
+# --------------------------------------------------------------------------- composing
+
+
+def compose(rows: CartRows, viewer_id: int, viewer_role: str, now: datetime) -> CartView:
+    cart = rows.cart
+    money = cart.currency
+    names = {member.user_id: member.display_name for member in rows.members}
+    totals = compute_totals(
+        [PricedLine(ln.added_by, ln.quantity, ln.price_amount, ln.currency) for ln in rows.lines],
+        money,
+    )
+    split = split_payment(
+        SplitMode(cart.split_mode), totals, cart.owner_id, [m.user_id for m in rows.members]
+    )
+    lines = tuple(
+        CartLineView(
+            id=line.id,
+            product_id=line.product_id,
+            product_slug=line.slug,
+            title=line.title,
+            image=line.image or PLACEHOLDER_IMAGE,
+            unit_price=format_minor(line.price_amount, line.currency),
+            quantity=line.quantity,
+            line_total=format_minor(line.quantity * line.price_amount, line.currency),
+            line_total_minor=line.quantity * line.price_amount,
+            stock=line.stock,
+            added_by_id=line.added_by,
+            added_by=names.get(line.added_by, "Someone"),
+            note=line.note,
+            mine=line.added_by == viewer_id,
+        )
+        for line in rows.lines
+    )
+    owners_first = sorted(rows.members, key=lambda m: m.role != MemberRole.OWNER.value)
+    members = tuple(
+        CartMemberView(
+            user_id=member.user_id,
+            name=member.display_name,
+            initials=initials(member.display_name),
+            avatar_url=member.avatar_url or "",
+            colour=avatar_colour(member.user_id),
+            role=member.role,
+            subtotal=format_minor(totals.subtotal(member.user_id), money),
+            subtotal_minor=totals.subtotal(member.user_id),
+            pays=format_minor(split.get(member.user_id, 0), money),
+            pays_minor=split.get(member.user_id, 0),
+            budget_state=budget_verdict(totals.subtotal(member.user_id), cart.budget_minor).value,
+        )
+        for member in owners_first
+    )
+    activity = tuple(
+        CartActivityView(a.version, a.text, (as_utc(a.created_at) or now).isoformat())
+        for a in rows.activity
+    )
+    deadline = as_utc(cart.deadline)
+    # A passed deadline wins: the deadline job also sets `locked`, and only moving the deadline
+    # (not unlocking) reopens such a cart.
+    locked_reason = (
+        "deadline" if deadline_passed(deadline, now) else ("owner" if cart.locked else "")
+    )
+    return CartView(
+        id=cart.id,
+        name=cart.name,
+        kind=cart.kind,
+        invite_code=cart.invite_code or "",
+        owner_id=cart.owner_id,
+        viewer_id=viewer_id,
+        viewer_role=viewer_role,
+        version=cart.version,
+        locked=bool(locked_reason),
+        locked_reason=locked_reason,
+        deadline=deadline.isoformat() if deadline else "",
+        deadline_label=moment_label(deadline),
+        budget=format_minor(cart.budget_minor, money) if cart.budget_minor else "",
+        budget_minor=cart.budget_minor,
+        currency=money,
+        split_mode=cart.split_mode,
+        lines=lines,
+        members=members,
+        total=format_minor(totals.total, money),
+        total_minor=totals.total,
+        item_count=sum(line.quantity for line in lines),
+        activity=activity,
+        member_ids=tuple(m.user_id for m in members),
+    )
+
+
+def load_room_view(session: Session, cart_id: int, now: datetime | None = None) -> CartView | None:
+    """The cart as every member sees it, for one broadcast to the cart's room (None if gone).
+
+    Nothing in it depends on who looks: `viewer_id` is 0, `viewer_role` empty and no line is
+    `mine`; pages compare `added_by_id` / `owner_id` with their own user id instead. Only send
+    it to sockets that entered the room after `load_cart` checked their membership.
+    """
+    rows = read_rows(session, cart_id)
+    return None if rows is None else compose(rows, 0, "", now or datetime.now(UTC))
+
+
+_field_names: dict[type, tuple[str, ...]] = {}
+
+
+def plain(value: Any) -> Any:
+    """A view as plain dicts (what `asdict` gives, without its deep copies)."""
+    kind = type(value)
+    if kind is tuple or kind is list:
+        return kind(plain(item) for item in value)
+    if is_dataclass(value) and not isinstance(value, type):
+        names = _field_names.get(kind)
+        if names is None:
+            names = _field_names[kind] = tuple(f.name for f in fields(value))
+        return {name: plain(getattr(value, name)) for name in names}
+    return value
