@@ -7,7 +7,7 @@ that sees a gap in versions knows it missed news and reloads from the database.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -29,7 +29,16 @@ class DomainEvent:
         return f"{self.aggregate}:{self.aggregate_id}"
 
     def to_json(self) -> str:
-        return json.dumps(asdict(self), separators=(",", ":"))
+        # Not `asdict`: it deep-copies the payload, and cart events carry the whole cart view.
+        fields = {
+            "aggregate": self.aggregate,
+            "aggregate_id": self.aggregate_id,
+            "version": self.version,
+            "kind": self.kind,
+            "payload": self.payload,
+            "occurred_at": self.occurred_at,
+        }
+        return json.dumps(fields, separators=(",", ":"))
 
     @classmethod
     def from_json(cls, raw: str | bytes) -> DomainEvent:

@@ -27,7 +27,7 @@ import logging
 import time
 import uuid
 from collections import defaultdict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -91,7 +91,8 @@ class Rooms:
         self._renderers: dict[str, Renderer] = {}
         self._presence_renderers: dict[str, PresenceRenderer] = {}
         self._remote: dict[str, dict[str, tuple[float, int, list[Viewer]]]] = defaultdict(dict)
-        self._dirty: set[str] = set()
+        self._dirty: set[str] = set()  # local viewers changed: share and push
+        self._stale: set[str] = set()  # another process's viewers changed: push only
         self._locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._queued: dict[tuple[str, str], DomainEvent] = {}  # (room, kind) -> newest waiting
         self._status_renderer: Callable[[bool], Push] | None = None
@@ -293,26 +294,32 @@ class Rooms:
     # -- presence across processes -------------------------------------------------------------
     def _receive_presence(self, event: DomainEvent) -> None:
         payload = event.payload
-        if payload.get("instance") == self.instance:
+        instance = payload.get("instance")
+        if instance == self.instance:
             return
-        viewers = [Viewer(**v) for v in payload.get("viewers", [])]
-        self._remote[event.aggregate_id][payload["instance"]] = (
-            time.monotonic(),
-            int(payload.get("count", 0)),
-            viewers,
-        )
-        if event.aggregate_id in self._members:
-            self._dirty.add(event.aggregate_id)
+        now = time.monotonic()
+        for channel, summary in payload.get("rooms", {}).items():
+            viewers = [Viewer(**v) for v in summary.get("viewers", [])]
+            self._remote[channel][instance] = (now, int(summary.get("count", 0)), viewers)
+            if channel in self._members:
+                self._stale.add(channel)
 
-    def _presence_event(self, channel: str) -> DomainEvent:
-        members = self._members.get(channel, {})
-        named = {v.user_id: v for v in members.values() if v.user_id is not None}
-        viewers = [asdict(v) for v in list(named.values())[:PRESENCE_NAMES]]
-        payload = {"instance": self.instance, "count": len(members), "viewers": viewers}
-        return DomainEvent("presence", channel, 0, "presence", payload)
+    def _presence_event(self, channels: Iterable[str]) -> DomainEvent:
+        """This process's viewers of `channels`, as ONE bus message however many rooms."""
+        summaries = {}
+        for channel in channels:
+            members = self._members.get(channel, {})
+            named = {v.user_id: v for v in members.values() if v.user_id is not None}
+            viewers = [asdict(v) for v in list(named.values())[:PRESENCE_NAMES]]
+            summaries[channel] = {"count": len(members), "viewers": viewers}
+        payload = {"instance": self.instance, "rooms": summaries}
+        return DomainEvent("presence", self.instance, 0, "presence", payload)
 
     async def run_presence(self, publish: Callable[[DomainEvent], None]) -> None:
-        """Share this process's viewers and push merged presence to local rooms, coalesced."""
+        """Share this process's viewers and push merged presence to local rooms, coalesced.
+
+        One bus message per tick carries every room that changed (all rooms on a heartbeat):
+        a publish per room would hold the event loop for a while at every heartbeat."""
         last_heartbeat = time.monotonic()
         while True:
             await asyncio.sleep(PRESENCE_INTERVAL)
@@ -320,10 +327,12 @@ class Rooms:
             if heartbeat:
                 last_heartbeat = time.monotonic()
             dirty, self._dirty = self._dirty, set()
-            for channel in set(dirty) | (set(self._members) if heartbeat else set()):
+            stale, self._stale = self._stale, set()
+            shared = dirty | set(self._members) if heartbeat else dirty
+            if shared:
                 with contextlib.suppress(Exception):
-                    if channel in dirty or heartbeat:
-                        publish(self._presence_event(channel))
+                    publish(self._presence_event(sorted(shared)))
+            for channel in shared | stale:
                 aggregate = channel.partition(":")[0]
                 renderer = self._presence_renderers.get(aggregate)
                 if renderer is not None and channel in self._members:

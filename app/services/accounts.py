@@ -119,19 +119,25 @@ def resolve_session(session: Session, token: str | None) -> UserView | None:
     """The signed-in user for a session token, or None when it is unknown, ended or expired."""
     if not token:
         return None
-    record = session.get(AuthSession, hash_token(token))
+    # One round trip: every protected handler call runs this.
+    found = session.exec(
+        select(AuthSession, User)
+        .join(User, col(User.id) == col(AuthSession.user_id))
+        .where(AuthSession.token_hash == hash_token(token))
+    ).first()
     now = _now()
+    if found is None:
+        return None
+    record, user = found
     if (
-        record is None
-        or record.revoked_at is not None
+        record.revoked_at is not None
         or as_utc(record.expires_at) <= now
         or as_utc(record.last_seen_at) + SESSION_IDLE <= now
     ):
         return None
     if as_utc(record.last_seen_at) + TOUCH_EVERY <= now:
         record.last_seen_at = now
-    user = session.get(User, record.user_id)
-    return user_view(user) if user else None
+    return user_view(user)
 
 
 def end_sessions(session: Session, token: str | None) -> int:

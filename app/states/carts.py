@@ -59,7 +59,7 @@ from app.domain.checkout import CheckoutError, parse_amount
 from app.domain.events import DomainEvent
 from app.domain.people import avatar_colour, initials
 from app.realtime.rooms import Presence, Push, Viewer, delta, rooms
-from app.services import carts, checkout, friends
+from app.services import accounts, carts, checkout, friends
 from app.services.accounts import UserView
 from app.services.carts import CartInvitePreview, CartSummary, CartView
 from app.services.checkout import CheckoutView, OrderView
@@ -95,6 +95,16 @@ class CartTarget:
 def _in_uow(action: Callable[..., Any], *args: Any) -> Any:
     with unit_of_work() as uow:
         return action(uow, *args)
+
+
+def _signed_in_change(
+    token: str | None, action: Callable[..., Any], cart_id: int, *args: Any
+) -> tuple[UserView | None, Any]:
+    """Who is signed in, and their change to the cart, in one transaction: the session check
+    every cart edit needs costs no second trip to the database or off the event loop."""
+    with unit_of_work() as uow:
+        user = accounts.resolve_session(uow.session, token)
+        return (user, None) if user is None else (user, action(uow, cart_id, user.id, *args))
 
 
 def _page_data(
@@ -264,15 +274,18 @@ class CartState(SessionState):
 
     # -- editing ------------------------------------------------------------------------------
     async def _change(self, action: Callable[..., Any], *args: Any, done: str = "") -> Any:
-        user = self.signed_in_user()
-        if user is None:
-            return self.ask_to_sign_in()
         if not self.cart_id:
+            if self.signed_in_user() is None:
+                return self.ask_to_sign_in()
             return rx.toast.error("Open a cart first.")
         try:
-            change = await asyncio.to_thread(_in_uow, action, self.cart_id, user.id, *args)
+            user, change = await asyncio.to_thread(
+                _signed_in_change, self._session_token(), action, self.cart_id, *args
+            )
         except CartError as refusal:
             return rx.toast.error(refusal.message)
+        if self._remember(user) is None:
+            return self.ask_to_sign_in()
         warning = getattr(change, "warning", None)
         if warning:
             return rx.toast.warning(warning)

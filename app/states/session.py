@@ -34,7 +34,12 @@ class SessionState(rx.State):
         """The user of this connection according to the database, right now."""
         with session_scope() as session:
             user = accounts.resolve_session(session, self._session_token())
-        self.user = user
+        return self._remember(user)
+
+    def _remember(self, user: UserView | None) -> UserView | None:
+        """Keep who is signed in; only a change is sent back to the browser."""
+        if user != self.user:
+            self.user = user
         return user
 
     def ask_to_sign_in(self, message: str = "Please sign in first.") -> list[rx.event.EventSpec]:

@@ -70,13 +70,13 @@ async def test_presence_counts_viewers_of_every_process_and_forgets_silent_ones(
     there, _ = _rooms()
     await there.enter("b", "cart:7", Viewer(2, "Bob Baker"))
     await there.enter("c", "cart:7", Viewer(2, "Bob Baker"))  # Bob in two tabs
-    here.dispatch(there._presence_event("cart:7"))
+    here.dispatch(there._presence_event(["cart:7"]))
     seen = here.presence("cart:7")
     assert seen.count == 3
     assert [v.name for v in seen.viewers] == ["Alice Archer", "Bob Baker"]
     await there.leave("b", "cart:7")
     await there.leave("c", "cart:7")
-    here.dispatch(there._presence_event("cart:7"))
+    here.dispatch(there._presence_event(["cart:7"]))
     assert here.presence("cart:7") == Presence(1, [_alice()])
 
 
