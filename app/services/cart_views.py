@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Row, select
+from sqlalchemy import Row, bindparam, select
 from sqlmodel import Session
 
 from app.adapters.db.models import Product, ProductImage
@@ -167,6 +167,7 @@ _MEMBERS = (
     )
     .join(_users, _users.c.id == _members.c.user_id)
     .where(_members.c.status == MemberStatus.ACTIVE.value)
+    .where(_members.c.cart_id == bindparam("cart_id"))
     .order_by(_members.c.joined_at, _members.c.id)
 )
 _LINES = (
@@ -184,10 +185,14 @@ _LINES = (
         _FIRST_IMAGE,
     )
     .join(_products, _products.c.id == _lines.c.product_id)
+    .where(_lines.c.cart_id == bindparam("cart_id"))
     .order_by(_lines.c.created_at, _lines.c.id)
 )
+# Built once: statements made per call cost more Python than their round trips.
+_CART = select(_carts).where(_carts.c.id == bindparam("cart_id"))
 _ACTIVITY = (
     select(_activity.c.version, _activity.c.text, _activity.c.created_at)
+    .where(_activity.c.cart_id == bindparam("cart_id"))
     .order_by(_activity.c.version.desc())
     .limit(ACTIVITY_TAIL)
 )
@@ -198,15 +203,16 @@ def read_rows(session: Session, cart_id: int, cart: Row[Any] | None = None) -> C
 
     `cart`: its row when the caller already has it (e.g. from an UPDATE ... RETURNING)."""
     connection = session.connection()
+    params = {"cart_id": cart_id}
     if cart is None:
-        cart = connection.execute(select(_carts).where(_carts.c.id == cart_id)).first()
+        cart = connection.execute(_CART, params).first()
     if cart is None or cart.deleted:
         return None
     return CartRows(
         cart=cart,
-        members=list(connection.execute(_MEMBERS.where(_members.c.cart_id == cart_id))),
-        lines=list(connection.execute(_LINES.where(_lines.c.cart_id == cart_id))),
-        activity=list(connection.execute(_ACTIVITY.where(_activity.c.cart_id == cart_id))),
+        members=list(connection.execute(_MEMBERS, params)),
+        lines=list(connection.execute(_LINES, params)),
+        activity=list(connection.execute(_ACTIVITY, params)),
     )
 
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Row, and_, exists, false, func, or_, true
+from sqlalchemy import Row, and_, bindparam, exists, false, func, or_, true
 from sqlalchemy import insert as sa_insert
 from sqlalchemy import update as sa_update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -184,31 +184,52 @@ def _editable_condition(now: datetime) -> ColumnElement[bool]:
     )
 
 
-def _bump_row(
-    session: Session,
-    cart_id: int,
-    actor_id: int | None,
+def _bump_statement(
+    cart_id: Any,
+    actor_id: Any,
+    now: Any,
     *,
-    now: datetime,
     owner_only: bool = False,
     editable: bool = True,
     where: tuple[ColumnElement[bool], ...] = (),
     values: Mapping[str, Any] | None = None,
-) -> Row[Any] | None:
-    """Bump the version if the actor may make this change now; the cart row after it, or None."""
+) -> Any:
     conditions: list[ColumnElement[bool]] = [col(Cart.id) == cart_id, col(Cart.deleted) == false()]
     if actor_id is not None:
         conditions.append(_member_condition(cart_id, actor_id, owner_only))
     if editable:
         conditions.append(_editable_condition(now))
     conditions.extend(where)
-    statement = (
+    return (
         sa_update(_CARTS)
         .where(*conditions)
         .values(version=_CARTS.c.version + 1, **(values or {}))
         .returning(*_CARTS.c)
     )
-    return session.connection().execute(statement).first()
+
+
+# A member's everyday edit, built once (see cart_views: building costs more than running).
+_BUMP_AS_MEMBER = _bump_statement(bindparam("cart_id"), bindparam("actor_id"), bindparam("now"))
+_SET_QUANTITY = sa_update(_LINES).where(_LINES.c.id == bindparam("line_id"))
+_ADD_ACTIVITY = sa_insert(_ACTIVITY)
+
+
+def _bump_row(
+    session: Session,
+    cart_id: int,
+    actor_id: int | None,
+    *,
+    now: datetime,
+    **options: Any,
+) -> Row[Any] | None:
+    """Bump the version if the actor may make this change now; the cart row after it, or None.
+
+    `options`: owner_only, editable (default True), extra `where` conditions, extra `values`."""
+    connection = session.connection()
+    if actor_id is not None and not any(options.values()) and options.get("editable", True):
+        params = {"cart_id": cart_id, "actor_id": actor_id, "now": now}
+        return connection.execute(_BUMP_AS_MEMBER, params).first()
+    return connection.execute(_bump_statement(cart_id, actor_id, now, **options)).first()
 
 
 def _bump(session: Session, cart_id: int, actor_id: int | None, **options: Any) -> int | None:
@@ -281,9 +302,8 @@ def _record(
     session = uow.session
     session.flush()  # the Core insert below does not flush pending ORM rows by itself
     session.connection().execute(
-        sa_insert(_ACTIVITY).values(
-            cart_id=cart_id, version=version, text=text[:300], created_at=now or _now()
-        )
+        _ADD_ACTIVITY,
+        {"cart_id": cart_id, "version": version, "text": text[:300], "created_at": now or _now()},
     )
     uow.record(
         DomainEvent(
@@ -616,9 +636,7 @@ def _change_quantity(
         currency=cart.currency,
         product_currency=line.currency,
     )
-    session.connection().execute(
-        sa_update(_LINES).where(_LINES.c.id == line_id).values(quantity=quantity)
-    )
+    session.connection().execute(_SET_QUANTITY, {"line_id": line_id, "quantity": quantity})
     actor = next((m.display_name for m in rows.members if m.user_id == user_id), "Someone")
     text = quantity_changed_text(actor, line.title, before, quantity)
     after = with_change(
