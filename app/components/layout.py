@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.components.react_router import ReactRouterLink
 
 from app.components.people import POST_SIGN_OUT, avatar
 from app.states.live import LiveStatus
@@ -26,8 +27,68 @@ def _logo() -> rx.Component:
     )
 
 
+# (label, href, only for a signed-in shopper)
+NAV_LINKS = (
+    ("Home", "/", False),
+    ("Catalog", "/catalog", False),
+    ("Live", "/live", False),
+    ("Friends", "/friends", True),
+    ("Cart", "/cart", True),
+)
+# Responsive `display` values (phone, ≥30em, ≥48em, ≥62em): the inline nav needs a wide screen,
+# narrower ones get the same links behind a menu button.
+WIDE_ONLY = ["none", "none", "none", "flex"]
+NARROW_ONLY = ["flex", "flex", "flex", "none"]
+
+
+def _signed_in_only(component: rx.Component, signed_in_only: bool) -> rx.Component:
+    return rx.cond(SessionState.signed_in, component) if signed_in_only else component
+
+
 def _nav_link(label: str, href: str) -> rx.Component:
     return rx.link(label, href=href, size="3", weight="medium", color=rx.color("gray", 12))
+
+
+def _inline_nav() -> rx.Component:
+    return rx.el.nav(
+        rx.hstack(
+            *[_signed_in_only(_nav_link(label, href), only) for label, href, only in NAV_LINKS],
+            spacing="5",
+            align="center",
+        ),
+        aria_label="Main",
+        display=WIDE_ONLY,
+    )
+
+
+def _menu_link(label: str, href: str) -> rx.Component:
+    # as_child makes the menu item the link itself (a real href, the menu's own colours). A bare
+    # router link, as rx.link's own Slot cannot sit inside the item's Slot.
+    return rx.menu.item(ReactRouterLink.create(label, to=href), as_child=True)
+
+
+def _nav_menu() -> rx.Component:
+    """The nav links on a narrow screen: a dropdown (keyboard and screen-reader ready)."""
+    return rx.menu.root(
+        rx.menu.trigger(
+            rx.icon_button(
+                rx.icon("menu", size=20),
+                variant="soft",
+                color_scheme="gray",
+                high_contrast=True,
+                size="2",
+                aria_label="Navigation menu",
+                display=NARROW_ONLY,
+            )
+        ),
+        rx.menu.content(
+            *[_signed_in_only(_menu_link(label, href), only) for label, href, only in NAV_LINKS],
+            # soft: the highlighted item keeps dark text (solid's white on tomato is under 4.5:1)
+            variant="soft",
+            align="end",
+            min_width="10rem",
+        ),
+    )
 
 
 def search_form(input_id: str = "site-search") -> rx.Component:
@@ -80,6 +141,7 @@ def sign_in_slot() -> rx.Component:
                 rx.menu.item("Orders", on_click=rx.redirect("/orders")),
                 rx.menu.separator(),
                 rx.menu.item("Sign out", on_click=rx.call_script(POST_SIGN_OUT)),
+                variant="soft",
             ),
         ),
         rx.link(
@@ -95,25 +157,27 @@ def sign_in_slot() -> rx.Component:
 
 
 def header() -> rx.Component:
+    """Wide: logo and nav, search, account. Narrow: logo, account and menu button, with the
+    search on its own full-width row on a phone (`order` moves it after the buttons)."""
     return rx.el.header(
         rx.flex(
-            rx.hstack(
-                _logo(),
-                _nav_link("Home", "/"),
-                _nav_link("Catalog", "/catalog"),
-                _nav_link("Live", "/live"),
-                rx.cond(SessionState.signed_in, _nav_link("Friends", "/friends")),
-                rx.cond(SessionState.signed_in, _nav_link("Cart", "/cart")),
-                spacing="5",
-                align="center",
-                wrap="wrap",
+            rx.hstack(_logo(), _inline_nav(), spacing="5", align="center"),
+            rx.box(
+                search_form(),
+                display="flex",
+                justify_content="center",
+                flex_grow="1",
+                flex_basis=["100%", "100%", "0"],
+                min_width="0",
+                order=["3", "3", "2"],
             ),
-            rx.box(search_form(), flex_grow="1", display="flex", justify_content="center"),
-            sign_in_slot(),
+            rx.hstack(
+                sign_in_slot(), _nav_menu(), spacing="3", align="center", order=["2", "2", "3"]
+            ),
             wrap="wrap",
             align="center",
             justify="between",
-            gap="3",
+            spacing="3",
             max_width="80rem",
             margin_x="auto",
             padding_x=["var(--space-3)", "var(--space-4)", "var(--space-6)"],

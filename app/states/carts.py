@@ -234,7 +234,7 @@ class CartState(SessionState):
         self.name_error = self.deadline_error = self.budget_error = self.code_error = ""
         self.paying = False
         self.origin = self.router.url.origin or ""
-        raw = self.router.page.params.get("cart_id")
+        raw = self._route_arg("cart_id") or None  # "" on /cart: the personal cart
         await leave_rooms(self, ROOM_PREFIX)
         try:
             view, order, shared, mates = await asyncio.to_thread(
@@ -579,7 +579,7 @@ class JoinCartState(SessionState):
     error: str = ""
 
     def _code(self) -> str:
-        return str(self.router.page.params.get("code", ""))[:20]
+        return self._route_arg("code")[:20]
 
     @rx.event
     def load(self) -> None:

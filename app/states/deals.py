@@ -107,7 +107,7 @@ class DealCardsState(SessionState):
 
     @rx.event
     async def load_product(self) -> None:
-        key = str(self.router.page.params.get("product_key", ""))[:100]
+        key = self._route_arg("product_key")[:100]
 
         def read() -> tuple[int, list[DealCard]]:
             with session_scope() as session:
@@ -143,7 +143,7 @@ class DealState(SessionState):
     invited_team: int = 0
 
     def _deal_id(self) -> int:
-        raw = str(self.router.page.params.get("deal_id", ""))
+        raw = self._route_arg("deal_id")
         return int(raw) if raw.isdigit() and len(raw) < 12 else 0
 
     def _reload_seat(self, user_id: int) -> None:

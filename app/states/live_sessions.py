@@ -224,7 +224,7 @@ class LiveRoomState(SessionState):
     busy: bool = False
 
     def _session_id(self) -> int:
-        return _int(self.router.page.params.get("session_id", ""), 0)
+        return _int(self._route_arg("session_id"), 0)
 
     @rx.event
     @rx.event

@@ -171,7 +171,7 @@ class InviteState(SessionState):
     already_friends: bool = False
 
     def _code(self) -> str:
-        return str(self.router.page.params.get("code", ""))[:20]
+        return self._route_arg("code")[:20]
 
     @rx.event
     def load(self) -> None:

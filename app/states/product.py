@@ -8,6 +8,7 @@ from app.adapters.db.session import session_scope
 from app.domain.catalog import ProductDetail
 from app.services import catalog
 from app.states.chat import ChatState, open_chat
+from app.states.session import route_arg
 
 
 class ProductState(rx.State):
@@ -17,7 +18,7 @@ class ProductState(rx.State):
 
     @rx.event
     async def load(self) -> None:
-        key = str(self.router.page.params.get("product_key", ""))[:100]
+        key = route_arg(self, "product_key")[:100]
         self.selected_image = 0
         with session_scope() as session:
             try:

@@ -7,6 +7,7 @@ from http.cookies import CookieError, SimpleCookie
 from urllib.parse import quote
 
 import reflex as rx
+from reflex.state import BaseState
 
 from app.adapters.db.session import session_scope
 from app.api.cookies import SESSION_COOKIE
@@ -24,11 +25,26 @@ def cookie_value(cookie_header: str, name: str) -> str | None:
     return morsel.value if morsel else None
 
 
+def route_arg(state: BaseState, name: str) -> str:
+    """The current page's dynamic route segment `name` (cart_id of /cart/[cart_id]); "" if absent.
+
+    Reflex keeps each segment as a var of the root state. Read it there: a substate may have
+    a var of the same name (CartState.cart_id is the loaded cart's id).
+    """
+    root = state
+    while root.parent_state is not None:
+        root = root.parent_state
+    return str(getattr(root, name, ""))
+
+
 class SessionState(rx.State):
     user: UserView | None = None
 
     def _session_token(self) -> str | None:
         return cookie_value(self.router.headers.cookie, SESSION_COOKIE)
+
+    def _route_arg(self, name: str) -> str:
+        return route_arg(self, name)
 
     def signed_in_user(self) -> UserView | None:
         """The user of this connection according to the database, right now."""

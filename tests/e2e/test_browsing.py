@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import UNNAMED_CONTROLS_JS, screenshot
+from tests.e2e.conftest import UNNAMED_CONTROLS_JS, VIEWPORTS, screenshot
 
 pytestmark = pytest.mark.e2e
 
@@ -57,6 +57,37 @@ def test_shopper_searches_and_opens_a_product(
     )
     _assert_controls_are_named(page)
     screenshot(page, request, "product")
+
+
+def test_header_nav_fits_the_screen(
+    shopper: Page, viewport: str, request: pytest.FixtureRequest
+) -> None:
+    """A desktop shows the nav inline; a phone keeps the header compact, nav behind a menu."""
+    page = shopper
+    page.goto("/")
+    page.wait_for_load_state("networkidle")
+    header = page.locator("header")
+    catalog = header.get_by_role("link", name="Catalog", exact=True)
+    menu_button = header.get_by_role("button", name="Navigation menu")
+    assert page.evaluate("document.documentElement.scrollWidth") == VIEWPORTS[viewport]["width"]
+    _assert_controls_are_named(page)
+    if viewport == "desktop":
+        expect(menu_button).to_be_hidden()
+        screenshot(page, request, "header")
+        catalog.click()
+    else:
+        expect(catalog).to_be_hidden()
+        box = header.bounding_box()
+        assert box is not None and box["height"] < 120  # a logo row and a search row
+        menu_button.focus()  # by keyboard, as the menu must work without a pointer
+        page.keyboard.press("Enter")
+        expect(page.get_by_role("menuitem", name="Home")).to_be_focused()
+        _assert_controls_are_named(page)
+        screenshot(page, request, "header-menu")
+        page.keyboard.press("ArrowDown")
+        expect(page.get_by_role("menuitem", name="Catalog")).to_be_focused()
+        page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile("/catalog$"))
 
 
 def test_category_filter_narrows_the_catalog(

@@ -124,7 +124,8 @@ def test_two_shoppers_share_a_cart_live(
         )
     expect(alice.get_by_test_id("member-row")).to_have_count(2, timeout=LIVE)
     # Leaving the page (inside the app) leaves the room; coming back enters it again.
-    bob.get_by_role("link", name="Catalog", exact=True).first.click()
+    bob.get_by_role("button", name="Navigation menu").click()  # Bob is on a phone
+    bob.get_by_role("menuitem", name="Catalog", exact=True).click()
     expect(bob).to_have_url(re.compile("/catalog"))
     bob_here = alice.locator('[data-testid="viewer"][data-name="Bob Baker"]')
     expect(bob_here).to_have_count(0, timeout=LIVE)
