@@ -31,7 +31,7 @@ from app.services.unit_of_work import unit_of_work  # noqa: E402
 from app.states.carts import CartState  # noqa: E402
 from bench.cluster import Cluster, Shopper, running_cluster  # noqa: E402
 from bench.reflex_client import ReflexClient  # noqa: E402
-from bench.support import percentile  # noqa: E402
+from bench.support import no_collector_pauses, percentile  # noqa: E402
 
 CART_STATE = CartState.get_full_name()
 DELIVERY_TIMEOUT = 5.0
@@ -191,7 +191,8 @@ async def bench(args: argparse.Namespace) -> dict[str, Any]:
         groups = build_carts(cluster, args.carts, args.members)
         await connect_all(groups, cluster.urls)
         await asyncio.sleep(1.0)  # presence settles; it is not what we measure
-        results = await run_rounds(groups, args.rounds, args.spacing)
+        with no_collector_pauses():
+            results = await run_rounds(groups, args.rounds, args.spacing)
         for group in groups:
             for member in group:
                 assert member.client is not None
