@@ -35,7 +35,7 @@ from app.states.session import SessionState
 
 app = rx.App(
     stylesheets=["/styles.css"],
-    head_components=[rx.el.meta(name="theme-color", content="#e54d2e")],
+    head_components=[rx.el.meta(name="theme-color", content="#d13415")],
     api_transformer=http_api(),
     toaster=rx.toast.provider(position="bottom-right", close_button=True),
 )
