@@ -300,9 +300,24 @@ class Rooms:
         now = time.monotonic()
         for channel, summary in payload.get("rooms", {}).items():
             viewers = [Viewer(**v) for v in summary.get("viewers", [])]
-            self._remote[channel][instance] = (now, int(summary.get("count", 0)), viewers)
-            if channel in self._members:
+            count = int(summary.get("count", 0))
+            before = self._remote[channel].get(instance)
+            self._remote[channel][instance] = (now, count, viewers)
+            # A heartbeat that changes nothing only keeps the entry alive: no push.
+            if channel in self._members and (before is None or before[1:] != (count, viewers)):
                 self._stale.add(channel)
+
+    def _expire_remote(self) -> None:
+        """Forget processes that stopped announcing a room; its local viewers get a new count."""
+        now = time.monotonic()
+        for channel, by_instance in list(self._remote.items()):
+            for instance, (seen, _count, _viewers) in list(by_instance.items()):
+                if now - seen > PRESENCE_EXPIRY:
+                    del by_instance[instance]
+                    if channel in self._members:
+                        self._stale.add(channel)
+            if not by_instance:
+                del self._remote[channel]
 
     def _presence_event(self, channels: Iterable[str]) -> DomainEvent:
         """This process's viewers of `channels`, as ONE bus message however many rooms."""
@@ -318,21 +333,24 @@ class Rooms:
     async def run_presence(self, publish: Callable[[DomainEvent], None]) -> None:
         """Share this process's viewers and push merged presence to local rooms, coalesced.
 
-        One bus message per tick carries every room that changed (all rooms on a heartbeat):
-        a publish per room would hold the event loop for a while at every heartbeat."""
+        One bus message per tick carries every room whose local viewers changed (all rooms on
+        a heartbeat, which keeps them alive elsewhere): a publish per room would hold the event
+        loop for a while. Only rooms whose merged presence may have changed are pushed, so a
+        heartbeat costs no burst of pushes on any process."""
         last_heartbeat = time.monotonic()
         while True:
             await asyncio.sleep(PRESENCE_INTERVAL)
             heartbeat = time.monotonic() - last_heartbeat > PRESENCE_HEARTBEAT
             if heartbeat:
                 last_heartbeat = time.monotonic()
+                self._expire_remote()
             dirty, self._dirty = self._dirty, set()
             stale, self._stale = self._stale, set()
             shared = dirty | set(self._members) if heartbeat else dirty
             if shared:
                 with contextlib.suppress(Exception):
                     publish(self._presence_event(sorted(shared)))
-            for channel in shared | stale:
+            for channel in dirty | stale:
                 aggregate = channel.partition(":")[0]
                 renderer = self._presence_renderers.get(aggregate)
                 if renderer is not None and channel in self._members:

@@ -80,6 +80,27 @@ async def test_presence_counts_viewers_of_every_process_and_forgets_silent_ones(
     assert here.presence("cart:7") == Presence(1, [_alice()])
 
 
+async def test_unchanged_presence_from_another_process_pushes_nothing_but_silence_does() -> None:
+    """Heartbeats keep other processes' counts alive without a burst of pushes; a process that
+    stops announcing is forgotten and the room hears the new count."""
+    here, _ = _rooms()
+    await here.enter("a", "cart:7", _alice())
+    there, _ = _rooms()
+    await there.enter("b", "cart:7", Viewer(2, "Bob Baker"))
+    here._dirty.clear()
+    here.dispatch(there._presence_event(["cart:7"]))
+    assert here._stale == {"cart:7"}  # Bob is new here
+    here._stale.clear()
+    here.dispatch(there._presence_event(["cart:7"]))  # a heartbeat: nothing changed
+    assert here._stale == set()
+    instance = next(iter(here._remote["cart:7"]))
+    seen, count, viewers = here._remote["cart:7"][instance]
+    here._remote["cart:7"][instance] = (seen - rooms_module.PRESENCE_EXPIRY - 1, count, viewers)
+    here._expire_remote()
+    assert here._stale == {"cart:7"}
+    assert here.presence("cart:7") == Presence(1, [_alice()])
+
+
 async def test_presence_is_shared_over_the_bus_and_pushed_to_the_room() -> None:
     bus = InProcessBus()
     here, app = _rooms()
