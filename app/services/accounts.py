@@ -6,8 +6,9 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import bindparam
+from sqlalchemy import Row, bindparam
 from sqlalchemy import select as sa_select
 from sqlalchemy import update as sa_update
 from sqlmodel import Session, col, select, update
@@ -56,7 +57,8 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def user_view(user: User) -> UserView:
+def user_view(user: User | Row[*tuple[Any, ...]]) -> UserView:
+    """From a User, or a row with its id, display_name, avatar_url, role and email."""
     return UserView(
         id=user.id or 0,
         name=user.display_name,
@@ -157,15 +159,7 @@ def resolve_session(session: Session, token: str | None) -> UserView | None:
             .where(_SESSIONS.c.token_hash == found.token_hash)
             .values(last_seen_at=now)
         )
-    return UserView(
-        id=found.id,
-        name=found.display_name,
-        initials=initials(found.display_name),
-        avatar_url=found.avatar_url or "",
-        colour=avatar_colour(found.id),
-        role=found.role,
-        email=found.email or "",
-    )
+    return user_view(found)
 
 
 def end_sessions(session: Session, token: str | None) -> int:
