@@ -1,10 +1,12 @@
 """What a cart's members see: the cart page's read model.
 
-Every cart change is pushed to the cart's room as this view, read by the writer inside its
+Every cart change is pushed to the cart's room as this view, made by the writer inside its
 transaction (see `unit_of_work.register_snapshot`), so reading it is on the path of every
-change. It is therefore read with four plain Core queries (cart, members, lines with their
-product and first image, recent activity) rather than through ORM objects, and turned into a
-dict without `dataclasses.asdict`'s deep copies.
+change. It is therefore read with four prebuilt Core queries (cart, members, lines with their
+product and first image, recent activity) rather than through ORM objects, composed by
+`compose`, and turned into a dict by `plain` without `dataclasses.asdict`'s deep copies. The
+"+" / "-" path reads the rows once for its checks and composes the view from them after its
+write (`with_change`) instead of reading again.
 """
 
 from __future__ import annotations
@@ -150,6 +152,8 @@ def with_change(
     return replace(rows, lines=lines, activity=[newest, *rows.activity][:ACTIVITY_TAIL])
 
 
+# Built once with bound parameters: building a statement per call costs more Python time than
+# its round trip to the database.
 _FIRST_IMAGE = (
     select(_images.c.url)
     .where(_images.c.product_id == _products.c.id)
@@ -188,7 +192,6 @@ _LINES = (
     .where(_lines.c.cart_id == bindparam("cart_id"))
     .order_by(_lines.c.created_at, _lines.c.id)
 )
-# Built once: statements made per call cost more Python than their round trips.
 _CART = select(_carts).where(_carts.c.id == bindparam("cart_id"))
 _ACTIVITY = (
     select(_activity.c.version, _activity.c.text, _activity.c.created_at)
