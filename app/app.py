@@ -35,7 +35,13 @@ from app.states.session import SessionState
 
 app = rx.App(
     stylesheets=["/styles.css"],
-    head_components=[rx.el.meta(name="theme-color", content="#d13415")],
+    head_components=[
+        rx.el.meta(name="theme-color", content="#d13415"),
+        # A page that names no icon makes browsers fetch /favicon.ico (it was a 404): SVG for
+        # current browsers, the .ico for the rest.
+        rx.el.link(rel="icon", href="/favicon.ico", sizes="32x32"),
+        rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml"),
+    ],
     api_transformer=http_api(),
     toaster=rx.toast.provider(position="bottom-right", close_button=True),
 )

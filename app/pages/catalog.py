@@ -33,7 +33,7 @@ def _filters() -> rx.Component:
         ),
         rx.foreach(CatalogState.categories, _category_chip),
         wrap="wrap",
-        gap="2",
+        spacing="2",
         role="group",
         aria_label="Filter by category",
         margin_bottom="var(--space-4)",

@@ -50,7 +50,7 @@ def live_schedule_page() -> rx.Component:
                 align="center",
                 width="100%",
                 wrap="wrap",
-                gap="3",
+                spacing="3",
             ),
             rx.text(
                 "Hosts show products live, pin them for everyone and launch flash group deals. "

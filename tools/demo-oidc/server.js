@@ -213,6 +213,7 @@ function pickerPage(uid, clientId) {
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <title>Demo sign-in (not a real account)</title>
+  <link rel="icon" href="data:,"><!-- no icon: else the browser asks for /favicon.ico (404) -->
   <style>
     body { font-family: system-ui, sans-serif; max-width: 26rem; margin: 3rem auto; padding: 0 1rem; }
     ul { list-style: none; padding: 0; }
