@@ -13,9 +13,10 @@ database and so are never behind) and never feed computed vars on the backend. E
 runs the page's load handler again, so a reconnecting client re-enters its rooms and catches up
 from the database.
 
-Presence ("who is viewing") is counted per process and shared over the bus as a small summary per
-room, coalesced to at most one per room per `PRESENCE_INTERVAL`, so a thousand viewers arriving do
-not cost a million messages.
+Presence ("who is viewing") is counted per process and shared over the bus as one message per
+process per `PRESENCE_INTERVAL` carrying a small summary of each room whose viewers changed, so a
+thousand viewers arriving do not cost a million messages and a hundred rooms do not cost a hundred
+publishes.
 """
 
 from __future__ import annotations
