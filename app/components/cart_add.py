@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from app.components.cart_forms import field_error, invalid
 from app.states.carts import AddToCartState, CartTarget
 from app.states.session import SessionState
 
@@ -30,7 +31,7 @@ def add_to_cart(product_id: rx.Var[int], stock: rx.Var[int]) -> rx.Component:
             width="5rem",
             size="3",
             aria_describedby="add-quantity-error",
-            aria_invalid=rx.cond(AddToCartState.quantity_error != "", "true", "false"),
+            aria_invalid=invalid(AddToCartState.quantity_error),
         ),
         rx.button(
             rx.icon("shopping-cart", size=16),
@@ -65,16 +66,7 @@ def add_to_cart(product_id: rx.Var[int], stock: rx.Var[int]) -> rx.Component:
     )
     with_error = rx.vstack(
         signed_in,
-        rx.cond(
-            AddToCartState.quantity_error != "",
-            rx.text(
-                AddToCartState.quantity_error,
-                id="add-quantity-error",
-                size="2",
-                color=rx.color("red", 11),
-                role="alert",
-            ),
-        ),
+        field_error(AddToCartState.quantity_error, "add-quantity"),
         spacing="1",
     )
     return rx.cond(

@@ -39,34 +39,35 @@ def split_mode_fieldset(legend: str, **radio_props: object) -> rx.Component:
     )
 
 
-def _field_error(message: rx.Var[str], field_id: str) -> rx.Component:
+def field_error(message: rx.Var[str], field_id: str) -> rx.Component:
+    """The error under a cart form field (its id + "-error", for aria-describedby)."""
     return rx.cond(
         message != "",
         rx.text(message, id=field_id + "-error", color=rx.color("red", 11), size="2", role="alert"),
     )
 
 
-def _field(
+def field(
     label: str, field_id: str, error: rx.Var[str], control: rx.Component, hint: str = ""
 ) -> rx.Component:
     return rx.vstack(
         rx.el.label(label, html_for=field_id, font_weight="500", font_size="var(--font-size-2)"),
         control,
         rx.cond(hint != "", rx.text(hint, size="1", color=rx.color("gray", 11))),
-        _field_error(error, field_id),
+        field_error(error, field_id),
         spacing="1",
         width="100%",
     )
 
 
-def _invalid(error: rx.Var[str]) -> rx.Var[str]:
+def invalid(error: rx.Var[str]) -> rx.Var[str]:
     return rx.cond(error != "", "true", "false")
 
 
 def start_cart_form() -> rx.Component:
     return rx.form(
         rx.vstack(
-            _field(
+            field(
                 "Cart name",
                 "cart-name",
                 CartState.name_error,
@@ -77,11 +78,11 @@ def start_cart_form() -> rx.Component:
                     max_length=60,
                     required=True,
                     width="100%",
-                    aria_invalid=_invalid(CartState.name_error),
+                    aria_invalid=invalid(CartState.name_error),
                     aria_describedby="cart-name-error",
                 ),
             ),
-            _field(
+            field(
                 "Deadline (optional)",
                 "cart-deadline",
                 CartState.deadline_error,
@@ -90,12 +91,12 @@ def start_cart_form() -> rx.Component:
                     name="deadline",
                     type="datetime-local",
                     width="100%",
-                    aria_invalid=_invalid(CartState.deadline_error),
+                    aria_invalid=invalid(CartState.deadline_error),
                     aria_describedby="cart-deadline-error",
                 ),
                 hint="The cart locks itself at this time (your local time).",
             ),
-            _field(
+            field(
                 "Budget per person (optional, $)",
                 "cart-budget",
                 CartState.budget_error,
@@ -106,7 +107,7 @@ def start_cart_form() -> rx.Component:
                     input_mode="decimal",
                     max_length=12,
                     width="100%",
-                    aria_invalid=_invalid(CartState.budget_error),
+                    aria_invalid=invalid(CartState.budget_error),
                     aria_describedby="cart-budget-error",
                 ),
             ),
@@ -138,7 +139,7 @@ def code_form() -> rx.Component:
                     name="code",
                     placeholder="e.g. K7QM3XPA",
                     max_length=20,
-                    aria_invalid=_invalid(CartState.code_error),
+                    aria_invalid=invalid(CartState.code_error),
                     aria_describedby="cart-code-error",
                     flex_grow="1",
                 ),
@@ -146,7 +147,7 @@ def code_form() -> rx.Component:
                 spacing="2",
                 width="100%",
             ),
-            _field_error(CartState.code_error, "cart-code"),
+            field_error(CartState.code_error, "cart-code"),
             spacing="1",
             width="100%",
         ),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from app.components.cart_forms import field, invalid
 from app.services.accounts import UserView
 from app.services.carts import CartActivityView, CartMemberView, CartView
 from app.services.checkout import CheckoutView
@@ -369,18 +370,16 @@ def owner_controls() -> rx.Component:
         ),
     )
     deadline = rx.form(
-        rx.vstack(
-            rx.el.label(
-                "Deadline (your local time)",
-                html_for="cart-new-deadline",
-                font_weight="500",
-                font_size="var(--font-size-2)",
-            ),
+        field(
+            "Deadline (your local time)",
+            "cart-new-deadline",
+            CartState.deadline_error,
             rx.hstack(
                 rx.input(
                     id="cart-new-deadline",
                     name="deadline",
                     type="datetime-local",
+                    aria_invalid=invalid(CartState.deadline_error),
                     aria_describedby="cart-new-deadline-error",
                     flex_grow="1",
                 ),
@@ -400,23 +399,7 @@ def owner_controls() -> rx.Component:
                 width="100%",
                 wrap="wrap",
             ),
-            rx.cond(
-                CartState.deadline_error != "",
-                rx.text(
-                    CartState.deadline_error,
-                    id="cart-new-deadline-error",
-                    size="2",
-                    color=rx.color("red", 11),
-                    role="alert",
-                ),
-            ),
-            rx.text(
-                "A passed deadline locks the cart; move it, then unlock.",
-                size="1",
-                color=rx.color("gray", 11),
-            ),
-            spacing="1",
-            width="100%",
+            hint="A passed deadline locks the cart; move it, then unlock.",
         ),
         on_submit=CartState.set_deadline,
         reset_on_submit=False,

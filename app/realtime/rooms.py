@@ -347,7 +347,7 @@ class Rooms:
                 self._expire_remote()
             dirty, self._dirty = self._dirty, set()
             stale, self._stale = self._stale, set()
-            shared = dirty | set(self._members) if heartbeat else dirty
+            shared = (dirty | set(self._members)) if heartbeat else dirty
             if shared:
                 with contextlib.suppress(Exception):
                     publish(self._presence_event(sorted(shared)))

@@ -226,7 +226,7 @@ def _bump_row(
 
     `options`: owner_only, editable (default True), extra `where` conditions, extra `values`."""
     connection = session.connection()
-    if actor_id is not None and not any(options.values()) and options.get("editable", True):
+    if actor_id is not None and not options:  # a member's everyday edit
         params = {"cart_id": cart_id, "actor_id": actor_id, "now": now}
         return connection.execute(_BUMP_AS_MEMBER, params).first()
     return connection.execute(_bump_statement(cart_id, actor_id, now, **options)).first()
