@@ -25,13 +25,13 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app.domain.events import DomainEvent  # noqa: E402
-from app.services import carts  # noqa: E402
-from app.services.unit_of_work import unit_of_work  # noqa: E402
-from app.states.carts import CartState  # noqa: E402
-from bench.cluster import Cluster, Shopper, running_cluster  # noqa: E402
-from bench.reflex_client import ReflexClient  # noqa: E402
-from bench.support import no_collector_pauses, percentile  # noqa: E402
+from app.domain.events import DomainEvent
+from app.services import carts
+from app.services.unit_of_work import unit_of_work
+from app.states.carts import CartState
+from bench.cluster import Cluster, Shopper, running_cluster
+from bench.reflex_client import ReflexClient
+from bench.support import no_collector_pauses, percentile
 
 CART_STATE = CartState.get_full_name()
 DELIVERY_TIMEOUT = 5.0

@@ -21,24 +21,24 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import func  # noqa: E402
-from sqlmodel import Session, SQLModel, select  # noqa: E402
+from sqlalchemy import func
+from sqlmodel import Session, SQLModel, select
 
-from app.adapters.db.models import Category, Product  # noqa: E402
-from app.adapters.db.models_deals import DEAL_TABLES, Deal, Participation  # noqa: E402
-from app.adapters.db.models_people import User  # noqa: E402
-from app.adapters.db.session import make_engine  # noqa: E402
-from app.adapters.payments.local_server import start_subprocess  # noqa: E402
-from app.adapters.payments.stripe_gateway import (  # noqa: E402
+from app.adapters.db.models import Category, Product
+from app.adapters.db.models_deals import DEAL_TABLES, Deal, Participation
+from app.adapters.db.models_people import User
+from app.adapters.db.session import make_engine
+from app.adapters.payments.local_server import start_subprocess
+from app.adapters.payments.stripe_gateway import (
     LOCAL_SECRET_KEY,
     TEST_CARDS,
     StripeGateway,
 )
-from app.cli import migrate  # noqa: E402
-from app.domain.events import DomainEvent  # noqa: E402
-from app.domain.group_buy import DealTerms, PriceTier  # noqa: E402
-from app.services import deals  # noqa: E402
-from bench.support import create_database, drop_database, percentile  # noqa: E402
+from app.cli import migrate
+from app.domain.events import DomainEvent
+from app.domain.group_buy import DealTerms, PriceTier
+from app.services import deals
+from bench.support import create_database, drop_database, percentile
 
 
 class NullBus:

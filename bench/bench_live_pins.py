@@ -21,10 +21,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
+from playwright.sync_api import Page, expect, sync_playwright
 
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
-from tests.e2e.people_helpers import sign_in  # noqa: E402
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.e2e.people_helpers import sign_in
 
 WATCH_PINS = """
 () => {

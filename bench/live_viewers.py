@@ -23,7 +23,7 @@ import aiohttp
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.live_protocol import Arrivals, Viewer, hydrate_auth, ws_url  # noqa: E402
+from bench.live_protocol import Arrivals, Viewer, hydrate_auth, ws_url
 
 
 async def main() -> None:

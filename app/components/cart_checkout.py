@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from app.components.cart_forms import split_mode_fieldset
-from app.components.test_cards import test_card_chooser
+from app.components.sandbox_cards import sandbox_card_chooser
 from app.services.carts import CartMemberView, CartView
 from app.services.checkout import CheckoutView, ShareView
 from app.states.carts import CartState
@@ -39,7 +39,7 @@ def _cards() -> rx.Component:
 
 
 def _chooser() -> rx.Component:
-    return test_card_chooser(
+    return sandbox_card_chooser(
         CartState.card, CartState.set_card, name="cart-card", disabled=CartState.paying
     )
 

@@ -75,7 +75,7 @@ def make_demo_stream(assets_dir: Path, pictures: list[Path]) -> str:
             writer.send(frame)
         writer.close()
         partial.replace(target)
-    except Exception:  # noqa: BLE001 - a demo nicety must never stop start-up
+    except Exception:
         log.exception("could not make the demo stream; sessions will show posters")
         partial.unlink(missing_ok=True)
         return ""

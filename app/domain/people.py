@@ -22,19 +22,19 @@ class Role(StrEnum):
     ADMIN = "admin"
 
 
-class NameError_(ValueError):
+class DisplayNameError(ValueError):
     """A display name we refuse, with a message fit for the form."""
 
 
 def clean_display_name(raw: str | None) -> str:
-    """Trim and check a display name; raise NameError_ with the reason."""
+    """Trim and check a display name; raise DisplayNameError with the reason."""
     name = " ".join(unicodedata.normalize("NFKC", raw or "").split())
     if not name:
-        raise NameError_("Please enter a name.")
+        raise DisplayNameError("Please enter a name.")
     if len(name) > MAX_NAME_LENGTH:
-        raise NameError_(f"Names can be at most {MAX_NAME_LENGTH} characters.")
+        raise DisplayNameError(f"Names can be at most {MAX_NAME_LENGTH} characters.")
     if any(unicodedata.category(ch)[0] in "C" for ch in name):
-        raise NameError_("Names can't contain control characters.")
+        raise DisplayNameError("Names can't contain control characters.")
     return name
 
 
@@ -43,7 +43,7 @@ def name_from_identity(name: str | None, email: str | None) -> str:
     for candidate in (name, (email or "").split("@", 1)[0]):
         try:
             return clean_display_name(candidate)[:MAX_NAME_LENGTH]
-        except NameError_:
+        except DisplayNameError:
             continue
     return "Shopper"
 

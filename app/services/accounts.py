@@ -179,7 +179,7 @@ def end_sessions(session: Session, token: str | None) -> int:
 
 
 def rename(session: Session, user_id: int, raw_name: str) -> UserView:
-    """Change a display name; raises people.NameError_ for a name we refuse."""
+    """Change a display name; raises people.DisplayNameError for a name we refuse."""
     name = clean_display_name(raw_name)
     user = session.get(User, user_id)
     if user is None:

@@ -10,7 +10,7 @@ import reflex as rx
 from app.adapters.db.session import session_scope
 from app.adapters.identity.oauth_client import default_client
 from app.api.auth_routes import safe_next
-from app.domain.people import NameError_
+from app.domain.people import DisplayNameError
 from app.services import accounts, friends
 from app.services.accounts import UserView
 from app.services.unit_of_work import unit_of_work
@@ -91,7 +91,7 @@ class ProfileState(SessionState):
         try:
             with session_scope() as session:
                 self.user = accounts.rename(session, user.id, form.get("display_name", ""))
-        except NameError_ as refusal:
+        except DisplayNameError as refusal:
             self.name_error = str(refusal)
             return rx.toast.error(str(refusal))
         self.name_error = ""

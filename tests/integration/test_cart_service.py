@@ -392,9 +392,14 @@ def test_events_carry_increasing_versions_and_go_out_only_after_commit(party: Pa
 def test_a_refused_change_is_rolled_back_and_announces_nothing(party: Party) -> None:
     shop = party.shop
     before = load_cart(shop, party.cart, party.bob).version
-    with pytest.raises(CartError), shop.uow() as uow:
-        carts.add_item(uow, party.cart, party.bob, party.mug, 1)
-        carts.add_item(uow, party.cart, party.bob, party.lamp, 99)
+
+    def add_mug_then_too_many_lamps() -> None:
+        with shop.uow() as uow:
+            carts.add_item(uow, party.cart, party.bob, party.mug, 1)
+            carts.add_item(uow, party.cart, party.bob, party.lamp, 99)
+
+    with pytest.raises(CartError):
+        add_mug_then_too_many_lamps()
     view = load_cart(shop, party.cart, party.bob)
     assert view.version == before and view.lines == ()
     assert shop.bus.events == []

@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import Session
 
 from app.adapters.db.models_people import AuthSession, FriendInvite
-from app.domain.people import NameError_
+from app.domain.people import DisplayNameError
 from app.services import accounts, friends
 from app.services.accounts import SignedInIdentity, hash_token
 
@@ -64,7 +64,7 @@ def test_sign_out_ends_every_session_of_the_user(db_session: Session) -> None:
 def test_rename_checks_the_name(db_session: Session) -> None:
     alice = _user(db_session, "Alice")
     assert accounts.rename(db_session, alice, "  Alice   A. ").name == "Alice A."
-    with pytest.raises(NameError_):
+    with pytest.raises(DisplayNameError):
         accounts.rename(db_session, alice, "x" * 41)
 
 

@@ -271,7 +271,7 @@ def test_webhook_from_the_future_is_rejected() -> None:
 class _Receiver(BaseHTTPRequestHandler):
     received: list[tuple[bytes, str]] = []
 
-    def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+    def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers["Content-Length"]))
         self.received.append((body, self.headers.get("Stripe-Signature", "")))
         self.send_response(200)

@@ -45,7 +45,7 @@ def test_money_formats_minor_units_without_floats() -> None:
 
 
 def test_money_refuses_mixed_currencies_and_floats() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="cannot mix"):
         Money(1, "USD") + Money(1, "EUR")
     with pytest.raises(TypeError):
         Money(1.5, "USD")  # type: ignore[arg-type]

@@ -99,5 +99,5 @@ def test_typed_amounts_become_minor_units() -> None:
     assert parse_amount("40.5") == 4050
     assert parse_amount("$1,250.00") == 125000
     for bad in ("abc", "-3", "1.234", "0", "1e3"):
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match="amount|budget"):
             parse_amount(bad)

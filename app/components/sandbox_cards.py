@@ -12,7 +12,7 @@ from typing import Any
 
 import reflex as rx
 
-TEST_CARD_OPTIONS: tuple[tuple[str, str, str], ...] = (
+SANDBOX_CARD_OPTIONS: tuple[tuple[str, str, str], ...] = (
     ("success", "Payment succeeds", "Visa 4242 4242 4242 4242"),
     ("decline", "Card is declined", "4000 0000 0000 0341"),
     ("3ds", "Bank asks for 3-D Secure", "4000 0025 0000 3155"),
@@ -36,7 +36,7 @@ def _option(kind: str, title: str, number: str, name: str) -> rx.Component:
     )
 
 
-def test_card_chooser(
+def sandbox_card_chooser(
     value: rx.Var[str] | str,
     on_change: Any,
     *,
@@ -57,7 +57,7 @@ def test_card_chooser(
         ),
         rx.radio_group.root(
             rx.flex(
-                *[_option(kind, title, number, name) for kind, title, number in TEST_CARD_OPTIONS],
+                *[_option(kind, title, number, name) for kind, title, number in SANDBOX_CARD_OPTIONS],
                 direction="column",
                 spacing="2",
             ),
