@@ -57,7 +57,10 @@ def sandbox_card_chooser(
         ),
         rx.radio_group.root(
             rx.flex(
-                *[_option(kind, title, number, name) for kind, title, number in SANDBOX_CARD_OPTIONS],
+                *[
+                    _option(kind, title, number, name)
+                    for kind, title, number in SANDBOX_CARD_OPTIONS
+                ],
                 direction="column",
                 spacing="2",
             ),
