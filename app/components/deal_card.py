@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from app.services.deal_views import DealCard
+from app.services.deals.views import DealCard
 
 STATUS_COLOURS = {
     "scheduled": "gray",

@@ -17,7 +17,7 @@ from app.components.deal_join import join_panel
 from app.components.deal_teams import teams_panel
 from app.components.layout import page_shell
 from app.components.notice import notice
-from app.services.deal_views import TierView
+from app.services.deals.views import TierView
 from app.states.deals import DealCardsState, DealFormState, DealState
 
 

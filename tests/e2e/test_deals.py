@@ -107,7 +107,7 @@ def choose_card(page: Page, title: str) -> None:
     expect(card).to_be_checked()
 
 
-def join(page: Page, card: str = "Approved") -> None:
+def join(page: Page, card: str = "Payment succeeds") -> None:
     choose_card(page, card)
     page.get_by_test_id("join-deal").click()
 
@@ -229,7 +229,7 @@ def test_declined_card_bank_check_and_leaving(
     path = f"/deals/{deal_id}"
     sign_in(bob, "Bob", path)
 
-    join(bob, "Declined by the bank")
+    join(bob, "Card is declined")
     expect(bob.get_by_test_id("join-error")).to_have_text(
         "Your card was declined. Try another card."
     )
@@ -237,7 +237,7 @@ def test_declined_card_bank_check_and_leaving(
     controls_are_named(bob)
     screenshot(bob, request, "declined-phone")
 
-    join(bob, "Approved")
+    join(bob, "Payment succeeds")
     expect(bob.get_by_test_id("in-the-deal")).to_be_visible()
     expect(bob.get_by_test_id("deal-live").get_by_test_id("deal-participants")).to_have_text("1")
     bob.get_by_test_id("leave").click()
@@ -307,7 +307,7 @@ def test_friends_fill_a_team_from_a_shared_link(
         deadline=datetime.now(UTC) + timedelta(days=2),
     )
     sign_in(alice, "Alice", f"/deals/{deal_id}")
-    choose_card(alice, "Approved")
+    choose_card(alice, "Payment succeeds")
     alice.get_by_test_id("start-team").click()
     team = alice.get_by_test_id("team")
     expect(team).to_contain_text("Alice Archer's team")
@@ -325,7 +325,7 @@ def test_friends_fill_a_team_from_a_shared_link(
     shared = urlsplit(link)
     sign_in(bob, "Bob", quote(f"{shared.path}?{shared.query}", safe="/"))
     expect(bob).to_have_url(re.compile(r"\?team=\d+$"))
-    choose_card(bob, "Approved")
+    choose_card(bob, "Payment succeeds")
     bob.get_by_role("button", name="Join Alice Archer's team for $22.00").click()
     for page in (alice, bob):
         expect(page.get_by_test_id("team").get_by_test_id("team-count")).to_have_text("2 of 2 in")

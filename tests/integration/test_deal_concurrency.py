@@ -44,9 +44,7 @@ def burst(
     def join(user_id: int) -> str | None:
         start.wait()
         try:
-            return deals.join_deal(
-                user_id, deal_id, 1, card, gateway=gateway, **world.deps
-            ).intent_id
+            return deals.join_deal(world.ctx(gateway), user_id, deal_id, 1, card).intent_id
         except JoinError as error:
             refusals.append(error.message)
             return None

@@ -87,6 +87,9 @@ class UnavailableGateway:
     def retrieve(self, intent_id: str) -> PaymentResult:
         raise self._refuse()
 
+    def retrieve_setup(self, setup_intent_id: str) -> SavedCard:
+        raise self._refuse()
+
 
 @lru_cache(maxsize=1)
 def app_gateway() -> PaymentGateway:

@@ -223,3 +223,7 @@ class PaymentGateway(Protocol):
     def retrieve(self, intent_id: str) -> PaymentResult:
         """The PaymentIntent as it stands now."""
         ...
+
+    def retrieve_setup(self, setup_intent_id: str) -> SavedCard:
+        """A card being saved (SetupIntent) as it stands now, e.g. after 3-D Secure."""
+        ...
