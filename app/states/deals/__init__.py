@@ -1,17 +1,13 @@
 """Group-buy deals in the browser: deal cards (cards.py), one deal's page with joining, teams,
-the bank's check and leaving (page.py), and the host's form (form.py).
+the bank's check and leaving (page.py), the host's form (form.py), and what the rooms push when
+a deal changes (rendering.py).
 
-Thin: every rule and every view lives in app.services.deals. Live updates go through the rooms
-broadcast path: a deal page's socket sits in the room "deal:<id>", a page of cards in
-"deals:cards"; per event, one renderer per room loads the view once and pushes it to all of them.
+Thin: every rule and every view lives in app.services.deals; each handler makes one call.
 """
 
-from app.realtime.rooms import rooms
-from app.states.deals.cards import DealCardsState, render_cards
+from app.states.deals.cards import DealCardsState
 from app.states.deals.form import DealFormState
-from app.states.deals.page import DealState, render_deal
-
-rooms.register("deal", render_deal)
-rooms.register("deals", render_cards)
+from app.states.deals.page import DealState
+from app.states.deals.rendering import render_cards, render_deal
 
 __all__ = ["DealCardsState", "DealFormState", "DealState", "render_cards", "render_deal"]

@@ -1,7 +1,8 @@
 """Deal cards on the home page, the deals page and a product's page, kept live.
 
-A page of cards puts its socket in the room "deals:cards"; per event, one renderer loads the
-cards once and pushes them to every such page, so `cards` is only ever set by load handlers.
+A page of cards puts its socket in the room "deals:cards"; per event, one renderer
+(rendering.py) loads the cards once and pushes them to every such page, so `cards` is only ever
+set by load handlers.
 """
 
 from __future__ import annotations
@@ -10,8 +11,7 @@ import asyncio
 
 import reflex as rx
 
-from app.domain.events import DomainEvent
-from app.realtime.rooms import Push, Viewer, delta
+from app.realtime.rooms import Viewer
 from app.services import deals
 from app.services.context import app_context
 from app.services.deals.views import DealCard
@@ -53,9 +53,3 @@ class DealCardsState(SessionState):
         found = await asyncio.to_thread(deals.product_deals, app_context(), key)
         self.product_id, self.cards = found.product_id, found.cards
         await self._watch_cards()
-
-
-async def render_cards(_event: DomainEvent) -> Push | None:
-    """Any deal changed: every page of cards gets the fresh list (one read for all of them)."""
-    cards = await asyncio.to_thread(deals.live_deal_cards, app_context())
-    return delta(DealCardsState, cards=cards)

@@ -12,9 +12,9 @@ from typing import Any
 
 import reflex as rx
 
-from app.domain.events import DomainEvent
+from app.domain.group_buy import ParticipationStatus
 from app.domain.payments import SandboxCard, sandbox_card
-from app.realtime.rooms import Push, Viewer, delta
+from app.realtime.rooms import Viewer
 from app.services import deals
 from app.services.context import app_context
 from app.services.deals import JoinError, JoinResult
@@ -128,7 +128,7 @@ class DealState(SessionState):
             return
         self.busy = False
         self.seat = result.seat
-        if result.status == "needs_action":
+        if result.status == ParticipationStatus.NEEDS_ACTION:
             if self.test_cards:
                 yield rx.toast.info("Your bank wants you to confirm this hold.")
             else:
@@ -193,7 +193,7 @@ class DealState(SessionState):
             return
         self.error = ""
         self.seat = checked.seat
-        if checked.status == "held":
+        if checked.status == ParticipationStatus.HELD:
             yield rx.toast.success(
                 f"Confirmed. You pay at most {self.seat.locked_price}, less if more people join."
             )
@@ -239,11 +239,3 @@ class DealState(SessionState):
         if not deal_id or not self.seat.team_id:
             return ""
         return f"/deals/{deal_id}?team={self.seat.team_id}"
-
-
-async def render_deal(event: DomainEvent) -> Push | None:
-    """A deal changed: its page, loaded once, goes to everyone who has it open."""
-    if not event.aggregate_id.isdigit():
-        return None
-    page = await asyncio.to_thread(deals.public_deal_page, app_context(), int(event.aggregate_id))
-    return delta(DealState, deal=page) if page is not None else None
