@@ -8,7 +8,6 @@ HttpOnly, SameSite=Lax cookie. Any failure ends on the sign-in error page with n
 from __future__ import annotations
 
 import logging
-from urllib.parse import quote, urlsplit
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -21,21 +20,12 @@ from app.adapters.identity.oauth_client import SignInError, begin, complete, def
 from app.api.cookies import SESSION_COOKIE, SESSION_MAX_AGE, SIGN_IN_COOKIE
 from app.api.secrets import session_secret
 from app.config import settings
+from app.routes import safe_next, sign_in_error_url
 from app.services import accounts
 from app.services.accounts import SignedInIdentity
 from app.services.unit_of_work import unit_of_work
 
 log = logging.getLogger(__name__)
-
-
-def safe_next(raw: str | None) -> str:
-    """Only ever send people back to a path on this site (no open redirects)."""
-    if not raw or not raw.startswith("/") or raw.startswith("//") or "\\" in raw:
-        return "/"
-    parts = urlsplit(raw)
-    if parts.scheme or parts.netloc:
-        return "/"
-    return raw
 
 
 def _site(path: str) -> str:
@@ -47,7 +37,7 @@ def _secure() -> bool:
 
 
 def _error_redirect(code: str, provider: str) -> RedirectResponse:
-    target = _site(f"/sign-in/error?code={quote(code)}&provider={quote(provider)}")
+    target = _site(sign_in_error_url(code, provider))
     return RedirectResponse(target, status_code=303)
 
 
