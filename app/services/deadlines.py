@@ -27,7 +27,7 @@ def lock_overdue_carts(ctx: Context) -> None:
 def expire_checkouts(ctx: Context) -> None:
     """Time out unpaid checkout shares: stock back on the shelf, paid shares refunded."""
     # Without a payment provider nothing can have been paid; still give the stock back.
-    gateway = ctx.payments.gateway if ctx.payments.mode.enabled else None
+    gateway = ctx.payments.gateway if ctx.payments.enabled else None
     checkout.expire_checkouts(
         gateway=gateway, session_factory=ctx.session_factory, event_bus=ctx.bus, now=ctx.now()
     )

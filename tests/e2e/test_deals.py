@@ -9,35 +9,25 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import quote, urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 from sqlmodel import Session, select
 
 from app.adapters.db.models import Product
 from app.adapters.db.models_deals import Participation
 from app.adapters.db.models_people import User
 from app.adapters.db.session import make_engine
-from app.domain.events import DomainEvent
 from app.domain.group_buy import DealTerms, PriceTier
 from app.services import deals
 from app.services.demo_seed import DEMO_HOST_EMAIL
-from tests.e2e.conftest import UNNAMED_CONTROLS_JS, VIEWPORTS, screenshot
+from tests.e2e.conftest import UNNAMED_CONTROLS_JS, OpenShopper, screenshot
 from tests.e2e.people_helpers import sign_in
+from tests.factories import SilentBus, make_context
 
 pytestmark = pytest.mark.e2e
 
 # Pages that saw the unlock without a reload still carry this marker.
 MARK = "window.__sameDocument = true"
 SAME_DOCUMENT = "() => window.__sameDocument === true"
-
-
-class _NoBus:
-    """The app runs in its own process: pages load from the database, no need to announce."""
-
-    def publish(self, event: DomainEvent) -> None:
-        pass
-
-    async def listen(self):  # type: ignore[no-untyped-def]  # pragma: no cover
-        raise NotImplementedError
 
 
 @pytest.fixture(scope="module")
@@ -64,34 +54,19 @@ def open_deal_in_app(app_db: Session, app_database: str, slug: str, **changes: o
     }
     terms.update(changes)
     try:
-        return deals.create_deal(
-            product_id=product.id or 0,
-            created_by=host.id or 0,
-            terms=DealTerms(**terms),  # type: ignore[arg-type]
-            session_factory=lambda: Session(engine, expire_on_commit=False),
-            event_bus=_NoBus(),
-        )
+        ctx = make_context(engine, bus=SilentBus())
+        return deals.create_deal(ctx, host.id or 0, product.id or 0, DealTerms(**terms))  # type: ignore[arg-type]
     finally:
         engine.dispose()
 
 
 @pytest.fixture
-def three_shoppers(browser: Browser, app_url: str) -> Iterator[tuple[Page, Page, Page]]:
+def three_shoppers(open_shopper: OpenShopper) -> tuple[Page, Page, Page]:
     """Alice and Carol on desktops, Bob on a phone: three separate browser contexts."""
-    contexts = [
-        browser.new_context(
-            viewport=VIEWPORTS[size],  # type: ignore[arg-type]
-            base_url=app_url,
-            timezone_id="UTC",
-        )
-        for size in ("desktop", "phone", "desktop")
-    ]
-    pages = [c.new_page() for c in contexts]
-    for page in pages:
-        page.set_default_timeout(20_000)
-    yield pages[0], pages[1], pages[2]
-    for context in contexts:
-        context.close()
+    alice, bob, carol = (
+        open_shopper(size, timezone_id="UTC") for size in ("desktop", "phone", "desktop")
+    )
+    return alice, bob, carol
 
 
 def controls_are_named(page: Page) -> None:

@@ -48,7 +48,7 @@ class Watcher:
     async def after(self, now: datetime, action: Callable[[Any], object]) -> list[DomainEvent]:
         ctx = self.world.ctx(self.gateway, now=now)
         set_app_context(ctx)
-        self.world.bus.events.clear()
+        self.world.bus.clear()
         action(ctx)
         published = list(self.world.bus.events)
         mine = [e for e in published if e.aggregate == "deal"]
@@ -86,7 +86,7 @@ async def test_every_deal_event_leads_watchers_to_what_a_fresh_read_shows(world:
     # Created: another deal opens; its page and the cards show it at once.
     ctx = world.ctx(watch.gateway, now=NOW)
     set_app_context(ctx)
-    world.bus.events.clear()
+    world.bus.clear()
     other = open_deal(world)
     (event,) = [e for e in world.bus.events if e.aggregate == "deal"]
     watch.seen.add(event.kind)

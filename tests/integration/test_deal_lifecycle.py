@@ -15,9 +15,11 @@ from sqlmodel import select
 from app.adapters.db.models_deals import Team
 from app.adapters.db.models_people import User
 from app.adapters.payments.gateway import PaymentStatus
+from app.adapters.payments.sandbox import LocalSandbox
 from app.adapters.payments.stripe_gateway import TEST_CARDS, StripeGateway
 from app.domain.clock import utcnow
 from app.domain.group_buy import PriceTier
+from app.domain.payments import SandboxCard
 from app.services import deals
 from app.services.deals import DealValidationError, JoinError, NotAllowed
 from app.services.deals import views as deal_views
@@ -109,7 +111,7 @@ def test_a_team_that_does_not_fill_in_a_day_releases_its_holds(
     with world.session_factory() as session:
         team = session.get(Team, started.team_id)
         assert team is not None and team.status == "expired"
-    assert "deal.team_expired" in world.bus.kinds(deal_id)
+    assert "deal.team_expired" in world.kinds(deal_id)
     # Running again (another process, a restart) changes nothing.
     assert deals.expire_overdue_teams(world.ctx(stripe_gateway, now=later)) == []
     seat = deals.deal_page(world.ctx(), lead, deal_id).seat
@@ -135,7 +137,7 @@ def test_the_bank_check_decides_whether_the_shopper_is_in(
 ) -> None:
     deal_id = open_deal(world)
     (ada,) = world.make_users(1)
-    card = stripe_gateway.test_payment_method("3ds")
+    card = LocalSandbox(stripe_gateway).payment_method(SandboxCard.THREE_DS)
     assert join(world, stripe_gateway, ada, deal_id, card).status == "needs_action"
     if approve:
         status = deals.finish_bank_check(
@@ -226,7 +228,7 @@ def test_a_long_deal_saves_a_3ds_card_only_after_the_bank_check(
 ) -> None:
     deal_id = open_deal(world, min_to_unlock=1, deadline=NOW + timedelta(days=6))
     (ada,) = world.make_users(1)
-    card = stripe_gateway.test_payment_method("3ds")
+    card = LocalSandbox(stripe_gateway).payment_method(SandboxCard.THREE_DS)
     joined = join(world, stripe_gateway, ada, deal_id, card)
     assert joined.status == "needs_action" and (joined.intent_id or "").startswith("seti_")
     if approve:

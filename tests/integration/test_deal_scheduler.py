@@ -79,7 +79,7 @@ def test_two_processes_starting_at_once_close_each_overdue_deal_once(
     assert world.deal(missed).status == "failed"
     assert world.deal(running).status == "open"
     for deal_id in (unlocked, missed):
-        assert len(world.bus.of(deal_id, "deal.closed")) == 1
+        assert len(world.events(deal_id, "deal.closed")) == 1
     orders = world.orders(unlocked)
     assert len(orders) == 3 and len({o.participation_id for o in orders}) == 3
     for intent in intents[unlocked]:

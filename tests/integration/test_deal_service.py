@@ -29,38 +29,19 @@ from app.adapters.payments.gateway import (
     RefundResult,
     SavedCard,
 )
+from app.adapters.payments.sandbox import LocalSandbox
 from app.adapters.payments.stripe_gateway import TEST_CARDS, StripeGateway
 from app.domain.clock import as_utc, utcnow
 from app.domain.events import DomainEvent
 from app.domain.group_buy import DealTerms, PriceTier
+from app.domain.payments import SandboxCard
 from app.services import deals
 from app.services.context import Context
 from app.services.deals import DealValidationError, JoinError
-from app.services.payments import Payments
+from tests.factories import RecordingBus, make_context
 from tests.integration.localstripe_fixture import localstripe_url, stripe_gateway  # noqa: F401
 
 # --------------------------------------------------------------------------- helpers
-
-
-class RecordingBus:
-    """An event bus that remembers what was published (thread-safe)."""
-
-    def __init__(self) -> None:
-        self.events: list[DomainEvent] = []
-        self._lock = threading.Lock()
-
-    def publish(self, event: DomainEvent) -> None:
-        with self._lock:
-            self.events.append(event)
-
-    async def listen(self) -> Any:  # pragma: no cover - not used by these tests
-        raise NotImplementedError
-
-    def kinds(self, deal_id: int) -> list[str]:
-        return [e.kind for e in self.events if e.aggregate_id == str(deal_id)]
-
-    def of(self, deal_id: int, kind: str) -> list[DomainEvent]:
-        return [e for e in self.events if e.aggregate_id == str(deal_id) and e.kind == kind]
 
 
 class FakeGateway:
@@ -190,12 +171,19 @@ class World:
     def ctx(self, gateway: Any = None, now: datetime | None = None) -> Context:
         """The services' context on this world's database and bus, paying through `gateway`
         (a fake unless given), with the clock stopped at `now` when given."""
-        return Context(
-            self.session_factory,
-            self.bus,
-            Payments(gateway or FakeGateway()),
+        return make_context(
+            self.engine,
+            bus=self.bus,
+            gateway=gateway or FakeGateway(),
             clock=(lambda: now) if now is not None else utcnow,
         )
+
+    def events(self, deal_id: int, kind: str) -> list[DomainEvent]:
+        """What was published about one deal, of one kind, in order."""
+        return [e for e in self.bus.on(f"deal:{deal_id}") if e.kind == kind]
+
+    def kinds(self, deal_id: int) -> list[str]:
+        return self.bus.kinds(f"deal:{deal_id}")
 
     def make_users(self, count: int) -> list[int]:
         with self.session_factory() as session:
@@ -295,7 +283,7 @@ def test_joining_places_a_hold_for_the_current_price(
     assert intent.status is PaymentStatus.REQUIRES_CAPTURE
     assert intent.amount_capturable == 10000
     assert world.deal(deal_id).participants == 1
-    (joined,) = world.bus.of(deal_id, "deal.joined")
+    (joined,) = world.events(deal_id, "deal.joined")
     assert joined.payload["participants"] == 1
     assert joined.payload["current_price"] == 10000
     assert joined.payload["next_tier"] == {"needed": 2, "unit_price": 8000}
@@ -327,7 +315,7 @@ def test_leaving_cancels_the_hold_and_frees_the_seat(
     assert world.deal(deal_id).participants == 0
     (part,) = world.participations(deal_id)
     assert (part.status, part.hold_released) == ("left", True)
-    assert world.bus.of(deal_id, "deal.left")[0].payload["participants"] == 0
+    assert world.events(deal_id, "deal.left")[0].payload["participants"] == 0
     # Coming back later is a fresh join with a fresh hold.
     again = deals.join_deal(world.ctx(stripe_gateway), ada, deal_id, 1, TEST_CARDS["success"])
     assert again.status == "held" and again.intent_id != joined.intent_id
@@ -342,8 +330,8 @@ def test_unlocked_deal_captures_every_hold_at_the_final_tier_price(
         deals.join_deal(world.ctx(stripe_gateway), u, deal_id, 1, TEST_CARDS["success"]).intent_id
         for u in shoppers
     ]
-    assert len(world.bus.of(deal_id, "deal.unlocked")) == 1
-    assert world.bus.of(deal_id, "deal.unlocked")[0].payload["participants"] == 3
+    assert len(world.events(deal_id, "deal.unlocked")) == 1
+    assert world.events(deal_id, "deal.unlocked")[0].payload["participants"] == 3
 
     report = deals.close_deal(
         world.ctx(stripe_gateway, now=after_deadline(world, deal_id)), deal_id
@@ -360,7 +348,7 @@ def test_unlocked_deal_captures_every_hold_at_the_final_tier_price(
     assert {(o.unit_price, o.amount) for o in orders} == {(6000, 6000)}
     deal = world.deal(deal_id)
     assert (deal.status, deal.outcome) == ("succeeded", "capture")
-    (closed,) = world.bus.of(deal_id, "deal.closed")
+    (closed,) = world.events(deal_id, "deal.closed")
     assert closed.payload["final_unit_price"] == 6000
     assert sorted(closed.payload["captured_user_ids"]) == sorted(shoppers)
 
@@ -383,7 +371,7 @@ def test_deal_below_minimum_cancels_every_hold_and_tells_the_shoppers(
     assert [p.status for p in world.participations(deal_id)] == ["released"] * 2
     assert world.orders(deal_id) == []
     assert world.deal(deal_id).status == "failed"
-    (closed,) = world.bus.of(deal_id, "deal.closed")
+    (closed,) = world.events(deal_id, "deal.closed")
     assert closed.payload["outcome"] == "release"
     assert sorted(closed.payload["released_user_ids"]) == sorted(shoppers)
 
@@ -413,7 +401,7 @@ def test_three_d_secure_card_waits_for_the_shopper(
 ) -> None:
     deal_id = open_deal(world)
     (ada,) = world.make_users(1)
-    card = stripe_gateway.test_payment_method("3ds")
+    card = LocalSandbox(stripe_gateway).payment_method(SandboxCard.THREE_DS)
     result = deals.join_deal(world.ctx(stripe_gateway), ada, deal_id, 1, card)
     assert result.status == "needs_action"
     assert result.client_secret and result.client_secret.startswith(result.intent_id or "-")
@@ -478,7 +466,7 @@ def test_closing_twice_changes_nothing_the_second_time(
     assert deals.close_overdue_deals(world.ctx(stripe_gateway, now=when)) == []
     assert world.deal(deal_id).version == version
     assert len(world.orders(deal_id)) == 3
-    assert len(world.bus.of(deal_id, "deal.closed")) == 1
+    assert len(world.events(deal_id, "deal.closed")) == 1
 
 
 def test_scheduler_closes_only_overdue_deals(world: World) -> None:

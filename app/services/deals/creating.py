@@ -14,7 +14,8 @@ from app.adapters.db.models_deals import Deal
 from app.adapters.db.models_people import User
 from app.domain.clock import as_utc
 from app.domain.events import EventKind
-from app.domain.group_buy import DealStatus, DealTerms, may_host, payment_mode, validate_terms
+from app.domain.group_buy import DealStatus, DealTerms, payment_mode, validate_terms
+from app.domain.people import may_host
 from app.services.context import Context
 from app.services.deals.errors import DealValidationError, NotAllowed
 from app.services.deals.form import parse_deal_form

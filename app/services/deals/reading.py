@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from app.adapters.db.models_people import User
 from app.domain.clock import as_utc
-from app.domain.group_buy import may_host
+from app.domain.people import may_host
 from app.services.context import Context
 from app.services.deals.views import (
     NO_SEAT,

@@ -184,7 +184,7 @@ def finish_bank_check(
             sandbox = ctx.payments.sandbox
             if sandbox is None:
                 raise JoinError("Confirm the payment with your bank first.", "not_test_mode", seat)
-            sandbox.answer_bank_check(intent_id, approve)
+            sandbox.answer_bank_check(intent_id, approve=approve)
         outcome, amount = _read_back(ctx.payments.gateway, intent_id)
     except PaymentError as error:
         raise JoinError(error.user_message, error.code.value, seat) from error

@@ -29,7 +29,6 @@ from app.domain.group_buy import (
     TeamStatus,
     can_join,
     is_full,
-    may_host,
     next_tier,
     price_for,
     progress_percent,
@@ -37,7 +36,7 @@ from app.domain.group_buy import (
     team_status,
 )
 from app.domain.money import format_minor
-from app.domain.people import avatar_colour, initials
+from app.domain.people import avatar_colour, initials, may_host
 from app.services.deals.records import outcome_of, terms_of
 
 PLACEHOLDER_IMAGE = "/placeholder.svg"

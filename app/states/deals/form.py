@@ -7,6 +7,7 @@ from typing import Any
 
 import reflex as rx
 
+from app.routes import deal_url
 from app.services import deals
 from app.services.context import app_context
 from app.services.deals import DealValidationError, NotAllowed
@@ -56,4 +57,4 @@ class DealFormState(SessionState):
         except NotAllowed as refusal:
             return rx.toast.error(str(refusal))
         self.errors = {}
-        return [rx.toast.success("Your deal is open."), rx.redirect(f"/deals/{deal_id}")]
+        return [rx.toast.success("Your deal is open."), rx.redirect(deal_url(deal_id))]

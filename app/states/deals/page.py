@@ -15,6 +15,7 @@ import reflex as rx
 from app.domain.group_buy import ParticipationStatus
 from app.domain.payments import SandboxCard, sandbox_card
 from app.realtime.rooms import Viewer
+from app.routes import deal_url
 from app.services import deals
 from app.services.context import app_context
 from app.services.deals import JoinError, JoinResult
@@ -238,4 +239,4 @@ class DealState(SessionState):
         deal_id = self._deal_id()
         if not deal_id or not self.seat.team_id:
             return ""
-        return f"/deals/{deal_id}?team={self.seat.team_id}"
+        return str(deal_url(deal_id, team_id=self.seat.team_id))
