@@ -32,7 +32,14 @@ from app.adapters.db.models_live import (
 from app.adapters.db.models_people import User
 from app.domain.chat import RoomKey
 from app.domain.events import DomainEvent
-from app.domain.group_buy import CloseOutcome, is_unlocked, price_for, status_at
+from app.domain.group_buy import (
+    ACTIVE_PARTICIPATION,
+    CloseOutcome,
+    DealStatus,
+    is_unlocked,
+    price_for,
+    status_at,
+)
 from app.domain.live import (
     FlashDealRequest,
     LifecycleError,
@@ -413,14 +420,8 @@ def launch_flash_deal(
         assert product is not None
         terms = flash_deal_terms(product.price_amount, product.currency, request, now)
     try:
-        deal_id = deals.create_deal(
-            product_id=request.product_id,
-            created_by=user_id,
-            terms=terms,
-            now=now,
-            session_factory=session_factory,
-            event_bus=event_bus,
-        )
+        with unit_of_work(session_factory, event_bus) as uow:
+            deal_id = deals.open_deal_in(uow, user_id, request.product_id, terms, now)
     except deals.DealValidationError as error:
         raise LiveValidationError(error.field_errors) from error
     with unit_of_work(session_factory, event_bus) as uow:
@@ -447,7 +448,7 @@ def joined_deal_ids(session: Session, deal_ids: list[int], user_id: int) -> list
         select(Participation.deal_id).where(
             col(Participation.deal_id).in_(deal_ids),
             Participation.user_id == user_id,
-            col(Participation.status).in_(deals.ACTIVE),
+            col(Participation.status).in_(ACTIVE_PARTICIPATION),
         )
     ).all()
     return sorted(int(r) for r in rows)
@@ -521,7 +522,7 @@ def _first_images(session: Session, product_ids: list[int]) -> dict[int, str]:
 
 
 def _outcome(deal: Deal) -> CloseOutcome | None:
-    if deal.status in (deals.SUCCEEDED, deals.FAILED, "cancelled") and deal.outcome:
+    if deal.status in (DealStatus.SUCCEEDED, DealStatus.FAILED, "cancelled") and deal.outcome:
         return CloseOutcome(deal.outcome)
     return None
 
@@ -541,8 +542,8 @@ def _deal_views(
         terms = deals.terms_of(deal)
         outcome = _outcome(deal)
         status = (
-            deals.CLOSING
-            if deal.status == deals.CLOSING
+            DealStatus.CLOSING.value
+            if deal.status == DealStatus.CLOSING
             else status_at(terms, deal.participants, now, outcome).value
         )
         product = titles.get(deal.product_id) or session.get(Product, deal.product_id)

@@ -34,6 +34,7 @@ from app.realtime.hub import hub
 from app.realtime.rooms import Presence, Viewer, delta, rooms
 from app.services import carts, deals
 from app.services import live as live_service
+from app.services.context import app_context
 from app.services.live import (
     CoverChoice,
     LiveDealView,
@@ -387,7 +388,7 @@ class LiveRoomState(SessionState):
                 return rx.redirect(f"/deal/{deal_id}")
             method = await asyncio.to_thread(_test_card, gateway)
             result = await asyncio.to_thread(
-                deals.join_deal, user.id, deal_id, 1, method, gateway=gateway
+                deals.join_deal, app_context(), user.id, deal_id, 1, method
             )
         except deals.JoinError as error:
             return rx.toast.error(error.message)
