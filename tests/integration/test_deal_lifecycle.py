@@ -241,3 +241,28 @@ def test_a_long_deal_saves_a_3ds_card_only_after_the_bank_check(
         with pytest.raises(JoinError):
             deals.finish_bank_check(world.ctx(stripe_gateway), ada, deal_id, approve=False)
         assert world.deal(deal_id).participants == 0
+
+
+def test_the_hosts_form_opens_a_deal_or_says_what_to_fix(world: World) -> None:
+    when = NOW + timedelta(days=1)
+    form = {
+        "product_id": str(world.product_id),
+        "tier_1_shoppers": "1",
+        "tier_1_price": "100",
+        "tier_2_shoppers": "3",
+        "tier_2_price": "80.00",
+        "min_to_unlock": "3",
+        "deadline": when.strftime("%Y-%m-%dT%H:%M"),
+    }
+    ctx = world.ctx(now=NOW)
+    deal_id = deals.create_deal_from_form(ctx, world.seller_id, form, offset_minutes=0)
+    deal = world.deal(deal_id)
+    assert (deal.currency, deal.min_to_unlock, deal.participants) == ("USD", 3, 0)
+    assert world.kinds(deal_id) == ["deal.created"]
+
+    with pytest.raises(DealValidationError) as caught:
+        deals.create_deal_from_form(ctx, world.seller_id, {**form, "tier_2_price": "120"}, 0)
+    assert caught.value.field_errors == {"tiers": "Each tier must be cheaper than the one before."}
+    (shopper,) = world.make_users(1)
+    with pytest.raises(NotAllowed):
+        deals.create_deal_from_form(ctx, shopper, form, 0)
