@@ -9,7 +9,7 @@ import pytest
 
 from app.domain.carts import CartError, CartErrorCode, SplitMode
 from app.services import carts
-from app.services.cart_views import plain
+from app.services.carts.views import plain
 from tests.integration.test_cart_service import Party, Shop, load_cart, make_shop, refused
 
 
