@@ -364,7 +364,7 @@ def test_a_payment_that_lands_after_the_timeout_is_refunded(split: Party) -> Non
         idempotency_key=f"order-{order_id}-payer-{p.bob}-charge",
     )
     checkout.expire_checkouts(gateway=store.gateway, now=expires + timedelta(1), **store.io)
-    outcome = checkout._record_result(
+    outcome = checkout.paying.record_result(
         p.bob, order_id, result, gateway=store.gateway, now=datetime.now(UTC), **store.io
     )
     assert "refunded" in outcome.message
