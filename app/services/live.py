@@ -41,7 +41,6 @@ from app.domain.live import (
     SessionDraft,
     SessionStatus,
     allowed_from,
-    can_host,
     can_run,
     clean_text,
     flash_deal_terms,
@@ -52,7 +51,7 @@ from app.domain.live import (
     validate_flash_deal,
 )
 from app.domain.money import format_minor
-from app.domain.people import initials
+from app.domain.people import initials, may_host
 from app.services import carts, chat, deals
 from app.services.friends import are_friends
 from app.services.unit_of_work import UnitOfWork, unit_of_work
@@ -297,7 +296,7 @@ def schedule_session(
     now = _utc(now or utcnow())
     session = uow.session
     actor = actor_of(session, host_id)
-    if not can_host(actor.role):
+    if not may_host(actor.role):
         raise LiveError("Only hosts can schedule live sessions.", "not_a_host")
     wanted = ordered_products(draft.product_ids)
     found = session.exec(select(Product.id).where(col(Product.id).in_(wanted))).all()
@@ -472,7 +471,7 @@ def follow_host(uow: UnitOfWork, follower_id: int, host_id: int) -> bool:
     if follower_id == host_id:
         raise LiveError("You can't follow yourself.", "self_follow")
     host = session.get(User, host_id)
-    if host is None or not can_host(host.role):
+    if host is None or not may_host(host.role):
         raise LiveError("Only hosts can be followed.", "not_a_host")
     if session.get(HostFollow, (follower_id, host_id)) is not None:
         return False

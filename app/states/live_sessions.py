@@ -24,11 +24,12 @@ import reflex as rx
 
 from app.adapters.bus import bus
 from app.adapters.db.session import session_scope
-from app.adapters.payments.configured import app_gateway
+from app.adapters.payments.configured import app_gateway, app_payments
 from app.adapters.payments.gateway import PaymentError, PaymentGateway
 from app.config import settings
 from app.domain.events import DomainEvent
 from app.domain.live import FlashDealRequest, LifecycleError, SessionDraft
+from app.domain.payments import SandboxCard
 from app.realtime.hub import hub
 from app.realtime.rooms import Presence, Viewer, delta, rooms
 from app.services import carts, deals
@@ -493,8 +494,8 @@ class LiveRoomState(SessionState):
 
 
 def _test_card(gateway: PaymentGateway) -> str:
-    maker = getattr(gateway, "test_payment_method", None)
-    return str(maker("success")) if maker else "pm_card_visa"
+    sandbox = app_payments().sandbox
+    return sandbox.payment_method(SandboxCard.SUCCESS) if sandbox else "pm_card_visa"
 
 
 def _load_for_viewer(session_id: int, user: Any) -> tuple[LiveSessionView, dict[str, Any]]:

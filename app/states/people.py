@@ -9,8 +9,8 @@ import reflex as rx
 
 from app.adapters.db.session import session_scope
 from app.adapters.identity.oauth_client import default_client
-from app.api.auth_routes import safe_next
 from app.domain.people import DisplayNameError
+from app.routes import safe_next
 from app.services import accounts, friends
 from app.services.accounts import UserView
 from app.services.unit_of_work import unit_of_work

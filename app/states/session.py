@@ -10,9 +10,9 @@ import reflex as rx
 from reflex.state import BaseState
 
 from app.adapters.db.session import session_scope
-from app.api.cookies import SESSION_COOKIE
 from app.services import accounts
 from app.services.accounts import UserView
+from app.services.sign_in import SESSION_COOKIE
 
 
 def cookie_value(cookie_header: str, name: str) -> str | None:

@@ -7,12 +7,13 @@ from datetime import datetime
 
 from app.adapters.bus import EventBus
 from app.adapters.db.models_orders import ShopOrder
+from app.adapters.payments.configured import build_payments
 from app.adapters.payments.gateway import (
     PaymentError,
+    PaymentErrorCode,
     PaymentGateway,
     PaymentStatus,
 )
-from app.adapters.payments.test_bank import complete_test_authentication
 from app.domain.checkout import (
     CheckoutError,
     CheckoutErrorCode,
@@ -58,7 +59,13 @@ def confirm_with_bank(
         share_id, intent_id = share.id, share.intent_id
     try:
         if test_outcome is not None:
-            complete_test_authentication(gateway, intent_id, test_outcome)
+            sandbox = build_payments(gateway).sandbox
+            if sandbox is None:
+                raise PaymentError(
+                    PaymentErrorCode.INVALID_REQUEST,
+                    "test authentication needs the local test server",
+                )
+            sandbox.answer_bank_check(intent_id, approve=test_outcome)
         result = gateway.retrieve(intent_id)
     except PaymentError as error:
         raise CheckoutError(CheckoutErrorCode.PAYMENT_FAILED, error.user_message) from error
