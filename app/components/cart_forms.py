@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from app.routes import cart_url
 from app.services.carts import CartSummary
 from app.states.carts import CartState
 
@@ -183,7 +184,7 @@ def _summary(cart: rx.Var[CartSummary]) -> rx.Component:
             ),
             width="100%",
         ),
-        href="/cart/" + cart.id.to_string(),
+        href=cart_url(cart.id.to_string()),
         underline="none",
         color="inherit",
         aria_label="Open shared cart " + cart.name,

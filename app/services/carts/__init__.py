@@ -2,6 +2,9 @@
 
 Modules by concern:
 
+- `actions`: the use cases, one call per thing a shopper does (context first, then the acting
+  shopper); the rest are the steps they run inside one unit of work, which other use cases
+  (a live party's cart) may run inside theirs;
 - `membership`: the personal cart, starting a shared cart, joining by code, adding a friend,
   leaving, removing a member;
 - `lines`: adding products, quantities (the "+" / "-" hot path), notes, removing lines;
@@ -17,6 +20,29 @@ back and nothing is announced.
 """
 
 from app.domain.carts import CartAccessDenied, CartError, CartErrorCode, CartNotFound
+from app.services.carts.actions import (
+    Actor,
+    NotSignedIn,
+    SessionToken,
+    add_friend,
+    add_to_cart,
+    carts_to_add_to,
+    change_quantity,
+    choose_who_pays,
+    delete_shared_cart,
+    invite_preview,
+    join_cart,
+    leave_cart,
+    lock_cart,
+    lock_overdue,
+    move_deadline,
+    remove_cart_line,
+    remove_cart_member,
+    save_note,
+    set_line_quantity,
+    start_shared_cart,
+    unlock_cart,
+)
 from app.services.carts.changes import CartChange
 from app.services.carts.for_checkout import (
     announce,
@@ -44,6 +70,7 @@ from app.services.carts.owner import (
 from app.services.carts.reading import (
     CartInvitePreview,
     CartSummary,
+    CartTarget,
     find_by_code,
     list_carts,
     load_cart,
@@ -59,6 +86,29 @@ from app.services.carts.views import (
 )
 
 __all__ = [
+    # use cases
+    "Actor",
+    "NotSignedIn",
+    "SessionToken",
+    "add_friend",
+    "add_to_cart",
+    "carts_to_add_to",
+    "change_quantity",
+    "choose_who_pays",
+    "delete_shared_cart",
+    "invite_preview",
+    "join_cart",
+    "leave_cart",
+    "lock_cart",
+    "lock_overdue",
+    "move_deadline",
+    "remove_cart_line",
+    "remove_cart_member",
+    "save_note",
+    "set_line_quantity",
+    "start_shared_cart",
+    "unlock_cart",
+    # views and errors
     "ACTIVITY_TAIL",
     "CartAccessDenied",
     "CartActivityView",
@@ -70,7 +120,9 @@ __all__ = [
     "CartMemberView",
     "CartNotFound",
     "CartSummary",
+    "CartTarget",
     "CartView",
+    # steps and reads on the caller's unit of work or session
     "add_item",
     "adjust_quantity",
     "announce",

@@ -17,7 +17,7 @@ unit of work after commit.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Row
@@ -38,8 +38,9 @@ from app.domain.carts import (
     edit_refusal,
 )
 from app.domain.checkout import OrderStatus
+from app.domain.clock import as_utc, utcnow
 from app.domain.events import DomainEvent
-from app.services.carts.views import as_utc
+from app.services.accounts import UserView
 from app.services.unit_of_work import UnitOfWork
 
 CHECKOUT_IN_PROGRESS = "Checkout is in progress, so the cart can't be changed right now."
@@ -47,15 +48,14 @@ CHECKOUT_IN_PROGRESS = "Checkout is in progress, so the cart can't be changed ri
 
 @dataclass(frozen=True)
 class CartChange:
-    """The outcome of a change: the cart's version after it, and a warning worth showing."""
+    """The outcome of a change: the cart's version after it, and a warning worth showing.
+
+    `by`: who made it, when a page named them by their sign-in token (see `actions`)."""
 
     cart_id: int
     version: int
     warning: str | None = None
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
+    by: UserView | None = None
 
 
 def positive(quantity: object) -> int:
@@ -105,7 +105,10 @@ def refusal(
         if owner_only and found.role != MemberRole.OWNER:
             return CartAccessDenied(CartErrorCode.OWNER_ONLY)
     code = edit_refusal(
-        locked=cart.locked, deleted=cart.deleted, deadline=as_utc(cart.deadline), now=now
+        locked=cart.locked,
+        deleted=cart.deleted,
+        deadline=as_utc(cart.deadline) if cart.deadline else None,
+        now=now,
     )
     if code is CartErrorCode.LOCKED and checking_out(session, cart_id):
         return CartError(CartErrorCode.LOCKED, CHECKOUT_IN_PROGRESS)

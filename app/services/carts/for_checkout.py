@@ -10,7 +10,8 @@ from sqlmodel import col, delete, update
 
 from app.adapters.db.models_carts import Cart, CartLine
 from app.domain.carts import CartNotFound
-from app.services.carts.changes import bump, get_cart, record, refusal, utcnow
+from app.domain.clock import utcnow
+from app.services.carts.changes import bump, get_cart, record, refusal
 from app.services.unit_of_work import UnitOfWork
 
 

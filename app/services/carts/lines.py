@@ -23,6 +23,7 @@ from app.domain.carts import (
     quantity_changed_text,
     removed_line_text,
 )
+from app.domain.clock import utcnow
 from app.services.carts.changes import (
     CartChange,
     begin_change,
@@ -35,7 +36,6 @@ from app.services.carts.changes import (
     positive,
     record,
     refusal,
-    utcnow,
 )
 from app.services.carts.views import compose, plain, read_rows, with_change
 from app.services.unit_of_work import UnitOfWork

@@ -25,6 +25,7 @@ from app.domain.carts import (
     left_text,
     member_removed_text,
 )
+from app.domain.clock import as_utc, utcnow
 from app.domain.people import new_invite_code, normalise_invite_code
 from app.services.carts.changes import (
     CartChange,
@@ -33,9 +34,7 @@ from app.services.carts.changes import (
     get_cart,
     get_member,
     record,
-    utcnow,
 )
-from app.services.carts.views import as_utc
 from app.services.friends import are_friends
 from app.services.unit_of_work import UnitOfWork
 
@@ -93,7 +92,7 @@ def create_shared_cart(
         owner_id=owner_id,
         kind=CartKind.SHARED.value,
         invite_code=_new_code(uow.session),
-        deadline=check_new_deadline(as_utc(deadline), now),
+        deadline=check_new_deadline(as_utc(deadline) if deadline else None, now),
         budget_minor=check_budget_value(budget_minor),
         currency=currency,
         split_mode=SplitMode(split_mode).value,

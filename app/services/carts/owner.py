@@ -27,6 +27,7 @@ from app.domain.carts import (
     locked_text,
     unlocked_text,
 )
+from app.domain.clock import as_utc, utcnow
 from app.services.carts.changes import (
     CHECKOUT_IN_PROGRESS,
     CartChange,
@@ -38,9 +39,7 @@ from app.services.carts.changes import (
     get_member,
     record,
     refusal,
-    utcnow,
 )
-from app.services.carts.views import as_utc
 from app.services.unit_of_work import UnitOfWork
 
 
@@ -115,7 +114,7 @@ def unlock(uow: UnitOfWork, cart_id: int, owner_id: int) -> CartChange:
         cart = get_cart(uow.session, cart_id)
         if checking_out(uow.session, cart_id):
             raise CartError(CartErrorCode.LOCKED, CHECKOUT_IN_PROGRESS)
-        if deadline_passed(as_utc(cart.deadline), now):
+        if deadline_passed(as_utc(cart.deadline) if cart.deadline else None, now):
             raise CartError(
                 CartErrorCode.DEADLINE_PASSED,
                 "This cart's deadline has passed. Move the deadline before unlocking it.",
@@ -130,7 +129,7 @@ def set_deadline(
 ) -> CartChange:
     """The owner sets, moves or removes the deadline (allowed on a locked cart)."""
     now = utcnow()
-    new_deadline = check_new_deadline(as_utc(deadline), now)
+    new_deadline = check_new_deadline(as_utc(deadline) if deadline else None, now)
     version = _owner_change(
         uow, cart_id, owner_id, now=now, where=(), values={"deadline": new_deadline}
     )
@@ -186,7 +185,7 @@ def delete_cart(uow: UnitOfWork, cart_id: int, owner_id: int) -> CartChange:
 
 def lock_overdue_carts(uow: UnitOfWork, now: datetime | None = None) -> list[int]:
     """Lock every cart whose deadline has passed; the ids locked. Safe to run twice."""
-    now = as_utc(now) or utcnow()
+    now = as_utc(now) if now else utcnow()
     rows = uow.session.exec(
         update(Cart)
         .where(

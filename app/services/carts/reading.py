@@ -20,10 +20,11 @@ from app.domain.carts import (
     MemberStatus,
     deadline_passed,
 )
+from app.domain.clock import as_utc, utcnow
 from app.domain.money import format_minor
 from app.domain.people import normalise_invite_code
-from app.services.carts.changes import display_name, get_member, utcnow
-from app.services.carts.views import CartView, as_utc, compose, moment_label, read_rows
+from app.services.carts.changes import display_name, get_member
+from app.services.carts.views import CartView, compose, moment_label, read_rows
 
 
 def load_cart(
@@ -101,7 +102,7 @@ def list_carts(session: Session, user_id: int, now: datetime | None = None) -> l
     out = []
     for cart, member in rows:
         items, total = sums.get(cart.id or 0, (0, 0))
-        deadline = as_utc(cart.deadline)
+        deadline = as_utc(cart.deadline) if cart.deadline else None
         out.append(
             CartSummary(
                 id=cart.id or 0,
@@ -117,6 +118,14 @@ def list_carts(session: Session, user_id: int, now: datetime | None = None) -> l
             )
         )
     return out
+
+
+@dataclass(frozen=True)
+class CartTarget:
+    """A cart the product page can add to."""
+
+    id: int
+    name: str
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ composes the view from them after its write (`with_change`) instead of reading a
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, is_dataclass, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from types import SimpleNamespace
 from typing import Any
 
@@ -35,6 +35,7 @@ from app.domain.carts import (
     deadline_passed,
     split_payment,
 )
+from app.domain.clock import as_utc, utcnow
 from app.domain.money import format_minor
 from app.domain.people import avatar_colour, initials
 from app.services.unit_of_work import register_snapshot
@@ -107,13 +108,6 @@ class CartView:
     activity: tuple[CartActivityView, ...]  # newest first
     deadline_label: str = ""  # e.g. "Tue 24 Nov, 18:00 UTC"
     member_ids: tuple[int, ...] = ()
-
-
-def as_utc(moment: datetime | None) -> datetime | None:
-    # SQLite hands datetimes back without a zone; we only ever store UTC.
-    if moment is None:
-        return None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def moment_label(moment: datetime | None) -> str:
@@ -216,10 +210,12 @@ def compose(rows: CartRows, viewer_id: int, viewer_role: str, now: datetime) -> 
         for member in owners_first
     )
     activity = tuple(
-        CartActivityView(a.version, a.text, (as_utc(a.created_at) or now).isoformat())
+        CartActivityView(
+            a.version, a.text, (as_utc(a.created_at) if a.created_at else now).isoformat()
+        )
         for a in rows.activity
     )
-    deadline = as_utc(cart.deadline)
+    deadline = as_utc(cart.deadline) if cart.deadline else None
     # A passed deadline wins: the deadline job also sets `locked`, and only moving the deadline
     # (not unlocking) reopens such a cart.
     locked_reason = (
@@ -260,7 +256,7 @@ def load_room_view(session: Session, cart_id: int, now: datetime | None = None) 
     it to sockets that entered the room after `load_cart` checked their membership.
     """
     rows = read_rows(session, cart_id)
-    return None if rows is None else compose(rows, 0, "", now or datetime.now(UTC))
+    return None if rows is None else compose(rows, 0, "", now or utcnow())
 
 
 _field_names: dict[type, tuple[str, ...]] = {}

@@ -21,10 +21,11 @@ late, on SQLite as on PostgreSQL (no SELECT ... FOR UPDATE anywhere):
 """
 
 from app.domain.checkout import CheckoutError, CheckoutErrorCode
-from app.services.checkout.bank_check import confirm_with_bank
-from app.services.checkout.failing import cancel_checkout, expire_checkouts
+from app.services.checkout.bank_check import answer_bank_check, confirm_with_bank
+from app.services.checkout.failing import cancel_cart_checkout, cancel_checkout, expire_checkouts
 from app.services.checkout.orders import list_orders
-from app.services.checkout.paying import pay_share
+from app.services.checkout.paying import checkout_and_pay, pay_my_share, pay_share
+from app.services.checkout.shares import pending_order_id
 from app.services.checkout.starting import start_checkout
 from app.services.checkout.views import (
     CheckoutView,
@@ -33,7 +34,6 @@ from app.services.checkout.views import (
     PaymentOutcome,
     ShareView,
     checkout_view,
-    pending_order_id,
     stock_of,
 )
 
@@ -45,11 +45,15 @@ __all__ = [
     "OrderView",
     "PaymentOutcome",
     "ShareView",
+    "answer_bank_check",
+    "cancel_cart_checkout",
+    "checkout_and_pay",
     "cancel_checkout",
     "checkout_view",
     "confirm_with_bank",
     "expire_checkouts",
     "list_orders",
+    "pay_my_share",
     "pay_share",
     "pending_order_id",
     "start_checkout",

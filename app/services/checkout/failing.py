@@ -11,13 +11,11 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select, update
 
-from app.adapters.bus import EventBus
 from app.adapters.db.models import Product
 from app.adapters.db.models_orders import PaymentShare, ShopOrder, StockReservation
 from app.adapters.payments.gateway import (
     PaymentError,
     PaymentErrorCode,
-    PaymentGateway,
 )
 from app.domain.checkout import (
     OPEN_SHARE,
@@ -36,29 +34,21 @@ from app.services import carts
 from app.services.checkout.shares import (
     NO_SYNC,
     AfterCommit,
-    SessionFactory,
     display_name,
+    gateway_or_none,
     lock_order,
     move_share,
-    new_uow,
-    utcnow,
+    running_order,
 )
+from app.services.context import Context
 from app.services.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 
 
-def cancel_checkout(
-    owner_id: int,
-    order_id: int,
-    *,
-    gateway: PaymentGateway | None,
-    session_factory: SessionFactory | None = None,
-    event_bus: EventBus | None = None,
-    now: datetime | None = None,
-) -> None:
+def cancel_checkout(ctx: Context, owner_id: int, order_id: int) -> None:
     """The owner calls the checkout off: stock back, paid shares refunded, cart open again."""
-    with new_uow(session_factory, event_bus) as uow:
+    with ctx.uow() as uow:
         order = uow.session.get(ShopOrder, order_id)
         if order is None:
             raise CheckoutError(CheckoutErrorCode.ORDER_NOT_FOUND)
@@ -66,34 +56,31 @@ def cancel_checkout(
             raise CheckoutError(CheckoutErrorCode.OWNER_ONLY)
         if order.status != OrderStatus.PENDING:
             raise CheckoutError(CheckoutErrorCode.ORDER_CLOSED)
-    fail(
-        order_id,
-        OrderStatus.CANCELLED,
-        gateway=gateway,
-        actor_id=owner_id,
-        session_factory=session_factory,
-        event_bus=event_bus,
-        now=now or utcnow(),
-    )
+    fail(ctx, order_id, OrderStatus.CANCELLED, ctx.now(), actor_id=owner_id)
+
+
+def cancel_cart_checkout(ctx: Context, owner_id: int, cart_id: int) -> None:
+    """The owner cancels the cart's running checkout from the cart page."""
+    cancel_checkout(ctx, owner_id, running_order(ctx, cart_id))
 
 
 def fail(
+    ctx: Context,
     order_id: int,
     status: OrderStatus,
-    *,
-    gateway: PaymentGateway | None,
-    failed_share: int | None = None,
-    failure_code: str | None = None,
-    actor_id: int | None = None,
-    session_factory: SessionFactory | None,
-    event_bus: EventBus | None,
     now: datetime,
+    *,
+    failed_share: int | None = None,
+    code: str | None = None,
+    actor_id: int | None = None,
 ) -> bool:
-    with new_uow(session_factory, event_bus) as uow:
-        late = _fail_in(uow, order_id, status, failed_share, failure_code, actor_id, now)
+    """Close a pending order as `status` in one transaction, then move money back; False if
+    it was already closed. `failed_share` / `code`: the share whose payment failed, and why."""
+    with ctx.uow() as uow:
+        late = _fail_in(uow, order_id, status, failed_share, code, actor_id, now)
     if late is None:
         return False
-    settle(late, gateway, session_factory=session_factory, event_bus=event_bus, now=now)
+    settle(ctx, late, now)
     return True
 
 
@@ -168,15 +155,9 @@ def _release_stock(session: Session, order_id: int, now: datetime) -> None:
         )
 
 
-def settle(
-    late: AfterCommit,
-    gateway: PaymentGateway | None,
-    *,
-    session_factory: SessionFactory | None,
-    event_bus: EventBus | None,
-    now: datetime,
-) -> None:
+def settle(ctx: Context, late: AfterCommit, now: datetime) -> None:
     """Move money back after a failure was committed. What fails here is retried by the job."""
+    gateway = gateway_or_none(ctx)
     if gateway is None or not (late.refunds or late.cancels):
         return
     for order_id, share_id, intent_id in late.cancels:
@@ -187,7 +168,7 @@ def settle(
                 log.warning("could not cancel %s: %s", intent_id, error)
                 continue
             # The shopper finished 3-D Secure after all: the money is in, so it goes back.
-            with new_uow(session_factory, event_bus) as uow:
+            with ctx.uow() as uow:
                 move_share(uow.session, share_id, ShareStatus.REFUND_DUE, now, intent_id=intent_id)
             late.refunds.append((order_id, share_id, intent_id))
     for order_id, share_id, intent_id in late.refunds:
@@ -198,7 +179,7 @@ def settle(
         except PaymentError as error:
             log.warning("refund of %s failed, will retry: %s", intent_id, error)
             continue
-        with new_uow(session_factory, event_bus) as uow:
+        with ctx.uow() as uow:
             share = uow.session.get(PaymentShare, share_id)
             if share is not None and share.intent_id == intent_id:
                 move_share(uow.session, share_id, ShareStatus.REFUNDED, now)
@@ -207,18 +188,12 @@ def settle(
 # --------------------------------------------------------------------------- the timeout job
 
 
-def expire_checkouts(
-    *,
-    gateway: PaymentGateway | None,
-    session_factory: SessionFactory | None = None,
-    event_bus: EventBus | None = None,
-    now: datetime | None = None,
-) -> list[int]:
+def expire_checkouts(ctx: Context) -> list[int]:
     """Time out pending orders past their deadline (stock back, refunds, carts open again) and
     retry refunds that failed before. Returns the orders it closed; safe to run anywhere, any
     number of times at once."""
-    now = now or utcnow()
-    with new_uow(session_factory, event_bus) as uow:
+    now = ctx.now()
+    with ctx.uow() as uow:
         due = uow.session.exec(
             select(ShopOrder.id).where(
                 ShopOrder.status == OrderStatus.PENDING.value, col(ShopOrder.expires_at) <= now
@@ -233,15 +208,8 @@ def expire_checkouts(
     closed = [
         order_id
         for order_id in (int(found or 0) for found in due)
-        if fail(
-            order_id,
-            OrderStatus.EXPIRED,
-            gateway=gateway,
-            session_factory=session_factory,
-            event_bus=event_bus,
-            now=now,
-        )
+        if fail(ctx, order_id, OrderStatus.EXPIRED, now)
     ]
     retry = AfterCommit(refunds=[(int(o), int(s or 0), str(i)) for o, s, i in owed])
-    settle(retry, gateway, session_factory=session_factory, event_bus=event_bus, now=now)
+    settle(ctx, retry, now)
     return closed

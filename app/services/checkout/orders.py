@@ -17,17 +17,21 @@ from app.domain.checkout import (
     OrderStatus,
     ShareStatus,
 )
+from app.domain.clock import as_utc
 from app.domain.money import format_minor
-from app.services.checkout.shares import (
-    label,
-    utc,
-)
+from app.services.checkout.shares import label
 from app.services.checkout.views import OrderLineView, OrderView, share_views
+from app.services.context import Context
 
 
-def list_orders(session: Session, user_id: int, limit: int = 50) -> list[OrderView]:
+def list_orders(ctx: Context, viewer_id: int, limit: int = 50) -> list[OrderView]:
     """The shopper's orders, newest first: cart orders they own, pay for or have items in, and
     their group-buy deal orders."""
+    with ctx.session() as session:
+        return _orders(session, viewer_id, limit)
+
+
+def _orders(session: Session, user_id: int, limit: int) -> list[OrderView]:
     involved = (
         select(OrderLine.order_id)
         .where(or_(col(OrderLine.added_by) == user_id, col(OrderLine.payer_id) == user_id))
@@ -67,7 +71,7 @@ def list_orders(session: Session, user_id: int, limit: int = 50) -> list[OrderVi
         mine = next((s for s in shares if s.user_id == user_id), None)
         views.append(
             (
-                utc(order.created_at),
+                as_utc(order.created_at),
                 OrderView(
                     key=f"order-{order.id}",
                     kind="cart",
@@ -116,7 +120,7 @@ def _deal_orders(session: Session, user_id: int, limit: int) -> list[tuple[datet
         amount = format_minor(deal_order.amount, deal_order.currency)
         out.append(
             (
-                utc(deal_order.created_at),
+                as_utc(deal_order.created_at),
                 OrderView(
                     key=f"deal-order-{deal_order.id}",
                     kind="deal",

@@ -9,11 +9,9 @@ from typing import Any
 
 from sqlmodel import Session, col, select, update
 
-from app.adapters.bus import EventBus
 from app.adapters.db.models_orders import OrderLine, PaymentShare, ShopOrder, StockReservation
 from app.adapters.payments.gateway import (
     PaymentError,
-    PaymentGateway,
     PaymentResult,
     PaymentStatus,
 )
@@ -30,50 +28,43 @@ from app.domain.checkout import (
     order_is_paid,
     share_paid_text,
 )
+from app.domain.clock import as_utc
+from app.domain.payments import SandboxCard
 from app.services import carts
 from app.services.checkout.failing import fail, settle
 from app.services.checkout.shares import (
     DECLINES,
     NO_SYNC,
     AfterCommit,
-    SessionFactory,
     display_name,
     lock_order,
     move_share,
-    new_uow,
+    running_order,
+    sandbox_payment_method,
     share_of,
-    utc,
-    utcnow,
 )
+from app.services.checkout.starting import start_checkout
 from app.services.checkout.views import PaymentOutcome
+from app.services.context import Context
 from app.services.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 
 
-def pay_share(
-    user_id: int,
-    order_id: int,
-    payment_method: str,
-    *,
-    gateway: PaymentGateway,
-    session_factory: SessionFactory | None = None,
-    event_bus: EventBus | None = None,
-    now: datetime | None = None,
-) -> PaymentOutcome:
+def pay_share(ctx: Context, payer_id: int, order_id: int, payment_method: str) -> PaymentOutcome:
     """Pay the shopper's share of an order with a PaymentIntent (charged at once).
 
     Paying twice is harmless (the same idempotency key, and a paid share stays paid). A
     declined card fails the whole order (stock back, others refunded, cart open again) and
     raises CheckoutError with a message for the payer. A 3-D Secure card returns
     `needs_action`: finish with `confirm_with_bank`."""
-    now = now or utcnow()
-    with new_uow(session_factory, event_bus) as uow:
+    now = ctx.now()
+    with ctx.uow() as uow:
         session = uow.session
         order = session.get(ShopOrder, order_id)
         if order is None:
             raise CheckoutError(CheckoutErrorCode.ORDER_NOT_FOUND)
-        share = share_of(session, order_id, user_id)
+        share = share_of(session, order_id, payer_id)
         if share is None or share.id is None:
             raise CheckoutError(CheckoutErrorCode.NOTHING_TO_PAY)
         if share.status == ShareStatus.PAID:
@@ -82,12 +73,12 @@ def pay_share(
             return outcome_of(order, share, "Your bank is waiting for you to confirm.")
         if order.status != OrderStatus.PENDING or share.status not in OPEN_SHARE:
             raise CheckoutError(CheckoutErrorCode.ORDER_CLOSED)
-        if is_overdue(utc(order.expires_at), now):
+        if is_overdue(as_utc(order.expires_at), now):
             raise CheckoutError(CheckoutErrorCode.ORDER_EXPIRED)
         share_id, amount, currency = share.id, share.amount, share.currency
         key, cart_id = share.idempotency_key, order.cart_id
     try:
-        result = gateway.charge_now(
+        result = ctx.payments.gateway.charge_now(
             amount=amount,
             currency=currency,
             customer=None,
@@ -104,49 +95,45 @@ def pay_share(
             # Nothing was taken and the card wasn't refused: the share stays open for a retry.
             log.warning("payment for order %s share %s failed: %s", order_id, share_id, error)
             raise CheckoutError(CheckoutErrorCode.PAYMENT_FAILED, error.user_message) from error
-        fail(
-            order_id,
-            OrderStatus.FAILED,
-            gateway=gateway,
-            failed_share=share_id,
-            failure_code=error.decline_code or error.code.value,
-            session_factory=session_factory,
-            event_bus=event_bus,
-            now=now,
-        )
+        failure_code = error.decline_code or error.code.value
+        fail(ctx, order_id, OrderStatus.FAILED, now, failed_share=share_id, code=failure_code)
         raise CheckoutError(
             CheckoutErrorCode.PAYMENT_FAILED,
             f"{error.user_message} Checkout stopped and nothing was charged; "
             "the cart is open again.",
         ) from error
-    return record_result(
-        user_id,
-        order_id,
-        result,
-        gateway=gateway,
-        session_factory=session_factory,
-        event_bus=event_bus,
-        now=now,
-    )
+    return record_result(ctx, payer_id, order_id, result, now)
+
+
+def checkout_and_pay(
+    ctx: Context, owner_id: int, cart_id: int, card: SandboxCard
+) -> PaymentOutcome:
+    """ "Pay for everything" on the cart page (test cards): start the checkout, then pay the
+    owner's share with a sandbox card. The order and its stock reservation commit before the
+    card is charged, as in `start_checkout` + `pay_share`; a decline rolls them back."""
+    method = sandbox_payment_method(ctx, card)
+    order_id = start_checkout(ctx, owner_id, cart_id)
+    return pay_share(ctx, owner_id, order_id, method)
+
+
+def pay_my_share(ctx: Context, payer_id: int, cart_id: int, card: SandboxCard) -> PaymentOutcome:
+    """A member pays their share of the cart's running checkout with a sandbox card."""
+    method = sandbox_payment_method(ctx, card)
+    return pay_share(ctx, payer_id, running_order(ctx, cart_id), method)
 
 
 def record_result(
-    user_id: int,
-    order_id: int,
-    result: PaymentResult,
-    *,
-    gateway: PaymentGateway,
-    session_factory: SessionFactory | None,
-    event_bus: EventBus | None,
-    now: datetime,
+    ctx: Context, payer_id: int, order_id: int, result: PaymentResult, now: datetime
 ) -> PaymentOutcome:
+    """Record what the provider said about a share's payment (paid, bank check, processing);
+    money that arrived for a closed order or twice goes back after commit."""
     late = AfterCommit()
-    with new_uow(session_factory, event_bus) as uow:
+    with ctx.uow() as uow:
         session = uow.session
         order = lock_order(session, order_id)
-        share = share_of(session, order_id, user_id)
+        share = share_of(session, order_id, payer_id)
         assert share is not None and share.id is not None
-        name = display_name(session, user_id)
+        name = display_name(session, payer_id)
         if result.status is PaymentStatus.SUCCEEDED:
             if move_share(
                 session,
@@ -192,7 +179,7 @@ def record_result(
             message = "Your payment is being processed."
         _refresh(session, order, share)
         outcome = outcome_of(order, share, message)
-    settle(late, gateway, session_factory=session_factory, event_bus=event_bus, now=now)
+    settle(ctx, late, now)
     return outcome
 
 

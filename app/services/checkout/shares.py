@@ -4,27 +4,26 @@ once a failure is committed."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session, col, select, update
 
-from app.adapters.bus import EventBus
 from app.adapters.db.models_orders import PaymentShare, ShopOrder
 from app.adapters.db.models_people import User
-from app.adapters.payments.gateway import PaymentErrorCode
+from app.adapters.payments.gateway import PaymentError, PaymentErrorCode, PaymentGateway
 from app.domain.checkout import (
     SHARE_MOVES_FROM,
     CheckoutError,
     CheckoutErrorCode,
+    OrderStatus,
     ShareStatus,
 )
-from app.services.unit_of_work import UnitOfWork, unit_of_work
+from app.domain.clock import as_utc
+from app.domain.payments import SandboxCard
+from app.services.context import Context
 
-SessionFactory = Callable[[], Session]
 NO_SYNC = {"synchronize_session": False}
 
 # Payment problems that say "this card won't pay": they fail the order. Anything else (the
@@ -48,23 +47,50 @@ class AfterCommit:
         self.cancels.extend(other.cancels)
 
 
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-def utc(moment: datetime) -> datetime:
-    # SQLite hands datetimes back without a zone; we only ever store UTC.
-    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def label(moment: datetime | None) -> str:
-    return f"{utc(moment):%d %b %Y, %H:%M} UTC" if moment else ""
+    return f"{as_utc(moment):%d %b %Y, %H:%M} UTC" if moment else ""
 
 
-def new_uow(
-    session_factory: SessionFactory | None, event_bus: EventBus | None
-) -> AbstractContextManager[UnitOfWork]:
-    return unit_of_work(session_factory, event_bus)
+def payments_enabled(ctx: Context) -> bool:
+    """A payment provider is configured (a key that does not even parse counts as none)."""
+    try:
+        return ctx.payments.enabled
+    except ValueError:
+        return False
+
+
+def gateway_or_none(ctx: Context) -> PaymentGateway | None:
+    """The gateway to move money back with; None when nothing can have been paid."""
+    return ctx.payments.gateway if payments_enabled(ctx) else None
+
+
+def sandbox_payment_method(ctx: Context, card: SandboxCard) -> str:
+    """The payment method of a test card, from the local test server's sandbox. The cart page
+    only pays with test cards: without the sandbox, payments are not configured for it."""
+    sandbox = ctx.payments.sandbox if payments_enabled(ctx) else None
+    if sandbox is None:
+        raise CheckoutError(CheckoutErrorCode.PAYMENTS_UNAVAILABLE)
+    try:
+        return sandbox.payment_method(card)
+    except PaymentError as error:
+        raise CheckoutError(CheckoutErrorCode.PAYMENT_FAILED, error.user_message) from error
+
+
+def running_order(ctx: Context, cart_id: int) -> int:
+    """The cart's checkout waiting for its payments; ORDER_CLOSED when there is none."""
+    with ctx.session() as session:
+        order_id = pending_order_id(session, cart_id)
+    if order_id is None:
+        raise CheckoutError(CheckoutErrorCode.ORDER_CLOSED)
+    return order_id
+
+
+def pending_order_id(session: Session, cart_id: int) -> int | None:
+    return session.exec(
+        select(ShopOrder.id).where(
+            ShopOrder.cart_id == cart_id, ShopOrder.status == OrderStatus.PENDING.value
+        )
+    ).first()
 
 
 def display_name(session: Session, user_id: int) -> str:

@@ -8,7 +8,6 @@ from datetime import datetime
 
 from sqlmodel import col, select, update
 
-from app.adapters.bus import EventBus
 from app.adapters.db.models import Product
 from app.adapters.db.models_carts import Cart, CartLine
 from app.adapters.db.models_orders import OrderLine, PaymentShare, ShopOrder, StockReservation
@@ -29,13 +28,8 @@ from app.domain.checkout import (
     stock_needed,
 )
 from app.services import carts
-from app.services.checkout.shares import (
-    NO_SYNC,
-    SessionFactory,
-    display_name,
-    new_uow,
-    utcnow,
-)
+from app.services.checkout.shares import NO_SYNC, display_name, payments_enabled
+from app.services.context import Context
 from app.services.unit_of_work import UnitOfWork
 
 
@@ -44,22 +38,16 @@ class _AlreadyCheckingOut(Exception):
         self.order_id = order_id
 
 
-def start_checkout(
-    owner_id: int,
-    cart_id: int,
-    *,
-    session_factory: SessionFactory | None = None,
-    event_bus: EventBus | None = None,
-    now: datetime | None = None,
-) -> int:
+def start_checkout(ctx: Context, owner_id: int, cart_id: int) -> int:
     """The cart's owner starts checkout: lock the cart, reserve the stock, create the order
     with one payment share per payer. Returns the order id; a cart already checking out
-    returns its pending order. Raises CheckoutError (empty cart, not enough stock, not the
-    owner...) with the cart left exactly as it was."""
-    now = now or utcnow()
+    returns its pending order. Raises CheckoutError (payments not configured, empty cart, not
+    enough stock, not the owner...) with the cart left exactly as it was."""
+    if not payments_enabled(ctx):
+        raise CheckoutError(CheckoutErrorCode.PAYMENTS_UNAVAILABLE)
     try:
-        with new_uow(session_factory, event_bus) as uow:
-            return _start(uow, owner_id, cart_id, now)
+        with ctx.uow() as uow:
+            return _start(uow, owner_id, cart_id, ctx.now())
     except _AlreadyCheckingOut as already:
         return already.order_id
     except CartError as refusal:

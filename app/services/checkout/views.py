@@ -14,12 +14,11 @@ from app.domain.checkout import (
     MODE_LABELS,
     ORDER_LABELS,
     SHARE_LABELS,
-    OrderStatus,
     ShareStatus,
 )
+from app.domain.clock import as_utc
 from app.domain.money import format_minor
 from app.domain.people import avatar_colour, initials
-from app.services.checkout.shares import utc
 
 
 @dataclass(frozen=True)
@@ -163,21 +162,13 @@ def checkout_view(session: Session, cart_id: int) -> CheckoutView | None:
         total=format_minor(order.total, order.currency),
         total_minor=order.total,
         currency=order.currency,
-        expires_at=utc(order.expires_at).isoformat(),
-        expires_label=f"{utc(order.expires_at):%H:%M} UTC",
+        expires_at=as_utc(order.expires_at).isoformat(),
+        expires_label=f"{as_utc(order.expires_at):%H:%M} UTC",
         reason=order.reason,
         shares=owner_first,
         paid_count=sum(1 for s in views if s.status == ShareStatus.PAID),
         share_count=len(views),
     )
-
-
-def pending_order_id(session: Session, cart_id: int) -> int | None:
-    return session.exec(
-        select(ShopOrder.id).where(
-            ShopOrder.cart_id == cart_id, ShopOrder.status == OrderStatus.PENDING.value
-        )
-    ).first()
 
 
 def stock_of(session: Session, product_id: int) -> int:
