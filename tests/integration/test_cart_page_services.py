@@ -1,8 +1,10 @@
 """The cart service calls behind the cart pages: steps, lists, previews, room views, events."""
 
+# The fixtures are imported, not defined in a conftest, so test parameters "redefine" them.
+# ruff: noqa: F811
+
 from __future__ import annotations
 
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -10,24 +12,7 @@ import pytest
 from app.domain.carts import CartError, CartErrorCode, SplitMode
 from app.services import carts
 from app.services.carts.views import plain
-from tests.integration.test_cart_service import Party, Shop, load_cart, make_shop, refused
-
-
-@pytest.fixture
-def shop(database_url: str) -> Iterator[Shop]:
-    yield from make_shop(database_url)
-
-
-@pytest.fixture
-def party(shop: Shop) -> Party:
-    alice, bob, carol = shop.user("Alice"), shop.user("Bob"), shop.user("Carol")
-    mug = shop.product("Harbor Mug", price=1800, stock=5)
-    lamp = shop.product("Desk Lamp", price=4500, stock=3)
-    cart = shop.do(carts.create_shared_cart, alice, "Beach weekend")
-    assert isinstance(cart, int)
-    shop.do(carts.join_by_code, bob, load_cart(shop, cart, alice).invite_code)
-    shop.bus.events.clear()
-    return Party(shop, alice, bob, carol, cart, mug, lamp)
+from tests.integration.cart_world import Party, Shop, load_cart, party, refused, shop  # noqa: F401
 
 
 def test_plus_and_minus_steps_add_up_and_stay_within_stock(party: Party) -> None:

@@ -39,7 +39,7 @@ from app.domain.carts import (
 )
 from app.domain.checkout import OrderStatus
 from app.domain.clock import as_utc, utcnow
-from app.domain.events import DomainEvent
+from app.domain.events import DomainEvent, EventKind
 from app.services.accounts import UserView
 from app.services.unit_of_work import UnitOfWork
 
@@ -164,7 +164,7 @@ def record(
             aggregate="cart",
             aggregate_id=str(cart_id),
             version=version,
-            kind="cart.changed",
+            kind=EventKind.CART_CHANGED,
             payload={"activity": text, **extra},
         )
     )
