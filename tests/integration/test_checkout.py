@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -18,12 +18,15 @@ from sqlmodel import select
 from app.adapters.db.models import Product
 from app.adapters.db.models_orders import PaymentShare, ShopOrder, StockReservation
 from app.adapters.db.session import make_engine
+from app.adapters.payments.configured import UnavailableGateway, build_payments
 from app.adapters.payments.sandbox import LocalSandbox
 from app.adapters.payments.stripe_gateway import LOCAL_SECRET_KEY, StripeGateway
 from app.domain.carts import CartError, SplitMode
 from app.domain.checkout import CheckoutError, CheckoutErrorCode
 from app.domain.payments import SandboxCard
 from app.services import carts, checkout
+from app.services.cart_page import cart_room
+from app.services.carts import plain
 from tests.integration.cart_world import Shop
 from tests.integration.localstripe_fixture import localstripe_url, stripe_gateway  # noqa: F401
 
@@ -398,3 +401,82 @@ def test_a_cart_locked_before_checkout_stays_locked_after_a_failure(owner_pays: 
     with pytest.raises(CheckoutError):
         store.pay(p.alice, order_id, "decline")
     assert store.view(p.cart, p.alice).locked_reason == "owner"
+
+
+# --------------------------------------------------------------------------- the cart page's calls
+
+
+def test_the_owners_pay_button_starts_and_pays_in_one_call(owner_pays: Party) -> None:
+    p, store = owner_pays, owner_pays.store
+    outcome = checkout.checkout_and_pay(store.ctx, p.alice, p.cart, SandboxCard.SUCCESS)
+    assert outcome.paid and outcome.order_status == "complete"
+    assert (store.stock(p.mug), store.stock(p.lamp)) == (3, 2)
+    assert store.view(p.cart, p.bob).lines == ()
+    # A declined card: the checkout it started is undone, stock back, the cart as it was.
+    store.do(carts.add_item, p.cart, p.bob, p.mug, 1)
+    with pytest.raises(CheckoutError) as refused:
+        checkout.checkout_and_pay(store.ctx, p.alice, p.cart, SandboxCard.DECLINE)
+    assert "declined" in refused.value.message
+    assert store.stock(p.mug) == 3 and not store.view(p.cart, p.bob).locked
+
+
+def test_members_pay_confirm_with_the_test_bank_and_cancel_by_cart(split: Party) -> None:
+    p, store = split, split.store
+    with pytest.raises(CheckoutError) as refused:
+        checkout.pay_my_share(store.ctx, p.bob, p.cart, SandboxCard.SUCCESS)
+    assert refused.value.code is CheckoutErrorCode.ORDER_CLOSED  # nothing started yet
+    order_id = checkout.start_checkout(store.ctx, p.alice, p.cart)
+    assert checkout.pay_my_share(store.ctx, p.alice, p.cart, SandboxCard.SUCCESS).paid
+    waiting = checkout.pay_my_share(store.ctx, p.bob, p.cart, SandboxCard.THREE_DS)
+    assert waiting.needs_action
+    done = checkout.answer_bank_check(store.ctx, p.bob, p.cart, True)
+    assert done.paid and done.order_status == "complete"
+    assert store.order(order_id).status == "complete"
+
+    store.do(carts.add_item, p.cart, p.bob, p.mug, 1)
+    second = checkout.start_checkout(store.ctx, p.alice, p.cart)
+    checkout.cancel_cart_checkout(store.ctx, p.alice, p.cart)
+    assert store.order(second).status == "cancelled"
+    with pytest.raises(CheckoutError) as refused:
+        checkout.cancel_cart_checkout(store.ctx, p.alice, p.cart)
+    assert refused.value.code is CheckoutErrorCode.ORDER_CLOSED
+
+
+def test_without_payments_nothing_starts(owner_pays: Party) -> None:
+    p, store = owner_pays, owner_pays.store
+    unpaid = replace(store.ctx, payments_factory=lambda: build_payments(UnavailableGateway()))
+    before = store.view(p.cart, p.alice)
+    for attempt in (
+        lambda: checkout.start_checkout(unpaid, p.alice, p.cart),
+        lambda: checkout.checkout_and_pay(unpaid, p.alice, p.cart, SandboxCard.SUCCESS),
+    ):
+        with pytest.raises(CheckoutError) as refused:
+            attempt()
+        assert refused.value.code is CheckoutErrorCode.PAYMENTS_UNAVAILABLE
+        assert refused.value.message == "Payments are not configured"
+    after = store.view(p.cart, p.alice)
+    assert comparable(after) == comparable(before) and after.version == before.version
+    assert (store.stock(p.mug), store.stock(p.lamp)) == (5, 3)
+
+
+def test_checkout_news_carries_the_cart_a_fresh_read_gives(split: Party) -> None:
+    """Checkout events make the room read the cart and its checkout panel again after commit;
+    the cart view they carry and their version are those of that fresh read."""
+    p, store = split, split.store
+    steps = [
+        lambda: checkout.start_checkout(store.ctx, p.alice, p.cart),
+        lambda: checkout.pay_my_share(store.ctx, p.alice, p.cart, SandboxCard.SUCCESS),
+        lambda: checkout.pay_my_share(store.ctx, p.bob, p.cart, SandboxCard.THREE_DS),
+        lambda: checkout.answer_bank_check(store.ctx, p.bob, p.cart, True),
+    ]
+    for step in steps:
+        store.bus.events.clear()
+        step()
+        event = store.bus.events[-1]
+        room = cart_room(store.ctx, p.cart)
+        assert event.payload["checkout"] is True and room.view is not None
+        assert event.version == room.view.version
+        assert event.payload["snapshot"] == plain(room.view)
+        with store.session() as session:
+            assert room.checkout == checkout.checkout_view(session, p.cart)
+    assert room.checkout is not None and room.checkout.status == "complete"
