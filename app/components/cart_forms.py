@@ -6,6 +6,7 @@ import reflex as rx
 
 from app.routes import cart_url
 from app.services.carts import CartSummary
+from app.states.cart_start import CartStartState
 from app.states.carts import CartState
 
 
@@ -119,7 +120,7 @@ def start_cart_form() -> rx.Component:
             spacing="3",
             align="stretch",
         ),
-        on_submit=CartState.create_cart,
+        on_submit=CartStartState.create_cart,
         reset_on_submit=False,
         width="100%",
     )
@@ -152,7 +153,7 @@ def code_form() -> rx.Component:
             spacing="1",
             width="100%",
         ),
-        on_submit=CartState.open_code,
+        on_submit=CartStartState.open_code,
         reset_on_submit=False,
         width="100%",
     )

@@ -10,7 +10,8 @@ from app.routes import cart_join_url, friends_url
 from app.services.accounts import UserView
 from app.services.carts import CartActivityView, CartMemberView, CartView
 from app.services.checkout import CheckoutView
-from app.states.carts import CartState, PresenceView
+from app.states.cart_room import PresenceView
+from app.states.carts import CartState
 
 
 def _view() -> rx.Var[CartView]:

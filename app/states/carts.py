@@ -1,106 +1,48 @@
-"""The cart page (/cart and /cart/[cart_id]): loading it, every edit of a cart, starting one.
+"""The cart page (/cart and /cart/[cart_id]): loading it and every edit of a cart.
 
 Each handler parses its input and makes ONE call into `app.services.carts` (or
 `app.services.cart_page` to load), which checks membership and roles and changes the database
-in one transaction; the checkout handlers are in `cart_checkout`. Edits name the shopper by the
-page's sign-in token, which the service resolves inside the edit's transaction (see
-`carts.SessionToken`).
+in one transaction. Edits name the shopper by the page's sign-in token, which the service
+resolves inside the edit's transaction (see `carts.SessionToken`). Substates hold the other
+handlers of the page: `cart_start` (start or open a shared cart), `cart_checkout`.
 
 Live updates use the rooms broadcast path (app/realtime/rooms.py): `load` checks that the
 shopper may see the cart, then puts the socket in the room "cart:<id>". Every cart event (any
-member's change, the deadline job, checkout news) is rendered ONCE per process by `render_cart`
-and pushed to the whole room as a delta of `view` and `checkout`; `render_presence` pushes
+member's change, the deadline job, checkout news) is rendered ONCE per process (`cart_room`)
+and pushed to the whole room as a delta of `view` and `checkout`; the presence renderer pushes
 `viewers` / `viewer_count`. Those four vars are only written on the backend by `load`, and
 nothing derives from them on the backend: pages compare `view.owner_id` / `line.added_by_id`
 with `me_id` in the browser. Handlers therefore change the database and let the room push bring
 the result (also to the actor), and answer with a toast only.
 
-Stable handler names (a benchmark drives `change_quantity` over Reflex's websocket protocol;
-the state's full name is `CartState.get_full_name()`, i.e. "state.session_state.cart_state"):
-load(), add_product(product_id, qty), change_quantity(line_id, delta), set_quantity(line_id,
-qty), remove_line(line_id), save_note(form: line_id, note), create_cart(form: name, deadline,
-budget, split_mode), open_code(form: code), invite(friend_id), remove_member(user_id), lock(),
-unlock(), delete_cart(), set_deadline(form: deadline), clear_deadline(), leave_cart(),
-set_split_mode(mode), leave_page(cart_id) (on unmount: leave that cart's room).
+Stable handler names: a benchmark drives `change_quantity(line_id, delta)` over Reflex's
+websocket protocol as "state.session_state.cart_state.change_quantity" and reads `view`.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import reflex as rx
 
-from app.domain.carts import CartError, CartErrorCode, SplitMode
-from app.domain.checkout import parse_amount
+from app.domain.carts import CartError
 from app.domain.clock import local_to_utc
-from app.domain.events import DomainEvent
-from app.domain.people import avatar_colour, initials
-from app.realtime.rooms import Presence, Push, Viewer, delta, rooms
-from app.routes import cart_join_url, cart_url, carts_url
+from app.realtime.rooms import Viewer, rooms
+from app.routes import carts_url
 from app.services import carts
 from app.services.accounts import UserView
-from app.services.cart_page import cart_room, open_cart
+from app.services.cart_page import open_cart
 from app.services.carts import CartChange, CartSummary, CartView
 from app.services.checkout import CheckoutView
 from app.services.context import app_context
+from app.states.cart_room import PresenceView, cart_renderer, presence_renderer
 from app.states.live import enter_room, leave_rooms
 from app.states.session import SessionState
 
 ROOM_PREFIX = "cart:"
-REMOVED = "The owner removed you from this cart."
-DELETED = "The owner deleted this cart."
 PICK_A_TIME = "Pick a date and time."
-
-
-@dataclass(frozen=True)
-class PresenceView:
-    user_id: int
-    name: str
-    initials: str
-    avatar_url: str
-    colour: str
-
-
-async def render_cart(event: DomainEvent) -> Push | None:
-    """One database read per cart event, pushed to everyone viewing the cart on this process."""
-    removed = event.payload.get("removed_user")
-    if removed is not None:
-        # Out of the room first, so the removed member gets no further news of the cart.
-        await rooms.evict(
-            event.channel,
-            int(removed),
-            delta(CartState, view=None, checkout=None, access_error=REMOVED),
-        )
-    left = event.payload.get("left_user")
-    if left is not None:
-        await rooms.evict(event.channel, int(left))
-    snapshot = event.payload.get("snapshot")
-    if snapshot is not None and not event.payload.get("checkout"):
-        return delta(CartState, view=snapshot)  # the writer read it; no database read here
-    room = await asyncio.to_thread(cart_room, app_context(), int(event.aggregate_id))
-    if room.view is None:
-        return delta(CartState, view=None, checkout=None, access_error=DELETED)
-    return delta(CartState, view=room.view, checkout=room.checkout)
-
-
-def render_presence(_channel: str, presence: Presence) -> Push:
-    return delta(
-        CartState,
-        viewers=[
-            PresenceView(
-                user_id=v.user_id or 0,
-                name=v.name,
-                initials=initials(v.name),
-                avatar_url=v.avatar_url,
-                colour=avatar_colour(v.user_id or 0),
-            )
-            for v in presence.viewers
-        ],
-        viewer_count=presence.count,
-    )
 
 
 class CartState(SessionState):
@@ -267,56 +209,6 @@ class CartState(SessionState):
         await leave_rooms(self, ROOM_PREFIX)
         return [rx.toast.info("You left the cart"), rx.redirect(carts_url())]
 
-    # -- starting and joining -----------------------------------------------------------------
-    @rx.event
-    async def create_cart(self, form: dict[str, Any]) -> Any:
-        user = self.signed_in_user()
-        if user is None:
-            return self.ask_to_sign_in()
-        self.name_error = self.deadline_error = self.budget_error = ""
-        budget = None
-        try:
-            budget = parse_amount(str(form.get("budget", "")))
-        except ValueError as bad:
-            self.budget_error = str(bad)
-        raw_deadline = str(form.get("deadline", "")).strip()
-        deadline = local_to_utc(raw_deadline, offset_minutes=self.tz_offset)
-        if raw_deadline and deadline is None:
-            self.deadline_error = PICK_A_TIME
-        if self.budget_error or self.deadline_error:
-            return rx.toast.error("Please check the form.")
-        each_pays = form.get("split_mode") == SplitMode.EACH_PAYS_OWN.value
-        mode = SplitMode.EACH_PAYS_OWN if each_pays else SplitMode.OWNER_PAYS
-        name = str(form.get("name", ""))
-        try:
-            cart_id = await asyncio.to_thread(
-                carts.start_shared_cart,
-                app_context(),
-                user.id,
-                name,
-                deadline=deadline,
-                budget_minor=budget,
-                split_mode=mode,
-            )
-        except CartError as refusal:
-            field = {
-                CartErrorCode.INVALID_NAME: "name_error",
-                CartErrorCode.DEADLINE_IN_PAST: "deadline_error",
-                CartErrorCode.INVALID_BUDGET: "budget_error",
-            }.get(refusal.code, "name_error")
-            setattr(self, field, refusal.message)
-            return rx.toast.error(refusal.message)
-        return [rx.toast.success("Shared cart started"), rx.redirect(cart_url(cart_id))]
-
-    @rx.event
-    def open_code(self, form: dict[str, Any]) -> Any:
-        code = "".join(ch for ch in str(form.get("code", "")) if ch.isalnum()).upper()[:12]
-        if len(code) != 8:
-            self.code_error = CartErrorCode.INVALID_CODE.message
-            return rx.toast.error(self.code_error)
-        self.code_error = ""
-        return rx.redirect(cart_join_url(code))
-
 
 def as_int(value: Any) -> int:
     """A handler argument as an int; 0 for anything else (no such id)."""
@@ -326,5 +218,5 @@ def as_int(value: Any) -> int:
         return 0
 
 
-rooms.register("cart", render_cart)
-rooms.register_presence("cart", render_presence)
+rooms.register("cart", cart_renderer(CartState))
+rooms.register_presence("cart", presence_renderer(CartState))
