@@ -1,5 +1,6 @@
 """A small shop for the cart and checkout tests: a migrated database, a bus that remembers what
-was published, the service context over both, and shoppers, friends and products on demand.
+was published, the service context over both (`tests.factories`), and shoppers, friends and
+products on demand.
 
 Import the fixtures into a test module (they are not in a conftest, so parameters that name
 them "redefine" the import; such modules say `# ruff: noqa: F811`):
@@ -8,7 +9,6 @@ them "redefine" the import; such modules say `# ruff: noqa: F811`):
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
@@ -23,32 +23,13 @@ from app.adapters.db.models import Category, Product
 from app.adapters.db.models_carts import CART_TABLES
 from app.adapters.db.models_people import Friendship, User
 from app.adapters.db.session import make_engine
-from app.adapters.payments.configured import Payments, UnavailableGateway, build_payments
+from app.adapters.payments.configured import UnavailableGateway
 from app.adapters.payments.gateway import PaymentGateway
 from app.domain.carts import CartError
-from app.domain.clock import utcnow
-from app.domain.events import DomainEvent
 from app.services import carts
 from app.services.context import Context
 from app.services.unit_of_work import UnitOfWork, unit_of_work
-
-
-class RecordingBus:
-    """A bus that keeps what was published (from any thread), to check what went out and when."""
-
-    def __init__(self) -> None:
-        self.events: list[DomainEvent] = []
-        self._lock = threading.Lock()
-
-    def publish(self, event: DomainEvent) -> None:
-        with self._lock:
-            self.events.append(event)
-
-    async def listen(self) -> Any:  # pragma: no cover - unused
-        raise NotImplementedError
-
-    def activity(self) -> list[str]:
-        return [str(e.payload.get("activity")) for e in self.events]
+from tests.factories import RecordingBus, make_context
 
 
 @dataclass
@@ -60,20 +41,12 @@ class Shop:
     def session(self) -> Session:
         return Session(self.engine, expire_on_commit=False)
 
-    def payments(self) -> Payments:
-        if self.gateway is None:
-            return build_payments(UnavailableGateway())
-        return build_payments(self.gateway)
-
     @property
     def ctx(self) -> Context:
-        """The service context the use cases get: this database, bus and payments, real time."""
-        return Context(
-            session_factory=self.session,
-            bus=self.bus,
-            payments_factory=self.payments,
-            clock=utcnow,
-        )
+        """The service context the use cases get: this database and bus, real time, and the
+        test payment server's provider (none at all when the shop has no gateway)."""
+        gateway = self.gateway if self.gateway is not None else UnavailableGateway()
+        return make_context(self.engine, bus=self.bus, gateway=gateway)
 
     def at(self, moment: datetime) -> Context:
         """The context with the clock stopped at `moment` (deadlines, timeouts)."""

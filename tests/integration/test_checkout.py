@@ -241,7 +241,8 @@ def test_last_two_payers_at_once_complete_the_order_once(split: Party) -> None:
         outcomes = list(pool.map(lambda who: store.pay(who, order_id), [p.alice, p.bob]))
     assert all(o.paid for o in outcomes)
     assert store.order(order_id).status == "complete"
-    completions = [t for t in store.bus.activity() if t.startswith(f"Order #{order_id}")]
+    news = [str(e.payload.get("activity")) for e in store.bus.events]
+    completions = [t for t in news if t.startswith(f"Order #{order_id}")]
     assert len(completions) == 1
 
 
