@@ -25,7 +25,6 @@ from app.services.checkout.bank_check import answer_bank_check, confirm_with_ban
 from app.services.checkout.failing import cancel_cart_checkout, cancel_checkout, expire_checkouts
 from app.services.checkout.orders import list_orders
 from app.services.checkout.paying import checkout_and_pay, pay_my_share, pay_share
-from app.services.checkout.shares import pending_order_id
 from app.services.checkout.starting import start_checkout
 from app.services.checkout.views import (
     CheckoutView,
@@ -34,7 +33,6 @@ from app.services.checkout.views import (
     PaymentOutcome,
     ShareView,
     checkout_view,
-    stock_of,
 )
 
 __all__ = [
@@ -55,7 +53,5 @@ __all__ = [
     "list_orders",
     "pay_my_share",
     "pay_share",
-    "pending_order_id",
     "start_checkout",
-    "stock_of",
 ]

@@ -1,6 +1,6 @@
-"""The rows every checkout step works on (internal to the checkout package): the order lock
-each change starts with, payment shares that only move forward, and the money to move back
-once a failure is committed."""
+"""What every checkout step shares (internal to the checkout package): the order lock each
+change starts with, payment shares that only move forward, the money to move back once a
+failure is committed, and the payments provider's parts the cart page pays with."""
 
 from __future__ import annotations
 
@@ -78,19 +78,14 @@ def sandbox_payment_method(ctx: Context, card: SandboxCard) -> str:
 
 def running_order(ctx: Context, cart_id: int) -> int:
     """The cart's checkout waiting for its payments; ORDER_CLOSED when there is none."""
+    pending = select(ShopOrder.id).where(
+        ShopOrder.cart_id == cart_id, ShopOrder.status == OrderStatus.PENDING.value
+    )
     with ctx.session() as session:
-        order_id = pending_order_id(session, cart_id)
+        order_id = session.exec(pending).first()
     if order_id is None:
         raise CheckoutError(CheckoutErrorCode.ORDER_CLOSED)
     return order_id
-
-
-def pending_order_id(session: Session, cart_id: int) -> int | None:
-    return session.exec(
-        select(ShopOrder.id).where(
-            ShopOrder.cart_id == cart_id, ShopOrder.status == OrderStatus.PENDING.value
-        )
-    ).first()
 
 
 def display_name(session: Session, user_id: int) -> str:

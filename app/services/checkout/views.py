@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from app.adapters.db.models import Product
 from app.adapters.db.models_orders import PaymentShare, ShopOrder
 from app.adapters.db.models_people import User
 from app.domain.checkout import (
@@ -169,9 +168,3 @@ def checkout_view(session: Session, cart_id: int) -> CheckoutView | None:
         paid_count=sum(1 for s in views if s.status == ShareStatus.PAID),
         share_count=len(views),
     )
-
-
-def stock_of(session: Session, product_id: int) -> int:
-    """A product's stock on the shelf now (tests and the page's stock hints)."""
-    stock = session.exec(select(Product.stock).where(Product.id == product_id)).first()
-    return int(stock or 0)
