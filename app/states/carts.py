@@ -15,8 +15,8 @@ nothing derives from them on the backend: pages compare `view.owner_id` / `line.
 with `me_id` in the browser. Handlers therefore change the database and let the room push bring
 the result (also to the actor), and answer with a toast only.
 
-Stable handler names: a benchmark drives `change_quantity(line_id, delta)` over Reflex's
-websocket protocol as "state.session_state.cart_state.change_quantity" and reads `view`.
+Stable names: a benchmark drives `change_quantity(line_id, delta)` over Reflex's websocket
+protocol (the state's `get_full_name()` + ".change_quantity") and reads `view`.
 """
 
 from __future__ import annotations
