@@ -108,9 +108,10 @@ def pay_share(ctx: Context, payer_id: int, order_id: int, payment_method: str) -
 def checkout_and_pay(
     ctx: Context, owner_id: int, cart_id: int, card: SandboxCard
 ) -> PaymentOutcome:
-    """ "Pay for everything" on the cart page (test cards): start the checkout, then pay the
-    owner's share with a sandbox card. The order and its stock reservation commit before the
-    card is charged, as in `start_checkout` + `pay_share`; a decline rolls them back."""
+    """The owner's "Pay" on the cart page (test cards): start the checkout, then pay the whole
+    total with a sandbox card. The order and its stock reservation commit before the card is
+    charged (`start_checkout`, then `pay_share`); a declined card fails the order, which puts
+    the stock back and leaves the cart as it was."""
     method = sandbox_payment_method(ctx, card)
     order_id = start_checkout(ctx, owner_id, cart_id)
     return pay_share(ctx, owner_id, order_id, method)
