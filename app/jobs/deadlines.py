@@ -14,28 +14,22 @@ from collections.abc import Callable
 from sqlmodel import Session
 
 from app.adapters.bus import EventBus
-from app.adapters.payments import PaymentGateway, PaymentsNotConfigured, payment_gateway
+from app.adapters.payments import PaymentGateway
 from app.adapters.payments.configured import app_gateway
 from app.services import carts, checkout, deals
-from app.services.unit_of_work import unit_of_work
+from app.services.context import app_context
 
 log = logging.getLogger(__name__)
 INTERVAL_SECONDS = 5.0
 
 
 def lock_overdue_carts() -> None:
-    with unit_of_work() as uow:
-        carts.lock_overdue_carts(uow)
+    carts.lock_overdue(app_context())
 
 
 def expire_checkouts() -> None:
     """Time out unpaid checkout shares: stock back on the shelf, paid shares refunded."""
-    gateway: PaymentGateway | None
-    try:
-        gateway = payment_gateway()
-    except PaymentsNotConfigured:
-        gateway = None  # nothing can have been paid; still give the stock back
-    checkout.expire_checkouts(gateway=gateway)
+    checkout.expire_checkouts(app_context())
 
 
 def close_overdue_deals(
