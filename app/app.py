@@ -26,12 +26,14 @@ from app.pages.people import (
 from app.pages.product import product_page
 from app.realtime.hub import hub
 from app.realtime.rooms import freeze_startup_heap, rooms
-from app.states.carts import CartState, JoinCartState, OrdersState
+from app.states.cart_join import JoinCartState
+from app.states.carts import CartState
 from app.states.catalog import CatalogState
 from app.states.deals import DealCardsState, DealFormState, DealState
 from app.states.home import HomeState
 from app.states.live import LiveStatus
 from app.states.live_sessions import LiveNewState, LiveRoomState, LiveScheduleState
+from app.states.orders import OrdersState
 from app.states.people import FriendsState, InviteState, ProfileState, SignInState
 from app.states.product import ProductState
 from app.states.session import SessionState

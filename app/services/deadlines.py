@@ -18,25 +18,10 @@ from app.services.deals import close_due_deals
 log = logging.getLogger(__name__)
 
 
-def lock_overdue_carts(ctx: Context) -> None:
-    """Shared carts past their deadline stop taking changes."""
-    with ctx.uow() as uow:
-        carts.lock_overdue_carts(uow, ctx.now())
-
-
-def expire_checkouts(ctx: Context) -> None:
-    """Time out unpaid checkout shares: stock back on the shelf, paid shares refunded."""
-    # Without a payment provider nothing can have been paid; still give the stock back.
-    gateway = ctx.payments.gateway if ctx.payments.enabled else None
-    checkout.expire_checkouts(
-        gateway=gateway, session_factory=ctx.session_factory, event_bus=ctx.bus, now=ctx.now()
-    )
-
-
 # Carts, then checkouts, then teams and deals (app/services/deals/closing.py).
 DUE_WORK: tuple[Callable[[Context], object], ...] = (
-    lock_overdue_carts,
-    expire_checkouts,
+    carts.lock_overdue,
+    checkout.expire_checkouts,
     close_due_deals,
 )
 
