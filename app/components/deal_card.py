@@ -65,7 +65,16 @@ def unlock_progress(card: rx.Var[DealCard]) -> rx.Component:
         rx.hstack(
             rx.text(
                 rx.text.strong(card.participants.to_string(), data_testid="deal-participants"),
-                " joined · ",
+                " in · ",
+                # Seats waiting for a bank or a team: shown, never counted as joined.
+                rx.cond(
+                    card.waiting_text != "",
+                    rx.el.span(
+                        card.waiting_text + " · ",
+                        data_testid="deal-waiting",
+                        color=rx.color("amber", 11),
+                    ),
+                ),
                 rx.cond(
                     card.still_needed > 0,
                     card.still_needed.to_string() + " more to unlock",

@@ -5,13 +5,15 @@ database, a web framework or a payment provider, and the services decide what to
 
 Vocabulary:
 - a *participant* is one shopper who joined the deal (tiers count people, not units);
+- a shopper *joined* once their hold is confirmed and any team of theirs filled (`standing`):
+  seats still waiting for the bank or for a team are shown apart, never counted;
 - a deal is *unlocked* once `min_to_unlock` shoppers joined: holds will be captured at the deadline;
 - every amount is an integer in the currency's minor unit (cents), never a float.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -398,6 +400,75 @@ def capture_amount(authorized: int, final_unit_price: int, quantity: int) -> int
             f"would capture {amount} but only {authorized} was authorised"
         )
     return amount
+
+
+# --------------------------------------------------------------------------- counting
+
+
+class Standing(StrEnum):
+    """How one seat counts on the deal's progress: only JOINED seats count as in."""
+
+    JOINED = "joined"  # card held (or saved) and not waiting on a forming team: counted
+    CONFIRMING = "confirming"  # seat taken, the card or the bank has not answered yet
+    FORMING = "forming"  # card held, but the shopper's team has not filled (yet)
+    OUT = "out"  # left, failed, released: not in the deal
+
+
+@dataclass(frozen=True)
+class SeatFacts:
+    """What the counting rule needs to know about one participation."""
+
+    status: str  # a ParticipationStatus value
+    team_filled: bool | None = None  # None: not in a team
+
+
+@dataclass(frozen=True)
+class DealCount:
+    """The deal's honest count: `joined` is the only number that moves the price or unlocks."""
+
+    joined: int = 0
+    confirming: int = 0
+    forming: int = 0
+
+
+_CONFIRMING = (ParticipationStatus.PENDING.value, ParticipationStatus.NEEDS_ACTION.value)
+_SECURED = (ParticipationStatus.HELD.value, ParticipationStatus.CAPTURED.value)
+
+
+def standing(seat: SeatFacts) -> Standing:
+    """THE rule for who is in: a confirmed hold (or a captured payment), outside a team or in a
+    team that filled. The progress shown to viewers, the unlock and the closing job all count
+    with this function and nothing else."""
+    status = str(seat.status)
+    if status in _CONFIRMING:
+        return Standing.CONFIRMING
+    if status in _SECURED:
+        return Standing.FORMING if seat.team_filled is False else Standing.JOINED
+    return Standing.OUT
+
+
+def count_seats(seats: Iterable[SeatFacts]) -> DealCount:
+    """Count every seat of a deal by `standing`."""
+    joined = confirming = forming = 0
+    for seat in seats:
+        match standing(seat):
+            case Standing.JOINED:
+                joined += 1
+            case Standing.CONFIRMING:
+                confirming += 1
+            case Standing.FORMING:
+                forming += 1
+    return DealCount(joined, confirming, forming)
+
+
+def unlocked_by(terms: DealTerms, seats: Iterable[SeatFacts]) -> bool:
+    """Whether these seats unlock the deal: what viewers are told and what closing decides."""
+    return is_unlocked(terms, count_seats(seats).joined)
+
+
+def closing_outcome(terms: DealTerms, seats: Iterable[SeatFacts]) -> CloseOutcome:
+    """At the deadline: capture if the counted seats unlock the deal, else release."""
+    return close_outcome(terms, count_seats(seats).joined)
 
 
 # --------------------------------------------------------------------------- lifecycle

@@ -138,6 +138,17 @@ def _live_side() -> rx.Component:
             rx.vstack(
                 price_block(card, size="8"),
                 unlock_progress(card),
+                rx.cond(
+                    card.unlocked_text != "",
+                    rx.callout(
+                        card.unlocked_text,
+                        icon="circle-check",
+                        color_scheme="grass",
+                        size="1",
+                        data_testid="deal-unlocked",
+                        role="status",
+                    ),
+                ),
                 next_tier_line(card),
                 ends_line(card),
                 spacing="3",

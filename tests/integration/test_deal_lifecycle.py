@@ -190,8 +190,11 @@ def test_the_deal_page_shows_price_progress_teams_and_my_seat(world: World) -> N
         page = deal_views.read_deal_page(session, deal_id, NOW)
         assert page is not None
         card = page.card
-        assert (card.participants, card.still_needed, card.progress) == (2, 1, 66)
-        assert (card.current_price, card.next_needed, card.next_price) == ("$100.00", 1, "$80.00")
+        # The team leader's hold is confirmed, but the team has not filled: shown apart.
+        assert (card.participants, card.still_needed, card.progress) == (1, 2, 33)
+        assert (card.forming, card.confirming) == (1, 0)
+        assert card.waiting_text == "1 shopper in teams still forming"
+        assert (card.current_price, card.next_needed, card.next_price) == ("$100.00", 2, "$80.00")
         assert (card.status, card.status_label, card.joinable) == ("open", "Open", True)
         assert card.spots_left == 8 and card.deadline.endswith("Z")
         assert [(t.label, t.reached, t.current) for t in page.tiers] == [

@@ -101,6 +101,8 @@ class Participation(SQLModel, table=True):
     idempotency_key: str = Field(default="", max_length=200)
     hold_released: bool = False
     failure_code: str | None = Field(default=None, max_length=60)
+    # When the hold was confirmed (the seat started to count); the deal's public ledger.
+    confirmed_at: datetime | None = _moment(nullable=True)
     created_at: datetime = Timestamp()
     updated_at: datetime = Timestamp()
 
@@ -121,6 +123,19 @@ class DealOrder(SQLModel, table=True):
     created_at: datetime = Timestamp()
 
 
+class DealPriceChange(SQLModel, table=True):
+    """The deal's price moved to another tier as the joined count changed: the public ledger's
+    price history (the opening price is the first tier, not a row)."""
+
+    __tablename__ = "deal_price_change"
+
+    id: int | None = Field(default=None, primary_key=True)
+    deal_id: int = Field(foreign_key="deal.id", index=True)
+    unit_price: int
+    joined: int
+    changed_at: datetime = Timestamp()
+
+
 class ProcessedWebhookEvent(SQLModel, table=True):
     """A provider event already applied; inserting it in the same transaction as its effect makes
     every delivery after the first a no-op."""
@@ -135,5 +150,6 @@ DEAL_TABLES = [
     Team.__table__,  # type: ignore[attr-defined]
     Participation.__table__,  # type: ignore[attr-defined]
     DealOrder.__table__,  # type: ignore[attr-defined]
+    DealPriceChange.__table__,  # type: ignore[attr-defined]
     ProcessedWebhookEvent.__table__,  # type: ignore[attr-defined]
 ]

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, update
+from sqlalchemy import or_, update
 from sqlmodel import col, select
 
 from app.adapters.db.models_deals import Deal, Participation, Team
@@ -23,6 +23,7 @@ from app.domain.group_buy import (
     ACTIVE_PARTICIPATION,
     CaptureExceedsAuthorization,
     CloseOutcome,
+    DealCount,
     DealStatus,
     DealTerms,
     ParticipationStatus,
@@ -30,11 +31,19 @@ from app.domain.group_buy import (
     TeamStatus,
     capture_amount,
     charge_unit_price,
-    close_outcome,
+    closing_outcome,
+    count_seats,
     final_unit_price,
 )
 from app.services.context import Context
-from app.services.deals.records import NO_SYNC, deal_payload, load_deal, record, terms_of
+from app.services.deals.records import (
+    NO_SYNC,
+    deal_payload,
+    load_deal,
+    record,
+    seat_facts,
+    terms_of,
+)
 from app.services.deals.seats import advance, participation, release_hold, release_participation
 from app.services.deals.teams import expire_overdue_teams
 
@@ -144,18 +153,12 @@ def close_deal(ctx: Context, deal_id: int, lease: timedelta = CLOSE_LEASE) -> Cl
             ).all()
         )
         if deal.final_participants is None:
-            # Decided once: who is in at the deadline fixes the outcome and the price.
-            counted = (col(Participation.team_id).is_(None)) | (
-                col(Participation.team_id).in_(sorted(t for t in filled_teams if t) or [-1])
-            )
-            held = session.exec(
-                select(func.count())
-                .select_from(Participation)
-                .where(Participation.deal_id == deal_id, Participation.status == Status.HELD)
-                .where(counted)
-            ).one()
-            deal.final_participants = int(held)
-            deal.outcome = close_outcome(terms, int(held)).value
+            # Decided once, by the same rule the page shows: confirmed holds outside a team or
+            # in a filled one (forming teams were just expired, so theirs do not count).
+            seats = seat_facts(session, [deal_id])[deal_id]
+            held = count_seats(seats).joined
+            deal.outcome = closing_outcome(terms, seats).value
+            deal.final_participants = held
             session.add(deal)
         final_n = int(deal.final_participants)
         outcome = CloseOutcome(deal.outcome or CloseOutcome.RELEASE)
@@ -223,7 +226,7 @@ def close_deal(ctx: Context, deal_id: int, lease: timedelta = CLOSE_LEASE) -> Cl
                 EventKind.DEAL_CLOSED,
                 deal_payload(
                     terms,
-                    final_n,
+                    DealCount(joined=final_n),
                     status=final_status.value,
                     outcome=outcome.value,
                     final_unit_price=unit_price,

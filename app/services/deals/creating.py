@@ -14,7 +14,7 @@ from app.adapters.db.models_deals import Deal
 from app.adapters.db.models_people import User
 from app.domain.clock import as_utc
 from app.domain.events import EventKind
-from app.domain.group_buy import DealStatus, DealTerms, payment_mode, validate_terms
+from app.domain.group_buy import DealCount, DealStatus, DealTerms, payment_mode, validate_terms
 from app.domain.people import may_host
 from app.services.context import Context
 from app.services.deals.errors import DealValidationError, NotAllowed
@@ -76,7 +76,7 @@ def open_deal_in(
     uow.session.add(deal)
     uow.session.flush()
     assert deal.id is not None
-    record(uow, deal.id, 1, EventKind.DEAL_CREATED, deal_payload(terms, 0))
+    record(uow, deal.id, 1, EventKind.DEAL_CREATED, deal_payload(terms, DealCount()))
     return deal.id
 
 

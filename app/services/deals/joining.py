@@ -44,10 +44,12 @@ from app.services.context import Context
 from app.services.deals.errors import JoinError, Refused
 from app.services.deals.records import (
     NO_SYNC,
+    count_of,
     deal_payload,
     load_deal,
     outcome_of,
     record,
+    settle,
     terms_of,
 )
 from app.services.deals.seats import (
@@ -316,6 +318,7 @@ def _reserve(
                 captured_amount=None,
                 failure_code=None,
                 hold_released=False,
+                confirmed_at=None,
                 updated_at=now,
             )
             .returning(col(Participation.id), col(Participation.attempt)),
@@ -335,8 +338,10 @@ def _reserve(
         deal_id,
         version,
         EventKind.DEAL_SEAT_RESERVED,
-        deal_payload(terms, participants, user_id=user_id, team_id=team_id),
+        deal_payload(terms, count_of(session, deal_id), user_id=user_id, team_id=team_id),
     )
+    if team_id is not None:
+        settle(uow, deal_id, now)  # this place may have filled the team: its members count now
     return part_id, attempt, team_id, participants
 
 

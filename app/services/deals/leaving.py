@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import case, update
+from sqlalchemy import update
 from sqlmodel import col
 
 from app.adapters.db.models_deals import Deal, Participation
@@ -11,7 +11,15 @@ from app.domain.events import EventKind
 from app.domain.group_buy import DealStatus, JoinRefusal, ParticipationStatus, PaymentMode
 from app.services.context import Context
 from app.services.deals.errors import JoinError, Refused
-from app.services.deals.records import NO_SYNC, deal_payload, load_deal, record, terms_of
+from app.services.deals.records import (
+    NO_SYNC,
+    count_of,
+    deal_payload,
+    load_deal,
+    record,
+    settle,
+    terms_of,
+)
 from app.services.deals.seats import free_team_place, release_hold
 from app.services.deals.views import MySeat, my_seat
 
@@ -40,10 +48,6 @@ def leave_deal(ctx: Context, actor_id: int, deal_id: int) -> MySeat:
                 .values(
                     participants=col(Deal.participants) - 1,
                     version=col(Deal.version) + 1,
-                    unlocked_at=case(
-                        (col(Deal.participants) - 1 < col(Deal.min_to_unlock), None),
-                        else_=col(Deal.unlocked_at),
-                    ),
                 )
                 .returning(col(Deal.participants), col(Deal.version)),
                 execution_options=NO_SYNC,
@@ -76,8 +80,9 @@ def leave_deal(ctx: Context, actor_id: int, deal_id: int) -> MySeat:
                 deal_id,
                 int(bumped[1]),
                 EventKind.DEAL_LEFT,
-                deal_payload(terms, int(bumped[0]), user_id=actor_id, reason="left"),
+                deal_payload(terms, count_of(session, deal_id), user_id=actor_id, reason="left"),
             )
+            settle(uow, deal_id, now)
     except Refused as refused:
         seat = _seat(ctx, deal_id, actor_id)
         if refused.refusal is not None:

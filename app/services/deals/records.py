@@ -7,19 +7,25 @@ the unit of work), plus a note on the deal-cards feed so pages that list deals r
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, update
-from sqlmodel import Session, col
+from sqlalchemy import update
+from sqlmodel import Session, col, select
 
-from app.adapters.db.models_deals import Deal
+from app.adapters.db.models_deals import Deal, DealPriceChange, Participation, Team
 from app.domain.clock import as_utc
 from app.domain.events import DomainEvent, EventKind
 from app.domain.group_buy import (
     CloseOutcome,
+    DealCount,
     DealStatus,
     DealTerms,
     PriceTier,
+    SeatFacts,
+    TeamStatus,
+    count_seats,
     is_unlocked,
     next_tier,
     price_for,
@@ -60,11 +66,40 @@ def outcome_of(deal: Deal) -> CloseOutcome | None:
     return None
 
 
-def deal_payload(terms: DealTerms, participants: int, **extra: Any) -> dict[str, Any]:
-    """What watchers of a deal need to redraw it without a reload."""
+def seat_facts(session: Session, deal_ids: Sequence[int]) -> dict[int, list[SeatFacts]]:
+    """Every seat of these deals as the counting rule sees it (one query)."""
+    if not deal_ids:
+        return {}
+    rows = session.exec(
+        select(Participation.deal_id, Participation.status, Participation.team_id, Team.status)
+        .outerjoin(Team, col(Team.id) == col(Participation.team_id))
+        .where(col(Participation.deal_id).in_(list(deal_ids)))
+    ).all()
+    facts: dict[int, list[SeatFacts]] = {deal_id: [] for deal_id in deal_ids}
+    for deal_id, status, team_id, team_status in rows:
+        filled = None if team_id is None else team_status == TeamStatus.FILLED.value
+        facts.setdefault(int(deal_id), []).append(SeatFacts(str(status), filled))
+    return facts
+
+
+def deal_counts(session: Session, deal_ids: Sequence[int]) -> dict[int, DealCount]:
+    """The honest count of each deal (joined / confirming / forming), by the domain's rule."""
+    return {deal_id: count_seats(seats) for deal_id, seats in seat_facts(session, deal_ids).items()}
+
+
+def count_of(session: Session, deal_id: int) -> DealCount:
+    return deal_counts(session, [deal_id])[deal_id]
+
+
+def deal_payload(terms: DealTerms, count: DealCount, **extra: Any) -> dict[str, Any]:
+    """What watchers of a deal need to redraw it without a reload. `participants` is the
+    joined count (confirmed holds only); seats still confirming or forming are given apart."""
+    participants = count.joined
     upcoming = next_tier(terms, participants)
     return {
         "participants": participants,
+        "confirming": count.confirming,
+        "forming": count.forming,
         "current_price": price_for(terms, participants),
         "currency": terms.currency,
         "unlocked": is_unlocked(terms, participants),
@@ -113,14 +148,62 @@ def bump(
     values: dict[str, Any] = {"version": col(Deal.version) + 1}
     if seats:
         values["participants"] = col(Deal.participants) + seats
-    if seats < 0:
-        # Dropping under the minimum locks the deal again, so a later join announces the unlock.
-        values["unlocked_at"] = case(
-            (col(Deal.participants) + seats < col(Deal.min_to_unlock), None),
-            else_=col(Deal.unlocked_at),
-        )
     row = session.exec(
         stmt.values(**values).returning(col(Deal.participants), col(Deal.version)),
         execution_options=NO_SYNC,
     ).first()
     return None if row is None else (int(row[0]), int(row[1]))
+
+
+def settle(uow: UnitOfWork, deal_id: int, now: datetime) -> DealCount:
+    """After any change to a deal's seats: recount with the domain's rule, note the unlock (or
+    its loss) and a price change, in the same transaction as the change itself.
+
+    Only while the deal is open: once closing has started, the count is fixed by the closing job.
+    """
+    session = uow.session
+    deal = load_deal(session, deal_id)
+    count = count_of(session, deal_id)
+    # Read afresh: conditional UPDATEs earlier in this transaction bypass the identity map.
+    status = session.exec(select(Deal.status).where(col(Deal.id) == deal_id)).one()
+    if status != DealStatus.OPEN:
+        return count
+    terms = terms_of(deal)
+    if is_unlocked(terms, count.joined):
+        row = session.exec(
+            update(Deal)
+            .where(col(Deal.id) == deal_id, col(Deal.unlocked_at).is_(None))
+            .values(unlocked_at=now, version=col(Deal.version) + 1)
+            .returning(col(Deal.version)),
+            execution_options=NO_SYNC,
+        ).first()
+        if row is not None:
+            record(uow, deal_id, int(row[0]), EventKind.DEAL_UNLOCKED, deal_payload(terms, count))
+    else:
+        # Dropping under the minimum locks the deal again, so a later join announces the unlock.
+        session.exec(
+            update(Deal)
+            .where(col(Deal.id) == deal_id, col(Deal.unlocked_at).is_not(None))
+            .values(unlocked_at=None),
+            execution_options=NO_SYNC,
+        )
+    _note_price(session, deal_id, terms, count.joined, now)
+    return count
+
+
+def _note_price(
+    session: Session, deal_id: int, terms: DealTerms, joined: int, now: datetime
+) -> None:
+    last = session.exec(
+        select(DealPriceChange.unit_price)
+        .where(DealPriceChange.deal_id == deal_id)
+        .order_by(col(DealPriceChange.id).desc())
+        .limit(1)
+    ).first()
+    before = terms.tiers[0].unit_price if last is None else int(last)
+    price = price_for(terms, joined)
+    if price != before:
+        session.add(
+            DealPriceChange(deal_id=deal_id, unit_price=price, joined=joined, changed_at=now)
+        )
+        session.flush()

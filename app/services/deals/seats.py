@@ -17,12 +17,11 @@ from typing import Any
 from sqlalchemy import case, func, update
 from sqlmodel import Session, col, select
 
-from app.adapters.db.models_deals import Deal, DealOrder, Participation, Team
+from app.adapters.db.models_deals import DealOrder, Participation, Team
 from app.adapters.payments.gateway import PaymentError
 from app.domain.events import EventKind
 from app.domain.group_buy import (
     PARTICIPATION_MOVES_FROM,
-    DealTerms,
     JoinRefusal,
     ParticipationStatus,
     PaymentMode,
@@ -30,7 +29,16 @@ from app.domain.group_buy import (
 )
 from app.services.context import Context
 from app.services.deals.errors import Refused
-from app.services.deals.records import NO_SYNC, bump, deal_payload, load_deal, record, terms_of
+from app.services.deals.records import (
+    NO_SYNC,
+    bump,
+    count_of,
+    deal_payload,
+    load_deal,
+    record,
+    settle,
+    terms_of,
+)
 from app.services.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -84,6 +92,8 @@ def advance(
         values["captured_amount"] = captured
     if failure_code:
         values["failure_code"] = failure_code
+    if target == Status.HELD:
+        values["confirmed_at"] = now  # the seat counts from now on (the public ledger)
     if target in (Status.RELEASED, Status.FAILED):
         # A hold that failed or was cancelled by the provider needs no release from us.
         values["hold_released"] = True
@@ -112,27 +122,27 @@ def advance(
     if target == Status.HELD:
         bumped = bump(session, deal.id or 0)
         assert bumped is not None
-        participants, version = bumped
         record(
             uow,
             deal.id or 0,
-            version,
+            bumped[1],
             EventKind.DEAL_JOINED,
-            deal_payload(terms, participants, user_id=user_id, team_id=team_id),
+            deal_payload(terms, count_of(session, deal.id or 0), user_id=user_id, team_id=team_id),
         )
-        _maybe_unlock(uow, deal, terms, now)
+        settle(uow, deal.id or 0, now)
     elif target in (Status.RELEASED, Status.FAILED):
         free_team_place(session, team_id)
         bumped = bump(session, deal.id or 0, seats=-1, open_only=True)
         if bumped is not None:
-            participants, version = bumped
+            count = count_of(session, deal.id or 0)
             record(
                 uow,
                 deal.id or 0,
-                version,
+                bumped[1],
                 EventKind.DEAL_LEFT,
-                deal_payload(terms, participants, user_id=user_id, reason=reason or target.value),
+                deal_payload(terms, count, user_id=user_id, reason=reason or target.value),
             )
+            settle(uow, deal.id or 0, now)
     elif target == Status.CAPTURED:
         amount = int(row_captured or 0)
         qty = int(quantity)
@@ -150,28 +160,6 @@ def advance(
             )
         )
     return True
-
-
-def _maybe_unlock(uow: UnitOfWork, deal: Deal, terms: DealTerms, now: datetime) -> None:
-    row = uow.session.exec(
-        update(Deal)
-        .where(
-            col(Deal.id) == deal.id,
-            col(Deal.unlocked_at).is_(None),
-            col(Deal.participants) >= col(Deal.min_to_unlock),
-        )
-        .values(unlocked_at=now, version=col(Deal.version) + 1)
-        .returning(col(Deal.participants), col(Deal.version)),
-        execution_options=NO_SYNC,
-    ).first()
-    if row is not None:
-        record(
-            uow,
-            deal.id or 0,
-            int(row[1]),
-            EventKind.DEAL_UNLOCKED,
-            deal_payload(terms, int(row[0])),
-        )
 
 
 # --------------------------------------------------------------------------- team places

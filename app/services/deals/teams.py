@@ -17,7 +17,15 @@ from app.domain.payments import SandboxCard
 from app.services.context import Context
 from app.services.deals.errors import JoinError
 from app.services.deals.joining import NEW_TEAM, JoinResult, join
-from app.services.deals.records import NO_SYNC, bump, deal_payload, load_deal, record, terms_of
+from app.services.deals.records import (
+    NO_SYNC,
+    bump,
+    count_of,
+    deal_payload,
+    load_deal,
+    record,
+    terms_of,
+)
 from app.services.deals.seats import release_participation
 
 
@@ -81,7 +89,7 @@ def expire_overdue_teams(ctx: Context) -> list[int]:
                     deal_id,
                     bumped[1],
                     EventKind.DEAL_TEAM_EXPIRED,
-                    deal_payload(terms_of(deal), bumped[0]),
+                    deal_payload(terms_of(deal), count_of(session, deal_id)),
                 )
         # Members of expired teams whose deal is still open; a closing deal releases its own.
         members = list(

@@ -22,6 +22,7 @@ from app.domain.clock import as_utc
 from app.domain.group_buy import (
     ACTIVE_PARTICIPATION,
     CloseOutcome,
+    DealCount,
     DealStatus,
     DealTerms,
     ParticipationStatus,
@@ -37,7 +38,7 @@ from app.domain.group_buy import (
 )
 from app.domain.money import format_minor
 from app.domain.people import avatar_colour, initials, may_host
-from app.services.deals.records import outcome_of, terms_of
+from app.services.deals.records import deal_counts, outcome_of, terms_of
 
 PLACEHOLDER_IMAGE = "/placeholder.svg"
 CARD_LIMIT = 24  # live cards pushed per event: every active deal up to this many
@@ -116,7 +117,10 @@ class DealCard:
     image: str
     status: str
     status_label: str
-    participants: int
+    participants: int  # joined: confirmed holds only (the ledger lists each of them)
+    confirming: int  # seats waiting for the card or the bank: shown apart, never counted
+    forming: int  # confirmed holds in teams that have not filled yet: shown apart too
+    waiting_text: str  # "1 confirming with their bank · 2 in forming teams", or ""
     min_to_unlock: int
     still_needed: int  # to unlock; 0 once unlocked
     max_participants: int  # 0: no cap
@@ -135,6 +139,7 @@ class DealCard:
     deadline_text: str
     joinable: bool
     full: bool
+    unlocked_text: str  # said as soon as the minimum is met with confirmed holds, else ""
 
 
 @dataclass(frozen=True)
@@ -195,12 +200,34 @@ def _deadline_text(moment: datetime) -> str:
     return as_utc(moment).strftime("%a %d %b %Y, %H:%M UTC")
 
 
-def shown_status(deal: Deal, terms: DealTerms, now: datetime) -> DealStatus:
-    """The status shoppers see: derived from the clock and the stored outcome, except while
-    the closing job is at work."""
+def shown_status(deal: Deal, terms: DealTerms, joined: int, now: datetime) -> DealStatus:
+    """The status shoppers see: derived from the clock, the joined count and the stored
+    outcome, except while the closing job is at work."""
     if deal.status == DealStatus.CLOSING:
         return DealStatus.CLOSING
-    return status_at(terms, deal.participants, now, outcome_of(deal))
+    return status_at(terms, joined, now, outcome_of(deal))
+
+
+def waiting_text(count: DealCount) -> str:
+    """Seats that do not count yet, in words ("" when there are none)."""
+    parts = []
+    if count.confirming:
+        parts.append(f"{count.confirming} confirming with their bank")
+    if count.forming:
+        noun = "shopper" if count.forming == 1 else "shoppers"
+        parts.append(f"{count.forming} {noun} in teams still forming")
+    return " · ".join(parts)
+
+
+def unlocked_text(terms: DealTerms, status: str, joined: int) -> str:
+    """What shoppers are told the moment the minimum is met: it goes ahead, and at what price."""
+    if status != DealStatus.UNLOCKED.value:
+        return ""
+    price = format_minor(price_for(terms, joined), terms.currency)
+    return (
+        f"Unlocked: this deal goes ahead. Everyone in pays {price} each (less if more join, "
+        f"never more than their hold), charged at the deadline."
+    )
 
 
 def _images(session: Session, product_ids: Sequence[int]) -> dict[int, str]:
@@ -214,16 +241,17 @@ def _images(session: Session, product_ids: Sequence[int]) -> dict[int, str]:
     return {product_id: url for product_id, url in rows}  # lowest position wins
 
 
-def _card(deal: Deal, product: Product, image: str, now: datetime) -> DealCard:
+def _card(deal: Deal, product: Product, image: str, now: datetime, seats: DealCount) -> DealCard:
     terms = terms_of(deal)
-    status = shown_status(deal, terms, now).value
-    count = deal.participants
+    count = seats.joined
+    status = shown_status(deal, terms, count, now).value
     upcoming = next_tier(terms, count)
     cap = terms.max_participants
-    full = is_full(terms, count)
+    # Spots are seats: a seat waiting for its bank is taken even though it does not count yet.
+    full = is_full(terms, deal.participants)
     joinable = (
         status in (DealStatus.OPEN.value, DealStatus.UNLOCKED.value)
-        and can_join(terms, count, now, False) is None
+        and can_join(terms, deal.participants, now, False) is None
     )
     return DealCard(
         id=deal.id or 0,
@@ -236,10 +264,13 @@ def _card(deal: Deal, product: Product, image: str, now: datetime) -> DealCard:
             "Full" if full and status == DealStatus.UNLOCKED.value else STATUS_LABELS[status]
         ),
         participants=count,
+        confirming=seats.confirming,
+        forming=seats.forming,
+        waiting_text=waiting_text(seats),
         min_to_unlock=terms.min_to_unlock,
         still_needed=max(0, terms.min_to_unlock - count),
         max_participants=cap or 0,
-        spots_left=-1 if cap is None else max(0, cap - count),
+        spots_left=-1 if cap is None else max(0, cap - deal.participants),
         current_price=format_minor(price_for(terms, count), terms.currency),
         join_price=format_minor(price_for(terms, count + 1), terms.currency),
         join_price_minor=price_for(terms, count + 1),
@@ -259,6 +290,7 @@ def _card(deal: Deal, product: Product, image: str, now: datetime) -> DealCard:
         deadline_text=_deadline_text(terms.deadline),
         joinable=joinable,
         full=full,
+        unlocked_text=unlocked_text(terms, status, count),
     )
 
 
@@ -268,8 +300,13 @@ def _cards_for(session: Session, deals: Sequence[Deal], now: datetime) -> list[D
         p.id: p for p in session.exec(select(Product).where(col(Product.id).in_(product_ids)))
     }
     images = _images(session, product_ids)
+    counts = deal_counts(session, [d.id or 0 for d in deals])
+    for d in deals:
+        if d.final_participants is not None:
+            # Closed (or closing): the count the closing job fixed is the one that stands.
+            counts[d.id or 0] = DealCount(joined=d.final_participants)
     return [
-        _card(d, products[d.product_id], images.get(d.product_id, ""), now)
+        _card(d, products[d.product_id], images.get(d.product_id, ""), now, counts[d.id or 0])
         for d in deals
         if d.product_id in products
     ]
@@ -367,7 +404,7 @@ def read_deal_page(session: Session, deal_id: int, now: datetime) -> DealPage | 
     card = cards[0]
     product = session.get(Product, deal.product_id)
     terms = terms_of(deal)
-    count = deal.participants
+    count = card.participants
     current = price_for(terms, count)
     tiers = [
         TierView(
