@@ -11,6 +11,7 @@ from app.api.routes import http_api
 from app.jobs.deadlines import run_deadlines
 from app.pages.carts import cart_page, join_cart_page
 from app.pages.catalog import catalog_page
+from app.pages.deal_ledger import deal_ledger_page
 from app.pages.deals import deal_page, deals_page, new_deal_page
 from app.pages.home import home_page
 from app.pages.live import live_new_page, live_schedule_page, live_session_page
@@ -29,7 +30,7 @@ from app.realtime.rooms import freeze_startup_heap, rooms
 from app.states.cart_join import JoinCartState
 from app.states.carts import CartState
 from app.states.catalog import CatalogState
-from app.states.deals import DealCardsState, DealFormState, DealState
+from app.states.deals import DealCardsState, DealFormState, DealLedgerState, DealState
 from app.states.home import HomeState
 from app.states.live import LiveStatus
 from app.states.live_sessions import LiveNewState, LiveRoomState, LiveScheduleState
@@ -94,6 +95,13 @@ page(
 page(deals_page, "/deals", "Group deals", DealCardsState.load_list, checks_user=True)
 page(new_deal_page, "/deals/new", "Open a deal", DealFormState.load, checks_user=True)
 page(deal_page, "/deals/[deal_id]", "Group deal", DealState.load, checks_user=True)
+page(
+    deal_ledger_page,
+    "/deals/[deal_id]/ledger",
+    "Deal ledger",
+    DealLedgerState.load,
+    checks_user=True,
+)
 page(sign_in_page, "/sign-in", "Sign in", SignInState.load, checks_user=True)
 page(
     sign_in_error_page,

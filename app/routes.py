@@ -16,6 +16,7 @@ PRODUCT = "/product/[product_key]"
 DEALS = "/deals"
 NEW_DEAL = "/deals/new"
 DEAL = "/deals/[deal_id]"
+DEAL_LEDGER = "/deals/[deal_id]/ledger"
 CARTS = "/cart"
 CART = "/cart/[cart_id]"
 CART_JOIN = "/cart/join/[code]"
@@ -58,6 +59,11 @@ def deal_url(deal_id: Any, *, team_id: int | None = None) -> Any:
     """A group-buy deal's page; with `team_id`, the link a team leader shares."""
     url = _under("/deals/", deal_id)
     return url if team_id is None else f"{url}?team={team_id}"
+
+
+def deal_ledger_url(deal_id: Any) -> Any:
+    """A deal's public ledger: who is in, since when, and every price change."""
+    return _under("/deals/", deal_id) + "/ledger"
 
 
 def carts_url() -> str:

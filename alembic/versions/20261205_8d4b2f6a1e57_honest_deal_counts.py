@@ -19,11 +19,15 @@ depends_on: Union[str, Sequence[str], None] = None
 def upgrade() -> None:
     with op.batch_alter_table('participation', schema=None) as batch_op:
         batch_op.add_column(sa.Column('confirmed_at', sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(
+            sa.Column('counted_at_close', sa.Boolean(), nullable=False, server_default=sa.false())
+        )
     # Holds confirmed before this column existed: their last change is the best time we have.
     op.execute(
         "UPDATE participation SET confirmed_at = updated_at "
         "WHERE status IN ('held', 'captured')"
     )
+    op.execute("UPDATE participation SET counted_at_close = TRUE WHERE status = 'captured'")
     op.create_table('deal_price_change',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('deal_id', sa.Integer(), nullable=False),
@@ -42,4 +46,5 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_deal_price_change_deal_id'))
     op.drop_table('deal_price_change')
     with op.batch_alter_table('participation', schema=None) as batch_op:
+        batch_op.drop_column('counted_at_close')
         batch_op.drop_column('confirmed_at')

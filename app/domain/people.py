@@ -79,3 +79,14 @@ def normalise_invite_code(raw: str | None) -> str | None:
     if len(code) != INVITE_CODE_LENGTH or any(ch not in INVITE_ALPHABET for ch in code):
         return None
     return code
+
+
+def short_name(name: str) -> str:
+    """First name and the initial of the last word ("Carol Singh" -> "Carol S."), as shown to
+    friends in public lists; a single word stays as it is."""
+    words = " ".join(unicodedata.normalize("NFKC", name or "").split()).split()
+    if not words:
+        return "A shopper"
+    if len(words) == 1:
+        return words[0]
+    return f"{words[0]} {words[-1][0].upper()}."

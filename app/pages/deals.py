@@ -17,7 +17,7 @@ from app.components.deal_join import join_panel
 from app.components.deal_teams import teams_panel
 from app.components.layout import page_shell
 from app.components.notice import notice
-from app.routes import new_deal_url
+from app.routes import deal_ledger_url, new_deal_url
 from app.services.deals.views import TierView
 from app.states.deals import DealCardsState, DealFormState, DealState
 
@@ -138,6 +138,12 @@ def _live_side() -> rx.Component:
             rx.vstack(
                 price_block(card, size="8"),
                 unlock_progress(card),
+                rx.link(
+                    "Check the count: who's in, and every price change",
+                    href=deal_ledger_url(card.id.to_string()),
+                    size="2",
+                    data_testid="ledger-link",
+                ),
                 rx.cond(
                     card.unlocked_text != "",
                     rx.callout(

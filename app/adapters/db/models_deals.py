@@ -103,6 +103,8 @@ class Participation(SQLModel, table=True):
     failure_code: str | None = Field(default=None, max_length=60)
     # When the hold was confirmed (the seat started to count); the deal's public ledger.
     confirmed_at: datetime | None = _moment(nullable=True)
+    # Set by the closing job on the seats it counted: the ledger of a closed deal.
+    counted_at_close: bool = False
     created_at: datetime = Timestamp()
     updated_at: datetime = Timestamp()
 

@@ -8,6 +8,7 @@ Every public use case takes the service context first, then the acting user's id
 - closing.py        close deals at their deadline (capture or release), exactly once
 - reconciliation.py Stripe webhooks and the bank's 3-D Secure check
 - reading.py        what the pages read (views.py composes them)
+- ledger.py         a deal's public ledger: who the count includes, and price changes
 - seats.py, records.py, errors.py, form.py: shared internals
 
 The order of events is safe in any interleaving: see the docstrings of joining.py, seats.py and
@@ -25,6 +26,7 @@ from app.services.deals.creating import create_deal, create_deal_from_form, deal
 from app.services.deals.errors import DealValidationError, JoinError, NotAllowed
 from app.services.deals.joining import JoinResult, join_deal
 from app.services.deals.leaving import leave_deal
+from app.services.deals.ledger import DealLedger, LedgerEntry, deal_ledger
 from app.services.deals.reading import (
     DealPageView,
     DealsOverview,
@@ -51,11 +53,13 @@ __all__ = [
     "CLOSE_LEASE",
     "BankCheckResult",
     "CloseReport",
+    "DealLedger",
     "DealPageView",
     "DealValidationError",
     "DealsOverview",
     "JoinError",
     "JoinResult",
+    "LedgerEntry",
     "NotAllowed",
     "ProductDeals",
     "WebhookRefused",
@@ -65,6 +69,7 @@ __all__ = [
     "create_deal",
     "create_deal_from_form",
     "deal_form",
+    "deal_ledger",
     "deal_page",
     "deal_row",
     "deals_overview",

@@ -28,12 +28,15 @@ from app.domain.group_buy import (
     DealTerms,
     ParticipationStatus,
     PaymentMode,
+    SeatFacts,
+    Standing,
     TeamStatus,
     capture_amount,
     charge_unit_price,
     closing_outcome,
     count_seats,
     final_unit_price,
+    standing,
 )
 from app.services.context import Context
 from app.services.deals.records import (
@@ -41,7 +44,6 @@ from app.services.deals.records import (
     deal_payload,
     load_deal,
     record,
-    seat_facts,
     terms_of,
 )
 from app.services.deals.seats import advance, participation, release_hold, release_participation
@@ -154,10 +156,29 @@ def close_deal(ctx: Context, deal_id: int, lease: timedelta = CLOSE_LEASE) -> Cl
         )
         if deal.final_participants is None:
             # Decided once, by the same rule the page shows: confirmed holds outside a team or
-            # in a filled one (forming teams were just expired, so theirs do not count).
-            seats = seat_facts(session, [deal_id])[deal_id]
-            held = count_seats(seats).joined
-            deal.outcome = closing_outcome(terms, seats).value
+            # in a filled one (forming teams were just expired, so theirs do not count). The
+            # seats counted are marked: they are the closed deal's public ledger.
+            rows = session.exec(
+                select(Participation.id, Participation.status, Participation.team_id).where(
+                    Participation.deal_id == deal_id
+                )
+            ).all()
+            seats = {
+                int(part_id or 0): SeatFacts(
+                    str(status), None if team is None else team in filled_teams
+                )
+                for part_id, status, team in rows
+            }
+            counted = [i for i, seat in seats.items() if standing(seat) is Standing.JOINED]
+            held = count_seats(seats.values()).joined
+            deal.outcome = closing_outcome(terms, seats.values()).value
+            if counted:
+                session.exec(
+                    update(Participation)
+                    .where(col(Participation.id).in_(counted))
+                    .values(counted_at_close=True),
+                    execution_options=NO_SYNC,
+                )
             deal.final_participants = held
             session.add(deal)
         final_n = int(deal.final_participants)

@@ -7,7 +7,15 @@ Thin: every rule and every view lives in app.services.deals; each handler makes 
 
 from app.states.deals.cards import DealCardsState
 from app.states.deals.form import DealFormState
+from app.states.deals.ledger import DealLedgerState
 from app.states.deals.page import DealState
 from app.states.deals.rendering import render_cards, render_deal
 
-__all__ = ["DealCardsState", "DealFormState", "DealState", "render_cards", "render_deal"]
+__all__ = [
+    "DealCardsState",
+    "DealFormState",
+    "DealLedgerState",
+    "DealState",
+    "render_cards",
+    "render_deal",
+]
