@@ -38,14 +38,13 @@ def _entry(entry: rx.Var[LedgerEntry]) -> rx.Component:
 
 
 def deal_ledger_page() -> rx.Component:
-    ledger = DealLedgerState.ledger
-    card = ledger.card  # type: ignore[union-attr]
+    card = DealLedgerState.card  # type: ignore[union-attr]
     return page_shell(
         rx.cond(
             DealLedgerState.not_found,
             notice("We couldn't find that deal", "The link may be mistyped.", icon="ticket-x"),
             rx.cond(
-                ledger,
+                DealLedgerState.card,
                 rx.vstack(
                     rx.link("← Back to the deal", href=deal_url(card.id.to_string()), size="2"),
                     rx.hstack(
@@ -65,7 +64,9 @@ def deal_ledger_page() -> rx.Component:
                     ),
                     rx.card(unlock_progress(card), width="100%"),
                     rx.text(
-                        rx.text.strong(ledger.joined.to_string(), data_testid="ledger-count"),  # type: ignore[union-attr]
+                        rx.text.strong(
+                            DealLedgerState.joined.to_string(), data_testid="ledger-count"
+                        ),
                         " joined lines below · count shown ",
                         rx.text.strong(card.participants.to_string()),
                         size="2",
@@ -77,7 +78,7 @@ def deal_ledger_page() -> rx.Component:
                                 rx.table.column_header_cell("What happened"),
                             )
                         ),
-                        rx.table.body(rx.foreach(ledger.entries, _entry)),  # type: ignore[union-attr]
+                        rx.table.body(rx.foreach(DealLedgerState.entries, _entry)),
                         variant="surface",
                         width="100%",
                         aria_label="Deal ledger",

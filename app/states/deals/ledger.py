@@ -8,12 +8,15 @@ import reflex as rx
 
 from app.services import deals
 from app.services.context import app_context
-from app.services.deals import DealLedger
+from app.services.deals import LedgerEntry
+from app.services.deals.views import DealCard
 from app.states.session import SessionState
 
 
 class DealLedgerState(SessionState):
-    ledger: DealLedger | None = None
+    card: DealCard | None = None
+    entries: list[LedgerEntry] = []
+    joined: int = 0
     not_found: bool = False
 
     @rx.event
@@ -24,4 +27,7 @@ class DealLedgerState(SessionState):
         found = await asyncio.to_thread(
             deals.deal_ledger, app_context(), user.id if user else None, deal_id
         )
-        self.ledger, self.not_found = found, found is None
+        self.not_found = found is None
+        self.card = found.card if found else None
+        self.entries = found.entries if found else []
+        self.joined = found.joined if found else 0
