@@ -1,4 +1,4 @@
-"""honest deal counts: when each hold was confirmed, and the deal's price history
+"""honest numbers: when each hold was confirmed, the deal's price history, refund requests
 
 Revision ID: 8d4b2f6a1e57
 Revises: 7c2e6a9f4d32
@@ -8,6 +8,7 @@ from typing import Sequence, Union
 
 from alembic import op
 import sqlalchemy as sa
+import sqlmodel
 
 
 revision: str = '8d4b2f6a1e57'
@@ -40,8 +41,47 @@ def upgrade() -> None:
     with op.batch_alter_table('deal_price_change', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_deal_price_change_deal_id'), ['deal_id'], unique=False)
 
+    op.create_table('refund_request',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('share_id', sa.Integer(), nullable=True),
+    sa.Column('deal_order_id', sa.Integer(), nullable=True),
+    sa.Column('order_key', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+    sa.Column('requester_id', sa.Integer(), nullable=False),
+    sa.Column('amount', sa.Integer(), nullable=False),
+    sa.Column('currency', sqlmodel.sql.sqltypes.AutoString(length=3), nullable=False),
+    sa.Column('reason', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
+    sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('idempotency_key', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('intent_id', sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False),
+    sa.Column('refund_id', sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True),
+    sa.Column('failure', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
+    sa.Column('decided_by', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('decided_at', sa.DateTime(timezone=True), nullable=True),
+    sa.CheckConstraint('amount > 0', name='ck_refund_request_amount_positive'),
+    sa.CheckConstraint("status IN ('requested', 'refunding', 'refunded', 'rejected', 'failed')", name='ck_refund_request_status'),
+    sa.CheckConstraint('(share_id IS NULL) <> (deal_order_id IS NULL)', name='ck_refund_request_one_payment'),
+    sa.ForeignKeyConstraint(['deal_order_id'], ['dealorder.id'], ),
+    sa.ForeignKeyConstraint(['decided_by'], ['user.id'], ),
+    sa.ForeignKeyConstraint(['requester_id'], ['user.id'], ),
+    sa.ForeignKeyConstraint(['share_id'], ['payment_share.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('deal_order_id'),
+    sa.UniqueConstraint('idempotency_key'),
+    sa.UniqueConstraint('share_id')
+    )
+    with op.batch_alter_table('refund_request', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_refund_request_order_key'), ['order_key'], unique=False)
+        batch_op.create_index(batch_op.f('ix_refund_request_requester_id'), ['requester_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_refund_request_status'), ['status'], unique=False)
+
 
 def downgrade() -> None:
+    with op.batch_alter_table('refund_request', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_refund_request_status'))
+        batch_op.drop_index(batch_op.f('ix_refund_request_requester_id'))
+        batch_op.drop_index(batch_op.f('ix_refund_request_order_key'))
+    op.drop_table('refund_request')
     with op.batch_alter_table('deal_price_change', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_deal_price_change_deal_id'))
     op.drop_table('deal_price_change')

@@ -40,6 +40,12 @@ class EventKind(StrEnum):
     CHAT_FILTER_CHANGED = "filter_changed"
     CHAT_USER_MUTED = "user_muted"
     CHAT_USER_UNMUTED = "user_unmuted"
+    ORDER_CANCELLED = "order.cancelled"
+    ORDER_REFUND_REQUESTED = "order.refund_requested"
+    ORDER_REFUND_APPROVED = "order.refund_approved"
+    ORDER_REFUNDED = "order.refunded"
+    ORDER_REFUND_REJECTED = "order.refund_rejected"
+    ORDER_REFUND_FAILED = "order.refund_failed"
     FRIEND_ADDED = "friend.added"
     FRIEND_REMOVED = "friend.removed"
     # Made by the realtime layer itself, not by services.

@@ -130,4 +130,46 @@ class StockReservation(SQLModel, table=True):
     updated_at: datetime = Timestamp()
 
 
-ORDER_TABLE_NAMES = ("shop_order", "order_line", "payment_share", "stock_reservation")
+class RefundRequest(SQLModel, table=True):
+    """A shopper asked for money back from one payment: a cart order's share (`share_id`) or a
+    group-buy deal order (`deal_order_id`). One request per payment (unique), so asking twice
+    is refused by the database too; an admin approves it and the refund goes through the
+    payments adapter with `idempotency_key`."""
+
+    __tablename__ = "refund_request"
+    __table_args__ = (
+        CheckConstraint("amount > 0", name="ck_refund_request_amount_positive"),
+        CheckConstraint(
+            "status IN ('requested', 'refunding', 'refunded', 'rejected', 'failed')",
+            name="ck_refund_request_status",
+        ),
+        CheckConstraint(
+            "(share_id IS NULL) <> (deal_order_id IS NULL)", name="ck_refund_request_one_payment"
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    share_id: int | None = Field(default=None, foreign_key="payment_share.id", unique=True)
+    deal_order_id: int | None = Field(default=None, foreign_key="dealorder.id", unique=True)
+    order_key: str = Field(max_length=40, index=True)  # the order page's key: "order-3"...
+    requester_id: int = Field(foreign_key="user.id", index=True)
+    amount: int
+    currency: str = Field(max_length=3)
+    reason: str = Field(default="", max_length=300)
+    status: str = Field(default="requested", max_length=20, index=True)
+    idempotency_key: str = Field(max_length=200, unique=True)
+    intent_id: str = Field(max_length=255)
+    refund_id: str | None = Field(default=None, max_length=255)
+    failure: str = Field(default="", max_length=300)
+    decided_by: int | None = Field(default=None, foreign_key="user.id")
+    created_at: datetime = Timestamp()
+    decided_at: datetime | None = _moment(nullable=True)
+
+
+ORDER_TABLE_NAMES = (
+    "shop_order",
+    "order_line",
+    "payment_share",
+    "stock_reservation",
+    "refund_request",
+)
