@@ -16,6 +16,7 @@ from app.pages.deals import deal_page, deals_page, new_deal_page
 from app.pages.home import home_page
 from app.pages.live import live_new_page, live_schedule_page, live_session_page
 from app.pages.misc import not_found_page
+from app.pages.order_detail import admin_refunds_page, order_detail_page
 from app.pages.orders import orders_page
 from app.pages.people import (
     friends_page,
@@ -27,6 +28,7 @@ from app.pages.people import (
 from app.pages.product import product_page
 from app.realtime.hub import hub
 from app.realtime.rooms import freeze_startup_heap, rooms
+from app.states.admin_refunds import AdminRefundsState
 from app.states.cart_join import JoinCartState
 from app.states.carts import CartState
 from app.states.catalog import CatalogState
@@ -34,6 +36,7 @@ from app.states.deals import DealCardsState, DealFormState, DealLedgerState, Dea
 from app.states.home import HomeState
 from app.states.live import LiveStatus
 from app.states.live_sessions import LiveNewState, LiveRoomState, LiveScheduleState
+from app.states.order_page import OrderPageState
 from app.states.orders import OrdersState
 from app.states.people import FriendsState, InviteState, ProfileState, SignInState
 from app.states.product import ProductState
@@ -117,6 +120,8 @@ page(cart_page, "/cart", "Your cart", CartState.load, checks_user=True)
 page(cart_page, "/cart/[cart_id]", "Shared cart", CartState.load, checks_user=True)
 page(join_cart_page, "/cart/join/[code]", "Join a cart", JoinCartState.load, checks_user=True)
 page(orders_page, "/orders", "Your orders", OrdersState.load, checks_user=True)
+page(order_detail_page, "/orders/[order_key]", "Order", OrderPageState.load, checks_user=True)
+page(admin_refunds_page, "/admin/refunds", "Refunds", AdminRefundsState.load, checks_user=True)
 page(live_schedule_page, "/live", "Live shopping", LiveScheduleState.load, checks_user=True)
 page(live_new_page, "/live/new", "Schedule a live session", LiveNewState.load, checks_user=True)
 page(live_session_page, "/live/[session_id]", "Live", LiveRoomState.load, checks_user=True)

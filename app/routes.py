@@ -21,6 +21,8 @@ CARTS = "/cart"
 CART = "/cart/[cart_id]"
 CART_JOIN = "/cart/join/[code]"
 ORDERS = "/orders"
+ORDER = "/orders/[order_key]"
+ADMIN_REFUNDS = "/admin/refunds"
 LIVE_LIST = "/live"
 NEW_LIVE = "/live/new"
 LIVE = "/live/[session_id]"
@@ -81,6 +83,16 @@ def cart_join_url(code: Any) -> Any:
 
 def orders_url() -> str:
     return ORDERS
+
+
+def order_url(order_key: Any) -> Any:
+    """One order's page; keys are "order-<id>" (carts) and "deal-order-<id>" (group buys)."""
+    return "/orders/" + order_key
+
+
+def admin_refunds_url() -> str:
+    """The admins' queue of refund requests."""
+    return ADMIN_REFUNDS
 
 
 def live_list_url() -> str:

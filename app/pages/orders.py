@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from app.components.layout import page_shell
+from app.routes import order_url
 from app.services.checkout import OrderLineView, OrderView, ShareView
 from app.states.orders import OrdersState
 
@@ -83,6 +84,12 @@ def _order(order: rx.Var[OrderView]) -> rx.Component:
             ),
             rx.cond(
                 order.reason != "", rx.text(order.reason, size="2", color=rx.color("gray", 11))
+            ),
+            rx.link(
+                "Order details, payments and refunds",
+                href=order_url(order.key),
+                size="2",
+                data_testid="order-link",
             ),
             spacing="3",
             align="stretch",

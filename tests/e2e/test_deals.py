@@ -218,7 +218,7 @@ def test_declined_card_bank_check_and_leaving(
     bob.get_by_test_id("leave").click()
     bob.get_by_role("alertdialog").get_by_role("button", name="Leave").click()
     expect(bob.get_by_test_id("seat-message")).to_have_text(
-        "You left this deal. The hold on your card was released."
+        "You left this deal. The hold on your card was released. You were not charged."
     )
     expect(bob.get_by_test_id("deal-live").get_by_test_id("deal-participants")).to_have_text("0")
     app_db.expire_all()

@@ -38,6 +38,7 @@ from app.domain.group_buy import (
 )
 from app.domain.money import format_minor
 from app.domain.people import avatar_colour, initials, may_host
+from app.domain.refunds import MoneyState, money_message
 from app.services.deals.records import deal_counts, outcome_of, terms_of
 
 PLACEHOLDER_IMAGE = "/placeholder.svg"
@@ -59,17 +60,14 @@ TEAM_LABELS = {
     TeamStatus.EXPIRED.value: "Ran out of time",
 }
 
+# Where the shopper's money stands is worded once, in app/domain/refunds.py (MONEY_MESSAGES).
 SEAT_MESSAGES = {
     ParticipationStatus.PENDING.value: "We're placing the hold on your card…",
-    ParticipationStatus.NEEDS_ACTION.value: "Your bank wants you to confirm the hold.",
-    ParticipationStatus.HELD.value: (
-        "You're in. Your card has a hold; nothing is charged before the deadline."
-    ),
-    ParticipationStatus.LEFT.value: "You left this deal. The hold on your card was released.",
+    ParticipationStatus.NEEDS_ACTION.value: money_message(MoneyState.WAITING_FOR_BANK),
+    ParticipationStatus.HELD.value: "You're in. " + money_message(MoneyState.HOLD_PLACED),
+    ParticipationStatus.LEFT.value: "You left this deal. " + money_message(MoneyState.RELEASED),
     ParticipationStatus.CAPTURED.value: "You bought this deal.",
-    ParticipationStatus.RELEASED.value: (
-        "The hold on your card was released. You were not charged."
-    ),
+    ParticipationStatus.RELEASED.value: money_message(MoneyState.RELEASED),
     ParticipationStatus.FAILED.value: (
         "Your payment didn't go through, so you're not in this deal."
     ),
@@ -475,6 +473,9 @@ def seat_of(deal: Deal, part: Participation) -> MySeat:
         message = "Your card was declined, so you're not in this deal. Try another card."
     elif status == ParticipationStatus.RELEASED and deal.status == DealStatus.FAILED:
         message = "This deal did not unlock. The hold on your card was released: no charge."
+    elif status == ParticipationStatus.CAPTURED:
+        paid = format_minor(part.captured_amount or 0, currency)
+        message = "You bought this deal. " + money_message(MoneyState.CAPTURED, amount=paid)
     elif status == ParticipationStatus.RELEASED and deal.outcome == CloseOutcome.CAPTURE:
         message = "Your team didn't fill in time, so the hold on your card was released."
     return MySeat(

@@ -1,0 +1,107 @@
+"""An order's page and a refund in real browsers: Bob buys, opens his order, is refused a refund
+above what he paid (message next to the field), asks for it all; Carol, an admin, approves; Bob's
+page shows the refund without a reload. Strangers see neither the order nor the queue."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+from sqlalchemy import update
+from sqlmodel import Session, col
+
+from app.adapters.db.models_people import User
+from app.adapters.db.session import make_engine
+from tests.e2e.conftest import UNNAMED_CONTROLS_JS, OpenShopper, screenshot
+from tests.e2e.people_helpers import sign_in
+from tests.e2e.test_carts import LIVE, _products
+
+pytestmark = pytest.mark.e2e
+
+
+def named(page: Page) -> None:
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate(UNNAMED_CONTROLS_JS) == []
+
+
+def make_admin(app_database: str, name_start: str) -> None:
+    engine = make_engine(app_database)
+    try:
+        with Session(engine) as session:
+            session.exec(
+                update(User)
+                .where(col(User.display_name).startswith(name_start))
+                .values(role="admin")
+            )
+            session.commit()
+    finally:
+        engine.dispose()
+
+
+def test_a_shopper_asks_for_a_refund_and_sees_it_approved_live(
+    open_shopper: OpenShopper, app_database: str, request: pytest.FixtureRequest
+) -> None:
+    bob, carol = open_shopper("phone"), open_shopper("desktop")
+    (item,) = _products(app_database, 1)
+    sign_in(bob, "Bob", f"/product/{item.slug}")
+    bob.get_by_label("Quantity", exact=True).fill("1")
+    bob.get_by_role("button", name="Add to my cart").click()
+    expect(bob.get_by_text("Added to your cart").first).to_be_visible()
+    bob.goto("/cart")
+    panel = bob.get_by_test_id("checkout-panel")
+    panel.get_by_role("radio", name=re.compile("Payment succeeds")).click()
+    panel.get_by_role("button", name=re.compile("^Pay ")).click()
+    expect(bob.get_by_test_id("order-complete")).to_be_visible(timeout=LIVE)
+
+    bob.goto("/orders")
+    bob.get_by_test_id("order-link").first.click()
+    expect(bob).to_have_url(re.compile(r"/orders/order-\d+$"))
+    order_path = bob.url.split(bob.url.split("/orders/")[0])[-1]
+    payment = bob.get_by_test_id("payment")
+    expect(payment.get_by_test_id("money-state")).to_have_text("Paid")
+    expect(payment.get_by_test_id("money-message")).to_contain_text("You paid")
+    named(bob)
+    screenshot(bob, request, "order-phone")
+
+    # More than he paid: refused next to the field, nothing asked.
+    bob.get_by_label("Amount (empty: all you paid)").fill("99999")
+    bob.get_by_test_id("request-refund").click()
+    expect(bob.locator("#refund-amount-error")).to_have_text(
+        "That's more than you paid. Enter at most what you paid."
+    )
+    expect(bob.get_by_label("Amount (empty: all you paid)")).to_have_attribute(
+        "aria-invalid", "true"
+    )
+    bob.get_by_label("Amount (empty: all you paid)").fill("")
+    bob.get_by_label("Why (optional)").fill("Bought the wrong one")
+    bob.get_by_test_id("request-refund").click()
+    expect(payment.get_by_test_id("money-state")).to_have_text("Refund requested", timeout=LIVE)
+    expect(payment.get_by_test_id("refund-status")).to_contain_text("Waiting for the shop")
+    bob.evaluate("window.__sameDocument = true")
+
+    # Carol is a stranger to the order: she cannot see it, and is not an admin yet.
+    sign_in(carol, "Carol", order_path)
+    expect(carol.get_by_text("We couldn't find that order")).to_be_visible()
+    carol.goto("/admin/refunds")
+    expect(carol.get_by_text("Only the shop's admins can decide refunds.")).to_be_visible()
+
+    make_admin(app_database, "Carol")
+    carol.goto("/admin/refunds")
+    row = carol.get_by_test_id("refund-row").filter(has_text="Bought the wrong one")
+    expect(row).to_be_visible()
+    named(carol)
+    screenshot(carol, request, "refund-queue-desktop")
+    row.get_by_role("button", name=re.compile("^Approve refund")).click()
+    expect(row).to_contain_text("Refunded", timeout=LIVE)
+
+    # Bob's page follows without a reload.
+    expect(payment.get_by_test_id("money-state")).to_have_text("Refunded", timeout=LIVE)
+    expect(payment.get_by_test_id("money-message")).to_contain_text("was refunded to your card")
+    assert bob.evaluate("() => window.__sameDocument === true"), "the page was reloaded"
+    expect(bob.get_by_test_id("request-refund")).to_have_count(0)
+    screenshot(bob, request, "refunded-phone")
+    carol.set_viewport_size({"width": 390, "height": 844})
+    screenshot(carol, request, "refund-queue-phone")
+    bob.set_viewport_size({"width": 1280, "height": 900})
+    screenshot(bob, request, "refunded-desktop")
