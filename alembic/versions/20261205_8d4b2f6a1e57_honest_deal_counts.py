@@ -29,6 +29,15 @@ def upgrade() -> None:
         "WHERE status IN ('held', 'captured')"
     )
     op.execute("UPDATE participation SET counted_at_close = TRUE WHERE status = 'captured'")
+    with op.batch_alter_table('processedwebhookevent', schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column(
+                'outcome',
+                sqlmodel.sql.sqltypes.AutoString(length=20),
+                nullable=False,
+                server_default='',
+            )
+        )
     op.create_table('deal_price_change',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('deal_id', sa.Integer(), nullable=False),
@@ -85,6 +94,8 @@ def downgrade() -> None:
     with op.batch_alter_table('deal_price_change', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_deal_price_change_deal_id'))
     op.drop_table('deal_price_change')
+    with op.batch_alter_table('processedwebhookevent', schema=None) as batch_op:
+        batch_op.drop_column('outcome')
     with op.batch_alter_table('participation', schema=None) as batch_op:
         batch_op.drop_column('counted_at_close')
         batch_op.drop_column('confirmed_at')

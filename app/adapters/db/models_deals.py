@@ -144,6 +144,8 @@ class ProcessedWebhookEvent(SQLModel, table=True):
 
     event_id: str = Field(primary_key=True, max_length=255)
     kind: str = Field(default="", max_length=100)
+    # applied / no_change / unknown_payment (acknowledged, recorded, never applied)
+    outcome: str = Field(default="", max_length=20)
     processed_at: datetime = Timestamp()
 
 

@@ -20,11 +20,15 @@ from app.adapters.payments.gateway import PaymentError, PaymentGateway, PaymentS
 from app.adapters.payments.webhooks import WebhookError, verify_event
 from app.domain.clock import as_utc
 from app.domain.group_buy import REJOINABLE_PARTICIPATION, JoinRefusal, ParticipationStatus
+from app.services.checkout.failing import settle as settle_cart_money
+from app.services.checkout.reconciling import apply_cart_event
+from app.services.checkout.shares import AfterCommit
 from app.services.context import Context
 from app.services.deals.errors import JoinError
 from app.services.deals.records import load_deal
 from app.services.deals.seats import advance, find_participation, participation, release_orphan
 from app.services.deals.views import MySeat, seat_of
+from app.services.orders.refunding import confirm_refund
 
 Status = ParticipationStatus
 
@@ -73,21 +77,32 @@ def handle_webhook_event(ctx: Context, event: Mapping[str, Any]) -> bool:
     intent_id = str(obj.get("id") or "")
     changed = False
     orphan: tuple[int, str] | None = None
+    late = after = AfterCommit()
     try:
         with ctx.uow() as uow:
             session = uow.session
-            session.add(ProcessedWebhookEvent(event_id=event_id, kind=kind[:100], processed_at=now))
+            row = ProcessedWebhookEvent(event_id=event_id, kind=kind[:100], processed_at=now)
+            session.add(row)
             try:
                 session.flush()
             except IntegrityError:
                 raise _Duplicate() from None
-            if target is None or not intent_id:
-                return False
-            part = _webhook_participation(session, obj, intent_id)
-            if part is None or part.id is None:
-                return False
+            part = None
+            if target is not None and intent_id:
+                part = _webhook_participation(session, obj, intent_id)
             amount = obj.get("amount")
-            if target == Status.CAPTURED:
+            if part is None or part.id is None or target is None:
+                # Not a deal seat: a cart payment or a refund, or a payment we do not know
+                # (acknowledged and recorded as such, never applied).
+                cart = apply_cart_event(uow, kind, obj, now)
+                refund = confirm_refund(uow, kind, obj, now)
+                changed = cart.changed or bool(refund)
+                matched = cart.matched or refund is not None
+                row.outcome = (
+                    "applied" if changed else "no_change" if matched else "unknown_payment"
+                )
+                after = cart.late
+            elif target == Status.CAPTURED:
                 received = obj.get("amount_received") or obj.get("amount_captured") or amount
                 changed = advance(
                     uow,
@@ -124,8 +139,14 @@ def handle_webhook_event(ctx: Context, event: Mapping[str, Any]) -> bool:
                     reason="payment_failed" if failed else "hold_canceled",
                     failure_code="payment_failed" if failed else None,
                 )
+            if not row.outcome:
+                row.outcome = "applied" if changed else "no_change"
+            session.add(row)
+            late = after
     except _Duplicate:
         return False
+    if late.refunds or late.cancels:
+        settle_cart_money(ctx, late, now)  # after commit: money back for a closed order
     if orphan is not None:
         release_orphan(ctx, orphan[1], orphan[0])
     return changed

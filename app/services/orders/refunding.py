@@ -10,9 +10,12 @@ re-sends the same key, so the provider refunds once.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -265,3 +268,44 @@ def reject_refund(ctx: Context, actor_id: int, request_id: int) -> RefundDone:
             raise RefundError(RefundRefusal.ALREADY_DECIDED if found else RefundRefusal.NOT_FOUND)
         _news(uow, str(row[0]), EventKind.ORDER_REFUND_REJECTED, request_id)
         return RefundDone(request_id, RefundStatus.REJECTED.value, str(row[0]))
+
+
+def confirm_refund(
+    uow: UnitOfWork, kind: str, obj: Mapping[str, Any], now: datetime
+) -> bool | None:
+    """A `charge.refunded` webhook, in the webhook handler's transaction: the refund an admin
+    approved went through (if our own call's answer was lost). None when no refund request
+    names this payment; False when it was already recorded."""
+    if kind != "charge.refunded":
+        return None
+    intent_id = str(obj.get("payment_intent") or "")
+    if not intent_id:
+        return None
+    session = uow.session
+    found = session.exec(
+        select(RefundRequest).where(
+            RefundRequest.intent_id == intent_id,
+            col(RefundRequest.status).in_(
+                (RefundStatus.REFUNDING, RefundStatus.REFUNDED, RefundStatus.REQUESTED)
+            ),
+        )
+    ).first()
+    if found is None or found.id is None:
+        return None
+    row = session.exec(
+        update(RefundRequest)
+        .where(
+            col(RefundRequest.id) == found.id,
+            col(RefundRequest.status) == RefundStatus.REFUNDING,
+        )
+        .values(
+            status=RefundStatus.REFUNDED,
+            decided_at=func.coalesce(col(RefundRequest.decided_at), now),
+        )
+        .returning(col(RefundRequest.order_key)),
+        execution_options=NO_SYNC,
+    ).first()
+    if row is None:
+        return False
+    _news(uow, str(row[0]), EventKind.ORDER_REFUNDED, found.id)
+    return True
