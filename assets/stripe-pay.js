@@ -1,4 +1,5 @@
-// Stripe's Payment Element for real keys (see app/components/deal_payment.py). Loaded only when
+// Stripe's Payment Element for real keys (see app/components/deal_payment.py): deal holds
+// (data-capture="manual") and shared-cart payments (data-capture="automatic"). Loaded only when
 // STRIPE_PUBLISHABLE_KEY is set and the local test server is not in use.
 window.bandwagonPay = (() => {
   let stripe = null;
@@ -7,20 +8,29 @@ window.bandwagonPay = (() => {
 
   function mountWhenReady() {
     const box = document.getElementById("payment-element");
-    if (!box || !window.Stripe || box === mounted) return;
+    if (!box || !window.Stripe) return;
     const pk = box.dataset.pk;
     const amount = parseInt(box.dataset.amount || "0", 10);
     if (!pk || !amount) return;
+    if (box === mounted) {
+      // The amount to pay can change on the same page (a cart line, the deal's price).
+      if (elements && box.dataset.mountedAmount !== String(amount)) {
+        elements.update({ amount });
+        box.dataset.mountedAmount = String(amount);
+      }
+      return;
+    }
     stripe = stripe || window.Stripe(pk);
     elements = stripe.elements({
       mode: "payment",
       amount,
       currency: box.dataset.currency || "usd",
-      captureMethod: "manual",
+      captureMethod: box.dataset.capture === "automatic" ? "automatic" : "manual",
       paymentMethodCreation: "manual",
       paymentMethodTypes: ["card"],
     });
     elements.create("payment").mount(box);
+    box.dataset.mountedAmount = String(amount);
     mounted = box;
   }
   setInterval(mountWhenReady, 500);

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import reflex as rx
 
+from app.components.card_element import card_element
 from app.components.cart_forms import split_mode_fieldset
 from app.components.sandbox_cards import sandbox_card_chooser
 from app.routes import orders_url
 from app.services.carts import CartMemberView, CartView
 from app.services.checkout import CheckoutView, ShareView
-from app.states.cart_checkout import CartCheckoutState
+from app.states.cart_checkout import CartCardState, CartCheckoutState
 from app.states.carts import CartState
 
 
@@ -35,9 +36,26 @@ def _not_configured() -> rx.Component:
     )
 
 
-def _cards() -> rx.Component:
-    """The test-card chooser, only when a payment server is configured."""
-    return rx.cond(CartState.payments_ready, _chooser())
+def real_keys() -> rx.Var[bool]:
+    return CartState.publishable_key != ""  # type: ignore[return-value]
+
+
+def _cards(amount_minor: rx.Var[str]) -> rx.Component:
+    """How the payer gives their card: Stripe's Payment Element with real keys, the test-card
+    chooser with the local test server, nothing when no payments are configured."""
+    return rx.cond(
+        CartState.payments_ready,
+        rx.cond(
+            real_keys(),
+            card_element(
+                CartState.publishable_key,
+                amount_minor,
+                _view().currency.lower(),
+                "automatic",
+            ),
+            _chooser(),
+        ),
+    )
 
 
 def _chooser() -> rx.Component:
@@ -66,11 +84,15 @@ def _my_share_actions(share: rx.Var[ShareView]) -> rx.Component:
         (
             "pending",
             rx.vstack(
-                _cards(),
+                _cards(share.amount_minor.to_string()),
                 rx.button(
                     rx.icon("credit-card", size=16),
                     "Pay my share (" + share.amount + ")",
-                    on_click=CartCheckoutState.pay_my_share,
+                    on_click=rx.cond(
+                        real_keys(),
+                        CartCardState.pay_by_card("share"),
+                        CartCheckoutState.pay_my_share,
+                    ),
                     loading=CartState.paying,
                     size="3",
                     width="100%",
@@ -87,21 +109,33 @@ def _my_share_actions(share: rx.Var[ShareView]) -> rx.Component:
                     icon="shield-check",
                     color_scheme="amber",
                 ),
-                rx.text("Test bank (no real bank is asked):", size="2", weight="medium"),
-                rx.hstack(
+                rx.cond(
+                    real_keys(),
+                    # Stripe.js showed the bank's page; this reads the answer back from Stripe.
                     rx.button(
-                        "Confirm payment",
-                        on_click=CartCheckoutState.confirm_bank(True),
+                        "I've answered my bank",
+                        on_click=CartCardState.bank_check_done(None),
                         loading=CartState.paying,
                     ),
-                    rx.button(
-                        "Fail the check",
-                        variant="soft",
-                        color_scheme="red",
-                        on_click=CartCheckoutState.confirm_bank(False),
+                    rx.vstack(
+                        rx.text("Test bank (no real bank is asked):", size="2", weight="medium"),
+                        rx.hstack(
+                            rx.button(
+                                "Confirm payment",
+                                on_click=CartCheckoutState.confirm_bank(True),
+                                loading=CartState.paying,
+                            ),
+                            rx.button(
+                                "Fail the check",
+                                variant="soft",
+                                color_scheme="red",
+                                on_click=CartCheckoutState.confirm_bank(False),
+                            ),
+                            spacing="2",
+                            wrap="wrap",
+                        ),
+                        spacing="2",
                     ),
-                    spacing="2",
-                    wrap="wrap",
                 ),
                 spacing="2",
                 width="100%",
@@ -193,11 +227,13 @@ def _ready() -> rx.Component:
     owner_pays = rx.cond(
         _is_owner(),
         rx.vstack(
-            _cards(),
+            _cards(view.total_minor.to_string()),
             rx.button(
                 rx.icon("credit-card", size=16),
                 "Pay " + view.total,
-                on_click=CartCheckoutState.pay_all,
+                on_click=rx.cond(
+                    real_keys(), CartCardState.pay_by_card("all"), CartCheckoutState.pay_all
+                ),
                 loading=CartState.paying,
                 disabled=~CartState.payments_ready,
                 size="3",

@@ -12,6 +12,7 @@ cancel_checkout() (owner). The checkout panel redraws from the cart room's push.
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
@@ -110,6 +111,72 @@ class CartCheckoutState(CartState):
         except CheckoutError as refusal:
             return rx.toast.error(refusal.message)
         return rx.toast.info("Checkout cancelled")
+
+
+class CartCardState(CartCheckoutState):
+    """Real Stripe keys: the payer's card goes through Stripe's Payment Element in the browser
+    (assets/stripe-pay.js), the server pays with the PaymentMethod it made, and Stripe.js
+    finishes 3-D Secure; then the payment is read back from Stripe."""
+
+    @rx.event
+    def pay_by_card(self, kind: str) -> Any:
+        """kind "all": the owner pays the whole cart; "share": the payer's own share."""
+        request = json.dumps({"kind": "all" if kind == "all" else "share", "team": 0})
+        return rx.call_script(
+            f"window.bandwagonPay.paymentMethod({request})",
+            callback=CartCardState.pay_with_method,
+        )
+
+    @rx.event
+    async def pay_with_method(self, result: dict[str, Any]) -> AsyncIterator[Any]:
+        user = self.signed_in_user()
+        if user is None:
+            yield self.ask_to_sign_in()
+            return
+        method = str((result or {}).get("id", "")) if isinstance(result, dict) else ""
+        if not method.startswith("pm_"):
+            message = str((result or {}).get("error") or "Your card details aren't complete.")
+            yield rx.toast.error(message)
+            return
+        use_case = (
+            checkout.checkout_and_pay_by_card
+            if result.get("kind") == "all"
+            else checkout.pay_my_share_by_card
+        )
+        self.paying = True
+        yield
+        try:
+            outcome = await asyncio.to_thread(
+                use_case, app_context(), user.id, self.cart_id, method
+            )
+        except (CheckoutError, CartError) as refusal:
+            yield rx.toast.error(refusal.message)
+            return
+        finally:
+            self.paying = False
+        if outcome.client_secret:
+            secret = json.dumps(outcome.client_secret)
+            yield rx.call_script(
+                f"window.bandwagonPay.confirm({secret})", callback=CartCardState.bank_check_done
+            )
+            return
+        yield _toast(outcome)
+
+    @rx.event
+    async def bank_check_done(self, _result: Any = None) -> AsyncIterator[Any]:
+        """Stripe.js finished the bank's check: read the payment back and record it."""
+        user = self.signed_in_user()
+        if user is None:
+            yield self.ask_to_sign_in()
+            return
+        try:
+            outcome = await asyncio.to_thread(
+                checkout.confirm_my_payment, app_context(), user.id, self.cart_id
+            )
+        except CheckoutError as refusal:
+            yield rx.toast.error(refusal.message)
+            return
+        yield _toast(outcome)
 
 
 def _toast(outcome: PaymentOutcome) -> Any:

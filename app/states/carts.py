@@ -38,6 +38,7 @@ from app.services.carts import CartChange, CartSummary, CartView
 from app.services.checkout import CheckoutView
 from app.services.context import app_context
 from app.states.cart_room import PresenceView, cart_renderer, presence_renderer
+from app.states.deals.page import LOAD_STRIPE_JS
 from app.states.live import enter_room, leave_rooms
 from app.states.session import SessionState
 
@@ -67,6 +68,9 @@ class CartState(SessionState):
     card: str = "success"  # the chosen sandbox card (see `cart_checkout`)
     paying: bool = False
     payments_ready: bool = False
+    # Real Stripe keys (no local test server): payers use Stripe's Payment Element instead of
+    # the test-card chooser.
+    publishable_key: str = ""
 
     @rx.event
     async def load(self) -> Any:
@@ -98,11 +102,15 @@ class CartState(SessionState):
         ]
         self.viewer_count = 1
         self.payments_ready = page.payments_ready
+        payments = app_context().payments
+        real_keys = payments.sandbox is None and payments.mode.enabled
+        self.publishable_key = payments.mode.publishable_key if real_keys else ""
         self.loaded = True
         await enter_room(
             self, f"{ROOM_PREFIX}{page.view.id}", Viewer(user.id, user.name, user.avatar_url)
         )
-        return rx.call_script("new Date().getTimezoneOffset()", callback=CartState.set_tz_offset)
+        offset = rx.call_script("new Date().getTimezoneOffset()", callback=CartState.set_tz_offset)
+        return [offset, rx.call_script(LOAD_STRIPE_JS)] if self.publishable_key else offset
 
     @rx.event
     def set_tz_offset(self, minutes: Any) -> None:

@@ -21,10 +21,20 @@ late, on SQLite as on PostgreSQL (no SELECT ... FOR UPDATE anywhere):
 """
 
 from app.domain.checkout import CheckoutError, CheckoutErrorCode
-from app.services.checkout.bank_check import answer_bank_check, confirm_with_bank
+from app.services.checkout.bank_check import (
+    answer_bank_check,
+    confirm_my_payment,
+    confirm_with_bank,
+)
 from app.services.checkout.failing import cancel_cart_checkout, cancel_checkout, expire_checkouts
 from app.services.checkout.orders import list_orders
-from app.services.checkout.paying import checkout_and_pay, pay_my_share, pay_share
+from app.services.checkout.paying import (
+    checkout_and_pay,
+    checkout_and_pay_by_card,
+    pay_my_share,
+    pay_my_share_by_card,
+    pay_share,
+)
 from app.services.checkout.starting import start_checkout
 from app.services.checkout.views import (
     CheckoutView,
@@ -46,12 +56,15 @@ __all__ = [
     "answer_bank_check",
     "cancel_cart_checkout",
     "checkout_and_pay",
+    "checkout_and_pay_by_card",
     "cancel_checkout",
     "checkout_view",
+    "confirm_my_payment",
     "confirm_with_bank",
     "expire_checkouts",
     "list_orders",
     "pay_my_share",
+    "pay_my_share_by_card",
     "pay_share",
     "start_checkout",
 ]

@@ -4,6 +4,7 @@ and completing the order when the last share is paid."""
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -117,6 +118,24 @@ def checkout_and_pay(
     return pay_share(ctx, owner_id, order_id, method)
 
 
+def checkout_and_pay_by_card(
+    ctx: Context, owner_id: int, cart_id: int, payment_method: str
+) -> PaymentOutcome:
+    """The owner's "Pay" with real keys: the browser's Payment Element made `payment_method`;
+    start the checkout, then pay the whole total with it (3-D Secure: `client_secret` is set
+    and Stripe.js finishes it, then `confirm_my_payment`)."""
+    order_id = start_checkout(ctx, owner_id, cart_id)
+    return pay_share(ctx, owner_id, order_id, payment_method)
+
+
+def pay_my_share_by_card(
+    ctx: Context, payer_id: int, cart_id: int, payment_method: str
+) -> PaymentOutcome:
+    """A member pays their share of the cart's running checkout with the PaymentMethod the
+    browser's Payment Element made (real keys)."""
+    return pay_share(ctx, payer_id, running_order(ctx, cart_id), payment_method)
+
+
 def pay_my_share(ctx: Context, payer_id: int, cart_id: int, card: SandboxCard) -> PaymentOutcome:
     """A member pays their share of the cart's running checkout with a sandbox card."""
     method = sandbox_payment_method(ctx, card)
@@ -129,6 +148,7 @@ def record_result(
     """Record what the provider said about a share's payment (paid, bank check, processing);
     money that arrived for a closed order or twice goes back after commit."""
     late = AfterCommit()
+    secret = ""
     with ctx.uow() as uow:
         session = uow.session
         order = lock_order(session, order_id)
@@ -169,6 +189,7 @@ def record_result(
             ):
                 carts.announce(uow, order.cart_id, needs_action_text(name))
             message = "Your bank wants you to confirm this payment."
+            secret = result.client_secret or ""
         else:
             # Processing or unknown: remember the intent; confirming later reads it again.
             session.exec(
@@ -180,6 +201,8 @@ def record_result(
             message = "Your payment is being processed."
         _refresh(session, order, share)
         outcome = outcome_of(order, share, message)
+        if share.status == ShareStatus.NEEDS_ACTION and ctx.payments.sandbox is None:
+            outcome = replace(outcome, client_secret=secret)
     settle(ctx, late, now)
     return outcome
 

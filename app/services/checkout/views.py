@@ -94,6 +94,8 @@ class PaymentOutcome:
     share_status: str
     order_status: str
     message: str
+    # Set when the bank asks for 3-D Secure and real Stripe is in use: Stripe.js finishes it.
+    client_secret: str = ""
 
     @property
     def paid(self) -> bool:
