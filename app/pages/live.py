@@ -15,7 +15,10 @@ from app.components.live_stage import stage
 from app.components.notice import notice
 from app.services.live import CoverChoice, LiveSessionView, ProductChoice, WatchPartyView
 from app.states.chat import ChatState, SideChatState
-from app.states.live_sessions import LiveNewState, LiveRoomState, LiveScheduleState
+from app.states.live_console import LiveConsoleState
+from app.states.live_schedule import LiveNewState, LiveScheduleState
+from app.states.live_watch import LiveRoomState
+from app.states.watch_party import WatchPartyState
 
 # --------------------------------------------------------------------------- /live
 
@@ -240,7 +243,7 @@ def main_chat() -> rx.Component:
 
 def side_chat() -> rx.Component:
     """The watch party's private chat (room watch:<party id>), for its members only."""
-    party_key = "watch:" + LiveRoomState.party.to(WatchPartyView).id.to_string()
+    party_key = "watch:" + WatchPartyState.party.to(WatchPartyView).id.to_string()
     return rx.box(
         rx.cond(
             SideChatState.room_key == party_key,
@@ -249,7 +252,7 @@ def side_chat() -> rx.Component:
                 rx.icon("messages-square", size=16),
                 "Open the party chat",
                 variant="soft",
-                on_click=LiveRoomState.open_party_chat,
+                on_click=WatchPartyState.open_party_chat,
             ),
         ),
         width="100%",
@@ -311,8 +314,8 @@ def _pinned(view: rx.Var[LiveSessionView]) -> rx.Component:
                 product,
                 on_buy=LiveRoomState.buy_now,
                 on_add=LiveRoomState.add_to_cart,
-                party_add=LiveRoomState.add_to_party_cart,
-                in_party=LiveRoomState.party.bool(),
+                party_add=WatchPartyState.add_to_party_cart,
+                in_party=WatchPartyState.party.bool(),
             ),
         ),
     )
@@ -369,7 +372,7 @@ def _session(view: rx.Var[LiveSessionView]) -> rx.Component:
         rx.cond(view.description != "", rx.text(view.description, size="3")),
         _pinned(view),
         _deals(view),
-        rx.cond(LiveRoomState.can_run, host_console(view)),
+        rx.cond(LiveConsoleState.can_run, host_console(view)),
         rx.heading("In this session", size="4", as_="h2"),
         product_strip(view.products),
         spacing="4",

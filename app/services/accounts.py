@@ -1,11 +1,16 @@
-"""Signing in and out: users from provider identities, and server-side sessions."""
+"""Signing in and out: users from provider identities, and server-side sessions.
+
+The functions that take a session (`user_for_identity`, `start_session`, `resolve_session`,
+`end_sessions`) are steps other use cases run inside their own unit of work (the cart's hot
+path checks the session in its one transaction); the ones that take the context are use cases.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import Row, bindparam
@@ -14,7 +19,13 @@ from sqlalchemy import update as sa_update
 from sqlmodel import Session, col, select, update
 
 from app.adapters.db.models_people import AuthSession, ExternalAccount, User
+from app.adapters.identity.oauth_client import default_client
+from app.domain.clock import as_utc, utcnow
 from app.domain.people import avatar_colour, clean_display_name, initials, name_from_identity
+from app.services.context import Context
+
+# The browser keeps only a random session token, in this HttpOnly cookie.
+SESSION_COOKIE = "bw_session"
 
 SESSION_IDLE = timedelta(days=7)
 SESSION_ABSOLUTE = timedelta(days=30)
@@ -34,6 +45,15 @@ class SignedInIdentity:
 
 
 @dataclass(frozen=True)
+class SignInOption:
+    """A provider the sign-in page offers (the demo one says so)."""
+
+    name: str
+    label: str
+    demo: bool
+
+
+@dataclass(frozen=True)
 class UserView:
     id: int
     name: str
@@ -42,15 +62,6 @@ class UserView:
     colour: str
     role: str
     email: str
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-def as_utc(moment: datetime) -> datetime:
-    # SQLite hands datetimes back without a zone; we only ever store UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def hash_token(token: str) -> str:
@@ -106,7 +117,7 @@ def user_for_identity(session: Session, identity: SignedInIdentity) -> User:
 def start_session(session: Session, user_id: int, user_agent: str = "") -> str:
     """A fresh random session token for this browser; only its hash is stored."""
     token = secrets.token_urlsafe(32)
-    now = _now()
+    now = utcnow()
     session.add(
         AuthSession(
             token_hash=hash_token(token),
@@ -145,7 +156,7 @@ def resolve_session(session: Session, token: str | None) -> UserView | None:
         return None
     # Every protected handler call runs this: one prebuilt Core query, one round trip.
     found = session.connection().execute(_SESSION_USER, {"token_hash": hash_token(token)}).first()
-    now = _now()
+    now = utcnow()
     if (
         found is None
         or found.revoked_at is not None
@@ -173,23 +184,44 @@ def end_sessions(session: Session, token: str | None) -> int:
         update(AuthSession)
         .where(col(AuthSession.user_id) == record.user_id)
         .where(col(AuthSession.revoked_at).is_(None))
-        .values(revoked_at=_now())
+        .values(revoked_at=utcnow())
     )
     return int(result.rowcount or 0)
 
 
-def rename(session: Session, user_id: int, raw_name: str) -> UserView:
+def sign_in_options() -> list[SignInOption]:
+    """The configured sign-in providers, in display order."""
+    return [SignInOption(p.name, p.label, p.demo) for p in default_client().providers]
+
+
+def signed_in(ctx: Context, token: str | None) -> UserView | None:
+    """Who holds this session token right now (None: nobody, or the session ended)."""
+    with ctx.uow() as uow:
+        return resolve_session(uow.session, token)
+
+
+def sign_in(ctx: Context, identity: SignedInIdentity, user_agent: str = "") -> str:
+    """A provider vouched for someone: their user (made on first sign-in) gets a new session;
+    the token for the browser's cookie."""
+    with ctx.uow() as uow:
+        user = user_for_identity(uow.session, identity)
+        return start_session(uow.session, user.id or 0, user_agent)
+
+
+def sign_out(ctx: Context, token: str | None) -> int:
+    """End every session of the token's user, on every device; how many ended."""
+    with ctx.uow() as uow:
+        return end_sessions(uow.session, token)
+
+
+def rename(ctx: Context, actor_id: int, raw_name: str) -> UserView:
     """Change a display name; raises people.DisplayNameError for a name we refuse."""
     name = clean_display_name(raw_name)
-    user = session.get(User, user_id)
-    if user is None:
-        raise LookupError(user_id)
-    user.display_name = name
-    session.add(user)
-    session.flush()
-    return user_view(user)
-
-
-def get_user(session: Session, user_id: int) -> UserView | None:
-    user = session.get(User, user_id)
-    return user_view(user) if user else None
+    with ctx.uow() as uow:
+        user = uow.session.get(User, actor_id)
+        if user is None:
+            raise LookupError(actor_id)
+        user.display_name = name
+        uow.session.add(user)
+        uow.session.flush()
+        return user_view(user)

@@ -64,7 +64,7 @@ from app.services.accounts import UserView
 from app.services.carts import CartInvitePreview, CartSummary, CartView
 from app.services.checkout import CheckoutView, OrderView
 from app.services.unit_of_work import unit_of_work
-from app.states.live import enter_room, leave_rooms
+from app.states.rooms import enter_room, leave_rooms
 from app.states.session import SessionState
 
 ROOM_PREFIX = "cart:"

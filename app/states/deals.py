@@ -37,7 +37,7 @@ from app.services.deals import (
     JoinResult,
     NotAllowed,
 )
-from app.states.live import enter_room, leave_rooms
+from app.states.rooms import enter_room, leave_rooms
 from app.states.session import SessionState
 
 # The local test server's cards ("kind" -> what the chooser says). Real card numbers of Stripe's

@@ -7,12 +7,12 @@ from http.cookies import CookieError, SimpleCookie
 from urllib.parse import quote
 
 import reflex as rx
+from reflex.event import EventSpec
 from reflex.state import BaseState
 
-from app.adapters.db.session import session_scope
-from app.api.cookies import SESSION_COOKIE
 from app.services import accounts
-from app.services.accounts import UserView
+from app.services.accounts import SESSION_COOKIE, UserView
+from app.services.context import app_context
 
 
 def cookie_value(cookie_header: str, name: str) -> str | None:
@@ -48,9 +48,7 @@ class SessionState(rx.State):
 
     def signed_in_user(self) -> UserView | None:
         """The user of this connection according to the database, right now."""
-        with session_scope() as session:
-            user = accounts.resolve_session(session, self._session_token())
-        return self._remember(user)
+        return self._remember(accounts.signed_in(app_context(), self._session_token()))
 
     def _remember(self, user: UserView | None) -> UserView | None:
         """Keep who is signed in; only a change is sent back to the browser."""
@@ -58,7 +56,7 @@ class SessionState(rx.State):
             self.user = user
         return user
 
-    def ask_to_sign_in(self, message: str = "Please sign in first.") -> list[rx.event.EventSpec]:
+    def ask_to_sign_in(self, message: str = "Please sign in first.") -> list[EventSpec]:
         """Send a guest to sign in, then back to where they were."""
         here = self.router.url.path or "/"
         query = self.router.url.query

@@ -20,7 +20,7 @@ from app.domain.events import DomainEvent
 from app.domain.live import FlashDealRequest, LifecycleError, SessionDraft
 from app.services import live
 from app.services.live import LiveError, LiveValidationError
-from app.services.unit_of_work import unit_of_work
+from app.services.context import Context
 
 
 class ListBus:
@@ -48,9 +48,12 @@ class Shop:
     def session(self) -> Session:
         return Session(self.engine, expire_on_commit=False)
 
+    @property
+    def ctx(self) -> Context:
+        return Context(self.session, self.bus)
+
     def do(self, action: Callable[..., object], *args: object, **kwargs: object) -> object:
-        with unit_of_work(self.session, self.bus) as uow:
-            return action(uow, *args, **kwargs)
+        return action(self.ctx, *args, **kwargs)
 
     def user(self, name: str, role: str = "shopper") -> int:
         with self.session() as session:
@@ -115,13 +118,12 @@ def scheduled(shop: Shop) -> int:
 
 def on_air(shop: Shop) -> int:
     session_id = scheduled(shop)
-    shop.do(live.go_live, session_id, shop.users["Alice"])
+    shop.do(live.go_live, shop.users["Alice"], session_id)
     return session_id
 
 
 def view(shop: Shop, session_id: int) -> live.LiveSessionView:
-    with shop.session() as session:
-        return live.load_session_view(session, session_id)
+    return live.session_view(shop.ctx, session_id)
 
 
 # --------------------------------------------------------------------------- scheduling
@@ -133,8 +135,7 @@ def test_a_host_schedules_a_session_that_viewers_see_upcoming(shop: Shop) -> Non
     assert (seen.title, seen.status, seen.host_name) == ("Cosy kitchen picks", "scheduled", "Alice")
     assert [p.title for p in seen.products] == ["Mug", "Lamp"]
     assert seen.stream_kind == "file" and seen.pinned_product_id == 0
-    with shop.session() as session:
-        lists = live.schedule(session)
+    lists = live.schedule(shop.ctx)
     assert [i.id for i in lists["upcoming"]] == [session_id] and lists["live"] == []
     assert shop.bus.kinds(f"live:{session_id}") == ["live.scheduled"]
     assert shop.bus.kinds("live:schedule") == ["live.scheduled"]
@@ -167,18 +168,18 @@ def test_only_hosts_schedule(shop: Shop) -> None:
 
 def test_scheduled_to_live_to_ended_and_no_way_back(shop: Shop) -> None:
     session_id = scheduled(shop)
-    shop.do(live.go_live, session_id, shop.users["Alice"])
+    shop.do(live.go_live, shop.users["Alice"], session_id)
     assert view(shop, session_id).status == "live"
     with pytest.raises(LifecycleError, match="already live"):
-        shop.do(live.go_live, session_id, shop.users["Alice"])
-    shop.do(live.pin_product, session_id, shop.users["Alice"], shop.products["mug"])
-    shop.do(live.end_session, session_id, shop.users["Alice"])
+        shop.do(live.go_live, shop.users["Alice"], session_id)
+    shop.do(live.pin_product, shop.users["Alice"], session_id, shop.products["mug"])
+    shop.do(live.end_session, shop.users["Alice"], session_id)
     ended = view(shop, session_id)
     assert ended.status == "ended" and ended.pinned_product_id == 0
     with pytest.raises(LifecycleError, match="has ended"):
-        shop.do(live.go_live, session_id, shop.users["Alice"])
+        shop.do(live.go_live, shop.users["Alice"], session_id)
     with pytest.raises(LifecycleError, match="already ended"):
-        shop.do(live.end_session, session_id, shop.users["Alice"])
+        shop.do(live.end_session, shop.users["Alice"], session_id)
     assert shop.bus.kinds("live:schedule") == ["live.scheduled", "live.started", "live.ended"]
     versions = [e.version for e in shop.bus.events if e.channel == f"live:{session_id}"]
     assert versions == sorted(versions) and len(set(versions)) == len(versions)
@@ -192,16 +193,15 @@ def test_viewers_cannot_run_a_session_but_moderators_can(shop: Shop) -> None:
         (live.pin_product, (shop.products["mug"],)),
     ):
         with pytest.raises(LiveError) as caught:
-            shop.do(action, session_id, shop.users["Bob"], *args)
+            shop.do(action, shop.users["Bob"], session_id, *args)
         assert caught.value.code == "forbidden"
     assert view(shop, session_id).status == "scheduled"
-    shop.do(live.go_live, session_id, shop.users["Mona"])
-    shop.do(live.pin_product, session_id, shop.users["Mona"], shop.products["lamp"])
+    shop.do(live.go_live, shop.users["Mona"], session_id)
+    shop.do(live.pin_product, shop.users["Mona"], session_id, shop.products["lamp"])
     assert view(shop, session_id).pinned_product_id == shop.products["lamp"]
-    with shop.session() as session:
-        assert live.may_run(session, session_id, shop.users["Mona"])
-        assert not live.may_run(session, session_id, shop.users["Bob"])
-        assert not live.may_run(session, session_id, None)
+    assert live.may_run(shop.ctx, shop.users["Mona"], session_id)
+    assert not live.may_run(shop.ctx, shop.users["Bob"], session_id)
+    assert not live.may_run(shop.ctx, None, session_id)
 
 
 # --------------------------------------------------------------------------- pins
@@ -209,22 +209,22 @@ def test_viewers_cannot_run_a_session_but_moderators_can(shop: Shop) -> None:
 
 def test_the_host_pins_and_unpins_a_session_product(shop: Shop) -> None:
     session_id = on_air(shop)
-    shop.do(live.pin_product, session_id, shop.users["Alice"], shop.products["lamp"])
+    shop.do(live.pin_product, shop.users["Alice"], session_id, shop.products["lamp"])
     assert view(shop, session_id).pinned_product_id == shop.products["lamp"]
     pinned = [e for e in shop.bus.events if e.kind == "live.pinned"]
     assert pinned[-1].payload == {"product_id": shop.products["lamp"]}
-    shop.do(live.pin_product, session_id, shop.users["Alice"], None)
+    shop.do(live.pin_product, shop.users["Alice"], session_id, None)
     assert view(shop, session_id).pinned_product_id == 0
 
 
 def test_pins_need_a_live_session_and_one_of_its_products(shop: Shop) -> None:
     session_id = scheduled(shop)
     with pytest.raises(LiveError) as caught:
-        shop.do(live.pin_product, session_id, shop.users["Alice"], shop.products["mug"])
+        shop.do(live.pin_product, shop.users["Alice"], session_id, shop.products["mug"])
     assert caught.value.code == "not_live"
-    shop.do(live.go_live, session_id, shop.users["Alice"])
+    shop.do(live.go_live, shop.users["Alice"], session_id)
     with pytest.raises(LiveError) as caught:
-        shop.do(live.pin_product, session_id, shop.users["Alice"], shop.products["tent"])
+        shop.do(live.pin_product, shop.users["Alice"], session_id, shop.products["tent"])
     assert caught.value.code == "unknown_product"
 
 
@@ -235,11 +235,7 @@ def launch(shop: Shop, session_id: int, user: str = "Alice", **changes: int) -> 
     values = {"product_id": shop.products["mug"], "minutes": 5, "min_to_unlock": 2}
     values |= {"discount_percent": 20} | changes
     return live.launch_flash_deal(
-        session_id,
-        shop.users[user],
-        FlashDealRequest(**values),
-        session_factory=shop.session,
-        event_bus=shop.bus,
+        shop.ctx, shop.users[user], session_id, FlashDealRequest(**values)
     )
 
 
@@ -252,7 +248,7 @@ def test_a_flash_deal_launched_from_the_stream_is_a_real_short_deal(shop: Shop) 
         assert deal is not None and deal.product_id == shop.products["mug"]
         deadline = deal.deadline if deal.deadline.tzinfo else deal.deadline.replace(tzinfo=UTC)
         assert before + timedelta(minutes=4) < deadline <= before + timedelta(minutes=6)
-        assert live.session_of_deal(session, deal_id) == session_id
+    assert live.session_of_deal(shop.ctx, deal_id) == session_id
     seen = view(shop, session_id)
     assert [(d.id, d.status, d.joinable) for d in seen.deals] == [(deal_id, "open", True)]
     assert (seen.deals[0].current_price, seen.deals[0].full_price) == ("$16.20", "$14.40")
@@ -265,7 +261,7 @@ def test_flash_deals_are_for_runners_of_a_live_session_with_sane_values(shop: Sh
     session_id = scheduled(shop)
     with pytest.raises(LiveError, match="while the session is live"):
         launch(shop, session_id)
-    shop.do(live.go_live, session_id, shop.users["Alice"])
+    shop.do(live.go_live, shop.users["Alice"], session_id)
     with pytest.raises(LiveError) as caught:
         launch(shop, session_id, user="Bob")
     assert caught.value.code == "forbidden"
@@ -283,24 +279,21 @@ def test_shoppers_follow_hosts_once_and_can_unfollow(shop: Shop) -> None:
     bob, alice = shop.users["Bob"], shop.users["Alice"]
     assert shop.do(live.follow_host, bob, alice) is True
     assert shop.do(live.follow_host, bob, alice) is False
-    with shop.session() as session:
-        assert live.followed_host_ids(session, bob) == [alice]
-        assert live.follower_count(session, alice) == 1
+    assert live.following(shop.ctx, bob) == [alice]
+    assert live.follower_count(shop.ctx, alice) == 1
     with pytest.raises(LiveError, match="Only hosts"):
         shop.do(live.follow_host, alice, shop.users["Carol"])
     with pytest.raises(LiveError, match="yourself"):
         shop.do(live.follow_host, alice, alice)
     assert shop.do(live.unfollow_host, bob, alice) is True
-    with shop.session() as session:
-        assert live.followed_host_ids(session, bob) == []
+    assert live.following(shop.ctx, bob) == []
 
 
 def test_followers_find_the_host_live_on_the_schedule(shop: Shop) -> None:
     shop.do(live.follow_host, shop.users["Bob"], shop.users["Alice"])
     session_id = on_air(shop)
-    with shop.session() as session:
-        followed = live.followed_host_ids(session, shop.users["Bob"])
-        now_live = live.schedule(session)["live"]
+    followed = live.following(shop.ctx, shop.users["Bob"])
+    now_live = live.schedule(shop.ctx)["live"]
     assert [i.id for i in now_live if i.host_id in followed] == [session_id]
 
 
@@ -318,22 +311,22 @@ def test_friends_watch_together_with_a_private_party_and_a_shared_cart(shop: Sho
     session_id = on_air(shop)
     befriend(shop, "Bob", "Carol")
     bob, carol, alice = shop.users["Bob"], shop.users["Carol"], shop.users["Alice"]
-    party_id = shop.do(live.start_watch_party, session_id, bob)
-    assert shop.do(live.start_watch_party, session_id, bob) == party_id  # one per shopper
+    party_id = shop.do(live.start_watch_party, bob, session_id)
+    assert shop.do(live.start_watch_party, bob, session_id) == party_id  # one per shopper
     assert isinstance(party_id, int)
     with pytest.raises(LiveError, match="only invite friends"):
-        shop.do(live.invite_to_party, party_id, bob, alice)
-    shop.do(live.invite_to_party, party_id, bob, carol)
-    shop.do(live.add_to_party_cart, party_id, carol, shop.products["lamp"])
+        shop.do(live.invite_to_party, bob, party_id, alice)
+    shop.do(live.invite_to_party, bob, party_id, carol)
+    shop.do(live.add_to_party_cart, carol, party_id, shop.products["lamp"])
+    seen = live.party_panel(shop.ctx, bob, session_id).party
+    assert seen is not None and [m.name for m in seen.members] == ["Bob", "Carol"]
+    assert [(ln.title, ln.added_by) for ln in seen.cart_lines] == [("Lamp", "Carol")]
     with shop.session() as session:
-        seen = live.load_party(session, session_id, bob)
-        assert seen is not None and [m.name for m in seen.members] == ["Bob", "Carol"]
-        assert [(ln.title, ln.added_by) for ln in seen.cart_lines] == [("Lamp", "Carol")]
         assert live.can_see_party(session, party_id, carol)
         assert not live.can_see_party(session, party_id, alice)
-        assert live.load_party(session, session_id, alice) is None
+    assert live.party_panel(shop.ctx, alice, session_id).party is None
     with pytest.raises(LiveError):
-        shop.do(live.add_to_party_cart, party_id, alice, shop.products["mug"])
+        shop.do(live.add_to_party_cart, alice, party_id, shop.products["mug"])
     assert f"liveparty:{session_id}:{carol}" in {e.channel for e in shop.bus.events}
     assert live.party_room_key(party_id) == f"watch:{party_id}"
 
