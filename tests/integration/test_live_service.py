@@ -19,8 +19,8 @@ from app.adapters.db.session import make_engine
 from app.domain.events import DomainEvent
 from app.domain.live import FlashDealRequest, LifecycleError, SessionDraft
 from app.services import live
-from app.services.live import LiveError, LiveValidationError
 from app.services.context import Context
+from app.services.live import LiveError, LiveValidationError
 
 
 class ListBus:

@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from app.domain.events import DomainEvent
-from app.realtime.hub import hub
 from app.realtime import deal_relay
+from app.realtime.hub import hub
 
 
 @pytest.fixture
