@@ -92,6 +92,10 @@ def pinned_card(
     )
 
 
+def _deal_page(deal: rx.Var[LiveDealView]) -> rx.Var[str]:
+    return "/deals/" + deal.id.to_string()
+
+
 def countdown(deadline: rx.Var[str]) -> rx.Component:
     return rx.moment(
         date=deadline,
@@ -140,7 +144,12 @@ def deal_card(
                 width="100%",
                 align="center",
             ),
-            rx.text(deal.product_title, weight="bold", size="3"),
+            rx.link(
+                rx.text(deal.product_title, weight="bold", size="3"),
+                href=_deal_page(deal),
+                color="inherit",
+                data_testid="flash-deal-link",
+            ),
             rx.hstack(
                 rx.text(deal.current_price, size="5", weight="bold", data_testid="deal-price"),
                 rx.text(
@@ -191,7 +200,7 @@ def deal_card(
                         ),
                         rx.link(
                             rx.button("Join on the deal page", width="100%"),
-                            href="/deal/" + deal.id.to_string(),
+                            href=_deal_page(deal),
                         ),
                     ),
                 ),
