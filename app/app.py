@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import reflex as rx
 
 from app.api.routes import http_api
@@ -59,8 +62,12 @@ app.register_lifespan_task(freeze_startup_heap)
 rooms.bind(app)
 
 
-def page(  # type: ignore[no-untyped-def]
-    component, route: str, title: str, *on_load: rx.event.EventType, checks_user: bool = False
+def page(
+    component: Callable[[], rx.Component],
+    route: str,
+    title: str,
+    *on_load: Any,
+    checks_user: bool = False,
 ) -> None:
     """Every page learns who is signed in: through its own load handler when that one
     checks the user anyway (checks_user), otherwise through SessionState.load_user."""

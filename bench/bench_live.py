@@ -52,11 +52,11 @@ from app.adapters.db.models import Category, Product  # noqa: E402
 from app.adapters.db.models_chat import ChatMessage  # noqa: E402
 from app.adapters.db.models_people import User  # noqa: E402
 from app.adapters.db.session import make_engine  # noqa: E402
-from app.api.cookies import SESSION_COOKIE  # noqa: E402
 from app.cli import migrate  # noqa: E402
 from app.domain.events import DomainEvent  # noqa: E402
 from app.launcher.processes import free_port, wait_for_http  # noqa: E402
 from app.services import accounts, chat  # noqa: E402
+from app.services.sign_in import SESSION_COOKIE  # noqa: E402
 from app.services.unit_of_work import unit_of_work  # noqa: E402
 from bench.live_protocol import (  # noqa: E402
     ROOT_STATE,

@@ -15,11 +15,11 @@ from sqlmodel import Session
 
 from app.adapters.db.models_people import User
 from app.adapters.db.session import make_engine
-from app.api.cookies import SESSION_COOKIE
 from app.cli import migrate
 from app.launcher.cluster import start_workers
 from app.launcher.processes import ProcessGroup
 from app.services import accounts
+from app.services.sign_in import SESSION_COOKIE
 from bench.support import fresh_postgres
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")

@@ -8,7 +8,6 @@ HttpOnly, SameSite=Lax cookie. Any failure ends on the sign-in error page with n
 from __future__ import annotations
 
 import logging
-from urllib.parse import quote, urlsplit
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -17,25 +16,21 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from app.adapters.identity.oauth_client import SignInError, begin, complete, default_client
-from app.api.cookies import SESSION_COOKIE, SESSION_MAX_AGE, SIGN_IN_COOKIE
 from app.api.secrets import session_secret
 from app.config import settings
-from app.services import accounts
-from app.services.accounts import SignedInIdentity
-from app.services.unit_of_work import unit_of_work
+from app.routes import safe_next, sign_in_error_url
+from app.services.context import app_context
+from app.services.sign_in import (
+    SESSION_COOKIE,
+    SESSION_MAX_AGE,
+    SIGN_IN_COOKIE,
+    SignInError,
+    begin_sign_in,
+    complete_sign_in,
+    sign_out,
+)
 
 log = logging.getLogger(__name__)
-
-
-def safe_next(raw: str | None) -> str:
-    """Only ever send people back to a path on this site (no open redirects)."""
-    if not raw or not raw.startswith("/") or raw.startswith("//") or "\\" in raw:
-        return "/"
-    parts = urlsplit(raw)
-    if parts.scheme or parts.netloc:
-        return "/"
-    return raw
 
 
 def _site(path: str) -> str:
@@ -47,21 +42,17 @@ def _secure() -> bool:
 
 
 def _error_redirect(code: str, provider: str) -> RedirectResponse:
-    target = _site(f"/sign-in/error?code={quote(code)}&provider={quote(provider)}")
+    target = _site(sign_in_error_url(code, provider))
     return RedirectResponse(target, status_code=303)
 
 
 async def login(request: Request) -> Response:
     provider = request.path_params["provider"]
-    try:
-        default_client().provider(provider)
-    except SignInError as error:
-        return _error_redirect(error.code, provider)
     request.session.clear()
     request.session["next"] = safe_next(request.query_params.get("next"))
     redirect_uri = settings().api_url.rstrip("/") + f"/auth/callback/{provider}"
     try:
-        return await begin(request, provider, redirect_uri)
+        return await begin_sign_in(request, provider, redirect_uri)
     except SignInError as error:
         log.warning("sign-in with %s could not start: %s", provider, error.code)
         return _error_redirect(error.code, provider)
@@ -71,27 +62,13 @@ async def callback(request: Request) -> Response:
     provider = request.path_params["provider"]
     next_path = safe_next(request.session.get("next"))
     try:
-        identity = await complete(request, provider)
+        token = await complete_sign_in(app_context(), request, provider)
     except SignInError as error:
         log.warning("sign-in with %s refused: %s", provider, error.code)
         request.session.clear()
         return _error_redirect(error.code, provider)
     finally:
         request.session.pop("next", None)
-    with unit_of_work() as uow:
-        user = accounts.user_for_identity(
-            uow.session,
-            SignedInIdentity(
-                provider=identity.provider,
-                subject=identity.subject,
-                email=identity.email,
-                name=identity.name,
-                picture=identity.picture,
-            ),
-        )
-        token = accounts.start_session(
-            uow.session, user.id or 0, request.headers.get("user-agent", "")
-        )
     request.session.clear()
     response = RedirectResponse(_site(next_path), status_code=303)
     response.set_cookie(
@@ -117,8 +94,7 @@ def _same_origin(request: Request) -> bool:
 async def logout(request: Request) -> Response:
     if not _same_origin(request):
         return Response("Cross-site sign-out refused.", status_code=403)
-    with unit_of_work() as uow:
-        accounts.end_sessions(uow.session, request.cookies.get(SESSION_COOKIE))
+    sign_out(app_context(), request.cookies.get(SESSION_COOKIE))
     response = RedirectResponse(_site("/"), status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="lax")
     return response

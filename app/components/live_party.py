@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from app import routes
 from app.services.live import PartyLineView, PartyMemberView, WatchPartyView
 from app.states.watch_party import WatchPartyState
 
@@ -77,7 +78,7 @@ def party_panel(side_chat: rx.Component) -> rx.Component:
                     ),
                     rx.link(
                         "Open the shared cart",
-                        href="/cart/" + party.cart_id.to_string(),
+                        href=routes.cart_url(party.cart_id.to_string()),
                         size="2",
                     ),
                     rx.cond(

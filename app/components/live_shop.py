@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import reflex as rx
 
+from app import routes
 from app.services.live import LiveDealView, LiveProductView
 
 Handler = Callable[[rx.Var[int]], rx.event.EventSpec]
@@ -42,7 +43,7 @@ def pinned_card(
                 ),
                 rx.link(
                     rx.text(product.title, size="4", weight="bold", data_testid="pinned-title"),
-                    href="/product/" + product.slug,
+                    href=routes.product_url(product.slug),
                     color="inherit",
                 ),
                 rx.text(product.price, size="4", weight="medium"),
@@ -93,7 +94,7 @@ def pinned_card(
 
 
 def _deal_page(deal: rx.Var[LiveDealView]) -> rx.Var[str]:
-    return "/deals/" + deal.id.to_string()
+    return routes.deal_url(deal.id.to_string())
 
 
 def countdown(deadline: rx.Var[str]) -> rx.Component:
@@ -233,7 +234,7 @@ def product_strip(products: rx.Var[list[LiveProductView]]) -> rx.Component:
                     spacing="1",
                     align="center",
                 ),
-                href="/product/" + p.slug,
+                href=routes.product_url(p.slug),
                 aria_label=p.title,
                 underline="none",
                 color="inherit",

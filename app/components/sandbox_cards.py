@@ -2,7 +2,7 @@
 
 Reusable by any payment form (cart checkout, group-buy deals): pass the selected kind and a
 handler that receives the new kind ("success", "decline" or "3ds"). The chosen kind is turned
-into a PaymentMethod server-side (`StripeGateway.test_payment_method`); no card number is ever
+into a PaymentMethod server-side (the payments sandbox); no card number is ever
 typed or sent by the browser.
 """
 
@@ -12,11 +12,7 @@ from typing import Any
 
 import reflex as rx
 
-SANDBOX_CARD_OPTIONS: tuple[tuple[str, str, str], ...] = (
-    ("success", "Payment succeeds", "Visa 4242 4242 4242 4242"),
-    ("decline", "Card is declined", "4000 0000 0000 0341"),
-    ("3ds", "Bank asks for 3-D Secure", "4000 0025 0000 3155"),
-)
+from app.domain.payments import SANDBOX_CARDS
 
 
 def _option(kind: str, title: str, number: str, name: str) -> rx.Component:
@@ -57,10 +53,7 @@ def sandbox_card_chooser(
         ),
         rx.radio_group.root(
             rx.flex(
-                *[
-                    _option(kind, title, number, name)
-                    for kind, title, number in SANDBOX_CARD_OPTIONS
-                ],
+                *[_option(info.card, info.title, info.number, name) for info in SANDBOX_CARDS],
                 direction="column",
                 spacing="2",
             ),

@@ -9,7 +9,45 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any
+
+
+class EventKind(StrEnum):
+    """Every kind of news a service publishes; `aggregate.what_happened`."""
+
+    CART_CHANGED = "cart.changed"
+    DEAL_CREATED = "deal.created"
+    DEAL_JOINED = "deal.joined"
+    DEAL_LEFT = "deal.left"
+    DEAL_SEAT_RESERVED = "deal.seat_reserved"
+    DEAL_UNLOCKED = "deal.unlocked"
+    DEAL_CLOSED = "deal.closed"
+    DEAL_TEAM_EXPIRED = "deal.team_expired"
+    LIVE_SCHEDULED = "live.scheduled"
+    LIVE_STARTED = "live.started"
+    LIVE_PINNED = "live.pinned"
+    LIVE_DEAL_LAUNCHED = "live.deal_launched"
+    LIVE_REACTIONS = "live.reactions"
+    LIVE_ENDED = "live.ended"
+    PARTY_OPENED = "party.opened"
+    PARTY_MEMBER_ADDED = "party.member_added"
+    PARTY_CART_CHANGED = "party.cart_changed"
+    CHAT_MESSAGE_POSTED = "message_posted"
+    CHAT_MESSAGE_DELETED = "message_deleted"
+    CHAT_MESSAGE_REPORTED = "message_reported"
+    CHAT_SETTINGS_CHANGED = "settings_changed"
+    CHAT_FILTER_CHANGED = "filter_changed"
+    CHAT_USER_MUTED = "user_muted"
+    CHAT_USER_UNMUTED = "user_unmuted"
+    FRIEND_ADDED = "friend.added"
+    FRIEND_REMOVED = "friend.removed"
+    # Made by the realtime layer itself, not by services.
+    LIVE_DEAL_PROGRESS = "live.deal_progress"  # a flash deal moved: redraw its session's room
+    PRESENCE = "presence"
+    RESYNC = "resync"
+    BUS_DOWN = "bus_down"
+    BUS_UP = "bus_up"
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,6 @@ TEAM_WINDOW = timedelta(hours=24)
 
 # Roles (app.domain.people.Role values) that may open deals. Kept as plain strings: the domain
 # modules do not import each other's enums.
-HOSTING_ROLES = frozenset({"host", "admin"})
 
 
 @dataclass(frozen=True)
@@ -295,11 +294,6 @@ def charge_unit_price(final_price: int, locked_price: int) -> int:
     """What a shopper pays per unit at close: the final price, never more than the price they
     agreed to when joining."""
     return min(final_price, locked_price)
-
-
-def may_host(role: str) -> bool:
-    """True if a user with this role may open group-buy deals."""
-    return role in HOSTING_ROLES
 
 
 def next_tier(terms: DealTerms, participants: int) -> tuple[int, int] | None:

@@ -87,11 +87,6 @@ def next_status(current: SessionStatus | str, action: LiveAction) -> SessionStat
 # --------------------------------------------------------------------------- who may do what
 
 
-def can_host(role: str) -> bool:
-    """Whether a user may schedule sessions of their own."""
-    return role in (Role.HOST, Role.ADMIN)
-
-
 def can_run(user_id: int, role: str, host_id: int) -> bool:
     """Whether a user may run a session: go live, pin, launch deals, moderate, end.
 

@@ -22,6 +22,14 @@ class Role(StrEnum):
     ADMIN = "admin"
 
 
+HOSTING_ROLES = frozenset({Role.HOST, Role.ADMIN})
+
+
+def may_host(role: str | None) -> bool:
+    """Who may run live sessions and create group-buy deals: hosts and admins."""
+    return role in HOSTING_ROLES
+
+
 class DisplayNameError(ValueError):
     """A display name we refuse, with a message fit for the form."""
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from app import routes
 from app.components.chat import chat_panel
 from app.components.layout import page_shell
 from app.components.live_console import host_console
@@ -46,7 +47,7 @@ def live_schedule_page() -> rx.Component:
                     LiveScheduleState.is_host,
                     rx.link(
                         rx.button(rx.icon("calendar-plus", size=16), "Schedule a session"),
-                        href="/live/new",
+                        href=routes.new_live_url(),
                     ),
                 ),
                 justify="between",

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from app.domain.clock import utcnow
-from app.domain.events import DomainEvent
+from app.domain.events import DomainEvent, EventKind
 from app.realtime.hub import hub
 from app.realtime.rooms import rooms
 
@@ -55,7 +55,9 @@ async def relay_deal(session_id: int, deal_id: int, deadline: datetime) -> None:
 
     def redraw() -> None:  # a local render of the session's room, not news on the bus
         rooms.dispatch(
-            DomainEvent("live", str(session_id), -1, "live.deal_progress", {"deal_id": deal_id})
+            DomainEvent(
+                "live", str(session_id), -1, EventKind.LIVE_DEAL_PROGRESS, {"deal_id": deal_id}
+            )
         )
 
     shown_closed = False
@@ -80,7 +82,7 @@ async def relay_deal(session_id: int, deal_id: int, deadline: datetime) -> None:
                 while not queue.empty():
                     event = queue.get_nowait()
                 redraw()
-                if event.kind == "deal.closed":
+                if event.kind == EventKind.DEAL_CLOSED:
                     return
     except Exception:  # a relay that dies costs live progress, never the process
         log.exception("deal relay for %s stopped", deal_id)

@@ -295,8 +295,8 @@ class Rooms:
     # -- presence across processes -------------------------------------------------------------
     def _receive_presence(self, event: DomainEvent) -> None:
         payload = event.payload
-        instance = payload.get("instance")
-        if instance == self.instance:
+        instance = str(payload.get("instance", ""))
+        if not instance or instance == self.instance:
             return
         now = time.monotonic()
         for channel, summary in payload.get("rooms", {}).items():

@@ -1,4 +1,4 @@
-"""Signing in and out: users from provider identities, and server-side sessions.
+"""Users from provider identities, their names, and their server-side sessions.
 
 The functions that take a session (`user_for_identity`, `start_session`, `resolve_session`,
 `end_sessions`) are steps other use cases run inside their own unit of work (the cart's hot
@@ -19,13 +19,9 @@ from sqlalchemy import update as sa_update
 from sqlmodel import Session, col, select, update
 
 from app.adapters.db.models_people import AuthSession, ExternalAccount, User
-from app.adapters.identity.oauth_client import default_client
 from app.domain.clock import as_utc, utcnow
 from app.domain.people import avatar_colour, clean_display_name, initials, name_from_identity
 from app.services.context import Context
-
-# The browser keeps only a random session token, in this HttpOnly cookie.
-SESSION_COOKIE = "bw_session"
 
 SESSION_IDLE = timedelta(days=7)
 SESSION_ABSOLUTE = timedelta(days=30)
@@ -42,15 +38,6 @@ class SignedInIdentity:
     email: str | None
     name: str | None
     picture: str | None
-
-
-@dataclass(frozen=True)
-class SignInOption:
-    """A provider the sign-in page offers (the demo one says so)."""
-
-    name: str
-    label: str
-    demo: bool
 
 
 @dataclass(frozen=True)
@@ -189,29 +176,10 @@ def end_sessions(session: Session, token: str | None) -> int:
     return int(result.rowcount or 0)
 
 
-def sign_in_options() -> list[SignInOption]:
-    """The configured sign-in providers, in display order."""
-    return [SignInOption(p.name, p.label, p.demo) for p in default_client().providers]
-
-
 def signed_in(ctx: Context, token: str | None) -> UserView | None:
     """Who holds this session token right now (None: nobody, or the session ended)."""
     with ctx.uow() as uow:
         return resolve_session(uow.session, token)
-
-
-def sign_in(ctx: Context, identity: SignedInIdentity, user_agent: str = "") -> str:
-    """A provider vouched for someone: their user (made on first sign-in) gets a new session;
-    the token for the browser's cookie."""
-    with ctx.uow() as uow:
-        user = user_for_identity(uow.session, identity)
-        return start_session(uow.session, user.id or 0, user_agent)
-
-
-def sign_out(ctx: Context, token: str | None) -> int:
-    """End every session of the token's user, on every device; how many ended."""
-    with ctx.uow() as uow:
-        return end_sessions(uow.session, token)
 
 
 def rename(ctx: Context, actor_id: int, raw_name: str) -> UserView:

@@ -190,20 +190,20 @@ def _product(session: Session, key: str) -> ProductDetail:
 
 def list_categories(ctx: Context) -> list[CategoryView]:
     """Every category with how many products it holds, in display order."""
-    with ctx.uow() as uow:
-        return _categories(uow.session)
+    with ctx.session() as session:
+        return _categories(session)
 
 
 def featured_products(ctx: Context, limit: int = 8) -> list[ProductCard]:
     """Products picked for the home page: featured first, then the newest in stock."""
-    with ctx.uow() as uow:
-        return _featured(uow.session, limit)
+    with ctx.session() as session:
+        return _featured(session, limit)
 
 
 def home_page(ctx: Context) -> HomePage:
     """The home page's categories and featured products, in one visit."""
-    with ctx.uow() as uow:
-        return HomePage(_categories(uow.session), _featured(uow.session, 8))
+    with ctx.session() as session:
+        return HomePage(_categories(session), _featured(session, 8))
 
 
 def search_products(
@@ -213,16 +213,16 @@ def search_products(
 
     Raises SearchQueryError for a query we refuse and UnknownCategory for a bad category.
     """
-    with ctx.uow() as uow:
-        return _search(uow.session, raw_query, category_slug)
+    with ctx.session() as session:
+        return _search(session, raw_query, category_slug)
 
 
 def catalog_page(ctx: Context, raw_query: str | None, category_slug: str | None) -> CatalogPage:
     """/catalog in one visit: the categories and the search, or why it found nothing."""
-    with ctx.uow() as uow:
-        categories = _categories(uow.session)
+    with ctx.session() as session:
+        categories = _categories(session)
         try:
-            return CatalogPage(categories, _search(uow.session, raw_query, category_slug))
+            return CatalogPage(categories, _search(session, raw_query, category_slug))
         except SearchQueryError as refusal:
             return CatalogPage(categories, None, error=str(refusal))
         except UnknownCategory:
@@ -231,5 +231,5 @@ def catalog_page(ctx: Context, raw_query: str | None, category_slug: str | None)
 
 def get_product(ctx: Context, key: str) -> ProductDetail:
     """One product by slug (or numeric id), with images and tags; ProductNotFound if none."""
-    with ctx.uow() as uow:
-        return _product(uow.session, key)
+    with ctx.session() as session:
+        return _product(session, key)

@@ -41,6 +41,7 @@ from app.adapters.db.models_carts import Cart, CartLine
 from app.adapters.db.models_deals import DealOrder
 from app.adapters.db.models_orders import OrderLine, PaymentShare, ShopOrder, StockReservation
 from app.adapters.db.models_people import User
+from app.adapters.payments.configured import build_payments
 from app.adapters.payments.gateway import (
     PaymentError,
     PaymentErrorCode,
@@ -48,7 +49,6 @@ from app.adapters.payments.gateway import (
     PaymentResult,
     PaymentStatus,
 )
-from app.adapters.payments.test_bank import complete_test_authentication
 from app.domain.carts import CartError, CartErrorCode, CartKind, SplitMode
 from app.domain.checkout import (
     MODE_LABELS,
@@ -530,7 +530,13 @@ def confirm_with_bank(
         share_id, intent_id = share.id, share.intent_id
     try:
         if test_outcome is not None:
-            complete_test_authentication(gateway, intent_id, test_outcome)
+            sandbox = build_payments(gateway).sandbox
+            if sandbox is None:
+                raise PaymentError(
+                    PaymentErrorCode.INVALID_REQUEST,
+                    "test authentication needs the local test server",
+                )
+            sandbox.answer_bank_check(intent_id, approve=test_outcome)
         result = gateway.retrieve(intent_id)
     except PaymentError as error:
         raise CheckoutError(CheckoutErrorCode.PAYMENT_FAILED, error.user_message) from error

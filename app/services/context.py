@@ -1,48 +1,75 @@
-"""PLACEHOLDER until the lead's Context lands on main (take main's version on merge)."""
+"""What every use case works with: the database, the bus, payments and the clock.
+
+The calling convention of `app/services` (see the README): a public use case takes the context
+first and the acting user's id next, opens one unit of work with `ctx.uow()`, and returns a view
+or raises a domain error. Reflex states and the HTTP routes pass `app_context()`; tests build a
+`Context` of their own (a fresh database, a recording bus, the local test payment server, a fixed
+clock) and pass it the same way.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from contextlib import AbstractContextManager
-from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import Any
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlmodel import Session
 
 from app.adapters.bus import EventBus, bus
 from app.adapters.db.session import engine
+from app.adapters.payments.configured import Payments, app_payments
+from app.domain.clock import utcnow
 from app.services.unit_of_work import UnitOfWork, unit_of_work
 
 
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
+def _app_session() -> Session:
+    return Session(engine(), expire_on_commit=False)
 
 
 @dataclass(frozen=True)
 class Context:
-    session_factory: Callable[[], Session]
-    bus: EventBus
-    payments: Any = None
-    clock: Callable[[], datetime] = _utcnow
+    """The parts a use case needs; frozen, so a context can be shared between threads."""
 
-    def uow(self) -> AbstractContextManager[UnitOfWork]:
-        return unit_of_work(self.session_factory, self.bus)
+    session_factory: Callable[[], Session] = _app_session
+    bus: EventBus = field(default_factory=bus)
+    payments_factory: Callable[[], Payments] = app_payments
+    clock: Callable[[], datetime] = utcnow
+
+    @property
+    def payments(self) -> Payments:
+        # Built on first use: pages that never pay never start a Stripe client.
+        return self.payments_factory()
 
     def now(self) -> datetime:
         return self.clock()
 
+    def uow(self) -> AbstractContextManager[UnitOfWork]:
+        """One transaction; its recorded events are published after it commits."""
+        return unit_of_work(self.session_factory, self.bus)
 
-_current: Context | None = None
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A read-only session for queries that change nothing."""
+        session = self.session_factory()
+        try:
+            yield session
+        finally:
+            session.close()
+
+
+_app_context: Context | None = None
 
 
 def app_context() -> Context:
-    global _current
-    if _current is None:
-        _current = Context(lambda: Session(engine(), expire_on_commit=False), bus())
-    return _current
+    """The process-wide context, from the settings (DATABASE_URL, REDIS_URL, STRIPE_*)."""
+    global _app_context
+    if _app_context is None:
+        _app_context = Context()
+    return _app_context
 
 
 def set_app_context(ctx: Context | None) -> None:
-    global _current
-    _current = ctx
+    """Replace the process-wide context (tests of states and routes); None restores the default."""
+    global _app_context
+    _app_context = ctx

@@ -26,7 +26,6 @@ from app.domain.group_buy import (
     TeamStatus,
     can_join,
     is_full,
-    may_host,
     next_tier,
     price_for,
     progress_percent,
@@ -34,7 +33,7 @@ from app.domain.group_buy import (
     team_status,
 )
 from app.domain.money import format_minor
-from app.domain.people import avatar_colour, initials
+from app.domain.people import avatar_colour, initials, may_host
 from app.services.deals import CLOSING, _outcome_of, _utc, terms_of, utcnow
 from app.services.unit_of_work import unit_of_work
 

@@ -41,6 +41,7 @@ from app.adapters.db.models_deals import (
     Team,
 )
 from app.adapters.db.models_people import User
+from app.adapters.payments.configured import build_payments
 from app.adapters.payments.gateway import (
     PaymentError,
     PaymentErrorCode,
@@ -64,7 +65,6 @@ from app.domain.group_buy import (
     final_unit_price,
     hold_amount,
     is_unlocked,
-    may_host,
     next_tier,
     payment_mode,
     price_for,
@@ -73,6 +73,7 @@ from app.domain.group_buy import (
     team_terms,
     validate_terms,
 )
+from app.domain.people import may_host
 from app.services.unit_of_work import UnitOfWork, unit_of_work
 
 log = logging.getLogger(__name__)
@@ -1067,10 +1068,10 @@ def finish_authentication(
         return part.status
     try:
         if approve is not None:
-            fake_bank = getattr(gateway, "authenticate_test_payment", None)
-            if fake_bank is None:
+            sandbox = build_payments(gateway).sandbox
+            if sandbox is None:
                 raise JoinError("Confirm the payment with your bank first.", "not_test_mode")
-            fake_bank(intent_id, approve=approve)
+            sandbox.answer_bank_check(intent_id, approve=approve)
         outcome, amount = _read_back(gateway, intent_id)
     except PaymentError as error:
         raise JoinError(error.user_message, error.code.value) from error
@@ -1104,10 +1105,7 @@ def _read_back(gateway: PaymentGateway, intent_id: str) -> tuple[str, int | None
     """What the provider says now about a hold (pi_) or a saved card (seti_): (needs_action |
     held | failed, the amount held if any)."""
     if intent_id.startswith("seti_"):
-        reader = getattr(gateway, "retrieve_setup", None)
-        if reader is None:
-            return NEEDS_ACTION, None
-        saved = reader(intent_id)
+        saved = gateway.retrieve_setup(intent_id)
         if saved.needs_action:
             return NEEDS_ACTION, None
         return (HELD if saved.status in ("succeeded", "processing") else PART_FAILED), None

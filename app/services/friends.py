@@ -14,7 +14,7 @@ from sqlmodel import Session, col, delete, or_, select
 
 from app.adapters.db.models_people import FriendInvite, Friendship, User
 from app.domain.clock import as_utc
-from app.domain.events import DomainEvent
+from app.domain.events import DomainEvent, EventKind
 from app.domain.people import new_invite_code, normalise_invite_code
 from app.services.accounts import UserView, user_view
 from app.services.context import Context
@@ -49,7 +49,7 @@ class InvitePage:
     already_friends: bool
 
 
-def friends_changed(user_id: int, other_id: int, kind: str) -> DomainEvent:
+def friends_changed(user_id: int, other_id: int, kind: EventKind) -> DomainEvent:
     """News for one person's friend list; lists are small, so watchers simply reload."""
     return DomainEvent("friends", str(user_id), 0, kind, {"other": other_id})
 
@@ -107,8 +107,8 @@ def current_invite(ctx: Context, actor_id: int) -> InviteView:
 
 def find_invite(ctx: Context, raw_code: str) -> InviteView:
     """The invite behind a code or raise FriendError explaining why it cannot be used."""
-    with ctx.uow() as uow:
-        return _find_invite(uow.session, raw_code, ctx.now())
+    with ctx.session() as session:
+        return _find_invite(session, raw_code, ctx.now())
 
 
 def are_friends(session: Session, a: int, b: int) -> bool:
@@ -132,8 +132,8 @@ def list_friends(session: Session, user_id: int) -> list[UserView]:
 
 def friends_of(ctx: Context, viewer_id: int) -> list[UserView]:
     """The viewer's friends by name (what their list redraws from)."""
-    with ctx.uow() as uow:
-        return list_friends(uow.session, viewer_id)
+    with ctx.session() as session:
+        return list_friends(session, viewer_id)
 
 
 def friends_page(ctx: Context, viewer_id: int) -> FriendsPage:
@@ -145,9 +145,9 @@ def friends_page(ctx: Context, viewer_id: int) -> FriendsPage:
 
 def invite_page(ctx: Context, viewer_id: int | None, raw_code: str) -> InvitePage:
     """/friends/invite/<code>: FriendError when the code cannot be used."""
-    with ctx.uow() as uow:
-        invite = _find_invite(uow.session, raw_code, ctx.now())
-        already = viewer_id is not None and are_friends(uow.session, viewer_id, invite.inviter.id)
+    with ctx.session() as session:
+        invite = _find_invite(session, raw_code, ctx.now())
+        already = viewer_id is not None and are_friends(session, viewer_id, invite.inviter.id)
         return InvitePage(invite, already)
 
 
@@ -165,7 +165,7 @@ def accept_invite(ctx: Context, actor_id: int, raw_code: str) -> UserView:
                     session.add(Friendship(user_low=low, user_high=high))
             except IntegrityError:  # accepted at the same moment in another tab
                 pass
-        uow.record(friends_changed(invite.inviter.id, actor_id, "friend.added"))
+        uow.record(friends_changed(invite.inviter.id, actor_id, EventKind.FRIEND_ADDED))
         return invite.inviter
 
 
@@ -180,5 +180,5 @@ def remove_friend(ctx: Context, actor_id: int, friend_id: int) -> bool:
         )
         removed = bool(result.rowcount)
         if removed:
-            uow.record(friends_changed(friend_id, actor_id, "friend.removed"))
+            uow.record(friends_changed(friend_id, actor_id, EventKind.FRIEND_REMOVED))
         return removed

@@ -54,9 +54,11 @@ import reflex as rx
 
 from app.adapters.db.session import session_scope
 from app.adapters.payments import PaymentGateway, PaymentsNotConfigured, payment_gateway
+from app.adapters.payments.configured import app_payments
 from app.domain.carts import CartError, CartErrorCode, SplitMode
 from app.domain.checkout import CheckoutError, parse_amount
 from app.domain.events import DomainEvent
+from app.domain.payments import sandbox_card
 from app.domain.people import avatar_colour, initials
 from app.realtime.rooms import Presence, Push, Viewer, delta, rooms
 from app.services import accounts, carts, checkout, friends
@@ -140,10 +142,10 @@ def _gateway_and_card(kind: str) -> tuple[PaymentGateway, str]:
     gateway = payment_gateway()
     if kind not in TEST_CARDS:
         raise CheckoutError(checkout.CheckoutErrorCode.PAYMENT_FAILED, "Choose a test card.")
-    chooser = getattr(gateway, "test_payment_method", None)
-    if chooser is None:
+    sandbox, card = app_payments().sandbox, sandbox_card(kind)
+    if sandbox is None or card is None:
         raise PaymentsNotConfigured()
-    return gateway, str(chooser(kind))
+    return gateway, sandbox.payment_method(card)
 
 
 def _payments_ready() -> bool:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 import reflex as rx
 from reflex.event import EventSpec
 
+from app import routes
 from app.domain.catalog import CategoryView, ProductCard
 from app.services import catalog
 from app.services.context import app_context
@@ -39,8 +38,7 @@ class CatalogState(rx.State):
 
     @rx.event
     def choose_category(self, slug: str) -> EventSpec:
-        params = {key: value for key, value in (("q", self.query), ("category", slug)) if value}
-        return rx.redirect("/catalog" + ("?" + urlencode(params) if params else ""))
+        return rx.redirect(routes.catalog_url(q=self.query, category=slug))
 
     @rx.var
     def heading(self) -> str:

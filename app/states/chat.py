@@ -14,7 +14,7 @@ from typing import Any
 
 import reflex as rx
 
-from app.domain.events import DomainEvent
+from app.domain.events import DomainEvent, EventKind
 from app.realtime.rooms import Presence, Push, delta, merge, rooms
 from app.services import chat
 from app.services.chat import ChatMessageView
@@ -97,7 +97,7 @@ async def render_chat(event: DomainEvent) -> Push | None:
     thread cost 5-15 ms more at the median and more at p95, because every GIL hand-off back
     to the thread waits while the loop is busy writing the previous push to hundreds of
     sockets."""
-    if event.kind not in chat.WINDOW_KINDS and event.kind != "resync":
+    if event.kind not in chat.WINDOW_KINDS and event.kind != EventKind.RESYNC:
         return None
     slots = slot_classes(event.channel)
     if not slots:

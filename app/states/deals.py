@@ -17,9 +17,10 @@ from typing import Any
 import reflex as rx
 
 from app.adapters.db.session import session_scope
-from app.adapters.payments.configured import app_gateway, payments_mode
+from app.adapters.payments.configured import app_gateway, app_payments, payments_mode
 from app.adapters.payments.gateway import PaymentError, PaymentGateway
 from app.domain.events import DomainEvent
+from app.domain.payments import sandbox_card
 from app.realtime.rooms import Push, Viewer, delta, rooms
 from app.services import deal_views, deals
 from app.services.deal_form import parse_deal_form
@@ -62,11 +63,11 @@ LOAD_STRIPE_JS = """
 
 
 def _test_payment_method(gateway: PaymentGateway, kind: str) -> str:
-    maker = getattr(gateway, "test_payment_method", None)
-    if maker is None:
+    sandbox, card = app_payments().sandbox, sandbox_card(kind)
+    if sandbox is None or card is None:
         raise JoinError("Test cards only work with the local test server.", "not_test_mode")
     try:
-        return str(maker(kind))
+        return sandbox.payment_method(card)
     except PaymentError as error:
         raise JoinError(error.user_message, error.code.value) from error
 

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import reflex as rx
 from reflex.event import EventSpec
 
+from app import routes
 from app.domain.clock import local_to_utc
 from app.domain.live import SessionDraft
 from app.realtime.rooms import Viewer
@@ -129,4 +130,4 @@ class LiveNewState(SessionState):
         except LiveError as error:
             return rx.toast.error(error.message)
         self.errors = {}
-        return [rx.toast.success("Session scheduled"), rx.redirect(f"/live/{session_id}")]
+        return [rx.toast.success("Session scheduled"), rx.redirect(routes.live_url(session_id))]

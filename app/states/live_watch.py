@@ -18,7 +18,8 @@ from typing import Any
 import reflex as rx
 from reflex.event import EventSpec
 
-from app.domain.events import DomainEvent
+from app import routes
+from app.domain.events import DomainEvent, EventKind
 from app.realtime import deal_relay
 from app.realtime.rooms import Presence, Viewer, delta, rooms
 from app.services import live
@@ -140,12 +141,12 @@ class LiveRoomState(SessionState):
             async with self:
                 self.busy = False
         if joined.status == "deal_page":
-            return rx.redirect(f"/deals/{deal_id}")
+            return rx.redirect(routes.deal_url(deal_id))
         async with self:
             if deal_id not in self.joined_deal_ids:
                 self.joined_deal_ids = [*self.joined_deal_ids, deal_id]
         if joined.status == "needs_action":  # the deal page asks the bank
-            return rx.redirect(f"/deals/{deal_id}")
+            return rx.redirect(routes.deal_url(deal_id))
         return rx.toast.success("You're in! Your card is held until the deal closes.")
 
     @rx.event
@@ -166,7 +167,7 @@ class LiveRoomState(SessionState):
         except LiveError as error:
             return rx.toast.error(error.message)
         if go:
-            return rx.redirect(f"/cart/{added.cart_id}")
+            return rx.redirect(routes.cart_url(added.cart_id))
         if added.warning:
             return rx.toast.warning(added.warning)
         return rx.toast.success("Added to your cart")
@@ -198,7 +199,7 @@ async def render_live(event: DomainEvent) -> dict[str, dict[str, Any]] | None:
             upcoming=[asdict(i) for i in lists["upcoming"]],
             ended=[asdict(i) for i in lists["ended"]],
         )
-    if event.kind == "live.reactions":
+    if event.kind == EventKind.LIVE_REACTIONS:
         count = int(event.payload.get("count", 1))
         return delta(LiveRoomState, hearts=_hearts_for(event.channel, count))
     session_id = as_int(event.aggregate_id)

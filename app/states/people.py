@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import quote
 
 import reflex as rx
 from reflex.event import EventSpec
 
-from app.api.auth_routes import safe_next
+from app import routes
 from app.domain.people import DisplayNameError
+from app.routes import safe_next
 from app.services import accounts, friends
 from app.services.accounts import UserView
 from app.services.context import app_context
+from app.services.sign_in import sign_in_choices
 from app.states.rooms import follow
 from app.states.session import SessionState
 
@@ -50,10 +51,11 @@ class SignInState(SessionState):
         self.next_path = safe_next(params.get("next"))
         code = params.get("code", "")
         self.error_message = SIGN_IN_ERRORS.get(code, "Signing in didn't work. Please try again.")
-        nxt = quote(self.next_path, safe="")
         self.providers = [
-            ProviderButton(p.name, p.label, f"/auth/login/{p.name}?next={nxt}", p.demo)
-            for p in accounts.sign_in_options()
+            ProviderButton(
+                p.name, p.label, routes.provider_login_url(p.name, self.next_path), p.demo
+            )
+            for p in sign_in_choices()
         ]
 
     @rx.event
@@ -132,7 +134,7 @@ class FriendsState(SessionState):
     @rx.var
     def invite_link(self) -> str:
         origin = self.router.url.origin or ""
-        return f"{origin}/friends/invite/{self.invite_code}" if self.invite_code else ""
+        return f"{origin}{routes.invite_url(self.invite_code)}" if self.invite_code else ""
 
     @rx.event
     def use_code(self, form: dict[str, str]) -> list[EventSpec] | EventSpec:
@@ -144,7 +146,7 @@ class FriendsState(SessionState):
             self.code_error = str(refusal)
             return rx.toast.error(str(refusal))
         self.code_error = ""
-        return rx.redirect(f"/friends/invite/{invite.code}")
+        return rx.redirect(routes.invite_url(invite.code))
 
     @rx.event
     def remove(self, friend_id: int) -> list[EventSpec] | EventSpec:

@@ -4,15 +4,16 @@ server-side session behind the HttpOnly cookie, so a revoked session stops worki
 from __future__ import annotations
 
 from http.cookies import CookieError, SimpleCookie
-from urllib.parse import quote
 
 import reflex as rx
 from reflex.event import EventSpec
 from reflex.state import BaseState
 
+from app import routes
 from app.services import accounts
-from app.services.accounts import SESSION_COOKIE, UserView
+from app.services.accounts import UserView
 from app.services.context import app_context
+from app.services.sign_in import SESSION_COOKIE
 
 
 def cookie_value(cookie_header: str, name: str) -> str | None:
@@ -63,7 +64,7 @@ class SessionState(rx.State):
         target = here + (f"?{query}" if query else "")
         return [
             rx.toast.info(message),
-            rx.redirect("/sign-in?next=" + quote(target, safe="")),
+            rx.redirect(routes.sign_in_url(target)),
         ]
 
     @rx.event

@@ -5,8 +5,9 @@ from __future__ import annotations
 import os
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page
@@ -81,17 +82,36 @@ def viewport(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
+OpenShopper = Callable[..., Page]
+
+
 @pytest.fixture
-def shopper(browser: Browser, app_url: str, viewport: str) -> Iterator[Page]:
+def open_shopper(browser: Browser, app_url: str) -> Iterator[OpenShopper]:
+    """Opens shoppers, each in a browser context of their own at a viewport ("desktop",
+    "phone"); extra keyword arguments go to the context (e.g. timezone_id). All are closed
+    when the test ends."""
+    contexts: list[BrowserContext] = []
+
+    def open_one(viewport: str = "desktop", **options: Any) -> Page:
+        context = browser.new_context(
+            viewport=VIEWPORTS[viewport],  # type: ignore[arg-type]
+            base_url=app_url,
+            **options,
+        )
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(20_000)
+        return page
+
+    yield open_one
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def shopper(open_shopper: OpenShopper, viewport: str) -> Page:
     """A fresh browser context (one shopper) at the given viewport."""
-    context: BrowserContext = browser.new_context(
-        viewport=VIEWPORTS[viewport],
-        base_url=app_url,  # type: ignore[arg-type]
-    )
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    yield page
-    context.close()
+    return open_shopper(viewport)
 
 
 def screenshot(page: Page, request: pytest.FixtureRequest, name: str) -> Path:

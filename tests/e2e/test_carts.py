@@ -5,19 +5,18 @@ from __future__ import annotations
 import re
 import time
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from app.adapters.db.models import Product
 from app.adapters.db.models_carts import Cart
 from app.adapters.db.session import make_engine
-from tests.e2e.conftest import UNNAMED_CONTROLS_JS, VIEWPORTS, screenshot
+from tests.e2e.conftest import UNNAMED_CONTROLS_JS, OpenShopper, screenshot
 from tests.e2e.people_helpers import sign_in
 
 pytestmark = pytest.mark.e2e
@@ -44,18 +43,9 @@ def _products(app_database: str, count: int) -> list[Item]:
 
 
 @pytest.fixture
-def alice_and_bob(browser: Browser, app_url: str) -> Iterator[tuple[Page, Page]]:
+def alice_and_bob(open_shopper: OpenShopper) -> tuple[Page, Page]:
     """Alice on a desktop, Bob on a phone: two browser contexts, two shoppers."""
-    contexts = [
-        browser.new_context(viewport=VIEWPORTS["desktop"], base_url=app_url),  # type: ignore[arg-type]
-        browser.new_context(viewport=VIEWPORTS["phone"], base_url=app_url),  # type: ignore[arg-type]
-    ]
-    pages = [c.new_page() for c in contexts]
-    for page in pages:
-        page.set_default_timeout(20_000)
-    yield pages[0], pages[1]
-    for context in contexts:
-        context.close()
+    return open_shopper("desktop"), open_shopper("phone")
 
 
 def _named(page: Page) -> None:

@@ -9,10 +9,10 @@ import time
 from collections.abc import Callable, Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from app.domain.chat import clean_message
-from tests.e2e.conftest import UNNAMED_CONTROLS_JS, VIEWPORTS, screenshot
+from tests.e2e.conftest import UNNAMED_CONTROLS_JS, OpenShopper, screenshot
 from tests.e2e.people_helpers import sign_in
 
 pytestmark = pytest.mark.e2e
@@ -21,19 +21,8 @@ ROOM_LIVE, ROOM_REFUSALS, ROOM_XSS = "/product/2", "/product/3", "/product/4"
 
 
 @pytest.fixture
-def open_page(browser: Browser, app_url: str) -> Iterator[Callable[[str], Page]]:
-    contexts = []
-
-    def make(viewport: str = "desktop") -> Page:
-        context = browser.new_context(viewport=VIEWPORTS[viewport], base_url=app_url)  # type: ignore[arg-type]
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(20_000)
-        return page
-
-    yield make
-    for context in contexts:
-        context.close()
+def open_page(open_shopper: OpenShopper) -> OpenShopper:
+    return open_shopper
 
 
 def set_role(app_database: str, name: str, role: str) -> None:

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import quote, urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 from sqlmodel import Session, select
 
 from app.adapters.db.models import Product
@@ -20,7 +20,7 @@ from app.domain.events import DomainEvent
 from app.domain.group_buy import DealTerms, PriceTier
 from app.services import deals
 from app.services.demo_seed import DEMO_HOST_EMAIL
-from tests.e2e.conftest import UNNAMED_CONTROLS_JS, VIEWPORTS, screenshot
+from tests.e2e.conftest import UNNAMED_CONTROLS_JS, OpenShopper, screenshot
 from tests.e2e.people_helpers import sign_in
 
 pytestmark = pytest.mark.e2e
@@ -76,22 +76,12 @@ def open_deal_in_app(app_db: Session, app_database: str, slug: str, **changes: o
 
 
 @pytest.fixture
-def three_shoppers(browser: Browser, app_url: str) -> Iterator[tuple[Page, Page, Page]]:
+def three_shoppers(open_shopper: OpenShopper) -> tuple[Page, Page, Page]:
     """Alice and Carol on desktops, Bob on a phone: three separate browser contexts."""
-    contexts = [
-        browser.new_context(
-            viewport=VIEWPORTS[size],  # type: ignore[arg-type]
-            base_url=app_url,
-            timezone_id="UTC",
-        )
-        for size in ("desktop", "phone", "desktop")
-    ]
-    pages = [c.new_page() for c in contexts]
-    for page in pages:
-        page.set_default_timeout(20_000)
-    yield pages[0], pages[1], pages[2]
-    for context in contexts:
-        context.close()
+    alice, bob, carol = (
+        open_shopper(size, timezone_id="UTC") for size in ("desktop", "phone", "desktop")
+    )
+    return alice, bob, carol
 
 
 def controls_are_named(page: Page) -> None:

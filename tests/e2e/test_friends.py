@@ -3,29 +3,19 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import VIEWPORTS, screenshot
+from tests.e2e.conftest import OpenShopper, screenshot
 from tests.e2e.people_helpers import sign_in
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-def two_shoppers(browser: Browser, app_url: str) -> Iterator[tuple[Page, Page]]:
-    contexts = [
-        browser.new_context(viewport=VIEWPORTS["desktop"], base_url=app_url),  # type: ignore[arg-type]
-        browser.new_context(viewport=VIEWPORTS["phone"], base_url=app_url),  # type: ignore[arg-type]
-    ]
-    pages = [c.new_page() for c in contexts]
-    for page in pages:
-        page.set_default_timeout(20_000)
-    yield pages[0], pages[1]
-    for context in contexts:
-        context.close()
+def two_shoppers(open_shopper: OpenShopper) -> tuple[Page, Page]:
+    return open_shopper("desktop"), open_shopper("phone")
 
 
 def test_invite_link_makes_two_shoppers_friends(

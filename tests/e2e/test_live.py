@@ -9,27 +9,19 @@ for both viewers. Hearts and the viewer count reach everyone.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import UNNAMED_CONTROLS_JS, VIEWPORTS, screenshot
+from tests.e2e.conftest import UNNAMED_CONTROLS_JS, OpenShopper, screenshot
 from tests.e2e.people_helpers import sign_in
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-def three(browser: Browser, app_url: str) -> Iterator[tuple[Page, Page, Page]]:
-    sizes = [VIEWPORTS["desktop"], VIEWPORTS["desktop"], VIEWPORTS["phone"]]
-    contexts = [browser.new_context(viewport=s, base_url=app_url) for s in sizes]  # type: ignore[arg-type]
-    pages = [c.new_page() for c in contexts]
-    for page in pages:
-        page.set_default_timeout(20_000)
-    yield pages[0], pages[1], pages[2]
-    for context in contexts:
-        context.close()
+def three(open_shopper: OpenShopper) -> tuple[Page, Page, Page]:
+    return open_shopper("desktop"), open_shopper("desktop"), open_shopper("phone")
 
 
 def _no_unnamed_controls(page: Page) -> None:

@@ -22,7 +22,7 @@ from sqlmodel import Session, func, select
 
 from app.adapters.db.models_people import AuthSession
 from app.adapters.db.session import make_engine
-from app.api.cookies import SESSION_COOKIE, SIGN_IN_COOKIE
+from app.services.sign_in import SESSION_COOKIE, SIGN_IN_COOKIE
 from tests.e2e.conftest import screenshot
 
 pytestmark = pytest.mark.e2e

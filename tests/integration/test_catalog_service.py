@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
 from app.adapters.db.models import Product
@@ -11,6 +12,7 @@ from app.domain.catalog import SearchQueryError
 from app.services import catalog
 from app.services.context import Context
 from app.services.demo_seed import seed_demo_catalog
+from tests.factories import make_context
 
 
 @pytest.fixture
@@ -24,7 +26,8 @@ def db(db_session: Session) -> Session:
 def shop(db: Session) -> Context:
     """The catalog's service context over the seeded database (reads publish nothing)."""
     engine = db.get_bind()
-    return Context(lambda: Session(engine, expire_on_commit=False), None)  # type: ignore[arg-type]
+    assert isinstance(engine, Engine)
+    return make_context(engine)
 
 
 def test_seeding_twice_adds_nothing_the_second_time(db: Session) -> None:

@@ -7,7 +7,6 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -18,23 +17,10 @@ from app.adapters.db.models_deals import Deal, DealOrder, Participation
 from app.adapters.db.models_people import User
 from app.adapters.db.session import make_engine
 from app.domain.chat import ChatRefused, Refusal, RoomKey
-from app.domain.events import DomainEvent
 from app.services import chat
 from app.services.chat import rooms as chat_rooms
 from app.services.context import Context
-
-
-class RecordingBus:
-    def __init__(self) -> None:
-        self.events: list[DomainEvent] = []
-        self._lock = threading.Lock()
-
-    def publish(self, event: DomainEvent) -> None:
-        with self._lock:
-            self.events.append(event)
-
-    async def listen(self) -> Any:  # pragma: no cover - not used here
-        raise NotImplementedError
+from tests.factories import RecordingBus, make_context
 
 
 @dataclass
@@ -54,8 +40,10 @@ class World:
     def ctx(self, now: float | None = None) -> Context:
         """The service context, its clock stopped at `now` (a Unix time) when given."""
         if now is None:
-            return Context(self.session, self.bus)
-        return Context(self.session, self.bus, clock=lambda: datetime.fromtimestamp(now, UTC))
+            return make_context(self.engine, bus=self.bus)
+        return make_context(
+            self.engine, bus=self.bus, clock=lambda: datetime.fromtimestamp(now, UTC)
+        )
 
     def post(
         self, who: str, text: str, reply_to: int | None = None, now: float | None = None

@@ -21,10 +21,12 @@ from app.adapters.db.models import Category, Product
 from app.adapters.db.models_orders import PaymentShare, ShopOrder, StockReservation
 from app.adapters.db.models_people import User
 from app.adapters.db.session import make_engine
+from app.adapters.payments.sandbox import LocalSandbox
 from app.adapters.payments.stripe_gateway import LOCAL_SECRET_KEY, StripeGateway
 from app.domain.carts import CartError, SplitMode
 from app.domain.checkout import CheckoutError, CheckoutErrorCode
 from app.domain.events import DomainEvent
+from app.domain.payments import SandboxCard
 from app.services import carts, checkout
 from app.services.unit_of_work import unit_of_work
 from tests.integration.localstripe_fixture import localstripe_url, stripe_gateway  # noqa: F401
@@ -118,7 +120,7 @@ class Store:
             return sorted((r.product_id, r.quantity, r.status) for r in rows)
 
     def card(self, kind: str) -> str:
-        return self.gateway.test_payment_method(kind)
+        return LocalSandbox(self.gateway).payment_method(SandboxCard(kind))
 
     def intents(self) -> list[dict[str, Any]]:
         client = stripe.StripeClient(LOCAL_SECRET_KEY, base_addresses={"api": self.localstripe})

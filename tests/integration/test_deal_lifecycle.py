@@ -15,8 +15,10 @@ from sqlmodel import select
 from app.adapters.db.models_deals import Team
 from app.adapters.db.models_people import User
 from app.adapters.payments.gateway import PaymentStatus
+from app.adapters.payments.sandbox import LocalSandbox
 from app.adapters.payments.stripe_gateway import TEST_CARDS, StripeGateway
 from app.domain.group_buy import PriceTier
+from app.domain.payments import SandboxCard
 from app.services import deal_views, deals
 from app.services.deals import DealValidationError, JoinError, NotAllowed
 from tests.integration.localstripe_fixture import localstripe_url, stripe_gateway  # noqa: F401
@@ -135,7 +137,7 @@ def test_the_bank_check_decides_whether_the_shopper_is_in(
 ) -> None:
     deal_id = open_deal(world)
     (ada,) = world.make_users(1)
-    card = stripe_gateway.test_payment_method("3ds")
+    card = LocalSandbox(stripe_gateway).payment_method(SandboxCard.THREE_DS)
     assert join(world, stripe_gateway, ada, deal_id, card).status == "needs_action"
     if approve:
         status = deals.finish_authentication(
@@ -228,7 +230,7 @@ def test_a_long_deal_saves_a_3ds_card_only_after_the_bank_check(
 ) -> None:
     deal_id = open_deal(world, min_to_unlock=1, deadline=NOW + timedelta(days=6))
     (ada,) = world.make_users(1)
-    card = stripe_gateway.test_payment_method("3ds")
+    card = LocalSandbox(stripe_gateway).payment_method(SandboxCard.THREE_DS)
     joined = join(world, stripe_gateway, ada, deal_id, card)
     assert joined.status == "needs_action" and (joined.intent_id or "").startswith("seti_")
     if approve:

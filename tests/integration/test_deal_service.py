@@ -29,9 +29,11 @@ from app.adapters.payments.gateway import (
     RefundResult,
     SavedCard,
 )
+from app.adapters.payments.sandbox import LocalSandbox
 from app.adapters.payments.stripe_gateway import TEST_CARDS, StripeGateway
 from app.domain.events import DomainEvent
 from app.domain.group_buy import DealTerms, PriceTier
+from app.domain.payments import SandboxCard
 from app.services import deals
 from app.services.deals import DealValidationError, JoinError
 from tests.integration.localstripe_fixture import localstripe_url, stripe_gateway  # noqa: F401
@@ -423,7 +425,7 @@ def test_three_d_secure_card_waits_for_the_shopper(
 ) -> None:
     deal_id = open_deal(world)
     (ada,) = world.make_users(1)
-    card = stripe_gateway.test_payment_method("3ds")
+    card = LocalSandbox(stripe_gateway).payment_method(SandboxCard.THREE_DS)
     result = deals.join_deal(ada, deal_id, 1, card, gateway=stripe_gateway, **world.deps)
     assert result.status == "needs_action"
     assert result.client_secret and result.client_secret.startswith(result.intent_id or "-")

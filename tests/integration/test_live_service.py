@@ -16,32 +16,17 @@ from app.adapters.db.models_deals import Deal
 from app.adapters.db.models_live import LiveSession
 from app.adapters.db.models_people import Friendship, User
 from app.adapters.db.session import make_engine
-from app.domain.events import DomainEvent
 from app.domain.live import FlashDealRequest, LifecycleError, SessionDraft
 from app.services import live
 from app.services.context import Context
 from app.services.live import LiveError, LiveValidationError
-
-
-class ListBus:
-    def __init__(self) -> None:
-        self.events: list[DomainEvent] = []
-
-    def publish(self, event: DomainEvent) -> None:
-        self.events.append(event)
-
-    async def listen(self):  # type: ignore[no-untyped-def]  # pragma: no cover - unused
-        raise NotImplementedError
-        yield
-
-    def kinds(self, channel: str) -> list[str]:
-        return [e.kind for e in self.events if e.channel == channel]
+from tests.factories import RecordingBus, make_context
 
 
 @dataclass
 class Shop:
     engine: Engine
-    bus: ListBus = field(default_factory=ListBus)
+    bus: RecordingBus = field(default_factory=RecordingBus)
     users: dict[str, int] = field(default_factory=dict)
     products: dict[str, int] = field(default_factory=dict)
 
@@ -50,7 +35,7 @@ class Shop:
 
     @property
     def ctx(self) -> Context:
-        return Context(self.session, self.bus)
+        return make_context(self.engine, bus=self.bus)
 
     def do(self, action: Callable[..., object], *args: object, **kwargs: object) -> object:
         return action(self.ctx, *args, **kwargs)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from app.adapters.db.models_people import AuthSession, FriendInvite
@@ -12,6 +13,7 @@ from app.domain.people import DisplayNameError
 from app.services import accounts, friends
 from app.services.accounts import SignedInIdentity, hash_token
 from app.services.context import Context
+from tests.factories import make_context
 
 
 def _user(session: Session, name: str) -> int:
@@ -65,16 +67,8 @@ def test_sign_out_ends_every_session_of_the_user(db_session: Session) -> None:
 def _ctx(session: Session) -> Context:
     """The service context over the same database as the test's session."""
     engine = session.get_bind()
-    return Context(lambda: Session(engine, expire_on_commit=False), _NoBus())
-
-
-class _NoBus:
-    def publish(self, event: object) -> None:
-        pass
-
-    async def listen(self):  # type: ignore[no-untyped-def]  # pragma: no cover - unused
-        raise NotImplementedError
-        yield
+    assert isinstance(engine, Engine)
+    return make_context(engine)
 
 
 def test_rename_checks_the_name(db_session: Session) -> None:

@@ -18,9 +18,11 @@ import pytest
 import stripe
 
 from app.adapters.payments import PaymentError, PaymentErrorCode, PaymentResult, PaymentStatus
+from app.adapters.payments.sandbox import LocalSandbox
 from app.adapters.payments.stripe_gateway import LOCAL_SECRET_KEY, TEST_CARDS, StripeGateway
 from app.adapters.payments.webhooks import WebhookError, sign_payload, verify_event
 from app.domain.group_buy import capture_amount
+from app.domain.payments import SandboxCard
 from tests.integration.localstripe_fixture import localstripe_url, stripe_gateway  # noqa: F401
 
 SECRET = "whsec_test_secret"
@@ -126,7 +128,7 @@ def test_declined_card_raises_card_declined_with_a_clear_message(
 def test_three_d_secure_card_asks_the_shopper_to_authenticate(
     stripe_gateway: StripeGateway, customer: str
 ) -> None:
-    card = stripe_gateway.test_payment_method("3ds")
+    card = LocalSandbox(stripe_gateway).payment_method(SandboxCard.THREE_DS)
     result = hold(stripe_gateway, customer, "hold:d1:u3", card=card)
     assert result.status is PaymentStatus.REQUIRES_ACTION
     assert result.needs_action
@@ -199,7 +201,7 @@ def test_long_deal_saves_the_card_and_charges_it_at_close(
 def test_off_session_charge_needing_authentication_is_reported(
     stripe_gateway: StripeGateway, customer: str
 ) -> None:
-    card = stripe_gateway.test_payment_method("3ds")
+    card = LocalSandbox(stripe_gateway).payment_method(SandboxCard.THREE_DS)
     setup = stripe_gateway.save_card(customer=customer, payment_method=card, idempotency_key="s3")
     assert setup.needs_action and setup.client_secret
     with pytest.raises(PaymentError) as caught:

@@ -28,7 +28,6 @@ from app.domain.group_buy import (
     final_unit_price,
     hold_amount,
     is_unlocked,
-    may_host,
     next_tier,
     payment_mode,
     price_for,
@@ -39,6 +38,7 @@ from app.domain.group_buy import (
     team_time_left,
     validate_terms,
 )
+from app.domain.people import may_host
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 

@@ -6,18 +6,12 @@ so Alembic and the app always see the full schema.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Column, DateTime, UniqueConstraint
+from sqlalchemy import CheckConstraint, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-def Timestamp() -> datetime:  # noqa: N802 - reads like a column type at the call site
-    return Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
+from app.adapters.db.columns import Timestamp
 
 
 class Category(SQLModel, table=True):

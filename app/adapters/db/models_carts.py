@@ -12,7 +12,7 @@ from sqlalchemy import CheckConstraint, Column, DateTime, Index, UniqueConstrain
 from sqlalchemy import text as sql_text
 from sqlmodel import Field, SQLModel
 
-from app.adapters.db.models import Timestamp
+from app.adapters.db.columns import Timestamp
 
 
 class Cart(SQLModel, table=True):

@@ -15,7 +15,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, Column, DateTime, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from app.adapters.db.models import Timestamp
+from app.adapters.db.columns import Timestamp
 
 
 class ChatRoom(SQLModel, table=True):

@@ -4,8 +4,6 @@ Race safety lives in the schema as much as in the service: `participants` is onl
 conditional UPDATEs, one shopper has at most one Participation per deal (UNIQUE(deal_id, user_id)),
 one captured participation has at most one order (UNIQUE(participation_id)), and a webhook event
 id can be recorded once (primary key). All of it holds on SQLite as well as PostgreSQL.
-
-Not imported from models.py on purpose: the lead wires these tables into the metadata and Alembic.
 """
 
 from __future__ import annotations
@@ -15,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, Column, DateTime, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from app.adapters.db.models import Timestamp
+from app.adapters.db.columns import Timestamp
 
 
 def _moment(*, nullable: bool) -> datetime | None:

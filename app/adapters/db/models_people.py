@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, Column, DateTime, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from app.adapters.db.models import Timestamp
+from app.adapters.db.columns import Timestamp
 
 
 class User(SQLModel, table=True):

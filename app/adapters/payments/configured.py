@@ -1,7 +1,8 @@
-"""The app's one payment gateway, built from the settings (STRIPE_* variables).
+"""The app's one payments provider, built from the settings (STRIPE_* variables).
 
 - STRIPE_SECRET_KEY set: Stripe (or, with STRIPE_API_BASE, the server it names, e.g. the local
-  test server `make run` starts when no keys are configured).
+  test server `make run` starts when no keys are configured). With the local test server the
+  provider also has a `sandbox` (test cards, the test bank); with Stripe it has none.
 - not set: `UnavailableGateway`, which refuses every payment with a clear message, so pages
   still work and nobody is charged.
 """
@@ -18,6 +19,7 @@ from app.adapters.payments.gateway import (
     PaymentGateway,
     PaymentResult,
     RefundResult,
+    SandboxPayments,
     SavedCard,
 )
 from app.config import Settings, settings
@@ -87,13 +89,51 @@ class UnavailableGateway:
     def retrieve(self, intent_id: str) -> PaymentResult:
         raise self._refuse()
 
+    def retrieve_setup(self, setup_intent_id: str) -> SavedCard:
+        raise self._refuse()
 
-@lru_cache(maxsize=1)
-def app_gateway() -> PaymentGateway:
-    """The process-wide gateway (one Stripe client, one idempotency memory)."""
-    current = settings()
-    if not current.stripe_secret_key:
-        return UnavailableGateway()
+
+@dataclass(frozen=True)
+class Payments:
+    """Everything payment the services reach: the gateway, what the browser needs to know, and
+    the sandbox's extras when (and only when) the local test server is in use."""
+
+    gateway: PaymentGateway
+    mode: PaymentsMode
+    sandbox: SandboxPayments | None = None
+
+    @property
+    def enabled(self) -> bool:
+        return not isinstance(self.gateway, UnavailableGateway)
+
+
+def build_payments(gateway: PaymentGateway, current: Settings | None = None) -> Payments:
+    """The provider around a given gateway (tests pass the one on their local server)."""
     from app.adapters.payments.stripe_gateway import StripeGateway
 
-    return StripeGateway(current.stripe_secret_key, api_base=current.stripe_api_base)
+    sandbox: SandboxPayments | None = None
+    if isinstance(gateway, StripeGateway) and gateway.is_local:
+        from app.adapters.payments.sandbox import LocalSandbox
+
+        sandbox = LocalSandbox(gateway)
+    mode = payments_mode(current)
+    if isinstance(gateway, StripeGateway):
+        mode = PaymentsMode(True, gateway.is_local, mode.publishable_key)
+    return Payments(gateway=gateway, mode=mode, sandbox=sandbox)
+
+
+@lru_cache(maxsize=1)
+def app_payments() -> Payments:
+    """The process-wide provider (one Stripe client, one idempotency memory)."""
+    current = settings()
+    if not current.stripe_secret_key:
+        return Payments(UnavailableGateway(), payments_mode(current))
+    from app.adapters.payments.stripe_gateway import StripeGateway
+
+    gateway = StripeGateway(current.stripe_secret_key, api_base=current.stripe_api_base)
+    return build_payments(gateway, current)
+
+
+def app_gateway() -> PaymentGateway:
+    """The process-wide gateway (see `app_payments`)."""
+    return app_payments().gateway

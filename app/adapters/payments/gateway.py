@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Protocol, runtime_checkable
 
+from app.domain.payments import SandboxCard
+
 
 class PaymentStatus(StrEnum):
     """The provider's PaymentIntent status, reduced to what the services act on."""
@@ -222,4 +224,21 @@ class PaymentGateway(Protocol):
 
     def retrieve(self, intent_id: str) -> PaymentResult:
         """The PaymentIntent as it stands now."""
+        ...
+
+    def retrieve_setup(self, setup_intent_id: str) -> SavedCard:
+        """A SetupIntent (a card being saved) as it stands now."""
+        ...
+
+
+class SandboxPayments(Protocol):
+    """What only a test payment server offers: cards that never move money and a stand-in for
+    the shopper's bank. The app has one only with the local test server."""
+
+    def payment_method(self, card: SandboxCard) -> str:
+        """A payment method id for one of the sandbox's test cards."""
+        ...
+
+    def answer_bank_check(self, intent_id: str, *, approve: bool) -> None:
+        """Pass or fail the 3-D Secure check of a payment (pi_) or a card being saved (seti_)."""
         ...

@@ -16,12 +16,8 @@ processes (a unique row per hold, written before the call, with the intent id st
 from __future__ import annotations
 
 import threading
-import urllib.error
-import urllib.parse
-import urllib.request
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 import stripe
@@ -34,21 +30,15 @@ from app.adapters.payments.gateway import (
     RefundResult,
     SavedCard,
 )
+from app.domain.payments import SandboxCard
 
-# Stripe's own test PaymentMethods. "3ds" is 4000002500003155 (authentication required unless the
-# card was set up first). localstripe only knows pm_card_visa, pm_card_visa_chargeDeclined and
-# pm_card_chargeCustomerFail, so there `gateway.test_payment_method("3ds")` creates a
-# PaymentMethod from the raw number (localstripe accepts raw numbers; Stripe does not by
-# default, so on Stripe it returns the id below).
-TEST_CARDS: dict[str, str] = {
-    "success": "pm_card_visa",
-    "decline": "pm_card_chargeCustomerFail",
-    "3ds": "pm_card_authenticationRequiredOnSetup",
-}
-TEST_CARD_NUMBERS: dict[str, str] = {
-    "success": "4242424242424242",
-    "decline": "4000000000000341",
-    "3ds": "4000002500003155",
+# Stripe's own test PaymentMethods for the sandbox cards (app.domain.payments). localstripe only
+# knows pm_card_visa, pm_card_visa_chargeDeclined and pm_card_chargeCustomerFail, so there the
+# sandbox creates the 3-D Secure card from its number (see `sandbox.LocalSandbox`).
+TEST_CARDS: dict[SandboxCard, str] = {
+    SandboxCard.SUCCESS: "pm_card_visa",
+    SandboxCard.DECLINE: "pm_card_chargeCustomerFail",
+    SandboxCard.THREE_DS: "pm_card_authenticationRequiredOnSetup",
 }
 
 LOCAL_SECRET_KEY = "sk_test_localstripe"  # localstripe accepts any key starting with sk_
@@ -210,6 +200,19 @@ class StripeGateway:
     def is_local(self) -> bool:
         """True when talking to localstripe rather than Stripe."""
         return self.api_base is not None
+
+    @property
+    def secret_key(self) -> str:
+        return self._secret_key
+
+    @property
+    def client_v1(self) -> Any:
+        """The SDK's v1 surface, for the local sandbox's test-only calls."""
+        return self._v1
+
+    def call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> dict[str, Any]:
+        """Run one SDK call with this gateway's error translation."""
+        return self._call(fn, *args, **kwargs)
 
     # ------------------------------------------------------------------ plumbing
 
@@ -574,8 +577,6 @@ class StripeGateway:
             raise ValueError("intent_id is required")
         return self._result(self._call(self._v1.payment_intents.retrieve, intent_id))
 
-    # ------------------------------------------------------------------ test support
-
     def retrieve_setup(self, setup_intent_id: str) -> SavedCard:
         """A SetupIntent (a card being saved) as the provider has it now."""
         if not setup_intent_id:
@@ -589,64 +590,3 @@ class StripeGateway:
             payment_method_id=_id_of(setup.get("payment_method")),
             client_secret=setup.get("client_secret") if status == "requires_action" else None,
         )
-
-    def authenticate_test_payment(self, intent_id: str, *, approve: bool) -> None:
-        """Local test server only: answer the 3-D Secure check of a hold (pi_) or a card being
-        saved (seti_) as the shopper's bank would. Stripe itself has no such call; there the
-        browser finishes the check with Stripe.js. Read the outcome back with `retrieve` or
-        `retrieve_setup`."""
-        if not self.is_local:
-            raise PaymentError(
-                PaymentErrorCode.CONFIGURATION, "only the local test server has a fake bank"
-            )
-        if intent_id.startswith("seti_"):
-            # localstripe: confirming again passes the check; cancelling fails it.
-            action = self._v1.setup_intents.confirm if approve else self._v1.setup_intents.cancel
-            key = f"{intent_id}:test-bank:{'approve' if approve else 'refuse'}"
-            self._call(action, intent_id, options=self._options(key))
-            return
-        current = self.retrieve(intent_id)
-        if not current.needs_action or not current.client_secret:
-            return
-        body = urllib.parse.urlencode(
-            {"client_secret": current.client_secret, "success": "true" if approve else "false"}
-        ).encode()
-        request = urllib.request.Request(
-            f"{self.api_base}/v1/payment_intents/{urllib.parse.quote(intent_id)}/_authenticate",
-            data=body,
-            method="POST",
-            headers={
-                "Authorization": f"Bearer {self._secret_key}",
-                "Content-Type": "application/x-www-form-urlencoded",
-            },
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=10) as response:
-                response.read()
-        except urllib.error.HTTPError as error:
-            # A refused check answers 402 with the failed payment: reading it back tells.
-            if error.code != 402:
-                raise PaymentError(PaymentErrorCode.INVALID_REQUEST, str(error)) from error
-        except OSError as error:
-            raise PaymentError(PaymentErrorCode.PROVIDER_UNAVAILABLE, str(error)) from error
-
-    def test_payment_method(self, kind: str) -> str:
-        """A PaymentMethod id for a TEST_CARDS kind ("success", "decline", "3ds") that works on
-        this backend: localstripe gets a card created from its number, Stripe the canonical id."""
-        if kind not in TEST_CARDS:
-            raise KeyError(f"unknown test card {kind!r}; one of {sorted(TEST_CARDS)}")
-        if not self.is_local or kind != "3ds":
-            return TEST_CARDS[kind]
-        method = self._call(
-            self._v1.payment_methods.create,
-            {
-                "type": "card",
-                "card": {
-                    "number": TEST_CARD_NUMBERS[kind],
-                    "exp_month": 12,
-                    "exp_year": datetime.now(UTC).year + 3,
-                    "cvc": "123",
-                },
-            },
-        )
-        return str(method["id"])

@@ -11,6 +11,7 @@ the truth: the pushed window is always re-read from it, so a viewer who missed a
 up on the next push or on reconnect. Every public use case takes the service context first.
 """
 
+from app.domain.events import EventKind
 from app.services.chat.moderation import (
     AddFilterWord,
     Command,
@@ -49,7 +50,9 @@ from app.services.chat.views import (
 )
 
 # Event kinds that change what every viewer sees (the others only concern moderators).
-WINDOW_KINDS = frozenset({"message_posted", "message_deleted", "settings_changed"})
+WINDOW_KINDS = frozenset(
+    {EventKind.CHAT_MESSAGE_POSTED, EventKind.CHAT_MESSAGE_DELETED, EventKind.CHAT_SETTINGS_CHANGED}
+)
 
 __all__ = [
     "WINDOW_KINDS",

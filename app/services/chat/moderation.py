@@ -16,6 +16,7 @@ from sqlmodel import col, delete, func, select, update
 from app.adapters.db.models_chat import ChatFilterWord, ChatMessage, ChatMute, ChatReport, ChatRoom
 from app.domain import chat as rules
 from app.domain.chat import ChatRefused, Refusal, RoomKey
+from app.domain.events import EventKind
 from app.services.chat.reading import read_panel
 from app.services.chat.rooms import (
     insert_ignoring_conflicts,
@@ -97,7 +98,7 @@ class DeleteMessage:
             .values(resolved_at=act.now)
             .execution_options(synchronize_session=False)
         )
-        record(act.uow, act.room, "message_deleted", message_id=self.message_id)
+        record(act.uow, act.room, EventKind.CHAT_MESSAGE_DELETED, message_id=self.message_id)
         return True
 
 
@@ -129,7 +130,7 @@ class Mute:
             session, ChatMute, {"room_id": act.room.id, "user_id": self.user_id, **values}
         ):  # muted at the same moment by another moderator: the newest mute wins
             session.exec(renew.execution_options(synchronize_session=False))
-        record(act.uow, act.room, "user_muted", user_id=self.user_id, until=iso(until))
+        record(act.uow, act.room, EventKind.CHAT_USER_MUTED, user_id=self.user_id, until=iso(until))
         return until
 
 
@@ -143,7 +144,7 @@ class Unmute:
                 col(ChatMute.room_id) == act.room.id, col(ChatMute.user_id) == self.user_id
             )
         )
-        record(act.uow, act.room, "user_unmuted", user_id=self.user_id)
+        record(act.uow, act.room, EventKind.CHAT_USER_UNMUTED, user_id=self.user_id)
 
 
 @dataclass(frozen=True)
@@ -160,7 +161,7 @@ class SetSlowMode:
             .values(slow_mode_seconds=seconds)
             .execution_options(synchronize_session=False)
         )
-        record(act.uow, act.room, "settings_changed", slow_mode_seconds=seconds)
+        record(act.uow, act.room, EventKind.CHAT_SETTINGS_CHANGED, slow_mode_seconds=seconds)
         return seconds
 
 
@@ -186,7 +187,7 @@ class AddFilterWord:
             "room_id": act.room.id, "word": word, "added_by": act.actor_id, "created_at": act.now,
         }  # fmt: skip
         if insert_ignoring_conflicts(session, ChatFilterWord, values):
-            record(act.uow, act.room, "filter_changed")
+            record(act.uow, act.room, EventKind.CHAT_FILTER_CHANGED)
         return word
 
 
@@ -200,7 +201,7 @@ class RemoveFilterWord:
                 col(ChatFilterWord.room_id) == act.room.id, col(ChatFilterWord.word) == self.word
             )
         )
-        record(act.uow, act.room, "filter_changed")
+        record(act.uow, act.room, EventKind.CHAT_FILTER_CHANGED)
 
 
 @dataclass(frozen=True)

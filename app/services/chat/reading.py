@@ -46,8 +46,8 @@ def _viewing(session: Session, key: RoomKey, user_id: int | None) -> Viewing:
 def viewing(ctx: Context, viewer_id: int | None, room_key: str) -> Viewing:
     """What this person (None: a guest) may do in the room."""
     key = rules.parse_room_key(room_key)
-    with ctx.uow() as uow:
-        return _viewing(uow.session, key, viewer_id)
+    with ctx.session() as session:
+        return _viewing(session, key, viewer_id)
 
 
 def read_window(session: Session, room_key: str, size: int = rules.WINDOW_SIZE) -> ChatWindow:
@@ -77,16 +77,15 @@ def read_window(session: Session, room_key: str, size: int = rules.WINDOW_SIZE) 
 def window(ctx: Context, room_key: str, size: int = rules.WINDOW_SIZE) -> ChatWindow:
     """The newest `size` visible messages of a room (oldest first) and its live settings:
     what every viewer of the room sees (pushed to them on each change)."""
-    with ctx.uow() as uow:
-        return read_window(uow.session, room_key, size)
+    with ctx.session() as session:
+        return read_window(session, room_key, size)
 
 
 def open_room(ctx: Context, viewer_id: int | None, room_key: str) -> RoomOpening:
     """A room as this person opens it, in one visit: their rights, the window if they may
     read it and the moderation panel if they moderate it."""
     key = rules.parse_room_key(room_key)
-    with ctx.uow() as uow:
-        session = uow.session
+    with ctx.session() as session:
         allowed = _viewing(session, key, viewer_id)
         shown = read_window(session, room_key) if allowed.can_read else None
         found = find_room(session, key.key) if allowed.can_moderate else None
@@ -109,8 +108,7 @@ def older_messages(
 
     Reaching up to the window keeps what a viewer scrolled back through contiguous with it."""
     key = rules.parse_room_key(room_key)
-    with ctx.uow() as uow:
-        session = uow.session
+    with ctx.session() as session:
         if not readable(session, key, viewer_id):
             raise ChatRefused(Refusal.FORBIDDEN, "You can't read this chat.")
         found = find_room(session, key.key)
@@ -144,8 +142,7 @@ def message_brief(
 ) -> tuple[str, str]:
     """(author name, excerpt) of a visible message, for the reply box."""
     key = rules.parse_room_key(room_key)
-    with ctx.uow() as uow:
-        session = uow.session
+    with ctx.session() as session:
         if not readable(session, key, viewer_id):
             raise ChatRefused(Refusal.FORBIDDEN, "You can't read this chat.")
         message = visible_message(session, key, message_id)

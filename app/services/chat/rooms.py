@@ -22,7 +22,7 @@ from app.adapters.db.models_deals import DealOrder
 from app.adapters.db.models_people import User
 from app.domain import chat as rules
 from app.domain.chat import ChatRefused, Refusal, RoomKey
-from app.domain.events import DomainEvent
+from app.domain.events import DomainEvent, EventKind
 from app.services.context import Context
 from app.services.unit_of_work import UnitOfWork
 
@@ -176,7 +176,7 @@ def _bump(session: Session, room_id: int) -> int:
     return int(row[0])
 
 
-def record(uow: UnitOfWork, found: ChatRoom, kind: str, **payload: Any) -> None:
+def record(uow: UnitOfWork, found: ChatRoom, kind: EventKind, **payload: Any) -> None:
     """Bump the room's version and record the news on its channel (chat:<room key>)."""
     version = _bump(uow.session, found.id or 0)
     uow.record(DomainEvent("chat", found.key, version, kind, payload))

@@ -14,6 +14,7 @@ from app.adapters.db.models_chat import ChatMessage, ChatMute, ChatReport, ChatT
 from app.domain import chat as rules
 from app.domain.chat import ChatRefused, Refusal
 from app.domain.clock import as_utc
+from app.domain.events import EventKind
 from app.services.chat.reading import filter_words
 from app.services.chat.rooms import (
     insert_ignoring_conflicts,
@@ -103,7 +104,7 @@ def post_message(
         )
         session.add(message)
         session.flush()
-        record(uow, found, "message_posted", message_id=message.id, user_id=uid)
+        record(uow, found, EventKind.CHAT_MESSAGE_POSTED, message_id=message.id, user_id=uid)
         return message.id or 0
 
 
@@ -126,5 +127,5 @@ def report_message(
         }  # fmt: skip
         if not insert_ignoring_conflicts(session, ChatReport, values):
             return False
-        record(uow, room(session, key, now), "message_reported", message_id=message.id)
+        record(uow, room(session, key, now), EventKind.CHAT_MESSAGE_REPORTED, message_id=message.id)
         return True

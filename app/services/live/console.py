@@ -10,11 +10,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import col
+from sqlmodel import Session, col
 
 from app.adapters.db.models_live import LiveSession
 from app.adapters.db.models_people import User
 from app.domain.clock import as_utc
+from app.domain.events import EventKind
 from app.domain.live import (
     LifecycleError,
     LiveAction,
@@ -56,7 +57,7 @@ def _move(uow: UnitOfWork, session_id: int, user_id: int, action: LiveAction, no
     if version is None:  # another tab moved it first: explain from where it is now
         next_status(load_row(session, session_id).status, action)
         raise LifecycleError("This session changed meanwhile. Reload to see it.")
-    kind = "live.started" if target is SessionStatus.LIVE else "live.ended"
+    kind = EventKind.LIVE_STARTED if target is SessionStatus.LIVE else EventKind.LIVE_ENDED
     uow.record(live_event(session_id, version, kind))
     uow.record(schedule_event(kind, session_id))
     return version
@@ -90,19 +91,19 @@ def pin_product(ctx: Context, actor_id: int, session_id: int, product_id: int | 
         )
         if version is None:
             raise LiveError("Products can be pinned while the session is live.", "not_live")
-        uow.record(live_event(session_id, version, "live.pinned", product_id=product_id))
+        uow.record(live_event(session_id, version, EventKind.LIVE_PINNED, product_id=product_id))
         return version
 
 
 def may_run(ctx: Context, viewer_id: int | None, session_id: int) -> bool:
     """Whether this user may run the session (for showing the host console)."""
-    with ctx.uow() as uow:
-        return runs(uow, viewer_id, session_id)
+    with ctx.session() as session:
+        return runs(session, viewer_id, session_id)
 
 
-def runs(uow: UnitOfWork, viewer_id: int | None, session_id: int) -> bool:
+def runs(session: Session, viewer_id: int | None, session_id: int) -> bool:
     if viewer_id is None:
         return False
-    live = uow.session.get(LiveSession, session_id)
-    user = uow.session.get(User, viewer_id)
+    live = session.get(LiveSession, session_id)
+    user = session.get(User, viewer_id)
     return bool(live and user and can_run(viewer_id, user.role, live.host_id))

@@ -17,9 +17,11 @@ from app.adapters.db.models_deals import Deal, Participation
 from app.adapters.db.models_live import LiveSessionDeal
 from app.adapters.payments.gateway import PaymentError
 from app.domain.clock import as_utc
+from app.domain.events import EventKind
 from app.domain.group_buy import CloseOutcome, DealStatus, is_unlocked, price_for, status_at
 from app.domain.live import FlashDealRequest, SessionStatus, flash_deal_terms, validate_flash_deal
 from app.domain.money import format_minor
+from app.domain.payments import SandboxCard
 from app.services import deals
 from app.services.context import Context
 from app.services.live.errors import LiveError, LiveValidationError
@@ -74,7 +76,7 @@ def launch_flash_deal(
         )
         version = bump(uow.session, session_id)
         assert version is not None
-        uow.record(live_event(session_id, version, "live.deal_launched", deal_id=deal_id))
+        uow.record(live_event(session_id, version, EventKind.LIVE_DEAL_LAUNCHED, deal_id=deal_id))
     return deal_id
 
 
@@ -89,24 +91,24 @@ class StreamJoin:
 
 def stream_pays(ctx: Context) -> bool:
     """Whether viewers join flash deals right from the stream (with a sandbox test card)."""
-    return ctx.payments is not None and ctx.payments.sandbox is not None
+    return ctx.payments.sandbox is not None
 
 
 def join_flash_deal(ctx: Context, actor_id: int, deal_id: int) -> StreamJoin:
     """Join a flash deal from the stream with the sandbox's approved test card. Without the
     local test server there is no card to use here: the shopper goes to the deal page.
     LiveError with the deal's or the bank's message when refused."""
-    sandbox = ctx.payments.sandbox if ctx.payments is not None else None
-    if sandbox is None:
+    payments = ctx.payments
+    if payments.sandbox is None:
         return StreamJoin(deal_id, "deal_page")
     try:
-        method = sandbox.payment_method(_approved_card())
+        method = payments.sandbox.payment_method(SandboxCard.SUCCESS)
         result = deals.join_deal(
             actor_id,
             deal_id,
             1,
             method,
-            gateway=ctx.payments.gateway,
+            gateway=payments.gateway,
             session_factory=ctx.session_factory,
             event_bus=ctx.bus,
         )
@@ -117,16 +119,10 @@ def join_flash_deal(ctx: Context, actor_id: int, deal_id: int) -> StreamJoin:
     return StreamJoin(deal_id, "needs_action" if result.status == "needs_action" else "joined")
 
 
-def _approved_card() -> object:
-    from app.domain.payments import SandboxCard  # type: ignore[import-not-found]
-
-    return SandboxCard.SUCCESS
-
-
 def session_of_deal(ctx: Context, deal_id: int) -> int | None:
     """The live session a deal was launched in, if any."""
-    with ctx.uow() as uow:
-        link = uow.session.get(LiveSessionDeal, deal_id)
+    with ctx.session() as session:
+        link = session.get(LiveSessionDeal, deal_id)
         return link.session_id if link else None
 
 

@@ -7,7 +7,7 @@ from sqlmodel import Session, col, delete, func, select
 
 from app.adapters.db.models_live import HostFollow
 from app.adapters.db.models_people import User
-from app.domain.live import can_host
+from app.domain.people import may_host
 from app.services.context import Context
 from app.services.live.errors import LiveError
 
@@ -19,7 +19,7 @@ def follow_host(ctx: Context, actor_id: int, host_id: int) -> bool:
     with ctx.uow() as uow:
         session = uow.session
         host = session.get(User, host_id)
-        if host is None or not can_host(host.role):
+        if host is None or not may_host(host.role):
             raise LiveError("Only hosts can be followed.", "not_a_host")
         if session.get(HostFollow, (actor_id, host_id)) is not None:
             return False
@@ -49,14 +49,14 @@ def followed_host_ids(session: Session, user_id: int) -> list[int]:
 
 def following(ctx: Context, viewer_id: int) -> list[int]:
     """The hosts this user follows."""
-    with ctx.uow() as uow:
-        return followed_host_ids(uow.session, viewer_id)
+    with ctx.session() as session:
+        return followed_host_ids(session, viewer_id)
 
 
 def follower_count(ctx: Context, host_id: int) -> int:
     """How many shoppers follow this host."""
-    with ctx.uow() as uow:
-        count = uow.session.exec(
+    with ctx.session() as session:
+        count = session.exec(
             select(func.count()).select_from(HostFollow).where(HostFollow.host_id == host_id)
         ).one()
         return int(count)

@@ -8,7 +8,7 @@ import asyncio
 import contextlib
 import time
 
-from app.domain.events import DomainEvent
+from app.domain.events import DomainEvent, EventKind
 from app.domain.live import ReactionLimiter
 from app.services.context import Context
 from app.services.live.records import live_event
@@ -33,7 +33,7 @@ class ReactionTally:
 
     def drain(self) -> list[DomainEvent]:
         pending, self._pending = self._pending, {}
-        return [live_event(sid, 0, "live.reactions", count=n) for sid, n in pending.items()]
+        return [live_event(sid, 0, EventKind.LIVE_REACTIONS, count=n) for sid, n in pending.items()]
 
     @property
     def pending(self) -> bool:

@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select, update
 from app.adapters.db.models_live import LiveSession, LiveSessionProduct
 from app.adapters.db.models_people import User
 from app.domain.clock import as_utc
-from app.domain.events import DomainEvent
+from app.domain.events import DomainEvent, EventKind
 from app.domain.live import can_run
 from app.services.live.errors import NOT_ALLOWED, NOT_FOUND, LiveError
 
@@ -31,17 +31,17 @@ class Actor:
     role: str
 
 
-def live_event(session_id: int, version: int, kind: str, **payload: Any) -> DomainEvent:
+def live_event(session_id: int, version: int, kind: EventKind, **payload: Any) -> DomainEvent:
     """News about one live session; watchers of channel live:<id> redraw from the database."""
     return DomainEvent("live", str(session_id), version, kind, dict(payload))
 
 
-def schedule_event(kind: str, session_id: int) -> DomainEvent:
+def schedule_event(kind: EventKind, session_id: int) -> DomainEvent:
     """News for the /live schedule page (channel live:schedule)."""
     return DomainEvent("live", SCHEDULE_CHANNEL_ID, 0, kind, {"session_id": session_id})
 
 
-def party_event(session_id: int, user_id: int, kind: str) -> DomainEvent:
+def party_event(session_id: int, user_id: int, kind: EventKind) -> DomainEvent:
     """News for one member of a watch party (channel liveparty:<session>:<user>)."""
     return DomainEvent("liveparty", f"{session_id}:{user_id}", 0, kind, {})
 

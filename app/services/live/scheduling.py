@@ -7,15 +7,16 @@ from sqlmodel import Session, col, select
 from app.adapters.db.models import Product, ProductImage
 from app.adapters.db.models_live import LiveSession, LiveSessionProduct
 from app.domain.clock import as_utc
+from app.domain.events import EventKind
 from app.domain.live import (
     SessionDraft,
     SessionStatus,
-    can_host,
     clean_text,
     ordered_products,
     validate_draft,
 )
 from app.domain.money import format_minor
+from app.domain.people import may_host
 from app.services.context import Context
 from app.services.live.errors import LiveError, LiveValidationError
 from app.services.live.records import actor_of, live_event, schedule_event
@@ -43,10 +44,9 @@ def _product_choices(session: Session) -> list[ProductChoice]:
 
 def new_session_form(ctx: Context, viewer_id: int) -> NewSessionForm:
     """What /live/new offers: whether this user may host, the covers and the products."""
-    with ctx.uow() as uow:
-        session = uow.session
+    with ctx.session() as session:
         return NewSessionForm(
-            may_host=can_host(actor_of(session, viewer_id).role),
+            may_host=may_host(actor_of(session, viewer_id).role),
             covers=_cover_choices(session),
             products=_product_choices(session),
         )
@@ -58,7 +58,7 @@ def schedule_session(ctx: Context, actor_id: int, draft: SessionDraft) -> int:
     now = as_utc(ctx.now())
     with ctx.uow() as uow:
         session = uow.session
-        if not can_host(actor_of(session, actor_id).role):
+        if not may_host(actor_of(session, actor_id).role):
             raise LiveError("Only hosts can schedule live sessions.", "not_a_host")
         wanted = ordered_products(draft.product_ids)
         found = session.exec(select(Product.id).where(col(Product.id).in_(wanted))).all()
@@ -85,6 +85,6 @@ def schedule_session(ctx: Context, actor_id: int, draft: SessionDraft) -> int:
             LiveSessionProduct(session_id=live.id, product_id=pid, position=i)
             for i, pid in enumerate(wanted)
         )
-        uow.record(live_event(live.id, 1, "live.scheduled"))
-        uow.record(schedule_event("live.scheduled", live.id))
+        uow.record(live_event(live.id, 1, EventKind.LIVE_SCHEDULED))
+        uow.record(schedule_event(EventKind.LIVE_SCHEDULED, live.id))
         return live.id

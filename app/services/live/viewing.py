@@ -11,9 +11,9 @@ from app.adapters.db.models import Product
 from app.adapters.db.models_live import LiveSession, LiveSessionProduct
 from app.adapters.db.models_people import User
 from app.domain.clock import as_utc
-from app.domain.live import SessionStatus, can_host, stream_kind
+from app.domain.live import SessionStatus, stream_kind
 from app.domain.money import format_minor
-from app.domain.people import initials
+from app.domain.people import initials, may_host
 from app.services.catalog import first_images
 from app.services.context import Context
 from app.services.live.console import runs
@@ -76,22 +76,21 @@ def _session_view(session: Session, session_id: int, now: datetime) -> LiveSessi
 
 def session_view(ctx: Context, session_id: int) -> LiveSessionView:
     """Everything every viewer of a session sees, from the database (LiveError if none)."""
-    with ctx.uow() as uow:
-        return _session_view(uow.session, session_id, as_utc(ctx.now()))
+    with ctx.session() as session:
+        return _session_view(session, session_id, as_utc(ctx.now()))
 
 
 def session_page(ctx: Context, viewer_id: int | None, session_id: int) -> SessionPage:
     """/live/<id> at load, in one database visit: the session and this viewer's own view of
     it (may they run it, do they follow the host, which deals they joined, their party)."""
-    with ctx.uow() as uow:
-        session = uow.session
+    with ctx.session() as session:
         view = _session_view(session, session_id, as_utc(ctx.now()))
         pays = stream_pays(ctx)
         if viewer_id is None:
             return SessionPage(view, False, False, [], PartyPanel(None, []), pays)
         return SessionPage(
             view=view,
-            can_run=runs(uow, viewer_id, session_id),
+            can_run=runs(session, viewer_id, session_id),
             following=view.host_id in followed_host_ids(session, viewer_id),
             joined_deal_ids=joined_deal_ids(session, [d.id for d in view.deals], viewer_id),
             party=load_panel(session, session_id, viewer_id),
@@ -140,14 +139,13 @@ def _schedule(session: Session, ended_limit: int) -> dict[str, list[ScheduleItem
 
 def schedule(ctx: Context, *, ended_limit: int = ENDED_SHOWN) -> dict[str, list[ScheduleItem]]:
     """The /live lists everyone sees: live now, upcoming (soonest first), recent replays."""
-    with ctx.uow() as uow:
-        return _schedule(uow.session, ended_limit)
+    with ctx.session() as session:
+        return _schedule(session, ended_limit)
 
 
 def schedule_page(ctx: Context, viewer_id: int | None) -> SchedulePage:
     """/live for one viewer: the lists plus the hosts they follow and whether they may host."""
-    with ctx.uow() as uow:
-        session = uow.session
+    with ctx.session() as session:
         lists = _schedule(session, ENDED_SHOWN)
         user = session.get(User, viewer_id) if viewer_id is not None else None
         return SchedulePage(
@@ -155,5 +153,5 @@ def schedule_page(ctx: Context, viewer_id: int | None) -> SchedulePage:
             upcoming=lists["upcoming"],
             ended=lists["ended"],
             followed_ids=followed_host_ids(session, user.id or 0) if user else [],
-            is_host=bool(user and can_host(user.role)),
+            is_host=bool(user and may_host(user.role)),
         )

@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 
 from app.adapters.db.models_live import WatchParty, WatchPartyMember
 from app.adapters.db.models_people import User
+from app.domain.events import EventKind
 from app.domain.live import SessionStatus
 from app.domain.people import initials
 from app.services import carts
@@ -48,7 +49,7 @@ def can_see_party(session: Session, party_id: int, user_id: int | None) -> bool:
     return user_id is not None and _is_member(session, party_id, user_id)
 
 
-def _tell_members(uow: UnitOfWork, party: WatchParty, kind: str) -> None:
+def _tell_members(uow: UnitOfWork, party: WatchParty, kind: EventKind) -> None:
     for member in _members(uow.session, party.id or 0):
         uow.record(party_event(party.session_id, member, kind))
 
@@ -80,7 +81,7 @@ def start_watch_party(ctx: Context, actor_id: int, session_id: int) -> int:
             ) from None
         assert party.id is not None
         session.add(WatchPartyMember(party_id=party.id, user_id=actor_id))
-        uow.record(party_event(session_id, actor_id, "party.opened"))
+        uow.record(party_event(session_id, actor_id, EventKind.PARTY_OPENED))
         return party.id
 
 
@@ -108,7 +109,7 @@ def invite_to_party(
                 # Already in the cart, or left it: the party still works.
                 with contextlib.suppress(carts.CartError):
                     carts.invite_friend(uow, party.cart_id, actor_id, friend_id)
-            _tell_members(uow, party, "party.member_added")
+            _tell_members(uow, party, EventKind.PARTY_MEMBER_ADDED)
         return _invitable(session, party_id, actor_id)
 
 
@@ -123,14 +124,14 @@ def add_to_party_cart(ctx: Context, actor_id: int, party_id: int, product_id: in
             carts.add_item(uow, party.cart_id, actor_id, product_id, 1)
         except carts.CartError as error:
             raise LiveError(error.message, str(error.code)) from error
-        _tell_members(uow, party, "party.cart_changed")
+        _tell_members(uow, party, EventKind.PARTY_CART_CHANGED)
 
 
 def party_panel(ctx: Context, viewer_id: int, session_id: int) -> PartyPanel:
     """The watch party this user belongs to for a session (their own first), if any, and the
     friends they can still invite."""
-    with ctx.uow() as uow:
-        return load_panel(uow.session, session_id, viewer_id)
+    with ctx.session() as session:
+        return load_panel(session, session_id, viewer_id)
 
 
 def load_panel(session: Session, session_id: int, user_id: int) -> PartyPanel:
