@@ -165,7 +165,9 @@ def accept_invite(ctx: Context, actor_id: int, raw_code: str) -> UserView:
                     session.add(Friendship(user_low=low, user_high=high))
             except IntegrityError:  # accepted at the same moment in another tab
                 pass
+        # Both lists change: the inviter's page and the accepter's other tabs redraw.
         uow.record(friends_changed(invite.inviter.id, actor_id, EventKind.FRIEND_ADDED))
+        uow.record(friends_changed(actor_id, invite.inviter.id, EventKind.FRIEND_ADDED))
         return invite.inviter
 
 
@@ -181,4 +183,5 @@ def remove_friend(ctx: Context, actor_id: int, friend_id: int) -> bool:
         removed = bool(result.rowcount)
         if removed:
             uow.record(friends_changed(friend_id, actor_id, EventKind.FRIEND_REMOVED))
+            uow.record(friends_changed(actor_id, friend_id, EventKind.FRIEND_REMOVED))
         return removed

@@ -18,8 +18,10 @@ from app.adapters.db.models_people import User
 from app.adapters.db.session import make_engine
 from app.domain.chat import ChatRefused, Refusal, RoomKey
 from app.services import chat
+from app.services import context as context_module
 from app.services.chat import rooms as chat_rooms
 from app.services.context import Context
+from app.states.chat import message_dict, window_values
 from tests.factories import RecordingBus, make_context
 
 
@@ -338,3 +340,34 @@ def test_a_room_owner_moderates_their_own_room(
     message = chat.post_message(ctx, world.users["bob"], "live:7", "hi host")
     assert chat.delete_message(ctx, host, "live:7", message)
     assert isinstance(RoomKey("live", "7").key, str)
+
+
+def test_every_window_event_pushes_what_a_fresh_read_gives(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Viewers redraw from the event: the room renderer reads the window of the room the event
+    names. After each change, what it pushes equals a fresh read after the commit, and the
+    event's version is the room's, so a viewer can tell when it missed news."""
+    monkeypatch.setattr(context_module, "_app_context", world.ctx())
+    mod = world.users["mod"]
+    first = world.post("alice", "Is the glaze food safe?")
+    steps: list[Callable[[], object]] = [
+        lambda: world.post("bob", "Yes, it says so on the box", reply_to=first),
+        lambda: chat.set_slow_mode(world.ctx(), mod, world.room, 10),
+        lambda: chat.delete_message(world.ctx(), mod, world.room, first),
+        lambda: world.post("carol", "Thanks both"),
+    ]
+    for step in steps:
+        seen = len(world.bus.events)
+        step()
+        [event] = world.bus.events[seen:]
+        assert event.kind in chat.WINDOW_KINDS
+        pushed = window_values(event.aggregate_id)
+        fresh = world.window()
+        assert event.channel == f"chat:{world.room}" and event.version == fresh.version
+        assert pushed == {
+            "messages": [message_dict(m) for m in fresh.messages],
+            "has_older": fresh.has_older,
+            "slow_mode_seconds": fresh.slow_mode_seconds,
+            "removed_ids": fresh.removed_ids,
+        }

@@ -4,7 +4,7 @@ pins, flash deals, follows and watch parties, with the events viewers redraw fro
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -17,9 +17,14 @@ from app.adapters.db.models_live import LiveSession
 from app.adapters.db.models_people import Friendship, User
 from app.adapters.db.session import make_engine
 from app.domain.live import FlashDealRequest, LifecycleError, SessionDraft
+from app.realtime.rooms import FIELD_MARKER
+from app.services import context as context_module
 from app.services import live
 from app.services.context import Context
 from app.services.live import LiveError, LiveValidationError
+from app.states.live_schedule import LiveScheduleState
+from app.states.live_watch import LiveRoomState, render_live
+from app.states.watch_party import WatchPartyState, render_party
 from tests.factories import RecordingBus, make_context
 
 
@@ -292,6 +297,12 @@ def befriend(shop: Shop, a: str, b: str) -> None:
         session.commit()
 
 
+def party_of(shop: Shop, user_id: int, session_id: int) -> int:
+    party = live.party_panel(shop.ctx, user_id, session_id).party
+    assert party is not None
+    return party.id
+
+
 def test_friends_watch_together_with_a_private_party_and_a_shared_cart(shop: Shop) -> None:
     session_id = on_air(shop)
     befriend(shop, "Bob", "Carol")
@@ -331,3 +342,56 @@ def test_reactions_are_coalesced_into_one_event_per_session_per_flush() -> None:
     ]
     assert tally.drain() == [] and not tally.pending
     assert sum(tally.add(1, "spammer") for _ in range(50)) == 5
+
+
+# --------------------------------------------------------------------------- events -> views
+
+
+def _pushed(push: dict[str, dict[str, object]] | None, state: type, var: str) -> object:
+    assert push is not None
+    return push[state.get_full_name()][var + FIELD_MARKER]
+
+
+async def test_every_live_event_redraws_what_a_fresh_read_gives(
+    shop: Shop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Viewers redraw from the event: the room renderer reads what the event names. After each
+    use case, what it pushes equals a fresh read after the commit, and the session's view
+    carries the event's version, so a viewer can tell when it missed news."""
+    monkeypatch.setattr(context_module, "_app_context", shop.ctx)
+    befriend(shop, "Bob", "Carol")
+    alice, bob, carol = shop.users["Alice"], shop.users["Bob"], shop.users["Carol"]
+    session_id = scheduled(shop)
+    steps: list[Callable[[], object]] = [
+        lambda: shop.do(live.go_live, alice, session_id),
+        lambda: shop.do(live.pin_product, alice, session_id, shop.products["lamp"]),
+        lambda: launch(shop, session_id),
+        lambda: shop.do(live.start_watch_party, bob, session_id),
+        lambda: shop.do(live.invite_to_party, bob, party_of(shop, bob, session_id), carol),
+        lambda: shop.do(
+            live.add_to_party_cart, carol, party_of(shop, bob, session_id), shop.products["mug"]
+        ),
+        lambda: shop.do(live.end_session, alice, session_id),
+    ]
+    seen = len(shop.bus.events)
+    for step in steps:
+        step()
+        news = [e for e in shop.bus.events[seen:] if e.aggregate in ("live", "liveparty")]
+        seen = len(shop.bus.events)
+        assert news, step
+        for event in news:
+            if event.aggregate == "liveparty":
+                _, _, member = event.aggregate_id.partition(":")
+                party = live.party_panel(shop.ctx, int(member), session_id).party
+                assert party is not None
+                pushed = _pushed(await render_party(event), WatchPartyState, "party")
+                assert pushed == asdict(party)
+            elif event.aggregate_id == live.SCHEDULE_CHANNEL_ID:
+                fresh = live.schedule(shop.ctx)
+                pushed = _pushed(await render_live(event), LiveScheduleState, "live")
+                assert pushed == [asdict(i) for i in fresh["live"]]
+            else:
+                fresh_view = live.session_view(shop.ctx, session_id)
+                pushed = _pushed(await render_live(event), LiveRoomState, "view")
+                assert pushed == asdict(fresh_view)
+                assert event.version == fresh_view.version

@@ -13,7 +13,7 @@ from app.domain.people import DisplayNameError
 from app.services import accounts, friends
 from app.services.accounts import SignedInIdentity, hash_token
 from app.services.context import Context
-from tests.factories import make_context
+from tests.factories import RecordingBus, make_context
 
 
 def _user(session: Session, name: str) -> int:
@@ -109,3 +109,30 @@ def test_bad_and_expired_codes_are_explained(db_session: Session) -> None:
     db_session.commit()
     with pytest.raises(friends.FriendError, match="expired"):
         friends.find_invite(ctx, invite.code)
+
+
+def test_every_friend_event_redraws_the_list_a_fresh_read_gives(db_session: Session) -> None:
+    """A friends page redraws from the event: it reloads the list of the person the event names.
+    After accepting and after removing, both people hear about it, and what each reloads is
+    what a fresh read gives, with the other person in it or gone."""
+    alice, bob = _user(db_session, "Alice"), _user(db_session, "Bob")
+    engine = db_session.get_bind()
+    assert isinstance(engine, Engine)
+    bus = RecordingBus()
+    ctx = make_context(engine, bus=bus)
+    code = friends.current_invite(ctx, alice).code
+    for change, together in (
+        (lambda: friends.accept_invite(ctx, bob, code), True),
+        (lambda: friends.remove_friend(ctx, alice, bob), False),
+    ):
+        bus.clear()
+        change()
+        assert sorted(e.channel for e in bus.events) == sorted(
+            [f"friends:{alice}", f"friends:{bob}"]
+        )
+        for event in bus.events:
+            owner, other = int(event.aggregate_id), int(event.payload["other"])
+            redrawn = friends.friends_of(ctx, owner)
+            with Session(engine) as fresh:
+                assert redrawn == friends.list_friends(fresh, owner)
+            assert (other in {f.id for f in redrawn}) is together
