@@ -25,7 +25,7 @@ from app.states.chat_room import (
     MutedPerson,
     filter_input_id,
     input_id,
-    slot_classes,
+    showing,
 )
 
 __all__ = [
@@ -58,6 +58,14 @@ async def open_chat(state: rx.State, slot: type[ChatRoomMixin], room_key: str) -
     """From a page's load handler, after its own access check: show `room_key` in `slot`."""
     chat_state = await state.get_state(slot)
     await chat_state._open(room_key)
+
+
+def slot_classes(channel: str) -> set[type[ChatRoomMixin]]:
+    """The slots showing `channel` here (forgotten once nobody here watches it)."""
+    slots = showing.get(channel, set())
+    if rooms.local_count(channel) == 0:
+        showing.pop(channel, None)
+    return slots
 
 
 def message_dict(m: ChatMessageView) -> dict[str, Any]:

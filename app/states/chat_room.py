@@ -32,15 +32,7 @@ class MutedPerson:
 
 
 # Which slot classes show each channel on this process, so a push sets only those.
-_slots: dict[str, set[type[ChatRoomMixin]]] = {}
-
-
-def slot_classes(channel: str) -> set[type[ChatRoomMixin]]:
-    """The slots showing `channel` here (forgotten once nobody here watches it)."""
-    slots = _slots.get(channel, set())
-    if rooms.local_count(channel) == 0:
-        _slots.pop(channel, None)
-    return slots
+showing: dict[str, set[type[ChatRoomMixin]]] = {}
 
 
 def input_id(slot: type[ChatRoomMixin]) -> str:
@@ -113,7 +105,7 @@ class ChatRoomMixin(rx.State, mixin=True):
             return
         self.messages, self.has_older = view.messages, view.has_older
         self.slow_mode_seconds, self.removed_ids = view.slow_mode_seconds, view.removed_ids
-        _slots.setdefault(channel, set()).add(type(self))
+        showing.setdefault(channel, set()).add(type(self))
         await rooms.enter(
             sid,
             channel,
