@@ -9,7 +9,6 @@ from reflex.event import EventSpec
 
 from app import routes
 from app.domain.people import DisplayNameError
-from app.routes import safe_next
 from app.services import accounts, friends
 from app.services.accounts import UserView
 from app.services.context import app_context
@@ -48,7 +47,7 @@ class SignInState(SessionState):
     def _read_params(self) -> None:
         self.signed_in_user()
         params = self.router.url.query_parameters
-        self.next_path = safe_next(params.get("next"))
+        self.next_path = routes.safe_next(params.get("next"))
         code = params.get("code", "")
         self.error_message = SIGN_IN_ERRORS.get(code, "Signing in didn't work. Please try again.")
         self.providers = [
