@@ -24,7 +24,7 @@ from app.services.live.flash_deals import (
 )
 from app.services.live.follows import follow_host, follower_count, following, unfollow_host
 from app.services.live.reactions import ReactionTally, send_heart
-from app.services.live.records import SCHEDULE_CHANNEL_ID, live_event
+from app.services.live.records import SCHEDULE_CHANNEL_ID
 from app.services.live.scheduling import new_session_form, schedule_session
 from app.services.live.shopping import CartAdd, add_to_my_cart
 from app.services.live.viewing import schedule, schedule_page, session_page, session_view
@@ -87,7 +87,6 @@ __all__ = [
     "invite_to_party",
     "join_flash_deal",
     "launch_flash_deal",
-    "live_event",
     "may_run",
     "new_session_form",
     "party_panel",
