@@ -24,7 +24,7 @@ from app.realtime import deal_relay
 from app.realtime.rooms import Presence, Viewer, delta, rooms
 from app.services import live
 from app.services.context import app_context
-from app.services.live import LiveError, LiveSessionView
+from app.services.live import LiveError, LiveSessionView, StreamJoinStatus
 from app.states.chat import ChatState, SideChatState, open_chat
 from app.states.live_console import LiveConsoleState
 from app.states.live_schedule import SCHEDULE_CHANNEL, Events, LiveScheduleState, as_int
@@ -140,12 +140,12 @@ class LiveRoomState(SessionState):
         finally:
             async with self:
                 self.busy = False
-        if joined.status == "deal_page":
+        if joined.status == StreamJoinStatus.DEAL_PAGE:
             return rx.redirect(routes.deal_url(deal_id))
         async with self:
             if deal_id not in self.joined_deal_ids:
                 self.joined_deal_ids = [*self.joined_deal_ids, deal_id]
-        if joined.status == "needs_action":  # the deal page asks the bank
+        if joined.status == StreamJoinStatus.NEEDS_ACTION:  # the deal page asks the bank
             return rx.redirect(routes.deal_url(deal_id))
         return rx.toast.success("You're in! Your card is held until the deal closes.")
 

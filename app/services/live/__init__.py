@@ -18,6 +18,7 @@ from app.services.live.console import end_session, go_live, may_run, pin_product
 from app.services.live.errors import NOT_ALLOWED, NOT_FOUND, LiveError, LiveValidationError
 from app.services.live.flash_deals import (
     StreamJoin,
+    StreamJoinStatus,
     join_flash_deal,
     launch_flash_deal,
     session_of_deal,
@@ -75,6 +76,7 @@ __all__ = [
     "SchedulePage",
     "SessionPage",
     "StreamJoin",
+    "StreamJoinStatus",
     "WatchPartyView",
     "add_to_my_cart",
     "add_to_party_cart",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 
 from sqlmodel import Session, col, select
 
@@ -80,13 +81,18 @@ def launch_flash_deal(
     return deal_id
 
 
+class StreamJoinStatus(StrEnum):
+    JOINED = "joined"  # the card is held
+    NEEDS_ACTION = "needs_action"  # the bank wants 3-D Secure: the deal page asks for it
+    DEAL_PAGE = "deal_page"  # no test card here: the deal page collects the card
+
+
 @dataclass(frozen=True)
 class StreamJoin:
-    """How joining from the stream went: `joined`, `needs_action` (the bank wants the shopper
-    on the deal page), or `deal_page` (no test card here: the deal page collects the card)."""
+    """How joining from the stream went."""
 
     deal_id: int
-    status: str
+    status: StreamJoinStatus
 
 
 def stream_pays(ctx: Context) -> bool:
@@ -100,7 +106,7 @@ def join_flash_deal(ctx: Context, actor_id: int, deal_id: int) -> StreamJoin:
     LiveError with the deal's or the bank's message when refused."""
     payments = ctx.payments
     if payments.sandbox is None:
-        return StreamJoin(deal_id, "deal_page")
+        return StreamJoin(deal_id, StreamJoinStatus.DEAL_PAGE)
     try:
         method = payments.sandbox.payment_method(SandboxCard.SUCCESS)
         result = deals.join_deal(
@@ -116,7 +122,9 @@ def join_flash_deal(ctx: Context, actor_id: int, deal_id: int) -> StreamJoin:
         raise LiveError(error.message, "join_refused") from error
     except PaymentError as error:
         raise LiveError(error.user_message, "payment_failed") from error
-    return StreamJoin(deal_id, "needs_action" if result.status == "needs_action" else "joined")
+    if result.status == deals.NEEDS_ACTION:
+        return StreamJoin(deal_id, StreamJoinStatus.NEEDS_ACTION)
+    return StreamJoin(deal_id, StreamJoinStatus.JOINED)
 
 
 def session_of_deal(ctx: Context, deal_id: int) -> int | None:
