@@ -16,6 +16,8 @@ from app.adapters.db.models_deals import Deal
 from app.adapters.db.models_live import LiveSession
 from app.adapters.db.models_people import Friendship, User
 from app.adapters.db.session import make_engine
+from app.adapters.payments.configured import UnavailableGateway
+from app.adapters.payments.stripe_gateway import StripeGateway
 from app.domain.live import FlashDealRequest, LifecycleError, SessionDraft
 from app.realtime.rooms import FIELD_MARKER
 from app.services import context as context_module
@@ -26,6 +28,7 @@ from app.states.live_schedule import LiveScheduleState
 from app.states.live_watch import LiveRoomState, render_live
 from app.states.watch_party import WatchPartyState, render_party
 from tests.factories import RecordingBus, make_context
+from tests.integration.localstripe_fixture import localstripe_url, stripe_gateway  # noqa: F401
 
 
 @dataclass
@@ -260,6 +263,28 @@ def test_flash_deals_are_for_runners_of_a_live_session_with_sane_values(shop: Sh
     assert set(invalid.value.field_errors) == {"minutes", "product"}
     with shop.session() as session:
         assert session.exec(select(Deal)).all() == []
+
+
+def test_viewers_join_a_flash_deal_right_from_the_stream_in_the_sandbox(
+    shop: Shop,
+    stripe_gateway: StripeGateway,  # noqa: F811 - the imported fixture
+) -> None:
+    session_id = on_air(shop)
+    deal_id = launch(shop, session_id)
+    bob = shop.users["Bob"]
+    sandbox = make_context(shop.engine, bus=shop.bus, gateway=stripe_gateway)
+    assert live.session_page(sandbox, bob, session_id).pays_in_stream
+    joined = live.join_flash_deal(sandbox, bob, deal_id)
+    assert joined.status == live.StreamJoinStatus.JOINED
+    page = live.session_page(sandbox, bob, session_id)
+    assert page.joined_deal_ids == [deal_id] and page.view.deals[0].participants == 1
+    with pytest.raises(LiveError):  # once is enough
+        live.join_flash_deal(sandbox, bob, deal_id)
+    # Without the local test server there is no card to use here: the deal page takes over.
+    elsewhere = make_context(shop.engine, bus=shop.bus, gateway=UnavailableGateway())
+    assert not live.session_page(elsewhere, bob, session_id).pays_in_stream
+    carol = live.join_flash_deal(elsewhere, shop.users["Carol"], deal_id)
+    assert carol.status == live.StreamJoinStatus.DEAL_PAGE
 
 
 # --------------------------------------------------------------------------- follows
