@@ -71,6 +71,8 @@ def launch_flash_deal(
         )
     except deals.DealValidationError as error:
         raise LiveValidationError(error.field_errors) from error
+    except deals.NotAllowed as error:  # a moderator runs the session but opens no deals
+        raise LiveError(str(error), "not_a_host") from error
     with ctx.uow() as uow:
         uow.session.add(
             LiveSessionDeal(deal_id=deal_id, session_id=session_id, launched_by=actor_id)
