@@ -26,12 +26,14 @@ from app.pages.people import (
 from app.pages.product import product_page
 from app.realtime.hub import hub
 from app.realtime.rooms import freeze_startup_heap, rooms
-from app.states.carts import CartState, JoinCartState, OrdersState
+from app.states.cart_join import JoinCartState
+from app.states.carts import CartState
 from app.states.catalog import CatalogState
 from app.states.deals import DealCardsState, DealFormState, DealState
 from app.states.home import HomeState
 from app.states.live_schedule import LiveNewState, LiveScheduleState
 from app.states.live_watch import LiveRoomState
+from app.states.orders import OrdersState
 from app.states.people import FriendsState, InviteState, ProfileState, SignInState
 from app.states.product import ProductState
 from app.states.rooms import LiveStatus

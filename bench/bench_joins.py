@@ -28,6 +28,7 @@ from app.adapters.db.models import Category, Product
 from app.adapters.db.models_deals import DEAL_TABLES, Deal, Participation
 from app.adapters.db.models_people import User
 from app.adapters.db.session import make_engine
+from app.adapters.payments.configured import build_payments
 from app.adapters.payments.local_server import start_subprocess
 from app.adapters.payments.stripe_gateway import (
     LOCAL_SECRET_KEY,
@@ -38,6 +39,7 @@ from app.cli import migrate
 from app.domain.events import DomainEvent
 from app.domain.group_buy import DealTerms, PriceTier
 from app.services import deals
+from app.services.context import Context
 from bench.support import create_database, drop_database, percentile
 
 
@@ -81,10 +83,14 @@ def main() -> None:
             user_ids = [u.id for u in shoppers]
             product_id, seller_id = product.id, seller.id
         assert product_id is not None and seller_id is not None
+        gateway = StripeGateway(LOCAL_SECRET_KEY, api_base=server.url)
+        payments = build_payments(gateway)
+        ctx = Context(session_factory=factory, bus=NullBus(), payments_factory=lambda: payments)
         deal_id = deals.create_deal(
-            product_id=product_id,
-            created_by=seller_id,
-            terms=DealTerms(
+            ctx,
+            seller_id,
+            product_id,
+            DealTerms(
                 tiers=(PriceTier(1, 10000), PriceTier(10, 8000)),
                 currency="USD",
                 min_to_unlock=10,
@@ -92,10 +98,7 @@ def main() -> None:
                 starts_at=now - timedelta(minutes=1),
                 deadline=now + timedelta(hours=1),
             ),
-            session_factory=factory,
-            event_bus=NullBus(),
         )
-        gateway = StripeGateway(LOCAL_SECRET_KEY, api_base=server.url)
         start = threading.Barrier(args.attempts)
         latencies: list[float] = []
         lock = threading.Lock()
@@ -104,15 +107,7 @@ def main() -> None:
             start.wait()
             began = time.perf_counter()
             try:
-                deals.join_deal(
-                    user_id,
-                    deal_id,
-                    1,
-                    TEST_CARDS["success"],
-                    gateway=gateway,
-                    session_factory=factory,
-                    event_bus=NullBus(),
-                )
+                deals.join_deal(ctx, user_id, deal_id, 1, TEST_CARDS["success"])
                 ok = True
             except deals.JoinError:
                 ok = False

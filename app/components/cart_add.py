@@ -5,7 +5,9 @@ from __future__ import annotations
 import reflex as rx
 
 from app.components.cart_forms import field_error, invalid
-from app.states.carts import AddToCartState, CartTarget
+from app.routes import SIGN_IN
+from app.services.carts import CartTarget
+from app.states.cart_add import AddToCartState
 from app.states.session import SessionState
 
 
@@ -79,6 +81,6 @@ def add_to_cart(product_id: rx.Var[int], stock: rx.Var[int]) -> rx.Component:
                 size="3",
                 variant="soft",
             ),
-            href="/sign-in?next=" + SessionState.router.url.path,
+            href=SIGN_IN + "?next=" + SessionState.router.url.path,
         ),
     )

@@ -6,8 +6,10 @@ import reflex as rx
 
 from app.components.cart_forms import split_mode_fieldset
 from app.components.sandbox_cards import sandbox_card_chooser
+from app.routes import orders_url
 from app.services.carts import CartMemberView, CartView
 from app.services.checkout import CheckoutView, ShareView
+from app.states.cart_checkout import CartCheckoutState
 from app.states.carts import CartState
 
 
@@ -40,7 +42,7 @@ def _cards() -> rx.Component:
 
 def _chooser() -> rx.Component:
     return sandbox_card_chooser(
-        CartState.card, CartState.set_card, name="cart-card", disabled=CartState.paying
+        CartState.card, CartCheckoutState.set_card, name="cart-card", disabled=CartState.paying
     )
 
 
@@ -68,7 +70,7 @@ def _my_share_actions(share: rx.Var[ShareView]) -> rx.Component:
                 rx.button(
                     rx.icon("credit-card", size=16),
                     "Pay my share (" + share.amount + ")",
-                    on_click=CartState.pay_my_share,
+                    on_click=CartCheckoutState.pay_my_share,
                     loading=CartState.paying,
                     size="3",
                     width="100%",
@@ -89,14 +91,14 @@ def _my_share_actions(share: rx.Var[ShareView]) -> rx.Component:
                 rx.hstack(
                     rx.button(
                         "Confirm payment",
-                        on_click=CartState.confirm_bank(True),
+                        on_click=CartCheckoutState.confirm_bank(True),
                         loading=CartState.paying,
                     ),
                     rx.button(
                         "Fail the check",
                         variant="soft",
                         color_scheme="red",
-                        on_click=CartState.confirm_bank(False),
+                        on_click=CartCheckoutState.confirm_bank(False),
                     ),
                     spacing="2",
                     wrap="wrap",
@@ -166,7 +168,7 @@ def _pending() -> rx.Component:
                 "Cancel checkout",
                 variant="soft",
                 color_scheme="gray",
-                on_click=CartState.cancel_checkout,
+                on_click=CartCheckoutState.cancel_checkout,
             ),
         ),
         spacing="3",
@@ -195,7 +197,7 @@ def _ready() -> rx.Component:
             rx.button(
                 rx.icon("credit-card", size=16),
                 "Pay " + view.total,
-                on_click=CartState.pay_all,
+                on_click=CartCheckoutState.pay_all,
                 loading=CartState.paying,
                 disabled=~CartState.payments_ready,
                 size="3",
@@ -220,7 +222,7 @@ def _ready() -> rx.Component:
             rx.button(
                 rx.icon("users", size=16),
                 "Start checkout",
-                on_click=CartState.start_checkout,
+                on_click=CartCheckoutState.start_checkout,
                 disabled=~CartState.payments_ready,
                 size="3",
                 width="100%",
@@ -251,7 +253,10 @@ def _last_order() -> rx.Component:
         order.status == "complete",
         rx.callout(
             rx.text(
-                "Order #", order.order_id, " is paid. ", rx.link("See your orders", href="/orders")
+                "Order #",
+                order.order_id,
+                " is paid. ",
+                rx.link("See your orders", href=orders_url()),
             ),
             icon="circle-check",
             color_scheme="grass",

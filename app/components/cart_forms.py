@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import reflex as rx
 
+from app.routes import cart_url
 from app.services.carts import CartSummary
+from app.states.cart_start import CartStartState
 from app.states.carts import CartState
 
 
@@ -118,7 +120,7 @@ def start_cart_form() -> rx.Component:
             spacing="3",
             align="stretch",
         ),
-        on_submit=CartState.create_cart,
+        on_submit=CartStartState.create_cart,
         reset_on_submit=False,
         width="100%",
     )
@@ -151,7 +153,7 @@ def code_form() -> rx.Component:
             spacing="1",
             width="100%",
         ),
-        on_submit=CartState.open_code,
+        on_submit=CartStartState.open_code,
         reset_on_submit=False,
         width="100%",
     )
@@ -183,7 +185,7 @@ def _summary(cart: rx.Var[CartSummary]) -> rx.Component:
             ),
             width="100%",
         ),
-        href="/cart/" + cart.id.to_string(),
+        href=cart_url(cart.id.to_string()),
         underline="none",
         color="inherit",
         aria_label="Open shared cart " + cart.name,

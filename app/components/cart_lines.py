@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from app.routes import catalog_url, product_url
 from app.services.carts import CartLineView, CartView
 from app.states.carts import CartState
 
@@ -101,9 +102,7 @@ def cart_line(line: rx.Var[CartLineView]) -> rx.Component:
                 flex_shrink="0",
             ),
             rx.vstack(
-                rx.link(
-                    line.title, href="/product/" + line.product_slug, weight="medium", size="3"
-                ),
+                rx.link(line.title, href=product_url(line.product_slug), weight="medium", size="3"),
                 rx.text(
                     line.unit_price + " each · added by ",
                     rx.text.strong(rx.cond(_is_mine(line), "you", line.added_by)),
@@ -179,7 +178,7 @@ def cart_lines() -> rx.Component:
                     size="2",
                     color=rx.color("gray", 11),
                 ),
-                rx.link(rx.button("Browse the catalog", variant="soft"), href="/catalog"),
+                rx.link(rx.button("Browse the catalog", variant="soft"), href=catalog_url()),
                 align="center",
                 spacing="2",
                 padding="var(--space-5)",

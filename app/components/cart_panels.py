@@ -6,10 +6,12 @@ from __future__ import annotations
 import reflex as rx
 
 from app.components.cart_forms import field, invalid
+from app.routes import cart_join_url, friends_url
 from app.services.accounts import UserView
 from app.services.carts import CartActivityView, CartMemberView, CartView
 from app.services.checkout import CheckoutView
-from app.states.carts import CartState, PresenceView
+from app.states.cart_room import PresenceView
+from app.states.carts import CartState
 
 
 def _view() -> rx.Var[CartView]:
@@ -292,7 +294,7 @@ def _friend(friend: rx.Var[UserView]) -> rx.Component:
 
 def invite_panel() -> rx.Component:
     view = _view()
-    link = CartState.origin + "/cart/join/" + view.invite_code
+    link = CartState.origin + cart_join_url(view.invite_code)
     return panel(
         "Invite friends",
         rx.text(
@@ -328,7 +330,7 @@ def invite_panel() -> rx.Component:
                 spacing="2",
                 width="100%",
             ),
-            rx.link("Find friends to invite", href="/friends", size="2"),
+            rx.link("Find friends to invite", href=friends_url(), size="2"),
         ),
     )
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from app.services.deal_views import DealCard
+from app.routes import deal_url
+from app.services.deals.views import DealCard
 
 STATUS_COLOURS = {
     "scheduled": "gray",
@@ -182,7 +183,7 @@ def deal_card(card: rx.Var[DealCard]) -> rx.Component:
             ),
             rx.link(
                 card.title,
-                href="/deals/" + card.id.to_string(),
+                href=deal_url(card.id.to_string()),
                 size="4",
                 weight="bold",
                 color=rx.color("gray", 12),
@@ -195,7 +196,7 @@ def deal_card(card: rx.Var[DealCard]) -> rx.Component:
             rx.button(
                 rx.link(
                     rx.cond(card.joinable, "Join the deal", "See the deal"),
-                    href="/deals/" + card.id.to_string(),
+                    href=deal_url(card.id.to_string()),
                     aria_label=rx.cond(card.joinable, "Join the deal on ", "See the deal on ")
                     + card.title,
                     underline="none",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from app.services.deal_form import TIER_ROWS
-from app.services.deal_views import ProductChoice
+from app.services.deals.form import TIER_ROWS
+from app.services.deals.views import ProductChoice
 from app.states.deals import DealFormState
 
 # Example tiers from the issue: 1 shopper 30.00, 3 shoppers 24.00, 5 shoppers 19.50.

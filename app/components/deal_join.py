@@ -5,56 +5,8 @@ from __future__ import annotations
 import reflex as rx
 
 from app.components.deal_payment import payment_element
-from app.states.deals import TEST_CARDS, DealState
-
-
-def test_card_chooser() -> rx.Component:
-    """Local test server only: pick a test card. Labelled so nobody mistakes it for checkout."""
-    return rx.box(
-        rx.hstack(
-            rx.badge("Test mode", color_scheme="amber", variant="solid"),
-            rx.text("No real money moves. Choose a test card:", size="2", weight="medium"),
-            spacing="2",
-            align="center",
-            wrap="wrap",
-        ),
-        rx.radio_group.root(
-            rx.vstack(
-                *[
-                    rx.el.label(
-                        rx.hstack(
-                            rx.radio_group.item(value=kind, id=f"test-card-{kind}"),
-                            rx.text(title, size="2", weight="medium"),
-                            rx.text(
-                                number,
-                                size="1",
-                                color=rx.color("gray", 11),
-                                font_family="monospace",
-                            ),
-                            spacing="2",
-                            align="center",
-                            wrap="wrap",
-                        ),
-                        html_for=f"test-card-{kind}",
-                        cursor="pointer",
-                    )
-                    for kind, title, number in TEST_CARDS
-                ],
-                spacing="2",
-            ),
-            value=DealState.card_choice,
-            on_change=DealState.set_card_choice,
-            name="test_card",
-            aria_label="Test card",
-            margin_top="var(--space-2)",
-        ),
-        padding="var(--space-3)",
-        border=f"1px dashed {rx.color('amber', 8)}",
-        border_radius="var(--radius-3)",
-        background=rx.color("amber", 2),
-        width="100%",
-        data_testid="test-card-chooser",
-    )
+from app.components.sandbox_cards import sandbox_card_chooser
+from app.states.deals import DealState
 
 
 def _quantity() -> rx.Component:
@@ -96,7 +48,11 @@ def _join_form() -> rx.Component:
     card = DealState.deal.card  # type: ignore[union-attr]
     return rx.vstack(
         _quantity(),
-        rx.cond(DealState.test_cards, test_card_chooser(), payment_element()),
+        rx.cond(
+            DealState.test_cards,
+            sandbox_card_chooser(DealState.card_choice, DealState.set_card_choice),
+            payment_element(),
+        ),
         rx.cond(
             DealState.error != "",
             rx.callout(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from app.components.deal_card import countdown
-from app.services.deal_views import MemberView, TeamView
+from app.services.deals.views import MemberView, TeamView
 from app.states.deals import DealState
 
 

@@ -94,6 +94,42 @@ class TeamStatus(StrEnum):
     EXPIRED = "expired"
 
 
+class ParticipationStatus(StrEnum):
+    """Where one shopper's seat in a deal stands. Statuses only move forward (see
+    `PARTICIPATION_MOVES_FROM`), so a join, the closing job and the provider's webhooks can
+    record the same fact in any order, any number of times, and end in the same state."""
+
+    PENDING = "pending"  # seat taken, card not answered yet
+    NEEDS_ACTION = "needs_action"  # the bank wants 3-D Secure
+    HELD = "held"  # card held (or saved): in the deal
+    LEFT = "left"  # the shopper left before the deadline
+    CAPTURED = "captured"  # paid at close
+    RELEASED = "released"  # hold given back (deal failed, team expired, cancelled)
+    FAILED = "failed"  # declined, or the bank's check failed
+
+
+# Holding a seat right now.
+ACTIVE_PARTICIPATION = (
+    ParticipationStatus.PENDING,
+    ParticipationStatus.NEEDS_ACTION,
+    ParticipationStatus.HELD,
+)
+# A shopper whose seat ended this way may join again with a fresh attempt.
+REJOINABLE_PARTICIPATION = (
+    ParticipationStatus.LEFT,
+    ParticipationStatus.RELEASED,
+    ParticipationStatus.FAILED,
+)
+# target -> the statuses a participation may move there from: forward only, never back.
+PARTICIPATION_MOVES_FROM: dict[ParticipationStatus, tuple[ParticipationStatus, ...]] = {
+    ParticipationStatus.NEEDS_ACTION: (ParticipationStatus.PENDING,),
+    ParticipationStatus.HELD: (ParticipationStatus.PENDING, ParticipationStatus.NEEDS_ACTION),
+    ParticipationStatus.CAPTURED: ACTIVE_PARTICIPATION,
+    ParticipationStatus.RELEASED: ACTIVE_PARTICIPATION,
+    ParticipationStatus.FAILED: ACTIVE_PARTICIPATION,
+}
+
+
 class JoinRefusal(StrEnum):
     """Why a shopper cannot join a deal or a team; `.message` is fit to show them."""
 

@@ -1,72 +1,22 @@
 """The deadline scheduler: deadlines live in the database, so a restart loses none of them.
 
-Every backend process runs this loop; each job is written so that several processes running it
-at once still act once (conditional updates, leases), which also makes the run at start-up close
-whatever fell due while the app was down.
+Every backend process runs this loop; what it runs (`close_what_is_due` in
+app/services/deadlines.py) is written so that several processes running it at once still act
+once, which also makes the run at start-up close whatever fell due while the app was down.
 """
 
 from __future__ import annotations
 
 import asyncio
-import logging
-from collections.abc import Callable
 
-from sqlmodel import Session
+from app.services.context import app_context
+from app.services.deadlines import close_what_is_due
 
-from app.adapters.bus import EventBus
-from app.adapters.payments import PaymentGateway, PaymentsNotConfigured, payment_gateway
-from app.adapters.payments.configured import app_gateway
-from app.services import carts, checkout, deals
-from app.services.unit_of_work import unit_of_work
-
-log = logging.getLogger(__name__)
 INTERVAL_SECONDS = 5.0
-
-
-def lock_overdue_carts() -> None:
-    with unit_of_work() as uow:
-        carts.lock_overdue_carts(uow)
-
-
-def expire_checkouts() -> None:
-    """Time out unpaid checkout shares: stock back on the shelf, paid shares refunded."""
-    gateway: PaymentGateway | None
-    try:
-        gateway = payment_gateway()
-    except PaymentsNotConfigured:
-        gateway = None  # nothing can have been paid; still give the stock back
-    checkout.expire_checkouts(gateway=gateway)
-
-
-def close_overdue_deals(
-    *,
-    gateway: PaymentGateway | None = None,
-    session_factory: Callable[[], Session] | None = None,
-    event_bus: EventBus | None = None,
-) -> None:
-    """Teams that ran out of time first (their members are released, not charged), then deals
-    past their deadline or full: captured at the final price or released, once. The arguments
-    are for tests; the scheduler uses the app's gateway, database and bus."""
-    gateway = gateway or app_gateway()
-    deals.expire_overdue_teams(
-        gateway=gateway, session_factory=session_factory, event_bus=event_bus
-    )
-    deals.close_overdue_deals(gateway=gateway, session_factory=session_factory, event_bus=event_bus)
-
-
-JOBS: tuple[Callable[[], object], ...] = (lock_overdue_carts, expire_checkouts, close_overdue_deals)
-
-
-def run_due_jobs() -> None:
-    for job in JOBS:
-        try:
-            job()
-        except Exception:  # one failing job must not starve the others
-            log.exception("deadline job %s failed", job.__name__)
 
 
 async def run_deadlines(interval: float = INTERVAL_SECONDS) -> None:
     """Run every job now (catching up after a crash), then every `interval` seconds."""
     while True:
-        await asyncio.to_thread(run_due_jobs)
+        await asyncio.to_thread(close_what_is_due, app_context())
         await asyncio.sleep(interval)

@@ -19,8 +19,10 @@ from app.components.cart_panels import (
 )
 from app.components.layout import page_shell
 from app.components.notice import notice
+from app.routes import cart_url
 from app.services.carts import CartInvitePreview, CartView
-from app.states.carts import CartState, JoinCartState
+from app.states.cart_join import JoinCartState
+from app.states.carts import CartState
 
 
 def _two_columns(main: rx.Component, side: rx.Component) -> rx.Component:
@@ -128,7 +130,7 @@ def join_cart_page() -> rx.Component:
                             preview.already_member,
                             rx.link(
                                 rx.button("Open the cart", size="3"),
-                                href="/cart/" + preview.cart_id.to_string(),
+                                href=cart_url(preview.cart_id.to_string()),
                             ),
                             rx.cond(
                                 preview.removed,

@@ -17,7 +17,8 @@ from app.components.deal_join import join_panel
 from app.components.deal_teams import teams_panel
 from app.components.layout import page_shell
 from app.components.notice import notice
-from app.services.deal_views import TierView
+from app.routes import new_deal_url
+from app.services.deals.views import TierView
 from app.states.deals import DealCardsState, DealFormState, DealState
 
 
@@ -39,7 +40,7 @@ def deals_page() -> rx.Component:
             rx.cond(
                 DealCardsState.can_host,
                 rx.button(
-                    rx.link("Open a deal", href="/deals/new", underline="none"), as_child=True
+                    rx.link("Open a deal", href=new_deal_url(), underline="none"), as_child=True
                 ),
             ),
             justify="between",

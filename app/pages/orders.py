@@ -6,7 +6,7 @@ import reflex as rx
 
 from app.components.layout import page_shell
 from app.services.checkout import OrderLineView, OrderView, ShareView
-from app.states.carts import OrdersState
+from app.states.orders import OrdersState
 
 
 def _status(order: rx.Var[OrderView]) -> rx.Component:

@@ -16,28 +16,18 @@ from app.adapters.db.models import Product
 from app.adapters.db.models_deals import Participation
 from app.adapters.db.models_people import User
 from app.adapters.db.session import make_engine
-from app.domain.events import DomainEvent
 from app.domain.group_buy import DealTerms, PriceTier
 from app.services import deals
 from app.services.demo_seed import DEMO_HOST_EMAIL
 from tests.e2e.conftest import UNNAMED_CONTROLS_JS, OpenShopper, screenshot
 from tests.e2e.people_helpers import sign_in
+from tests.factories import SilentBus, make_context
 
 pytestmark = pytest.mark.e2e
 
 # Pages that saw the unlock without a reload still carry this marker.
 MARK = "window.__sameDocument = true"
 SAME_DOCUMENT = "() => window.__sameDocument === true"
-
-
-class _NoBus:
-    """The app runs in its own process: pages load from the database, no need to announce."""
-
-    def publish(self, event: DomainEvent) -> None:
-        pass
-
-    async def listen(self):  # type: ignore[no-untyped-def]  # pragma: no cover
-        raise NotImplementedError
 
 
 @pytest.fixture(scope="module")
@@ -64,13 +54,8 @@ def open_deal_in_app(app_db: Session, app_database: str, slug: str, **changes: o
     }
     terms.update(changes)
     try:
-        return deals.create_deal(
-            product_id=product.id or 0,
-            created_by=host.id or 0,
-            terms=DealTerms(**terms),  # type: ignore[arg-type]
-            session_factory=lambda: Session(engine, expire_on_commit=False),
-            event_bus=_NoBus(),
-        )
+        ctx = make_context(engine, bus=SilentBus())
+        return deals.create_deal(ctx, host.id or 0, product.id or 0, DealTerms(**terms))  # type: ignore[arg-type]
     finally:
         engine.dispose()
 
@@ -97,7 +82,7 @@ def choose_card(page: Page, title: str) -> None:
     expect(card).to_be_checked()
 
 
-def join(page: Page, card: str = "Approved") -> None:
+def join(page: Page, card: str = "Payment succeeds") -> None:
     choose_card(page, card)
     page.get_by_test_id("join-deal").click()
 
@@ -219,7 +204,7 @@ def test_declined_card_bank_check_and_leaving(
     path = f"/deals/{deal_id}"
     sign_in(bob, "Bob", path)
 
-    join(bob, "Declined by the bank")
+    join(bob, "Card is declined")
     expect(bob.get_by_test_id("join-error")).to_have_text(
         "Your card was declined. Try another card."
     )
@@ -227,7 +212,7 @@ def test_declined_card_bank_check_and_leaving(
     controls_are_named(bob)
     screenshot(bob, request, "declined-phone")
 
-    join(bob, "Approved")
+    join(bob, "Payment succeeds")
     expect(bob.get_by_test_id("in-the-deal")).to_be_visible()
     expect(bob.get_by_test_id("deal-live").get_by_test_id("deal-participants")).to_have_text("1")
     bob.get_by_test_id("leave").click()
@@ -297,7 +282,7 @@ def test_friends_fill_a_team_from_a_shared_link(
         deadline=datetime.now(UTC) + timedelta(days=2),
     )
     sign_in(alice, "Alice", f"/deals/{deal_id}")
-    choose_card(alice, "Approved")
+    choose_card(alice, "Payment succeeds")
     alice.get_by_test_id("start-team").click()
     team = alice.get_by_test_id("team")
     expect(team).to_contain_text("Alice Archer's team")
@@ -315,7 +300,7 @@ def test_friends_fill_a_team_from_a_shared_link(
     shared = urlsplit(link)
     sign_in(bob, "Bob", quote(f"{shared.path}?{shared.query}", safe="/"))
     expect(bob).to_have_url(re.compile(r"\?team=\d+$"))
-    choose_card(bob, "Approved")
+    choose_card(bob, "Payment succeeds")
     bob.get_by_role("button", name="Join Alice Archer's team for $22.00").click()
     for page in (alice, bob):
         expect(page.get_by_test_id("team").get_by_test_id("team-count")).to_have_text("2 of 2 in")

@@ -1,25 +1,22 @@
 """Members adding at the same moment all count, on SQLite and PostgreSQL (threads, own sessions)."""
 
+# The fixtures are imported, not defined in a conftest, so test parameters "redefine" them.
+# ruff: noqa: F811
+
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
-import pytest
 from sqlmodel import col, func, select
 
 from app.adapters.db.models_carts import Cart, CartActivity, CartLine
 from app.services import carts
-from tests.integration.test_cart_service import Shop, make_shop
+from tests.integration.cart_world import Shop, shop  # noqa: F401
 
 MEMBERS = 20
 TIMES = 10
-
-
-@pytest.fixture
-def shop(database_url: str) -> Iterator[Shop]:
-    yield from make_shop(database_url)
 
 
 def _run_together(workers: list[Callable[[], None]]) -> None:

@@ -1,135 +1,22 @@
 """The cart service on SQLite and PostgreSQL: sharing, editing, locking, access and events."""
 
+# The fixtures are imported, not defined in a conftest, so test parameters "redefine" them.
+# ruff: noqa: F811
+
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy.engine import Engine
-from sqlmodel import Session, SQLModel
 
 from app.adapters.bus import InProcessBus
-from app.adapters.db.models import Category, Product
-from app.adapters.db.models_carts import CART_TABLES, Cart
-from app.adapters.db.models_people import Friendship, User
-from app.adapters.db.session import make_engine
+from app.adapters.db.models_carts import Cart
 from app.domain.carts import CartAccessDenied, CartError, CartErrorCode, CartNotFound, SplitMode
 from app.domain.events import DomainEvent
 from app.services import carts
-from app.services.unit_of_work import UnitOfWork, unit_of_work
-
-
-class ListBus:
-    """A bus that keeps what was published, to check what went out and when."""
-
-    def __init__(self) -> None:
-        self.events: list[DomainEvent] = []
-
-    def publish(self, event: DomainEvent) -> None:
-        self.events.append(event)
-
-    async def listen(self):  # type: ignore[no-untyped-def]  # pragma: no cover - unused
-        raise NotImplementedError
-        yield
-
-
-@dataclass
-class Shop:
-    engine: Engine
-    bus: ListBus = field(default_factory=ListBus)
-
-    def session(self) -> Session:
-        return Session(self.engine, expire_on_commit=False)
-
-    def uow(self) -> AbstractContextManager[UnitOfWork]:
-        return unit_of_work(self.session, self.bus)
-
-    def do(self, action: Callable[..., object], *args: object, **kwargs: object) -> object:
-        """Run one service action in its own unit of work."""
-        with self.uow() as uow:
-            return action(uow, *args, **kwargs)
-
-    def user(self, name: str) -> int:
-        with self.session() as session:
-            user = User(display_name=name)
-            session.add(user)
-            session.commit()
-            assert user.id is not None
-            return user.id
-
-    def befriend(self, a: int, b: int) -> None:
-        with self.session() as session:
-            session.add(Friendship(user_low=min(a, b), user_high=max(a, b)))
-            session.commit()
-
-    def product(self, title: str, price: int = 1200, stock: int = 10) -> int:
-        with self.session() as session:
-            category = session.get(Category, 1)
-            if category is None:
-                session.add(Category(id=1, slug="home", name="Home"))
-                session.flush()
-            slug = title.lower().replace(" ", "-")
-            product = Product(
-                slug=slug, title=title, price_amount=price, stock=stock, category_id=1
-            )
-            session.add(product)
-            session.commit()
-            assert product.id is not None
-            return product.id
-
-
-def make_shop(database_url: str) -> Iterator[Shop]:
-    engine = make_engine(database_url)
-    # The lead wires these tables into Alembic; until then they sit on top of the migrated schema.
-    SQLModel.metadata.create_all(engine, tables=CART_TABLES)
-    yield Shop(engine)
-    engine.dispose()
-
-
-@pytest.fixture
-def shop(database_url: str) -> Iterator[Shop]:
-    yield from make_shop(database_url)
-
-
-@dataclass
-class Party:
-    """Alice owns a shared cart; Bob joined it; Carol is a stranger; a mug and a lamp for sale."""
-
-    shop: Shop
-    alice: int
-    bob: int
-    carol: int
-    cart: int
-    mug: int
-    lamp: int
-
-
-@pytest.fixture
-def party(shop: Shop) -> Party:
-    alice, bob, carol = shop.user("Alice"), shop.user("Bob"), shop.user("Carol")
-    mug = shop.product("Harbor Mug", price=1800, stock=5)
-    lamp = shop.product("Desk Lamp", price=4500, stock=3)
-    cart = shop.do(carts.create_shared_cart, alice, "  Beach  weekend ")
-    assert isinstance(cart, int)
-    code = load_cart(shop, cart, alice).invite_code
-    shop.do(carts.join_by_code, bob, code.lower())
-    shop.bus.events.clear()
-    return Party(shop, alice, bob, carol, cart, mug, lamp)
-
-
-def load_cart(shop: Shop, cart_id: int, viewer: int) -> carts.CartView:
-    with shop.session() as session:
-        return carts.load_cart(session, cart_id, viewer)
-
-
-def refused(shop: Shop, action: Callable[..., object], *args: object) -> CartError:
-    with pytest.raises(CartError) as caught:
-        shop.do(action, *args)
-    return caught.value
+from app.services.unit_of_work import unit_of_work
+from tests.integration.cart_world import Party, Shop, load_cart, party, refused, shop  # noqa: F401
 
 
 def test_members_fill_a_shared_cart_and_see_who_added_what(party: Party) -> None:

@@ -5,97 +5,43 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 import stripe
-from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import select
 
-from app.adapters.db.models import Category, Product
+from app.adapters.db.models import Product
 from app.adapters.db.models_orders import PaymentShare, ShopOrder, StockReservation
-from app.adapters.db.models_people import User
 from app.adapters.db.session import make_engine
+from app.adapters.payments.configured import UnavailableGateway, build_payments
 from app.adapters.payments.sandbox import LocalSandbox
 from app.adapters.payments.stripe_gateway import LOCAL_SECRET_KEY, StripeGateway
 from app.domain.carts import CartError, SplitMode
 from app.domain.checkout import CheckoutError, CheckoutErrorCode
-from app.domain.events import DomainEvent
 from app.domain.payments import SandboxCard
 from app.services import carts, checkout
-from app.services.unit_of_work import unit_of_work
+from app.services.cart_page import cart_room
+from app.services.carts import plain
+from tests.integration.cart_world import Shop
 from tests.integration.localstripe_fixture import localstripe_url, stripe_gateway  # noqa: F401
 
 
-class RecordingBus:
-    def __init__(self) -> None:
-        self.events: list[DomainEvent] = []
-        self._lock = threading.Lock()
-
-    def publish(self, event: DomainEvent) -> None:
-        with self._lock:
-            self.events.append(event)
-
-    async def listen(self) -> Any:  # pragma: no cover - unused
-        raise NotImplementedError
-
-    def activity(self) -> list[str]:
-        return [str(e.payload.get("activity")) for e in self.events]
-
-
 @dataclass
-class Store:
-    """A migrated database, a bus that remembers, and the local Stripe server."""
+class Store(Shop):
+    """The shop with the local Stripe server behind its payments."""
 
-    engine: Engine
-    gateway: StripeGateway
-    localstripe: str
-    bus: RecordingBus = field(default_factory=RecordingBus)
-
-    def session(self) -> Session:
-        return Session(self.engine, expire_on_commit=False)
-
-    @property
-    def io(self) -> dict[str, Any]:
-        return {"session_factory": self.session, "event_bus": self.bus}
-
-    def do(self, action: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        with unit_of_work(self.session, self.bus) as uow:
-            return action(uow, *args, **kwargs)
-
-    def user(self, name: str) -> int:
-        with self.session() as session:
-            user = User(display_name=name)
-            session.add(user)
-            session.commit()
-            assert user.id is not None
-            return user.id
-
-    def product(self, title: str, price: int, stock: int) -> int:
-        with self.session() as session:
-            if session.get(Category, 1) is None:
-                session.add(Category(id=1, slug="home", name="Home"))
-                session.flush()
-            product = Product(
-                slug=title.lower().replace(" ", "-"),
-                title=title,
-                price_amount=price,
-                stock=stock,
-                category_id=1,
-            )
-            session.add(product)
-            session.commit()
-            assert product.id is not None
-            return product.id
+    localstripe: str = ""
 
     def stock(self, product_id: int) -> int:
         with self.session() as session:
-            return checkout.stock_of(session, product_id)
+            product = session.get(Product, product_id)
+            assert product is not None
+            return product.stock
 
     def view(self, cart_id: int, viewer: int) -> carts.CartView:
         with self.session() as session:
@@ -120,6 +66,7 @@ class Store:
             return sorted((r.product_id, r.quantity, r.status) for r in rows)
 
     def card(self, kind: str) -> str:
+        assert isinstance(self.gateway, StripeGateway)
         return LocalSandbox(self.gateway).payment_method(SandboxCard(kind))
 
     def intents(self) -> list[dict[str, Any]]:
@@ -127,9 +74,7 @@ class Store:
         return [i.to_dict() for i in client.v1.payment_intents.list({"limit": 100}).data]
 
     def pay(self, user_id: int, order_id: int, kind: str = "success") -> checkout.PaymentOutcome:
-        return checkout.pay_share(
-            user_id, order_id, self.card(kind), gateway=self.gateway, **self.io
-        )
+        return checkout.pay_share(self.ctx, user_id, order_id, self.card(kind))
 
 
 @pytest.fixture
@@ -137,7 +82,7 @@ def store(
     database_url: str, stripe_gateway: StripeGateway, localstripe_url: str
 ) -> Iterator[Store]:
     engine = make_engine(database_url)
-    yield Store(engine, stripe_gateway, localstripe_url)
+    yield Store(engine, gateway=stripe_gateway, localstripe=localstripe_url)
     engine.dispose()
 
 
@@ -190,7 +135,7 @@ def comparable(view: carts.CartView) -> tuple[Any, ...]:
 
 def test_owner_pays_for_everything_and_the_order_completes(owner_pays: Party) -> None:
     p, store = owner_pays, owner_pays.store
-    order_id = checkout.start_checkout(p.alice, p.cart, **store.io)
+    order_id = checkout.start_checkout(store.ctx, p.alice, p.cart)
 
     # The stock is off the shelf at once and the cart is frozen for everyone.
     assert (store.stock(p.mug), store.stock(p.lamp)) == (3, 2)
@@ -218,13 +163,13 @@ def test_owner_pays_for_everything_and_the_order_completes(owner_pays: Party) ->
 def test_only_the_owner_starts_checkout_and_only_payers_pay(owner_pays: Party) -> None:
     p, store = owner_pays, owner_pays.store
     with pytest.raises(CheckoutError) as refused:
-        checkout.start_checkout(p.bob, p.cart, **store.io)
+        checkout.start_checkout(store.ctx, p.bob, p.cart)
     assert refused.value.code is CheckoutErrorCode.OWNER_ONLY
     stranger = store.user("Mallory")
     with pytest.raises(CheckoutError) as refused:
-        checkout.start_checkout(stranger, p.cart, **store.io)
+        checkout.start_checkout(store.ctx, stranger, p.cart)
     assert refused.value.code is CheckoutErrorCode.NOT_A_MEMBER
-    order_id = checkout.start_checkout(p.alice, p.cart, **store.io)
+    order_id = checkout.start_checkout(store.ctx, p.alice, p.cart)
     with pytest.raises(CheckoutError) as refused:
         store.pay(p.bob, order_id)  # the owner pays for everything: Bob owes nothing
     assert refused.value.code is CheckoutErrorCode.NOTHING_TO_PAY
@@ -235,7 +180,7 @@ def test_an_empty_cart_cannot_be_checked_out(store: Store) -> None:
     alice = store.user("Alice")
     cart = store.do(carts.personal_cart, alice)
     with pytest.raises(CheckoutError) as refused:
-        checkout.start_checkout(alice, cart, **store.io)
+        checkout.start_checkout(store.ctx, alice, cart)
     assert refused.value.code is CheckoutErrorCode.EMPTY_CART
     assert not store.view(cart, alice).locked
 
@@ -245,11 +190,10 @@ def test_personal_cart_checkout(store: Store) -> None:
     mug = store.product("Harbor Mug", price=1800, stock=5)
     cart = store.do(carts.personal_cart, alice)
     store.do(carts.add_item, cart, alice, mug, 3)
-    order_id = checkout.start_checkout(alice, cart, **store.io)
+    order_id = checkout.start_checkout(store.ctx, alice, cart)
     assert store.pay(alice, order_id).order_status == "complete"
     assert store.stock(mug) == 2
-    with store.session() as session:
-        [order] = checkout.list_orders(session, alice)
+    [order] = checkout.list_orders(store.ctx, alice)
     assert (order.number, order.title, order.total, order.status_label) == (
         f"#{order_id}",
         "My cart",
@@ -266,7 +210,7 @@ def test_personal_cart_checkout(store: Store) -> None:
 
 def test_split_order_completes_only_after_every_member_paid(split: Party) -> None:
     p, store = split, split.store
-    order_id = checkout.start_checkout(p.alice, p.cart, **store.io)
+    order_id = checkout.start_checkout(store.ctx, p.alice, p.cart)
     assert store.shares(order_id) == {p.alice: "pending", p.bob: "pending"}
     with store.session() as session:
         view = checkout.checkout_view(session, p.cart)
@@ -286,8 +230,7 @@ def test_split_order_completes_only_after_every_member_paid(split: Party) -> Non
     assert store.reservations(order_id) == [(p.mug, 2, "committed"), (p.lamp, 1, "committed")]
     assert sorted(i["amount"] for i in store.intents()) == [3600, 4500]
     assert store.view(p.cart, p.bob).lines == ()
-    with store.session() as session:
-        bobs = checkout.list_orders(session, p.bob)
+    bobs = checkout.list_orders(store.ctx, p.bob)
     assert [(o.number, o.your_share, o.your_share_status) for o in bobs] == [
         (f"#{order_id}", "$36.00", "Paid")
     ]
@@ -295,12 +238,13 @@ def test_split_order_completes_only_after_every_member_paid(split: Party) -> Non
 
 def test_last_two_payers_at_once_complete_the_order_once(split: Party) -> None:
     p, store = split, split.store
-    order_id = checkout.start_checkout(p.alice, p.cart, **store.io)
+    order_id = checkout.start_checkout(store.ctx, p.alice, p.cart)
     with ThreadPoolExecutor(2) as pool:
         outcomes = list(pool.map(lambda who: store.pay(who, order_id), [p.alice, p.bob]))
     assert all(o.paid for o in outcomes)
     assert store.order(order_id).status == "complete"
-    completions = [t for t in store.bus.activity() if t.startswith(f"Order #{order_id}")]
+    news = [str(e.payload.get("activity")) for e in store.bus.events]
+    completions = [t for t in news if t.startswith(f"Order #{order_id}")]
     assert len(completions) == 1
 
 
@@ -309,7 +253,7 @@ def test_declined_share_releases_stock_refunds_others_and_leaves_the_cart_as_it_
 ) -> None:
     p, store = split, split.store
     before = comparable(store.view(p.cart, p.alice))
-    order_id = checkout.start_checkout(p.alice, p.cart, **store.io)
+    order_id = checkout.start_checkout(store.ctx, p.alice, p.cart)
     store.pay(p.alice, order_id)
     with pytest.raises(CheckoutError) as refused:
         store.pay(p.bob, order_id, "decline")
@@ -325,23 +269,18 @@ def test_declined_share_releases_stock_refunds_others_and_leaves_the_cart_as_it_
     assert view.activity[0].text.startswith("Bob's payment was declined")
     # The cart takes edits again, and a new checkout starts from scratch.
     store.do(carts.add_item, p.cart, p.bob, p.mug, 1)
-    assert checkout.start_checkout(p.alice, p.cart, **store.io) != order_id
+    assert checkout.start_checkout(store.ctx, p.alice, p.cart) != order_id
 
 
 def test_share_timeout_releases_stock_and_refunds_whoever_paid(split: Party) -> None:
     p, store = split, split.store
-    order_id = checkout.start_checkout(p.alice, p.cart, **store.io)
+    order_id = checkout.start_checkout(store.ctx, p.alice, p.cart)
     store.pay(p.alice, order_id)
     expires = store.order(order_id).expires_at.replace(tzinfo=UTC)
-    assert (
-        checkout.expire_checkouts(
-            gateway=store.gateway, now=expires - timedelta(seconds=1), **store.io
-        )
-        == []
-    )
+    assert checkout.expire_checkouts(store.at(expires - timedelta(seconds=1))) == []
     later = expires + timedelta(seconds=1)
-    assert checkout.expire_checkouts(gateway=store.gateway, now=later, **store.io) == [order_id]
-    assert checkout.expire_checkouts(gateway=store.gateway, now=later, **store.io) == []
+    assert checkout.expire_checkouts(store.at(later)) == [order_id]
+    assert checkout.expire_checkouts(store.at(later)) == []
 
     assert store.order(order_id).status == "expired"
     assert store.shares(order_id) == {p.alice: "refunded", p.bob: "expired"}
@@ -354,7 +293,7 @@ def test_share_timeout_releases_stock_and_refunds_whoever_paid(split: Party) -> 
 
 def test_a_payment_that_lands_after_the_timeout_is_refunded(split: Party) -> None:
     p, store = split, split.store
-    order_id = checkout.start_checkout(p.alice, p.cart, **store.io)
+    order_id = checkout.start_checkout(store.ctx, p.alice, p.cart)
     expires = store.order(order_id).expires_at.replace(tzinfo=UTC)
     # Bob's page checked the order just before it expired; the job ran while his card was
     # being charged.
@@ -365,27 +304,23 @@ def test_a_payment_that_lands_after_the_timeout_is_refunded(split: Party) -> Non
         payment_method=store.card("success"),
         idempotency_key=f"order-{order_id}-payer-{p.bob}-charge",
     )
-    checkout.expire_checkouts(gateway=store.gateway, now=expires + timedelta(1), **store.io)
-    outcome = checkout._record_result(
-        p.bob, order_id, result, gateway=store.gateway, now=datetime.now(UTC), **store.io
-    )
+    checkout.expire_checkouts(store.at(expires + timedelta(1)))
+    outcome = checkout.paying.record_result(store.ctx, p.bob, order_id, result, datetime.now(UTC))
     assert "refunded" in outcome.message
     assert store.shares(order_id)[p.bob] == "refunded"
 
 
 def test_retrying_checkout_and_payment_charges_once(owner_pays: Party) -> None:
     p, store = owner_pays, owner_pays.store
-    first = checkout.start_checkout(p.alice, p.cart, **store.io)
-    assert checkout.start_checkout(p.alice, p.cart, **store.io) == first
+    first = checkout.start_checkout(store.ctx, p.alice, p.cart)
+    assert checkout.start_checkout(store.ctx, p.alice, p.cart) == first
     assert (store.stock(p.mug), store.stock(p.lamp)) == (3, 2)  # reserved once
 
     card = store.card("success")
     with ThreadPoolExecutor(3) as pool:
         outcomes = list(
             pool.map(
-                lambda _: checkout.pay_share(
-                    p.alice, first, card, gateway=store.gateway, **store.io
-                ),
+                lambda _: checkout.pay_share(store.ctx, p.alice, first, card),
                 range(3),
             )
         )
@@ -406,7 +341,7 @@ def test_not_enough_stock_at_checkout_changes_nothing(owner_pays: Party) -> None
         session.commit()
     before = store.view(p.cart, p.alice)
     with pytest.raises(CheckoutError) as refused:
-        checkout.start_checkout(p.alice, p.cart, **store.io)
+        checkout.start_checkout(store.ctx, p.alice, p.cart)
     assert refused.value.code is CheckoutErrorCode.OUT_OF_STOCK
     assert refused.value.message.startswith("Only 1 × Harbor Mug left")
     after = store.view(p.cart, p.alice)
@@ -418,7 +353,7 @@ def test_not_enough_stock_at_checkout_changes_nothing(owner_pays: Party) -> None
 
 def test_three_d_secure_payment_completes_after_the_bank_check(owner_pays: Party) -> None:
     p, store = owner_pays, owner_pays.store
-    order_id = checkout.start_checkout(p.alice, p.cart, **store.io)
+    order_id = checkout.start_checkout(store.ctx, p.alice, p.cart)
     outcome = store.pay(p.alice, order_id, "3ds")
     assert outcome.needs_action and outcome.order_status == "pending"
     assert store.view(p.cart, p.bob).activity[0].text == (
@@ -426,21 +361,17 @@ def test_three_d_secure_payment_completes_after_the_bank_check(owner_pays: Party
     )
     # Paying again while the bank waits changes nothing.
     assert store.pay(p.alice, order_id, "3ds").needs_action
-    done = checkout.confirm_with_bank(
-        p.alice, order_id, gateway=store.gateway, test_outcome=True, **store.io
-    )
+    done = checkout.confirm_with_bank(store.ctx, p.alice, order_id, answer=True)
     assert done.paid and done.order_status == "complete"
     assert len(store.intents()) == 1
 
 
 def test_failed_bank_check_fails_the_order(owner_pays: Party) -> None:
     p, store = owner_pays, owner_pays.store
-    order_id = checkout.start_checkout(p.alice, p.cart, **store.io)
+    order_id = checkout.start_checkout(store.ctx, p.alice, p.cart)
     store.pay(p.alice, order_id, "3ds")
     with pytest.raises(CheckoutError) as refused:
-        checkout.confirm_with_bank(
-            p.alice, order_id, gateway=store.gateway, test_outcome=False, **store.io
-        )
+        checkout.confirm_with_bank(store.ctx, p.alice, order_id, answer=False)
     assert "didn't confirm" in refused.value.message
     assert store.order(order_id).status == "failed"
     assert (store.stock(p.mug), store.stock(p.lamp)) == (5, 3)
@@ -449,12 +380,12 @@ def test_failed_bank_check_fails_the_order(owner_pays: Party) -> None:
 
 def test_owner_cancels_a_checkout(split: Party) -> None:
     p, store = split, split.store
-    order_id = checkout.start_checkout(p.alice, p.cart, **store.io)
+    order_id = checkout.start_checkout(store.ctx, p.alice, p.cart)
     store.pay(p.bob, order_id)
     with pytest.raises(CheckoutError) as refused:
-        checkout.cancel_checkout(p.bob, order_id, gateway=store.gateway, **store.io)
+        checkout.cancel_checkout(store.ctx, p.bob, order_id)
     assert refused.value.code is CheckoutErrorCode.OWNER_ONLY
-    checkout.cancel_checkout(p.alice, order_id, gateway=store.gateway, **store.io)
+    checkout.cancel_checkout(store.ctx, p.alice, order_id)
     assert store.order(order_id).status == "cancelled"
     assert store.shares(order_id) == {p.alice: "voided", p.bob: "refunded"}
     assert (store.stock(p.mug), store.stock(p.lamp)) == (5, 3)
@@ -466,10 +397,89 @@ def test_owner_cancels_a_checkout(split: Party) -> None:
 def test_a_cart_locked_before_checkout_stays_locked_after_a_failure(owner_pays: Party) -> None:
     p, store = owner_pays, owner_pays.store
     store.do(carts.lock, p.cart, p.alice)
-    order_id = checkout.start_checkout(p.alice, p.cart, **store.io)
+    order_id = checkout.start_checkout(store.ctx, p.alice, p.cart)
     with pytest.raises(CartError) as refused:
         store.do(carts.unlock, p.cart, p.alice)  # not even the owner, mid-checkout
     assert "Checkout is in progress" in refused.value.message
     with pytest.raises(CheckoutError):
         store.pay(p.alice, order_id, "decline")
     assert store.view(p.cart, p.alice).locked_reason == "owner"
+
+
+# --------------------------------------------------------------------------- the cart page's calls
+
+
+def test_the_owners_pay_button_starts_and_pays_in_one_call(owner_pays: Party) -> None:
+    p, store = owner_pays, owner_pays.store
+    outcome = checkout.checkout_and_pay(store.ctx, p.alice, p.cart, SandboxCard.SUCCESS)
+    assert outcome.paid and outcome.order_status == "complete"
+    assert (store.stock(p.mug), store.stock(p.lamp)) == (3, 2)
+    assert store.view(p.cart, p.bob).lines == ()
+    # A declined card: the checkout it started is undone, stock back, the cart as it was.
+    store.do(carts.add_item, p.cart, p.bob, p.mug, 1)
+    with pytest.raises(CheckoutError) as refused:
+        checkout.checkout_and_pay(store.ctx, p.alice, p.cart, SandboxCard.DECLINE)
+    assert "declined" in refused.value.message
+    assert store.stock(p.mug) == 3 and not store.view(p.cart, p.bob).locked
+
+
+def test_members_pay_confirm_with_the_test_bank_and_cancel_by_cart(split: Party) -> None:
+    p, store = split, split.store
+    with pytest.raises(CheckoutError) as refused:
+        checkout.pay_my_share(store.ctx, p.bob, p.cart, SandboxCard.SUCCESS)
+    assert refused.value.code is CheckoutErrorCode.ORDER_CLOSED  # nothing started yet
+    order_id = checkout.start_checkout(store.ctx, p.alice, p.cart)
+    assert checkout.pay_my_share(store.ctx, p.alice, p.cart, SandboxCard.SUCCESS).paid
+    waiting = checkout.pay_my_share(store.ctx, p.bob, p.cart, SandboxCard.THREE_DS)
+    assert waiting.needs_action
+    done = checkout.answer_bank_check(store.ctx, p.bob, p.cart, True)
+    assert done.paid and done.order_status == "complete"
+    assert store.order(order_id).status == "complete"
+
+    store.do(carts.add_item, p.cart, p.bob, p.mug, 1)
+    second = checkout.start_checkout(store.ctx, p.alice, p.cart)
+    checkout.cancel_cart_checkout(store.ctx, p.alice, p.cart)
+    assert store.order(second).status == "cancelled"
+    with pytest.raises(CheckoutError) as refused:
+        checkout.cancel_cart_checkout(store.ctx, p.alice, p.cart)
+    assert refused.value.code is CheckoutErrorCode.ORDER_CLOSED
+
+
+def test_without_payments_nothing_starts(owner_pays: Party) -> None:
+    p, store = owner_pays, owner_pays.store
+    unpaid = replace(store.ctx, payments_factory=lambda: build_payments(UnavailableGateway()))
+    before = store.view(p.cart, p.alice)
+    for attempt in (
+        lambda: checkout.start_checkout(unpaid, p.alice, p.cart),
+        lambda: checkout.checkout_and_pay(unpaid, p.alice, p.cart, SandboxCard.SUCCESS),
+    ):
+        with pytest.raises(CheckoutError) as refused:
+            attempt()
+        assert refused.value.code is CheckoutErrorCode.PAYMENTS_UNAVAILABLE
+        assert refused.value.message == "Payments are not configured"
+    after = store.view(p.cart, p.alice)
+    assert comparable(after) == comparable(before) and after.version == before.version
+    assert (store.stock(p.mug), store.stock(p.lamp)) == (5, 3)
+
+
+def test_checkout_news_carries_the_cart_a_fresh_read_gives(split: Party) -> None:
+    """Checkout events make the room read the cart and its checkout panel again after commit;
+    the cart view they carry and their version are those of that fresh read."""
+    p, store = split, split.store
+    steps = [
+        lambda: checkout.start_checkout(store.ctx, p.alice, p.cart),
+        lambda: checkout.pay_my_share(store.ctx, p.alice, p.cart, SandboxCard.SUCCESS),
+        lambda: checkout.pay_my_share(store.ctx, p.bob, p.cart, SandboxCard.THREE_DS),
+        lambda: checkout.answer_bank_check(store.ctx, p.bob, p.cart, True),
+    ]
+    for step in steps:
+        store.bus.events.clear()
+        step()
+        event = store.bus.events[-1]
+        room = cart_room(store.ctx, p.cart)
+        assert event.payload["checkout"] is True and room.view is not None
+        assert event.version == room.view.version
+        assert event.payload["snapshot"] == plain(room.view)
+        with store.session() as session:
+            assert room.checkout == checkout.checkout_view(session, p.cart)
+    assert room.checkout is not None and room.checkout.status == "complete"

@@ -44,9 +44,7 @@ def burst(
     def join(user_id: int) -> str | None:
         start.wait()
         try:
-            return deals.join_deal(
-                user_id, deal_id, 1, card, gateway=gateway, **world.deps
-            ).intent_id
+            return deals.join_deal(world.ctx(gateway), user_id, deal_id, 1, card).intent_id
         except JoinError as error:
             refusals.append(error.message)
             return None
@@ -72,7 +70,7 @@ def assert_never_oversold(world: World, deal_id: int, cap: int) -> None:
             .having(func.count() > 1)
         ).all()
     assert per_user == []
-    joined = world.bus.of(deal_id, "deal.joined")
+    joined = world.events(deal_id, "deal.joined")
     assert len(joined) == cap
     assert max(e.payload["participants"] for e in joined) == cap
 
@@ -85,7 +83,7 @@ def test_200_shoppers_racing_for_50_seats_fill_exactly_50(world: World) -> None:
     assert set(refusals) == {"This deal is full."}
     assert gateway.authorize_calls == 50  # nobody refused was ever charged
     assert_never_oversold(world, deal_id, 50)
-    assert len(world.bus.of(deal_id, "deal.unlocked")) == 1
+    assert len(world.events(deal_id, "deal.unlocked")) == 1
 
 
 def test_40_shoppers_racing_for_10_seats_through_localstripe(

@@ -17,10 +17,12 @@ from app.adapters.db.models_people import User
 from app.adapters.payments.gateway import PaymentStatus
 from app.adapters.payments.sandbox import LocalSandbox
 from app.adapters.payments.stripe_gateway import TEST_CARDS, StripeGateway
+from app.domain.clock import utcnow
 from app.domain.group_buy import PriceTier
 from app.domain.payments import SandboxCard
-from app.services import deal_views, deals
+from app.services import deals
 from app.services.deals import DealValidationError, JoinError, NotAllowed
+from app.services.deals import views as deal_views
 from tests.integration.localstripe_fixture import localstripe_url, stripe_gateway  # noqa: F401
 from tests.integration.test_deal_service import (
     NOW,
@@ -38,8 +40,10 @@ def world(database_url: str) -> Iterator[World]:
     yield from make_world(database_url)
 
 
-def join(world: World, gateway: object, user: int, deal_id: int, card: str = "pm_card_visa"):  # type: ignore[no-untyped-def]
-    return deals.join_deal(user, deal_id, 1, card, gateway=gateway, **world.deps)  # type: ignore[arg-type]
+def join(
+    world: World, gateway: object, user: int, deal_id: int, card: str = "pm_card_visa"
+) -> deals.JoinResult:
+    return deals.join_deal(world.ctx(gateway), user, deal_id, 1, card)
 
 
 def test_nobody_pays_more_than_the_price_they_joined_at(
@@ -50,9 +54,9 @@ def test_nobody_pays_more_than_the_price_they_joined_at(
     holds = [join(world, stripe_gateway, u, deal_id, TEST_CARDS["success"]) for u in (ada, ben, cy)]
     # The third shopper reached the 3-shopper tier: their hold is that price.
     assert [h.hold_amount for h in holds] == [10000, 10000, 8000]
-    deals.leave_deal(ben, deal_id, gateway=stripe_gateway, **world.deps)
+    deals.leave_deal(world.ctx(stripe_gateway), ben, deal_id)
     report = deals.close_deal(
-        deal_id, after_deadline(world, deal_id), gateway=stripe_gateway, **world.deps
+        world.ctx(stripe_gateway, now=after_deadline(world, deal_id)), deal_id
     )
     assert report is not None and report.unit_price == 10000  # two shoppers: first tier
     amounts = {o.user_id: o.amount for o in world.orders(deal_id)}
@@ -66,7 +70,7 @@ def test_a_full_deal_closes_before_its_deadline(world: World) -> None:
     deal_id = open_deal(world, min_to_unlock=2, max_participants=3, tiers=tiers)
     for user in world.make_users(3):
         join(world, gateway, user, deal_id)
-    (report,) = deals.close_overdue_deals(NOW, gateway=gateway, **world.deps)
+    (report,) = deals.close_overdue_deals(world.ctx(gateway, now=NOW))
     assert (report.deal_id, report.outcome, report.unit_price) == (deal_id, "capture", 8000)
     assert world.deal(deal_id).status == "succeeded"
     assert len(world.orders(deal_id)) == 3
@@ -79,7 +83,7 @@ def test_a_full_deal_waits_for_a_shopper_still_confirming_with_their_bank(world:
     ada, ben = world.make_users(2)
     join(world, gateway, ada, deal_id)
     join(world, gateway, ben, deal_id, "pm_3ds")
-    assert deals.close_overdue_deals(NOW, gateway=gateway, **world.deps) == []
+    assert deals.close_overdue_deals(world.ctx(gateway, now=NOW)) == []
     assert world.deal(deal_id).status == "open"
 
 
@@ -90,18 +94,16 @@ def test_a_team_that_does_not_fill_in_a_day_releases_its_holds(
         world, min_to_unlock=2, team_size=3, team_price=7000, deadline=NOW + timedelta(days=2)
     )
     lead, friend, solo = world.make_users(3)
-    started = deals.start_team(
-        lead, deal_id, 1, TEST_CARDS["success"], gateway=stripe_gateway, **world.deps
-    )
+    started = deals.start_team(world.ctx(stripe_gateway), lead, deal_id, 1, TEST_CARDS["success"])
     assert started.team_id is not None
     joined = deals.join_team(
-        friend, started.team_id, 1, TEST_CARDS["success"], gateway=stripe_gateway, **world.deps
+        world.ctx(stripe_gateway), friend, started.team_id, 1, TEST_CARDS["success"]
     )
     join(world, stripe_gateway, solo, deal_id, TEST_CARDS["success"])
-    assert deals.expire_overdue_teams(NOW, gateway=stripe_gateway, **world.deps) == []
+    assert deals.expire_overdue_teams(world.ctx(stripe_gateway, now=NOW)) == []
 
     later = NOW + timedelta(hours=25)
-    released = deals.expire_overdue_teams(later, gateway=stripe_gateway, **world.deps)
+    released = deals.expire_overdue_teams(world.ctx(stripe_gateway, now=later))
     assert sorted(released) == sorted([lead, friend])
     for intent in (started.intent_id, joined.intent_id):
         assert stripe_gateway.retrieve(intent or "").status is PaymentStatus.CANCELED
@@ -109,10 +111,10 @@ def test_a_team_that_does_not_fill_in_a_day_releases_its_holds(
     with world.session_factory() as session:
         team = session.get(Team, started.team_id)
         assert team is not None and team.status == "expired"
-    assert "deal.team_expired" in world.bus.kinds(deal_id)
+    assert "deal.team_expired" in world.kinds(deal_id)
     # Running again (another process, a restart) changes nothing.
-    assert deals.expire_overdue_teams(later, gateway=stripe_gateway, **world.deps) == []
-    seat = deal_views.load_my_seat(deal_id, lead, world.session_factory)
+    assert deals.expire_overdue_teams(world.ctx(stripe_gateway, now=later)) == []
+    seat = deals.deal_page(world.ctx(), lead, deal_id).seat
     assert seat.status == "released" and not seat.active
 
 
@@ -120,12 +122,10 @@ def test_members_of_an_unfilled_team_are_not_charged_when_the_deal_closes(world:
     gateway = FakeGateway()
     deal_id = open_deal(world, min_to_unlock=2, team_size=3, team_price=7000)
     lead, ada, ben = world.make_users(3)
-    deals.start_team(lead, deal_id, 1, "pm_card_visa", gateway=gateway, **world.deps)
+    deals.start_team(world.ctx(gateway), lead, deal_id, 1, "pm_card_visa")
     join(world, gateway, ada, deal_id)
     join(world, gateway, ben, deal_id)
-    report = deals.close_deal(
-        deal_id, after_deadline(world, deal_id), gateway=gateway, **world.deps
-    )
+    report = deals.close_deal(world.ctx(gateway, now=after_deadline(world, deal_id)), deal_id)
     assert report is not None and report.outcome == "capture"
     assert sorted(report.captured) == sorted([ada, ben]) and report.released == [lead]
     assert {o.user_id for o in world.orders(deal_id)} == {ada, ben}
@@ -140,17 +140,15 @@ def test_the_bank_check_decides_whether_the_shopper_is_in(
     card = LocalSandbox(stripe_gateway).payment_method(SandboxCard.THREE_DS)
     assert join(world, stripe_gateway, ada, deal_id, card).status == "needs_action"
     if approve:
-        status = deals.finish_authentication(
-            ada, deal_id, gateway=stripe_gateway, approve=True, **world.deps
-        )
+        status = deals.finish_bank_check(
+            world.ctx(stripe_gateway), ada, deal_id, approve=True
+        ).status
         assert status == "held"
         assert world.deal(deal_id).participants == 1
         assert world.participations(deal_id)[0].authorized_amount == 10000
     else:
         with pytest.raises(JoinError) as caught:
-            deals.finish_authentication(
-                ada, deal_id, gateway=stripe_gateway, approve=False, **world.deps
-            )
+            deals.finish_bank_check(world.ctx(stripe_gateway), ada, deal_id, approve=False)
         assert caught.value.code == "authentication_failed"
         assert "Nobody was charged" in caught.value.message
         assert world.deal(deal_id).participants == 0
@@ -160,9 +158,7 @@ def test_the_bank_check_decides_whether_the_shopper_is_in(
 def test_only_hosts_can_open_deals(world: World) -> None:
     (shopper,) = world.make_users(1)
     with pytest.raises(NotAllowed):
-        deals.create_deal(
-            product_id=world.product_id, created_by=shopper, terms=terms(), **world.deps
-        )
+        deals.create_deal(world.ctx(), shopper, world.product_id, terms())
     with world.session_factory() as session:
         user = session.get(User, shopper)
         assert user is not None
@@ -173,10 +169,10 @@ def test_only_hosts_can_open_deals(world: World) -> None:
 def test_minimum_above_maximum_and_a_wrong_currency_are_field_errors(world: World) -> None:
     with pytest.raises(DealValidationError) as caught:
         deals.create_deal(
-            product_id=world.product_id,
-            created_by=world.seller_id,
-            terms=terms(min_to_unlock=12, max_participants=10, currency="EUR"),
-            **world.deps,
+            world.ctx(),
+            world.seller_id,
+            world.product_id,
+            terms(min_to_unlock=12, max_participants=10, currency="EUR"),
         )
     assert caught.value.field_errors == {
         "min_to_unlock": "The minimum to unlock cannot be above the maximum.",
@@ -188,10 +184,10 @@ def test_the_deal_page_shows_price_progress_teams_and_my_seat(world: World) -> N
     gateway = FakeGateway()
     deal_id = open_deal(world, team_size=2, team_price=7000)
     lead, ada = world.make_users(2)
-    deals.start_team(lead, deal_id, 1, "pm_card_visa", gateway=gateway, **world.deps)
+    deals.start_team(world.ctx(gateway), lead, deal_id, 1, "pm_card_visa")
     join(world, gateway, ada, deal_id)
     with world.session_factory() as session:
-        page = deal_views.deal_page(session, deal_id, NOW)
+        page = deal_views.read_deal_page(session, deal_id, NOW)
         assert page is not None
         card = page.card
         assert (card.participants, card.still_needed, card.progress) == (2, 1, 66)
@@ -211,16 +207,18 @@ def test_the_deal_page_shows_price_progress_teams_and_my_seat(world: World) -> N
         assert (seat.status, seat.locked_price, seat.active) == ("held", "$100.00", True)
         assert deal_views.my_seat(session, deal_id, 9999).status == "none"
         assert [c.id for c in deal_views.active_cards(session, NOW)] == [deal_id]
-        assert [c.id for c in deal_views.cards_for_product(session, world.product_id)] == [deal_id]
-    deals.close_deal(deal_id, after_deadline(world, deal_id), gateway=gateway, **world.deps)
+        assert [
+            c.id for c in deal_views.cards_for_product(session, world.product_id, utcnow())
+        ] == [deal_id]
+    deals.close_deal(world.ctx(gateway, now=after_deadline(world, deal_id)), deal_id)
     with world.session_factory() as session:
-        page = deal_views.deal_page(session, deal_id)
+        page = deal_views.read_deal_page(session, deal_id, utcnow())
         assert page is not None
         assert (page.card.status, page.card.status_label) == ("failed", "Did not unlock")
         seat = deal_views.my_seat(session, deal_id, ada)
         assert seat.joined_when_closed and "did not unlock" in seat.message
-        assert deal_views.active_cards(session) == []
-        assert [c.id for c in deal_views.recent_closed_cards(session)] == [deal_id]
+        assert deal_views.active_cards(session, utcnow()) == []
+        assert [c.id for c in deal_views.recent_closed_cards(session, utcnow())] == [deal_id]
         assert session.exec(select(Team)).one().status == "expired"
 
 
@@ -235,15 +233,36 @@ def test_a_long_deal_saves_a_3ds_card_only_after_the_bank_check(
     assert joined.status == "needs_action" and (joined.intent_id or "").startswith("seti_")
     if approve:
         assert (
-            deals.finish_authentication(
-                ada, deal_id, gateway=stripe_gateway, approve=True, **world.deps
-            )
+            deals.finish_bank_check(world.ctx(stripe_gateway), ada, deal_id, approve=True).status
             == "held"
         )
         assert world.deal(deal_id).participants == 1
     else:
         with pytest.raises(JoinError):
-            deals.finish_authentication(
-                ada, deal_id, gateway=stripe_gateway, approve=False, **world.deps
-            )
+            deals.finish_bank_check(world.ctx(stripe_gateway), ada, deal_id, approve=False)
         assert world.deal(deal_id).participants == 0
+
+
+def test_the_hosts_form_opens_a_deal_or_says_what_to_fix(world: World) -> None:
+    when = NOW + timedelta(days=1)
+    form = {
+        "product_id": str(world.product_id),
+        "tier_1_shoppers": "1",
+        "tier_1_price": "100",
+        "tier_2_shoppers": "3",
+        "tier_2_price": "80.00",
+        "min_to_unlock": "3",
+        "deadline": when.strftime("%Y-%m-%dT%H:%M"),
+    }
+    ctx = world.ctx(now=NOW)
+    deal_id = deals.create_deal_from_form(ctx, world.seller_id, form, offset_minutes=0)
+    deal = world.deal(deal_id)
+    assert (deal.currency, deal.min_to_unlock, deal.participants) == ("USD", 3, 0)
+    assert world.kinds(deal_id) == ["deal.created"]
+
+    with pytest.raises(DealValidationError) as caught:
+        deals.create_deal_from_form(ctx, world.seller_id, {**form, "tier_2_price": "120"}, 0)
+    assert caught.value.field_errors == {"tiers": "Each tier must be cheaper than the one before."}
+    (shopper,) = world.make_users(1)
+    with pytest.raises(NotAllowed):
+        deals.create_deal_from_form(ctx, shopper, form, 0)

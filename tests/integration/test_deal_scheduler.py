@@ -17,8 +17,8 @@ from sqlmodel import col
 from app.adapters.db.models_deals import Deal
 from app.adapters.payments.gateway import PaymentStatus
 from app.adapters.payments.stripe_gateway import TEST_CARDS, StripeGateway
-from app.jobs import deadlines
-from app.services import deals
+from app.domain.clock import utcnow
+from app.services import deadlines, deals
 from tests.integration.localstripe_fixture import localstripe_url, stripe_gateway  # noqa: F401
 from tests.integration.test_deal_service import World, make_world, open_deal
 
@@ -33,7 +33,7 @@ def fall_due_while_the_app_was_down(world: World, *deal_ids: int) -> None:
         session.exec(
             update(Deal)
             .where(col(Deal.id).in_(deal_ids))
-            .values(deadline=deals.utcnow() - timedelta(minutes=1))
+            .values(deadline=utcnow() - timedelta(minutes=1))
         )
         session.commit()
 
@@ -53,7 +53,7 @@ def test_two_processes_starting_at_once_close_each_overdue_deal_once(
     ):
         for user in people:
             joined = deals.join_deal(
-                user, deal_id, 1, TEST_CARDS["success"], gateway=stripe_gateway, **world.deps
+                world.ctx(stripe_gateway), user, deal_id, 1, TEST_CARDS["success"]
             )
             intents[deal_id].append(joined.intent_id or "")
     fall_due_while_the_app_was_down(world, unlocked, missed)
@@ -64,7 +64,7 @@ def test_two_processes_starting_at_once_close_each_overdue_deal_once(
     def process_start_up() -> None:
         start.wait()
         try:
-            deadlines.close_overdue_deals(gateway=stripe_gateway, **world.deps)
+            deals.close_due_deals(world.ctx(stripe_gateway))
         except BaseException as error:  # noqa: BLE001 - reported below
             errors.append(error)
 
@@ -79,7 +79,7 @@ def test_two_processes_starting_at_once_close_each_overdue_deal_once(
     assert world.deal(missed).status == "failed"
     assert world.deal(running).status == "open"
     for deal_id in (unlocked, missed):
-        assert len(world.bus.of(deal_id, "deal.closed")) == 1
+        assert len(world.events(deal_id, "deal.closed")) == 1
     orders = world.orders(unlocked)
     assert len(orders) == 3 and len({o.participation_id for o in orders}) == 3
     for intent in intents[unlocked]:
@@ -91,9 +91,9 @@ def test_two_processes_starting_at_once_close_each_overdue_deal_once(
 
     # The next tick (and every one after) finds nothing to do.
     versions = {d: world.deal(d).version for d in (unlocked, missed)}
-    deadlines.close_overdue_deals(gateway=stripe_gateway, **world.deps)
+    deals.close_due_deals(world.ctx(stripe_gateway))
     assert {d: world.deal(d).version for d in (unlocked, missed)} == versions
 
 
 def test_the_scheduler_runs_the_deal_job() -> None:
-    assert deadlines.close_overdue_deals in deadlines.JOBS
+    assert deals.close_due_deals in deadlines.DUE_WORK

@@ -31,35 +31,17 @@ from app.adapters.payments.gateway import (
 )
 from app.adapters.payments.sandbox import LocalSandbox
 from app.adapters.payments.stripe_gateway import TEST_CARDS, StripeGateway
+from app.domain.clock import as_utc, utcnow
 from app.domain.events import DomainEvent
 from app.domain.group_buy import DealTerms, PriceTier
 from app.domain.payments import SandboxCard
 from app.services import deals
+from app.services.context import Context
 from app.services.deals import DealValidationError, JoinError
+from tests.factories import RecordingBus, make_context
 from tests.integration.localstripe_fixture import localstripe_url, stripe_gateway  # noqa: F401
 
 # --------------------------------------------------------------------------- helpers
-
-
-class RecordingBus:
-    """An event bus that remembers what was published (thread-safe)."""
-
-    def __init__(self) -> None:
-        self.events: list[DomainEvent] = []
-        self._lock = threading.Lock()
-
-    def publish(self, event: DomainEvent) -> None:
-        with self._lock:
-            self.events.append(event)
-
-    async def listen(self) -> Any:  # pragma: no cover - not used by these tests
-        raise NotImplementedError
-
-    def kinds(self, deal_id: int) -> list[str]:
-        return [e.kind for e in self.events if e.aggregate_id == str(deal_id)]
-
-    def of(self, deal_id: int, kind: str) -> list[DomainEvent]:
-        return [e for e in self.events if e.aggregate_id == str(deal_id) and e.kind == kind]
 
 
 class FakeGateway:
@@ -186,9 +168,22 @@ class World:
     seller_id: int
     users: list[int] = field(default_factory=list)
 
-    @property
-    def deps(self) -> dict[str, Any]:
-        return {"session_factory": self.session_factory, "event_bus": self.bus}
+    def ctx(self, gateway: Any = None, now: datetime | None = None) -> Context:
+        """The services' context on this world's database and bus, paying through `gateway`
+        (a fake unless given), with the clock stopped at `now` when given."""
+        return make_context(
+            self.engine,
+            bus=self.bus,
+            gateway=gateway or FakeGateway(),
+            clock=(lambda: now) if now is not None else utcnow,
+        )
+
+    def events(self, deal_id: int, kind: str) -> list[DomainEvent]:
+        """What was published about one deal, of one kind, in order."""
+        return [e for e in self.bus.on(f"deal:{deal_id}") if e.kind == kind]
+
+    def kinds(self, deal_id: int) -> list[str]:
+        return self.bus.kinds(f"deal:{deal_id}")
 
     def make_users(self, count: int) -> list[int]:
         with self.session_factory() as session:
@@ -266,16 +261,11 @@ def terms(**changes: Any) -> DealTerms:
 
 
 def open_deal(world: World, **changes: Any) -> int:
-    return deals.create_deal(
-        product_id=world.product_id,
-        created_by=world.seller_id,
-        terms=terms(**changes),
-        **world.deps,
-    )
+    return deals.create_deal(world.ctx(), world.seller_id, world.product_id, terms(**changes))
 
 
 def after_deadline(world: World, deal_id: int) -> datetime:
-    return deals._utc(world.deal(deal_id).deadline) + timedelta(seconds=1)
+    return as_utc(world.deal(deal_id).deadline) + timedelta(seconds=1)
 
 
 # --------------------------------------------------------------------------- joining
@@ -286,16 +276,14 @@ def test_joining_places_a_hold_for_the_current_price(
 ) -> None:
     deal_id = open_deal(world)
     (ada,) = world.make_users(1)
-    result = deals.join_deal(
-        ada, deal_id, 1, TEST_CARDS["success"], gateway=stripe_gateway, **world.deps
-    )
+    result = deals.join_deal(world.ctx(stripe_gateway), ada, deal_id, 1, TEST_CARDS["success"])
     assert result.status == "held"
     assert (result.hold_amount, result.unit_price_now) == (10000, 10000)
     intent = stripe_gateway.retrieve(result.intent_id or "")
     assert intent.status is PaymentStatus.REQUIRES_CAPTURE
     assert intent.amount_capturable == 10000
     assert world.deal(deal_id).participants == 1
-    (joined,) = world.bus.of(deal_id, "deal.joined")
+    (joined,) = world.events(deal_id, "deal.joined")
     assert joined.payload["participants"] == 1
     assert joined.payload["current_price"] == 10000
     assert joined.payload["next_tier"] == {"needed": 2, "unit_price": 8000}
@@ -308,9 +296,9 @@ def test_joining_twice_is_refused_without_a_second_hold(world: World) -> None:
     gateway = FakeGateway()
     deal_id = open_deal(world)
     (ada,) = world.make_users(1)
-    deals.join_deal(ada, deal_id, 1, "pm_card_visa", gateway=gateway, **world.deps)
+    deals.join_deal(world.ctx(gateway), ada, deal_id, 1, "pm_card_visa")
     with pytest.raises(JoinError) as caught:
-        deals.join_deal(ada, deal_id, 1, "pm_card_visa", gateway=gateway, **world.deps)
+        deals.join_deal(world.ctx(gateway), ada, deal_id, 1, "pm_card_visa")
     assert caught.value.message == "You're already in this deal."
     assert len(gateway.intents) == 1
     assert world.deal(deal_id).participants == 1
@@ -321,19 +309,15 @@ def test_leaving_cancels_the_hold_and_frees_the_seat(
 ) -> None:
     deal_id = open_deal(world)
     (ada,) = world.make_users(1)
-    joined = deals.join_deal(
-        ada, deal_id, 1, TEST_CARDS["success"], gateway=stripe_gateway, **world.deps
-    )
-    deals.leave_deal(ada, deal_id, gateway=stripe_gateway, **world.deps)
+    joined = deals.join_deal(world.ctx(stripe_gateway), ada, deal_id, 1, TEST_CARDS["success"])
+    deals.leave_deal(world.ctx(stripe_gateway), ada, deal_id)
     assert stripe_gateway.retrieve(joined.intent_id or "").status is PaymentStatus.CANCELED
     assert world.deal(deal_id).participants == 0
     (part,) = world.participations(deal_id)
     assert (part.status, part.hold_released) == ("left", True)
-    assert world.bus.of(deal_id, "deal.left")[0].payload["participants"] == 0
+    assert world.events(deal_id, "deal.left")[0].payload["participants"] == 0
     # Coming back later is a fresh join with a fresh hold.
-    again = deals.join_deal(
-        ada, deal_id, 1, TEST_CARDS["success"], gateway=stripe_gateway, **world.deps
-    )
+    again = deals.join_deal(world.ctx(stripe_gateway), ada, deal_id, 1, TEST_CARDS["success"])
     assert again.status == "held" and again.intent_id != joined.intent_id
 
 
@@ -343,16 +327,14 @@ def test_unlocked_deal_captures_every_hold_at_the_final_tier_price(
     deal_id = open_deal(world)
     shoppers = world.make_users(5)
     intents = [
-        deals.join_deal(
-            u, deal_id, 1, TEST_CARDS["success"], gateway=stripe_gateway, **world.deps
-        ).intent_id
+        deals.join_deal(world.ctx(stripe_gateway), u, deal_id, 1, TEST_CARDS["success"]).intent_id
         for u in shoppers
     ]
-    assert len(world.bus.of(deal_id, "deal.unlocked")) == 1
-    assert world.bus.of(deal_id, "deal.unlocked")[0].payload["participants"] == 3
+    assert len(world.events(deal_id, "deal.unlocked")) == 1
+    assert world.events(deal_id, "deal.unlocked")[0].payload["participants"] == 3
 
     report = deals.close_deal(
-        deal_id, after_deadline(world, deal_id), gateway=stripe_gateway, **world.deps
+        world.ctx(stripe_gateway, now=after_deadline(world, deal_id)), deal_id
     )
     assert report is not None and report.complete
     assert (report.outcome, report.unit_price) == ("capture", 6000)
@@ -366,7 +348,7 @@ def test_unlocked_deal_captures_every_hold_at_the_final_tier_price(
     assert {(o.unit_price, o.amount) for o in orders} == {(6000, 6000)}
     deal = world.deal(deal_id)
     assert (deal.status, deal.outcome) == ("succeeded", "capture")
-    (closed,) = world.bus.of(deal_id, "deal.closed")
+    (closed,) = world.events(deal_id, "deal.closed")
     assert closed.payload["final_unit_price"] == 6000
     assert sorted(closed.payload["captured_user_ids"]) == sorted(shoppers)
 
@@ -377,13 +359,11 @@ def test_deal_below_minimum_cancels_every_hold_and_tells_the_shoppers(
     deal_id = open_deal(world)
     shoppers = world.make_users(2)
     intents = [
-        deals.join_deal(
-            u, deal_id, 1, TEST_CARDS["success"], gateway=stripe_gateway, **world.deps
-        ).intent_id
+        deals.join_deal(world.ctx(stripe_gateway), u, deal_id, 1, TEST_CARDS["success"]).intent_id
         for u in shoppers
     ]
     report = deals.close_deal(
-        deal_id, after_deadline(world, deal_id), gateway=stripe_gateway, **world.deps
+        world.ctx(stripe_gateway, now=after_deadline(world, deal_id)), deal_id
     )
     assert report is not None and report.outcome == "release"
     for intent_id in intents:
@@ -391,7 +371,7 @@ def test_deal_below_minimum_cancels_every_hold_and_tells_the_shoppers(
     assert [p.status for p in world.participations(deal_id)] == ["released"] * 2
     assert world.orders(deal_id) == []
     assert world.deal(deal_id).status == "failed"
-    (closed,) = world.bus.of(deal_id, "deal.closed")
+    (closed,) = world.events(deal_id, "deal.closed")
     assert closed.payload["outcome"] == "release"
     assert sorted(closed.payload["released_user_ids"]) == sorted(shoppers)
 
@@ -402,18 +382,14 @@ def test_declined_card_leaves_the_shopper_out_with_a_clear_message(
     deal_id = open_deal(world, max_participants=3, min_to_unlock=2, tiers=(PriceTier(1, 10000),))
     (ada,) = world.make_users(1)
     with pytest.raises(JoinError) as caught:
-        deals.join_deal(
-            ada, deal_id, 1, TEST_CARDS["decline"], gateway=stripe_gateway, **world.deps
-        )
+        deals.join_deal(world.ctx(stripe_gateway), ada, deal_id, 1, TEST_CARDS["decline"])
     assert caught.value.code == "card_declined"
     assert caught.value.message == "Your card was declined. Try another card."
     assert world.deal(deal_id).participants == 0
     (part,) = world.participations(deal_id)
     assert part.status == "failed"
     # Another card works, with a new idempotency key.
-    retry = deals.join_deal(
-        ada, deal_id, 1, TEST_CARDS["success"], gateway=stripe_gateway, **world.deps
-    )
+    retry = deals.join_deal(world.ctx(stripe_gateway), ada, deal_id, 1, TEST_CARDS["success"])
     assert retry.status == "held"
     (part,) = world.participations(deal_id)
     assert (part.attempt, part.idempotency_key) == (2, f"deal-{deal_id}-user-{ada}-hold-2")
@@ -426,7 +402,7 @@ def test_three_d_secure_card_waits_for_the_shopper(
     deal_id = open_deal(world)
     (ada,) = world.make_users(1)
     card = LocalSandbox(stripe_gateway).payment_method(SandboxCard.THREE_DS)
-    result = deals.join_deal(ada, deal_id, 1, card, gateway=stripe_gateway, **world.deps)
+    result = deals.join_deal(world.ctx(stripe_gateway), ada, deal_id, 1, card)
     assert result.status == "needs_action"
     assert result.client_secret and result.client_secret.startswith(result.intent_id or "-")
     (part,) = world.participations(deal_id)
@@ -439,13 +415,11 @@ def test_join_after_the_deadline_is_refused(world: World) -> None:
     (ada,) = world.make_users(1)
     with pytest.raises(JoinError) as caught:
         deals.join_deal(
+            world.ctx(FakeGateway(), now=after_deadline(world, deal_id)),
             ada,
             deal_id,
             1,
             "pm_card_visa",
-            gateway=FakeGateway(),
-            now=after_deadline(world, deal_id),
-            **world.deps,
         )
     assert caught.value.message == "Sorry, this deal's deadline has passed."
     assert world.deal(deal_id).participants == 0
@@ -456,9 +430,9 @@ def test_join_on_a_full_deal_is_refused(world: World) -> None:
     deal_id = open_deal(world, max_participants=2, min_to_unlock=2, tiers=(PriceTier(1, 5000),))
     a, b, c = world.make_users(3)
     for user in (a, b):
-        deals.join_deal(user, deal_id, 1, "pm_card_visa", gateway=gateway, **world.deps)
+        deals.join_deal(world.ctx(gateway), user, deal_id, 1, "pm_card_visa")
     with pytest.raises(JoinError) as caught:
-        deals.join_deal(c, deal_id, 1, "pm_card_visa", gateway=gateway, **world.deps)
+        deals.join_deal(world.ctx(gateway), c, deal_id, 1, "pm_card_visa")
     assert caught.value.message == "This deal is full."
     assert world.deal(deal_id).participants == 2
 
@@ -470,9 +444,7 @@ def test_invalid_deal_definitions_are_refused_with_field_errors(world: World) ->
         deadline=NOW - timedelta(hours=1),
     )
     with pytest.raises(DealValidationError) as caught:
-        deals.create_deal(
-            product_id=world.product_id, created_by=world.seller_id, terms=bad, **world.deps
-        )
+        deals.create_deal(world.ctx(), world.seller_id, world.product_id, bad)
     errors = caught.value.field_errors
     assert set(errors) >= {"tiers", "currency", "deadline"}
     assert errors["tiers"] == "Each tier must be cheaper than the one before."
@@ -485,18 +457,16 @@ def test_closing_twice_changes_nothing_the_second_time(
 ) -> None:
     deal_id = open_deal(world)
     for user in world.make_users(3):
-        deals.join_deal(
-            user, deal_id, 1, TEST_CARDS["success"], gateway=stripe_gateway, **world.deps
-        )
+        deals.join_deal(world.ctx(stripe_gateway), user, deal_id, 1, TEST_CARDS["success"])
     when = after_deadline(world, deal_id)
-    first = deals.close_deal(deal_id, when, gateway=stripe_gateway, **world.deps)
+    first = deals.close_deal(world.ctx(stripe_gateway, now=when), deal_id)
     version = world.deal(deal_id).version
     assert first is not None and first.unit_price == 8000
-    assert deals.close_deal(deal_id, when, gateway=stripe_gateway, **world.deps) is None
-    assert deals.close_overdue_deals(when, gateway=stripe_gateway, **world.deps) == []
+    assert deals.close_deal(world.ctx(stripe_gateway, now=when), deal_id) is None
+    assert deals.close_overdue_deals(world.ctx(stripe_gateway, now=when)) == []
     assert world.deal(deal_id).version == version
     assert len(world.orders(deal_id)) == 3
-    assert len(world.bus.of(deal_id, "deal.closed")) == 1
+    assert len(world.events(deal_id, "deal.closed")) == 1
 
 
 def test_scheduler_closes_only_overdue_deals(world: World) -> None:
@@ -504,7 +474,7 @@ def test_scheduler_closes_only_overdue_deals(world: World) -> None:
     soon = open_deal(world, deadline=NOW + timedelta(minutes=30))
     later = open_deal(world, deadline=NOW + timedelta(days=1))
     when = NOW + timedelta(hours=1)
-    reports = deals.close_overdue_deals(when, gateway=gateway, **world.deps)
+    reports = deals.close_overdue_deals(world.ctx(gateway, now=when))
     assert [r.deal_id for r in reports] == [soon]
     assert world.deal(soon).status == "failed"
     assert world.deal(later).status == "open"
@@ -513,23 +483,17 @@ def test_scheduler_closes_only_overdue_deals(world: World) -> None:
 def test_a_filled_team_pays_the_team_price(world: World, stripe_gateway: StripeGateway) -> None:
     deal_id = open_deal(world, min_to_unlock=2, team_size=2, team_price=7000)
     lead, friend = world.make_users(2)
-    started = deals.start_team(
-        lead, deal_id, 1, TEST_CARDS["success"], gateway=stripe_gateway, **world.deps
-    )
+    started = deals.start_team(world.ctx(stripe_gateway), lead, deal_id, 1, TEST_CARDS["success"])
     assert started.team_id is not None
-    deals.join_team(
-        friend, started.team_id, 1, TEST_CARDS["success"], gateway=stripe_gateway, **world.deps
-    )
+    deals.join_team(world.ctx(stripe_gateway), friend, started.team_id, 1, TEST_CARDS["success"])
     with world.session_factory() as session:
         team = session.get(Team, started.team_id)
         assert team is not None and (team.status, team.members) == ("filled", 2)
     (late,) = world.make_users(1)
     with pytest.raises(JoinError) as caught:
-        deals.join_team(
-            late, started.team_id, 1, TEST_CARDS["success"], gateway=stripe_gateway, **world.deps
-        )
+        deals.join_team(world.ctx(stripe_gateway), late, started.team_id, 1, TEST_CARDS["success"])
     assert caught.value.code == "team_full"
-    deals.close_deal(deal_id, after_deadline(world, deal_id), gateway=stripe_gateway, **world.deps)
+    deals.close_deal(world.ctx(stripe_gateway, now=after_deadline(world, deal_id)), deal_id)
     assert {o.amount for o in world.orders(deal_id)} == {7000}  # tier price would be 10000
 
 
@@ -539,12 +503,10 @@ def test_long_deal_saves_the_card_and_charges_it_at_close(
     deal_id = open_deal(world, min_to_unlock=1, deadline=NOW + timedelta(days=6))
     assert world.deal(deal_id).payment_mode == "saved_card"
     (ada,) = world.make_users(1)
-    joined = deals.join_deal(
-        ada, deal_id, 1, TEST_CARDS["success"], gateway=stripe_gateway, **world.deps
-    )
+    joined = deals.join_deal(world.ctx(stripe_gateway), ada, deal_id, 1, TEST_CARDS["success"])
     assert joined.status == "held" and (joined.intent_id or "").startswith("seti_")
     report = deals.close_deal(
-        deal_id, after_deadline(world, deal_id), gateway=stripe_gateway, **world.deps
+        world.ctx(stripe_gateway, now=after_deadline(world, deal_id)), deal_id
     )
     assert report is not None and report.captured == [ada]
     (order,) = world.orders(deal_id)
@@ -597,12 +559,12 @@ def test_webhooks_delivered_three_times_in_any_order_end_in_the_same_state(
     for run, shuffled in (("ordered", False), ("shuffled", True)):
         deal_id = open_deal(world)
         for user in world.make_users(3):
-            deals.join_deal(user, deal_id, 1, "pm_3ds", gateway=gateway, **world.deps)
+            deals.join_deal(world.ctx(gateway), user, deal_id, 1, "pm_3ds")
         script = _webhook_script(run, world.participations(deal_id))
         deliveries = script if not shuffled else script * 3
         if shuffled:
             random.Random(7).shuffle(deliveries)
-        applied = [deals.handle_webhook_event(e, gateway=gateway, **world.deps) for e in deliveries]
+        applied = [deals.handle_webhook_event(world.ctx(gateway), e) for e in deliveries]
         if not shuffled:
             assert all(applied[i] for i in (1, 3, 4, 5))
         finals.append(_state(world, deal_id))
@@ -615,8 +577,8 @@ def test_a_hold_that_arrives_after_leaving_is_released(world: World) -> None:
     gateway = FakeGateway()
     deal_id = open_deal(world)
     (ada,) = world.make_users(1)
-    joined = deals.join_deal(ada, deal_id, 1, "pm_3ds", gateway=gateway, **world.deps)
-    deals.leave_deal(ada, deal_id, gateway=gateway, **world.deps)
+    joined = deals.join_deal(world.ctx(gateway), ada, deal_id, 1, "pm_3ds")
+    deals.leave_deal(world.ctx(gateway), ada, deal_id)
     gateway._set(joined.intent_id or "", status=PaymentStatus.REQUIRES_CAPTURE)
     (part,) = world.participations(deal_id)
     late = {
@@ -630,7 +592,7 @@ def test_a_hold_that_arrives_after_leaving_is_released(world: World) -> None:
             }
         },
     }
-    deals.handle_webhook_event(late, gateway=gateway, **world.deps)
+    deals.handle_webhook_event(world.ctx(gateway), late)
     assert gateway.retrieve(joined.intent_id or "").status is PaymentStatus.CANCELED
     assert world.participations(deal_id)[0].status == "left"
     assert world.deal(deal_id).participants == 0

@@ -44,12 +44,7 @@ def receiver(world: World, gateway: object) -> Starlette:
         routes=[
             Mount(
                 "/stripe",
-                app=stripe_app(
-                    secret=lambda: SECRET,
-                    gateway=lambda: gateway,  # type: ignore[arg-type, return-value]
-                    session_factory=world.session_factory,
-                    event_bus=world.bus,
-                ),
+                app=stripe_app(secret=lambda: SECRET, context=lambda: world.ctx(gateway)),
             )
         ]
     )
@@ -59,7 +54,7 @@ def hold_confirmed(world: World, gateway: FakeGateway) -> tuple[int, dict[str, A
     """A shopper waiting on 3-D Secure, and the event saying their bank approved."""
     deal_id = open_deal(world)
     (ada,) = world.make_users(1)
-    joined = deals.join_deal(ada, deal_id, 1, "pm_3ds", gateway=gateway, **world.deps)
+    joined = deals.join_deal(world.ctx(gateway), ada, deal_id, 1, "pm_3ds")
     (part,) = world.participations(deal_id)
     event = {
         "id": "evt_route_1",
@@ -156,9 +151,7 @@ def test_the_local_test_servers_deliveries_arrive_and_verify(
         deal_id = open_deal(world)
         (ada,) = world.make_users(1)
         with pytest.raises(deals.JoinError):
-            deals.join_deal(
-                ada, deal_id, 1, TEST_CARDS["decline"], gateway=stripe_gateway, **world.deps
-            )
+            deals.join_deal(world.ctx(stripe_gateway), ada, deal_id, 1, TEST_CARDS["decline"])
         # localstripe sends payment_intent.payment_failed about a second later.
         deadline = time.monotonic() + 15
         kinds: list[str] = []

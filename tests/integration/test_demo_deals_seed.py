@@ -6,8 +6,10 @@ from sqlmodel import Session, select
 
 from app.adapters.db.models_deals import Deal
 from app.adapters.db.models_people import ExternalAccount, User
-from app.services import accounts, deal_views
+from app.domain.clock import utcnow
+from app.services import accounts
 from app.services.accounts import SignedInIdentity
+from app.services.deals import views as deal_views
 from app.services.demo_seed import DEMO_DEALS, seed_demo_catalog, seed_demo_deals
 
 
@@ -18,7 +20,7 @@ def test_demo_deals_are_added_once_and_shown(db_session: Session) -> None:
     assert seed_demo_deals(db_session) == 0
     db_session.commit()
     assert len(db_session.exec(select(Deal)).all()) == len(DEMO_DEALS)
-    cards = deal_views.active_cards(db_session)
+    cards = deal_views.active_cards(db_session, utcnow())
     assert {c.product_slug for c in cards} == {d.slug for d in DEMO_DEALS}
     assert all(c.joinable and c.participants == 0 for c in cards)
     # The long one saves cards instead of holding them for six days.

@@ -20,7 +20,7 @@ from app.realtime.hub import Hub
 from app.realtime.rooms import Rooms, Viewer, delta
 from app.services import carts
 from tests.fakes import FakeApp
-from tests.integration.test_cart_service import Shop, load_cart, make_shop
+from tests.integration.cart_world import Shop, load_cart, make_shop
 
 
 class CartPage:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from app.domain.group_buy import PriceTier
-from app.services.deal_form import parse_deal_form, parse_price
+from app.services.deals.form import parse_deal_form, parse_price
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 

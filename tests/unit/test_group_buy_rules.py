@@ -10,13 +10,17 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from app.domain.group_buy import (
+    ACTIVE_PARTICIPATION,
     HOLD_LIMIT,
+    PARTICIPATION_MOVES_FROM,
+    REJOINABLE_PARTICIPATION,
     TEAM_WINDOW,
     CaptureExceedsAuthorization,
     CloseOutcome,
     DealStatus,
     DealTerms,
     JoinRefusal,
+    ParticipationStatus,
     PaymentMode,
     PriceTier,
     TeamStatus,
@@ -482,3 +486,15 @@ def test_group_buy_rules_import_only_the_standard_library() -> None:
         for alias in node.names
     }
     assert imported <= set(sys.stdlib_module_names) | {"__future__"}, imported
+
+
+def test_a_seat_only_moves_forward_and_an_ended_seat_stays_ended() -> None:
+    order = list(ParticipationStatus)
+    for target, sources in PARTICIPATION_MOVES_FROM.items():
+        for source in sources:
+            assert source in ACTIVE_PARTICIPATION
+            assert order.index(source) < order.index(target) or target not in ACTIVE_PARTICIPATION
+    ended = set(ParticipationStatus) - set(ACTIVE_PARTICIPATION)
+    for sources in PARTICIPATION_MOVES_FROM.values():
+        assert not ended & set(sources)  # nothing leaves left / captured / released / failed
+    assert set(REJOINABLE_PARTICIPATION) == ended - {ParticipationStatus.CAPTURED}

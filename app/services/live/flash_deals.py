@@ -19,7 +19,15 @@ from app.adapters.db.models_live import LiveSessionDeal
 from app.adapters.payments.gateway import PaymentError
 from app.domain.clock import as_utc
 from app.domain.events import EventKind
-from app.domain.group_buy import CloseOutcome, DealStatus, is_unlocked, price_for, status_at
+from app.domain.group_buy import (
+    ACTIVE_PARTICIPATION,
+    CloseOutcome,
+    DealStatus,
+    ParticipationStatus,
+    is_unlocked,
+    price_for,
+    status_at,
+)
 from app.domain.live import FlashDealRequest, SessionStatus, flash_deal_terms, validate_flash_deal
 from app.domain.money import format_minor
 from app.domain.payments import SandboxCard
@@ -45,9 +53,9 @@ def launch_flash_deal(
 ) -> int:
     """Open a group-buy deal on a session product with a short deadline, from the stream.
 
-    Checks the caller may run the session and that it is live, creates the deal through the deal
-    service, then links it to the session (viewers see it with its countdown). Returns the deal
-    id. LiveValidationError for bad console values."""
+    Checks the caller may run the session and that it is live, opens the deal through the deal
+    service and links it to the session, in one transaction (viewers see it with its
+    countdown). Returns the deal id. LiveValidationError for bad console values."""
     now = as_utc(ctx.now())
     with ctx.uow() as uow:
         live = load_row(uow.session, session_id)
@@ -60,27 +68,19 @@ def launch_flash_deal(
         product = uow.session.get(Product, request.product_id)
         assert product is not None
         terms = flash_deal_terms(product.price_amount, product.currency, request, now)
-    try:
-        deal_id = deals.create_deal(
-            product_id=request.product_id,
-            created_by=actor_id,
-            terms=terms,
-            now=now,
-            session_factory=ctx.session_factory,
-            event_bus=ctx.bus,
-        )
-    except deals.DealValidationError as error:
-        raise LiveValidationError(error.field_errors) from error
-    except deals.NotAllowed as error:  # a moderator runs the session but opens no deals
-        raise LiveError(str(error), "not_a_host") from error
-    with ctx.uow() as uow:
+        try:
+            deal_id = deals.open_deal_in(uow, actor_id, request.product_id, terms, now)
+        except deals.DealValidationError as error:
+            raise LiveValidationError(error.field_errors) from error
+        except deals.NotAllowed as error:  # a moderator runs the session but opens no deals
+            raise LiveError(str(error), "not_a_host") from error
         uow.session.add(
             LiveSessionDeal(deal_id=deal_id, session_id=session_id, launched_by=actor_id)
         )
         version = bump(uow.session, session_id)
         assert version is not None
         uow.record(live_event(session_id, version, EventKind.LIVE_DEAL_LAUNCHED, deal_id=deal_id))
-    return deal_id
+        return deal_id
 
 
 class StreamJoinStatus(StrEnum):
@@ -106,25 +106,15 @@ def join_flash_deal(ctx: Context, actor_id: int, deal_id: int) -> StreamJoin:
     """Join a flash deal from the stream with the sandbox's approved test card. Without the
     local test server there is no card to use here: the shopper goes to the deal page.
     LiveError with the deal's or the bank's message when refused."""
-    payments = ctx.payments
-    if payments.sandbox is None:
+    if not stream_pays(ctx):
         return StreamJoin(deal_id, StreamJoinStatus.DEAL_PAGE)
     try:
-        method = payments.sandbox.payment_method(SandboxCard.SUCCESS)
-        result = deals.join_deal(
-            actor_id,
-            deal_id,
-            1,
-            method,
-            gateway=payments.gateway,
-            session_factory=ctx.session_factory,
-            event_bus=ctx.bus,
-        )
+        result = deals.join_deal(ctx, actor_id, deal_id, 1, sandbox_card=SandboxCard.SUCCESS)
     except deals.JoinError as error:
         raise LiveError(error.message, "join_refused") from error
     except PaymentError as error:
         raise LiveError(error.user_message, "payment_failed") from error
-    if result.status == deals.NEEDS_ACTION:
+    if result.status == ParticipationStatus.NEEDS_ACTION:
         return StreamJoin(deal_id, StreamJoinStatus.NEEDS_ACTION)
     return StreamJoin(deal_id, StreamJoinStatus.JOINED)
 
@@ -144,7 +134,7 @@ def joined_deal_ids(session: Session, deal_ids: list[int], user_id: int) -> list
         select(Participation.deal_id).where(
             col(Participation.deal_id).in_(deal_ids),
             Participation.user_id == user_id,
-            col(Participation.status).in_(deals.ACTIVE),
+            col(Participation.status).in_(ACTIVE_PARTICIPATION),
         )
     ).all()
     return sorted(int(r) for r in rows)

@@ -9,7 +9,7 @@ deal. What concerns one shopper (`MySeat`) is loaded by that shopper's own handl
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -18,10 +18,13 @@ from sqlmodel import Session, col, select
 from app.adapters.db.models import Product, ProductImage
 from app.adapters.db.models_deals import Deal, Participation, Team
 from app.adapters.db.models_people import User
+from app.domain.clock import as_utc
 from app.domain.group_buy import (
-    HOLD_LIMIT,
+    ACTIVE_PARTICIPATION,
+    CloseOutcome,
     DealStatus,
     DealTerms,
+    ParticipationStatus,
     PaymentMode,
     TeamStatus,
     can_join,
@@ -34,10 +37,8 @@ from app.domain.group_buy import (
 )
 from app.domain.money import format_minor
 from app.domain.people import avatar_colour, initials, may_host
-from app.services.deals import CLOSING, _outcome_of, _utc, terms_of, utcnow
-from app.services.unit_of_work import unit_of_work
+from app.services.deals.records import outcome_of, terms_of
 
-SessionFactory = Callable[[], Session]
 PLACEHOLDER_IMAGE = "/placeholder.svg"
 CARD_LIMIT = 24  # live cards pushed per event: every active deal up to this many
 
@@ -51,16 +52,26 @@ STATUS_LABELS = {
     DealStatus.CANCELLED.value: "Cancelled",
 }
 
-TEAM_LABELS = {"forming": "Forming", "filled": "Complete", "expired": "Ran out of time"}
+TEAM_LABELS = {
+    TeamStatus.FORMING.value: "Forming",
+    TeamStatus.FILLED.value: "Complete",
+    TeamStatus.EXPIRED.value: "Ran out of time",
+}
 
 SEAT_MESSAGES = {
-    "pending": "We're placing the hold on your card…",
-    "needs_action": "Your bank wants you to confirm the hold.",
-    "held": "You're in. Your card has a hold; nothing is charged before the deadline.",
-    "left": "You left this deal. The hold on your card was released.",
-    "captured": "You bought this deal.",
-    "released": "The hold on your card was released. You were not charged.",
-    "failed": "Your payment didn't go through, so you're not in this deal.",
+    ParticipationStatus.PENDING.value: "We're placing the hold on your card…",
+    ParticipationStatus.NEEDS_ACTION.value: "Your bank wants you to confirm the hold.",
+    ParticipationStatus.HELD.value: (
+        "You're in. Your card has a hold; nothing is charged before the deadline."
+    ),
+    ParticipationStatus.LEFT.value: "You left this deal. The hold on your card was released.",
+    ParticipationStatus.CAPTURED.value: "You bought this deal.",
+    ParticipationStatus.RELEASED.value: (
+        "The hold on your card was released. You were not charged."
+    ),
+    ParticipationStatus.FAILED.value: (
+        "Your payment didn't go through, so you're not in this deal."
+    ),
 }
 
 
@@ -177,17 +188,19 @@ NO_SEAT = MySeat(status="none", message="")
 
 
 def _iso(moment: datetime) -> str:
-    return _utc(moment).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return as_utc(moment).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _deadline_text(moment: datetime) -> str:
-    return _utc(moment).strftime("%a %d %b %Y, %H:%M UTC")
+    return as_utc(moment).strftime("%a %d %b %Y, %H:%M UTC")
 
 
-def _status(deal: Deal, terms: DealTerms, now: datetime) -> str:
-    if deal.status == CLOSING:
-        return CLOSING
-    return status_at(terms, deal.participants, now, _outcome_of(deal)).value
+def shown_status(deal: Deal, terms: DealTerms, now: datetime) -> DealStatus:
+    """The status shoppers see: derived from the clock and the stored outcome, except while
+    the closing job is at work."""
+    if deal.status == DealStatus.CLOSING:
+        return DealStatus.CLOSING
+    return status_at(terms, deal.participants, now, outcome_of(deal))
 
 
 def _images(session: Session, product_ids: Sequence[int]) -> dict[int, str]:
@@ -203,7 +216,7 @@ def _images(session: Session, product_ids: Sequence[int]) -> dict[int, str]:
 
 def _card(deal: Deal, product: Product, image: str, now: datetime) -> DealCard:
     terms = terms_of(deal)
-    status = _status(deal, terms, now)
+    status = shown_status(deal, terms, now).value
     count = deal.participants
     upcoming = next_tier(terms, count)
     cap = terms.max_participants
@@ -262,39 +275,31 @@ def _cards_for(session: Session, deals: Sequence[Deal], now: datetime) -> list[D
     ]
 
 
-def active_cards(
-    session: Session, now: datetime | None = None, limit: int = CARD_LIMIT
-) -> list[DealCard]:
+_LIVE = (DealStatus.OPEN, DealStatus.CLOSING)  # stored statuses of deals still on show
+
+
+def active_cards(session: Session, now: datetime, limit: int = CARD_LIMIT) -> list[DealCard]:
     """Deals shoppers can still act on (open, or closing right now), soonest deadline first."""
-    now = _utc(now or utcnow())
     deals = session.exec(
         select(Deal)
-        .where(col(Deal.status).in_(("open", CLOSING)))
+        .where(col(Deal.status).in_(_LIVE))
         .order_by(col(Deal.deadline), col(Deal.id))
         .limit(limit)
     ).all()
     return _cards_for(session, deals, now)
 
 
-def recent_closed_cards(
-    session: Session, now: datetime | None = None, limit: int = 6
-) -> list[DealCard]:
+def recent_closed_cards(session: Session, now: datetime, limit: int = 6) -> list[DealCard]:
     """Deals that closed lately, newest first (for the deals page's "ended" list)."""
-    now = _utc(now or utcnow())
     deals = session.exec(
         select(Deal)
-        .where(col(Deal.status).in_(("succeeded", "failed", "cancelled")))
+        .where(
+            col(Deal.status).in_((DealStatus.SUCCEEDED, DealStatus.FAILED, DealStatus.CANCELLED))
+        )
         .order_by(col(Deal.closed_at).desc(), col(Deal.id).desc())
         .limit(limit)
     ).all()
     return _cards_for(session, deals, now)
-
-
-def load_active_cards(
-    session_factory: SessionFactory | None = None, now: datetime | None = None
-) -> list[DealCard]:
-    with unit_of_work(session_factory) as uow:
-        return active_cards(uow.session, now)
 
 
 def _teams(session: Session, deal: Deal, terms: DealTerms, now: datetime) -> list[TeamView]:
@@ -310,7 +315,7 @@ def _teams(session: Session, deal: Deal, terms: DealTerms, now: datetime) -> lis
         .join(User, col(User.id) == col(Participation.user_id))
         .where(
             col(Participation.team_id).in_([t.id for t in teams]),
-            col(Participation.status).in_(("pending", "needs_action", "held", "captured")),
+            col(Participation.status).in_((*ACTIVE_PARTICIPATION, ParticipationStatus.CAPTURED)),
         )
         .order_by(col(Participation.id))
     ).all()
@@ -331,9 +336,9 @@ def _teams(session: Session, deal: Deal, terms: DealTerms, now: datetime) -> lis
     views = []
     for team in teams:
         status = team.status
-        if status == TeamStatus.FORMING.value:
+        if status == TeamStatus.FORMING:
             status = team_status(
-                team.size, team.members, _utc(team.created_at), now, terms.deadline
+                team.size, team.members, as_utc(team.created_at), now, terms.deadline
             ).value
         views.append(
             TeamView(
@@ -351,9 +356,8 @@ def _teams(session: Session, deal: Deal, terms: DealTerms, now: datetime) -> lis
     return views
 
 
-def deal_page(session: Session, deal_id: int, now: datetime | None = None) -> DealPage | None:
+def read_deal_page(session: Session, deal_id: int, now: datetime) -> DealPage | None:
     """One deal as its page shows it, or None when there is no such deal."""
-    now = _utc(now or utcnow())
     deal = session.get(Deal, deal_id)
     if deal is None:
         return None
@@ -376,7 +380,7 @@ def deal_page(session: Session, deal_id: int, now: datetime | None = None) -> De
         for t in terms.tiers
     ]
     final_price = ""
-    if deal.outcome == "capture" and deal.final_participants is not None:
+    if deal.outcome == CloseOutcome.CAPTURE and deal.final_participants is not None:
         final_price = format_minor(price_for(terms, deal.final_participants), terms.currency)
     return DealPage(
         card=card,
@@ -394,21 +398,11 @@ def deal_page(session: Session, deal_id: int, now: datetime | None = None) -> De
     )
 
 
-def load_deal_page(
-    deal_id: int, session_factory: SessionFactory | None = None, now: datetime | None = None
-) -> DealPage | None:
-    with unit_of_work(session_factory) as uow:
-        return deal_page(uow.session, deal_id, now)
-
-
-def cards_for_product(
-    session: Session, product_id: int, now: datetime | None = None
-) -> list[DealCard]:
+def cards_for_product(session: Session, product_id: int, now: datetime) -> list[DealCard]:
     """The product's deals that are still open (its product page shows their cards)."""
-    now = _utc(now or utcnow())
     deals = session.exec(
         select(Deal)
-        .where(Deal.product_id == product_id, col(Deal.status).in_(("open", CLOSING)))
+        .where(Deal.product_id == product_id, col(Deal.status).in_(_LIVE))
         .order_by(col(Deal.deadline))
     ).all()
     return _cards_for(session, deals, now)
@@ -430,35 +424,34 @@ def my_seat(session: Session, deal_id: int, user_id: int) -> MySeat:
     deal = session.get(Deal, deal_id)
     if part is None or deal is None:
         return NO_SEAT
+    return seat_of(deal, part)
+
+
+def seat_of(deal: Deal, part: Participation) -> MySeat:
+    """A shopper's seat from the rows a use case already holds (no query)."""
     currency = deal.currency
     quantity = max(part.quantity, 1)
     locked = (part.authorized_amount or 0) // quantity
-    message = SEAT_MESSAGES.get(part.status, "")
-    if part.status == "failed" and part.failure_code == "card_declined":
+    status = part.status
+    message = SEAT_MESSAGES.get(status, "")
+    if status == ParticipationStatus.FAILED and part.failure_code == "card_declined":
         message = "Your card was declined, so you're not in this deal. Try another card."
-    elif part.status == "released" and deal.status == "failed":
+    elif status == ParticipationStatus.RELEASED and deal.status == DealStatus.FAILED:
         message = "This deal did not unlock. The hold on your card was released: no charge."
-    elif part.status == "released" and deal.outcome == "capture":
+    elif status == ParticipationStatus.RELEASED and deal.outcome == CloseOutcome.CAPTURE:
         message = "Your team didn't fill in time, so the hold on your card was released."
     return MySeat(
-        status=part.status,
+        status=status,
         message=message,
         quantity=part.quantity,
         locked_price=format_minor(locked, currency) if locked else "",
         hold_amount=format_minor(part.authorized_amount or 0, currency),
         charged=format_minor(part.captured_amount or 0, currency),
         team_id=part.team_id or 0,
-        active=part.status in ("pending", "needs_action", "held"),
-        joined_when_closed=part.status in ("captured", "released")
-        and deal.status in ("succeeded", "failed"),
+        active=status in ACTIVE_PARTICIPATION,
+        joined_when_closed=status in (ParticipationStatus.CAPTURED, ParticipationStatus.RELEASED)
+        and deal.status in (DealStatus.SUCCEEDED, DealStatus.FAILED),
     )
-
-
-def load_my_seat(
-    deal_id: int, user_id: int, session_factory: SessionFactory | None = None
-) -> MySeat:
-    with unit_of_work(session_factory) as uow:
-        return my_seat(uow.session, deal_id, user_id)
 
 
 def host_form(session: Session, role: str) -> HostForm:
@@ -473,8 +466,3 @@ def host_form(session: Session, role: str) -> HostForm:
             for p in products
         ],
     )
-
-
-def hold_days() -> int:
-    """How long a card hold may last before long deals save the card instead."""
-    return HOLD_LIMIT.days

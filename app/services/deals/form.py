@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 
+from app.domain.clock import local_to_utc
 from app.domain.group_buy import DealTerms, PriceTier, validate_terms
 
 TIER_ROWS = 4
@@ -37,19 +38,6 @@ def parse_price(raw: str) -> int | None:
 def _whole(raw: str | None) -> int | None:
     text = (raw or "").strip()
     return int(text) if text.isdigit() and len(text) <= 7 else None
-
-
-def _moment(raw: str | None, offset_minutes: int) -> datetime | None:
-    text = (raw or "").strip()
-    if not text:
-        return None
-    try:
-        local = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    if local.tzinfo is not None:
-        return local.astimezone(UTC)
-    return (local + timedelta(minutes=offset_minutes)).replace(tzinfo=UTC)
 
 
 def parse_deal_form(
@@ -86,11 +74,15 @@ def parse_deal_form(
     if per_shopper is None:
         errors["max_quantity_per_shopper"] = "Enter a whole number of items."
 
-    deadline = _moment(form.get("deadline"), offset_minutes)
+    deadline = local_to_utc(form.get("deadline"), offset_minutes=offset_minutes)
     if deadline is None:
         errors["deadline"] = "Choose a deadline."
     starts_raw = form.get("starts_at")
-    starts = _moment(starts_raw, offset_minutes) if (starts_raw or "").strip() else now
+    starts = (
+        local_to_utc(starts_raw, offset_minutes=offset_minutes)
+        if (starts_raw or "").strip()
+        else now
+    )
     if starts is None:
         errors["starts_at"] = "Choose a valid start, or leave it empty to start now."
 

@@ -2,29 +2,32 @@
 
 Every cart change is pushed to the cart's room as this view, made by the writer inside its
 transaction (see `unit_of_work.register_snapshot`), so reading it is on the path of every
-change. It is therefore read with four prebuilt Core queries (cart, members, lines with their
-product and first image, recent activity) rather than through ORM objects, composed by
-`compose`, and turned into a dict by `plain` without `dataclasses.asdict`'s deep copies. The
-"+" / "-" path reads the rows once for its checks and composes the view from them after its
-write (`with_change`) instead of reading again.
+change. It is therefore read with four prebuilt Core queries (`adapters/db/cart_statements.py`:
+cart, members, lines with their product and first image, recent activity) rather than through
+ORM objects, composed by `compose`, and turned into a dict by `plain` without
+`dataclasses.asdict`'s deep copies. The "+" / "-" path reads the rows once for its checks and
+composes the view from them after its write (`with_change`) instead of reading again.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, is_dataclass, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Row, bindparam, select
+from sqlalchemy import Row
 from sqlmodel import Session
 
-from app.adapters.db.models import Product, ProductImage
-from app.adapters.db.models_carts import Cart, CartActivity, CartLine, CartMember
-from app.adapters.db.models_people import User
+from app.adapters.db.cart_statements import (
+    ACTIVITY_TAIL,
+    READ_ACTIVITY,
+    READ_CART,
+    READ_LINES,
+    READ_MEMBERS,
+)
 from app.domain.carts import (
     MemberRole,
-    MemberStatus,
     PricedLine,
     SplitMode,
     budget_verdict,
@@ -32,19 +35,12 @@ from app.domain.carts import (
     deadline_passed,
     split_payment,
 )
+from app.domain.clock import as_utc, utcnow
 from app.domain.money import format_minor
 from app.domain.people import avatar_colour, initials
+from app.services.unit_of_work import register_snapshot
 
-ACTIVITY_TAIL = 20
 PLACEHOLDER_IMAGE = "/placeholder.svg"
-
-_carts = Cart.__table__  # type: ignore[attr-defined]
-_members = CartMember.__table__  # type: ignore[attr-defined]
-_lines = CartLine.__table__  # type: ignore[attr-defined]
-_activity = CartActivity.__table__  # type: ignore[attr-defined]
-_users = User.__table__  # type: ignore[attr-defined]
-_products = Product.__table__  # type: ignore[attr-defined]
-_images = ProductImage.__table__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -114,13 +110,6 @@ class CartView:
     member_ids: tuple[int, ...] = ()
 
 
-def as_utc(moment: datetime | None) -> datetime | None:
-    # SQLite hands datetimes back without a zone; we only ever store UTC.
-    if moment is None:
-        return None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-
 def moment_label(moment: datetime | None) -> str:
     return f"{moment:%a %d %b %Y, %H:%M} UTC" if moment else ""
 
@@ -152,55 +141,6 @@ def with_change(
     return replace(rows, lines=lines, activity=[newest, *rows.activity][:ACTIVITY_TAIL])
 
 
-# Built once with bound parameters: building a statement per call costs more Python time than
-# its round trip to the database.
-_FIRST_IMAGE = (
-    select(_images.c.url)
-    .where(_images.c.product_id == _products.c.id)
-    .order_by(_images.c.position)
-    .limit(1)
-    .scalar_subquery()
-    .label("image")
-)
-_MEMBERS = (
-    select(
-        _members.c.user_id,
-        _members.c.role,
-        _users.c.display_name,
-        _users.c.avatar_url,
-    )
-    .join(_users, _users.c.id == _members.c.user_id)
-    .where(_members.c.status == MemberStatus.ACTIVE.value)
-    .where(_members.c.cart_id == bindparam("cart_id"))
-    .order_by(_members.c.joined_at, _members.c.id)
-)
-_LINES = (
-    select(
-        _lines.c.id,
-        _lines.c.product_id,
-        _lines.c.added_by,
-        _lines.c.quantity,
-        _lines.c.note,
-        _products.c.slug,
-        _products.c.title,
-        _products.c.price_amount,
-        _products.c.currency,
-        _products.c.stock,
-        _FIRST_IMAGE,
-    )
-    .join(_products, _products.c.id == _lines.c.product_id)
-    .where(_lines.c.cart_id == bindparam("cart_id"))
-    .order_by(_lines.c.created_at, _lines.c.id)
-)
-_CART = select(_carts).where(_carts.c.id == bindparam("cart_id"))
-_ACTIVITY = (
-    select(_activity.c.version, _activity.c.text, _activity.c.created_at)
-    .where(_activity.c.cart_id == bindparam("cart_id"))
-    .order_by(_activity.c.version.desc())
-    .limit(ACTIVITY_TAIL)
-)
-
-
 def read_rows(session: Session, cart_id: int, cart: Row[Any] | None = None) -> CartRows | None:
     """The cart's rows as they are in this session's transaction; None if it is gone.
 
@@ -208,14 +148,14 @@ def read_rows(session: Session, cart_id: int, cart: Row[Any] | None = None) -> C
     connection = session.connection()
     params = {"cart_id": cart_id}
     if cart is None:
-        cart = connection.execute(_CART, params).first()
+        cart = connection.execute(READ_CART, params).first()
     if cart is None or cart.deleted:
         return None
     return CartRows(
         cart=cart,
-        members=list(connection.execute(_MEMBERS, params)),
-        lines=list(connection.execute(_LINES, params)),
-        activity=list(connection.execute(_ACTIVITY, params)),
+        members=list(connection.execute(READ_MEMBERS, params)),
+        lines=list(connection.execute(READ_LINES, params)),
+        activity=list(connection.execute(READ_ACTIVITY, params)),
     )
 
 
@@ -270,10 +210,12 @@ def compose(rows: CartRows, viewer_id: int, viewer_role: str, now: datetime) -> 
         for member in owners_first
     )
     activity = tuple(
-        CartActivityView(a.version, a.text, (as_utc(a.created_at) or now).isoformat())
+        CartActivityView(
+            a.version, a.text, (as_utc(a.created_at) if a.created_at else now).isoformat()
+        )
         for a in rows.activity
     )
-    deadline = as_utc(cart.deadline)
+    deadline = as_utc(cart.deadline) if cart.deadline else None
     # A passed deadline wins: the deadline job also sets `locked`, and only moving the deadline
     # (not unlocking) reopens such a cart.
     locked_reason = (
@@ -314,7 +256,7 @@ def load_room_view(session: Session, cart_id: int, now: datetime | None = None) 
     it to sockets that entered the room after `load_cart` checked their membership.
     """
     rows = read_rows(session, cart_id)
-    return None if rows is None else compose(rows, 0, "", now or datetime.now(UTC))
+    return None if rows is None else compose(rows, 0, "", now or utcnow())
 
 
 _field_names: dict[type, tuple[str, ...]] = {}
@@ -331,3 +273,13 @@ def plain(value: Any) -> Any:
             names = _field_names[kind] = tuple(f.name for f in fields(value))
         return {name: plain(getattr(value, name)) for name in names}
     return value
+
+
+def _snapshot(session: Session, aggregate_id: str) -> dict[str, Any] | None:
+    view = load_room_view(session, int(aggregate_id))
+    return plain(view) if view is not None else None
+
+
+# Every cart event carries the room view it leads to: read once by the writer, pushed as-is by
+# every process (see unit_of_work.register_snapshot).
+register_snapshot("cart", _snapshot)

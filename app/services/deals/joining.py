@@ -1,0 +1,414 @@
+"""Joining a deal: take a seat, then hold the card (or save it, for long deals); leaving it.
+
+How it stays correct with many shoppers, several processes and a payment provider that answers
+late, twice or out of order, on SQLite as on PostgreSQL (no SELECT ... FOR UPDATE anywhere):
+
+- A seat is a conditional UPDATE (`participants < max AND status open AND deadline > now`): the
+  database decides who gets the last seat, so a deal is never oversold.
+- One Participation row per (deal, user), by a unique constraint: never two holds per shopper.
+- Every payment call happens *outside* a transaction, with an idempotency key derived from our ids
+  (`deal-{deal}-user-{user}-hold-{attempt}`), after the seat is committed; its outcome is recorded
+  afterwards with a conditional UPDATE on the participation's status (app/services/deals/seats.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import or_, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col
+
+from app.adapters.db.models_deals import Deal, Participation, Team
+from app.adapters.payments.gateway import PaymentError
+from app.domain.clock import as_utc
+from app.domain.events import EventKind
+from app.domain.group_buy import (
+    REJOINABLE_PARTICIPATION,
+    DealStatus,
+    DealTerms,
+    JoinRefusal,
+    ParticipationStatus,
+    PaymentMode,
+    can_join,
+    can_join_team,
+    hold_amount,
+    price_for,
+    team_expires_at,
+    team_terms,
+)
+from app.domain.payments import SandboxCard
+from app.services.context import Context
+from app.services.deals.errors import JoinError, Refused
+from app.services.deals.records import (
+    NO_SYNC,
+    deal_payload,
+    load_deal,
+    outcome_of,
+    record,
+    terms_of,
+)
+from app.services.deals.seats import (
+    advance,
+    find_participation,
+    hold_key,
+    participation,
+    release_orphan,
+    take_team_place,
+)
+from app.services.deals.views import NO_SEAT, MySeat, seat_of
+from app.services.unit_of_work import UnitOfWork
+
+Status = ParticipationStatus
+NEW_TEAM = "new"  # `team` argument: start a team rather than join one
+TeamChoice = int | str | None  # None: no team; NEW_TEAM; or the id of the team to join
+
+
+@dataclass(frozen=True)
+class JoinResult:
+    """What the shopper's page needs after a join: `client_secret` is set when the bank wants
+    3-D Secure (status "needs_action"); the browser finishes it with Stripe.js. `seat` is the
+    shopper's seat as the join left it."""
+
+    participation_id: int
+    status: str
+    hold_amount: int
+    unit_price_now: int
+    currency: str
+    intent_id: str | None = None
+    client_secret: str | None = None
+    team_id: int | None = None
+    seat: MySeat = NO_SEAT
+
+
+def join_deal(
+    ctx: Context,
+    actor_id: int,
+    deal_id: int,
+    quantity: int,
+    payment_method: str | None = None,
+    *,
+    sandbox_card: SandboxCard | None = None,
+) -> JoinResult:
+    """Join a deal: take a seat, then hold the card (or save it, for long deals).
+
+    Pay with `payment_method` (a provider id the browser made) or, on the local test server,
+    with a `sandbox_card`. Raises JoinError with a message for the shopper when the deal is
+    closed, full, already joined, or the card is declined (the seat is given back). A 3-D
+    Secure card returns status "needs_action" with the client secret for the browser."""
+    return join(ctx, actor_id, deal_id, quantity, payment_method, sandbox_card, team=None)
+
+
+def join(
+    ctx: Context,
+    user_id: int,
+    deal_id: int,
+    quantity: int,
+    payment_method: str | None,
+    sandbox_card: SandboxCard | None,
+    *,
+    team: TeamChoice,
+) -> JoinResult:
+    """Join alone, as a new team's leader (`team=NEW_TEAM`) or into a team (its id)."""
+    now = as_utc(ctx.now())
+    method = _payment_method(ctx, payment_method, sandbox_card)
+    with ctx.uow() as uow:
+        deal, terms, mine = _precheck(uow.session, user_id, deal_id, quantity, now, team)
+    try:
+        with ctx.uow() as uow:
+            part_id, attempt, team_id, participants = _reserve(
+                uow, deal, terms, user_id, quantity, now, team
+            )
+    except Refused as refused:
+        refusal = refused.refusal or _refusal_now(ctx, deal_id, now)
+        raise JoinError.refused(refusal, mine) from None
+    except IntegrityError:
+        raise JoinError.refused(JoinRefusal.ALREADY_JOINED) from None
+
+    amount = hold_amount(terms, quantity, participants)
+    key = hold_key(deal_id, user_id, attempt)
+    metadata = {"deal_id": str(deal_id), "user_id": str(user_id), "participation_id": str(part_id)}
+    base = JoinResult(
+        participation_id=part_id,
+        status=Status.PENDING,
+        hold_amount=amount,
+        unit_price_now=price_for(terms, participants),
+        currency=terms.currency,
+        team_id=team_id,
+    )
+    gateway = ctx.payments.gateway
+    try:
+        if deal.payment_mode == PaymentMode.SAVED_CARD:
+            return _save_card(ctx, base, user_id, method, key, metadata, now)
+        result = gateway.authorize(
+            amount=amount,
+            currency=terms.currency,
+            customer=None,
+            payment_method=method,
+            idempotency_key=key,
+            metadata=metadata,
+        )
+    except PaymentError as error:
+        seat = _record_join_failure(ctx, part_id, error, now)
+        raise JoinError(error.user_message, error.code.value, seat) from error
+
+    target = Status.NEEDS_ACTION if result.needs_action else Status.HELD
+    with ctx.uow() as uow:
+        advance(uow, part_id, target, now=now, intent_id=result.intent_id, authorized=result.amount)
+        part = participation(uow.session, part_id)
+        seat = seat_of(load_deal(uow.session, deal_id), part)
+    if part.status not in (Status.HELD, Status.NEEDS_ACTION, Status.CAPTURED):
+        # The deal closed (or the shopper left) while the bank was answering: give the hold back.
+        release_orphan(ctx, result.intent_id, part_id)
+        raise JoinError.refused(JoinRefusal.DEAL_CLOSED, seat)
+    return JoinResult(
+        participation_id=part_id,
+        status=part.status,
+        hold_amount=amount,
+        unit_price_now=base.unit_price_now,
+        currency=terms.currency,
+        intent_id=result.intent_id,
+        client_secret=result.client_secret if part.status == Status.NEEDS_ACTION else None,
+        team_id=team_id,
+        seat=seat,
+    )
+
+
+def _payment_method(ctx: Context, payment_method: str | None, card: SandboxCard | None) -> str:
+    """The provider's payment method: the browser's, or one the sandbox makes for a test card."""
+    if payment_method:
+        return payment_method
+    sandbox = ctx.payments.sandbox
+    if sandbox is None or card is None:
+        raise JoinError("Test cards only work with the local test server.", "not_test_mode")
+    try:
+        return sandbox.payment_method(card)
+    except PaymentError as error:
+        raise JoinError(error.user_message, error.code.value) from error
+
+
+def _precheck(
+    session: Session,
+    user_id: int,
+    deal_id: int,
+    quantity: int,
+    now: datetime,
+    team: TeamChoice,
+) -> tuple[Deal, DealTerms, MySeat]:
+    """A clear answer before taking a seat; the seat itself is still taken atomically. Also
+    the shopper's seat as it stands, which a refusal hands back to the page."""
+    deal = load_deal(session, deal_id)
+    terms = terms_of(deal)
+    mine = find_participation(session, deal_id, user_id)
+    seat = NO_SEAT if mine is None else seat_of(deal, mine)
+    joined = mine is not None and mine.status not in REJOINABLE_PARTICIPATION
+    closed = outcome_of(deal)
+    if deal.status != DealStatus.OPEN and closed is None:
+        raise JoinError.refused(JoinRefusal.DEAL_CLOSED, seat)
+    refusal = can_join(
+        terms, deal.participants, now, joined, quantity=quantity, closed_outcome=closed
+    )
+    if refusal is not None:
+        raise JoinError.refused(refusal, seat)
+    if team == NEW_TEAM and team_terms(terms) is None:
+        raise JoinError.refused(JoinRefusal.NO_TEAMS, seat)
+    if isinstance(team, int):
+        found = session.get(Team, team)
+        assert found is not None
+        refusal = can_join_team(
+            terms, found.members, as_utc(found.created_at), now, already_member=False
+        )
+        if refusal is None and as_utc(found.expires_at) <= now:
+            refusal = JoinRefusal.TEAM_EXPIRED
+        if refusal is not None:
+            raise JoinError.refused(refusal, seat)
+    return deal, terms, seat
+
+
+def _reserve(
+    uow: UnitOfWork,
+    deal: Deal,
+    terms: DealTerms,
+    user_id: int,
+    quantity: int,
+    now: datetime,
+    team: TeamChoice,
+) -> tuple[int, int, int | None, int]:
+    """Take a seat and write the pending participation in one transaction.
+
+    Returns (participation id, attempt, team id, participants). The seat UPDATE comes first so
+    that on SQLite the transaction starts as a writer (no read-then-upgrade lock failures)."""
+    session = uow.session
+    deal_id = deal.id or 0
+    row = session.exec(
+        update(Deal)
+        .where(
+            col(Deal.id) == deal_id,
+            col(Deal.status) == DealStatus.OPEN,
+            col(Deal.starts_at) <= now,
+            col(Deal.deadline) > now,
+            or_(
+                col(Deal.max_participants).is_(None),
+                col(Deal.participants) < col(Deal.max_participants),
+            ),
+        )
+        .values(participants=col(Deal.participants) + 1, version=col(Deal.version) + 1)
+        .returning(col(Deal.participants), col(Deal.version)),
+        execution_options=NO_SYNC,
+    ).first()
+    if row is None:
+        raise Refused()
+    participants, version = int(row[0]), int(row[1])
+
+    team_id: int | None = None
+    if team == NEW_TEAM:
+        team_row = Team(
+            deal_id=deal_id,
+            leader_id=user_id,
+            size=terms.team_size or 0,
+            members=1,
+            created_at=now,
+            expires_at=team_expires_at(now, terms.deadline),
+        )
+        session.add(team_row)
+        session.flush()
+        team_id = team_row.id
+    elif isinstance(team, int):
+        take_team_place(session, team, deal_id, now)
+        team_id = team
+
+    mode = deal.payment_mode
+    existing = find_participation(session, deal_id, user_id)
+    if existing is None:
+        part = Participation(
+            deal_id=deal_id,
+            user_id=user_id,
+            quantity=quantity,
+            status=Status.PENDING.value,
+            attempt=1,
+            team_id=team_id,
+            payment_mode=mode,
+            idempotency_key=hold_key(deal_id, user_id, 1),
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(part)
+        session.flush()  # the unique (deal, user) constraint stops a concurrent double join here
+        assert part.id is not None
+        part_id, attempt = part.id, 1
+    else:
+        again = session.exec(
+            update(Participation)
+            .where(
+                col(Participation.id) == existing.id,
+                col(Participation.status).in_(REJOINABLE_PARTICIPATION),
+            )
+            .values(
+                status=Status.PENDING,
+                attempt=col(Participation.attempt) + 1,
+                quantity=quantity,
+                team_id=team_id,
+                payment_mode=mode,
+                intent_id=None,
+                authorized_amount=None,
+                captured_amount=None,
+                failure_code=None,
+                hold_released=False,
+                updated_at=now,
+            )
+            .returning(col(Participation.id), col(Participation.attempt)),
+            execution_options=NO_SYNC,
+        ).first()
+        if again is None:
+            raise Refused(JoinRefusal.ALREADY_JOINED)
+        part_id, attempt = int(again[0]), int(again[1])
+        session.exec(
+            update(Participation)
+            .where(col(Participation.id) == part_id)
+            .values(idempotency_key=hold_key(deal_id, user_id, attempt)),
+            execution_options=NO_SYNC,
+        )
+    record(
+        uow,
+        deal_id,
+        version,
+        EventKind.DEAL_SEAT_RESERVED,
+        deal_payload(terms, participants, user_id=user_id, team_id=team_id),
+    )
+    return part_id, attempt, team_id, participants
+
+
+def _refusal_now(ctx: Context, deal_id: int, now: datetime) -> JoinRefusal:
+    with ctx.uow() as uow:
+        deal = load_deal(uow.session, deal_id)
+        terms = terms_of(deal)
+        if deal.status != DealStatus.OPEN and outcome_of(deal) is None:
+            return JoinRefusal.DEAL_CLOSED
+        refusal = can_join(terms, deal.participants, now, False, closed_outcome=outcome_of(deal))
+        return refusal or JoinRefusal.FULL
+
+
+def _save_card(
+    ctx: Context,
+    base: JoinResult,
+    user_id: int,
+    payment_method: str,
+    key: str,
+    metadata: Mapping[str, str],
+    now: datetime,
+) -> JoinResult:
+    """Long deals: save the card now (SetupIntent), charge it off-session at close."""
+    gateway = ctx.payments.gateway
+    customer = gateway.create_customer(
+        email=None,
+        name=None,
+        idempotency_key=f"user-{user_id}-customer",
+        metadata={"user_id": str(user_id)},
+    )
+    saved = gateway.save_card(
+        customer=customer, payment_method=payment_method, idempotency_key=key, metadata=metadata
+    )
+    target = Status.NEEDS_ACTION if saved.needs_action else Status.HELD
+    with ctx.uow() as uow:
+        uow.session.exec(
+            update(Participation)
+            .where(col(Participation.id) == base.participation_id)
+            .values(
+                customer_id=customer,
+                payment_method_id=saved.payment_method_id or payment_method,
+                # Nothing is held on the card; this is the most the shopper agreed to pay.
+                authorized_amount=base.hold_amount,
+            ),
+            execution_options=NO_SYNC,
+        )
+        advance(uow, base.participation_id, target, now=now, intent_id=saved.setup_intent_id)
+        part = participation(uow.session, base.participation_id)
+        seat = seat_of(load_deal(uow.session, part.deal_id), part)
+    return JoinResult(
+        participation_id=base.participation_id,
+        status=part.status,
+        hold_amount=base.hold_amount,
+        unit_price_now=base.unit_price_now,
+        currency=base.currency,
+        intent_id=saved.setup_intent_id,
+        client_secret=saved.client_secret if part.status == Status.NEEDS_ACTION else None,
+        team_id=base.team_id,
+        seat=seat,
+    )
+
+
+def _record_join_failure(ctx: Context, part_id: int, error: PaymentError, now: datetime) -> MySeat:
+    with ctx.uow() as uow:
+        advance(
+            uow,
+            part_id,
+            Status.FAILED,
+            now=now,
+            intent_id=error.intent_id,
+            failure_code=error.code.value,
+            reason="payment_failed",
+        )
+        part = participation(uow.session, part_id)
+        return seat_of(load_deal(uow.session, part.deal_id), part)

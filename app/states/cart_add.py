@@ -1,0 +1,63 @@
+""" "Add to cart" on the product page: to the shopper's own cart or one of their shared carts."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import reflex as rx
+
+from app.domain.carts import CartError, CartErrorCode
+from app.services import carts
+from app.services.carts import CartTarget
+from app.services.context import app_context
+from app.states.carts import as_int
+from app.states.session import SessionState
+
+# Refusals about the quantity typed: shown next to the field as well as in the toast.
+_QUANTITY_ERRORS = (
+    CartErrorCode.NOT_ENOUGH_STOCK,
+    CartErrorCode.OUT_OF_STOCK,
+    CartErrorCode.INVALID_QUANTITY,
+    CartErrorCode.OVER_BUDGET,
+)
+
+
+class AddToCartState(SessionState):
+    targets: list[CartTarget] = []
+    quantity: str = "1"
+    quantity_error: str = ""
+
+    @rx.event
+    def load_targets(self) -> None:
+        self.quantity, self.quantity_error = "1", ""
+        user = self.signed_in_user()
+        self.targets = [] if user is None else carts.carts_to_add_to(app_context(), user.id)
+
+    @rx.event
+    def set_quantity(self, value: str) -> None:
+        self.quantity = str(value)[:6]
+
+    @rx.event
+    async def add(self, product_id: int, cart_id: int) -> Any:
+        """Add the typed quantity; `cart_id` 0 is the shopper's own cart."""
+        user = self.signed_in_user()
+        if user is None:
+            return self.ask_to_sign_in("Sign in to add things to a cart.")
+        qty = as_int(self.quantity.strip()) if self.quantity.strip().isdigit() else 0
+        if qty < 1:
+            self.quantity_error = CartErrorCode.INVALID_QUANTITY.message
+            return rx.toast.error(self.quantity_error)
+        target = as_int(cart_id) or None
+        try:
+            change = await asyncio.to_thread(
+                carts.add_to_cart, app_context(), user.id, target, as_int(product_id), qty
+            )
+        except CartError as refusal:
+            if refusal.code in _QUANTITY_ERRORS:
+                self.quantity_error = refusal.message
+            return rx.toast.error(refusal.message)
+        self.quantity_error = ""
+        if change.warning:
+            return rx.toast.warning(change.warning)
+        return rx.toast.success("Added to the shared cart" if target else "Added to your cart")

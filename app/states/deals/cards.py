@@ -1,0 +1,55 @@
+"""Deal cards on the home page, the deals page and a product's page, kept live.
+
+A page of cards puts its socket in the room "deals:cards"; per event, one renderer
+(rendering.py) loads the cards once and pushes them to every such page, so `cards` is only ever
+set by load handlers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import reflex as rx
+
+from app.realtime.rooms import Viewer
+from app.services import deals
+from app.services.context import app_context
+from app.services.deals.views import DealCard
+from app.states.rooms import enter_room, leave_rooms
+from app.states.session import SessionState
+
+
+class DealCardsState(SessionState):
+    """Deal cards on the home page, the deals page and a product's page (live)."""
+
+    cards: list[DealCard] = []
+    ended: list[DealCard] = []
+    product_id: int = 0
+    can_host: bool = False
+
+    async def _watch_cards(self) -> None:
+        await leave_rooms(self, "deal:")
+        await enter_room(self, deals.CARDS_CHANNEL, Viewer(None, ""))
+
+    @rx.event
+    async def load_home(self) -> None:
+        self.cards = await asyncio.to_thread(deals.live_deal_cards, app_context())
+        self.product_id = 0
+        await self._watch_cards()
+
+    @rx.event
+    async def load_list(self) -> None:
+        user = self.signed_in_user()
+        overview = await asyncio.to_thread(
+            deals.deals_overview, app_context(), user.id if user else None
+        )
+        self.cards, self.ended, self.can_host = overview.cards, overview.ended, overview.can_host
+        self.product_id = 0
+        await self._watch_cards()
+
+    @rx.event
+    async def load_product(self) -> None:
+        key = self._route_arg("product_key")[:100]
+        found = await asyncio.to_thread(deals.product_deals, app_context(), key)
+        self.product_id, self.cards = found.product_id, found.cards
+        await self._watch_cards()
