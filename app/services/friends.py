@@ -112,6 +112,7 @@ def find_invite(ctx: Context, raw_code: str) -> InviteView:
 
 
 def are_friends(session: Session, a: int, b: int) -> bool:
+    """Whether two people are friends, inside a caller's session."""
     low, high = _pair(a, b)
     return session.get(Friendship, (low, high)) is not None
 

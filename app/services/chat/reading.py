@@ -51,6 +51,7 @@ def viewing(ctx: Context, viewer_id: int | None, room_key: str) -> Viewing:
 
 
 def read_window(session: Session, room_key: str, size: int = rules.WINDOW_SIZE) -> ChatWindow:
+    """`window` inside a caller's session."""
     key = rules.parse_room_key(room_key)
     found = find_room(session, key.key)
     if found is None:

@@ -102,6 +102,7 @@ def may_run(ctx: Context, viewer_id: int | None, session_id: int) -> bool:
 
 
 def runs(session: Session, viewer_id: int | None, session_id: int) -> bool:
+    """`may_run` inside a caller's session (the page load reads it with the rest)."""
     if viewer_id is None:
         return False
     live = session.get(LiveSession, session_id)

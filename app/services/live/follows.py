@@ -43,6 +43,7 @@ def unfollow_host(ctx: Context, actor_id: int, host_id: int) -> bool:
 
 
 def followed_host_ids(session: Session, user_id: int) -> list[int]:
+    """The hosts a user follows, inside a caller's session."""
     rows = session.exec(select(HostFollow.host_id).where(HostFollow.follower_id == user_id))
     return sorted(int(r) for r in rows.all())
 

@@ -51,6 +51,7 @@ def iso(moment: datetime | None) -> str:
 
 
 def load_row(session: Session, session_id: int) -> LiveSession:
+    """The session's row, fresh from the database; LiveError when there is none."""
     found = session.get(LiveSession, session_id, populate_existing=True)
     if found is None:
         raise LiveError(NOT_FOUND, "not_found")

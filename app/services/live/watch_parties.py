@@ -135,6 +135,7 @@ def party_panel(ctx: Context, viewer_id: int, session_id: int) -> PartyPanel:
 
 
 def load_panel(session: Session, session_id: int, user_id: int) -> PartyPanel:
+    """`party_panel` inside a caller's session."""
     party = _load_party(session, session_id, user_id)
     invitable = _invitable(session, party.id, user_id) if party else []
     return PartyPanel(party, invitable)
