@@ -34,12 +34,13 @@ from app.states.carts import CartState
 from app.states.catalog import CatalogState
 from app.states.deals import DealCardsState, DealFormState, DealLedgerState, DealState
 from app.states.home import HomeState
-from app.states.live import LiveStatus
-from app.states.live_sessions import LiveNewState, LiveRoomState, LiveScheduleState
+from app.states.live_schedule import LiveNewState, LiveScheduleState
+from app.states.live_watch import LiveRoomState
 from app.states.order_page import OrderPageState
 from app.states.orders import OrdersState
 from app.states.people import FriendsState, InviteState, ProfileState, SignInState
 from app.states.product import ProductState
+from app.states.rooms import LiveStatus
 from app.states.session import SessionState
 
 app = rx.App(

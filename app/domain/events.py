@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
+
+from app.domain.clock import utcnow
 
 
 class EventKind(StrEnum):
@@ -49,6 +50,7 @@ class EventKind(StrEnum):
     FRIEND_ADDED = "friend.added"
     FRIEND_REMOVED = "friend.removed"
     # Made by the realtime layer itself, not by services.
+    LIVE_DEAL_PROGRESS = "live.deal_progress"  # a flash deal moved: redraw its session's room
     PRESENCE = "presence"
     RESYNC = "resync"
     BUS_DOWN = "bus_down"
@@ -64,7 +66,7 @@ class DomainEvent:
     version: int
     kind: str
     payload: dict[str, Any] = field(default_factory=dict)
-    occurred_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat())
+    occurred_at: str = field(default_factory=lambda: utcnow().isoformat())
 
     @property
     def channel(self) -> str:

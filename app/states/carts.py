@@ -39,7 +39,7 @@ from app.services.checkout import CheckoutView
 from app.services.context import app_context
 from app.states.cart_room import PresenceView, cart_renderer, presence_renderer
 from app.states.deals.page import LOAD_STRIPE_JS
-from app.states.live import enter_room, leave_rooms
+from app.states.rooms import enter_room, leave_rooms
 from app.states.session import SessionState
 
 ROOM_PREFIX = "cart:"

@@ -16,7 +16,7 @@ from app.services import orders
 from app.services.context import app_context
 from app.services.deals.form import parse_price
 from app.services.orders import OrderPage, RefundError
-from app.states.live import enter_room, leave_rooms
+from app.states.rooms import enter_room, leave_rooms
 from app.states.session import SessionState
 
 

@@ -45,7 +45,7 @@ from app.services.deals.reconciliation import (
     handle_webhook_event,
     receive_webhook,
 )
-from app.services.deals.records import CARDS_CHANNEL, outcome_of, terms_of
+from app.services.deals.records import CARDS_CHANNEL, deal_counts, outcome_of, terms_of
 from app.services.deals.teams import expire_overdue_teams, join_team, start_team
 
 __all__ = [
@@ -68,6 +68,7 @@ __all__ = [
     "close_overdue_deals",
     "create_deal",
     "create_deal_from_form",
+    "deal_counts",
     "deal_form",
     "deal_ledger",
     "deal_page",

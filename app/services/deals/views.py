@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 
 from sqlmodel import Session, col, select
 
-from app.adapters.db.models import Product, ProductImage
+from app.adapters.db.models import Product
 from app.adapters.db.models_deals import Deal, Participation, Team
 from app.adapters.db.models_people import User
 from app.domain.clock import as_utc
@@ -39,6 +39,7 @@ from app.domain.group_buy import (
 from app.domain.money import format_minor
 from app.domain.people import avatar_colour, initials, may_host
 from app.domain.refunds import MoneyState, money_message
+from app.services.catalog import first_images
 from app.services.deals.records import deal_counts, outcome_of, terms_of
 
 PLACEHOLDER_IMAGE = "/placeholder.svg"
@@ -228,17 +229,6 @@ def unlocked_text(terms: DealTerms, status: str, joined: int) -> str:
     )
 
 
-def _images(session: Session, product_ids: Sequence[int]) -> dict[int, str]:
-    if not product_ids:
-        return {}
-    rows = session.exec(
-        select(ProductImage.product_id, ProductImage.url)
-        .where(col(ProductImage.product_id).in_(product_ids))
-        .order_by(col(ProductImage.position).desc())
-    ).all()
-    return {product_id: url for product_id, url in rows}  # lowest position wins
-
-
 def _card(deal: Deal, product: Product, image: str, now: datetime, seats: DealCount) -> DealCard:
     terms = terms_of(deal)
     count = seats.joined
@@ -297,7 +287,7 @@ def _cards_for(session: Session, deals: Sequence[Deal], now: datetime) -> list[D
     products = {
         p.id: p for p in session.exec(select(Product).where(col(Product.id).in_(product_ids)))
     }
-    images = _images(session, product_ids)
+    images = first_images(session, product_ids)
     counts = deal_counts(session, [d.id or 0 for d in deals])
     for d in deals:
         if d.final_participants is not None:
