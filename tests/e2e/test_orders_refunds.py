@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import update
-from sqlmodel import Session, col
+from sqlmodel import Session, col, select
 
 from app.adapters.db.models_people import User
 from app.adapters.db.session import make_engine
@@ -25,18 +25,31 @@ def named(page: Page) -> None:
     assert page.evaluate(UNNAMED_CONTROLS_JS) == []
 
 
-def make_admin(app_database: str, name_start: str) -> None:
+def set_role(app_database: str, name_start: str, role: str) -> str:
+    """Give the demo user whose name starts so `role`; returns the role they had (the app is
+    shared by the whole session, so the test gives it back)."""
     engine = make_engine(app_database)
     try:
         with Session(engine) as session:
-            session.exec(
-                update(User)
-                .where(col(User.display_name).startswith(name_start))
-                .values(role="admin")
-            )
+            user = session.exec(
+                select(User).where(col(User.display_name).startswith(name_start))
+            ).one()
+            before = user.role
+            session.exec(update(User).where(col(User.id) == user.id).values(role=role))
             session.commit()
+            return before
     finally:
         engine.dispose()
+
+
+def approve_as_admin(carol: Page, request: pytest.FixtureRequest) -> None:
+    carol.goto("/admin/refunds")
+    row = carol.get_by_test_id("refund-row").filter(has_text="Bought the wrong one")
+    expect(row).to_be_visible()
+    named(carol)
+    screenshot(carol, request, "refund-queue-desktop")
+    row.get_by_role("button", name=re.compile("^Approve refund")).click()
+    expect(row).to_contain_text("Refunded", timeout=LIVE)
 
 
 def test_a_shopper_asks_for_a_refund_and_sees_it_approved_live(
@@ -86,14 +99,11 @@ def test_a_shopper_asks_for_a_refund_and_sees_it_approved_live(
     carol.goto("/admin/refunds")
     expect(carol.get_by_text("Only the shop's admins can decide refunds.")).to_be_visible()
 
-    make_admin(app_database, "Carol")
-    carol.goto("/admin/refunds")
-    row = carol.get_by_test_id("refund-row").filter(has_text="Bought the wrong one")
-    expect(row).to_be_visible()
-    named(carol)
-    screenshot(carol, request, "refund-queue-desktop")
-    row.get_by_role("button", name=re.compile("^Approve refund")).click()
-    expect(row).to_contain_text("Refunded", timeout=LIVE)
+    before = set_role(app_database, "Carol", "admin")
+    try:
+        approve_as_admin(carol, request)
+    finally:
+        set_role(app_database, "Carol", before)
 
     # Bob's page follows without a reload.
     expect(payment.get_by_test_id("money-state")).to_have_text("Refunded", timeout=LIVE)
