@@ -15,9 +15,11 @@ from sqlmodel import select
 
 from app.adapters.db.models_orders import RefundRequest
 from app.adapters.db.models_people import User
-from app.adapters.payments.stripe_gateway import LOCAL_SECRET_KEY
+from app.adapters.payments.sandbox import LocalSandbox
+from app.adapters.payments.stripe_gateway import LOCAL_SECRET_KEY, StripeGateway
+from app.domain.payments import SandboxCard
 from app.domain.refunds import RefundRefusal
-from app.services import checkout, orders
+from app.services import checkout, deals, orders
 from app.services.orders import RefundError
 from tests.integration.localstripe_fixture import localstripe_url, stripe_gateway  # noqa: F401
 from tests.integration.test_checkout import (  # noqa: F401
@@ -25,6 +27,12 @@ from tests.integration.test_checkout import (  # noqa: F401
     Store,
     split,
     store,
+)
+from tests.integration.test_deal_service import (  # noqa: F401
+    World,
+    after_deadline,
+    open_deal,
+    world,
 )
 
 
@@ -167,3 +175,38 @@ def test_an_admin_declines_and_the_shopper_sees_it(split: Party) -> None:
         False,
     )
     assert refunds_at_stripe(store) == []
+
+
+def test_a_group_buy_order_page_shows_the_price_history_and_refunds_part(
+    world: World, stripe_gateway: StripeGateway
+) -> None:
+    deal_id = open_deal(world, min_to_unlock=1)
+    ada, bo, boss = world.make_users(3)
+    with world.session_factory() as session:
+        admin_user = session.get(User, boss)
+        assert admin_user is not None
+        admin_user.role = "admin"
+        session.add(admin_user)
+        session.commit()
+    ctx = world.ctx(stripe_gateway)
+    sandbox = LocalSandbox(stripe_gateway)
+    deals.join_deal(ctx, ada, deal_id, 1, sandbox.payment_method(SandboxCard.SUCCESS))
+    deals.close_deal(world.ctx(stripe_gateway, now=after_deadline(world, deal_id)), deal_id)
+    (order,) = world.orders(deal_id)
+    key = f"deal-order-{order.id}"
+
+    page = orders.order_page(ctx, ada, key)
+    assert page is not None and page.kind == "deal" and page.deal_id == deal_id
+    assert page.price_history == []  # one shopper: the price never left the first tier
+    assert orders.order_page(ctx, bo, key) is None
+    assert refused(orders.request_refund, ctx, bo, key) is RefundRefusal.NOT_THE_PAYER
+    assert refused(orders.request_refund, ctx, ada, key, 10001) is RefundRefusal.TOO_MUCH
+
+    done = orders.request_refund(ctx, ada, key, 2500)
+    assert orders.approve_refund(ctx, boss, done.request_id).status == "refunded"
+    refunds = stripe_gateway.client_v1.refunds.list({"limit": 100}).data
+    assert [(r["amount"], r["payment_intent"]) for r in refunds] == [(2500, order.intent_id)]
+    page = orders.public_order_page(ctx, key)
+    assert page is not None
+    (mine,) = page.payments
+    assert (mine.money_state, mine.refund_label) == ("partly_refunded", "Refunded")
