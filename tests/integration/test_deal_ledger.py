@@ -116,3 +116,25 @@ def test_a_bank_that_says_no_never_moves_the_count_or_the_price(
         world.ctx(stripe_gateway, now=after_deadline(world, deal_id)), deal_id
     )
     assert report is not None and report.outcome == "release"
+
+
+def test_the_hold_is_the_join_price_the_page_showed_not_a_bank_waiting_seat(
+    world: World, stripe_gateway: StripeGateway
+) -> None:
+    deal_id = open_deal(world, min_to_unlock=5)  # tiers: 1 -> $100, 3 -> $80, 5 -> $60
+    ada, bo, cy, dee = world.make_users(4)
+    sandbox = LocalSandbox(stripe_gateway)
+    ctx = world.ctx(stripe_gateway)
+    deals.join_deal(ctx, ada, deal_id, 1, sandbox.payment_method(SandboxCard.SUCCESS))
+    deals.join_deal(ctx, bo, deal_id, 1, sandbox.payment_method(SandboxCard.THREE_DS))
+    deals.join_deal(ctx, cy, deal_id, 1, sandbox.payment_method(SandboxCard.THREE_DS))
+    page = deals.public_deal_page(world.ctx(), deal_id)
+    assert page is not None
+    # One confirmed, two waiting for their banks: Dee is offered the 2-shopper price.
+    assert (page.card.participants, page.card.confirming, page.card.join_price) == (
+        1,
+        2,
+        "$100.00",
+    )
+    joined = deals.join_deal(ctx, dee, deal_id, 1, sandbox.payment_method(SandboxCard.SUCCESS))
+    assert (joined.hold_amount, joined.unit_price_now) == (10000, 10000)

@@ -120,7 +120,7 @@ def join(
         deal, terms, mine = _precheck(uow.session, user_id, deal_id, quantity, now, team)
     try:
         with ctx.uow() as uow:
-            part_id, attempt, team_id, participants = _reserve(
+            part_id, attempt, team_id, with_me = _reserve(
                 uow, deal, terms, user_id, quantity, now, team
             )
     except Refused as refused:
@@ -129,14 +129,14 @@ def join(
     except IntegrityError:
         raise JoinError.refused(JoinRefusal.ALREADY_JOINED) from None
 
-    amount = hold_amount(terms, quantity, participants)
+    amount = hold_amount(terms, quantity, with_me)
     key = hold_key(deal_id, user_id, attempt)
     metadata = {"deal_id": str(deal_id), "user_id": str(user_id), "participation_id": str(part_id)}
     base = JoinResult(
         participation_id=part_id,
         status=Status.PENDING,
         hold_amount=amount,
-        unit_price_now=price_for(terms, participants),
+        unit_price_now=price_for(terms, with_me),
         currency=terms.currency,
         team_id=team_id,
     )
@@ -240,8 +240,9 @@ def _reserve(
 ) -> tuple[int, int, int | None, int]:
     """Take a seat and write the pending participation in one transaction.
 
-    Returns (participation id, attempt, team id, participants). The seat UPDATE comes first so
-    that on SQLite the transaction starts as a writer (no read-then-upgrade lock failures)."""
+    Returns (participation id, attempt, team id, the joined count with this shopper in). The
+    seat UPDATE comes first so that on SQLite the transaction starts as a writer (no
+    read-then-upgrade lock failures)."""
     session = uow.session
     deal_id = deal.id or 0
     row = session.exec(
@@ -262,7 +263,7 @@ def _reserve(
     ).first()
     if row is None:
         raise Refused()
-    participants, version = int(row[0]), int(row[1])
+    version = int(row[1])
 
     team_id: int | None = None
     if team == NEW_TEAM:
@@ -333,16 +334,19 @@ def _reserve(
             .values(idempotency_key=hold_key(deal_id, user_id, attempt)),
             execution_options=NO_SYNC,
         )
+    count = count_of(session, deal_id)
     record(
         uow,
         deal_id,
         version,
         EventKind.DEAL_SEAT_RESERVED,
-        deal_payload(terms, count_of(session, deal_id), user_id=user_id, team_id=team_id),
+        deal_payload(terms, count, user_id=user_id, team_id=team_id),
     )
     if team_id is not None:
-        settle(uow, deal_id, now)  # this place may have filled the team: its members count now
-    return part_id, attempt, team_id, participants
+        count = settle(uow, deal_id, now)  # this place may have filled the team
+    # The price the page offered: today's price with the shopper counted among the confirmed
+    # holds (seats still waiting for a bank never lower it).
+    return part_id, attempt, team_id, count.joined + 1
 
 
 def _refusal_now(ctx: Context, deal_id: int, now: datetime) -> JoinRefusal:
