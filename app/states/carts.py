@@ -271,8 +271,15 @@ class CartState(SessionState):
     async def leave_page(self, cart_id: int) -> None:
         """The page of `cart_id` unmounted (navigation inside the app): stop viewing it.
 
-        Only that cart's room: if the next page's `load` already ran, its room stays."""
-        await rooms.leave(self.router.session.session_id, f"{ROOM_PREFIX}{_int(cart_id)}")
+        Only that cart's room: if the next page's `load` already ran, its room stays. A page that
+        still shows this cart only redrew: a tab that reconnected to another worker after its own
+        died is handed a fresh state, which unmounts the cart while that worker's `load` enters
+        the room again, and the two may arrive in either order."""
+        cart = _int(cart_id)
+        path = (self.router.url.path or "").rstrip("/")
+        if path == f"/cart/{cart}" or (path == "/cart" and self.cart_id == cart):
+            return
+        await rooms.leave(self.router.session.session_id, f"{ROOM_PREFIX}{cart}")
 
     # -- editing ------------------------------------------------------------------------------
     async def _change(self, action: Callable[..., Any], *args: Any, done: str = "") -> Any:
