@@ -36,7 +36,7 @@ full name is `CartState.get_full_name()`, i.e. "state.session_state.cart_state")
     CartState.pay_my_share()
     CartState.confirm_bank(approved)        3-D Secure answer (test bank)
     CartState.cancel_checkout()             owner
-    CartState.leave_page(cart_id)           on unmount: leave that cart's room (presence)
+    CartState.leave_page(cart_id, load_id)  on unmount: leave that cart's room (presence)
     JoinCartState.load() / JoinCartState.join()
     OrdersState.load()
     AddToCartState.load_targets() / AddToCartState.add(product_id, cart_id)  (0: personal)
@@ -45,6 +45,7 @@ full name is `CartState.get_full_name()`, i.e. "state.session_state.cart_state")
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -210,6 +211,7 @@ class CartState(SessionState):
     # This client's own.
     me_id: int = 0
     cart_id: int = 0
+    load_id: str = ""  # which `load` the page shows: see leave_page
     loaded: bool = False
     access_error: str = ""
     origin: str = ""
@@ -255,6 +257,7 @@ class CartState(SessionState):
         self.viewer_count = 1
         self.payments_ready = await asyncio.to_thread(_payments_ready)
         self.loaded = True
+        self.load_id = uuid.uuid4().hex[:12]
         await enter_room(
             self, f"{ROOM_PREFIX}{view.id}", Viewer(user.id, user.name, user.avatar_url)
         )
@@ -268,18 +271,16 @@ class CartState(SessionState):
             self.tz_offset = 0
 
     @rx.event
-    async def leave_page(self, cart_id: int) -> None:
+    async def leave_page(self, cart_id: int, load_id: str = "") -> None:
         """The page of `cart_id` unmounted (navigation inside the app): stop viewing it.
 
-        Only that cart's room: if the next page's `load` already ran, its room stays. A page that
-        still shows this cart only redrew: a tab that reconnected to another worker after its own
-        died is handed a fresh state, which unmounts the cart while that worker's `load` enters
-        the room again, and the two may arrive in either order."""
-        cart = _int(cart_id)
-        path = (self.router.url.path or "").rstrip("/")
-        if path == f"/cart/{cart}" or (path == "/cart" and self.cart_id == cart):
+        Only that cart's room: if the next page's `load` already ran, its room stays. Nor when
+        the unmounted page came from an earlier load: a tab that reconnects to another worker
+        after its own died gets a fresh state (Reflex hands it a new token), whose first
+        render unmounts the cart, and that unmount may arrive after the new load entered."""
+        if load_id != self.load_id:
             return
-        await rooms.leave(self.router.session.session_id, f"{ROOM_PREFIX}{cart}")
+        await rooms.leave(self.router.session.session_id, f"{ROOM_PREFIX}{_int(cart_id)}")
 
     # -- editing ------------------------------------------------------------------------------
     async def _change(self, action: Callable[..., Any], *args: Any, done: str = "") -> Any:
