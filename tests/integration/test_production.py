@@ -12,8 +12,10 @@ import asyncio
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -24,6 +26,8 @@ from sqlalchemy.engine import Engine
 
 from app.adapters.db.session import make_engine
 from app.config import PROJECT_ROOT
+from app.launcher.cluster import start_workers
+from app.launcher.processes import ProcessGroup
 from bench.bench_carts import CART_STATE, build_carts, line_quantity
 from bench.cluster import Cluster
 from bench.reflex_client import ReflexClient
@@ -207,3 +211,33 @@ def test_a_worker_that_cannot_start_stops_the_start_up_with_its_message(
     assert "starting worker-1 again" not in output  # no loop
     assert "starting nginx" not in output
     print(f"start-up refused after {time.monotonic() - started:.1f}s")
+
+
+def test_a_stopping_worker_finishes_the_request_in_flight(sqlite_url: str, tmp_path: Path) -> None:
+    """SIGTERM while a request runs: the answer still arrives whole, then the worker exits."""
+    with socket.socket() as hole:  # a database that accepts and never answers: /readyz waits
+        hole.bind(("127.0.0.1", 0))
+        hole.listen(16)
+        env = {
+            **os.environ,
+            "DATABASE_URL": f"postgresql://nobody@127.0.0.1:{hole.getsockname()[1]}/shop",
+            "REDIS_URL": REDIS_TEST_URL,
+            "DATA_DIR": str(tmp_path / "data"),
+            "APP_ENV": "test",
+        }
+        with ProcessGroup(grace_seconds=5) as group:
+            [port] = start_workers(group, env, 1, pages=False, log_dir=tmp_path)
+            answer: list[tuple[int, dict[str, str], bytes]] = []
+            asking = threading.Thread(
+                target=lambda: answer.append(http_get(f"http://127.0.0.1:{port}/readyz", 20))
+            )
+            asking.start()
+            time.sleep(0.5)
+            worker = group.children[0]
+            worker.send_signal(signal.SIGTERM)
+            asking.join(20)
+            hole.close()  # its waiting connections fail now, so the worker's threads end
+            assert worker.wait(timeout=20) == 0
+    [(status, _, body)] = answer
+    assert status == 503
+    assert json.loads(body)["database"].startswith("unreachable")
