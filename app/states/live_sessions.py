@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import logging
 import time
+import uuid
 from collections import deque
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
@@ -223,15 +224,21 @@ class LiveRoomState(SessionState):
     deal_errors: dict[str, str] = {}
     can_pay_here: bool = False
     busy: bool = False
+    load_id: str = ""  # which `load` the page shows: see leave_page
 
     def _session_id(self) -> int:
         return _int(self._route_arg("session_id"), 0)
 
     @rx.event
     @rx.event
-    async def leave_page(self, session_id: int) -> None:
+    async def leave_page(self, session_id: int, load_id: str = "") -> None:
         """The session's page unmounted (navigation inside the app): stop counting as a viewer
-        of that session only; the next page's load may already have entered another room."""
+        of that session only; the next page's load may already have entered another room.
+        Not when the unmounted page came from an earlier load: a tab that reconnects to another
+        worker after its own died gets a fresh state, whose first render unmounts the page,
+        and that unmount may arrive after the new load entered the room."""
+        if load_id != self.load_id:
+            return
         await rooms.leave(self.router.session.session_id, f"live:{_int(session_id, 0)}")
 
     async def load(self) -> None:
@@ -252,6 +259,7 @@ class LiveRoomState(SessionState):
         self.invitable = extra["invitable"]
         self.hearts = []
         viewer = Viewer(user.id if user else None, user.name if user else "", "")
+        self.load_id = uuid.uuid4().hex[:12]
         await leave_rooms(self, "live:")
         await leave_rooms(self, "liveparty:")
         await enter_room(self, f"live:{session_id}", viewer)
