@@ -99,6 +99,25 @@ def stack_environment(port: int) -> dict[str, str]:
     return env
 
 
+def forget_dead_processes(folder: Path) -> None:
+    """A dead worker's live gauges (its open websockets) must no longer be summed."""
+    from prometheus_client import multiprocess
+
+    for path in folder.glob("gauge_live*.db"):
+        pid = int(path.stem.rsplit("_", 1)[1])
+        if not _running(pid):
+            multiprocess.mark_process_dead(pid, str(folder))
+
+
+def _running(pid: int) -> bool:
+    """Alive and not a zombie (a killed worker's child may wait a while to be reaped)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
 def distinct_free_ports(count: int) -> list[int]:
     ports: list[int] = []
     while len(ports) < count:
@@ -152,6 +171,11 @@ def main(argv: list[str] | None = None) -> int:
     run_dir = settings.data_dir / "prod"
     run_dir.mkdir(parents=True, exist_ok=True)
     ports = distinct_free_ports(args.workers)
+    # Every worker writes its metrics here; any one of them serves the sum (/metrics).
+    metrics_dir = run_dir / "metrics"
+    shutil.rmtree(metrics_dir, ignore_errors=True)
+    metrics_dir.mkdir()
+    env["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
     workers = [
         Service(
             f"worker-{index}",
@@ -159,6 +183,7 @@ def main(argv: list[str] | None = None) -> int:
             ready_url=f"http://127.0.0.1:{worker_port}/healthz",
             env=worker_environment(env, worker_port, pages=False),
             cwd=PROJECT_ROOT,
+            on_exit=lambda: forget_dead_processes(metrics_dir),
         )
         for index, worker_port in enumerate(ports, start=1)
     ]

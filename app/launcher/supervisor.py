@@ -44,6 +44,7 @@ class Service:
     env: Mapping[str, str] | None = None
     cwd: Path | None = None
     stop_signal: signal.Signals = signal.SIGTERM
+    on_exit: Callable[[], None] | None = None  # after an unexpected exit, before the restart
     process: subprocess.Popen[bytes] | None = None
     ready: bool = False
     starts: int = 0
@@ -162,6 +163,8 @@ class Supervisor:
             return
         _kill_group(process)  # its children go with it
         service.process = None
+        if service.on_exit is not None:
+            service.on_exit()
         if service.ready:
             self.say(f"{service.name} exited (code {code})")
             service.next_start = now

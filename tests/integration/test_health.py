@@ -44,3 +44,23 @@ async def test_not_ready_when_the_database_is_unreachable() -> None:
     answer = await _client(closed, None).get("/readyz")
     assert answer.status_code == 503
     assert answer.json()["database"].startswith("unreachable")
+
+
+async def test_each_request_is_timed_by_route(sqlite_url: str) -> None:
+    from prometheus_client import REGISTRY
+    from starlette.middleware import Middleware
+
+    from app.api.metrics import MetricsMiddleware
+
+    routes = health_routes(database_url=lambda: sqlite_url, redis_url=lambda: None)
+    app = Starlette(routes=routes, middleware=[Middleware(MetricsMiddleware)])
+    labels = {"route": "/healthz", "method": "GET", "status": "200"}
+    name = "bandwagon_http_request_duration_seconds_count"
+    before = REGISTRY.get_sample_value(name, labels) or 0
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://b") as c:
+        await c.get("/healthz")
+        await c.get("/healthz")
+        await c.get("/no-such-route")
+    assert REGISTRY.get_sample_value(name, labels) == before + 2
+    missing = {"route": "other", "method": "GET", "status": "404"}
+    assert (REGISTRY.get_sample_value(name, missing) or 0) >= 1

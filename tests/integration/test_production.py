@@ -22,6 +22,7 @@ from pathlib import Path
 
 import psutil
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy.engine import Engine
 
 from app.adapters.db.session import make_engine
@@ -171,6 +172,38 @@ async def test_a_killed_worker_comes_back_and_its_clients_catch_up(
         for client in clients + replacements:
             await client.close()
     assert "exited (code -9)" in stack.output()
+
+
+async def test_metrics_through_nginx_sum_the_live_workers(stack: Stack, shop: Cluster) -> None:
+    """After the kill above: the dead worker's websockets are no longer counted."""
+    members = build_carts(shop, count=1, size=2)[0]
+    clients = [ReflexClient(stack.url, m.shopper.cookie) for m in members]
+    try:
+        for client, member in zip(clients, members, strict=True):
+            await client.open(f"/cart/{member.cart_id}", {"cart_id": str(member.cart_id)})
+            await client.wait_until(lambda c=client: c.value(CART_STATE, "view") is not None, 60)
+        await clients[0].call(f"{CART_STATE}.change_quantity", line_id=members[0].line_id, delta=1)
+        await clients[1].wait_until(
+            lambda: line_quantity(clients[1].value(CART_STATE, "view"), members[0].line_id) == 2
+        )
+        samples = _metrics(stack.url)
+        assert samples[("bandwagon_websocket_clients", ())] == 2
+        assert samples[("bandwagon_events_total", ())] >= 3  # two page loads and the change
+        readyz = (("method", "GET"), ("route", "/readyz"), ("status", "200"))
+        assert samples[("bandwagon_http_request_duration_seconds_count", readyz)] >= 1
+    finally:
+        for client in clients:
+            await client.close()
+
+
+def _metrics(url: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+    status, _, body = http_get(f"{url}/metrics")
+    assert status == 200
+    return {
+        (sample.name, tuple(sorted(sample.labels.items()))): sample.value
+        for family in text_string_to_metric_families(body.decode())
+        for sample in family.samples
+    }
 
 
 def _safe(check: Callable[[], bool]) -> bool:
