@@ -15,11 +15,12 @@ from app.config import PROJECT_ROOT
 from app.launcher.processes import ProcessGroup, free_port, wait_for_http
 
 
-def worker_command(host: str, port: int) -> list[str]:
+def worker_command(host: str, port: int, log_config: Path | None = None) -> list[str]:
     # Granian, one worker process each: what `reflex run --env prod` uses for its backend.
+    logs = ["--log-config", str(log_config)] if log_config else []
     return [
         sys.executable, "-m", "granian", "--interface", "asgi", "--factory",
-        "--host", host, "--port", str(port), "--workers", "1", "--log-level", "warning",
+        "--host", host, "--port", str(port), "--workers", "1", "--log-level", "warning", *logs,
         "app.app:app",
     ]  # fmt: skip
 

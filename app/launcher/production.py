@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import fcntl
+import json
 import os
 import shutil
 import signal
@@ -20,6 +21,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from types import FrameType
 
+from app.api.logs import logging_config
 from app.config import PROJECT_ROOT, ConfigError, load_settings
 from app.launcher.cluster import worker_command, worker_environment
 from app.launcher.nginx import nginx_binary, nginx_command, routes_from_build, write_config
@@ -176,10 +178,12 @@ def main(argv: list[str] | None = None) -> int:
     shutil.rmtree(metrics_dir, ignore_errors=True)
     metrics_dir.mkdir()
     env["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
+    log_config = run_dir / "logging.json"  # JSON lines with request ids (app/api/logs.py)
+    log_config.write_text(json.dumps(logging_config(), indent=2))
     workers = [
         Service(
             f"worker-{index}",
-            worker_command("127.0.0.1", worker_port),
+            worker_command("127.0.0.1", worker_port, log_config),
             ready_url=f"http://127.0.0.1:{worker_port}/healthz",
             env=worker_environment(env, worker_port, pages=False),
             cwd=PROJECT_ROOT,

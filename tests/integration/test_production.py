@@ -78,6 +78,10 @@ def test_probes_answer_through_nginx(stack: Stack) -> None:
     status, _, body = http_get(f"{stack.url}/readyz")
     assert status == 200
     assert json.loads(body) == {"status": "ok", "database": "ok", "redis": "ok"}
+    # The workers log JSON lines; nginx gave the request an id, which its access line carries.
+    lines = [line.split(" | ", 1)[1] for line in stack.output().splitlines() if '"/readyz"' in line]
+    access = [json.loads(line) for line in lines if '"bandwagon.access"' in line]
+    assert access and all(len(entry["request_id"]) == 32 for entry in access)
 
 
 def test_nginx_serves_the_built_pages(stack: Stack) -> None:
