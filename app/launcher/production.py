@@ -223,6 +223,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Start-up failed: {error}", file=sys.stderr, flush=True)
         return 1
     except subprocess.CalledProcessError as error:
+        if supervisor.stopping.is_set():  # Ctrl-C reaches the build too
+            return 0
         print(f"Start-up failed: building the pages failed ({error})", file=sys.stderr)
         return 1
     finally:

@@ -48,6 +48,7 @@ class Service:
     process: subprocess.Popen[bytes] | None = None
     ready: bool = False
     starts: int = 0
+    started_at: float = 0.0
     failures: int = 0  # exits before becoming ready, in a row
     next_start: float = 0.0
     output: deque[str] = field(default_factory=lambda: deque(maxlen=25))
@@ -88,6 +89,7 @@ class Supervisor:
 
     def _spawn(self, service: Service) -> None:
         service.starts += 1
+        service.started_at = time.monotonic()
         service.ready = False
         service.output.clear()
         process = subprocess.Popen(
@@ -156,11 +158,18 @@ class Supervisor:
             return
         code = process.poll()
         if code is None:
-            if not service.ready and answers(service.ready_url, timeout=0.5):
+            if service.ready:
+                return
+            if answers(service.ready_url, timeout=0.5):
                 service.ready = True
                 service.failures = 0
                 self.say(f"{service.name} is back")
-            return
+                return
+            if now - service.started_at < self.ready_timeout:
+                return
+            self.say(f"{service.name} did not answer within {self.ready_timeout:.0f}s; killing it")
+            _kill_group(process)  # it is handled as an exit before readiness below
+            code = process.returncode
         _kill_group(process)  # its children go with it
         service.process = None
         if service.on_exit is not None:
