@@ -12,6 +12,7 @@ re-runs the page's load) always catches up. Older history goes into `older`, per
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,6 +41,7 @@ class ChatRoomMixin(rx.State, mixin=True):
     """One chat room on a page. Which room is decided on the server by the page's load."""
 
     room_key: str = ""
+    load_id: str = ""  # which opening the panel shows: see close
     # Pushed to every viewer of the room (see module docstring).
     messages: list[ChatMessageView] = []
     has_older: bool = False
@@ -83,6 +85,7 @@ class ChatRoomMixin(rx.State, mixin=True):
             view = chat.window(session, room_key) if allowed.can_read else None
             panel = chat.moderation(session, room_key, user_id) if allowed.can_moderate else None
         self.room_key = room_key
+        self.load_id = uuid.uuid4().hex[:12]
         self.can_read, self.can_post = allowed.can_read, allowed.can_post
         self.can_moderate = allowed.can_moderate
         self.my_id = user_id or 0
@@ -121,9 +124,12 @@ class ChatRoomMixin(rx.State, mixin=True):
         return input_id(type(self))
 
     @rx.event
-    async def close(self, room_key: str) -> None:
-        """The chat left the screen: stop receiving its pushes (unless another room opened)."""
-        if room_key and room_key == self.room_key:
+    async def close(self, room_key: str, load_id: str = "") -> None:
+        """The chat left the screen: stop receiving its pushes (unless another room opened, or
+        the panel that left came from an earlier opening: a tab that reconnects to another
+        worker after its own died gets a fresh state, and the unmount of its first, empty
+        render may arrive after the page's load opened the room again)."""
+        if room_key and room_key == self.room_key and load_id == self.load_id:
             await rooms.leave(self.router.session.session_id, rules.chat_channel(room_key))
 
     @rx.event
