@@ -101,23 +101,26 @@ def stack_environment(port: int) -> dict[str, str]:
     return env
 
 
-def forget_dead_processes(folder: Path) -> None:
-    """A dead worker's live gauges (its open websockets) must no longer be summed."""
+def forget_dead_processes(folder: Path, group: int) -> None:
+    """A dead worker's live gauges (its open websockets) must no longer be summed: those of
+    processes gone, and of the process group just killed (its Granian child may take a moment
+    to die once its main process is gone)."""
     from prometheus_client import multiprocess
 
     for path in folder.glob("gauge_live*.db"):
         pid = int(path.stem.rsplit("_", 1)[1])
-        if not _running(pid):
+        if _process_group(pid) in (None, group):
             multiprocess.mark_process_dead(pid, str(folder))
 
 
-def _running(pid: int) -> bool:
-    """Alive and not a zombie (a killed worker's child may wait a while to be reaped)."""
+def _process_group(pid: int) -> int | None:
+    """The process group of a running process; None when it is gone or a zombie."""
     try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
-        return False
-    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+        return None
+    state, _parent, group = fields[:3]
+    return None if state == "Z" else int(group)
 
 
 def distinct_free_ports(count: int) -> list[int]:
@@ -127,6 +130,28 @@ def distinct_free_ports(count: int) -> list[int]:
         if port not in ports:
             ports.append(port)
     return ports
+
+
+def worker_services(env: dict[str, str], ports: list[int], run_dir: Path) -> list[Service]:
+    """One backend worker per port, with its metrics and log settings."""
+    # Every worker writes its metrics here; any one of them serves the sum (/metrics).
+    metrics_dir = run_dir / "metrics"
+    shutil.rmtree(metrics_dir, ignore_errors=True)
+    metrics_dir.mkdir()
+    env = {**env, "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir)}
+    log_config = run_dir / "logging.json"  # JSON lines with request ids (app/api/logs.py)
+    log_config.write_text(json.dumps(logging_config(), indent=2))
+    return [
+        Service(
+            f"worker-{index}",
+            worker_command("127.0.0.1", port, log_config),
+            ready_url=f"http://127.0.0.1:{port}/healthz",
+            env=worker_environment(env, port, pages=False),
+            cwd=PROJECT_ROOT,
+            on_exit=lambda group: forget_dead_processes(metrics_dir, group),
+        )
+        for index, port in enumerate(ports, start=1)
+    ]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -173,24 +198,7 @@ def main(argv: list[str] | None = None) -> int:
     run_dir = settings.data_dir / "prod"
     run_dir.mkdir(parents=True, exist_ok=True)
     ports = distinct_free_ports(args.workers)
-    # Every worker writes its metrics here; any one of them serves the sum (/metrics).
-    metrics_dir = run_dir / "metrics"
-    shutil.rmtree(metrics_dir, ignore_errors=True)
-    metrics_dir.mkdir()
-    env["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
-    log_config = run_dir / "logging.json"  # JSON lines with request ids (app/api/logs.py)
-    log_config.write_text(json.dumps(logging_config(), indent=2))
-    workers = [
-        Service(
-            f"worker-{index}",
-            worker_command("127.0.0.1", worker_port, log_config),
-            ready_url=f"http://127.0.0.1:{worker_port}/healthz",
-            env=worker_environment(env, worker_port, pages=False),
-            cwd=PROJECT_ROOT,
-            on_exit=lambda: forget_dead_processes(metrics_dir),
-        )
-        for index, worker_port in enumerate(ports, start=1)
-    ]
+    workers = worker_services(env, ports, run_dir)
     listen = f"{settings.bind_host}:{port}"
     try:
         supervisor.start(workers)

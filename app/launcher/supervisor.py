@@ -44,7 +44,8 @@ class Service:
     env: Mapping[str, str] | None = None
     cwd: Path | None = None
     stop_signal: signal.Signals = signal.SIGTERM
-    on_exit: Callable[[], None] | None = None  # after an unexpected exit, before the restart
+    # After an unexpected exit, before the restart; given the dead process group's id.
+    on_exit: Callable[[int], None] | None = None
     process: subprocess.Popen[bytes] | None = None
     ready: bool = False
     starts: int = 0
@@ -173,7 +174,7 @@ class Supervisor:
         _kill_group(process)  # its children go with it
         service.process = None
         if service.on_exit is not None:
-            service.on_exit()
+            service.on_exit(process.pid)
         if service.ready:
             self.say(f"{service.name} exited (code {code})")
             service.next_start = now
