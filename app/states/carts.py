@@ -39,7 +39,7 @@ from app.services.checkout import CheckoutView
 from app.services.context import app_context
 from app.states.cart_room import PresenceView, cart_renderer, presence_renderer
 from app.states.deals.page import LOAD_STRIPE_JS
-from app.states.rooms import enter_room, leave_rooms
+from app.states.rooms import enter_room, leave_rooms, new_load_id
 from app.states.session import SessionState
 
 ROOM_PREFIX = "cart:"
@@ -71,6 +71,7 @@ class CartState(SessionState):
     # Real Stripe keys (no local test server): payers use Stripe's Payment Element instead of
     # the test-card chooser.
     publishable_key: str = ""
+    load_id: str = ""  # which `load` the page shows: see leave_page
 
     @rx.event
     async def load(self) -> Any:
@@ -106,6 +107,7 @@ class CartState(SessionState):
         real_keys = payments.sandbox is None and payments.mode.enabled
         self.publishable_key = payments.mode.publishable_key if real_keys else ""
         self.loaded = True
+        self.load_id = new_load_id()
         await enter_room(
             self, f"{ROOM_PREFIX}{page.view.id}", Viewer(user.id, user.name, user.avatar_url)
         )
@@ -120,10 +122,13 @@ class CartState(SessionState):
             self.tz_offset = 0
 
     @rx.event
-    async def leave_page(self, cart_id: int) -> None:
+    async def leave_page(self, cart_id: int, load_id: str = "") -> None:
         """The page of `cart_id` unmounted (navigation inside the app): stop viewing it.
 
-        Only that cart's room: if the next page's `load` already ran, its room stays."""
+        Only that cart's room: if the next page's `load` already ran, its room stays; nor when
+        the unmounted page came from an earlier load (see `new_load_id`)."""
+        if load_id != self.load_id:
+            return
         await rooms.leave(self.router.session.session_id, f"{ROOM_PREFIX}{as_int(cart_id)}")
 
     # -- editing ------------------------------------------------------------------------------
