@@ -23,14 +23,14 @@ from app.domain.checkout import CheckoutError
 from app.domain.payments import SandboxCard
 from app.services import checkout
 from app.services.context import Context
-from tests.integration.localstripe_fixture import localstripe_url, stripe_gateway  # noqa: F401
-from tests.integration.test_checkout import (  # noqa: F401
+from tests.integration.checkout_world import (  # noqa: F401
     Party,
     Store,
     owner_pays,
     split,
     store,
 )
+from tests.integration.localstripe_fixture import localstripe_url, stripe_gateway  # noqa: F401
 
 CARDS = {"visa": "4242424242424242", "3ds": "4000002500003155", "declined": "4000000000000341"}
 
@@ -42,7 +42,7 @@ def real_key_context(store: Store) -> Context:
     payments = Payments(
         gateway=store.gateway, mode=PaymentsMode(True, False, "pk_test_local"), sandbox=None
     )
-    return replace(store.ctx, payments_factory=lambda: payments)
+    return replace(store.ctx(), payments_factory=lambda: payments)
 
 
 def element_payment_method(store: Store, card: str) -> str:
@@ -125,8 +125,8 @@ def test_the_test_server_keeps_its_test_card_chooser(split: Party) -> None:
     """With the local server the sandbox is on: no client secret goes to the browser, the test
     bank answers instead (the cart page shows the chooser, not the Payment Element)."""
     p, store = split, split.store
-    assert store.ctx.payments.sandbox is not None
-    checkout.start_checkout(store.ctx, p.alice, p.cart)
-    outcome = checkout.pay_my_share(store.ctx, p.bob, p.cart, SandboxCard.THREE_DS)
+    assert store.ctx().payments.sandbox is not None
+    checkout.start_checkout(store.ctx(), p.alice, p.cart)
+    outcome = checkout.pay_my_share(store.ctx(), p.bob, p.cart, SandboxCard.THREE_DS)
     assert outcome.share_status == "needs_action" and outcome.client_secret == ""
-    assert checkout.answer_bank_check(store.ctx, p.bob, p.cart, True).paid
+    assert checkout.answer_bank_check(store.ctx(), p.bob, p.cart, True).paid

@@ -19,8 +19,8 @@ from app.adapters.payments.sandbox import LocalSandbox
 from app.adapters.payments.stripe_gateway import LOCAL_SECRET_KEY, StripeGateway
 from app.domain.carts import SplitMode
 from app.services import carts, checkout, deals
+from tests.integration.checkout_world import Store, store  # noqa: F401
 from tests.integration.localstripe_fixture import localstripe_url, stripe_gateway  # noqa: F401
-from tests.integration.test_checkout import Store, store  # noqa: F401
 
 
 def split_order(store: Store, run: str) -> tuple[int, int, int, int]:
@@ -33,7 +33,7 @@ def split_order(store: Store, run: str) -> tuple[int, int, int, int]:
     store.do(carts.join_by_code, bob, store.view(cart, alice).invite_code)
     store.do(carts.add_item, cart, bob, mug, 2)
     store.do(carts.add_item, cart, alice, lamp, 1)
-    order_id = checkout.start_checkout(store.ctx, alice, cart)
+    order_id = checkout.start_checkout(store.ctx(), alice, cart)
     for who in (alice, bob):
         assert store.pay(who, order_id, "3ds").share_status == "needs_action"
     return order_id, alice, bob, mug
@@ -116,9 +116,9 @@ def test_cart_webhooks_three_times_in_any_order_end_as_one_ordered_delivery(
             deliveries = deliveries * 3
             random.Random(12).shuffle(deliveries)
         for delivery in deliveries:
-            deals.handle_webhook_event(store.ctx, delivery)
+            deals.handle_webhook_event(store.ctx(), delivery)
         # A delivery that raced a refund is finished by the retry job, as in production.
-        checkout.expire_checkouts(store.ctx)
+        checkout.expire_checkouts(store.ctx())
         finals.append(end_state(store, order_id, mug))
     assert finals[0] == finals[1]
     status, shares, refunds, stock, reservation = finals[0]
@@ -130,10 +130,10 @@ def test_each_cart_payment_event_moves_the_share(store: Store) -> None:
     order_id, alice, bob, _mug = split_order(store, "single")
     alice_share, bob_share = share_rows(store, order_id)
     events = script("single", [alice_share, bob_share])
-    assert deals.handle_webhook_event(store.ctx, events[1]) is True  # succeeded: paid
+    assert deals.handle_webhook_event(store.ctx(), events[1]) is True  # succeeded: paid
     assert store.shares(order_id) == {alice: "paid", bob: "needs_action"}
     assert store.order(order_id).status == "pending"  # Bob still has to pay
-    assert deals.handle_webhook_event(store.ctx, events[1]) is False  # the same event again
+    assert deals.handle_webhook_event(store.ctx(), events[1]) is False  # the same event again
     assert store.shares(order_id)[alice] == "paid"
 
 
@@ -152,8 +152,8 @@ def test_a_webhook_for_an_unknown_payment_is_recorded_and_never_applied(store: S
             }
         },
     }
-    assert deals.handle_webhook_event(store.ctx, stranger) is False
-    assert deals.handle_webhook_event(store.ctx, stranger) is False
+    assert deals.handle_webhook_event(store.ctx(), stranger) is False
+    assert deals.handle_webhook_event(store.ctx(), stranger) is False
     assert store.shares(order_id) == before
     with store.session() as session:
         recorded = session.get(ProcessedWebhookEvent, "evt_unknown_1")

@@ -16,13 +16,13 @@ from app.adapters.payments.sandbox import LocalSandbox
 from app.adapters.payments.stripe_gateway import StripeGateway
 from app.domain.payments import SandboxCard
 from app.services import deals
-from tests.integration.localstripe_fixture import localstripe_url, stripe_gateway  # noqa: F401
-from tests.integration.test_deal_service import (  # noqa: F401
+from tests.integration.deal_world import (  # noqa: F401
     World,
     after_deadline,
     open_deal,
     world,
 )
+from tests.integration.localstripe_fixture import localstripe_url, stripe_gateway  # noqa: F401
 
 
 def _card(world: World, deal_id: int) -> deals.DealLedger:
@@ -36,7 +36,7 @@ def test_a_hold_waiting_for_the_bank_is_shown_apart_and_the_ledger_matches(
 ) -> None:
     deal_id = open_deal(world)
     ada, bo, cy = world.make_users(3)
-    with world.session_factory() as session:
+    with world.session() as session:
         session.add(Friendship(user_low=min(ada, bo), user_high=max(ada, bo)))
         bo_user = session.get(User, bo)
         assert bo_user is not None
@@ -109,7 +109,7 @@ def test_a_bank_that_says_no_never_moves_the_count_or_the_price(
     ledger = _card(world, deal_id)
     assert (ledger.card.participants, ledger.card.confirming, ledger.joined) == (1, 0, 1)
     assert ledger.card.status == "open"
-    with world.session_factory() as session:
+    with world.session() as session:
         assert session.exec(select(DealPriceChange)).all() == []
     # At the deadline the same rule decides: one confirmed hold does not unlock a 2-minimum deal.
     report = deals.close_deal(

@@ -21,23 +21,23 @@ from app.domain.payments import SandboxCard
 from app.domain.refunds import RefundRefusal
 from app.services import checkout, deals, orders
 from app.services.orders import RefundError
-from tests.integration.localstripe_fixture import localstripe_url, stripe_gateway  # noqa: F401
-from tests.integration.test_checkout import (  # noqa: F401
+from tests.integration.checkout_world import (  # noqa: F401
     Party,
     Store,
     split,
     store,
 )
-from tests.integration.test_deal_service import (  # noqa: F401
+from tests.integration.deal_world import (  # noqa: F401
     World,
     after_deadline,
     open_deal,
     world,
 )
+from tests.integration.localstripe_fixture import localstripe_url, stripe_gateway  # noqa: F401
 
 
 def paid_split_order(p: Party) -> str:
-    order_id = checkout.start_checkout(p.store.ctx, p.alice, p.cart)
+    order_id = checkout.start_checkout(p.store.ctx(), p.alice, p.cart)
     p.store.pay(p.alice, order_id)
     assert p.store.pay(p.bob, order_id).order_status == "complete"
     return f"order-{order_id}"
@@ -81,7 +81,7 @@ def test_one_members_share_of_a_split_order_is_refunded_alone(split: Party) -> N
     key = paid_split_order(p)
     boss = admin(store)
 
-    page = orders.order_page(store.ctx, p.bob, key)
+    page = orders.order_page(store.ctx(), p.bob, key)
     assert page is not None
     assert [(ln.title, ln.payer) for ln in page.lines] == [
         ("Harbor Mug", "Bob"),
@@ -92,21 +92,21 @@ def test_one_members_share_of_a_split_order_is_refunded_alone(split: Party) -> N
         "Bob": ("captured", "You paid $36.00."),
     }
 
-    done = orders.request_refund(store.ctx, p.bob, key, None, "  The mugs arrived broken ")
+    done = orders.request_refund(store.ctx(), p.bob, key, None, "  The mugs arrived broken ")
     assert done.status == "requested"
-    assert payments(orders.public_order_page(store.ctx, key))["Bob"] == (
+    assert payments(orders.public_order_page(store.ctx(), key))["Bob"] == (
         "refund_requested",
         "You asked for $36.00 back. The shop will look at it soon.",
     )
     assert [r.reason for r in requests(store)] == ["The mugs arrived broken"]
 
-    approved = orders.approve_refund(store.ctx, boss, done.request_id)
+    approved = orders.approve_refund(store.ctx(), boss, done.request_id)
     assert approved.status == "refunded"
     at_stripe = refunds_at_stripe(store)
     assert [(r["amount"], r["status"]) for r in at_stripe] == [(3600, "succeeded")]
     [bob_share] = [s for s in requests(store)]
     assert at_stripe[0]["payment_intent"] == bob_share.intent_id
-    after = payments(orders.public_order_page(store.ctx, key))
+    after = payments(orders.public_order_page(store.ctx(), key))
     assert after["Bob"][0] == "refunded" and after["Bob"][1].startswith("$36.00 was refunded")
     assert after["Alice"] == ("captured", "You paid $45.00.")  # untouched
     # Every step was news for the order's page, so it redraws live for its viewers.
@@ -114,7 +114,7 @@ def test_one_members_share_of_a_split_order_is_refunded_alone(split: Party) -> N
     assert kinds == ["order.refund_requested", "order.refund_approved", "order.refunded"]
 
     # Approving again refunds nothing more.
-    assert refused(orders.approve_refund, store.ctx, boss, done.request_id) is (
+    assert refused(orders.approve_refund, store.ctx(), boss, done.request_id) is (
         RefundRefusal.ALREADY_DECIDED
     )
     assert len(refunds_at_stripe(store)) == 1
@@ -126,28 +126,28 @@ def test_bad_refund_requests_are_refused_and_change_nothing(split: Party) -> Non
     mallory = store.user("Mallory")
 
     # A stranger cannot ask, nor even see the order.
-    assert refused(orders.request_refund, store.ctx, mallory, key) is RefundRefusal.NOT_THE_PAYER
-    assert orders.order_page(store.ctx, mallory, key) is None
+    assert refused(orders.request_refund, store.ctx(), mallory, key) is RefundRefusal.NOT_THE_PAYER
+    assert orders.order_page(store.ctx(), mallory, key) is None
     # More than was paid, nothing at all, an order that does not exist.
-    assert refused(orders.request_refund, store.ctx, p.bob, key, 3601) is RefundRefusal.TOO_MUCH
-    assert refused(orders.request_refund, store.ctx, p.bob, key, 0) is RefundRefusal.NOT_POSITIVE
-    assert refused(orders.request_refund, store.ctx, p.bob, "order-x") is RefundRefusal.NOT_FOUND
+    assert refused(orders.request_refund, store.ctx(), p.bob, key, 3601) is RefundRefusal.TOO_MUCH
+    assert refused(orders.request_refund, store.ctx(), p.bob, key, 0) is RefundRefusal.NOT_POSITIVE
+    assert refused(orders.request_refund, store.ctx(), p.bob, "order-x") is RefundRefusal.NOT_FOUND
     assert requests(store) == []
 
     # Part of a share may come back; asking a second time is refused.
-    done = orders.request_refund(store.ctx, p.bob, key, 1000)
-    assert refused(orders.request_refund, store.ctx, p.bob, key, 500) is (
+    done = orders.request_refund(store.ctx(), p.bob, key, 1000)
+    assert refused(orders.request_refund, store.ctx(), p.bob, key, 500) is (
         RefundRefusal.ALREADY_REQUESTED
     )
     # Only an admin decides.
-    assert refused(orders.approve_refund, store.ctx, p.alice, done.request_id) is (
+    assert refused(orders.approve_refund, store.ctx(), p.alice, done.request_id) is (
         RefundRefusal.ADMIN_ONLY
     )
     assert [r.status for r in requests(store)] == ["requested"]
     assert refunds_at_stripe(store) == []
 
-    orders.approve_refund(store.ctx, admin(store), done.request_id)
-    bob = payments(orders.public_order_page(store.ctx, key))["Bob"]
+    orders.approve_refund(store.ctx(), admin(store), done.request_id)
+    bob = payments(orders.public_order_page(store.ctx(), key))["Bob"]
     assert bob == (
         "partly_refunded",
         "$10.00 of the $36.00 you paid was refunded to your card. "
@@ -158,15 +158,15 @@ def test_bad_refund_requests_are_refused_and_change_nothing(split: Party) -> Non
 def test_an_admin_declines_and_the_shopper_sees_it(split: Party) -> None:
     p, store = split, split.store
     key = paid_split_order(p)
-    done = orders.request_refund(store.ctx, p.alice, key)
+    done = orders.request_refund(store.ctx(), p.alice, key)
     boss = admin(store)
-    queue = orders.refund_queue(store.ctx, boss)
+    queue = orders.refund_queue(store.ctx(), boss)
     assert [(r.order_key, r.requester, r.amount, r.decidable) for r in queue] == [
         (key, "Alice", "$45.00", True)
     ]
-    assert refused(orders.refund_queue, store.ctx, p.alice) is RefundRefusal.ADMIN_ONLY
-    assert orders.reject_refund(store.ctx, boss, done.request_id).status == "rejected"
-    page = orders.order_page(store.ctx, p.alice, key)
+    assert refused(orders.refund_queue, store.ctx(), p.alice) is RefundRefusal.ADMIN_ONLY
+    assert orders.reject_refund(store.ctx(), boss, done.request_id).status == "rejected"
+    page = orders.order_page(store.ctx(), p.alice, key)
     assert page is not None
     alice = next(x for x in page.payments if x.name == "Alice")
     assert (alice.money_state, alice.refund_label, alice.refundable) == (
@@ -182,7 +182,7 @@ def test_a_group_buy_order_page_shows_the_price_history_and_refunds_part(
 ) -> None:
     deal_id = open_deal(world, min_to_unlock=1)
     ada, bo, boss = world.make_users(3)
-    with world.session_factory() as session:
+    with world.session() as session:
         admin_user = session.get(User, boss)
         assert admin_user is not None
         admin_user.role = "admin"
