@@ -13,8 +13,7 @@ from playwright.sync_api import Page, expect
 from sqlmodel import Session
 
 from tests.e2e.conftest import screenshot
-from tests.e2e.people_helpers import sign_in
-from tests.e2e.test_deals import (  # noqa: F401
+from tests.e2e.deal_helpers import (  # noqa: F401
     MARK,
     SAME_DOCUMENT,
     app_db,
@@ -23,6 +22,7 @@ from tests.e2e.test_deals import (  # noqa: F401
     open_deal_in_app,
     three_shoppers,
 )
+from tests.e2e.people_helpers import sign_in
 
 pytestmark = pytest.mark.e2e
 
