@@ -61,6 +61,8 @@ class DomainEvent:
     kind: str
     payload: dict[str, Any] = field(default_factory=dict)
     occurred_at: str = field(default_factory=lambda: utcnow().isoformat())
+    # Who caused it, when the service knows (the event log records it; None: the system).
+    actor_id: int | None = None
 
     @property
     def channel(self) -> str:
@@ -76,6 +78,7 @@ class DomainEvent:
             "kind": self.kind,
             "payload": self.payload,
             "occurred_at": self.occurred_at,
+            "actor_id": self.actor_id,
         }
         return json.dumps(fields, separators=(",", ":"))
 
