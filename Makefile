@@ -11,7 +11,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 PYTEST := $(BIN)/python -m pytest
 ARTIFACTS := test-artifacts
 
-.PHONY: bench-joins bench-carts bench-live run-cluster run dev setup deps dev-deps bun chromium node-tools db lint typecheck unit integration e2e test clean
+.PHONY: admin bench-joins bench-carts bench-live run-cluster run dev setup deps dev-deps bun chromium node-tools db lint typecheck unit integration e2e test clean
 
 run: setup ## start the whole app at http://localhost:3000
 	$(BIN)/python -m app.launcher
@@ -56,6 +56,9 @@ chromium:
 
 db: deps
 	$(BIN)/python -m app.cli setup
+
+admin: deps ## make EMAIL an admin (someone who has signed in once): make admin EMAIL=you@example.com
+	$(BIN)/python -m app.cli admin --email "$(EMAIL)"
 
 lint: dev-deps ## ruff, and the layers contract (import-linter, see pyproject.toml)
 	$(BIN)/ruff check .

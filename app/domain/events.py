@@ -41,6 +41,11 @@ class EventKind(StrEnum):
     CHAT_FILTER_CHANGED = "filter_changed"
     CHAT_USER_MUTED = "user_muted"
     CHAT_USER_UNMUTED = "user_unmuted"
+    USER_ROLE_CHANGED = "user.role_changed"
+    PRODUCT_CREATED = "product.created"
+    PRODUCT_UPDATED = "product.updated"
+    PRODUCT_ARCHIVED = "product.archived"
+    DEAL_CANCELLED = "deal.cancelled"
     FRIEND_ADDED = "friend.added"
     FRIEND_REMOVED = "friend.removed"
     # Made by the realtime layer itself, not by services.
