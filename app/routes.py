@@ -26,6 +26,7 @@ LIVE = "/live/[session_id]"
 FRIENDS = "/friends"
 INVITE = "/friends/invite/[code]"
 PROFILE = "/profile"
+CONSOLE = "/console"
 SIGN_IN = "/sign-in"
 SIGN_IN_ERROR = "/sign-in/error"
 NOT_FOUND = "404"
@@ -99,6 +100,11 @@ def invite_url(code: Any) -> Any:
 
 def profile_url() -> str:
     return PROFILE
+
+
+def console_url() -> str:
+    """The merchant console (staff only)."""
+    return CONSOLE
 
 
 def safe_next(raw: str | None) -> str:
