@@ -14,7 +14,7 @@ from app.components.console_sections import (
     users_section,
 )
 from app.components.layout import page_shell
-from app.states.console import ConsoleState
+from app.states.console import ConsoleState, ConsoleTabsState
 
 # (tab value, label, the ConsoleAccess flag that shows it, section)
 SECTIONS = (
@@ -61,6 +61,7 @@ def console_page() -> rx.Component:
                         "products",
                         rx.cond(ConsoleState.sections.deals, "deals", "moderation"),
                     ),
+                    on_change=ConsoleTabsState.switch,
                     width="100%",
                 ),
                 spacing="4",

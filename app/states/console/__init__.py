@@ -6,6 +6,7 @@ from app.states.console.base import ConsoleState
 from app.states.console.deals import ConsoleDealsState
 from app.states.console.moderation import ConsoleModerationState
 from app.states.console.products import ConsoleProductsState
+from app.states.console.tabs import ConsoleTabsState
 from app.states.console.users import ConsoleUsersState
 
 __all__ = [
@@ -13,5 +14,6 @@ __all__ = [
     "ConsoleModerationState",
     "ConsoleProductsState",
     "ConsoleState",
+    "ConsoleTabsState",
     "ConsoleUsersState",
 ]
