@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from app.components.console_analytics import analytics_section
 from app.components.console_products import products_section
 from app.components.console_sections import (
     audit_section,
@@ -24,6 +25,7 @@ SECTIONS = (
     ("moderation", "Moderation", "moderation", moderation_section),
     ("users", "Users & roles", "users", users_section),
     ("audit", "Audit log", "audit", audit_section),
+    ("analytics", "Analytics", "users", analytics_section),
 )
 
 

@@ -1,6 +1,7 @@
 """The merchant console in real browsers: the demo admin creates a product (a bad price is
 refused next to its field, the picture is uploaded) and a deal on it; a shopper finds the deal
-in the shop; a shopper opening /console is sent away."""
+in the shop and joins it, and the admin's dashboard shows the join without a reload; a shopper
+opening /console is sent away."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import UNNAMED_CONTROLS_JS, OpenShopper, screenshot
 from tests.e2e.people_helpers import sign_in
+from tests.e2e.test_deals import MARK, SAME_DOCUMENT, choose_card
 
 pytestmark = pytest.mark.e2e
 
@@ -90,10 +92,31 @@ def test_the_admin_creates_a_product_and_a_deal_that_shoppers_see(
     expect(audit.filter(has_text="product.create")).to_have_count(1)
 
     # The deal is on the shop for a shopper on a phone.
+    deal_path = deal_row.get_by_role("link").first.get_attribute("href") or ""
     shopper = open_shopper("phone", timezone_id="UTC")
     shopper.goto("/deals")
     expect(shopper.get_by_text(TITLE).first).to_be_visible()
     screenshot(shopper, request, "shop-deals-phone")
+
+    # The admin watches the dashboard; Carol joins from her phone; the join shows up there
+    # without a reload.
+    admin.get_by_role("tab", name="Analytics").click()
+    expect(admin.get_by_text("Live", exact=True)).to_be_visible()
+    joins = admin.get_by_test_id("kpi").filter(has_text="Deal joins").get_by_test_id("kpi-value")
+    expect(joins).to_have_text(re.compile(r"^\d+$"))
+    before = int(joins.inner_text())
+    admin.evaluate(MARK)
+    sign_in(shopper, "Carol", deal_path)
+    choose_card(shopper, "Payment succeeds")
+    shopper.get_by_test_id("join-deal").click()
+    expect(shopper.get_by_test_id("in-the-deal")).to_be_visible()
+    expect(joins).to_have_text(str(before + 1), timeout=10_000)
+    assert admin.evaluate(SAME_DOCUMENT), "the dashboard was reloaded"
+    expect(admin.get_by_test_id("visitors-now")).not_to_have_text("0")
+    with admin.expect_download() as download:
+        admin.get_by_role("button", name="Export CSV").click()
+    assert download.value.suggested_filename == "activity-1d.csv"
+    screenshot(admin, request, "console-analytics")
 
     # The admin's console on a phone too.
     phone_admin = open_shopper("phone", timezone_id="UTC")

@@ -7,6 +7,7 @@ from typing import Any
 
 import reflex as rx
 
+from app.states.console.analytics import ConsoleAnalyticsState
 from app.states.console.base import ConsoleState
 from app.states.console.deals import ConsoleDealsState
 from app.states.console.moderation import ConsoleModerationState
@@ -27,5 +28,7 @@ class ConsoleTabsState(ConsoleState):
     @rx.event
     def switch(self, tab: str) -> Any:
         self.tab = str(tab)
+        if self.tab == "analytics":
+            return [ConsoleAnalyticsState.set_days(1), ConsoleAnalyticsState.watch]
         reload = _RELOADS.get(self.tab)
-        return reload if reload is not None else None
+        return [ConsoleAnalyticsState.stop, *([reload] if reload is not None else [])]
