@@ -92,6 +92,7 @@ def analytics_section() -> rx.Component:
                 rx.el.option("Last 24 hours", value="1"),
                 rx.el.option("Last 7 days", value="7"),
                 rx.el.option("Last 30 days", value="30"),
+                rx.el.option("Last 90 days", value="90"),
                 id="analytics-range",
                 value=A.days.to_string(),
                 on_change=A.set_days,
