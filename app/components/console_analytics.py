@@ -107,8 +107,10 @@ def analytics_section() -> rx.Component:
             ),
             rx.cond(
                 A.watching,
-                rx.badge("Live", color_scheme="grass", variant="soft"),
-                rx.badge("Paused", color_scheme="gray", variant="soft"),
+                rx.badge(
+                    "Updating live", color_scheme="grass", variant="soft", data_testid="watching"
+                ),
+                rx.badge("Paused", color_scheme="gray", variant="soft", data_testid="paused"),
             ),
             spacing="3",
             align="center",

@@ -84,6 +84,8 @@ def test_the_admin_creates_a_product_and_a_deal_that_shoppers_see(
     deal_row = admin.get_by_test_id("console-deal").filter(has_text=TITLE)
     expect(deal_row).to_be_visible()
     expect(deal_row).to_contain_text("Open")
+    deal_path = deal_row.get_by_role("link").first.get_attribute("href") or ""
+    assert re.fullmatch(r"/deals/\d+", deal_path)
     screenshot(admin, request, "console-deals")
 
     admin.get_by_role("tab", name="Audit log").click()
@@ -92,7 +94,6 @@ def test_the_admin_creates_a_product_and_a_deal_that_shoppers_see(
     expect(audit.filter(has_text="product.create")).to_have_count(1)
 
     # The deal is on the shop for a shopper on a phone.
-    deal_path = deal_row.get_by_role("link").first.get_attribute("href") or ""
     shopper = open_shopper("phone", timezone_id="UTC")
     shopper.goto("/deals")
     expect(shopper.get_by_text(TITLE).first).to_be_visible()
@@ -101,7 +102,7 @@ def test_the_admin_creates_a_product_and_a_deal_that_shoppers_see(
     # The admin watches the dashboard; Carol joins from her phone; the join shows up there
     # without a reload.
     admin.get_by_role("tab", name="Analytics").click()
-    expect(admin.get_by_text("Live", exact=True)).to_be_visible()
+    expect(admin.get_by_test_id("watching")).to_be_visible()
     joins = admin.get_by_test_id("kpi").filter(has_text="Deal joins").get_by_test_id("kpi-value")
     expect(joins).to_have_text(re.compile(r"^\d+$"))
     before = int(joins.inner_text())

@@ -17,13 +17,13 @@ from sqlmodel import col
 from app.adapters.db.models_deals import Deal
 from app.adapters.db.models_people import User
 from app.domain.clock import as_utc
-from app.domain.events import DomainEvent, EventKind
+from app.domain.events import EventKind
 from app.domain.group_buy import CloseOutcome, DealStatus
 from app.domain.people import may_administer, may_host
 from app.services.context import Context
 from app.services.deals.closing import CloseReport, _prepare, _settle
 from app.services.deals.errors import NotAllowed
-from app.services.deals.records import NO_SYNC, deal_payload, load_deal, terms_of
+from app.services.deals.records import NO_SYNC, deal_payload, load_deal, record, terms_of
 from app.services.unit_of_work import UnitOfWork
 
 _CANCELLABLE = (DealStatus.OPEN, DealStatus.SCHEDULED)
@@ -64,15 +64,19 @@ def cancel_deal(
         if claimed is None:
             return None
         session.refresh(deal)
-        uow.record(
-            DomainEvent(
-                "deal",
-                str(deal_id),
-                deal.version,
-                EventKind.DEAL_CANCELLED,
-                deal_payload(terms_of(deal), deal.participants, status=DealStatus.CLOSING.value),
+        # With the cards feed's note, like every deal event; the claim changes no version
+        # (the closing that follows does).
+        record(
+            uow,
+            deal_id,
+            deal.version,
+            EventKind.DEAL_CANCELLED,
+            deal_payload(
+                terms_of(deal),
+                deal.participants,
+                status=DealStatus.CLOSING.value,
                 actor_id=actor_id,
-            )
+            ),
         )
         if also is not None:
             also(uow)
