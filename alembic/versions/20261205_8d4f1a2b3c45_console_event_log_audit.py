@@ -46,6 +46,12 @@ def upgrade() -> None:
     sa.Column('count', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('hour', 'kind')
     )
+    op.create_table('event_rollup_daily',
+    sa.Column('day', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
+    sa.Column('count', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('day', 'kind')
+    )
     op.create_table('audit_entry',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('actor_id', sa.Integer(), nullable=False),
@@ -78,6 +84,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_audit_entry_actor_id'))
 
     op.drop_table('audit_entry')
+    op.drop_table('event_rollup_daily')
     op.drop_table('event_rollup_hourly')
     with op.batch_alter_table('event_log', schema=None) as batch_op:
         batch_op.drop_index('ix_event_log_kind_occurred')

@@ -59,6 +59,16 @@ class EventRollup(SQLModel, table=True):
     count: int = 0
 
 
+class EventRollupDaily(SQLModel, table=True):
+    """How many events of a kind happened on one day (UTC): long ranges read these."""
+
+    __tablename__ = "event_rollup_daily"
+
+    day: datetime = Field(sa_column=Column(DateTime(timezone=True), primary_key=True))
+    kind: str = Field(primary_key=True, max_length=60)
+    count: int = 0
+
+
 class AuditEntry(SQLModel, table=True):
     """Who did what in the console, and when."""
 

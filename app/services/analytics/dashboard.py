@@ -13,7 +13,7 @@ from sqlalchemy import func
 from sqlmodel import col, select
 
 from app.adapters.db.models_deals import Deal
-from app.adapters.db.models_events import EventRollup
+from app.adapters.db.models_events import EventRollup, EventRollupDaily
 from app.adapters.db.models_people import AuthSession
 from app.domain.clock import as_utc
 from app.domain.events import EventKind
@@ -94,19 +94,32 @@ def dashboard(ctx: Context, actor_id: int, days: int = 1) -> Dashboard:
     refresh_rollups(ctx)
     now = as_utc(ctx.now())
     hour_now = now.replace(minute=0, second=0, microsecond=0)
-    end = hour_now + timedelta(hours=1)
+    # Hourly buckets for a day; whole UTC days (today included) for longer ranges.
+    end = (
+        hour_now + timedelta(hours=1) if days == 1 else hour_now.replace(hour=0) + timedelta(days=1)
+    )
     start = end - timedelta(days=days)
     previous = start - timedelta(days=days)
     with ctx.session() as session:
         require(session, actor_id, ADMIN_ROLES)
-        rows = [
-            (hour, kind, count)
-            for hour, kind, count in session.exec(
-                select(EventRollup.hour, EventRollup.kind, EventRollup.count).where(
-                    col(EventRollup.hour) >= previous, col(EventRollup.hour) < end
-                )
-            ).all()
-        ]
+        if days == 1:
+            # Hours: the last 24 against the 24 before.
+            rows = list(
+                session.exec(
+                    select(EventRollup.hour, EventRollup.kind, EventRollup.count).where(
+                        col(EventRollup.hour) >= previous, col(EventRollup.hour) < end
+                    )
+                ).all()
+            )
+        else:
+            # Days: a few rows per kind and day, whatever the size of the log.
+            rows = list(
+                session.exec(
+                    select(
+                        EventRollupDaily.day, EventRollupDaily.kind, EventRollupDaily.count
+                    ).where(col(EventRollupDaily.day) >= previous, col(EventRollupDaily.day) < end)
+                ).all()
+            )
         # Signed-in visitors: sessions are touched at most every 5 minutes, so this counts
         # whoever loaded a page in about the last 5 to 10 minutes.
         visitors = session.exec(

@@ -1,4 +1,4 @@
-"""Hourly counts per event kind, refreshed from the event log through the consumer API, so
+"""Hourly and daily counts per event kind, refreshed from the event log through the consumer API, so
 reading them never scans the log."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from app.adapters.db.event_log import LoggedEvent
-from app.adapters.db.models_events import EventRollup
+from app.adapters.db.models_events import EventRollup, EventRollupDaily
 from app.domain.clock import as_utc
 from app.services.context import Context
 from app.services.event_log import consume
@@ -22,15 +22,28 @@ def _hour(moment: datetime) -> datetime:
     return as_utc(moment).replace(minute=0, second=0, microsecond=0)
 
 
+def _day(moment: datetime) -> datetime:
+    return _hour(moment).replace(hour=0)
+
+
 def _apply(session: Session, events: Sequence[LoggedEvent]) -> None:
-    counts = Counter((_hour(event.occurred_at), event.kind) for event in events)
-    for (hour, kind), added in counts.items():
+    """Fold a batch into the hourly and the daily counts (in the consumer's transaction)."""
+    hourly = Counter((_hour(event.occurred_at), event.kind) for event in events)
+    for (hour, kind), added in hourly.items():
         row = session.get(EventRollup, (hour, kind))
         if row is None:
             session.add(EventRollup(hour=hour, kind=kind, count=added))
         else:
             row.count += added
             session.add(row)
+    daily = Counter((_day(event.occurred_at), event.kind) for event in events)
+    for (day, kind), added in daily.items():
+        found = session.get(EventRollupDaily, (day, kind))
+        if found is None:
+            session.add(EventRollupDaily(day=day, kind=kind, count=added))
+        else:
+            found.count += added
+            session.add(found)
     session.flush()
 
 
@@ -38,7 +51,7 @@ def refresh_rollups(ctx: Context, *, batches: int = 100) -> int:
     """Fold the events logged since the last refresh into the hourly rollups; how many."""
     total = 0
     for _ in range(batches):
-        applied = consume(ctx, ROLLUP_CONSUMER, _apply)
+        applied = consume(ctx, ROLLUP_CONSUMER, _apply, batch=5000)
         total += applied
         if applied == 0:
             break
