@@ -9,7 +9,7 @@ import pytest
 from app.adapters.db.models_people import User
 from app.services import analytics, deals
 from app.services.console.access import ConsoleRefused
-from tests.integration.test_deal_service import FakeGateway, World, make_world, open_deal
+from tests.integration.deal_world import FakeGateway, World, make_world, open_deal
 
 
 @pytest.fixture
@@ -18,7 +18,7 @@ def world(database_url: str) -> Iterator[World]:
 
 
 def _admin(world: World) -> int:
-    with world.session_factory() as session:
+    with world.session() as session:
         user = User(display_name="Boss", role="admin")
         session.add(user)
         session.commit()

@@ -21,7 +21,7 @@ from app.services.console import audit, moderation, products
 from app.services.console import deals as console_deals
 from app.services.console.access import ConsoleRefused
 from app.services.console.products import ProductFormError
-from tests.integration.test_deal_service import FakeGateway, World, make_world, open_deal
+from tests.integration.deal_world import FakeGateway, World, make_world, open_deal
 
 
 @pytest.fixture
@@ -31,7 +31,7 @@ def world(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
 
 
 def _person(world: World, name: str, role: str) -> int:
-    with world.session_factory() as session:
+    with world.session() as session:
         user = User(display_name=name, role=role)
         session.add(user)
         session.commit()
@@ -103,7 +103,7 @@ def test_bad_fields_are_refused_next_to_the_field(
     with pytest.raises(ProductFormError) as refused:
         products.create_product(world.ctx(), boss, {**FORM, **changes})
     assert message in refused.value.field_errors[field]
-    with world.session_factory() as session:
+    with world.session() as session:
         assert session.exec(select(Product).where(Product.title != "Kettle")).all() == []
 
 
@@ -115,7 +115,7 @@ def test_a_file_that_is_not_an_image_is_refused_and_nothing_is_saved(
     with pytest.raises(ProductFormError) as refused:
         products.create_product(world.ctx(), boss, FORM, data)
     assert "picture" in refused.value.field_errors["image"]
-    with world.session_factory() as session:
+    with world.session() as session:
         assert session.exec(select(ProductImage)).all() == []
 
 

@@ -128,7 +128,7 @@ async def test_a_cancelled_deal_leads_watchers_to_what_a_fresh_read_shows(world:
     watch = Watcher(world, deal_id)
     (ada,) = world.make_users(1)
     await watch.after(NOW, lambda ctx: deals.join_deal(ctx, ada, deal_id, 1, "pm_card_visa"))
-    with world.session_factory() as session:
+    with world.session() as session:
         boss = User(display_name="Boss", role="admin")
         session.add(boss)
         session.commit()
