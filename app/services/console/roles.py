@@ -11,7 +11,14 @@ from sqlmodel import Session, col, select
 
 from app.adapters.db.models_people import User
 from app.domain.events import DomainEvent, EventKind
-from app.domain.people import ADMIN_ROLES, ROLE_LABELS, Role, normalise_email, parse_role
+from app.domain.people import (
+    ADMIN_ROLES,
+    ROLE_LABELS,
+    Role,
+    looks_like_email,
+    normalise_email,
+    parse_role,
+)
 from app.services.console.access import ConsoleRefused, require
 from app.services.console.audit import note
 from app.services.context import Context
@@ -138,6 +145,8 @@ def make_admin(ctx: Context, email: str) -> StaffRow:
     """`make admin EMAIL=...`: the user with that e-mail becomes an admin (an operator's
     command on the server, so no actor check). RoleError if nobody has signed in with it."""
     wanted = normalise_email(email)
+    if not looks_like_email(wanted):
+        raise RoleError(f"{email!r} is not an e-mail address.")
     with ctx.uow() as uow:
         user = uow.session.exec(
             select(User).where(func.lower(col(User.email)) == wanted).order_by(col(User.id))
