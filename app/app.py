@@ -36,6 +36,7 @@ from app.states.live_sessions import LiveNewState, LiveRoomState, LiveScheduleSt
 from app.states.orders import OrdersState
 from app.states.people import FriendsState, InviteState, ProfileState, SignInState
 from app.states.product import ProductState
+from app.states.reviews import ReviewsState
 from app.states.session import SessionState
 
 app = rx.App(
@@ -90,6 +91,7 @@ page(
     "Product",
     ProductState.load,
     DealCardsState.load_product,
+    ReviewsState.load,
 )
 page(deals_page, "/deals", "Group deals", DealCardsState.load_list, checks_user=True)
 page(new_deal_page, "/deals/new", "Open a deal", DealFormState.load, checks_user=True)

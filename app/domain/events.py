@@ -42,6 +42,9 @@ class EventKind(StrEnum):
     CHAT_USER_UNMUTED = "user_unmuted"
     FRIEND_ADDED = "friend.added"
     FRIEND_REMOVED = "friend.removed"
+    REVIEWS_CHANGED = "reviews.changed"
+    QUESTIONS_CHANGED = "questions.changed"
+    NOTIFICATIONS_CHANGED = "notify.changed"
     # Made by the realtime layer itself, not by services.
     PRESENCE = "presence"
     RESYNC = "resync"

@@ -10,6 +10,7 @@ from app.components.deal_card import deal_card
 from app.components.layout import page_shell
 from app.components.notice import notice
 from app.components.product_card import stock_badge
+from app.components.reviews import reviews_section
 from app.domain.catalog import ProductImageView
 from app.states.chat import ChatState
 from app.states.deals import DealCardsState
@@ -90,10 +91,15 @@ def product_page() -> rx.Component:
             ),
             rx.cond(
                 ProductState.product,
-                rx.grid(
-                    _gallery(),
-                    rx.vstack(_details(), chat_panel(ChatState, "Product chat"), spacing="6"),
-                    columns=rx.breakpoints(initial="1", md="2"),
+                rx.vstack(
+                    rx.grid(
+                        _gallery(),
+                        rx.vstack(_details(), chat_panel(ChatState, "Product chat"), spacing="6"),
+                        columns=rx.breakpoints(initial="1", md="2"),
+                        spacing="6",
+                        width="100%",
+                    ),
+                    reviews_section(),
                     spacing="6",
                     width="100%",
                 ),
