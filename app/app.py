@@ -15,6 +15,7 @@ from app.pages.deals import deal_page, deals_page, new_deal_page
 from app.pages.home import home_page
 from app.pages.live import live_new_page, live_schedule_page, live_session_page
 from app.pages.misc import not_found_page
+from app.pages.notifications import notifications_page
 from app.pages.orders import orders_page
 from app.pages.people import (
     friends_page,
@@ -33,9 +34,11 @@ from app.states.deals import DealCardsState, DealFormState, DealState
 from app.states.home import HomeState
 from app.states.live import LiveStatus
 from app.states.live_sessions import LiveNewState, LiveRoomState, LiveScheduleState
+from app.states.notifications import BellState, NotificationsState
 from app.states.orders import OrdersState
 from app.states.people import FriendsState, InviteState, ProfileState, SignInState
 from app.states.product import ProductState
+from app.states.questions import QuestionsState
 from app.states.reviews import ReviewsState
 from app.states.session import SessionState
 
@@ -77,9 +80,9 @@ def page(
         component,
         route=route,
         title=f"{title} · Bandwagon",
-        on_load=[*on_load, LiveStatus.load]
+        on_load=[*on_load, LiveStatus.load, BellState.load]
         if checks_user
-        else [SessionState.load_user, *on_load, LiveStatus.load],
+        else [SessionState.load_user, *on_load, LiveStatus.load, BellState.load],
     )
 
 
@@ -92,6 +95,7 @@ page(
     ProductState.load,
     DealCardsState.load_product,
     ReviewsState.load,
+    QuestionsState.load,
 )
 page(deals_page, "/deals", "Group deals", DealCardsState.load_list, checks_user=True)
 page(new_deal_page, "/deals/new", "Open a deal", DealFormState.load, checks_user=True)
@@ -114,4 +118,11 @@ page(orders_page, "/orders", "Your orders", OrdersState.load, checks_user=True)
 page(live_schedule_page, "/live", "Live shopping", LiveScheduleState.load, checks_user=True)
 page(live_new_page, "/live/new", "Schedule a live session", LiveNewState.load, checks_user=True)
 page(live_session_page, "/live/[session_id]", "Live", LiveRoomState.load, checks_user=True)
+page(
+    notifications_page,
+    "/notifications",
+    "Notifications",
+    NotificationsState.load,
+    checks_user=True,
+)
 page(not_found_page, "404", "Not found")

@@ -28,6 +28,7 @@ INVITE = "/friends/invite/[code]"
 PROFILE = "/profile"
 SIGN_IN = "/sign-in"
 SIGN_IN_ERROR = "/sign-in/error"
+NOTIFICATIONS = "/notifications"
 NOT_FOUND = "404"
 
 
@@ -95,6 +96,10 @@ def friends_url() -> str:
 
 def invite_url(code: Any) -> Any:
     return _under("/friends/invite/", code)
+
+
+def notifications_url() -> str:
+    return NOTIFICATIONS
 
 
 def profile_url() -> str:

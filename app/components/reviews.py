@@ -157,8 +157,17 @@ def _review_form() -> rx.Component:
     )
 
 
+def _named_file_input(component: rx.Component, label: str) -> rx.Component:
+    """Give the drop zone's hidden file input an accessible name (Reflex renders it bare)."""
+    for child in component.children:
+        if type(child).__name__ == "Input":
+            child.custom_attrs["aria-label"] = label
+        _named_file_input(child, label)
+    return component
+
+
 def _photo_upload() -> rx.Component:
-    return rx.vstack(
+    zone = _named_file_input(
         rx.upload(
             rx.vstack(
                 rx.icon("image-plus", size=20, aria_hidden="true"),
@@ -176,8 +185,11 @@ def _photo_upload() -> rx.Component:
             padding="var(--space-3)",
             border_radius="var(--radius-3)",
             width="100%",
-            aria_label="Choose review photos",
         ),
+        "Choose review photos",
+    )
+    return rx.vstack(
+        zone,
         rx.hstack(
             rx.foreach(rx.selected_files(UPLOAD_ID), lambda name: rx.badge(name)),
             wrap="wrap",

@@ -10,6 +10,7 @@ from app.components.deal_card import deal_card
 from app.components.layout import page_shell
 from app.components.notice import notice
 from app.components.product_card import stock_badge
+from app.components.questions import questions_section
 from app.components.reviews import reviews_section
 from app.domain.catalog import ProductImageView
 from app.states.chat import ChatState
@@ -100,6 +101,7 @@ def product_page() -> rx.Component:
                         width="100%",
                     ),
                     reviews_section(),
+                    questions_section(),
                     spacing="6",
                     width="100%",
                 ),

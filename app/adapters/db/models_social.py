@@ -134,3 +134,15 @@ class ActionStamp(SQLModel, table=True):
     user_id: int = Field(foreign_key="user.id")
     action: str = Field(max_length=30)
     at: datetime = Timestamp()
+
+
+class Preference(SQLModel, table=True):
+    """One person's choice for one setting ("share.purchases", "notify.answer_to_your_question");
+    no row means the default in app/domain/sharing.py."""
+
+    __tablename__ = "preference"
+
+    user_id: int = Field(foreign_key="user.id", primary_key=True)
+    key: str = Field(max_length=60, primary_key=True)
+    enabled: bool
+    updated_at: datetime = Timestamp()

@@ -12,6 +12,7 @@ from app.adapters.db.models_social import Notification
 from app.domain.clock import as_utc
 from app.domain.events import DomainEvent, EventKind
 from app.services.context import Context
+from app.services.preferences import wants
 from app.services.unit_of_work import UnitOfWork
 
 CHANNEL = "notify"
@@ -33,6 +34,7 @@ class NotificationView:
     question_id: int
     unread: bool
     created_at: str  # ISO 8601, UTC
+    when: str  # "2026-12-05 16:30 UTC"
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,10 @@ def notify(
     link: str = "",
     question_id: int | None = None,
 ) -> None:
-    """Tell one person something, inside the caller's transaction."""
+    """Tell one person something, inside the caller's transaction, unless they turned this
+    kind of notification off."""
+    if not wants(uow.session, user_id, f"notify.{kind.value}"):
+        return
     uow.session.add(
         Notification(
             user_id=user_id,
@@ -104,6 +109,7 @@ def notifications_page(ctx: Context, viewer_id: int) -> NotificationsPage:
                 question_id=n.question_id or 0,
                 unread=n.read_at is None,
                 created_at=as_utc(n.created_at).isoformat(),
+                when=as_utc(n.created_at).strftime("%Y-%m-%d %H:%M UTC"),
             )
             for n in rows
         ]
