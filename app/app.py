@@ -9,6 +9,7 @@ import reflex as rx
 
 from app.api.routes import http_api
 from app.jobs.deadlines import run_deadlines
+from app.pages.activity import activity_page
 from app.pages.carts import cart_page, join_cart_page
 from app.pages.catalog import catalog_page
 from app.pages.deals import deal_page, deals_page, new_deal_page
@@ -25,8 +26,10 @@ from app.pages.people import (
     sign_in_page,
 )
 from app.pages.product import product_page
+from app.pages.settings import settings_page
 from app.realtime.hub import hub
 from app.realtime.rooms import freeze_startup_heap, rooms
+from app.states.activity import ActivityState
 from app.states.cart_join import JoinCartState
 from app.states.carts import CartState
 from app.states.catalog import CatalogState
@@ -37,10 +40,12 @@ from app.states.live_sessions import LiveNewState, LiveRoomState, LiveScheduleSt
 from app.states.notifications import BellState, NotificationsState
 from app.states.orders import OrdersState
 from app.states.people import FriendsState, InviteState, ProfileState, SignInState
+from app.states.picks import PicksState
 from app.states.product import ProductState
 from app.states.questions import QuestionsState
 from app.states.reviews import ReviewsState
 from app.states.session import SessionState
+from app.states.settings import SettingsState
 
 app = rx.App(
     stylesheets=["/styles.css"],
@@ -86,8 +91,15 @@ def page(
     )
 
 
-page(home_page, "/", "Shop together", HomeState.load, DealCardsState.load_home)
-page(catalog_page, "/catalog", "Catalog", CatalogState.load)
+page(
+    home_page,
+    "/",
+    "Shop together",
+    HomeState.load,
+    DealCardsState.load_home,
+    PicksState.load_home,
+)
+page(catalog_page, "/catalog", "Catalog", CatalogState.load, PicksState.load_catalog)
 page(
     product_page,
     "/product/[product_key]",
@@ -96,6 +108,7 @@ page(
     DealCardsState.load_product,
     ReviewsState.load,
     QuestionsState.load,
+    PicksState.load_product,
 )
 page(deals_page, "/deals", "Group deals", DealCardsState.load_list, checks_user=True)
 page(new_deal_page, "/deals/new", "Open a deal", DealFormState.load, checks_user=True)
@@ -125,4 +138,6 @@ page(
     NotificationsState.load,
     checks_user=True,
 )
+page(activity_page, "/activity", "Friends' activity", ActivityState.load, checks_user=True)
+page(settings_page, "/settings", "Settings", SettingsState.load, checks_user=True)
 page(not_found_page, "404", "Not found")

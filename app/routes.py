@@ -29,6 +29,8 @@ PROFILE = "/profile"
 SIGN_IN = "/sign-in"
 SIGN_IN_ERROR = "/sign-in/error"
 NOTIFICATIONS = "/notifications"
+SETTINGS = "/settings"
+ACTIVITY = "/activity"
 NOT_FOUND = "404"
 
 
@@ -100,6 +102,14 @@ def invite_url(code: Any) -> Any:
 
 def notifications_url() -> str:
     return NOTIFICATIONS
+
+
+def activity_url() -> str:
+    return ACTIVITY
+
+
+def settings_url() -> str:
+    return SETTINGS
 
 
 def profile_url() -> str:

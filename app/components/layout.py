@@ -34,6 +34,7 @@ NAV_LINKS = (
     ("Catalog", "/catalog", False),
     ("Live", "/live", False),
     ("Friends", "/friends", True),
+    ("Activity", "/activity", True),
     ("Cart", "/cart", True),
 )
 # Responsive `display` values (phone, ≥30em, ≥48em, ≥62em): the inline nav needs a wide screen,

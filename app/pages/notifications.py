@@ -6,6 +6,7 @@ import reflex as rx
 
 from app.components.layout import page_shell
 from app.domain.questions import MAX_ANSWER
+from app.routes import settings_url
 from app.services.notifications import NotificationKind, NotificationView
 from app.states.notifications import NotificationsState
 
@@ -98,10 +99,15 @@ def notifications_page() -> rx.Component:
         rx.vstack(
             rx.hstack(
                 rx.heading("Notifications", size="7", as_="h1"),
-                rx.button(
-                    "Mark all read",
-                    variant="soft",
-                    on_click=NotificationsState.mark_all_read,
+                rx.hstack(
+                    rx.link("Settings", href=settings_url(), size="2"),
+                    rx.button(
+                        "Mark all read",
+                        variant="soft",
+                        on_click=NotificationsState.mark_all_read,
+                    ),
+                    spacing="3",
+                    align="center",
                 ),
                 justify="between",
                 align="center",

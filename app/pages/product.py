@@ -9,6 +9,7 @@ from app.components.chat import chat_panel
 from app.components.deal_card import deal_card
 from app.components.layout import page_shell
 from app.components.notice import notice
+from app.components.picks import friends_line
 from app.components.product_card import stock_badge
 from app.components.questions import questions_section
 from app.components.reviews import reviews_section
@@ -63,6 +64,7 @@ def _details() -> rx.Component:
             align="center",
             spacing="3",
         ),
+        friends_line(),
         add_to_cart(product.id, product.stock),
         rx.text(product.description, size="3", color=rx.color("gray", 12), line_height="1.6"),
         rx.hstack(

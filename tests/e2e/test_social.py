@@ -18,7 +18,7 @@ from tests.e2e.people_helpers import sign_in
 
 pytestmark = pytest.mark.e2e
 
-QA_PRODUCT, REVIEW_PRODUCT = 9, 10
+QA_PRODUCT, REVIEW_PRODUCT, PICKS_PRODUCT = 9, 10, 11
 
 
 def _db(app_database: str) -> sqlite3.Connection:
@@ -184,3 +184,33 @@ def test_reviews_show_verified_buyers_photos_and_live_helpful_votes(
     screenshot(carol, request, "reviews-phone")
     for page in (dave, carol):
         assert page.evaluate(UNNAMED_CONTROLS_JS) == []
+
+
+def test_friends_picks_show_only_what_a_friend_shares(
+    open_shopper: OpenShopper, app_database: str, request: pytest.FixtureRequest
+) -> None:
+    path = f"/product/{PICKS_PRODUCT}"
+    alice, bob = open_shopper("phone"), open_shopper("desktop")
+    sign_in(alice, "Alice", path)
+    sign_in(bob, "Bob", "/settings")
+    befriend(app_database, "Alice", "Bob")
+    record_paid_order(app_database, "Bob", PICKS_PRODUCT)
+    alice.reload()
+    expect(alice.get_by_role("heading", name="Reviews")).to_be_visible()
+    expect(alice.get_by_test_id("friends-bought")).to_have_count(0)  # private by default
+
+    purchases = bob.get_by_test_id("setting-share.purchases").get_by_role("switch")
+    expect(purchases).to_have_attribute("aria-checked", "false")
+    purchases.click()
+    expect(purchases).to_have_attribute("aria-checked", "true")
+    screenshot(bob, request, "settings-desktop")
+    assert bob.evaluate(UNNAMED_CONTROLS_JS) == []
+
+    alice.reload()
+    expect(alice.get_by_test_id("friends-bought")).to_contain_text("Bob bought this")
+    alice.goto("/")
+    picks = alice.get_by_test_id("friends-picks")
+    expect(picks.get_by_role("heading")).to_have_text("Popular among your friends")
+    expect(picks.get_by_test_id("pick-line").first).to_contain_text("Bob")
+    screenshot(alice, request, "home-picks-phone")
+    assert alice.evaluate(UNNAMED_CONTROLS_JS) == []

@@ -105,6 +105,33 @@ class SocialWorld:
                 )
             s.commit()
 
+    def join(self, who: str, product: str, status: str = "held") -> None:
+        """A deal on the product that `who` joined (their card hold in place)."""
+        user_id, product_id = self.users[who], self.products[product]
+        now = datetime.now(UTC)
+        with self.session() as s:
+            deal = Deal(
+                product_id=product_id,
+                tiers_json="[[1, 1500]]",
+                currency="USD",
+                min_to_unlock=1,
+                starts_at=now - timedelta(hours=1),
+                deadline=now + timedelta(days=1),
+                created_by=user_id,
+            )
+            s.add(deal)
+            s.flush()
+            s.add(Participation(deal_id=deal.id or 0, user_id=user_id, status=status))
+            s.commit()
+
+    def unfriend(self, a: str, b: str) -> None:
+        low, high = sorted((self.users[a], self.users[b]))
+        with self.session() as s:
+            row = s.get(Friendship, (low, high))
+            assert row is not None
+            s.delete(row)
+            s.commit()
+
 
 def social_world(database_url: str, data_dir: Path, names: list[str]) -> Iterator[SocialWorld]:
     engine = make_engine(database_url)
