@@ -93,11 +93,13 @@ def upgrade() -> None:
     sa.Column('body', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
     sa.Column('link', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
     sa.Column('question_id', sa.Integer(), nullable=True),
+    sa.Column('ref', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=True),
     sa.Column('read_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['question_id'], ['question.id'], ),
     sa.ForeignKeyConstraint(['user_id'], ['user.id'], ),
-    sa.PrimaryKeyConstraint('id')
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('user_id', 'ref', name='uq_notification_user_ref')
     )
     with op.batch_alter_table('notification', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_notification_user_id'), ['user_id'], unique=False)

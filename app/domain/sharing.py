@@ -27,6 +27,8 @@ SHARING = (
 NOTIFY = (
     Setting("notify.question_to_answer", "A question for me to answer", True),
     Setting("notify.answer_to_your_question", "An answer to my question", True),
+    Setting("notify.deal_outcome", "A group deal I joined unlocked or did not", True),
+    Setting("notify.host_live", "A host I follow went live", True),
 )
 DEFAULTS = {s.key: s.default for s in (*SHARING, *NOTIFY)}
 

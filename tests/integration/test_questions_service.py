@@ -123,3 +123,46 @@ def test_the_inbox_marks_read_only_ones_own(world: SocialWorld) -> None:
     assert notifications.unread_count(world.ctx, bob) == 1
     notifications.mark_all_read(world.ctx, bob)
     assert notifications.unread_count(world.ctx, bob) == 0
+
+
+def test_deal_outcomes_and_hosts_going_live_are_told_once(world: SocialWorld) -> None:
+    from app.adapters.db.models_deals import Deal, Participation
+    from app.adapters.db.models_live import HostFollow, LiveSession
+
+    now = datetime.now(UTC)
+    with world.session() as s:
+        deal = Deal(
+            product_id=world.products["lamp"],
+            tiers_json="[[1, 1500]]",
+            currency="USD",
+            min_to_unlock=2,
+            starts_at=now - timedelta(days=1),
+            deadline=now,
+            status="failed",
+            closed_at=now,
+            created_by=world.users["Alice"],
+        )
+        s.add(deal)
+        s.flush()
+        s.add(Participation(deal_id=deal.id or 0, user_id=world.users["Bob"], status="released"))
+        s.add(Participation(deal_id=deal.id or 0, user_id=world.users["Carol"], status="left"))
+        live = LiveSession(
+            host_id=world.users["Alice"],
+            title="Lamps at dusk",
+            cover_image="/x.png",
+            starts_at=now,
+            status="live",
+            went_live_at=now,
+        )
+        s.add(live)
+        s.add(HostFollow(follower_id=world.users["Dave"], host_id=world.users["Alice"]))
+        s.commit()
+    close_what_is_due(world.ctx)
+    close_what_is_due(world.ctx)  # a second tick (or process) tells nobody twice
+    bob = notifications.notifications_page(world.ctx, world.users["Bob"]).items
+    assert [(n.kind, n.title) for n in bob] == [
+        ("deal_outcome", "The group deal on Lamp did not unlock; nobody was charged")
+    ]
+    assert asked(world, "Carol") == []  # she had left the deal
+    dave = notifications.notifications_page(world.ctx, world.users["Dave"]).items
+    assert [(n.kind, n.title) for n in dave] == [("host_live", "Alice is live: Lamps at dusk")]

@@ -110,8 +110,14 @@ class AnswerVote(SQLModel, table=True):
 
 
 class Notification(SQLModel, table=True):
+    """`ref` names the fact a derived notification is about ("deal:7:succeeded"); unique per
+    person, so processes that derive it at once still notify once (NULLs never collide)."""
+
     __tablename__ = "notification"
-    __table_args__ = (Index("ix_notification_user_read", "user_id", "read_at"),)
+    __table_args__ = (
+        Index("ix_notification_user_read", "user_id", "read_at"),
+        UniqueConstraint("user_id", "ref", name="uq_notification_user_ref"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="user.id", index=True)
@@ -120,6 +126,7 @@ class Notification(SQLModel, table=True):
     body: str = Field(default="", max_length=300)
     link: str = Field(default="", max_length=200)
     question_id: int | None = Field(default=None, foreign_key="question.id")
+    ref: str | None = Field(default=None, max_length=80)
     read_at: datetime | None = _moment()
     created_at: datetime = Timestamp()
 

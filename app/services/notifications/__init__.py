@@ -7,6 +7,7 @@ through the rooms broadcast path once the transaction commits.
 
 from __future__ import annotations
 
+from app.services.notifications.derived import notify_from_facts
 from app.services.notifications.inbox import (
     NotificationKind,
     NotificationsPage,
@@ -26,5 +27,6 @@ __all__ = [
     "mark_read",
     "notifications_page",
     "notify",
+    "notify_from_facts",
     "unread_count",
 ]

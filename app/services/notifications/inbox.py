@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select, update
 
 from app.adapters.db.models_social import Notification
@@ -22,6 +23,8 @@ PAGE_SIZE = 50
 class NotificationKind(StrEnum):
     QUESTION_TO_ANSWER = "question_to_answer"
     ANSWER_TO_YOUR_QUESTION = "answer_to_your_question"
+    DEAL_OUTCOME = "deal_outcome"
+    HOST_LIVE = "host_live"
 
 
 @dataclass(frozen=True)
@@ -52,22 +55,29 @@ def notify(
     body: str = "",
     link: str = "",
     question_id: int | None = None,
-) -> None:
+    ref: str | None = None,
+) -> bool:
     """Tell one person something, inside the caller's transaction, unless they turned this
-    kind of notification off."""
+    kind of notification off. With `ref` (the fact it is about) a person is told once however
+    many processes derive it. True if a notification was written."""
     if not wants(uow.session, user_id, f"notify.{kind.value}"):
-        return
-    uow.session.add(
-        Notification(
-            user_id=user_id,
-            kind=kind.value,
-            title=title[:200],
-            body=body[:300],
-            link=link[:200],
-            question_id=question_id,
-        )
+        return False
+    row = Notification(
+        user_id=user_id,
+        kind=kind.value,
+        title=title[:200],
+        body=body[:300],
+        link=link[:200],
+        question_id=question_id,
+        ref=ref,
     )
+    try:
+        with uow.session.begin_nested():
+            uow.session.add(row)
+    except IntegrityError:  # told already (another process, or an earlier tick)
+        return False
     uow.record(_changed(user_id))
+    return True
 
 
 def _changed(user_id: int) -> DomainEvent:
