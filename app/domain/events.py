@@ -45,6 +45,7 @@ class EventKind(StrEnum):
     REVIEWS_CHANGED = "reviews.changed"
     QUESTIONS_CHANGED = "questions.changed"
     NOTIFICATIONS_CHANGED = "notify.changed"
+    ACTIVITY_CHANGED = "activity.changed"
     # Made by the realtime layer itself, not by services.
     PRESENCE = "presence"
     RESYNC = "resync"

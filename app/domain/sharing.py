@@ -22,7 +22,6 @@ SHARING = (
     Setting("share.deal_joins", "Group deals I join", False),
     Setting("share.cart_lines", "What I put in shared carts", False),
     Setting("share.answers", "Questions I answer", False),
-    Setting("share.watching", "Live sessions I'm watching", False),
 )
 NOTIFY = (
     Setting("notify.question_to_answer", "A question for me to answer", True),

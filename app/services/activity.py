@@ -1,4 +1,5 @@
 """Friends' activity: what friends reviewed, bought, joined and answered, newest first.
+(Live sessions friends are watching now are not in the feed yet.)
 
 Each kind comes only from friends who share it (app/domain/sharing.py: reviews by default, the
 rest when turned on) and only from people who are friends at the moment of the read, so a
@@ -19,10 +20,12 @@ from app.adapters.db.models_orders import OrderLine, ShopOrder
 from app.adapters.db.models_people import User
 from app.adapters.db.models_social import Answer, Question, Review
 from app.domain.clock import as_utc
+from app.domain.events import DomainEvent, EventKind
 from app.routes import product_url
 from app.services.context import Context
 from app.services.preferences import sharing
 from app.services.reviews.views import friend_ids
+from app.services.unit_of_work import UnitOfWork
 
 PER_KIND = 30
 SHOWN = 40
@@ -108,6 +111,16 @@ KINDS = (
     ("deal_join", "share.deal_joins", _joins),
     ("answer", "share.answers", _answers),
 )
+
+
+def tell_friends(uow: UnitOfWork, actor_id: int, key: str) -> None:
+    """Inside the actor's transaction: if they share `key`, news for each friend's open
+    activity page (room "activity:<friend id>"), which re-reads its feed once."""
+    session = uow.session
+    if actor_id not in sharing(session, [actor_id], key):
+        return
+    for friend_id in sorted(friend_ids(session, actor_id)):
+        uow.record(DomainEvent("activity", str(friend_id), 0, EventKind.ACTIVITY_CHANGED))
 
 
 def friends_activity(ctx: Context, viewer_id: int) -> list[ActivityItem]:

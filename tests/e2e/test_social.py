@@ -214,3 +214,14 @@ def test_friends_picks_show_only_what_a_friend_shares(
     expect(picks.get_by_test_id("pick-line").first).to_contain_text("Bob")
     screenshot(alice, request, "home-picks-phone")
     assert alice.evaluate(UNNAMED_CONTROLS_JS) == []
+
+    # Alice's activity page shows Bob's review as he posts it (reviews are shared by default).
+    alice.goto("/activity")
+    expect(alice.get_by_role("heading", name="Friends' activity")).to_be_visible()
+    bob.goto(path)
+    write_review(bob, 5, "Soft and sturdy", "Lovely.")
+    expect(alice.get_by_test_id("activity-text").first).to_contain_text(
+        "reviewed Stonewashed Linen Cushion: 5 of 5 stars, “Soft and sturdy”"
+    )
+    screenshot(alice, request, "activity-phone")
+    assert alice.evaluate(UNNAMED_CONTROLS_JS) == []

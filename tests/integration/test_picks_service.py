@@ -98,6 +98,9 @@ def test_the_activity_feed_shows_only_shared_kinds_of_current_friends(world: Soc
     # Reviews are shared by default; Bob's purchase and Carol's join are private; Dave is no friend.
     assert [(i.friend_name, i.kind) for i in feed] == [("Bob", "review")]
     assert feed[0].text == "reviewed Mug: 2 of 5 stars, “Meh”"
+    # Bob's friends with the activity page open get news of it; Dave's review tells nobody.
+    told = {e.aggregate_id for e in world.bus.events if e.aggregate == "activity"}
+    assert told == {str(world.users["Alice"])}
 
     preferences.set_preference(world.ctx, world.users["Carol"], "share.deal_joins", True)
     kinds = {

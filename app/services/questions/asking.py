@@ -14,6 +14,7 @@ from app.domain import questions as rules
 from app.domain.events import DomainEvent, EventKind
 from app.domain.reviews import VOTES_PER_MINUTE, TextRefused, clean_text
 from app.routes import product_url
+from app.services.activity import tell_friends
 from app.services.buyers import buyers_of
 from app.services.context import Context
 from app.services.notifications import NotificationKind, notify
@@ -111,6 +112,7 @@ def answer_question(ctx: Context, actor_id: int, question_id: int, text: str) ->
             question_id=question_id,
         )
         uow.record(questions_changed(question.product_id))
+        tell_friends(uow, actor_id, "share.answers")
         return answer.id or 0
 
 

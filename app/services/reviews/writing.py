@@ -18,6 +18,7 @@ from app.adapters.db.models import Product
 from app.adapters.db.models_social import Review, ReviewPhoto, ReviewVote
 from app.domain import reviews as rules
 from app.domain.events import DomainEvent, EventKind
+from app.services.activity import tell_friends
 from app.services.context import Context
 from app.services.rate_limits import RateLimited, stamp
 from app.services.unit_of_work import UnitOfWork
@@ -103,6 +104,7 @@ def write_review(
             uow.session.add(review)
         uow.session.flush()
         uow.record(_changed(product_id))
+        tell_friends(uow, actor_id, "share.reviews")
         return review.id or 0
 
 
@@ -119,6 +121,7 @@ def delete_review(ctx: Context, actor_id: int, review_id: int) -> None:
         uow.session.exec(delete(ReviewVote).where(col(ReviewVote.review_id) == review_id))
         uow.session.delete(review)
         uow.record(_changed(review.product_id))
+        tell_friends(uow, actor_id, "share.reviews")
     for name in names:  # after the commit: a failed delete keeps its files
         images.remove(photo_folder(ctx), name)
 
