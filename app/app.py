@@ -35,8 +35,8 @@ from app.states.carts import CartState
 from app.states.catalog import CatalogState
 from app.states.deals import DealCardsState, DealFormState, DealState
 from app.states.home import HomeState
-from app.states.live import LiveStatus
-from app.states.live_sessions import LiveNewState, LiveRoomState, LiveScheduleState
+from app.states.live_schedule import LiveNewState, LiveScheduleState
+from app.states.live_watch import LiveRoomState
 from app.states.notifications import BellState, NotificationsState
 from app.states.orders import OrdersState
 from app.states.people import FriendsState, InviteState, ProfileState, SignInState
@@ -44,6 +44,7 @@ from app.states.picks import PicksState
 from app.states.product import ProductState
 from app.states.questions import QuestionsState
 from app.states.reviews import ReviewsState
+from app.states.rooms import LiveStatus
 from app.states.session import SessionState
 from app.states.settings import SettingsState
 

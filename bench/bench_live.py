@@ -38,6 +38,7 @@ import threading
 import time
 import uuid
 from dataclasses import asdict
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -56,8 +57,8 @@ from app.cli import migrate  # noqa: E402
 from app.domain.events import DomainEvent  # noqa: E402
 from app.launcher.processes import free_port, wait_for_http  # noqa: E402
 from app.services import accounts, chat  # noqa: E402
+from app.services.context import Context  # noqa: E402
 from app.services.sign_in import SESSION_COOKIE  # noqa: E402
-from app.services.unit_of_work import unit_of_work  # noqa: E402
 from bench.live_protocol import (  # noqa: E402
     ROOT_STATE,
     Viewer,
@@ -138,11 +139,14 @@ def seed(url: str, posters: int) -> tuple[int, list[str]]:
     # A room with history, so every push (app and floor alike) carries a full window.
     earlier = time.time() - 3600
     for i in range(HISTORY):
-        with unit_of_work(lambda: Session(engine, expire_on_commit=False), NullBus()) as uow:
-            chat.post_message(
-                uow, f"product:{product_id}", users[i % posters].id, f"{HISTORY_TEXT} #{i}",
-                now=earlier + i * 3,
-            )  # fmt: skip
+        ctx = Context(
+            session_factory=lambda: Session(engine, expire_on_commit=False),
+            bus=NullBus(),
+            clock=lambda i=i: datetime.fromtimestamp(earlier + i * 3, UTC),
+        )
+        chat.post_message(
+            ctx, users[i % posters].id, f"product:{product_id}", f"{HISTORY_TEXT} #{i}"
+        )
     engine.dispose()
     return product_id, tokens
 
@@ -330,8 +334,8 @@ def main() -> None:
         path, params = f"/product/{product_id}", {"product_key": str(product_id)}
         room = f"product:{product_id}"
         engine = make_engine(url)
-        with Session(engine) as session:
-            window = [asdict(m) for m in chat.window(session, room).messages]
+        ctx = Context(session_factory=lambda: Session(engine), bus=NullBus())
+        window = [asdict(m) for m in chat.window(ctx, room).messages]
         engine.dispose()
 
         # The app (Reflex backends: real handlers, the rooms broadcast path) and the floor

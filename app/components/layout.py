@@ -7,7 +7,7 @@ from reflex.components.react_router import ReactRouterLink
 
 from app.components.bell import bell
 from app.components.people import POST_SIGN_OUT, avatar
-from app.states.live import LiveStatus
+from app.states.rooms import LiveStatus
 from app.states.search import HeaderSearchState
 from app.states.session import SessionState
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import reflex as rx
 
 from app.services.live import LiveProductView, LiveSessionView
-from app.states.live_sessions import LiveRoomState
+from app.states.live_console import LiveConsoleState
 
 
 def _field_error(name: str) -> rx.Component:
-    message = LiveRoomState.deal_errors.get(name, "")
+    message = LiveConsoleState.deal_errors.get(name, "")
     return rx.cond(
         message != "",
         rx.text(message, id=f"deal-{name}-error", size="1", color=rx.color("red", 11)),
@@ -44,7 +44,7 @@ def _pin_row(product: rx.Var[LiveProductView], pinned: rx.Var[int]) -> rx.Compon
             rx.cond(is_pinned, "Unpin", "Pin"),
             size="1",
             variant=rx.cond(is_pinned, "solid", "soft"),
-            on_click=LiveRoomState.pin(rx.cond(is_pinned, 0, product.id)),
+            on_click=LiveConsoleState.pin(rx.cond(is_pinned, 0, product.id)),
             aria_label=rx.cond(is_pinned, "Unpin ", "Pin ") + product.title,
         ),
         align="center",
@@ -90,7 +90,7 @@ def _deal_form(view: rx.Var[LiveSessionView]) -> rx.Component:
             align="start",
             width="100%",
         ),
-        on_submit=LiveRoomState.launch_deal,
+        on_submit=LiveConsoleState.launch_deal,
         width="100%",
     )
 
@@ -108,7 +108,7 @@ def host_console(view: rx.Var[LiveSessionView]) -> rx.Component:
                             rx.icon("radio", size=16),
                             "Go live",
                             color_scheme="red",
-                            on_click=LiveRoomState.go_live,
+                            on_click=LiveConsoleState.go_live,
                         ),
                     ),
                     (
@@ -136,7 +136,7 @@ def host_console(view: rx.Var[LiveSessionView]) -> rx.Component:
                                         rx.button(
                                             "End session",
                                             color_scheme="red",
-                                            on_click=LiveRoomState.end,
+                                            on_click=LiveConsoleState.end,
                                         )
                                     ),
                                     justify="end",

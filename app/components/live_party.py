@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import reflex as rx
 
+from app import routes
 from app.services.live import PartyLineView, PartyMemberView, WatchPartyView
-from app.states.live_sessions import LiveRoomState
+from app.states.watch_party import WatchPartyState
 
 
 def _member(member: rx.Var[PartyMemberView]) -> rx.Component:
@@ -32,7 +33,7 @@ def _invite_row(friend: rx.Var[PartyMemberView]) -> rx.Component:
             "Invite",
             size="1",
             variant="soft",
-            on_click=LiveRoomState.invite(friend.id),
+            on_click=WatchPartyState.invite(friend.id),
             aria_label="Invite " + friend.name + " to watch together",
         ),
         align="center",
@@ -41,7 +42,7 @@ def _invite_row(friend: rx.Var[PartyMemberView]) -> rx.Component:
 
 
 def party_panel(side_chat: rx.Component) -> rx.Component:
-    party = LiveRoomState.party.to(WatchPartyView)
+    party = WatchPartyState.party.to(WatchPartyView)
     return rx.card(
         rx.vstack(
             rx.hstack(
@@ -51,7 +52,7 @@ def party_panel(side_chat: rx.Component) -> rx.Component:
                 align="center",
             ),
             rx.cond(
-                LiveRoomState.party,
+                WatchPartyState.party,
                 rx.vstack(
                     rx.hstack(rx.foreach(party.members, _member), spacing="1", wrap="wrap"),
                     rx.text(
@@ -77,14 +78,14 @@ def party_panel(side_chat: rx.Component) -> rx.Component:
                     ),
                     rx.link(
                         "Open the shared cart",
-                        href="/cart/" + party.cart_id.to_string(),
+                        href=routes.cart_url(party.cart_id.to_string()),
                         size="2",
                     ),
                     rx.cond(
-                        LiveRoomState.invitable.length() > 0,
+                        WatchPartyState.invitable.length() > 0,
                         rx.vstack(
                             rx.heading("Invite friends", size="2", as_="h3"),
-                            rx.foreach(LiveRoomState.invitable, _invite_row),
+                            rx.foreach(WatchPartyState.invitable, _invite_row),
                             spacing="2",
                             width="100%",
                         ),
@@ -103,7 +104,7 @@ def party_panel(side_chat: rx.Component) -> rx.Component:
                         rx.icon("user-plus", size=16),
                         "Start a watch party",
                         variant="soft",
-                        on_click=LiveRoomState.start_party,
+                        on_click=WatchPartyState.start_party,
                     ),
                     spacing="2",
                     align="start",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from app import routes
 from app.components.live_stage import status_badge
 from app.services.live import ScheduleItem
 
@@ -50,7 +51,7 @@ def session_card(item: rx.Var[ScheduleItem], followed: rx.Var[bool]) -> rx.Compo
             height="100%",
             class_name="product-card",
         ),
-        href="/live/" + item.id.to_string(),
+        href=routes.live_url(item.id.to_string()),
         aria_label=item.title + " by " + item.host_name,
         underline="none",
         color="inherit",
@@ -80,7 +81,7 @@ def followed_live_banner(
             rx.callout(
                 rx.hstack(
                     rx.text(item.host_name + ", a host you follow, is live now: " + item.title),
-                    rx.link("Watch", href="/live/" + item.id.to_string(), weight="bold"),
+                    rx.link("Watch", href=routes.live_url(item.id.to_string()), weight="bold"),
                     spacing="2",
                     wrap="wrap",
                 ),

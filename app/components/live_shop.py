@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import reflex as rx
 
+from app import routes
 from app.services.live import LiveDealView, LiveProductView
 
 Handler = Callable[[rx.Var[int]], rx.event.EventSpec]
@@ -42,7 +43,7 @@ def pinned_card(
                 ),
                 rx.link(
                     rx.text(product.title, size="4", weight="bold", data_testid="pinned-title"),
-                    href="/product/" + product.slug,
+                    href=routes.product_url(product.slug),
                     color="inherit",
                 ),
                 rx.text(product.price, size="4", weight="medium"),
@@ -90,6 +91,10 @@ def pinned_card(
         width="100%",
         data_testid="pinned-product",
     )
+
+
+def _deal_page(deal: rx.Var[LiveDealView]) -> rx.Var[str]:
+    return routes.deal_url(deal.id.to_string())
 
 
 def countdown(deadline: rx.Var[str]) -> rx.Component:
@@ -140,7 +145,12 @@ def deal_card(
                 width="100%",
                 align="center",
             ),
-            rx.text(deal.product_title, weight="bold", size="3"),
+            rx.link(
+                rx.text(deal.product_title, weight="bold", size="3"),
+                href=_deal_page(deal),
+                color="inherit",
+                data_testid="flash-deal-link",
+            ),
             rx.hstack(
                 rx.text(deal.current_price, size="5", weight="bold", data_testid="deal-price"),
                 rx.text(
@@ -191,7 +201,7 @@ def deal_card(
                         ),
                         rx.link(
                             rx.button("Join on the deal page", width="100%"),
-                            href="/deal/" + deal.id.to_string(),
+                            href=_deal_page(deal),
                         ),
                     ),
                 ),
@@ -224,7 +234,7 @@ def product_strip(products: rx.Var[list[LiveProductView]]) -> rx.Component:
                     spacing="1",
                     align="center",
                 ),
-                href="/product/" + p.slug,
+                href=routes.product_url(p.slug),
                 aria_label=p.title,
                 underline="none",
                 color="inherit",

@@ -47,6 +47,7 @@ class EventKind(StrEnum):
     NOTIFICATIONS_CHANGED = "notify.changed"
     ACTIVITY_CHANGED = "activity.changed"
     # Made by the realtime layer itself, not by services.
+    LIVE_DEAL_PROGRESS = "live.deal_progress"  # a flash deal moved: redraw its session's room
     PRESENCE = "presence"
     RESYNC = "resync"
     BUS_DOWN = "bus_down"

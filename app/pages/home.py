@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from app import routes
 from app.components.deal_card import deal_grid
 from app.components.layout import page_shell
 from app.components.picks import friends_picks_section
@@ -26,7 +27,7 @@ def _hero() -> rx.Component:
                 color=rx.color("gray", 11),
                 max_width="40rem",
             ),
-            rx.link(rx.button("Start browsing", size="3"), href="/catalog"),
+            rx.link(rx.button("Start browsing", size="3"), href=routes.catalog_url()),
             spacing="4",
             align="start",
         ),
@@ -44,7 +45,7 @@ def _deals() -> rx.Component:
         rx.vstack(
             rx.hstack(
                 rx.heading("Group deals", size="6", as_="h2"),
-                rx.link("See all deals", href="/deals", size="3"),
+                rx.link("See all deals", href=routes.deals_url(), size="3"),
                 justify="between",
                 align="baseline",
                 width="100%",

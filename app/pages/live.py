@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from app import routes
 from app.components.chat import chat_panel
 from app.components.layout import page_shell
 from app.components.live_console import host_console
@@ -15,7 +16,10 @@ from app.components.live_stage import stage
 from app.components.notice import notice
 from app.services.live import CoverChoice, LiveSessionView, ProductChoice, WatchPartyView
 from app.states.chat import ChatState, SideChatState
-from app.states.live_sessions import LiveNewState, LiveRoomState, LiveScheduleState
+from app.states.live_console import LiveConsoleState
+from app.states.live_schedule import LiveNewState, LiveScheduleState
+from app.states.live_watch import LiveRoomState
+from app.states.watch_party import WatchPartyState
 
 # --------------------------------------------------------------------------- /live
 
@@ -43,7 +47,7 @@ def live_schedule_page() -> rx.Component:
                     LiveScheduleState.is_host,
                     rx.link(
                         rx.button(rx.icon("calendar-plus", size=16), "Schedule a session"),
-                        href="/live/new",
+                        href=routes.new_live_url(),
                     ),
                 ),
                 justify="between",
@@ -240,7 +244,7 @@ def main_chat() -> rx.Component:
 
 def side_chat() -> rx.Component:
     """The watch party's private chat (room watch:<party id>), for its members only."""
-    party_key = "watch:" + LiveRoomState.party.to(WatchPartyView).id.to_string()
+    party_key = "watch:" + WatchPartyState.party.to(WatchPartyView).id.to_string()
     return rx.box(
         rx.cond(
             SideChatState.room_key == party_key,
@@ -249,7 +253,7 @@ def side_chat() -> rx.Component:
                 rx.icon("messages-square", size=16),
                 "Open the party chat",
                 variant="soft",
-                on_click=LiveRoomState.open_party_chat,
+                on_click=WatchPartyState.open_party_chat,
             ),
         ),
         width="100%",
@@ -311,8 +315,8 @@ def _pinned(view: rx.Var[LiveSessionView]) -> rx.Component:
                 product,
                 on_buy=LiveRoomState.buy_now,
                 on_add=LiveRoomState.add_to_cart,
-                party_add=LiveRoomState.add_to_party_cart,
-                in_party=LiveRoomState.party.bool(),
+                party_add=WatchPartyState.add_to_party_cart,
+                in_party=WatchPartyState.party.bool(),
             ),
         ),
     )
@@ -369,7 +373,7 @@ def _session(view: rx.Var[LiveSessionView]) -> rx.Component:
         rx.cond(view.description != "", rx.text(view.description, size="3")),
         _pinned(view),
         _deals(view),
-        rx.cond(LiveRoomState.can_run, host_console(view)),
+        rx.cond(LiveConsoleState.can_run, host_console(view)),
         rx.heading("In this session", size="4", as_="h2"),
         product_strip(view.products),
         spacing="4",

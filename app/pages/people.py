@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from app import routes
 from app.components.layout import page_shell
 from app.components.notice import notice
 from app.components.people import sign_out_button, user_avatar
@@ -86,7 +87,7 @@ def sign_in_error_page() -> rx.Component:
                 data_testid="sign-in-error",
             ),  # fmt: skip
             rx.text("You are not signed in. Nothing was saved.", color=rx.color("gray", 11)),
-            rx.link(rx.button("Try again", size="3"), href="/sign-in"),
+            rx.link(rx.button("Try again", size="3"), href=routes.sign_in_url()),
         )
     )
 
@@ -136,7 +137,7 @@ def profile_page() -> rx.Component:
                     on_submit=ProfileState.save_name,
                 ),
                 rx.hstack(
-                    rx.link(rx.button("Friends", variant="soft"), href="/friends"),
+                    rx.link(rx.button("Friends", variant="soft"), href=routes.friends_url()),
                     sign_out_button(),
                     spacing="3",
                 ),
@@ -306,7 +307,7 @@ def invite_page() -> rx.Component:
                             ),
                         ),
                     ),
-                    rx.link("See your friends", href="/friends"),
+                    rx.link("See your friends", href=routes.friends_url()),
                 ),
                 rx.center(rx.spinner(size="3"), padding="var(--space-9)"),
             ),

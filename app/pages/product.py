@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from app import routes
 from app.components.cart_add import add_to_cart
 from app.components.chat import chat_panel
 from app.components.deal_card import deal_card
@@ -54,7 +55,7 @@ def _details() -> rx.Component:
     return rx.vstack(
         rx.link(
             product.category_name,
-            href="/catalog?category=" + product.category,
+            href=routes.CATALOG + "?category=" + product.category,
             size="2",
         ),
         rx.heading(product.title, size="8", as_="h1"),

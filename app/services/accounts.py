@@ -1,11 +1,16 @@
-"""Signing in and out: users from provider identities, and server-side sessions."""
+"""Users from provider identities, their names, and their server-side sessions.
+
+The functions that take a session (`user_for_identity`, `start_session`, `resolve_session`,
+`end_sessions`) are steps other use cases run inside their own unit of work (the cart's hot
+path checks the session in its one transaction); the ones that take the context are use cases.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import Row, bindparam
@@ -14,7 +19,9 @@ from sqlalchemy import update as sa_update
 from sqlmodel import Session, col, select, update
 
 from app.adapters.db.models_people import AuthSession, ExternalAccount, User
+from app.domain.clock import as_utc, utcnow
 from app.domain.people import avatar_colour, clean_display_name, initials, name_from_identity
+from app.services.context import Context
 
 SESSION_IDLE = timedelta(days=7)
 SESSION_ABSOLUTE = timedelta(days=30)
@@ -42,15 +49,6 @@ class UserView:
     colour: str
     role: str
     email: str
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-def as_utc(moment: datetime) -> datetime:
-    # SQLite hands datetimes back without a zone; we only ever store UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def hash_token(token: str) -> str:
@@ -106,7 +104,7 @@ def user_for_identity(session: Session, identity: SignedInIdentity) -> User:
 def start_session(session: Session, user_id: int, user_agent: str = "") -> str:
     """A fresh random session token for this browser; only its hash is stored."""
     token = secrets.token_urlsafe(32)
-    now = _now()
+    now = utcnow()
     session.add(
         AuthSession(
             token_hash=hash_token(token),
@@ -145,7 +143,7 @@ def resolve_session(session: Session, token: str | None) -> UserView | None:
         return None
     # Every protected handler call runs this: one prebuilt Core query, one round trip.
     found = session.connection().execute(_SESSION_USER, {"token_hash": hash_token(token)}).first()
-    now = _now()
+    now = utcnow()
     if (
         found is None
         or found.revoked_at is not None
@@ -173,23 +171,25 @@ def end_sessions(session: Session, token: str | None) -> int:
         update(AuthSession)
         .where(col(AuthSession.user_id) == record.user_id)
         .where(col(AuthSession.revoked_at).is_(None))
-        .values(revoked_at=_now())
+        .values(revoked_at=utcnow())
     )
     return int(result.rowcount or 0)
 
 
-def rename(session: Session, user_id: int, raw_name: str) -> UserView:
+def signed_in(ctx: Context, token: str | None) -> UserView | None:
+    """Who holds this session token right now (None: nobody, or the session ended)."""
+    with ctx.uow() as uow:
+        return resolve_session(uow.session, token)
+
+
+def rename(ctx: Context, actor_id: int, raw_name: str) -> UserView:
     """Change a display name; raises people.DisplayNameError for a name we refuse."""
     name = clean_display_name(raw_name)
-    user = session.get(User, user_id)
-    if user is None:
-        raise LookupError(user_id)
-    user.display_name = name
-    session.add(user)
-    session.flush()
-    return user_view(user)
-
-
-def get_user(session: Session, user_id: int) -> UserView | None:
-    user = session.get(User, user_id)
-    return user_view(user) if user else None
+    with ctx.uow() as uow:
+        user = uow.session.get(User, actor_id)
+        if user is None:
+            raise LookupError(actor_id)
+        user.display_name = name
+        uow.session.add(user)
+        uow.session.flush()
+        return user_view(user)

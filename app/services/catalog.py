@@ -1,4 +1,4 @@
-"""Catalog queries for the shop's pages."""
+"""Catalog reads for the shop's pages: the home page, search and a product."""
 
 from __future__ import annotations
 
@@ -15,11 +15,13 @@ from app.domain.catalog import (
     ProductCard,
     ProductDetail,
     ProductImageView,
+    SearchQueryError,
     normalise_query,
     query_terms,
     stock_label,
 )
 from app.domain.money import format_minor
+from app.services.context import Context
 
 PLACEHOLDER_IMAGE = "/placeholder.svg"
 
@@ -40,11 +42,29 @@ class SearchResult:
     total: int
 
 
+@dataclass(frozen=True)
+class HomePage:
+    categories: list[CategoryView]
+    featured: list[ProductCard]
+
+
+@dataclass(frozen=True)
+class CatalogPage:
+    """/catalog: every category and either the result or why there is none (`error` for a
+    query we refuse, `unknown_category` for a category slug nobody has)."""
+
+    categories: list[CategoryView]
+    result: SearchResult | None
+    error: str = ""
+    unknown_category: bool = False
+
+
 def _escape_like(term: str) -> str:
     return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _first_images(session: Session, product_ids: Sequence[int]) -> dict[int, str]:
+def first_images(session: Session, product_ids: Sequence[int]) -> dict[int, str]:
+    """Each product's first picture (lowest position), for cards and strips."""
     if not product_ids:
         return {}
     rows = session.exec(
@@ -57,7 +77,7 @@ def _first_images(session: Session, product_ids: Sequence[int]) -> dict[int, str
 
 
 def _cards(session: Session, rows: Sequence[tuple[Product, Category]]) -> list[ProductCard]:
-    images = _first_images(session, [p.id for p, _ in rows if p.id is not None])
+    images = first_images(session, [p.id for p, _ in rows if p.id is not None])
     return [
         ProductCard(
             id=p.id or 0,
@@ -74,7 +94,7 @@ def _cards(session: Session, rows: Sequence[tuple[Product, Category]]) -> list[P
     ]
 
 
-def list_categories(session: Session) -> list[CategoryView]:
+def _categories(session: Session) -> list[CategoryView]:
     """Every category with how many products it holds, in display order."""
     counts = dict(
         session.exec(
@@ -90,7 +110,7 @@ def list_categories(session: Session) -> list[CategoryView]:
     ]
 
 
-def get_category(session: Session, slug: str) -> CategoryView:
+def _category(session: Session, slug: str) -> CategoryView:
     category = session.exec(select(Category).where(Category.slug == slug)).first()
     if category is None:
         raise UnknownCategory(slug)
@@ -100,7 +120,7 @@ def get_category(session: Session, slug: str) -> CategoryView:
     return CategoryView(category.slug, category.name, category.description, category.image, count)
 
 
-def featured_products(session: Session, limit: int = 8) -> list[ProductCard]:
+def _featured(session: Session, limit: int) -> list[ProductCard]:
     """Products picked for the home page: featured first, then the newest in stock."""
     rows = session.exec(
         select(Product, Category)
@@ -112,15 +132,9 @@ def featured_products(session: Session, limit: int = 8) -> list[ProductCard]:
     return _cards(session, rows)
 
 
-def search_products(
-    session: Session, raw_query: str | None = None, category_slug: str | None = None
-) -> SearchResult:
-    """Products whose title, description or tags match every word, optionally in one category.
-
-    Raises SearchQueryError for a query we refuse and UnknownCategory for a bad category.
-    """
+def _search(session: Session, raw_query: str | None, category_slug: str | None) -> SearchResult:
     query = normalise_query(raw_query)
-    category = get_category(session, category_slug) if category_slug else None
+    category = _category(session, category_slug) if category_slug else None
     statement = select(Product, Category).join(Category)
     if category is not None:
         statement = statement.where(Category.slug == category.slug)
@@ -142,8 +156,7 @@ def search_products(
     return SearchResult(query, category, products, len(products))
 
 
-def get_product(session: Session, key: str) -> ProductDetail:
-    """One product by slug (or numeric id), with images and tags."""
+def _product(session: Session, key: str) -> ProductDetail:
     condition = Product.id == int(key) if key.isdigit() else Product.slug == key
     row = session.exec(select(Product, Category).join(Category).where(condition)).first()
     if row is None:
@@ -173,3 +186,50 @@ def get_product(session: Session, key: str) -> ProductDetail:
         images=[ProductImageView(i.url, i.alt) for i in images]
         or [ProductImageView(PLACEHOLDER_IMAGE, product.title)],
     )
+
+
+def list_categories(ctx: Context) -> list[CategoryView]:
+    """Every category with how many products it holds, in display order."""
+    with ctx.session() as session:
+        return _categories(session)
+
+
+def featured_products(ctx: Context, limit: int = 8) -> list[ProductCard]:
+    """Products picked for the home page: featured first, then the newest in stock."""
+    with ctx.session() as session:
+        return _featured(session, limit)
+
+
+def home_page(ctx: Context) -> HomePage:
+    """The home page's categories and featured products, in one visit."""
+    with ctx.session() as session:
+        return HomePage(_categories(session), _featured(session, 8))
+
+
+def search_products(
+    ctx: Context, raw_query: str | None = None, category_slug: str | None = None
+) -> SearchResult:
+    """Products whose title, description or tags match every word, optionally in one category.
+
+    Raises SearchQueryError for a query we refuse and UnknownCategory for a bad category.
+    """
+    with ctx.session() as session:
+        return _search(session, raw_query, category_slug)
+
+
+def catalog_page(ctx: Context, raw_query: str | None, category_slug: str | None) -> CatalogPage:
+    """/catalog in one visit: the categories and the search, or why it found nothing."""
+    with ctx.session() as session:
+        categories = _categories(session)
+        try:
+            return CatalogPage(categories, _search(session, raw_query, category_slug))
+        except SearchQueryError as refusal:
+            return CatalogPage(categories, None, error=str(refusal))
+        except UnknownCategory:
+            return CatalogPage(categories, None, unknown_category=True)
+
+
+def get_product(ctx: Context, key: str) -> ProductDetail:
+    """One product by slug (or numeric id), with images and tags; ProductNotFound if none."""
+    with ctx.session() as session:
+        return _product(session, key)

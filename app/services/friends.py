@@ -1,17 +1,23 @@
-"""Friends: invite codes and links, accepting or declining, listing and removing."""
+"""Friends: invite codes and links, accepting or declining, listing and removing.
+
+`are_friends` and `list_friends` take a session: other services (carts, watch parties) check
+friendship inside their own unit of work. Everything else is a use case taking the context.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, or_, select
 
 from app.adapters.db.models_people import FriendInvite, Friendship, User
-from app.domain.events import DomainEvent
+from app.domain.clock import as_utc
+from app.domain.events import DomainEvent, EventKind
 from app.domain.people import new_invite_code, normalise_invite_code
-from app.services.accounts import UserView, as_utc, user_view
+from app.services.accounts import UserView, user_view
+from app.services.context import Context
 
 INVITE_LIFETIME = timedelta(days=14)
 
@@ -27,7 +33,23 @@ class InviteView:
     expires_at: str
 
 
-def friends_changed(user_id: int, other_id: int, kind: str) -> DomainEvent:
+@dataclass(frozen=True)
+class FriendsPage:
+    """/friends: the viewer's own invite code and their friends."""
+
+    invite_code: str
+    friends: list[UserView]
+
+
+@dataclass(frozen=True)
+class InvitePage:
+    """/friends/invite/<code>: who invites, and whether the viewer is their friend already."""
+
+    invite: InviteView
+    already_friends: bool
+
+
+def friends_changed(user_id: int, other_id: int, kind: EventKind) -> DomainEvent:
     """News for one person's friend list; lists are small, so watchers simply reload."""
     return DomainEvent("friends", str(user_id), 0, kind, {"other": other_id})
 
@@ -36,9 +58,8 @@ def _pair(a: int, b: int) -> tuple[int, int]:
     return (a, b) if a < b else (b, a)
 
 
-def current_invite(session: Session, user_id: int) -> FriendInvite:
+def _current_invite(session: Session, user_id: int, now: datetime) -> FriendInvite:
     """The user's live invite, made on first ask; one code per person keeps sharing simple."""
-    now = datetime.now(UTC)
     invites = session.exec(
         select(FriendInvite)
         .where(FriendInvite.inviter_id == user_id)
@@ -60,42 +81,44 @@ def current_invite(session: Session, user_id: int) -> FriendInvite:
     raise RuntimeError("could not draw a unique invite code")
 
 
-def find_invite(session: Session, raw_code: str) -> InviteView:
-    """The invite behind a code or raise FriendError explaining why it cannot be used."""
+def _invite_view(session: Session, invite: FriendInvite) -> InviteView:
+    inviter = session.get(User, invite.inviter_id)
+    assert inviter is not None
+    return InviteView(invite.code, user_view(inviter), as_utc(invite.expires_at).date().isoformat())
+
+
+def _find_invite(session: Session, raw_code: str, now: datetime) -> InviteView:
     code = normalise_invite_code(raw_code)
     if code is None:
         raise FriendError("That doesn't look like an invite code. Codes have 8 letters and digits.")
     invite = session.exec(select(FriendInvite).where(FriendInvite.code == code)).first()
     if invite is None:
         raise FriendError("We don't know that invite code. Check it with your friend.")
-    if as_utc(invite.expires_at) <= datetime.now(UTC):
+    if as_utc(invite.expires_at) <= now:
         raise FriendError("That invite has expired. Ask your friend for a new one.")
-    inviter = session.get(User, invite.inviter_id)
-    assert inviter is not None
-    return InviteView(code, user_view(inviter), as_utc(invite.expires_at).date().isoformat())
+    return _invite_view(session, invite)
+
+
+def current_invite(ctx: Context, actor_id: int) -> InviteView:
+    """The user's invite code, made on first ask (a fresh one shortly before it expires)."""
+    with ctx.uow() as uow:
+        return _invite_view(uow.session, _current_invite(uow.session, actor_id, ctx.now()))
+
+
+def find_invite(ctx: Context, raw_code: str) -> InviteView:
+    """The invite behind a code or raise FriendError explaining why it cannot be used."""
+    with ctx.session() as session:
+        return _find_invite(session, raw_code, ctx.now())
 
 
 def are_friends(session: Session, a: int, b: int) -> bool:
+    """Whether two people are friends, inside a caller's session."""
     low, high = _pair(a, b)
     return session.get(Friendship, (low, high)) is not None
 
 
-def accept_invite(session: Session, user_id: int, raw_code: str) -> UserView:
-    """Become friends with the inviter. Accepting twice is harmless."""
-    invite = find_invite(session, raw_code)
-    if invite.inviter.id == user_id:
-        raise FriendError("That's your own invite. Share it with a friend instead.")
-    low, high = _pair(user_id, invite.inviter.id)
-    if session.get(Friendship, (low, high)) is None:
-        try:
-            with session.begin_nested():
-                session.add(Friendship(user_low=low, user_high=high))
-        except IntegrityError:  # accepted at the same moment in another tab
-            pass
-    return invite.inviter
-
-
 def list_friends(session: Session, user_id: int) -> list[UserView]:
+    """The user's friends by name."""
     rows = session.exec(
         select(Friendship).where(
             or_(Friendship.user_low == user_id, Friendship.user_high == user_id)
@@ -108,10 +131,58 @@ def list_friends(session: Session, user_id: int) -> list[UserView]:
     return sorted((user_view(u) for u in users), key=lambda u: u.name.lower())
 
 
-def remove_friend(session: Session, user_id: int, friend_id: int) -> bool:
-    """End a friendship from either side; True if there was one."""
-    low, high = _pair(user_id, friend_id)
-    result = session.exec(
-        delete(Friendship).where(col(Friendship.user_low) == low, col(Friendship.user_high) == high)
-    )
-    return bool(result.rowcount)
+def friends_of(ctx: Context, viewer_id: int) -> list[UserView]:
+    """The viewer's friends by name (what their list redraws from)."""
+    with ctx.session() as session:
+        return list_friends(session, viewer_id)
+
+
+def friends_page(ctx: Context, viewer_id: int) -> FriendsPage:
+    """/friends in one visit: the viewer's invite code (made on first ask) and friends."""
+    with ctx.uow() as uow:
+        invite = _current_invite(uow.session, viewer_id, ctx.now())
+        return FriendsPage(invite.code, list_friends(uow.session, viewer_id))
+
+
+def invite_page(ctx: Context, viewer_id: int | None, raw_code: str) -> InvitePage:
+    """/friends/invite/<code>: FriendError when the code cannot be used."""
+    with ctx.session() as session:
+        invite = _find_invite(session, raw_code, ctx.now())
+        already = viewer_id is not None and are_friends(session, viewer_id, invite.inviter.id)
+        return InvitePage(invite, already)
+
+
+def accept_invite(ctx: Context, actor_id: int, raw_code: str) -> UserView:
+    """Become friends with the inviter, whose list then redraws. Accepting twice is harmless."""
+    with ctx.uow() as uow:
+        session = uow.session
+        invite = _find_invite(session, raw_code, ctx.now())
+        if invite.inviter.id == actor_id:
+            raise FriendError("That's your own invite. Share it with a friend instead.")
+        low, high = _pair(actor_id, invite.inviter.id)
+        if session.get(Friendship, (low, high)) is None:
+            try:
+                with session.begin_nested():
+                    session.add(Friendship(user_low=low, user_high=high))
+            except IntegrityError:  # accepted at the same moment in another tab
+                pass
+        # Both lists change: the inviter's page and the accepter's other tabs redraw.
+        uow.record(friends_changed(invite.inviter.id, actor_id, EventKind.FRIEND_ADDED))
+        uow.record(friends_changed(actor_id, invite.inviter.id, EventKind.FRIEND_ADDED))
+        return invite.inviter
+
+
+def remove_friend(ctx: Context, actor_id: int, friend_id: int) -> bool:
+    """End a friendship from either side; True if there was one (the other's list redraws)."""
+    low, high = _pair(actor_id, friend_id)
+    with ctx.uow() as uow:
+        result = uow.session.exec(
+            delete(Friendship).where(
+                col(Friendship.user_low) == low, col(Friendship.user_high) == high
+            )
+        )
+        removed = bool(result.rowcount)
+        if removed:
+            uow.record(friends_changed(friend_id, actor_id, EventKind.FRIEND_REMOVED))
+            uow.record(friends_changed(actor_id, friend_id, EventKind.FRIEND_REMOVED))
+        return removed

@@ -38,7 +38,7 @@ from app.services.carts import CartChange, CartSummary, CartView
 from app.services.checkout import CheckoutView
 from app.services.context import app_context
 from app.states.cart_room import PresenceView, cart_renderer, presence_renderer
-from app.states.live import enter_room, leave_rooms
+from app.states.rooms import enter_room, leave_rooms
 from app.states.session import SessionState
 
 ROOM_PREFIX = "cart:"

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 import reflex as rx
+from reflex.event import EventSpec
 
-from app.adapters.db.session import session_scope
-from app.domain.catalog import CategoryView, ProductCard, SearchQueryError
+from app import routes
+from app.domain.catalog import CategoryView, ProductCard
 from app.services import catalog
+from app.services.context import app_context
 
 
 class CatalogState(rx.State):
@@ -26,29 +26,19 @@ class CatalogState(rx.State):
         params = self.router.url.query_parameters
         raw_query = params.get("q", "")
         self.category = params.get("category", "")
-        self.error = ""
-        self.unknown_category = ""
-        self.products = []
-        self.category_name = ""
-        self.query = raw_query[:200]
-        with session_scope() as session:
-            self.categories = catalog.list_categories(session)
-            try:
-                result = catalog.search_products(session, raw_query, self.category or None)
-            except SearchQueryError as refusal:
-                self.error = str(refusal)
-            except catalog.UnknownCategory:
-                self.unknown_category = self.category
-            else:
-                self.query = result.query
-                self.products = result.products
-                self.category_name = result.category.name if result.category else ""
+        page = catalog.catalog_page(app_context(), raw_query, self.category or None)
+        self.categories = page.categories
+        self.error = page.error
+        self.unknown_category = self.category if page.unknown_category else ""
+        result = page.result
+        self.query = result.query if result else raw_query[:200]
+        self.products = result.products if result else []
+        self.category_name = result.category.name if result and result.category else ""
         self.loaded = True
 
     @rx.event
-    def choose_category(self, slug: str) -> rx.event.EventSpec:
-        params = {key: value for key, value in (("q", self.query), ("category", slug)) if value}
-        return rx.redirect("/catalog" + ("?" + urlencode(params) if params else ""))
+    def choose_category(self, slug: str) -> EventSpec:
+        return rx.redirect(routes.catalog_url(q=self.query, category=slug))
 
     @rx.var
     def heading(self) -> str:

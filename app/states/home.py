@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import reflex as rx
 
-from app.adapters.db.session import session_scope
 from app.domain.catalog import CategoryView, ProductCard
 from app.services import catalog
+from app.services.context import app_context
 
 
 class HomeState(rx.State):
@@ -15,6 +15,6 @@ class HomeState(rx.State):
 
     @rx.event
     def load(self) -> None:
-        with session_scope() as session:
-            self.categories = catalog.list_categories(session)
-            self.featured = catalog.featured_products(session)
+        page = catalog.home_page(app_context())
+        self.categories = page.categories
+        self.featured = page.featured

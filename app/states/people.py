@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import quote
 
 import reflex as rx
+from reflex.event import EventSpec
 
-from app.adapters.db.session import session_scope
-from app.adapters.identity.oauth_client import default_client
+from app import routes
 from app.domain.people import DisplayNameError
-from app.routes import safe_next
 from app.services import accounts, friends
 from app.services.accounts import UserView
-from app.services.unit_of_work import unit_of_work
-from app.states.live import follow
+from app.services.context import app_context
+from app.services.sign_in import sign_in_choices
+from app.states.rooms import follow
 from app.states.session import SessionState
 
 SIGN_IN_ERRORS = {
@@ -48,17 +47,18 @@ class SignInState(SessionState):
     def _read_params(self) -> None:
         self.signed_in_user()
         params = self.router.url.query_parameters
-        self.next_path = safe_next(params.get("next"))
+        self.next_path = routes.safe_next(params.get("next"))
         code = params.get("code", "")
         self.error_message = SIGN_IN_ERRORS.get(code, "Signing in didn't work. Please try again.")
-        nxt = quote(self.next_path, safe="")
         self.providers = [
-            ProviderButton(p.name, p.label, f"/auth/login/{p.name}?next={nxt}", p.demo)
-            for p in default_client().providers
+            ProviderButton(
+                p.name, p.label, routes.provider_login_url(p.name, self.next_path), p.demo
+            )
+            for p in sign_in_choices()
         ]
 
     @rx.event
-    def load(self) -> rx.event.EventSpec | None:
+    def load(self) -> EventSpec | None:
         """The sign-in page; someone already signed in goes straight on."""
         self._read_params()
         return rx.redirect(self.next_path) if self.user is not None else None
@@ -77,20 +77,19 @@ class ProfileState(SessionState):
     name_error: str = ""
 
     @rx.event
-    def load(self) -> list[rx.event.EventSpec] | None:
+    def load(self) -> list[EventSpec] | None:
         if self.signed_in_user() is None:
             return self.ask_to_sign_in("Sign in to see your profile.")
         self.name_error = ""
         return None
 
     @rx.event
-    def save_name(self, form: dict[str, str]) -> list[rx.event.EventSpec] | rx.event.EventSpec:
+    def save_name(self, form: dict[str, str]) -> list[EventSpec] | EventSpec:
         user = self.signed_in_user()
         if user is None:
             return self.ask_to_sign_in()
         try:
-            with session_scope() as session:
-                self.user = accounts.rename(session, user.id, form.get("display_name", ""))
+            self.user = accounts.rename(app_context(), user.id, form.get("display_name", ""))
         except DisplayNameError as refusal:
             self.name_error = str(refusal)
             return rx.toast.error(str(refusal))
@@ -104,13 +103,12 @@ class FriendsState(SessionState):
     code_error: str = ""
 
     @rx.event
-    def load(self) -> list[rx.event.EventSpec] | None:
+    def load(self) -> list[EventSpec] | None:
         user = self.signed_in_user()
         if user is None:
             return self.ask_to_sign_in("Sign in to see your friends.")
-        with session_scope() as session:
-            self.invite_code = friends.current_invite(session, user.id).code
-            self.friends = friends.list_friends(session, user.id)
+        page = friends.friends_page(app_context(), user.id)
+        self.invite_code, self.friends = page.invite_code, page.friends
         self.code_error = ""
         return FriendsState.watch_friends
 
@@ -127,8 +125,7 @@ class FriendsState(SessionState):
             async with self:
                 if self.user is None or self.user.id != user.id:
                     return False
-                with session_scope() as session:
-                    self.friends = friends.list_friends(session, user.id)
+                self.friends = friends.friends_of(app_context(), user.id)
             return True
 
         await follow(token, f"friends:{user.id}", refresh)
@@ -136,31 +133,27 @@ class FriendsState(SessionState):
     @rx.var
     def invite_link(self) -> str:
         origin = self.router.url.origin or ""
-        return f"{origin}/friends/invite/{self.invite_code}" if self.invite_code else ""
+        return f"{origin}{routes.invite_url(self.invite_code)}" if self.invite_code else ""
 
     @rx.event
-    def use_code(self, form: dict[str, str]) -> list[rx.event.EventSpec] | rx.event.EventSpec:
+    def use_code(self, form: dict[str, str]) -> list[EventSpec] | EventSpec:
         if self.signed_in_user() is None:
             return self.ask_to_sign_in()
         try:
-            with session_scope() as session:
-                invite = friends.find_invite(session, form.get("code", ""))
+            invite = friends.find_invite(app_context(), form.get("code", ""))
         except friends.FriendError as refusal:
             self.code_error = str(refusal)
             return rx.toast.error(str(refusal))
         self.code_error = ""
-        return rx.redirect(f"/friends/invite/{invite.code}")
+        return rx.redirect(routes.invite_url(invite.code))
 
     @rx.event
-    def remove(self, friend_id: int) -> list[rx.event.EventSpec] | rx.event.EventSpec:
+    def remove(self, friend_id: int) -> list[EventSpec] | EventSpec:
         user = self.signed_in_user()
         if user is None:
             return self.ask_to_sign_in()
-        with unit_of_work() as uow:
-            removed = friends.remove_friend(uow.session, user.id, int(friend_id))
-            self.friends = friends.list_friends(uow.session, user.id)
-            if removed:
-                uow.record(friends.friends_changed(int(friend_id), user.id, "friend.removed"))
+        removed = friends.remove_friend(app_context(), user.id, int(friend_id))
+        self.friends = [f for f in self.friends if f.id != int(friend_id)]
         return rx.toast.info("Friend removed" if removed else "You weren't friends any more")
 
 
@@ -180,24 +173,18 @@ class InviteState(SessionState):
         self.error = ""
         self.inviter = None
         try:
-            with session_scope() as session:
-                invite = friends.find_invite(session, self._code())
-                self.inviter = invite.inviter
-                self.already_friends = bool(
-                    user and friends.are_friends(session, user.id, invite.inviter.id)
-                )
+            page = friends.invite_page(app_context(), user.id if user else None, self._code())
+            self.inviter, self.already_friends = page.invite.inviter, page.already_friends
         except friends.FriendError as refusal:
             self.error = str(refusal)
 
     @rx.event
-    def accept(self) -> list[rx.event.EventSpec] | rx.event.EventSpec:
+    def accept(self) -> list[EventSpec] | EventSpec:
         user = self.signed_in_user()
         if user is None:
             return self.ask_to_sign_in("Sign in to accept the invite.")
         try:
-            with unit_of_work() as uow:
-                inviter = friends.accept_invite(uow.session, user.id, self._code())
-                uow.record(friends.friends_changed(inviter.id, user.id, "friend.added"))
+            inviter = friends.accept_invite(app_context(), user.id, self._code())
         except friends.FriendError as refusal:
             self.error = str(refusal)
             return rx.toast.error(str(refusal))
@@ -206,7 +193,7 @@ class InviteState(SessionState):
         return rx.toast.success(self.outcome)
 
     @rx.event
-    def decline(self) -> rx.event.EventSpec:
+    def decline(self) -> EventSpec:
         name = self.inviter.name if self.inviter else "your friend"
         self.outcome = f"Invite declined. {name} won't be told."
         return rx.toast.info("Invite declined")

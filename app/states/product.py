@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import reflex as rx
 
-from app.adapters.db.session import session_scope
 from app.domain.catalog import ProductDetail
 from app.services import catalog
+from app.services.context import app_context
 from app.states.chat import ChatState, open_chat
 from app.states.session import route_arg
 
@@ -20,13 +20,12 @@ class ProductState(rx.State):
     async def load(self) -> None:
         key = route_arg(self, "product_key")[:100]
         self.selected_image = 0
-        with session_scope() as session:
-            try:
-                self.product = catalog.get_product(session, key)
-                self.not_found = False
-            except catalog.ProductNotFound:
-                self.product = None
-                self.not_found = True
+        try:
+            self.product = catalog.get_product(app_context(), key)
+            self.not_found = False
+        except catalog.ProductNotFound:
+            self.product = None
+            self.not_found = True
         if self.product is not None:
             await open_chat(self, ChatState, f"product:{self.product.id}")
 

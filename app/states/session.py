@@ -4,14 +4,15 @@ server-side session behind the HttpOnly cookie, so a revoked session stops worki
 from __future__ import annotations
 
 from http.cookies import CookieError, SimpleCookie
-from urllib.parse import quote
 
 import reflex as rx
+from reflex.event import EventSpec
 from reflex.state import BaseState
 
-from app.adapters.db.session import session_scope
+from app import routes
 from app.services import accounts
 from app.services.accounts import UserView
+from app.services.context import app_context
 from app.services.sign_in import SESSION_COOKIE
 
 
@@ -48,9 +49,7 @@ class SessionState(rx.State):
 
     def signed_in_user(self) -> UserView | None:
         """The user of this connection according to the database, right now."""
-        with session_scope() as session:
-            user = accounts.resolve_session(session, self._session_token())
-        return self._remember(user)
+        return self._remember(accounts.signed_in(app_context(), self._session_token()))
 
     def _remember(self, user: UserView | None) -> UserView | None:
         """Keep who is signed in; only a change is sent back to the browser."""
@@ -58,14 +57,14 @@ class SessionState(rx.State):
             self.user = user
         return user
 
-    def ask_to_sign_in(self, message: str = "Please sign in first.") -> list[rx.event.EventSpec]:
+    def ask_to_sign_in(self, message: str = "Please sign in first.") -> list[EventSpec]:
         """Send a guest to sign in, then back to where they were."""
         here = self.router.url.path or "/"
         query = self.router.url.query
         target = here + (f"?{query}" if query else "")
         return [
             rx.toast.info(message),
-            rx.redirect("/sign-in?next=" + quote(target, safe="")),
+            rx.redirect(routes.sign_in_url(target)),
         ]
 
     @rx.event

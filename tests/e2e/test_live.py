@@ -201,3 +201,26 @@ def test_friends_watch_together_with_a_private_chat_and_a_shared_cart(
     screenshot(bob, request, "party-desktop")
     screenshot(carol, request, "party-phone")
     _no_unnamed_controls(carol)
+
+
+def test_a_flash_deal_links_to_its_deal_page(
+    three: tuple[Page, Page, Page], request: pytest.FixtureRequest
+) -> None:
+    alice, bob, _ = three
+    sign_in(alice, "Alice", "/live/new")
+    expect(alice.get_by_role("heading", name="Schedule a live session")).to_be_visible()
+    alice.get_by_label("Title").fill("Lamp deal link")
+    alice.get_by_role("button", name="Cover: Arc Desk Lamp").click()
+    alice.get_by_role("checkbox", name=re.compile("^Arc Desk Lamp")).check()
+    alice.get_by_role("button", name="Schedule session").click()
+    expect(alice).to_have_url(re.compile(r"/live/\d+$"))
+    alice.get_by_role("button", name="Go live").click()
+    alice.get_by_role("button", name="Launch flash deal").click()  # its one product
+    expect(alice.get_by_test_id("flash-deal")).to_be_visible()
+
+    sign_in(bob, "Bob", alice.url.replace(alice.url.split("/live/")[0], ""))
+    bob.get_by_test_id("flash-deal").get_by_test_id("flash-deal-link").click()
+    expect(bob).to_have_url(re.compile(r"/deals/\d+$"))
+    expect(bob.get_by_role("heading", level=1)).to_contain_text("Arc Desk Lamp")
+    expect(bob.get_by_text("This page doesn't exist")).to_have_count(0)
+    screenshot(bob, request, "deal-from-live")

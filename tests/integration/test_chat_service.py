@@ -5,10 +5,8 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -19,22 +17,12 @@ from app.adapters.db.models_deals import Deal, DealOrder, Participation
 from app.adapters.db.models_people import User
 from app.adapters.db.session import make_engine
 from app.domain.chat import ChatRefused, Refusal, RoomKey
-from app.domain.events import DomainEvent
 from app.services import chat
-from app.services.unit_of_work import UnitOfWork, unit_of_work
-
-
-class RecordingBus:
-    def __init__(self) -> None:
-        self.events: list[DomainEvent] = []
-        self._lock = threading.Lock()
-
-    def publish(self, event: DomainEvent) -> None:
-        with self._lock:
-            self.events.append(event)
-
-    async def listen(self) -> Any:  # pragma: no cover - not used here
-        raise NotImplementedError
+from app.services import context as context_module
+from app.services.chat import rooms as chat_rooms
+from app.services.context import Context
+from app.states.chat import message_dict, window_values
+from tests.factories import RecordingBus, make_context
 
 
 @dataclass
@@ -51,14 +39,18 @@ class World:
     def session(self) -> Session:
         return Session(self.engine, expire_on_commit=False)
 
-    def uow(self) -> AbstractContextManager[UnitOfWork]:
-        return unit_of_work(self.session, self.bus)
+    def ctx(self, now: float | None = None) -> Context:
+        """The service context, its clock stopped at `now` (a Unix time) when given."""
+        if now is None:
+            return make_context(self.engine, bus=self.bus)
+        return make_context(
+            self.engine, bus=self.bus, clock=lambda: datetime.fromtimestamp(now, UTC)
+        )
 
     def post(
         self, who: str, text: str, reply_to: int | None = None, now: float | None = None
     ) -> int:
-        with self.uow() as uow:
-            return chat.post_message(uow, self.room, self.users[who], text, reply_to, now)
+        return chat.post_message(self.ctx(now), self.users[who], self.room, text, reply_to)
 
     def refused(self, action: Callable[[], object]) -> ChatRefused:
         with pytest.raises(ChatRefused) as refused:
@@ -66,8 +58,7 @@ class World:
         return refused.value
 
     def window(self) -> chat.ChatWindow:
-        with self.session() as session:
-            return chat.window(session, self.room)
+        return chat.window(self.ctx(), self.room)
 
     def texts(self) -> list[str]:
         return ["".join(p.text for p in m.parts) for m in self.window().messages]
@@ -116,20 +107,17 @@ def test_a_posted_message_is_in_the_window_with_author_links_and_an_event(world:
 
 
 def test_guests_unknown_rooms_and_missing_products_are_refused(world: World) -> None:
-    with world.uow() as uow:
-        assert world.refused(lambda: chat.post_message(uow, world.room, None, "hi")).code == (
-            Refusal.SIGN_IN
-        )
+    assert world.refused(lambda: chat.post_message(world.ctx(), None, world.room, "hi")).code == (
+        Refusal.SIGN_IN
+    )
     for room, code in [("cart:1", Refusal.INVALID), ("product:99999", Refusal.FORBIDDEN),
                        ("live:1", Refusal.FORBIDDEN)]:  # fmt: skip
-        with world.uow() as uow:
-            refusal = world.refused(
-                lambda room=room: chat.post_message(uow, room, world.users["alice"], "hi")
-            )
+        refusal = world.refused(
+            lambda room=room: chat.post_message(world.ctx(), world.users["alice"], room, "hi")
+        )
         assert refusal.code == code
-    with world.session() as session:
-        assert chat.viewing(session, world.room, None) == chat.Viewing(True, False, False)
-        assert chat.viewing(session, "product:99999", None).can_read is False
+    assert chat.viewing(world.ctx(), None, world.room) == chat.Viewing(True, False, False)
+    assert chat.viewing(world.ctx(), None, "product:99999").can_read is False
     assert world.bus.events == []
 
 
@@ -147,10 +135,9 @@ def test_a_reply_quotes_its_parent(world: World) -> None:
     assert reply.reply_to_id == first
     assert reply.reply_author == "Alice Archer"
     assert reply.reply_excerpt == "Does it fit a 350 ml pour-over? Asking for a friend"
-    with world.session() as session:
-        assert chat.message_brief(session, world.room, world.users["carol"], first)[0] == (
-            "Alice Archer"
-        )
+    assert chat.message_brief(world.ctx(), world.users["carol"], world.room, first)[0] == (
+        "Alice Archer"
+    )
 
 
 # ----------------------------------------------------------------------------------- rate limit
@@ -193,48 +180,41 @@ def test_concurrent_senders_cannot_beat_the_rate_limit(world: World) -> None:
 
 # ----------------------------------------------------------------------------------- moderation
 def test_a_muted_user_is_refused_until_the_mute_ends(world: World) -> None:
-    with world.uow() as uow:
-        until = chat.mute_user(uow, world.room, world.users["mod"], world.users["bob"], 10)
+    until = chat.mute_user(world.ctx(), world.users["mod"], world.room, world.users["bob"], 10)
     refusal = world.refused(lambda: world.post("bob", "let me talk"))
     assert refusal.code == Refusal.MUTED and "10 minutes" in refusal.message
     world.post("alice", "I can still talk")
     world.post("bob", "back", now=(until + timedelta(seconds=1)).timestamp())
-    with world.session() as session:
-        panel = chat.moderation(session, world.room, world.users["mod"])
+    panel = chat.moderation_panel(world.ctx(), world.users["mod"], world.room)
     assert panel.muted and panel.muted[0][1] == "Bob Baker"
-    with world.uow() as uow:
-        chat.unmute_user(uow, world.room, world.users["mod"], world.users["bob"])
+    chat.unmute_user(world.ctx(), world.users["mod"], world.room, world.users["bob"])
     world.post("bob", "unmuted")
 
 
 def test_only_moderators_moderate_and_moderators_cannot_be_muted(world: World) -> None:
     message = world.post("alice", "hello")
     bob, mod = world.users["bob"], world.users["mod"]
-    actions: list[Callable[[UnitOfWork], object]] = [
-        lambda uow: chat.delete_message(uow, world.room, bob, message),
-        lambda uow: chat.mute_user(uow, world.room, bob, world.users["alice"], 10),
-        lambda uow: chat.set_slow_mode(uow, world.room, bob, 10),
-        lambda uow: chat.add_filter_word(uow, world.room, bob, "scam"),
-        lambda uow: chat.dismiss_reports(uow, world.room, bob, message),
-        lambda uow: chat.mute_user(uow, world.room, None, world.users["alice"], 10),
+    actions: list[Callable[[Context], object]] = [
+        lambda ctx: chat.delete_message(ctx, bob, world.room, message),
+        lambda ctx: chat.mute_user(ctx, bob, world.room, world.users["alice"], 10),
+        lambda ctx: chat.set_slow_mode(ctx, bob, world.room, 10),
+        lambda ctx: chat.add_filter_word(ctx, bob, world.room, "scam"),
+        lambda ctx: chat.dismiss_reports(ctx, bob, world.room, message),
+        lambda ctx: chat.mute_user(ctx, None, world.room, world.users["alice"], 10),
     ]
     for action in actions:
-        with world.uow() as uow:
-            code = world.refused(lambda action=action: action(uow)).code
+        code = world.refused(lambda action=action: action(world.ctx())).code
         assert code in (Refusal.FORBIDDEN, Refusal.SIGN_IN)
-    with world.session() as session:
-        assert world.refused(lambda: chat.moderation(session, world.room, bob)).code == (
-            Refusal.FORBIDDEN
-        )
-    with world.uow() as uow:
-        refusal = world.refused(lambda: chat.mute_user(uow, world.room, mod, mod, 10))
+    assert world.refused(lambda: chat.moderation_panel(world.ctx(), bob, world.room)).code == (
+        Refusal.FORBIDDEN
+    )
+    refusal = world.refused(lambda: chat.mute_user(world.ctx(), mod, world.room, mod, 10))
     assert refusal.code == Refusal.FORBIDDEN
     assert len(world.window().messages) == 1
 
 
 def test_slow_mode_spaces_out_each_shoppers_messages_but_not_moderators(world: World) -> None:
-    with world.uow() as uow:
-        chat.set_slow_mode(uow, world.room, world.users["mod"], 30)
+    chat.set_slow_mode(world.ctx(), world.users["mod"], world.room, 30)
     assert world.window().slow_mode_seconds == 30
     assert world.bus.events[-1].kind == "settings_changed"
     now = time.time()
@@ -245,26 +225,21 @@ def test_slow_mode_spaces_out_each_shoppers_messages_but_not_moderators(world: W
     world.post("mod", "mods are exempt", now=now + 1)
     world.post("mod", "really", now=now + 2)
     world.post("bob", "second", now=now + 31)
-    with world.uow() as uow:
-        chat.set_slow_mode(uow, world.room, world.users["mod"], 0)
+    chat.set_slow_mode(world.ctx(), world.users["mod"], world.room, 0)
     world.post("bob", "third", now=now + 32)
-    with world.uow() as uow:
-        assert world.refused(
-            lambda: chat.set_slow_mode(uow, world.room, world.users["mod"], 99999)
-        ).code == (Refusal.INVALID)
+    assert world.refused(
+        lambda: chat.set_slow_mode(world.ctx(), world.users["mod"], world.room, 99999)
+    ).code == (Refusal.INVALID)
 
 
 def test_filtered_words_refuse_messages_until_removed(world: World) -> None:
     mod = world.users["mod"]
-    with world.uow() as uow:
-        assert chat.add_filter_word(uow, world.room, mod, "  SCAM ") == "scam"
+    assert chat.add_filter_word(world.ctx(), mod, world.room, "  SCAM ") == "scam"
     refusal = world.refused(lambda: world.post("bob", "total ｓｃａｍ, avoid"))
     assert refusal.code == Refusal.FILTERED and "rephrase" in refusal.message
     world.post("bob", "scampi would fit in it")
-    with world.session() as session:
-        assert chat.moderation(session, world.room, mod).filter_words == ["scam"]
-    with world.uow() as uow:
-        chat.remove_filter_word(uow, world.room, mod, "scam")
+    assert chat.moderation_panel(world.ctx(), mod, world.room).filter_words == ["scam"]
+    chat.remove_filter_word(world.ctx(), mod, world.room, "scam")
     world.post("carol", "not a scam at all")
     assert world.texts() == ["scampi would fit in it", "not a scam at all"]
 
@@ -273,10 +248,8 @@ def test_a_deleted_message_leaves_the_window_for_everyone(world: World) -> None:
     keep = world.post("alice", "keep me")
     rude = world.post("bob", "something rude")
     world.post("carol", "quoting it", reply_to=rude)
-    with world.uow() as uow:
-        assert chat.delete_message(uow, world.room, world.users["mod"], rude) is True
-    with world.uow() as uow:
-        assert chat.delete_message(uow, world.room, world.users["mod"], rude) is False
+    assert chat.delete_message(world.ctx(), world.users["mod"], world.room, rude) is True
+    assert chat.delete_message(world.ctx(), world.users["mod"], world.room, rude) is False
     view = world.window()
     assert [m.id for m in view.messages] == [keep, rude + 1]
     assert view.removed_ids == [rude]
@@ -290,25 +263,18 @@ def test_reports_reach_moderators_once_per_person_and_close_on_delete(world: Wor
     target = world.post("bob", "buy followers at spam.example")
     other = world.post("alice", "hmm")
     for who in ("alice", "carol", "alice"):
-        with world.uow() as uow:
-            chat.report_message(uow, world.room, world.users[who], target, "spam")
-    with world.uow() as uow:
-        refusal = world.refused(
-            lambda: chat.report_message(uow, world.room, world.users["bob"], target)
-        )
+        chat.report_message(world.ctx(), world.users[who], world.room, target, "spam")
+    refusal = world.refused(
+        lambda: chat.report_message(world.ctx(), world.users["bob"], world.room, target)
+    )
     assert refusal.code == Refusal.INVALID  # not your own
-    with world.uow() as uow:
-        chat.report_message(uow, world.room, world.users["bob"], other)
+    chat.report_message(world.ctx(), world.users["bob"], world.room, other)
     mod = world.users["mod"]
-    with world.session() as session:
-        reports = chat.moderation(session, world.room, mod).reports
+    reports = chat.moderation_panel(world.ctx(), mod, world.room).reports
     assert {(r.message.id, r.reports) for r in reports} == {(target, 2), (other, 1)}
-    with world.uow() as uow:
-        chat.delete_message(uow, world.room, mod, target)
-    with world.uow() as uow:
-        assert chat.dismiss_reports(uow, world.room, mod, other) == 1
-    with world.session() as session:
-        assert chat.moderation(session, world.room, mod).reports == []
+    chat.delete_message(world.ctx(), mod, world.room, target)
+    assert chat.dismiss_reports(world.ctx(), mod, world.room, other) == 1
+    assert chat.moderation_panel(world.ctx(), mod, world.room).reports == []
 
 
 # ---------------------------------------------------------------------------------------- history
@@ -318,12 +284,12 @@ def test_the_window_holds_the_newest_thirty_and_older_pages_reach_back(world: Wo
     ids = [world.post(names[i % 3], f"m{i}", now=now + (i // 3) * 2.5) for i in range(75)]
     view = world.window()
     assert [m.id for m in view.messages] == ids[-30:] and view.has_older
-    with world.session() as session:
-        page, more = chat.older_messages(session, world.room, None, ids[45], ids[45])
-        assert [m.id for m in page] == ids[15:45] and more
-        page, more = chat.older_messages(session, world.room, None, ids[15], ids[45])
-        assert [m.id for m in page] == ids[:45] and not more  # contiguous up to the window
-        assert chat.older_messages(session, world.room, None, ids[0]) == ([], False)
+    ctx = world.ctx()
+    page, more = chat.older_messages(ctx, None, world.room, ids[45], ids[45])
+    assert [m.id for m in page] == ids[15:45] and more
+    page, more = chat.older_messages(ctx, None, world.room, ids[15], ids[45])
+    assert [m.id for m in page] == ids[:45] and not more  # contiguous up to the window
+    assert chat.older_messages(ctx, None, world.room, ids[0]) == ([], False)
 
 
 def test_buyers_get_a_badge(world: World) -> None:
@@ -362,18 +328,46 @@ def test_buyers_get_a_badge(world: World) -> None:
 def test_a_room_owner_moderates_their_own_room(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    policies = dict(chat._policies)
-    monkeypatch.setattr(chat, "_policies", policies)
+    policies = dict(chat_rooms._policies)
+    monkeypatch.setattr(chat_rooms, "_policies", policies)
     chat.register_room_kind("live", chat.RoomPolicy(can_read=lambda _s, key, _u: key.ident == "7"))
     host = world.users["carol"]
-    with world.session() as session:
-        chat.ensure_room(session, "live:7", owner_id=host)
-        session.commit()
-        assert chat.viewing(session, "live:7", host).can_moderate
-        assert not chat.viewing(session, "live:7", world.users["bob"]).can_moderate
-        assert not chat.viewing(session, "live:8", host).can_read
-    with world.uow() as uow:
-        message = chat.post_message(uow, "live:7", world.users["bob"], "hi host")
-    with world.uow() as uow:
-        assert chat.delete_message(uow, "live:7", host, message)
+    ctx = world.ctx()
+    chat.ensure_room(ctx, "live:7", owner_id=host)
+    assert chat.viewing(ctx, host, "live:7").can_moderate
+    assert not chat.viewing(ctx, world.users["bob"], "live:7").can_moderate
+    assert not chat.viewing(ctx, host, "live:8").can_read
+    message = chat.post_message(ctx, world.users["bob"], "live:7", "hi host")
+    assert chat.delete_message(ctx, host, "live:7", message)
     assert isinstance(RoomKey("live", "7").key, str)
+
+
+def test_every_window_event_pushes_what_a_fresh_read_gives(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Viewers redraw from the event: the room renderer reads the window of the room the event
+    names. After each change, what it pushes equals a fresh read after the commit, and the
+    event's version is the room's, so a viewer can tell when it missed news."""
+    monkeypatch.setattr(context_module, "_app_context", world.ctx())
+    mod = world.users["mod"]
+    first = world.post("alice", "Is the glaze food safe?")
+    steps: list[Callable[[], object]] = [
+        lambda: world.post("bob", "Yes, it says so on the box", reply_to=first),
+        lambda: chat.set_slow_mode(world.ctx(), mod, world.room, 10),
+        lambda: chat.delete_message(world.ctx(), mod, world.room, first),
+        lambda: world.post("carol", "Thanks both"),
+    ]
+    for step in steps:
+        seen = len(world.bus.events)
+        step()
+        [event] = world.bus.events[seen:]
+        assert event.kind in chat.WINDOW_KINDS
+        pushed = window_values(event.aggregate_id)
+        fresh = world.window()
+        assert event.channel == f"chat:{world.room}" and event.version == fresh.version
+        assert pushed == {
+            "messages": [message_dict(m) for m in fresh.messages],
+            "has_older": fresh.has_older,
+            "slow_mode_seconds": fresh.slow_mode_seconds,
+            "removed_ids": fresh.removed_ids,
+        }

@@ -5,12 +5,15 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlmodel import Session
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
 
 from app.adapters.db.models_people import AuthSession, FriendInvite
 from app.domain.people import DisplayNameError
 from app.services import accounts, friends
 from app.services.accounts import SignedInIdentity, hash_token
+from app.services.context import Context
+from tests.factories import RecordingBus, make_context
 
 
 def _user(session: Session, name: str) -> int:
@@ -61,42 +64,75 @@ def test_sign_out_ends_every_session_of_the_user(db_session: Session) -> None:
     assert accounts.resolve_session(db_session, "made-up-token") is None
 
 
+def _ctx(session: Session) -> Context:
+    """The service context over the same database as the test's session."""
+    engine = session.get_bind()
+    assert isinstance(engine, Engine)
+    return make_context(engine)
+
+
 def test_rename_checks_the_name(db_session: Session) -> None:
     alice = _user(db_session, "Alice")
-    assert accounts.rename(db_session, alice, "  Alice   A. ").name == "Alice A."
+    assert accounts.rename(_ctx(db_session), alice, "  Alice   A. ").name == "Alice A."
     with pytest.raises(DisplayNameError):
-        accounts.rename(db_session, alice, "x" * 41)
+        accounts.rename(_ctx(db_session), alice, "x" * 41)
 
 
 def test_friend_invites_accept_twice_remove_and_refusals(db_session: Session) -> None:
     alice, bob = _user(db_session, "Alice"), _user(db_session, "Bob")
-    code = friends.current_invite(db_session, alice).code
-    db_session.commit()
-    assert friends.current_invite(db_session, alice).code == code  # one live code per person
+    ctx = _ctx(db_session)
+    code = friends.current_invite(ctx, alice).code
+    assert friends.current_invite(ctx, alice).code == code  # one live code per person
     with pytest.raises(friends.FriendError, match="your own invite"):
-        friends.accept_invite(db_session, alice, code)
-    assert friends.accept_invite(db_session, bob, code.lower()).name == "Alice"
-    friends.accept_invite(db_session, bob, code)  # harmless the second time
-    db_session.commit()
+        friends.accept_invite(ctx, alice, code)
+    assert friends.accept_invite(ctx, bob, code.lower()).name == "Alice"
+    friends.accept_invite(ctx, bob, code)  # harmless the second time
     assert [f.name for f in friends.list_friends(db_session, alice)] == ["Bob"]
     assert friends.are_friends(db_session, bob, alice)
-    assert friends.remove_friend(db_session, bob, alice)
-    assert not friends.remove_friend(db_session, bob, alice)
+    assert friends.remove_friend(ctx, bob, alice)
+    assert not friends.remove_friend(ctx, bob, alice)
     db_session.commit()
     assert friends.list_friends(db_session, alice) == []
 
 
 def test_bad_and_expired_codes_are_explained(db_session: Session) -> None:
     alice = _user(db_session, "Alice")
+    ctx = _ctx(db_session)
     with pytest.raises(friends.FriendError, match="doesn't look like"):
-        friends.find_invite(db_session, "12")
+        friends.find_invite(ctx, "12")
     with pytest.raises(friends.FriendError, match="don't know"):
-        friends.find_invite(db_session, "ABCDEFGH")
-    invite = friends.current_invite(db_session, alice)
-    db_session.commit()
-    stored = db_session.get(FriendInvite, invite.id)
+        friends.find_invite(ctx, "ABCDEFGH")
+    invite = friends.current_invite(ctx, alice)
+    stored = db_session.exec(select(FriendInvite).where(FriendInvite.code == invite.code)).one()
     assert stored is not None
     stored.expires_at = datetime.now(UTC) - timedelta(seconds=1)
     db_session.commit()
     with pytest.raises(friends.FriendError, match="expired"):
-        friends.find_invite(db_session, invite.code)
+        friends.find_invite(ctx, invite.code)
+
+
+def test_every_friend_event_redraws_the_list_a_fresh_read_gives(db_session: Session) -> None:
+    """A friends page redraws from the event: it reloads the list of the person the event names.
+    After accepting and after removing, both people hear about it, and what each reloads is
+    what a fresh read gives, with the other person in it or gone."""
+    alice, bob = _user(db_session, "Alice"), _user(db_session, "Bob")
+    engine = db_session.get_bind()
+    assert isinstance(engine, Engine)
+    bus = RecordingBus()
+    ctx = make_context(engine, bus=bus)
+    code = friends.current_invite(ctx, alice).code
+    for change, together in (
+        (lambda: friends.accept_invite(ctx, bob, code), True),
+        (lambda: friends.remove_friend(ctx, alice, bob), False),
+    ):
+        bus.clear()
+        change()
+        assert sorted(e.channel for e in bus.events) == sorted(
+            [f"friends:{alice}", f"friends:{bob}"]
+        )
+        for event in bus.events:
+            owner, other = int(event.aggregate_id), int(event.payload["other"])
+            redrawn = friends.friends_of(ctx, owner)
+            with Session(engine) as fresh:
+                assert redrawn == friends.list_friends(fresh, owner)
+            assert (other in {f.id for f in redrawn}) is together

@@ -15,7 +15,7 @@ from app.realtime.rooms import Viewer
 from app.services import deals
 from app.services.context import app_context
 from app.services.deals.views import DealCard
-from app.states.live import enter_room, leave_rooms
+from app.states.rooms import enter_room, leave_rooms
 from app.states.session import SessionState
 
 

@@ -20,7 +20,7 @@ from app.services import deals
 from app.services.context import app_context
 from app.services.deals import JoinError, JoinResult
 from app.services.deals.views import NO_SEAT, DealPage, MySeat
-from app.states.live import enter_room, leave_rooms
+from app.states.rooms import enter_room, leave_rooms
 from app.states.session import SessionState
 
 # Adds Stripe.js and our small wrapper (assets/stripe-pay.js) to the page once.

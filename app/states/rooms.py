@@ -1,8 +1,10 @@
-"""Keeping a page live: a background task per client that waits for news on one channel.
+"""How a state keeps its page live: join a channel's room (`enter_room`, `leave_rooms`), or
+follow a channel with a background task (`follow`); and `LiveStatus`, whether updates flow.
 
-The task lives on the backend process the client is connected to and is fed by that process's
-hub, so there is no Redis connection per client. One task per (client, channel): a second page
-load of the same channel reuses the running task.
+Rooms are the broadcast path (app/realtime/rooms.py). A followed channel is a background task
+per client on the backend process it is connected to, fed by that process's hub, so there is no
+Redis connection per client. One task per (client, channel): a second page load of the same
+channel reuses the running task.
 """
 
 from __future__ import annotations

@@ -1,0 +1,90 @@
+"""The host console on a live session's page: go live, pin, launch a flash deal, end.
+
+Each handler is one call into app.services.live, which checks again, inside its transaction,
+that the user may run the session (the console is only hidden from others, not trusted).
+What every viewer sees changes through the session's events, not through this state.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+from reflex.event import EventSpec
+
+from app.domain.live import FlashDealRequest, LifecycleError
+from app.services import live
+from app.services.context import app_context
+from app.services.live import LiveError, LiveValidationError
+from app.states.live_schedule import Events, as_int
+from app.states.session import SessionState
+
+
+class LiveConsoleState(SessionState):
+    can_run: bool = False  # set by the page's load; shows the console
+    deal_errors: dict[str, str] = {}
+
+    def show(self, *, can_run: bool) -> None:
+        """From the page's load: whether this user may run the session."""
+        self.can_run, self.deal_errors = can_run, {}
+
+    def _refused(self, error: LiveError) -> EventSpec:
+        if error.code == "forbidden":  # their role changed since the page loaded
+            self.can_run = False
+        return rx.toast.error(error.message)
+
+    def _session_id(self) -> int:
+        return as_int(self._route_arg("session_id"))
+
+    @rx.event
+    def go_live(self) -> Events:
+        return self._lifecycle(live.go_live, "You're live!")
+
+    @rx.event
+    def end(self) -> Events:
+        return self._lifecycle(live.end_session, "Session ended. The replay stays up.")
+
+    def _lifecycle(self, action: Any, done: str) -> Events:
+        user = self.signed_in_user()
+        if user is None:
+            return self.ask_to_sign_in("Sign in first.")
+        try:
+            action(app_context(), user.id, self._session_id())
+        except LiveError as error:
+            return self._refused(error)
+        except LifecycleError as error:
+            return rx.toast.error(str(error))
+        return rx.toast.success(done)
+
+    @rx.event
+    def pin(self, product_id: int) -> Events:
+        user = self.signed_in_user()
+        if user is None:
+            return self.ask_to_sign_in("Sign in first.")
+        target = as_int(product_id) or None
+        try:
+            live.pin_product(app_context(), user.id, self._session_id(), target)
+        except LiveError as error:
+            return self._refused(error)
+        return rx.toast.success("Pinned for every viewer" if target else "Unpinned")
+
+    @rx.event
+    def launch_deal(self, form: dict[str, Any]) -> Events:
+        user = self.signed_in_user()
+        if user is None:
+            return self.ask_to_sign_in("Sign in first.")
+        request = FlashDealRequest(
+            product_id=as_int(form.get("product")),
+            minutes=as_int(form.get("minutes")),
+            min_to_unlock=as_int(form.get("min_to_unlock")),
+            discount_percent=as_int(form.get("discount_percent")),
+        )
+        try:
+            live.launch_flash_deal(app_context(), user.id, self._session_id(), request)
+        except LiveValidationError as error:
+            self.deal_errors = error.field_errors
+            return rx.toast.error("Please check the flash deal values.")
+        except LiveError as error:
+            return self._refused(error)
+        self.deal_errors = {}
+        return rx.toast.success("Flash deal launched")
