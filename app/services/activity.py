@@ -22,9 +22,9 @@ from app.adapters.db.models_social import Answer, Question, Review
 from app.domain.clock import as_utc
 from app.domain.events import DomainEvent, EventKind
 from app.routes import product_url
+from app.services.circle import friend_ids
 from app.services.context import Context
 from app.services.preferences import sharing
-from app.services.reviews.views import friend_ids
 from app.services.unit_of_work import UnitOfWork
 
 PER_KIND = 30

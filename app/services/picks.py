@@ -27,10 +27,10 @@ from app.domain.catalog import ProductCard, stock_label
 from app.domain.clock import as_utc
 from app.domain.money import format_minor
 from app.domain.picks import Signal, friends_line, rank_picks
+from app.services.circle import friend_ids
 from app.services.context import Context
 from app.services.deals.views import product_id_for
 from app.services.preferences import sharing
-from app.services.reviews.views import friend_ids
 
 PLACEHOLDER = "/placeholder.svg"
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)

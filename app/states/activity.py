@@ -13,7 +13,7 @@ from app.realtime.rooms import Push, Viewer, delta, rooms
 from app.services import activity
 from app.services.activity import ActivityItem
 from app.services.context import app_context
-from app.states.live import enter_room, leave_rooms
+from app.states.rooms import enter_room, leave_rooms
 from app.states.session import SessionState
 
 

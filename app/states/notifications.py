@@ -17,7 +17,7 @@ from app.realtime.rooms import Push, Viewer, delta, merge, rooms
 from app.services import notifications, questions
 from app.services.context import app_context
 from app.services.notifications import NotificationView
-from app.states.live import enter_room, leave_rooms
+from app.states.rooms import enter_room, leave_rooms
 from app.states.session import SessionState
 
 

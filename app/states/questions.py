@@ -16,7 +16,7 @@ from app.realtime.rooms import Push, Viewer, delta, rooms
 from app.services import questions
 from app.services.context import app_context
 from app.services.questions import QuestionView
-from app.states.live import enter_room, leave_rooms
+from app.states.rooms import enter_room, leave_rooms
 from app.states.session import SessionState
 
 

@@ -18,7 +18,7 @@ from app.realtime.rooms import Push, Viewer, delta, rooms
 from app.services import reviews
 from app.services.context import app_context
 from app.services.reviews import ReviewView, SummaryView
-from app.states.live import enter_room, leave_rooms
+from app.states.rooms import enter_room, leave_rooms
 from app.states.session import SessionState
 
 UPLOAD_ID = "review-photos"

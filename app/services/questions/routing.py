@@ -20,10 +20,10 @@ from app.domain import questions as rules
 from app.domain.clock import as_utc
 from app.routes import product_url
 from app.services.buyers import past_buyers
+from app.services.circle import friend_ids
 from app.services.context import Context
 from app.services.notifications import NotificationKind, notify
 from app.services.preferences import sharing
-from app.services.reviews.views import friend_ids
 
 PER_TICK = 20
 

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlmodel import Session, col, or_, select
+from sqlmodel import Session, col, select
 
-from app.adapters.db.models_people import Friendship, User
+from app.adapters.db.models_people import User
 from app.adapters.db.models_social import Review, ReviewPhoto, ReviewVote
 from app.domain.clock import as_utc
 from app.domain.people import avatar_colour, initials
 from app.domain.reviews import Rankable, RatingSummary, ReviewSort, order_reviews, summarise
 from app.services.buyers import buyers_of
+from app.services.circle import friend_ids
 
 PHOTO_URL = "/review-photos/"
 
@@ -62,18 +63,6 @@ def summary_view(summary: RatingSummary) -> SummaryView:
         for i, (n, pct) in enumerate(zip(summary.distribution, summary.percentages, strict=True))
     ]
     return SummaryView(summary.count, summary.average, rows)
-
-
-def friend_ids(session: Session, user_id: int | None) -> set[int]:
-    """The person's friends right now (a removed friend stops counting at once)."""
-    if not user_id:
-        return set()
-    rows = session.exec(
-        select(Friendship).where(
-            or_(Friendship.user_low == user_id, Friendship.user_high == user_id)
-        )
-    ).all()
-    return {r.user_high if r.user_low == user_id else r.user_low for r in rows}
 
 
 def product_summary(session: Session, product_id: int) -> SummaryView:
