@@ -57,9 +57,10 @@ chromium:
 db: deps
 	$(BIN)/python -m app.cli setup
 
-lint: dev-deps
+lint: dev-deps ## ruff, and the layers contract (import-linter, see pyproject.toml)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 typecheck: dev-deps
 	$(BIN)/mypy

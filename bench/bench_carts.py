@@ -18,42 +18,18 @@ import asyncio
 import json
 import sys
 import time
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app.domain.events import DomainEvent
-from app.services import carts
-from app.services.unit_of_work import unit_of_work
-from app.states.carts import CartState
-from bench.cluster import Cluster, Shopper, running_cluster
-from bench.reflex_client import ReflexClient
 from bench.support import no_collector_pauses, percentile
+from tests.support.cluster import running_cluster
+from tests.support.reflex_client import ReflexClient
+from tests.support.shared_carts import CART_STATE, Member, build_carts, line_quantity
 
-CART_STATE = CartState.get_full_name()
 DELIVERY_TIMEOUT = 5.0
-
-
-class NullBus:
-    """Set-up happens before anyone watches: its news would reach nobody."""
-
-    def publish(self, event: DomainEvent) -> None:
-        pass
-
-    async def listen(self):  # type: ignore[no-untyped-def]  # pragma: no cover
-        raise NotImplementedError
-        yield
-
-
-@dataclass
-class Member:
-    shopper: Shopper
-    cart_id: int
-    line_id: int = 0
-    client: ReflexClient | None = None
 
 
 @dataclass
@@ -64,55 +40,6 @@ class Expectation:
     sent: float
     waiting: set[int]  # user ids of the members that have not seen it yet
     latencies: list[float] = field(default_factory=list)
-
-
-def build_carts(cluster: Cluster, count: int, size: int) -> list[list[Member]]:
-    """carts × members shoppers; every member already has one line in their cart."""
-    shoppers = cluster.add_shoppers(count * size)
-    with cluster.session() as session:
-        from app.adapters.db.models import Category, Product
-
-        suffix = uuid.uuid4().hex[:8]  # callers may build several sets of carts in one database
-        category = Category(slug=f"bench-{suffix}", name="Bench")
-        session.add(category)
-        session.flush()
-        product = Product(
-            slug=f"bench-mug-{suffix}", title="Bench Mug", price_amount=1000, stock=1_000_000,
-            category_id=category.id,
-        )  # fmt: skip
-        session.add(product)
-        session.commit()
-        product_id = product.id
-    assert product_id is not None
-    groups: list[list[Member]] = []
-    for index in range(count):
-        people = shoppers[index * size : (index + 1) * size]
-        with unit_of_work(cluster.session, NullBus()) as uow:
-            cart_id = carts.create_shared_cart(uow, people[0].user_id, f"Cart {index + 1}")
-        with cluster.session() as session:
-            code = carts.load_cart(session, cart_id, people[0].user_id).invite_code
-        members = [Member(person, cart_id) for person in people]
-        for member in members:
-            with unit_of_work(cluster.session, NullBus()) as uow:
-                if member is not members[0]:
-                    carts.join_by_code(uow, member.shopper.user_id, code)
-                carts.add_item(uow, cart_id, member.shopper.user_id, product_id, 1)
-        with cluster.session() as session:
-            view = carts.load_cart(session, cart_id, people[0].user_id)
-        by_adder = {line.added_by_id: line.id for line in view.lines}
-        for member in members:
-            member.line_id = by_adder[member.shopper.user_id]
-        groups.append(members)
-    return groups
-
-
-def line_quantity(view: Any, line_id: int) -> int | None:
-    if not isinstance(view, dict):
-        return None
-    for line in view.get("lines", ()):
-        if line.get("id") == line_id:
-            return int(line.get("quantity", 0))
-    return None
 
 
 async def connect_all(groups: list[list[Member]], urls: list[str]) -> None:

@@ -40,7 +40,8 @@ from app.domain.events import DomainEvent
 from app.domain.group_buy import DealTerms, PriceTier
 from app.services import deals
 from app.services.context import Context
-from bench.support import create_database, drop_database, percentile
+from bench.support import percentile
+from tests.support.databases import create_database, drop_database
 
 
 class NullBus:

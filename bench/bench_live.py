@@ -67,7 +67,8 @@ from bench.live_protocol import (  # noqa: E402
     marker,
     ws_url,
 )
-from bench.support import create_database, drop_database, percentile  # noqa: E402
+from bench.support import percentile  # noqa: E402
+from tests.support.databases import create_database, drop_database  # noqa: E402
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379")
 CHAT_STATE = f"{ROOT_STATE}.app___states___chat____chat_state"

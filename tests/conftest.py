@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,10 +12,8 @@ from sqlmodel import Session
 
 from app.adapters.db.session import make_engine
 from app.cli import migrate
+from tests.support.databases import ADMIN_URL, fresh_postgres
 
-POSTGRES_ADMIN_URL = os.environ.get(
-    "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-)
 REDIS_TEST_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
@@ -35,7 +32,7 @@ def sqlite_url(tmp_path: Path) -> str:
 
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[Engine]:
-    engine = make_engine(POSTGRES_ADMIN_URL)
+    engine = make_engine(ADMIN_URL)
     try:
         engine.connect().close()
     except Exception as error:  # noqa: BLE001 - any connection failure means "not here"
@@ -48,14 +45,8 @@ def postgres_server() -> Iterator[Engine]:
 @pytest.fixture
 def postgres_url(postgres_server: Engine) -> Iterator[str]:
     """A brand-new empty PostgreSQL database, dropped afterwards."""
-    name = f"bandwagon_test_{uuid.uuid4().hex[:12]}"
-    admin = postgres_server.execution_options(isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    yield url
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with fresh_postgres("bandwagon_test") as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

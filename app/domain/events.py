@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
+
+from app.domain.clock import utcnow
 
 
 class EventKind(StrEnum):
@@ -63,7 +64,7 @@ class DomainEvent:
     version: int
     kind: str
     payload: dict[str, Any] = field(default_factory=dict)
-    occurred_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat())
+    occurred_at: str = field(default_factory=lambda: utcnow().isoformat())
 
     @property
     def channel(self) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlmodel import Session, col, select
@@ -13,8 +13,10 @@ from app.adapters.db.models_deals import Deal
 from app.adapters.db.models_live import LiveSession, LiveSessionProduct
 from app.adapters.db.models_people import ExternalAccount, User
 from app.demo.catalog_data import CATEGORIES, PRODUCTS
+from app.domain.clock import utcnow
 from app.domain.group_buy import DealTerms, PriceTier, validate_terms
 from app.domain.people import Role
+from app.services.catalog import first_images
 from app.services.deals import deal_row
 
 IMAGES_PER_PRODUCT = 3
@@ -151,7 +153,7 @@ def seed_demo_deals(session: Session, now: datetime | None = None) -> int:
 
     Never call this in production: demo deals take real card holds there. Returns how many
     deals were added (0 on a second run while the first ones are still open)."""
-    now = now or datetime.now(UTC)
+    now = now or utcnow()
     grant_demo_host(session)
     host = _demo_host(session)
     added = 0
@@ -188,17 +190,12 @@ def seed_demo_deals(session: Session, now: datetime | None = None) -> int:
 def seed_demo_live(session: Session, stream_url: str = "", now: datetime | None = None) -> int:
     """Make Alice a host and give her two upcoming demo sessions.
     Safe to run again: returns how many sessions were added."""
-    now = now or datetime.now(UTC)
+    now = now or utcnow()
     host = grant_demo_host(session)
-    images = {
-        p.slug: url
-        for p, url in session.exec(
-            select(Product, ProductImage.url)
-            .join(ProductImage, col(ProductImage.product_id) == col(Product.id))
-            .where(ProductImage.position == 0)
-        ).all()
-    }
-    ids = {p.slug: p.id for p in session.exec(select(Product)).all()}
+    products = session.exec(select(Product)).all()
+    covers = first_images(session, [p.id for p in products if p.id is not None])
+    images = {p.slug: covers[p.id] for p in products if p.id in covers}
+    ids = {p.slug: p.id for p in products}
     added = 0
     for title, days, hour, slugs in DEMO_SESSIONS:
         exists = session.exec(

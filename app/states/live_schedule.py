@@ -6,7 +6,7 @@ The schedule's lists are pushed to everyone on /live (channel live:schedule) by
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
 from typing import Any, TypeAlias
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -14,7 +14,7 @@ import reflex as rx
 from reflex.event import EventSpec
 
 from app import routes
-from app.domain.clock import local_to_utc
+from app.domain.clock import local_to_utc, utcnow
 from app.domain.live import SessionDraft
 from app.realtime.rooms import Viewer
 from app.services import live
@@ -93,7 +93,7 @@ class LiveNewState(SessionState):
             zone: Any = ZoneInfo(self.tz_name) if self.tz_name else UTC
         except (ZoneInfoNotFoundError, ValueError):
             zone = UTC
-        soon = (datetime.now(UTC) + timedelta(minutes=15)).astimezone(zone)
+        soon = (utcnow() + timedelta(minutes=15)).astimezone(zone)
         self.start_default = soon.strftime("%Y-%m-%dT%H:%M")
 
     @rx.event

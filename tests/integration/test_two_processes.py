@@ -7,9 +7,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from bench.bench_carts import CART_STATE, build_carts, line_quantity
-from bench.cluster import Cluster, running_cluster
-from bench.reflex_client import ReflexClient
+from tests.support.cluster import Cluster, running_cluster
+from tests.support.reflex_client import ReflexClient
+from tests.support.shared_carts import CART_STATE, build_carts, line_quantity
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 
 from sqlmodel import Session, col, select
 
-from app.adapters.db.models import Product, ProductImage
+from app.adapters.db.models import Product
 from app.adapters.db.models_deals import Deal, Participation, Team
 from app.adapters.db.models_people import User
 from app.domain.clock import as_utc
@@ -37,6 +37,7 @@ from app.domain.group_buy import (
 )
 from app.domain.money import format_minor
 from app.domain.people import avatar_colour, initials, may_host
+from app.services.catalog import first_images
 from app.services.deals.records import outcome_of, terms_of
 
 PLACEHOLDER_IMAGE = "/placeholder.svg"
@@ -203,17 +204,6 @@ def shown_status(deal: Deal, terms: DealTerms, now: datetime) -> DealStatus:
     return status_at(terms, deal.participants, now, outcome_of(deal))
 
 
-def _images(session: Session, product_ids: Sequence[int]) -> dict[int, str]:
-    if not product_ids:
-        return {}
-    rows = session.exec(
-        select(ProductImage.product_id, ProductImage.url)
-        .where(col(ProductImage.product_id).in_(product_ids))
-        .order_by(col(ProductImage.position).desc())
-    ).all()
-    return {product_id: url for product_id, url in rows}  # lowest position wins
-
-
 def _card(deal: Deal, product: Product, image: str, now: datetime) -> DealCard:
     terms = terms_of(deal)
     status = shown_status(deal, terms, now).value
@@ -267,7 +257,7 @@ def _cards_for(session: Session, deals: Sequence[Deal], now: datetime) -> list[D
     products = {
         p.id: p for p in session.exec(select(Product).where(col(Product.id).in_(product_ids)))
     }
-    images = _images(session, product_ids)
+    images = first_images(session, product_ids)
     return [
         _card(d, products[d.product_id], images.get(d.product_id, ""), now)
         for d in deals

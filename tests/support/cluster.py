@@ -20,7 +20,7 @@ from app.launcher.cluster import start_workers
 from app.launcher.processes import ProcessGroup
 from app.services import accounts
 from app.services.sign_in import SESSION_COOKIE
-from bench.support import fresh_postgres
+from tests.support.databases import fresh_postgres
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
