@@ -18,7 +18,7 @@ from sqlalchemy import func, union_all
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from app.adapters.db.models import Category, Product, ProductImage
+from app.adapters.db.models import Category, Product
 from app.adapters.db.models_carts import Cart, CartLine
 from app.adapters.db.models_deals import Deal, DealOrder, Participation
 from app.adapters.db.models_orders import OrderLine, ShopOrder
@@ -27,6 +27,7 @@ from app.domain.catalog import ProductCard, stock_label
 from app.domain.clock import as_utc
 from app.domain.money import format_minor
 from app.domain.picks import Signal, friends_line, rank_picks
+from app.services.catalog import first_images
 from app.services.circle import friend_ids
 from app.services.context import Context
 from app.services.deals.views import product_id_for
@@ -119,13 +120,7 @@ def _cards(session: Session, product_ids: list[int]) -> dict[int, ProductCard]:
         .join(Category, col(Category.id) == Product.category_id)
         .where(col(Product.id).in_(product_ids))
     ).all()
-    images: dict[int, str] = {}
-    for pid, url in session.exec(
-        select(ProductImage.product_id, ProductImage.url)
-        .where(col(ProductImage.product_id).in_(product_ids))
-        .order_by(col(ProductImage.position).desc())
-    ).all():
-        images[pid] = url
+    images = first_images(session, product_ids)
     return {
         p.id or 0: ProductCard(
             id=p.id or 0,
