@@ -132,8 +132,3 @@ def app_payments() -> Payments:
 
     gateway = StripeGateway(current.stripe_secret_key, api_base=current.stripe_api_base)
     return build_payments(gateway, current)
-
-
-def app_gateway() -> PaymentGateway:
-    """The process-wide gateway (see `app_payments`)."""
-    return app_payments().gateway
