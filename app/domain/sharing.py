@@ -28,6 +28,8 @@ NOTIFY = (
     Setting("notify.answer_to_your_question", "An answer to my question", True),
     Setting("notify.deal_outcome", "A group deal I joined unlocked or did not", True),
     Setting("notify.host_live", "A host I follow went live", True),
+    Setting("notify.friend_accepted", "Someone accepted my friend invite", True),
+    Setting("notify.shared_cart", "A friend added me to a shared cart", True),
 )
 DEFAULTS = {s.key: s.default for s in (*SHARING, *NOTIFY)}
 

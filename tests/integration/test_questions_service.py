@@ -166,3 +166,22 @@ def test_deal_outcomes_and_hosts_going_live_are_told_once(world: SocialWorld) ->
     assert asked(world, "Carol") == []  # she had left the deal
     dave = notifications.notifications_page(world.ctx, world.users["Dave"]).items
     assert [(n.kind, n.title) for n in dave] == [("host_live", "Alice is live: Lamps at dusk")]
+
+
+def test_accepted_invites_and_shared_cart_invites_are_notified(world: SocialWorld) -> None:
+    from app.services import carts, friends
+
+    alice, bob = world.users["Alice"], world.users["Bob"]
+    code = friends.current_invite(world.ctx, alice).code
+    friends.accept_invite(world.ctx, bob, code)
+    friends.accept_invite(world.ctx, bob, code)  # accepting twice tells her once
+    told = notifications.notifications_page(world.ctx, alice).items
+    assert [(n.kind, n.title) for n in told] == [
+        ("friend_accepted", "Bob accepted your invite: you're friends now")
+    ]
+    cart = carts.start_shared_cart(world.ctx, alice, "Picnic")
+    carts.add_friend(world.ctx, alice, cart, bob)
+    told = notifications.notifications_page(world.ctx, bob).items
+    assert [(n.kind, n.title, n.link) for n in told] == [
+        ("shared_cart", "Alice added you to the shared cart “Picnic”", f"/cart/{cart}")
+    ]

@@ -25,6 +25,8 @@ class NotificationKind(StrEnum):
     ANSWER_TO_YOUR_QUESTION = "answer_to_your_question"
     DEAL_OUTCOME = "deal_outcome"
     HOST_LIVE = "host_live"
+    FRIEND_ACCEPTED = "friend_accepted"
+    SHARED_CART = "shared_cart"
 
 
 @dataclass(frozen=True)
