@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import re
 import sqlite3
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -31,13 +32,26 @@ def user_id(app_database: str, name: str) -> int:
     return int(row[0])
 
 
-def befriend(app_database: str, a: str, b: str) -> None:
-    low, high = sorted((user_id(app_database, a), user_id(app_database, b)))
+@pytest.fixture
+def befriend(app_database: str) -> Iterator[Callable[[str, str], None]]:
+    """Make two shoppers friends for one test (the app's database outlives the test, and the
+    friends tests expect strangers)."""
+    made: list[tuple[int, int]] = []
+
+    def make(a: str, b: str) -> None:
+        low, high = sorted((user_id(app_database, a), user_id(app_database, b)))
+        with _db(app_database) as db:
+            db.execute(
+                "INSERT OR IGNORE INTO friendship (user_low, user_high, created_at)"
+                " VALUES (?, ?, ?)",
+                (low, high, datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")),
+            )
+        made.append((low, high))
+
+    yield make
     with _db(app_database) as db:
-        db.execute(
-            "INSERT OR IGNORE INTO friendship (user_low, user_high, created_at) VALUES (?, ?, ?)",
-            (low, high, datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")),
-        )
+        for low, high in made:
+            db.execute("DELETE FROM friendship WHERE user_low = ? AND user_high = ?", (low, high))
 
 
 def record_paid_order(app_database: str, name: str, product_id: int) -> None:
@@ -76,12 +90,15 @@ def bell_count(page: Page):  # type: ignore[no-untyped-def]
 
 
 def test_a_friends_question_reaches_the_buyer_who_answers_from_the_notification(
-    open_shopper: OpenShopper, app_database: str, request: pytest.FixtureRequest
+    open_shopper: OpenShopper,
+    app_database: str,
+    befriend: Callable[[str, str], None],
+    request: pytest.FixtureRequest,
 ) -> None:
     alice, bob = open_shopper("desktop"), open_shopper("phone")
     sign_in(alice, "Alice", f"/product/{QA_PRODUCT}")
     sign_in(bob, "Bob", "/")
-    befriend(app_database, "Alice", "Bob")
+    befriend("Alice", "Bob")
     record_paid_order(app_database, "Bob", QA_PRODUCT)
     expect(bob.get_by_test_id("bell")).to_be_visible()
     expect(bell_count(bob)).to_have_count(0)
@@ -187,13 +204,16 @@ def test_reviews_show_verified_buyers_photos_and_live_helpful_votes(
 
 
 def test_friends_picks_show_only_what_a_friend_shares(
-    open_shopper: OpenShopper, app_database: str, request: pytest.FixtureRequest
+    open_shopper: OpenShopper,
+    app_database: str,
+    befriend: Callable[[str, str], None],
+    request: pytest.FixtureRequest,
 ) -> None:
     path = f"/product/{PICKS_PRODUCT}"
     alice, bob = open_shopper("phone"), open_shopper("desktop")
     sign_in(alice, "Alice", path)
     sign_in(bob, "Bob", "/settings")
-    befriend(app_database, "Alice", "Bob")
+    befriend("Alice", "Bob")
     record_paid_order(app_database, "Bob", PICKS_PRODUCT)
     alice.reload()
     expect(alice.get_by_role("heading", name="Reviews")).to_be_visible()
