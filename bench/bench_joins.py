@@ -36,20 +36,12 @@ from app.adapters.payments.stripe_gateway import (
     StripeGateway,
 )
 from app.cli import migrate
-from app.domain.events import DomainEvent
 from app.domain.group_buy import DealTerms, PriceTier
 from app.services import deals
 from app.services.context import Context
 from bench.support import percentile
+from tests.factories import SilentBus
 from tests.support.databases import create_database, drop_database
-
-
-class NullBus:
-    def publish(self, event: DomainEvent) -> None:
-        pass
-
-    async def listen(self):  # type: ignore[no-untyped-def]  # pragma: no cover
-        raise NotImplementedError
 
 
 def main() -> None:
@@ -86,7 +78,7 @@ def main() -> None:
         assert product_id is not None and seller_id is not None
         gateway = StripeGateway(LOCAL_SECRET_KEY, api_base=server.url)
         payments = build_payments(gateway)
-        ctx = Context(session_factory=factory, bus=NullBus(), payments_factory=lambda: payments)
+        ctx = Context(session_factory=factory, bus=SilentBus(), payments_factory=lambda: payments)
         deal_id = deals.create_deal(
             ctx,
             seller_id,

@@ -54,7 +54,6 @@ from app.adapters.db.models_chat import ChatMessage  # noqa: E402
 from app.adapters.db.models_people import User  # noqa: E402
 from app.adapters.db.session import make_engine  # noqa: E402
 from app.cli import migrate  # noqa: E402
-from app.domain.events import DomainEvent  # noqa: E402
 from app.launcher.processes import free_port, wait_for_http  # noqa: E402
 from app.services import accounts, chat  # noqa: E402
 from app.services.context import Context  # noqa: E402
@@ -68,6 +67,7 @@ from bench.live_protocol import (  # noqa: E402
     ws_url,
 )
 from bench.support import percentile  # noqa: E402
+from tests.factories import SilentBus  # noqa: E402
 from tests.support.databases import create_database, drop_database  # noqa: E402
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379")
@@ -75,14 +75,6 @@ CHAT_STATE = f"{ROOT_STATE}.app___states___chat____chat_state"
 GRANIAN = str(Path(sys.executable).parent / "granian")
 HISTORY = 30
 HISTORY_TEXT = "Earlier in the chat: does the glaze chip easily? Mine is fine after a year"
-
-
-class NullBus:
-    def publish(self, event: DomainEvent) -> None:
-        pass
-
-    async def listen(self) -> Any:  # pragma: no cover - never listened to
-        raise NotImplementedError
 
 
 def log(text: str) -> None:
@@ -142,7 +134,7 @@ def seed(url: str, posters: int) -> tuple[int, list[str]]:
     for i in range(HISTORY):
         ctx = Context(
             session_factory=lambda: Session(engine, expire_on_commit=False),
-            bus=NullBus(),
+            bus=SilentBus(),
             clock=lambda i=i: datetime.fromtimestamp(earlier + i * 3, UTC),
         )
         chat.post_message(
@@ -335,7 +327,7 @@ def main() -> None:
         path, params = f"/product/{product_id}", {"product_key": str(product_id)}
         room = f"product:{product_id}"
         engine = make_engine(url)
-        ctx = Context(session_factory=lambda: Session(engine), bus=NullBus())
+        ctx = Context(session_factory=lambda: Session(engine), bus=SilentBus())
         window = [asdict(m) for m in chat.window(ctx, room).messages]
         engine.dispose()
 

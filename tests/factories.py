@@ -5,21 +5,31 @@
 - `make_context`: the service `Context` over a test database, with a recording bus, the local
   test payment server's provider when a test has one, and a fixed or real clock.
 - `add_category`, `add_product`, `add_user`: rows a test needs, with sensible defaults.
+- `ShopWorld`: a test database with its bus and service context, and shoppers and products on
+  demand; each area's integration tests extend it with their own helpers.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Self
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 
-from app.adapters.db.models import Category, Product
+from app.adapters.db.models import Category, Product, ProductImage
 from app.adapters.db.models_people import User
-from app.adapters.payments.configured import Payments, app_payments, build_payments
+from app.adapters.db.session import make_engine
+from app.adapters.payments.configured import (
+    Payments,
+    UnavailableGateway,
+    app_payments,
+    build_payments,
+)
 from app.adapters.payments.gateway import PaymentGateway
 from app.domain.clock import utcnow
 from app.domain.events import DomainEvent
@@ -119,3 +129,82 @@ def add_user(session: Session, name: str, role: str = "shopper", **extra: Any) -
     session.add(user)
     session.flush()
     return user
+
+
+@dataclass
+class ShopWorld:
+    """A shop over a test database (the `database_url` fixture's, migrated to head): the bus
+    that remembers what was published, the service context the use cases get, and users and
+    products added on demand, remembered by name (`users["Alice"]`) and slug (`products["mug"]`).
+    """
+
+    engine: Engine
+    bus: RecordingBus = field(default_factory=RecordingBus)
+    gateway: PaymentGateway | None = None  # payments when a call names none (a test server's)
+    users: dict[str, int] = field(default_factory=dict)
+    products: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    @contextmanager
+    def open(cls, database_url: str, **fields: Any) -> Iterator[Self]:
+        """The world over `database_url`; its connections are closed afterwards."""
+        engine = make_engine(database_url)
+        try:
+            yield cls(engine, **fields)
+        finally:
+            engine.dispose()
+
+    def session(self) -> Session:
+        return Session(self.engine, expire_on_commit=False)
+
+    def default_gateway(self) -> PaymentGateway:
+        """Payments when a call names no gateway: the world's own, or one that refuses every
+        payment (so no test reaches whatever the environment configures)."""
+        return self.gateway if self.gateway is not None else UnavailableGateway()
+
+    def ctx(self, gateway: PaymentGateway | None = None, now: datetime | None = None) -> Context:
+        """The service context on this database and bus, paying through `gateway` (or the
+        default), its clock stopped at `now` when given (deadlines, timeouts, rate limits)."""
+        return make_context(
+            self.engine,
+            bus=self.bus,
+            gateway=gateway if gateway is not None else self.default_gateway(),
+            clock=(lambda: now) if now is not None else utcnow,
+        )
+
+    def user(self, name: str, role: str = "shopper", *, key: str | None = None) -> int:
+        """A user called `name`, remembered as `users[key or name]`."""
+        with self.session() as session:
+            user_id = add_user(session, name, role).id or 0
+            session.commit()
+        self.users[key or name] = user_id
+        return user_id
+
+    def make_users(self, count: int) -> list[int]:
+        """`count` anonymous shoppers ("Shopper 0"...) in one transaction; not remembered."""
+        with self.session() as session:
+            people = [add_user(session, f"Shopper {i}") for i in range(count)]
+            session.commit()
+            return [person.id or 0 for person in people]
+
+    def product(
+        self,
+        title: str,
+        price: int = 1200,
+        stock: int = 10,
+        *,
+        category: str = "home",
+        images: Sequence[str] = (),
+    ) -> int:
+        """A product in `category` (made on first use), remembered by its slug, the title in
+        lower case with dashes ("Harbor Mug" -> "harbor-mug")."""
+        slug = title.lower().replace(" ", "-")
+        with self.session() as session:
+            found = session.exec(select(Category).where(Category.slug == category)).first()
+            shelf = found or add_category(session, category, category.title())
+            product_id = add_product(session, shelf, slug, title=title, price=price, stock=stock).id
+            assert product_id is not None
+            session.add_all(ProductImage(product_id=product_id, url=url) for url in images)
+            session.commit()
+        self.products[slug] = product_id
+        return product_id

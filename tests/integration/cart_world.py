@@ -1,6 +1,6 @@
-"""A small shop for the cart and checkout tests: a migrated database, a bus that remembers what
-was published, the service context over both (`tests.factories`), and shoppers, friends and
-products on demand.
+"""A small shop for the cart and checkout tests: the shared `ShopWorld` (a migrated database, a
+bus that remembers what was published, the service context, shoppers and products on demand)
+plus friendships and steps run in a unit of work.
 
 Import the fixtures into a test module (they are not in a conftest, so parameters that name
 them "redefine" the import; such modules say `# ruff: noqa: F811`):
@@ -11,46 +11,21 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field, replace
-from datetime import datetime
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from sqlalchemy.engine import Engine
-from sqlmodel import Session, SQLModel
 
-from app.adapters.db.models import Category, Product
-from app.adapters.db.models_carts import CART_TABLES
-from app.adapters.db.models_people import Friendship, User
-from app.adapters.db.session import make_engine
-from app.adapters.payments.configured import UnavailableGateway
-from app.adapters.payments.gateway import PaymentGateway
+from app.adapters.db.models_people import Friendship
 from app.domain.carts import CartError
 from app.services import carts
-from app.services.context import Context
 from app.services.unit_of_work import UnitOfWork, unit_of_work
-from tests.factories import RecordingBus, make_context
+from tests.factories import ShopWorld
 
 
 @dataclass
-class Shop:
-    engine: Engine
-    bus: RecordingBus = field(default_factory=RecordingBus)
-    gateway: PaymentGateway | None = None  # the local test server's, for checkout tests
-
-    def session(self) -> Session:
-        return Session(self.engine, expire_on_commit=False)
-
-    @property
-    def ctx(self) -> Context:
-        """The service context the use cases get: this database and bus, real time, and the
-        test payment server's provider (none at all when the shop has no gateway)."""
-        gateway = self.gateway if self.gateway is not None else UnavailableGateway()
-        return make_context(self.engine, bus=self.bus, gateway=gateway)
-
-    def at(self, moment: datetime) -> Context:
-        """The context with the clock stopped at `moment` (deadlines, timeouts)."""
-        return replace(self.ctx, clock=lambda: moment)
+class Shop(ShopWorld):
+    """The shared shop (`tests.factories.ShopWorld`) with the cart tests' own steps."""
 
     def uow(self) -> AbstractContextManager[UnitOfWork]:
         return unit_of_work(self.session, self.bus)
@@ -60,43 +35,15 @@ class Shop:
         with self.uow() as uow:
             return step(uow, *args, **kwargs)
 
-    def user(self, name: str) -> int:
-        with self.session() as session:
-            user = User(display_name=name)
-            session.add(user)
-            session.commit()
-            assert user.id is not None
-            return user.id
-
     def befriend(self, a: int, b: int) -> None:
         with self.session() as session:
             session.add(Friendship(user_low=min(a, b), user_high=max(a, b)))
             session.commit()
 
-    def product(self, title: str, price: int = 1200, stock: int = 10) -> int:
-        with self.session() as session:
-            if session.get(Category, 1) is None:
-                session.add(Category(id=1, slug="home", name="Home"))
-                session.flush()
-            product = Product(
-                slug=title.lower().replace(" ", "-"),
-                title=title,
-                price_amount=price,
-                stock=stock,
-                category_id=1,
-            )
-            session.add(product)
-            session.commit()
-            assert product.id is not None
-            return product.id
-
 
 def make_shop(database_url: str) -> Iterator[Shop]:
-    engine = make_engine(database_url)
-    # The lead wires these tables into Alembic; until then they sit on top of the migrated schema.
-    SQLModel.metadata.create_all(engine, tables=CART_TABLES)
-    yield Shop(engine)
-    engine.dispose()
+    with Shop.open(database_url) as shop:
+        yield shop
 
 
 def load_cart(shop: Shop, cart_id: int, viewer: int) -> carts.CartView:

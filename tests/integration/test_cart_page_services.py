@@ -190,7 +190,7 @@ def test_every_kind_of_cart_change_carries_the_room_view_a_fresh_read_gives(
         _carries_a_fresh_read(shop, cart)
 
     shop.do(carts.set_deadline, cart, alice, soon)
-    carts.lock_overdue(shop.at(soon + timedelta(minutes=1)))
+    carts.lock_overdue(shop.ctx(now=soon + timedelta(minutes=1)))
     _carries_a_fresh_read(shop, cart)
     shop.do(carts.set_deadline, cart, alice, None)
     shop.do(carts.delete_cart, cart, alice)

@@ -23,7 +23,7 @@ def _signed_in(shop: Shop, user_id: int) -> carts.SessionToken:
 
 
 def test_a_page_edit_resolves_the_shopper_in_its_own_transaction(party: Party) -> None:
-    shop, ctx = party.shop, party.shop.ctx
+    shop, ctx = party.shop, party.shop.ctx()
     bob = _signed_in(shop, party.bob)
     added = carts.add_to_cart(ctx, bob, party.cart, party.mug, 1)
     assert added.by is not None and added.by.id == party.bob and added.by.name == "Bob"
@@ -46,7 +46,7 @@ def test_a_page_edit_resolves_the_shopper_in_its_own_transaction(party: Party) -
 
 
 def test_every_page_action_is_one_call(party: Party) -> None:
-    shop, ctx, cart = party.shop, party.shop.ctx, party.cart
+    shop, ctx, cart = party.shop, party.shop.ctx(), party.cart
     alice, bob, carol = party.alice, party.bob, party.carol
     carts.add_to_cart(ctx, bob, cart, party.mug, 2)
     line = load_cart(shop, cart, bob).lines[0].id
@@ -86,7 +86,7 @@ def test_every_page_action_is_one_call(party: Party) -> None:
 
 
 def test_starting_joining_and_the_product_page_menu(shop: Shop) -> None:
-    ctx = shop.ctx
+    ctx = shop.ctx()
     alice, bob = shop.user("Alice"), shop.user("Bob")
     lamp = shop.product("Desk Lamp", price=4500, stock=3)
     cart = carts.start_shared_cart(ctx, alice, " Gifts ", budget_minor=10_000)
@@ -104,7 +104,7 @@ def test_starting_joining_and_the_product_page_menu(shop: Shop) -> None:
 
 
 def test_the_cart_page_loads_with_one_call(party: Party) -> None:
-    shop, ctx = party.shop, party.shop.ctx
+    shop, ctx = party.shop, party.shop.ctx()
     shop.befriend(party.alice, party.carol)
     shared = open_cart(ctx, party.alice, str(party.cart))
     assert shared.view.name == "Beach weekend" and shared.view.viewer_role == "owner"

@@ -5,52 +5,40 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy.engine import Engine
-from sqlmodel import Session
 
-from app.adapters.db.models import Category, Product
 from app.adapters.db.models_deals import Deal, DealOrder, Participation
-from app.adapters.db.models_people import User
-from app.adapters.db.session import make_engine
 from app.domain.chat import ChatRefused, Refusal, RoomKey
 from app.services import chat
 from app.services import context as context_module
 from app.services.chat import rooms as chat_rooms
 from app.services.context import Context
 from app.states.chat import message_dict, window_values
-from tests.factories import RecordingBus, make_context
+from tests.factories import ShopWorld
 
 
 @dataclass
-class World:
-    engine: Engine
-    bus: RecordingBus
-    product_id: int
-    users: dict[str, int] = field(default_factory=dict)
+class World(ShopWorld):
+    """The shared shop (`tests.factories.ShopWorld`) with one product's chat room and posting
+    at a stopped clock."""
+
+    @property
+    def product_id(self) -> int:
+        return self.products["mug"]
 
     @property
     def room(self) -> str:
         return f"product:{self.product_id}"
 
-    def session(self) -> Session:
-        return Session(self.engine, expire_on_commit=False)
-
-    def ctx(self, now: float | None = None) -> Context:
-        """The service context, its clock stopped at `now` (a Unix time) when given."""
-        if now is None:
-            return make_context(self.engine, bus=self.bus)
-        return make_context(
-            self.engine, bus=self.bus, clock=lambda: datetime.fromtimestamp(now, UTC)
-        )
-
     def post(
         self, who: str, text: str, reply_to: int | None = None, now: float | None = None
     ) -> int:
-        return chat.post_message(self.ctx(now), self.users[who], self.room, text, reply_to)
+        """Post as `who`, the clock stopped at `now` (a Unix time) when given."""
+        at = datetime.fromtimestamp(now, UTC) if now is not None else None
+        return chat.post_message(self.ctx(now=at), self.users[who], self.room, text, reply_to)
 
     def refused(self, action: Callable[[], object]) -> ChatRefused:
         with pytest.raises(ChatRefused) as refused:
@@ -66,25 +54,13 @@ class World:
 
 @pytest.fixture
 def world(database_url: str) -> Iterator[World]:
-    engine = make_engine(database_url)
-    with Session(engine, expire_on_commit=False) as session:
-        category = Category(slug="mugs", name="Mugs")
-        session.add(category)
-        session.flush()
-        product = Product(slug="mug", title="Mug", price_amount=1800, category_id=category.id or 0)
-        people = {
-            "alice": User(display_name="Alice Archer"),
-            "bob": User(display_name="Bob Baker"),
-            "carol": User(display_name="Carol Chen"),
-            "mod": User(display_name="Mo Derator", role="moderator"),
-        }
-        session.add(product)
-        session.add_all(people.values())
-        session.commit()
-        world = World(engine, RecordingBus(), product.id or 0)
-        world.users = {name: user.id or 0 for name, user in people.items()}
-    yield world
-    engine.dispose()
+    with World.open(database_url) as world:
+        world.product("Mug", 1800, category="mugs")
+        world.user("Alice Archer", key="alice")
+        world.user("Bob Baker", key="bob")
+        world.user("Carol Chen", key="carol")
+        world.user("Mo Derator", "moderator", key="mod")
+        yield world
 
 
 # ------------------------------------------------------------------------------------- posting

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -17,8 +17,7 @@ from sqlmodel import select
 
 from app.adapters.db.models import Product
 from app.adapters.db.models_orders import PaymentShare, ShopOrder, StockReservation
-from app.adapters.db.session import make_engine
-from app.adapters.payments.configured import UnavailableGateway, build_payments
+from app.adapters.payments.configured import UnavailableGateway
 from app.adapters.payments.sandbox import LocalSandbox
 from app.adapters.payments.stripe_gateway import LOCAL_SECRET_KEY, StripeGateway
 from app.domain.carts import CartError, SplitMode
@@ -74,16 +73,15 @@ class Store(Shop):
         return [i.to_dict() for i in client.v1.payment_intents.list({"limit": 100}).data]
 
     def pay(self, user_id: int, order_id: int, kind: str = "success") -> checkout.PaymentOutcome:
-        return checkout.pay_share(self.ctx, user_id, order_id, self.card(kind))
+        return checkout.pay_share(self.ctx(), user_id, order_id, self.card(kind))
 
 
 @pytest.fixture
 def store(
     database_url: str, stripe_gateway: StripeGateway, localstripe_url: str
 ) -> Iterator[Store]:
-    engine = make_engine(database_url)
-    yield Store(engine, gateway=stripe_gateway, localstripe=localstripe_url)
-    engine.dispose()
+    with Store.open(database_url, gateway=stripe_gateway, localstripe=localstripe_url) as store:
+        yield store
 
 
 @dataclass
@@ -135,7 +133,7 @@ def comparable(view: carts.CartView) -> tuple[Any, ...]:
 
 def test_owner_pays_for_everything_and_the_order_completes(owner_pays: Party) -> None:
     p, store = owner_pays, owner_pays.store
-    order_id = checkout.start_checkout(store.ctx, p.alice, p.cart)
+    order_id = checkout.start_checkout(store.ctx(), p.alice, p.cart)
 
     # The stock is off the shelf at once and the cart is frozen for everyone.
     assert (store.stock(p.mug), store.stock(p.lamp)) == (3, 2)
@@ -163,13 +161,13 @@ def test_owner_pays_for_everything_and_the_order_completes(owner_pays: Party) ->
 def test_only_the_owner_starts_checkout_and_only_payers_pay(owner_pays: Party) -> None:
     p, store = owner_pays, owner_pays.store
     with pytest.raises(CheckoutError) as refused:
-        checkout.start_checkout(store.ctx, p.bob, p.cart)
+        checkout.start_checkout(store.ctx(), p.bob, p.cart)
     assert refused.value.code is CheckoutErrorCode.OWNER_ONLY
     stranger = store.user("Mallory")
     with pytest.raises(CheckoutError) as refused:
-        checkout.start_checkout(store.ctx, stranger, p.cart)
+        checkout.start_checkout(store.ctx(), stranger, p.cart)
     assert refused.value.code is CheckoutErrorCode.NOT_A_MEMBER
-    order_id = checkout.start_checkout(store.ctx, p.alice, p.cart)
+    order_id = checkout.start_checkout(store.ctx(), p.alice, p.cart)
     with pytest.raises(CheckoutError) as refused:
         store.pay(p.bob, order_id)  # the owner pays for everything: Bob owes nothing
     assert refused.value.code is CheckoutErrorCode.NOTHING_TO_PAY
@@ -180,7 +178,7 @@ def test_an_empty_cart_cannot_be_checked_out(store: Store) -> None:
     alice = store.user("Alice")
     cart = store.do(carts.personal_cart, alice)
     with pytest.raises(CheckoutError) as refused:
-        checkout.start_checkout(store.ctx, alice, cart)
+        checkout.start_checkout(store.ctx(), alice, cart)
     assert refused.value.code is CheckoutErrorCode.EMPTY_CART
     assert not store.view(cart, alice).locked
 
@@ -190,10 +188,10 @@ def test_personal_cart_checkout(store: Store) -> None:
     mug = store.product("Harbor Mug", price=1800, stock=5)
     cart = store.do(carts.personal_cart, alice)
     store.do(carts.add_item, cart, alice, mug, 3)
-    order_id = checkout.start_checkout(store.ctx, alice, cart)
+    order_id = checkout.start_checkout(store.ctx(), alice, cart)
     assert store.pay(alice, order_id).order_status == "complete"
     assert store.stock(mug) == 2
-    [order] = checkout.list_orders(store.ctx, alice)
+    [order] = checkout.list_orders(store.ctx(), alice)
     assert (order.number, order.title, order.total, order.status_label) == (
         f"#{order_id}",
         "My cart",
@@ -210,7 +208,7 @@ def test_personal_cart_checkout(store: Store) -> None:
 
 def test_split_order_completes_only_after_every_member_paid(split: Party) -> None:
     p, store = split, split.store
-    order_id = checkout.start_checkout(store.ctx, p.alice, p.cart)
+    order_id = checkout.start_checkout(store.ctx(), p.alice, p.cart)
     assert store.shares(order_id) == {p.alice: "pending", p.bob: "pending"}
     with store.session() as session:
         view = checkout.checkout_view(session, p.cart)
@@ -230,7 +228,7 @@ def test_split_order_completes_only_after_every_member_paid(split: Party) -> Non
     assert store.reservations(order_id) == [(p.mug, 2, "committed"), (p.lamp, 1, "committed")]
     assert sorted(i["amount"] for i in store.intents()) == [3600, 4500]
     assert store.view(p.cart, p.bob).lines == ()
-    bobs = checkout.list_orders(store.ctx, p.bob)
+    bobs = checkout.list_orders(store.ctx(), p.bob)
     assert [(o.number, o.your_share, o.your_share_status) for o in bobs] == [
         (f"#{order_id}", "$36.00", "Paid")
     ]
@@ -238,7 +236,7 @@ def test_split_order_completes_only_after_every_member_paid(split: Party) -> Non
 
 def test_last_two_payers_at_once_complete_the_order_once(split: Party) -> None:
     p, store = split, split.store
-    order_id = checkout.start_checkout(store.ctx, p.alice, p.cart)
+    order_id = checkout.start_checkout(store.ctx(), p.alice, p.cart)
     with ThreadPoolExecutor(2) as pool:
         outcomes = list(pool.map(lambda who: store.pay(who, order_id), [p.alice, p.bob]))
     assert all(o.paid for o in outcomes)
@@ -253,7 +251,7 @@ def test_declined_share_releases_stock_refunds_others_and_leaves_the_cart_as_it_
 ) -> None:
     p, store = split, split.store
     before = comparable(store.view(p.cart, p.alice))
-    order_id = checkout.start_checkout(store.ctx, p.alice, p.cart)
+    order_id = checkout.start_checkout(store.ctx(), p.alice, p.cart)
     store.pay(p.alice, order_id)
     with pytest.raises(CheckoutError) as refused:
         store.pay(p.bob, order_id, "decline")
@@ -269,18 +267,18 @@ def test_declined_share_releases_stock_refunds_others_and_leaves_the_cart_as_it_
     assert view.activity[0].text.startswith("Bob's payment was declined")
     # The cart takes edits again, and a new checkout starts from scratch.
     store.do(carts.add_item, p.cart, p.bob, p.mug, 1)
-    assert checkout.start_checkout(store.ctx, p.alice, p.cart) != order_id
+    assert checkout.start_checkout(store.ctx(), p.alice, p.cart) != order_id
 
 
 def test_share_timeout_releases_stock_and_refunds_whoever_paid(split: Party) -> None:
     p, store = split, split.store
-    order_id = checkout.start_checkout(store.ctx, p.alice, p.cart)
+    order_id = checkout.start_checkout(store.ctx(), p.alice, p.cart)
     store.pay(p.alice, order_id)
     expires = store.order(order_id).expires_at.replace(tzinfo=UTC)
-    assert checkout.expire_checkouts(store.at(expires - timedelta(seconds=1))) == []
+    assert checkout.expire_checkouts(store.ctx(now=expires - timedelta(seconds=1))) == []
     later = expires + timedelta(seconds=1)
-    assert checkout.expire_checkouts(store.at(later)) == [order_id]
-    assert checkout.expire_checkouts(store.at(later)) == []
+    assert checkout.expire_checkouts(store.ctx(now=later)) == [order_id]
+    assert checkout.expire_checkouts(store.ctx(now=later)) == []
 
     assert store.order(order_id).status == "expired"
     assert store.shares(order_id) == {p.alice: "refunded", p.bob: "expired"}
@@ -293,7 +291,7 @@ def test_share_timeout_releases_stock_and_refunds_whoever_paid(split: Party) -> 
 
 def test_a_payment_that_lands_after_the_timeout_is_refunded(split: Party) -> None:
     p, store = split, split.store
-    order_id = checkout.start_checkout(store.ctx, p.alice, p.cart)
+    order_id = checkout.start_checkout(store.ctx(), p.alice, p.cart)
     expires = store.order(order_id).expires_at.replace(tzinfo=UTC)
     # Bob's page checked the order just before it expired; the job ran while his card was
     # being charged.
@@ -304,23 +302,23 @@ def test_a_payment_that_lands_after_the_timeout_is_refunded(split: Party) -> Non
         payment_method=store.card("success"),
         idempotency_key=f"order-{order_id}-payer-{p.bob}-charge",
     )
-    checkout.expire_checkouts(store.at(expires + timedelta(1)))
-    outcome = checkout.paying.record_result(store.ctx, p.bob, order_id, result, datetime.now(UTC))
+    checkout.expire_checkouts(store.ctx(now=expires + timedelta(1)))
+    outcome = checkout.paying.record_result(store.ctx(), p.bob, order_id, result, datetime.now(UTC))
     assert "refunded" in outcome.message
     assert store.shares(order_id)[p.bob] == "refunded"
 
 
 def test_retrying_checkout_and_payment_charges_once(owner_pays: Party) -> None:
     p, store = owner_pays, owner_pays.store
-    first = checkout.start_checkout(store.ctx, p.alice, p.cart)
-    assert checkout.start_checkout(store.ctx, p.alice, p.cart) == first
+    first = checkout.start_checkout(store.ctx(), p.alice, p.cart)
+    assert checkout.start_checkout(store.ctx(), p.alice, p.cart) == first
     assert (store.stock(p.mug), store.stock(p.lamp)) == (3, 2)  # reserved once
 
     card = store.card("success")
     with ThreadPoolExecutor(3) as pool:
         outcomes = list(
             pool.map(
-                lambda _: checkout.pay_share(store.ctx, p.alice, first, card),
+                lambda _: checkout.pay_share(store.ctx(), p.alice, first, card),
                 range(3),
             )
         )
@@ -341,7 +339,7 @@ def test_not_enough_stock_at_checkout_changes_nothing(owner_pays: Party) -> None
         session.commit()
     before = store.view(p.cart, p.alice)
     with pytest.raises(CheckoutError) as refused:
-        checkout.start_checkout(store.ctx, p.alice, p.cart)
+        checkout.start_checkout(store.ctx(), p.alice, p.cart)
     assert refused.value.code is CheckoutErrorCode.OUT_OF_STOCK
     assert refused.value.message.startswith("Only 1 × Harbor Mug left")
     after = store.view(p.cart, p.alice)
@@ -353,7 +351,7 @@ def test_not_enough_stock_at_checkout_changes_nothing(owner_pays: Party) -> None
 
 def test_three_d_secure_payment_completes_after_the_bank_check(owner_pays: Party) -> None:
     p, store = owner_pays, owner_pays.store
-    order_id = checkout.start_checkout(store.ctx, p.alice, p.cart)
+    order_id = checkout.start_checkout(store.ctx(), p.alice, p.cart)
     outcome = store.pay(p.alice, order_id, "3ds")
     assert outcome.needs_action and outcome.order_status == "pending"
     assert store.view(p.cart, p.bob).activity[0].text == (
@@ -361,17 +359,17 @@ def test_three_d_secure_payment_completes_after_the_bank_check(owner_pays: Party
     )
     # Paying again while the bank waits changes nothing.
     assert store.pay(p.alice, order_id, "3ds").needs_action
-    done = checkout.confirm_with_bank(store.ctx, p.alice, order_id, answer=True)
+    done = checkout.confirm_with_bank(store.ctx(), p.alice, order_id, answer=True)
     assert done.paid and done.order_status == "complete"
     assert len(store.intents()) == 1
 
 
 def test_failed_bank_check_fails_the_order(owner_pays: Party) -> None:
     p, store = owner_pays, owner_pays.store
-    order_id = checkout.start_checkout(store.ctx, p.alice, p.cart)
+    order_id = checkout.start_checkout(store.ctx(), p.alice, p.cart)
     store.pay(p.alice, order_id, "3ds")
     with pytest.raises(CheckoutError) as refused:
-        checkout.confirm_with_bank(store.ctx, p.alice, order_id, answer=False)
+        checkout.confirm_with_bank(store.ctx(), p.alice, order_id, answer=False)
     assert "didn't confirm" in refused.value.message
     assert store.order(order_id).status == "failed"
     assert (store.stock(p.mug), store.stock(p.lamp)) == (5, 3)
@@ -380,12 +378,12 @@ def test_failed_bank_check_fails_the_order(owner_pays: Party) -> None:
 
 def test_owner_cancels_a_checkout(split: Party) -> None:
     p, store = split, split.store
-    order_id = checkout.start_checkout(store.ctx, p.alice, p.cart)
+    order_id = checkout.start_checkout(store.ctx(), p.alice, p.cart)
     store.pay(p.bob, order_id)
     with pytest.raises(CheckoutError) as refused:
-        checkout.cancel_checkout(store.ctx, p.bob, order_id)
+        checkout.cancel_checkout(store.ctx(), p.bob, order_id)
     assert refused.value.code is CheckoutErrorCode.OWNER_ONLY
-    checkout.cancel_checkout(store.ctx, p.alice, order_id)
+    checkout.cancel_checkout(store.ctx(), p.alice, order_id)
     assert store.order(order_id).status == "cancelled"
     assert store.shares(order_id) == {p.alice: "voided", p.bob: "refunded"}
     assert (store.stock(p.mug), store.stock(p.lamp)) == (5, 3)
@@ -397,7 +395,7 @@ def test_owner_cancels_a_checkout(split: Party) -> None:
 def test_a_cart_locked_before_checkout_stays_locked_after_a_failure(owner_pays: Party) -> None:
     p, store = owner_pays, owner_pays.store
     store.do(carts.lock, p.cart, p.alice)
-    order_id = checkout.start_checkout(store.ctx, p.alice, p.cart)
+    order_id = checkout.start_checkout(store.ctx(), p.alice, p.cart)
     with pytest.raises(CartError) as refused:
         store.do(carts.unlock, p.cart, p.alice)  # not even the owner, mid-checkout
     assert "Checkout is in progress" in refused.value.message
@@ -411,14 +409,14 @@ def test_a_cart_locked_before_checkout_stays_locked_after_a_failure(owner_pays: 
 
 def test_the_owners_pay_button_starts_and_pays_in_one_call(owner_pays: Party) -> None:
     p, store = owner_pays, owner_pays.store
-    outcome = checkout.checkout_and_pay(store.ctx, p.alice, p.cart, SandboxCard.SUCCESS)
+    outcome = checkout.checkout_and_pay(store.ctx(), p.alice, p.cart, SandboxCard.SUCCESS)
     assert outcome.paid and outcome.order_status == "complete"
     assert (store.stock(p.mug), store.stock(p.lamp)) == (3, 2)
     assert store.view(p.cart, p.bob).lines == ()
     # A declined card: the checkout it started is undone, stock back, the cart as it was.
     store.do(carts.add_item, p.cart, p.bob, p.mug, 1)
     with pytest.raises(CheckoutError) as refused:
-        checkout.checkout_and_pay(store.ctx, p.alice, p.cart, SandboxCard.DECLINE)
+        checkout.checkout_and_pay(store.ctx(), p.alice, p.cart, SandboxCard.DECLINE)
     assert "declined" in refused.value.message
     assert store.stock(p.mug) == 3 and not store.view(p.cart, p.bob).locked
 
@@ -426,28 +424,28 @@ def test_the_owners_pay_button_starts_and_pays_in_one_call(owner_pays: Party) ->
 def test_members_pay_confirm_with_the_test_bank_and_cancel_by_cart(split: Party) -> None:
     p, store = split, split.store
     with pytest.raises(CheckoutError) as refused:
-        checkout.pay_my_share(store.ctx, p.bob, p.cart, SandboxCard.SUCCESS)
+        checkout.pay_my_share(store.ctx(), p.bob, p.cart, SandboxCard.SUCCESS)
     assert refused.value.code is CheckoutErrorCode.ORDER_CLOSED  # nothing started yet
-    order_id = checkout.start_checkout(store.ctx, p.alice, p.cart)
-    assert checkout.pay_my_share(store.ctx, p.alice, p.cart, SandboxCard.SUCCESS).paid
-    waiting = checkout.pay_my_share(store.ctx, p.bob, p.cart, SandboxCard.THREE_DS)
+    order_id = checkout.start_checkout(store.ctx(), p.alice, p.cart)
+    assert checkout.pay_my_share(store.ctx(), p.alice, p.cart, SandboxCard.SUCCESS).paid
+    waiting = checkout.pay_my_share(store.ctx(), p.bob, p.cart, SandboxCard.THREE_DS)
     assert waiting.needs_action
-    done = checkout.answer_bank_check(store.ctx, p.bob, p.cart, True)
+    done = checkout.answer_bank_check(store.ctx(), p.bob, p.cart, True)
     assert done.paid and done.order_status == "complete"
     assert store.order(order_id).status == "complete"
 
     store.do(carts.add_item, p.cart, p.bob, p.mug, 1)
-    second = checkout.start_checkout(store.ctx, p.alice, p.cart)
-    checkout.cancel_cart_checkout(store.ctx, p.alice, p.cart)
+    second = checkout.start_checkout(store.ctx(), p.alice, p.cart)
+    checkout.cancel_cart_checkout(store.ctx(), p.alice, p.cart)
     assert store.order(second).status == "cancelled"
     with pytest.raises(CheckoutError) as refused:
-        checkout.cancel_cart_checkout(store.ctx, p.alice, p.cart)
+        checkout.cancel_cart_checkout(store.ctx(), p.alice, p.cart)
     assert refused.value.code is CheckoutErrorCode.ORDER_CLOSED
 
 
 def test_without_payments_nothing_starts(owner_pays: Party) -> None:
     p, store = owner_pays, owner_pays.store
-    unpaid = replace(store.ctx, payments_factory=lambda: build_payments(UnavailableGateway()))
+    unpaid = store.ctx(UnavailableGateway())
     before = store.view(p.cart, p.alice)
     for attempt in (
         lambda: checkout.start_checkout(unpaid, p.alice, p.cart),
@@ -467,16 +465,16 @@ def test_checkout_news_carries_the_cart_a_fresh_read_gives(split: Party) -> None
     the cart view they carry and their version are those of that fresh read."""
     p, store = split, split.store
     steps = [
-        lambda: checkout.start_checkout(store.ctx, p.alice, p.cart),
-        lambda: checkout.pay_my_share(store.ctx, p.alice, p.cart, SandboxCard.SUCCESS),
-        lambda: checkout.pay_my_share(store.ctx, p.bob, p.cart, SandboxCard.THREE_DS),
-        lambda: checkout.answer_bank_check(store.ctx, p.bob, p.cart, True),
+        lambda: checkout.start_checkout(store.ctx(), p.alice, p.cart),
+        lambda: checkout.pay_my_share(store.ctx(), p.alice, p.cart, SandboxCard.SUCCESS),
+        lambda: checkout.pay_my_share(store.ctx(), p.bob, p.cart, SandboxCard.THREE_DS),
+        lambda: checkout.answer_bank_check(store.ctx(), p.bob, p.cart, True),
     ]
     for step in steps:
         store.bus.events.clear()
         step()
         event = store.bus.events[-1]
-        room = cart_room(store.ctx, p.cart)
+        room = cart_room(store.ctx(), p.cart)
         assert event.payload["checkout"] is True and room.view is not None
         assert event.version == room.view.version
         assert event.payload["snapshot"] == plain(room.view)

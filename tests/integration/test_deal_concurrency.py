@@ -6,10 +6,8 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
-import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
@@ -19,13 +17,13 @@ from app.adapters.payments.stripe_gateway import TEST_CARDS, StripeGateway
 from app.domain.group_buy import PriceTier
 from app.services import deals
 from app.services.deals import JoinError
+from tests.integration.deal_world import (
+    FakeGateway,
+    World,
+    open_deal,
+    world,  # noqa: F401 - the fixture
+)
 from tests.integration.localstripe_fixture import localstripe_url, stripe_gateway  # noqa: F401
-from tests.integration.test_deal_service import FakeGateway, World, make_world, open_deal
-
-
-@pytest.fixture
-def world(database_url: str) -> Iterator[World]:
-    yield from make_world(database_url)
 
 
 def burst(
@@ -62,7 +60,7 @@ def assert_never_oversold(world: World, deal_id: int, cap: int) -> None:
     assert world.deal(deal_id).participants == cap
     assert len({p.user_id for p in parts}) == len(parts)  # one row per shopper
     assert len({p.intent_id for p in held}) == cap
-    with world.session_factory() as session:
+    with world.session() as session:
         per_user = session.exec(
             select(Participation.user_id, func.count())
             .where(Participation.deal_id == deal_id)

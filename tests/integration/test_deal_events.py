@@ -22,7 +22,13 @@ from app.services import deals
 from app.services.context import set_app_context
 from app.services.deals import views
 from app.states.deals import DealCardsState, DealState, render_cards, render_deal
-from tests.integration.test_deal_service import NOW, FakeGateway, World, make_world, open_deal
+from tests.integration.deal_world import (
+    NOW,
+    FakeGateway,
+    World,
+    make_world,
+    open_deal,
+)
 
 DEAL_KINDS = {kind for kind in EventKind if kind.value.startswith("deal.")}
 
@@ -55,7 +61,7 @@ class Watcher:
         assert mine, "the action published nothing about the deal"
         self.seen.update(e.kind for e in mine)
 
-        with self.world.session_factory() as session:
+        with self.world.session() as session:
             fresh = views.read_deal_page(session, self.deal_id, now)
             fresh_cards = views.active_cards(session, now)
         assert fresh is not None
@@ -90,7 +96,7 @@ async def test_every_deal_event_leads_watchers_to_what_a_fresh_read_shows(world:
     other = open_deal(world)
     (event,) = [e for e in world.bus.events if e.aggregate == "deal"]
     watch.seen.add(event.kind)
-    with world.session_factory() as session:
+    with world.session() as session:
         fresh = views.read_deal_page(session, other, NOW)
         fresh_cards = views.active_cards(session, NOW)
     assert fresh is not None and event.version == fresh.version

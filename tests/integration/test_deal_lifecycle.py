@@ -6,7 +6,6 @@ the bank's 3-D Secure check, who may host, and what the pages read (SQLite and P
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -23,21 +22,16 @@ from app.domain.payments import SandboxCard
 from app.services import deals
 from app.services.deals import DealValidationError, JoinError, NotAllowed
 from app.services.deals import views as deal_views
-from tests.integration.localstripe_fixture import localstripe_url, stripe_gateway  # noqa: F401
-from tests.integration.test_deal_service import (
+from tests.integration.deal_world import (
     NOW,
     FakeGateway,
     World,
     after_deadline,
-    make_world,
     open_deal,
     terms,
+    world,  # noqa: F401 - the fixture
 )
-
-
-@pytest.fixture
-def world(database_url: str) -> Iterator[World]:
-    yield from make_world(database_url)
+from tests.integration.localstripe_fixture import localstripe_url, stripe_gateway  # noqa: F401
 
 
 def join(
@@ -108,7 +102,7 @@ def test_a_team_that_does_not_fill_in_a_day_releases_its_holds(
     for intent in (started.intent_id, joined.intent_id):
         assert stripe_gateway.retrieve(intent or "").status is PaymentStatus.CANCELED
     assert world.deal(deal_id).participants == 1  # only the solo shopper is still in
-    with world.session_factory() as session:
+    with world.session() as session:
         team = session.get(Team, started.team_id)
         assert team is not None and team.status == "expired"
     assert "deal.team_expired" in world.kinds(deal_id)
@@ -159,7 +153,7 @@ def test_only_hosts_can_open_deals(world: World) -> None:
     (shopper,) = world.make_users(1)
     with pytest.raises(NotAllowed):
         deals.create_deal(world.ctx(), shopper, world.product_id, terms())
-    with world.session_factory() as session:
+    with world.session() as session:
         user = session.get(User, shopper)
         assert user is not None
         assert not deal_views.host_form(session, user.role).allowed
@@ -186,7 +180,7 @@ def test_the_deal_page_shows_price_progress_teams_and_my_seat(world: World) -> N
     lead, ada = world.make_users(2)
     deals.start_team(world.ctx(gateway), lead, deal_id, 1, "pm_card_visa")
     join(world, gateway, ada, deal_id)
-    with world.session_factory() as session:
+    with world.session() as session:
         page = deal_views.read_deal_page(session, deal_id, NOW)
         assert page is not None
         card = page.card
@@ -211,7 +205,7 @@ def test_the_deal_page_shows_price_progress_teams_and_my_seat(world: World) -> N
             c.id for c in deal_views.cards_for_product(session, world.product_id, utcnow())
         ] == [deal_id]
     deals.close_deal(world.ctx(gateway, now=after_deadline(world, deal_id)), deal_id)
-    with world.session_factory() as session:
+    with world.session() as session:
         page = deal_views.read_deal_page(session, deal_id, utcnow())
         assert page is not None
         assert (page.card.status, page.card.status_label) == ("failed", "Did not unlock")

@@ -7,10 +7,8 @@ deal is closed exactly once (SQLite and PostgreSQL, paying through a real locals
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import update
 from sqlmodel import col
 
@@ -19,17 +17,16 @@ from app.adapters.payments.gateway import PaymentStatus
 from app.adapters.payments.stripe_gateway import TEST_CARDS, StripeGateway
 from app.domain.clock import utcnow
 from app.services import deadlines, deals
+from tests.integration.deal_world import (
+    World,
+    open_deal,
+    world,  # noqa: F401 - the fixture
+)
 from tests.integration.localstripe_fixture import localstripe_url, stripe_gateway  # noqa: F401
-from tests.integration.test_deal_service import World, make_world, open_deal
-
-
-@pytest.fixture
-def world(database_url: str) -> Iterator[World]:
-    yield from make_world(database_url)
 
 
 def fall_due_while_the_app_was_down(world: World, *deal_ids: int) -> None:
-    with world.session_factory() as session:
+    with world.session() as session:
         session.exec(
             update(Deal)
             .where(col(Deal.id).in_(deal_ids))

@@ -5,268 +5,31 @@
 
 from __future__ import annotations
 
-import itertools
 import random
-import threading
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy.engine import Engine
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import select
 
-from app.adapters.db.models import Category, Product
-from app.adapters.db.models_deals import DEAL_TABLES, Deal, DealOrder, Participation, Team
-from app.adapters.db.models_people import User
-from app.adapters.db.session import make_engine
-from app.adapters.payments.gateway import (
-    PaymentError,
-    PaymentErrorCode,
-    PaymentResult,
-    PaymentStatus,
-    RefundResult,
-    SavedCard,
-)
+from app.adapters.db.models_deals import Deal, Participation, Team
+from app.adapters.payments.gateway import PaymentStatus
 from app.adapters.payments.sandbox import LocalSandbox
 from app.adapters.payments.stripe_gateway import TEST_CARDS, StripeGateway
-from app.domain.clock import as_utc, utcnow
-from app.domain.events import DomainEvent
-from app.domain.group_buy import DealTerms, PriceTier
+from app.domain.group_buy import PriceTier
 from app.domain.payments import SandboxCard
 from app.services import deals
-from app.services.context import Context
 from app.services.deals import DealValidationError, JoinError
-from tests.factories import RecordingBus, make_context
+from tests.integration.deal_world import (
+    NOW,
+    FakeGateway,
+    World,
+    after_deadline,
+    open_deal,
+    terms,
+    world,  # noqa: F401 - the fixture
+)
 from tests.integration.localstripe_fixture import localstripe_url, stripe_gateway  # noqa: F401
-
-# --------------------------------------------------------------------------- helpers
-
-
-class FakeGateway:
-    """In-memory PaymentGateway: "pm_decline" is declined, "pm_3ds" needs 3-D Secure."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._ids = itertools.count(1)
-        self.intents: dict[str, PaymentResult] = {}
-        self.by_key: dict[str, str] = {}
-        self.authorize_calls = 0
-
-    def _new(self, prefix: str) -> str:
-        with self._lock:
-            return f"{prefix}_{next(self._ids)}"
-
-    def create_customer(
-        self,
-        *,
-        email: str | None,
-        name: str | None,
-        idempotency_key: str,
-        metadata: Mapping[str, str] | None = None,
-    ) -> str:
-        return f"cus_{idempotency_key}"
-
-    def authorize(
-        self,
-        *,
-        amount: int,
-        currency: str,
-        customer: str | None,
-        payment_method: str,
-        idempotency_key: str,
-        metadata: Mapping[str, str] | None = None,
-    ) -> PaymentResult:
-        with self._lock:
-            self.authorize_calls += 1
-            if idempotency_key in self.by_key:
-                return self.intents[self.by_key[idempotency_key]]
-        if payment_method == "pm_decline":
-            raise PaymentError(PaymentErrorCode.CARD_DECLINED, "declined")
-        status = (
-            PaymentStatus.REQUIRES_ACTION
-            if payment_method == "pm_3ds"
-            else PaymentStatus.REQUIRES_CAPTURE
-        )
-        intent = self._new("pi")
-        result = PaymentResult(
-            intent_id=intent,
-            status=status,
-            amount=amount,
-            currency=currency.upper(),
-            amount_capturable=amount if status is PaymentStatus.REQUIRES_CAPTURE else 0,
-            client_secret=f"{intent}_secret" if status is PaymentStatus.REQUIRES_ACTION else None,
-            metadata=dict(metadata or {}),
-        )
-        with self._lock:
-            self.intents[intent] = result
-            self.by_key[idempotency_key] = intent
-        return result
-
-    def _set(self, intent_id: str, **changes: Any) -> PaymentResult:
-        with self._lock:
-            old = self.intents[intent_id]
-            new = PaymentResult(**{**old.__dict__, **changes})
-            self.intents[intent_id] = new
-            return new
-
-    def capture(self, intent_id: str, *, amount: int, idempotency_key: str) -> PaymentResult:
-        current = self.intents[intent_id]
-        if current.status is PaymentStatus.SUCCEEDED:
-            return current
-        if amount > current.amount_capturable:
-            raise PaymentError(PaymentErrorCode.AMOUNT_TOO_LARGE)
-        return self._set(
-            intent_id, status=PaymentStatus.SUCCEEDED, amount_captured=amount, amount_capturable=0
-        )
-
-    def cancel(self, intent_id: str, *, idempotency_key: str) -> PaymentResult:
-        return self._set(intent_id, status=PaymentStatus.CANCELED, amount_capturable=0)
-
-    def charge_now(self, **kwargs: Any) -> PaymentResult:
-        raise NotImplementedError
-
-    def save_card(
-        self,
-        *,
-        customer: str,
-        payment_method: str,
-        idempotency_key: str,
-        metadata: Mapping[str, str] | None = None,
-    ) -> SavedCard:
-        return SavedCard(self._new("seti"), "succeeded", customer, payment_method)
-
-    def charge_saved(
-        self,
-        *,
-        amount: int,
-        currency: str,
-        customer: str,
-        payment_method: str,
-        idempotency_key: str,
-        metadata: Mapping[str, str] | None = None,
-    ) -> PaymentResult:
-        intent = self._new("pi")
-        result = PaymentResult(intent, PaymentStatus.SUCCEEDED, amount, currency, amount)
-        self.intents[intent] = result
-        return result
-
-    def refund(self, intent_id: str, *, amount: int | None, idempotency_key: str) -> RefundResult:
-        raise NotImplementedError
-
-    def retrieve(self, intent_id: str) -> PaymentResult:
-        return self.intents[intent_id]
-
-
-@dataclass
-class World:
-    engine: Engine
-    session_factory: Callable[[], Session]
-    bus: RecordingBus
-    product_id: int
-    seller_id: int
-    users: list[int] = field(default_factory=list)
-
-    def ctx(self, gateway: Any = None, now: datetime | None = None) -> Context:
-        """The services' context on this world's database and bus, paying through `gateway`
-        (a fake unless given), with the clock stopped at `now` when given."""
-        return make_context(
-            self.engine,
-            bus=self.bus,
-            gateway=gateway or FakeGateway(),
-            clock=(lambda: now) if now is not None else utcnow,
-        )
-
-    def events(self, deal_id: int, kind: str) -> list[DomainEvent]:
-        """What was published about one deal, of one kind, in order."""
-        return [e for e in self.bus.on(f"deal:{deal_id}") if e.kind == kind]
-
-    def kinds(self, deal_id: int) -> list[str]:
-        return self.bus.kinds(f"deal:{deal_id}")
-
-    def make_users(self, count: int) -> list[int]:
-        with self.session_factory() as session:
-            people = [User(display_name=f"Shopper {i}") for i in range(count)]
-            session.add_all(people)
-            session.commit()
-            ids = [p.id for p in people if p.id is not None]
-        self.users.extend(ids)
-        return ids
-
-    def deal(self, deal_id: int) -> Deal:
-        with self.session_factory() as session:
-            found = session.get(Deal, deal_id)
-            assert found is not None
-            return found
-
-    def participations(self, deal_id: int) -> list[Participation]:
-        with self.session_factory() as session:
-            return list(
-                session.exec(
-                    select(Participation)
-                    .where(Participation.deal_id == deal_id)
-                    .order_by(Participation.user_id)  # type: ignore[arg-type]
-                ).all()
-            )
-
-    def orders(self, deal_id: int) -> list[DealOrder]:
-        with self.session_factory() as session:
-            return list(session.exec(select(DealOrder).where(DealOrder.deal_id == deal_id)).all())
-
-
-def make_world(database_url: str) -> Iterator[World]:
-    engine = make_engine(database_url)
-    SQLModel.metadata.create_all(engine, tables=DEAL_TABLES)
-
-    def factory() -> Session:
-        return Session(engine, expire_on_commit=False)
-
-    with factory() as session:
-        category = Category(slug="gadgets", name="Gadgets")
-        session.add(category)
-        session.flush()
-        assert category.id is not None
-        product = Product(
-            slug="kettle", title="Kettle", price_amount=12000, category_id=category.id
-        )
-        seller = User(display_name="Seller", role="host")
-        session.add_all([product, seller])
-        session.commit()
-        assert product.id is not None and seller.id is not None
-        world = World(engine, factory, RecordingBus(), product.id, seller.id)
-    yield world
-    engine.dispose()
-
-
-@pytest.fixture
-def world(database_url: str) -> Iterator[World]:
-    yield from make_world(database_url)
-
-
-NOW = datetime.now(UTC).replace(microsecond=0)
-
-
-def terms(**changes: Any) -> DealTerms:
-    base: dict[str, Any] = {
-        "tiers": (PriceTier(1, 10000), PriceTier(3, 8000), PriceTier(5, 6000)),
-        "currency": "USD",
-        "min_to_unlock": 3,
-        "max_participants": 10,
-        "starts_at": NOW - timedelta(minutes=5),
-        "deadline": NOW + timedelta(hours=2),
-    }
-    base.update(changes)
-    return DealTerms(**base)
-
-
-def open_deal(world: World, **changes: Any) -> int:
-    return deals.create_deal(world.ctx(), world.seller_id, world.product_id, terms(**changes))
-
-
-def after_deadline(world: World, deal_id: int) -> datetime:
-    return as_utc(world.deal(deal_id).deadline) + timedelta(seconds=1)
-
 
 # --------------------------------------------------------------------------- joining
 
@@ -448,7 +211,7 @@ def test_invalid_deal_definitions_are_refused_with_field_errors(world: World) ->
     errors = caught.value.field_errors
     assert set(errors) >= {"tiers", "currency", "deadline"}
     assert errors["tiers"] == "Each tier must be cheaper than the one before."
-    with world.session_factory() as session:
+    with world.session() as session:
         assert session.exec(select(Deal)).all() == []
 
 
@@ -486,7 +249,7 @@ def test_a_filled_team_pays_the_team_price(world: World, stripe_gateway: StripeG
     started = deals.start_team(world.ctx(stripe_gateway), lead, deal_id, 1, TEST_CARDS["success"])
     assert started.team_id is not None
     deals.join_team(world.ctx(stripe_gateway), friend, started.team_id, 1, TEST_CARDS["success"])
-    with world.session_factory() as session:
+    with world.session() as session:
         team = session.get(Team, started.team_id)
         assert team is not None and (team.status, team.members) == ("filled", 2)
     (late,) = world.make_users(1)

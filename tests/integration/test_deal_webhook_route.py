@@ -12,7 +12,6 @@ import threading
 import time
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -28,15 +27,15 @@ from app.adapters.payments.webhooks import sign_payload
 from app.api.stripe_routes import stripe_app
 from app.launcher.processes import free_port
 from app.services import deals
+from tests.integration.deal_world import (
+    FakeGateway,
+    World,
+    open_deal,
+    world,  # noqa: F401 - the fixture
+)
 from tests.integration.localstripe_fixture import localstripe_url, stripe_gateway  # noqa: F401
-from tests.integration.test_deal_service import FakeGateway, World, make_world, open_deal
 
 SECRET = "whsec_test_route"
-
-
-@pytest.fixture
-def world(database_url: str) -> Iterator[World]:
-    yield from make_world(database_url)
 
 
 def receiver(world: World, gateway: object) -> Starlette:
@@ -116,7 +115,7 @@ def test_an_unverified_delivery_is_refused_with_400(world: World, signature: Any
     response = post(receiver(world, gateway), body, signature(body))
     assert response.status_code == 400
     assert world.participations(deal_id)[0].status == "needs_action"
-    with world.session_factory() as session:
+    with world.session() as session:
         assert session.exec(select(ProcessedWebhookEvent)).all() == []
 
 
@@ -157,7 +156,7 @@ def test_the_local_test_servers_deliveries_arrive_and_verify(
         kinds: list[str] = []
         while time.monotonic() < deadline and "payment_intent.payment_failed" not in kinds:
             time.sleep(0.2)
-            with world.session_factory() as session:
+            with world.session() as session:
                 kinds = [e.kind for e in session.exec(select(ProcessedWebhookEvent)).all()]
         assert "payment_intent.payment_failed" in kinds
         assert world.participations(deal_id)[0].status == "failed"

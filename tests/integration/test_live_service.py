@@ -4,77 +4,36 @@ pins, flash deals, follows and watch parties, with the events viewers redraw fro
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import select
 
-from app.adapters.db.models import Category, Product, ProductImage
 from app.adapters.db.models_deals import Deal
 from app.adapters.db.models_live import LiveSession
-from app.adapters.db.models_people import Friendship, User
-from app.adapters.db.session import make_engine
+from app.adapters.db.models_people import Friendship
 from app.adapters.payments.configured import UnavailableGateway
 from app.adapters.payments.stripe_gateway import StripeGateway
 from app.domain.live import FlashDealRequest, LifecycleError, SessionDraft
 from app.realtime.rooms import FIELD_MARKER
 from app.services import context as context_module
 from app.services import live
-from app.services.context import Context
 from app.services.live import LiveError, LiveValidationError
 from app.states.live_schedule import LiveScheduleState
 from app.states.live_watch import LiveRoomState, render_live
 from app.states.watch_party import WatchPartyState, render_party
-from tests.factories import RecordingBus, make_context
+from tests.factories import ShopWorld
 from tests.integration.localstripe_fixture import localstripe_url, stripe_gateway  # noqa: F401
 
 
 @dataclass
-class Shop:
-    engine: Engine
-    bus: RecordingBus = field(default_factory=RecordingBus)
-    users: dict[str, int] = field(default_factory=dict)
-    products: dict[str, int] = field(default_factory=dict)
-
-    def session(self) -> Session:
-        return Session(self.engine, expire_on_commit=False)
-
-    @property
-    def ctx(self) -> Context:
-        return make_context(self.engine, bus=self.bus)
+class Shop(ShopWorld):
+    """The shared shop (`tests.factories.ShopWorld`) with a host's draft and actions run in the
+    service context."""
 
     def do(self, action: Callable[..., object], *args: object, **kwargs: object) -> object:
-        return action(self.ctx, *args, **kwargs)
-
-    def user(self, name: str, role: str = "shopper") -> int:
-        with self.session() as session:
-            user = User(display_name=name, role=role)
-            session.add(user)
-            session.commit()
-            assert user.id is not None
-            self.users[name] = user.id
-            return user.id
-
-    def product(self, slug: str, price: int) -> int:
-        with self.session() as session:
-            category = session.exec(select(Category)).first()
-            if category is None:
-                category = Category(slug="home", name="Home")
-                session.add(category)
-                session.flush()
-            product = Product(
-                slug=slug, title=slug.title(), price_amount=price, stock=10,
-                category_id=category.id or 0,
-            )  # fmt: skip
-            session.add(product)
-            session.flush()
-            session.add(ProductImage(product_id=product.id or 0, url=f"/products/{slug}-0.webp"))
-            session.commit()
-            assert product.id is not None
-            self.products[slug] = product.id
-            return product.id
+        return action(self.ctx(), *args, **kwargs)
 
     def draft(self, **changes: object) -> SessionDraft:
         values: dict[str, object] = {
@@ -90,17 +49,14 @@ class Shop:
 
 @pytest.fixture
 def shop(database_url: str) -> Iterator[Shop]:
-    engine = make_engine(database_url)
-    shop = Shop(engine)
-    shop.user("Alice", "host")
-    shop.user("Bob")
-    shop.user("Carol")
-    shop.user("Mona", "moderator")
-    shop.product("mug", 1800)
-    shop.product("lamp", 4500)
-    shop.product("tent", 12000)
-    yield shop
-    engine.dispose()
+    with Shop.open(database_url) as shop:
+        shop.user("Alice", "host")
+        shop.user("Bob")
+        shop.user("Carol")
+        shop.user("Mona", "moderator")
+        for title, price in [("Mug", 1800), ("Lamp", 4500), ("Tent", 12000)]:
+            shop.product(title, price, images=[f"/products/{title.lower()}-0.webp"])
+        yield shop
 
 
 def scheduled(shop: Shop) -> int:
@@ -116,7 +72,7 @@ def on_air(shop: Shop) -> int:
 
 
 def view(shop: Shop, session_id: int) -> live.LiveSessionView:
-    return live.session_view(shop.ctx, session_id)
+    return live.session_view(shop.ctx(), session_id)
 
 
 # --------------------------------------------------------------------------- scheduling
@@ -128,7 +84,7 @@ def test_a_host_schedules_a_session_that_viewers_see_upcoming(shop: Shop) -> Non
     assert (seen.title, seen.status, seen.host_name) == ("Cosy kitchen picks", "scheduled", "Alice")
     assert [p.title for p in seen.products] == ["Mug", "Lamp"]
     assert seen.stream_kind == "file" and seen.pinned_product_id == 0
-    lists = live.schedule(shop.ctx)
+    lists = live.schedule(shop.ctx())
     assert [i.id for i in lists["upcoming"]] == [session_id] and lists["live"] == []
     assert shop.bus.kinds(f"live:{session_id}") == ["live.scheduled"]
     assert shop.bus.kinds("live:schedule") == ["live.scheduled"]
@@ -192,9 +148,9 @@ def test_viewers_cannot_run_a_session_but_moderators_can(shop: Shop) -> None:
     shop.do(live.go_live, shop.users["Mona"], session_id)
     shop.do(live.pin_product, shop.users["Mona"], session_id, shop.products["lamp"])
     assert view(shop, session_id).pinned_product_id == shop.products["lamp"]
-    assert live.may_run(shop.ctx, shop.users["Mona"], session_id)
-    assert not live.may_run(shop.ctx, shop.users["Bob"], session_id)
-    assert not live.may_run(shop.ctx, None, session_id)
+    assert live.may_run(shop.ctx(), shop.users["Mona"], session_id)
+    assert not live.may_run(shop.ctx(), shop.users["Bob"], session_id)
+    assert not live.may_run(shop.ctx(), None, session_id)
 
 
 # --------------------------------------------------------------------------- pins
@@ -228,7 +184,7 @@ def launch(shop: Shop, session_id: int, user: str = "Alice", **changes: int) -> 
     values = {"product_id": shop.products["mug"], "minutes": 5, "min_to_unlock": 2}
     values |= {"discount_percent": 20} | changes
     return live.launch_flash_deal(
-        shop.ctx, shop.users[user], session_id, FlashDealRequest(**values)
+        shop.ctx(), shop.users[user], session_id, FlashDealRequest(**values)
     )
 
 
@@ -241,7 +197,7 @@ def test_a_flash_deal_launched_from_the_stream_is_a_real_short_deal(shop: Shop) 
         assert deal is not None and deal.product_id == shop.products["mug"]
         deadline = deal.deadline if deal.deadline.tzinfo else deal.deadline.replace(tzinfo=UTC)
         assert before + timedelta(minutes=4) < deadline <= before + timedelta(minutes=6)
-    assert live.session_of_deal(shop.ctx, deal_id) == session_id
+    assert live.session_of_deal(shop.ctx(), deal_id) == session_id
     seen = view(shop, session_id)
     assert [(d.id, d.status, d.joinable) for d in seen.deals] == [(deal_id, "open", True)]
     assert (seen.deals[0].current_price, seen.deals[0].full_price) == ("$16.20", "$14.40")
@@ -272,7 +228,7 @@ def test_viewers_join_a_flash_deal_right_from_the_stream_in_the_sandbox(
     session_id = on_air(shop)
     deal_id = launch(shop, session_id)
     bob = shop.users["Bob"]
-    sandbox = make_context(shop.engine, bus=shop.bus, gateway=stripe_gateway)
+    sandbox = shop.ctx(stripe_gateway)
     assert live.session_page(sandbox, bob, session_id).pays_in_stream
     joined = live.join_flash_deal(sandbox, bob, deal_id)
     assert joined.status == live.StreamJoinStatus.JOINED
@@ -281,7 +237,7 @@ def test_viewers_join_a_flash_deal_right_from_the_stream_in_the_sandbox(
     with pytest.raises(LiveError):  # once is enough
         live.join_flash_deal(sandbox, bob, deal_id)
     # Without the local test server there is no card to use here: the deal page takes over.
-    elsewhere = make_context(shop.engine, bus=shop.bus, gateway=UnavailableGateway())
+    elsewhere = shop.ctx(UnavailableGateway())
     assert not live.session_page(elsewhere, bob, session_id).pays_in_stream
     carol = live.join_flash_deal(elsewhere, shop.users["Carol"], deal_id)
     assert carol.status == live.StreamJoinStatus.DEAL_PAGE
@@ -294,21 +250,21 @@ def test_shoppers_follow_hosts_once_and_can_unfollow(shop: Shop) -> None:
     bob, alice = shop.users["Bob"], shop.users["Alice"]
     assert shop.do(live.follow_host, bob, alice) is True
     assert shop.do(live.follow_host, bob, alice) is False
-    assert live.following(shop.ctx, bob) == [alice]
-    assert live.follower_count(shop.ctx, alice) == 1
+    assert live.following(shop.ctx(), bob) == [alice]
+    assert live.follower_count(shop.ctx(), alice) == 1
     with pytest.raises(LiveError, match="Only hosts"):
         shop.do(live.follow_host, alice, shop.users["Carol"])
     with pytest.raises(LiveError, match="yourself"):
         shop.do(live.follow_host, alice, alice)
     assert shop.do(live.unfollow_host, bob, alice) is True
-    assert live.following(shop.ctx, bob) == []
+    assert live.following(shop.ctx(), bob) == []
 
 
 def test_followers_find_the_host_live_on_the_schedule(shop: Shop) -> None:
     shop.do(live.follow_host, shop.users["Bob"], shop.users["Alice"])
     session_id = on_air(shop)
-    followed = live.following(shop.ctx, shop.users["Bob"])
-    now_live = live.schedule(shop.ctx)["live"]
+    followed = live.following(shop.ctx(), shop.users["Bob"])
+    now_live = live.schedule(shop.ctx())["live"]
     assert [i.id for i in now_live if i.host_id in followed] == [session_id]
 
 
@@ -323,7 +279,7 @@ def befriend(shop: Shop, a: str, b: str) -> None:
 
 
 def party_of(shop: Shop, user_id: int, session_id: int) -> int:
-    party = live.party_panel(shop.ctx, user_id, session_id).party
+    party = live.party_panel(shop.ctx(), user_id, session_id).party
     assert party is not None
     return party.id
 
@@ -339,13 +295,13 @@ def test_friends_watch_together_with_a_private_party_and_a_shared_cart(shop: Sho
         shop.do(live.invite_to_party, bob, party_id, alice)
     shop.do(live.invite_to_party, bob, party_id, carol)
     shop.do(live.add_to_party_cart, carol, party_id, shop.products["lamp"])
-    seen = live.party_panel(shop.ctx, bob, session_id).party
+    seen = live.party_panel(shop.ctx(), bob, session_id).party
     assert seen is not None and [m.name for m in seen.members] == ["Bob", "Carol"]
     assert [(ln.title, ln.added_by) for ln in seen.cart_lines] == [("Lamp", "Carol")]
     with shop.session() as session:
         assert live.can_see_party(session, party_id, carol)
         assert not live.can_see_party(session, party_id, alice)
-    assert live.party_panel(shop.ctx, alice, session_id).party is None
+    assert live.party_panel(shop.ctx(), alice, session_id).party is None
     with pytest.raises(LiveError):
         shop.do(live.add_to_party_cart, alice, party_id, shop.products["mug"])
     assert f"liveparty:{session_id}:{carol}" in {e.channel for e in shop.bus.events}
@@ -383,7 +339,7 @@ async def test_every_live_event_redraws_what_a_fresh_read_gives(
     """Viewers redraw from the event: the room renderer reads what the event names. After each
     use case, what it pushes equals a fresh read after the commit, and the session's view
     carries the event's version, so a viewer can tell when it missed news."""
-    monkeypatch.setattr(context_module, "_app_context", shop.ctx)
+    monkeypatch.setattr(context_module, "_app_context", shop.ctx())
     befriend(shop, "Bob", "Carol")
     alice, bob, carol = shop.users["Alice"], shop.users["Bob"], shop.users["Carol"]
     session_id = scheduled(shop)
@@ -407,16 +363,16 @@ async def test_every_live_event_redraws_what_a_fresh_read_gives(
         for event in news:
             if event.aggregate == "liveparty":
                 _, _, member = event.aggregate_id.partition(":")
-                party = live.party_panel(shop.ctx, int(member), session_id).party
+                party = live.party_panel(shop.ctx(), int(member), session_id).party
                 assert party is not None
                 pushed = _pushed(await render_party(event), WatchPartyState, "party")
                 assert pushed == asdict(party)
             elif event.aggregate_id == live.SCHEDULE_CHANNEL_ID:
-                fresh = live.schedule(shop.ctx)
+                fresh = live.schedule(shop.ctx())
                 pushed = _pushed(await render_live(event), LiveScheduleState, "live")
                 assert pushed == [asdict(i) for i in fresh["live"]]
             else:
-                fresh_view = live.session_view(shop.ctx, session_id)
+                fresh_view = live.session_view(shop.ctx(), session_id)
                 pushed = _pushed(await render_live(event), LiveRoomState, "view")
                 assert pushed == asdict(fresh_view)
                 assert event.version == fresh_view.version
