@@ -11,7 +11,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 PYTEST := $(BIN)/python -m pytest
 ARTIFACTS := test-artifacts
 
-.PHONY: bench-joins bench-carts bench-live run-cluster run dev setup deps dev-deps bun chromium node-tools db lint typecheck unit integration e2e test clean
+.PHONY: bench-joins bench-carts bench-live prod run-cluster nginx run dev setup deps dev-deps bun chromium node-tools db lint typecheck unit integration e2e test clean
 
 run: setup ## start the whole app at http://localhost:3000
 	$(BIN)/python -m app.launcher
@@ -54,6 +54,11 @@ chromium:
 	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
 	  $$SUDO apt-get install -y chromium || { $$SUDO apt-get update && $$SUDO apt-get install -y chromium; }; }
 
+nginx:
+	@command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get install -y nginx || { $$SUDO apt-get update && $$SUDO apt-get install -y nginx; }; }
+
 db: deps
 	$(BIN)/python -m app.cli setup
 
@@ -68,13 +73,13 @@ typecheck: dev-deps
 unit: dev-deps
 	$(PYTEST) tests/unit -q
 
-integration: dev-deps node-tools
+integration: dev-deps node-tools nginx
 	$(PYTEST) tests/integration -q
 
-e2e: dev-deps bun node-tools chromium
+e2e: dev-deps bun node-tools chromium nginx
 	$(PYTEST) tests/e2e -q
 
-test: dev-deps bun node-tools chromium ## lint, type check, unit, integration and browser tests
+test: dev-deps bun node-tools chromium nginx ## lint, type check, unit, integration and browser tests
 	$(MAKE) --no-print-directory lint typecheck
 	$(PYTEST) tests/unit tests/integration -q -ra --durations=10
 	@# Browser tests run in their own session: sync Playwright keeps an event loop running.
@@ -86,10 +91,13 @@ clean:
 bench-joins: dev-deps ## burst of 200 concurrent joins on a deal capped at 50 (PostgreSQL + local Stripe)
 	$(BIN)/python bench/bench_joins.py --attempts 200 --cap 50
 
-# Two (or WORKERS) backend processes sharing Redis behind a small load balancer on port 3000.
+# Production on this machine: nginx serving the built pages in front of WORKERS backend
+# processes on PostgreSQL and Redis (DATABASE_URL, REDIS_URL and SESSION_SECRET required).
 WORKERS ?= 2
-run-cluster: setup
-	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379} $(BIN)/python -m app.launcher --workers $(WORKERS)
+prod: setup nginx ## nginx + WORKERS backend workers on PostgreSQL and Redis, supervised
+	$(BIN)/python -m app.launcher.production --workers $(WORKERS)
+
+run-cluster: prod ## the former name of `make prod`
 
 bench-carts: dev-deps ## 200 clients in 50 shared carts on 2 backend processes; last line JSON
 	$(BIN)/python bench/bench_carts.py

@@ -3,18 +3,27 @@
 from __future__ import annotations
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.routing import Mount
 
 from app.api.auth_routes import auth_app
+from app.api.health import health_routes
+from app.api.logs import RequestLogMiddleware
 from app.api.media_routes import media_app
+from app.api.metrics import MetricsMiddleware, metrics_routes
 from app.api.stripe_routes import stripe_app
 
 
 def http_api() -> Starlette:
+    # Reflex mounts itself inside this app, so the middleware sees its websocket too.
+    # Outermost first: the request id is set before anything is measured or logged.
     return Starlette(
         routes=[
+            *health_routes(),
+            *metrics_routes(),
             Mount("/auth", app=auth_app()),
             Mount("/stripe", app=stripe_app()),
             Mount("/review-photos", app=media_app()),
-        ]
+        ],
+        middleware=[Middleware(RequestLogMiddleware), Middleware(MetricsMiddleware)],
     )

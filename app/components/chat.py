@@ -495,7 +495,7 @@ def chat_panel(
                 width="100%",
             ),
             width="100%",
-            on_unmount=slot.close(slot.room_key),
+            on_unmount=slot.close(slot.room_key, slot.load_id),
             data_testid="chat-panel",
         ),
     )

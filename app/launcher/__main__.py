@@ -2,6 +2,7 @@
 
 Checks the settings, migrates and seeds the database, starts the embedded helper servers the
 settings call for, then runs Reflex in production mode on one port bound to 127.0.0.1.
+Several backend processes behind nginx: `make prod` (app/launcher/production.py).
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ import sys
 from types import FrameType
 
 from app.config import PROJECT_ROOT, ConfigError, load_settings
-from app.launcher.cluster import require_redis, run_cluster
 from app.launcher.demo_services import start_demo_oidc, wants_demo_sign_in
 from app.launcher.local_payments import start_local_stripe, wants_local_stripe
 from app.launcher.processes import ProcessGroup
@@ -46,14 +46,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m app.launcher")
     parser.add_argument("--port", type=int, default=None, help="default: FRONTEND_PORT or 3000")
     parser.add_argument("--mode", choices=["prod", "dev"], default="prod")
-    parser.add_argument(
-        "--workers", type=int, default=1, help="backend processes behind one port (needs REDIS_URL)"
-    )
     args = parser.parse_args(argv)
     try:
         settings = load_settings()
-        if args.workers > 1:
-            require_redis(os.environ)
     except ConfigError as error:
         print(f"Configuration error: {error}", file=sys.stderr)
         return 2
@@ -83,8 +78,6 @@ def main(argv: list[str] | None = None) -> int:
             api_url = env.get("API_URL", settings.api_url)
             env.update(start_demo_oidc(group, api_url, settings.data_dir))
             print("Demo sign-in provider on 127.0.0.1 (made-up shoppers: alice, bob, carol)")
-        if args.workers > 1:
-            return run_cluster(group, env, port, args.workers, settings.bind_host)
         print(f"Bandwagon is starting at http://localhost:{port} (first start builds the frontend)")
         command = reflex_command(port, settings.bind_host, args.mode)
         return group.start(command, env=env, cwd=PROJECT_ROOT).wait()

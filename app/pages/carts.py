@@ -82,7 +82,7 @@ def _cart() -> rx.Component:
         # Mounted once the cart is loaded (and again for another cart), so the unmount handler
         # knows which cart's room to leave.
         key=CartState.cart_id.to_string(),
-        on_unmount=CartState.leave_page(CartState.cart_id),
+        on_unmount=CartState.leave_page(CartState.cart_id, CartState.load_id),
     )
 
 

@@ -414,7 +414,9 @@ def live_session_page() -> rx.Component:
                     _session(LiveRoomState.view.to(LiveSessionView)),
                     # Leaving the page inside the app stops counting this tab as a viewer.
                     key=LiveRoomState.view.to(LiveSessionView).id.to_string(),
-                    on_unmount=LiveRoomState.leave_page(LiveRoomState.view.to(LiveSessionView).id),
+                    on_unmount=LiveRoomState.leave_page(
+                        LiveRoomState.view.to(LiveSessionView).id, LiveRoomState.load_id
+                    ),
                     width="100%",
                 ),
                 rx.center(rx.spinner(size="3"), padding="var(--space-9)"),

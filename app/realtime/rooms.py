@@ -45,6 +45,9 @@ PRESENCE_INTERVAL = 0.5
 PRESENCE_HEARTBEAT = 15.0
 PRESENCE_EXPIRY = 45.0
 PRESENCE_NAMES = 50  # names listed per room; the count covers everyone
+# Pushes waiting for one socket's writer. A client that reads normally keeps this near zero; one
+# this far behind (a stalled or very slow connection) is dropped to a resync: see _fan_out.
+MAX_QUEUED = 100
 # Collector thresholds once serving: young collections every 10,000 net allocations instead of
 # 700, and a full one only after 50 middle ones. See freeze_startup_heap.
 GC_THRESHOLDS = (10_000, 20, 50)
@@ -80,6 +83,22 @@ def merge(*pushes: Push | None) -> Push:
         for state_name, values in (push or {}).items():
             out.setdefault(state_name, {}).update(values)
     return out
+
+
+def _drop_to_resync(socket: Any) -> None:
+    """A socket MAX_QUEUED pushes behind: the pushes it has not been sent are dropped, and its
+    writer closes the websocket as soon as it gets to the end marker (None, engineio's own). The
+    browser reconnects and the page's load handler reads the current state from the database, so
+    the client skips what it missed instead of holding memory and replaying stale pushes. The
+    others never wait for it: every push is a put_nowait."""
+    dropped = 0
+    with contextlib.suppress(asyncio.QueueEmpty):
+        while True:
+            socket.queue.get_nowait()
+            socket.queue.task_done()
+            dropped += 1
+    socket.queue.put_nowait(None)
+    log.warning("socket %s was %d pushes behind: dropped them, it resyncs", socket.sid, dropped)
 
 
 class Rooms:
@@ -239,7 +258,11 @@ class Rooms:
             message.encode()  # cached on the packet: every writer sends the same string
             for _sid, eio_sid in manager.get_participants(NAMESPACE, room):
                 socket = sockets.get(eio_sid)
-                if socket is not None and not socket.closed and not socket.closing:
+                if socket is None or socket.closed or socket.closing:
+                    continue
+                if socket.queue.qsize() >= MAX_QUEUED:
+                    _drop_to_resync(socket)
+                else:
                     socket.queue.put_nowait(message)
         except AttributeError:
             return False

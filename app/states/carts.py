@@ -38,7 +38,7 @@ from app.services.carts import CartChange, CartSummary, CartView
 from app.services.checkout import CheckoutView
 from app.services.context import app_context
 from app.states.cart_room import PresenceView, cart_renderer, presence_renderer
-from app.states.rooms import enter_room, leave_rooms
+from app.states.rooms import enter_room, leave_rooms, new_load_id
 from app.states.session import SessionState
 
 ROOM_PREFIX = "cart:"
@@ -67,6 +67,7 @@ class CartState(SessionState):
     card: str = "success"  # the chosen sandbox card (see `cart_checkout`)
     paying: bool = False
     payments_ready: bool = False
+    load_id: str = ""  # which `load` the page shows: see leave_page
 
     @rx.event
     async def load(self) -> Any:
@@ -99,6 +100,7 @@ class CartState(SessionState):
         self.viewer_count = 1
         self.payments_ready = page.payments_ready
         self.loaded = True
+        self.load_id = new_load_id()
         await enter_room(
             self, f"{ROOM_PREFIX}{page.view.id}", Viewer(user.id, user.name, user.avatar_url)
         )
@@ -112,10 +114,13 @@ class CartState(SessionState):
             self.tz_offset = 0
 
     @rx.event
-    async def leave_page(self, cart_id: int) -> None:
+    async def leave_page(self, cart_id: int, load_id: str = "") -> None:
         """The page of `cart_id` unmounted (navigation inside the app): stop viewing it.
 
-        Only that cart's room: if the next page's `load` already ran, its room stays."""
+        Only that cart's room: if the next page's `load` already ran, its room stays; nor when
+        the unmounted page came from an earlier load (see `new_load_id`)."""
+        if load_id != self.load_id:
+            return
         await rooms.leave(self.router.session.session_id, f"{ROOM_PREFIX}{as_int(cart_id)}")
 
     # -- editing ------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from app.realtime.rooms import Viewer, rooms
 from app.services import chat
 from app.services.chat import ChatMessageView, ReportView
 from app.services.context import app_context
+from app.states.rooms import new_load_id
 from app.states.session import SessionState
 
 SLOW_MODE_LABELS = {0: "Off", 5: "5 s", 10: "10 s", 30: "30 s", 60: "1 min", 120: "2 min"}
@@ -47,6 +48,7 @@ class ChatRoomMixin(rx.State, mixin=True):
     """One chat room on a page. Which room is decided on the server by the page's load."""
 
     room_key: str = ""
+    load_id: str = ""  # which opening the panel shows: see close
     # Pushed to every viewer of the room (see module docstring).
     messages: list[ChatMessageView] = []
     has_older: bool = False
@@ -92,6 +94,7 @@ class ChatRoomMixin(rx.State, mixin=True):
         opening = chat.open_room(app_context(), user_id, room_key)
         allowed = opening.viewing
         self.room_key = room_key
+        self.load_id = new_load_id()
         self.can_read, self.can_post = allowed.can_read, allowed.can_post
         self.can_moderate = allowed.can_moderate
         self.my_id = user_id or 0
@@ -123,9 +126,10 @@ class ChatRoomMixin(rx.State, mixin=True):
         self.reply_to_id, self.reply_author, self.reply_excerpt = 0, "", ""
 
     @rx.event
-    async def close(self, room_key: str) -> None:
-        """The chat left the screen: stop receiving its pushes (unless another room opened)."""
-        if room_key and room_key == self.room_key:
+    async def close(self, room_key: str, load_id: str = "") -> None:
+        """The chat left the screen: stop receiving its pushes (unless another room opened, or
+        the panel that left came from an earlier opening: see `new_load_id`)."""
+        if room_key and room_key == self.room_key and load_id == self.load_id:
             await rooms.leave(self.router.session.session_id, rules.chat_channel(room_key))
 
     @rx.event

@@ -28,7 +28,7 @@ from app.services.live import LiveError, LiveSessionView, StreamJoinStatus
 from app.states.chat import ChatState, SideChatState, open_chat
 from app.states.live_console import LiveConsoleState
 from app.states.live_schedule import SCHEDULE_CHANNEL, Events, LiveScheduleState, as_int
-from app.states.rooms import enter_room, leave_rooms
+from app.states.rooms import enter_room, leave_rooms, new_load_id
 from app.states.session import SessionState
 from app.states.watch_party import WatchPartyState
 
@@ -55,14 +55,18 @@ class LiveRoomState(SessionState):
     joined_deal_ids: list[int] = []
     can_pay_here: bool = False
     busy: bool = False
+    load_id: str = ""  # which `load` the page shows: see leave_page
 
     def _session_id(self) -> int:
         return as_int(self._route_arg("session_id"))
 
     @rx.event
-    async def leave_page(self, session_id: int) -> None:
+    async def leave_page(self, session_id: int, load_id: str = "") -> None:
         """The session's page unmounted (navigation inside the app): stop counting as a viewer
-        of that session only; the next page's load may already have entered another room."""
+        of that session only; the next page's load may already have entered another room.
+        Not when the unmounted page came from an earlier load (see `new_load_id`)."""
+        if load_id != self.load_id:
+            return
         await rooms.leave(self.router.session.session_id, f"live:{as_int(session_id)}")
 
     @rx.event
@@ -88,6 +92,7 @@ class LiveRoomState(SessionState):
         self.hearts = []
         party.show(page.party.party, page.party.invitable)
         viewer = Viewer(user_id, user.name if user else "", "")
+        self.load_id = new_load_id()
         await leave_rooms(self, "live:")
         await leave_rooms(self, "liveparty:")
         await enter_room(self, f"live:{session_id}", viewer)

@@ -10,6 +10,7 @@ channel reuses the running task.
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections.abc import Awaitable, Callable
 
 import reflex as rx
@@ -66,3 +67,11 @@ async def enter_room(state: rx.State, channel: str, viewer: Viewer) -> None:
 async def leave_rooms(state: rx.State, prefix: str) -> None:
     """Leave the rooms of one kind ("cart:", "deal:") this client's socket is in."""
     await rooms.leave_all(state.router.session.session_id, prefix)
+
+
+def new_load_id() -> str:
+    """A fresh id for one load of a page. After its worker dies a tab reconnects with a fresh
+    state (Reflex hands it a new token); the unmount of its first, empty render can arrive
+    after the new load entered its rooms. Unmount handlers carry the id of the load they
+    belong to and leave only when it is still the current one."""
+    return uuid.uuid4().hex[:12]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import shutil
-import subprocess
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -15,48 +14,18 @@ import redis
 from app.adapters.bus.redis_bus import RedisBus
 from app.cli import migrate
 from app.domain.events import DomainEvent
-from app.launcher.processes import free_port
 from app.realtime.hub import Hub
 from app.realtime.rooms import Rooms, Viewer, delta
 from app.services import carts
 from tests.fakes import FakeApp
 from tests.integration.cart_world import Shop, load_cart, make_shop
+from tests.support.stack import PrivateRedis
 
 
 class CartPage:
     @staticmethod
     def get_full_name() -> str:
         return "root.cart_page"
-
-
-class PrivateRedis:
-    """A redis-server of our own, so stopping it disturbs nobody else."""
-
-    def __init__(self) -> None:
-        self.port = free_port()
-        self.process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}"
-
-    def start(self) -> None:
-        command = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", ""]
-        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                redis.Redis.from_url(self.url, socket_connect_timeout=0.5).ping()
-                return
-            except redis.RedisError:
-                time.sleep(0.05)
-        raise RuntimeError("redis-server did not start")
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.kill()
-            self.process.wait()
-            self.process = None
 
 
 @pytest.fixture

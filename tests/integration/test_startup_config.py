@@ -11,10 +11,12 @@ import pytest
 from app.config import PROJECT_ROOT
 
 
-def launch(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    """Run the launcher with `env` and wait for it to give up on the bad setting."""
+def launch(
+    env: dict[str, str], *args: str, module: str = "app.launcher"
+) -> subprocess.CompletedProcess[str]:
+    """Run a launcher with `env` and wait for it to give up on the bad setting."""
     return subprocess.run(
-        [sys.executable, "-m", "app.launcher", *args],
+        [sys.executable, "-m", module, *args],
         env=env,
         cwd=PROJECT_ROOT,
         capture_output=True,
@@ -35,8 +37,25 @@ def test_launcher_refuses_a_bad_setting_and_names_it(variable: str, value: str) 
     assert "Traceback" not in result.stderr
 
 
-def test_several_backend_processes_need_redis_and_say_so() -> None:
-    env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
-    result = launch(env, "--workers", "2")
+def test_production_names_every_missing_variable_and_how_to_get_the_servers() -> None:
+    needed = ("DATABASE_URL", "REDIS_URL", "SESSION_SECRET")
+    env = {k: v for k, v in os.environ.items() if k not in needed}
+    result = launch(env, "--workers", "2", module="app.launcher.production")
     assert result.returncode == 2
-    assert "Configuration error: REDIS_URL: expected a Redis URL" in result.stderr
+    for variable in needed:
+        assert f"Configuration error: {variable}: expected" in result.stderr
+    assert "apt-get install -y postgresql redis-server" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_production_refuses_sqlite() -> None:
+    env = {
+        **os.environ,
+        "DATABASE_URL": "sqlite:///data/shop.db",
+        "REDIS_URL": "redis://127.0.0.1:6379/0",
+        "SESSION_SECRET": "s" * 40,
+    }
+    result = launch(env, "--workers", "2", module="app.launcher.production")
+    assert result.returncode == 2
+    assert "Configuration error: DATABASE_URL: expected a PostgreSQL URL" in result.stderr
+    assert "REDIS_URL" not in result.stderr.split("PostgreSQL and Redis on a fresh")[0]

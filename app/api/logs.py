@@ -1,0 +1,101 @@
+"""JSON logs: one object per line, carrying the id of the request being served.
+
+nginx gives every request an id ($request_id, sent as X-Request-ID); the middleware keeps it in a
+context variable for as long as the request runs, so every record logged meanwhile carries it,
+and writes one access line per HTTP request. A request that did not come through nginx gets an
+id of its own. `make prod` hands `logging_config()` to Granian (--log-config), which applies it
+in every worker.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+import uuid
+from contextvars import ContextVar
+from datetime import UTC, datetime
+from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+REQUEST_ID: ContextVar[str | None] = ContextVar("request_id", default=None)
+FIELDS = ("route", "method", "path", "status", "ms", "user_id", "event_id")
+access = logging.getLogger("bandwagon.access")
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, Any] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        request_id = REQUEST_ID.get()
+        if request_id:
+            entry["request_id"] = request_id
+        entry.update({key: getattr(record, key) for key in FIELDS if hasattr(record, key)})
+        if record.exc_info:
+            entry["error"] = self.formatException(record.exc_info)
+        return json.dumps(entry, default=str)
+
+
+def logging_config(level: str = "INFO") -> dict[str, Any]:
+    """A logging.config.dictConfig: everything, Granian's own lines included, as JSON."""
+    json_handler = {
+        "class": "logging.StreamHandler",
+        "formatter": "json",
+        "stream": "ext://sys.stdout",
+    }
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": {"()": f"{__name__}.JsonFormatter"}},
+        "handlers": {"json": json_handler},
+        "root": {"handlers": ["json"], "level": level},
+        "loggers": {
+            "_granian": {"handlers": ["json"], "level": level, "propagate": False},
+            "granian.access": {"handlers": ["json"], "level": level, "propagate": False},
+        },
+    }
+
+
+class RequestLogMiddleware:
+    """Sets the request id for everything logged while a request runs; one access line each."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        given = headers.get(b"x-request-id", b"").decode("latin-1")[:64]
+        token = REQUEST_ID.set(given or uuid.uuid4().hex)
+        try:
+            if scope["type"] == "http":
+                await self._http(scope, receive, send)
+            else:
+                await self.app(scope, receive, send)
+        finally:
+            REQUEST_ID.reset(token)
+
+    async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        status = 500
+
+        async def sending(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        started = time.perf_counter()
+        try:
+            await self.app(scope, receive, sending)
+        finally:
+            method, path = scope["method"], scope["path"]
+            elapsed = round((time.perf_counter() - started) * 1000, 1)
+            fields = {"method": method, "path": path, "status": status, "ms": elapsed}
+            access.info("%s %s %s", method, path, status, extra=fields)
