@@ -29,6 +29,9 @@ PROFILE = "/profile"
 CONSOLE = "/console"
 SIGN_IN = "/sign-in"
 SIGN_IN_ERROR = "/sign-in/error"
+NOTIFICATIONS = "/notifications"
+SETTINGS = "/settings"
+ACTIVITY = "/activity"
 NOT_FOUND = "404"
 
 
@@ -96,6 +99,18 @@ def friends_url() -> str:
 
 def invite_url(code: Any) -> Any:
     return _under("/friends/invite/", code)
+
+
+def notifications_url() -> str:
+    return NOTIFICATIONS
+
+
+def activity_url() -> str:
+    return ACTIVITY
+
+
+def settings_url() -> str:
+    return SETTINGS
 
 
 def profile_url() -> str:

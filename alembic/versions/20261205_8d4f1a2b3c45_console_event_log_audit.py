@@ -1,7 +1,7 @@
 """console: event log (outbox), consumer positions, hourly rollups, audit log, archived products
 
 Revision ID: 8d4f1a2b3c45
-Revises: 7c2e6a9f4d32
+Revises: c397b718bc2b
 Create Date: 2026-12-05 16:40:36.239173
 """
 from typing import Sequence, Union
@@ -12,7 +12,7 @@ import sqlmodel
 
 
 revision: str = '8d4f1a2b3c45'
-down_revision: Union[str, None] = '7c2e6a9f4d32'
+down_revision: Union[str, None] = 'c397b718bc2b'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 from reflex.components.react_router import ReactRouterLink
 
+from app.components.bell import bell
 from app.components.people import POST_SIGN_OUT, avatar
 from app.states.rooms import LiveStatus
 from app.states.search import HeaderSearchState
@@ -33,6 +34,7 @@ NAV_LINKS = (
     ("Catalog", "/catalog", False),
     ("Live", "/live", False),
     ("Friends", "/friends", True),
+    ("Activity", "/activity", True),
     ("Cart", "/cart", True),
 )
 # Responsive `display` values (phone, ≥30em, ≥48em, ≥62em): the inline nav needs a wide screen,
@@ -184,7 +186,12 @@ def header() -> rx.Component:
                 order=["3", "3", "2"],
             ),
             rx.hstack(
-                sign_in_slot(), _nav_menu(), spacing="3", align="center", order=["2", "2", "3"]
+                bell(),
+                sign_in_slot(),
+                _nav_menu(),
+                spacing="3",
+                align="center",
+                order=["2", "2", "3"],
             ),
             wrap="wrap",
             align="center",

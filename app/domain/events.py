@@ -48,6 +48,10 @@ class EventKind(StrEnum):
     DEAL_CANCELLED = "deal.cancelled"
     FRIEND_ADDED = "friend.added"
     FRIEND_REMOVED = "friend.removed"
+    REVIEWS_CHANGED = "reviews.changed"
+    QUESTIONS_CHANGED = "questions.changed"
+    NOTIFICATIONS_CHANGED = "notify.changed"
+    ACTIVITY_CHANGED = "activity.changed"
     # Made by the realtime layer itself, not by services.
     LIVE_DEAL_PROGRESS = "live.deal_progress"  # a flash deal moved: redraw its session's room
     PRESENCE = "presence"

@@ -67,4 +67,5 @@ from app.adapters.db import (  # noqa: E402, F401
     models_live,
     models_orders,
     models_people,
+    models_social,
 )
