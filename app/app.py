@@ -9,13 +9,16 @@ import reflex as rx
 
 from app.api.routes import http_api
 from app.jobs.deadlines import run_deadlines
+from app.pages.activity import activity_page
 from app.pages.carts import cart_page, join_cart_page
 from app.pages.catalog import catalog_page
+from app.pages.console import console_page
 from app.pages.deal_ledger import deal_ledger_page
 from app.pages.deals import deal_page, deals_page, new_deal_page
 from app.pages.home import home_page
 from app.pages.live import live_new_page, live_schedule_page, live_session_page
 from app.pages.misc import not_found_page
+from app.pages.notifications import notifications_page
 from app.pages.order_detail import admin_refunds_page, order_detail_page
 from app.pages.orders import orders_page
 from app.pages.people import (
@@ -26,22 +29,36 @@ from app.pages.people import (
     sign_in_page,
 )
 from app.pages.product import product_page
+from app.pages.settings import settings_page
 from app.realtime.hub import hub
 from app.realtime.rooms import freeze_startup_heap, rooms
+from app.states.activity import ActivityState
 from app.states.admin_refunds import AdminRefundsState
 from app.states.cart_join import JoinCartState
 from app.states.carts import CartState
 from app.states.catalog import CatalogState
+from app.states.console import (
+    ConsoleDealsState,
+    ConsoleModerationState,
+    ConsoleProductsState,
+    ConsoleState,
+    ConsoleUsersState,
+)
 from app.states.deals import DealCardsState, DealFormState, DealLedgerState, DealState
 from app.states.home import HomeState
 from app.states.live_schedule import LiveNewState, LiveScheduleState
 from app.states.live_watch import LiveRoomState
+from app.states.notifications import BellState, NotificationsState
 from app.states.order_page import OrderPageState
 from app.states.orders import OrdersState
 from app.states.people import FriendsState, InviteState, ProfileState, SignInState
+from app.states.picks import PicksState
 from app.states.product import ProductState
+from app.states.questions import QuestionsState
+from app.states.reviews import ReviewsState
 from app.states.rooms import LiveStatus
 from app.states.session import SessionState
+from app.states.settings import SettingsState
 
 app = rx.App(
     stylesheets=["/styles.css"],
@@ -81,20 +98,30 @@ def page(
         component,
         route=route,
         title=f"{title} · Bandwagon",
-        on_load=[*on_load, LiveStatus.load]
+        on_load=[*on_load, LiveStatus.load, BellState.load]
         if checks_user
-        else [SessionState.load_user, *on_load, LiveStatus.load],
+        else [SessionState.load_user, *on_load, LiveStatus.load, BellState.load],
     )
 
 
-page(home_page, "/", "Shop together", HomeState.load, DealCardsState.load_home)
-page(catalog_page, "/catalog", "Catalog", CatalogState.load)
+page(
+    home_page,
+    "/",
+    "Shop together",
+    HomeState.load,
+    DealCardsState.load_home,
+    PicksState.load_home,
+)
+page(catalog_page, "/catalog", "Catalog", CatalogState.load, PicksState.load_catalog)
 page(
     product_page,
     "/product/[product_key]",
     "Product",
     ProductState.load,
     DealCardsState.load_product,
+    ReviewsState.load,
+    QuestionsState.load,
+    PicksState.load_product,
 )
 page(deals_page, "/deals", "Group deals", DealCardsState.load_list, checks_user=True)
 page(new_deal_page, "/deals/new", "Open a deal", DealFormState.load, checks_user=True)
@@ -126,4 +153,24 @@ page(admin_refunds_page, "/admin/refunds", "Refunds", AdminRefundsState.load, ch
 page(live_schedule_page, "/live", "Live shopping", LiveScheduleState.load, checks_user=True)
 page(live_new_page, "/live/new", "Schedule a live session", LiveNewState.load, checks_user=True)
 page(live_session_page, "/live/[session_id]", "Live", LiveRoomState.load, checks_user=True)
+page(
+    console_page,
+    "/console",
+    "Console",
+    ConsoleState.load,
+    ConsoleProductsState.load_section,
+    ConsoleDealsState.load_section,
+    ConsoleModerationState.load_section,
+    ConsoleUsersState.load_section,
+    checks_user=True,
+)
+page(
+    notifications_page,
+    "/notifications",
+    "Notifications",
+    NotificationsState.load,
+    checks_user=True,
+)
+page(activity_page, "/activity", "Friends' activity", ActivityState.load, checks_user=True)
+page(settings_page, "/settings", "Settings", SettingsState.load, checks_user=True)
 page(not_found_page, "404", "Not found")

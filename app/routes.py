@@ -29,8 +29,12 @@ LIVE = "/live/[session_id]"
 FRIENDS = "/friends"
 INVITE = "/friends/invite/[code]"
 PROFILE = "/profile"
+CONSOLE = "/console"
 SIGN_IN = "/sign-in"
 SIGN_IN_ERROR = "/sign-in/error"
+NOTIFICATIONS = "/notifications"
+SETTINGS = "/settings"
+ACTIVITY = "/activity"
 NOT_FOUND = "404"
 
 
@@ -115,8 +119,25 @@ def invite_url(code: Any) -> Any:
     return _under("/friends/invite/", code)
 
 
+def notifications_url() -> str:
+    return NOTIFICATIONS
+
+
+def activity_url() -> str:
+    return ACTIVITY
+
+
+def settings_url() -> str:
+    return SETTINGS
+
+
 def profile_url() -> str:
     return PROFILE
+
+
+def console_url() -> str:
+    """The merchant console (staff only)."""
+    return CONSOLE
 
 
 def safe_next(raw: str | None) -> str:

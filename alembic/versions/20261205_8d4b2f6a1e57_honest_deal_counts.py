@@ -1,7 +1,7 @@
 """honest numbers: when each hold was confirmed, the deal's price history, refund requests
 
 Revision ID: 8d4b2f6a1e57
-Revises: 7c2e6a9f4d32
+Revises: 8d4f1a2b3c45
 Create Date: 2026-12-05 16:40:00
 """
 from typing import Sequence, Union
@@ -12,7 +12,7 @@ import sqlmodel
 
 
 revision: str = '8d4b2f6a1e57'
-down_revision: Union[str, None] = '7c2e6a9f4d32'
+down_revision: Union[str, None] = '8d4f1a2b3c45'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

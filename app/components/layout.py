@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 from reflex.components.react_router import ReactRouterLink
 
+from app.components.bell import bell
 from app.components.people import POST_SIGN_OUT, avatar
 from app.states.rooms import LiveStatus
 from app.states.search import HeaderSearchState
@@ -33,6 +34,7 @@ NAV_LINKS = (
     ("Catalog", "/catalog", False),
     ("Live", "/live", False),
     ("Friends", "/friends", True),
+    ("Activity", "/activity", True),
     ("Cart", "/cart", True),
 )
 # Responsive `display` values (phone, ≥30em, ≥48em, ≥62em): the inline nav needs a wide screen,
@@ -139,6 +141,10 @@ def sign_in_slot() -> rx.Component:
                 rx.menu.item("Profile", on_click=rx.redirect("/profile")),
                 rx.menu.item("Friends", on_click=rx.redirect("/friends")),
                 rx.menu.item("Orders", on_click=rx.redirect("/orders")),
+                rx.cond(
+                    SessionState.is_staff,
+                    rx.menu.item("Console", on_click=rx.redirect("/console")),
+                ),
                 rx.menu.separator(),
                 rx.menu.item("Sign out", on_click=rx.call_script(POST_SIGN_OUT)),
                 variant="soft",
@@ -180,7 +186,12 @@ def header() -> rx.Component:
                 order=["3", "3", "2"],
             ),
             rx.hstack(
-                sign_in_slot(), _nav_menu(), spacing="3", align="center", order=["2", "2", "3"]
+                bell(),
+                sign_in_slot(),
+                _nav_menu(),
+                spacing="3",
+                align="center",
+                order=["2", "2", "3"],
             ),
             wrap="wrap",
             align="center",

@@ -15,7 +15,24 @@ def stock_badge(stock: rx.Var[int], label: rx.Var[str]) -> rx.Component:
     )
 
 
-def product_card(card: rx.Var[ProductCard]) -> rx.Component:
+def product_card(
+    card: rx.Var[ProductCard], ratings: rx.Var[dict[str, str]] | None = None
+) -> rx.Component:
+    """A product tile; with `ratings` (product id -> "4.3 ★ (12)"), its review summary."""
+    key = card.id.to_string()
+    rating = (
+        rx.cond(
+            ratings.contains(key),
+            rx.text(
+                ratings[key],
+                size="1",
+                color=rx.color("amber", 11),
+                data_testid="card-rating",
+            ),
+        )
+        if ratings is not None
+        else rx.fragment()
+    )
     return rx.link(
         rx.card(
             rx.inset(
@@ -33,6 +50,7 @@ def product_card(card: rx.Var[ProductCard]) -> rx.Component:
             rx.vstack(
                 rx.text(card.category_name, size="1", color=rx.color("gray", 11)),
                 rx.text(card.title, size="3", weight="medium", trim="both"),
+                rating,
                 rx.hstack(
                     rx.text(card.price, size="4", weight="bold"),
                     stock_badge(card.stock, card.stock_label),
@@ -54,9 +72,11 @@ def product_card(card: rx.Var[ProductCard]) -> rx.Component:
     )
 
 
-def product_grid(cards: rx.Var[list[ProductCard]]) -> rx.Component:
+def product_grid(
+    cards: rx.Var[list[ProductCard]], ratings: rx.Var[dict[str, str]] | None = None
+) -> rx.Component:
     return rx.grid(
-        rx.foreach(cards, product_card),
+        rx.foreach(cards, lambda card: product_card(card, ratings)),
         columns=rx.breakpoints(initial="2", sm="3", md="4"),
         spacing=rx.breakpoints(initial="3", md="4"),
         width="100%",

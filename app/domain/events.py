@@ -47,8 +47,17 @@ class EventKind(StrEnum):
     ORDER_REFUNDED = "order.refunded"
     ORDER_REFUND_REJECTED = "order.refund_rejected"
     ORDER_REFUND_FAILED = "order.refund_failed"
+    USER_ROLE_CHANGED = "user.role_changed"
+    PRODUCT_CREATED = "product.created"
+    PRODUCT_UPDATED = "product.updated"
+    PRODUCT_ARCHIVED = "product.archived"
+    DEAL_CANCELLED = "deal.cancelled"
     FRIEND_ADDED = "friend.added"
     FRIEND_REMOVED = "friend.removed"
+    REVIEWS_CHANGED = "reviews.changed"
+    QUESTIONS_CHANGED = "questions.changed"
+    NOTIFICATIONS_CHANGED = "notify.changed"
+    ACTIVITY_CHANGED = "activity.changed"
     # Made by the realtime layer itself, not by services.
     LIVE_DEAL_PROGRESS = "live.deal_progress"  # a flash deal moved: redraw its session's room
     PRESENCE = "presence"
@@ -67,6 +76,8 @@ class DomainEvent:
     kind: str
     payload: dict[str, Any] = field(default_factory=dict)
     occurred_at: str = field(default_factory=lambda: utcnow().isoformat())
+    # Who caused it, when the service knows (the event log records it; None: the system).
+    actor_id: int | None = None
 
     @property
     def channel(self) -> str:
@@ -82,6 +93,7 @@ class DomainEvent:
             "kind": self.kind,
             "payload": self.payload,
             "occurred_at": self.occurred_at,
+            "actor_id": self.actor_id,
         }
         return json.dumps(fields, separators=(",", ":"))
 

@@ -9,6 +9,7 @@ from app.components.notice import notice
 from app.components.product_card import product_grid
 from app.domain.catalog import CategoryView
 from app.states.catalog import CatalogState
+from app.states.picks import PicksState
 
 
 def _category_chip(category: rx.Var[CategoryView]) -> rx.Component:
@@ -43,7 +44,7 @@ def _filters() -> rx.Component:
 def _results() -> rx.Component:
     return rx.cond(
         CatalogState.products.length() > 0,
-        product_grid(CatalogState.products),
+        product_grid(CatalogState.products, PicksState.ratings),
         rx.callout(
             "Nothing matches those words yet. Try another word or another category.",
             icon="search-x",

@@ -7,9 +7,11 @@ import reflex as rx
 from app import routes
 from app.components.deal_card import deal_grid
 from app.components.layout import page_shell
+from app.components.picks import friends_picks_section
 from app.components.product_card import category_tile, product_grid
 from app.states.deals import DealCardsState
 from app.states.home import HomeState
+from app.states.picks import PicksState
 
 
 def _hero() -> rx.Component:
@@ -60,6 +62,7 @@ def home_page() -> rx.Component:
     return page_shell(
         _hero(),
         _deals(),
+        friends_picks_section(),
         rx.heading("Shop by category", size="6", as_="h2", margin_bottom="var(--space-3)"),
         rx.grid(
             rx.foreach(HomeState.categories, category_tile),
@@ -68,5 +71,5 @@ def home_page() -> rx.Component:
             margin_bottom="var(--space-6)",
         ),
         rx.heading("Featured", size="6", as_="h2", margin_bottom="var(--space-3)"),
-        product_grid(HomeState.featured),
+        product_grid(HomeState.featured, PicksState.ratings),
     )

@@ -10,7 +10,10 @@ from app.components.chat import chat_panel
 from app.components.deal_card import deal_card
 from app.components.layout import page_shell
 from app.components.notice import notice
+from app.components.picks import friends_line
 from app.components.product_card import stock_badge
+from app.components.questions import questions_section
+from app.components.reviews import reviews_section
 from app.domain.catalog import ProductImageView
 from app.states.chat import ChatState
 from app.states.deals import DealCardsState
@@ -62,6 +65,7 @@ def _details() -> rx.Component:
             align="center",
             spacing="3",
         ),
+        friends_line(),
         add_to_cart(product.id, product.stock),
         rx.text(product.description, size="3", color=rx.color("gray", 12), line_height="1.6"),
         rx.hstack(
@@ -91,10 +95,16 @@ def product_page() -> rx.Component:
             ),
             rx.cond(
                 ProductState.product,
-                rx.grid(
-                    _gallery(),
-                    rx.vstack(_details(), chat_panel(ChatState, "Product chat"), spacing="6"),
-                    columns=rx.breakpoints(initial="1", md="2"),
+                rx.vstack(
+                    rx.grid(
+                        _gallery(),
+                        rx.vstack(_details(), chat_panel(ChatState, "Product chat"), spacing="6"),
+                        columns=rx.breakpoints(initial="1", md="2"),
+                        spacing="6",
+                        width="100%",
+                    ),
+                    reviews_section(),
+                    questions_section(),
                     spacing="6",
                     width="100%",
                 ),

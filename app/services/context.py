@@ -13,18 +13,24 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 from sqlmodel import Session
 
 from app.adapters.bus import EventBus, bus
 from app.adapters.db.session import engine
 from app.adapters.payments.configured import Payments, app_payments
+from app.config import settings
 from app.domain.clock import utcnow
 from app.services.unit_of_work import UnitOfWork, unit_of_work
 
 
 def _app_session() -> Session:
     return Session(engine(), expire_on_commit=False)
+
+
+def _app_data_dir() -> Path:
+    return settings().data_dir
 
 
 @dataclass(frozen=True)
@@ -35,6 +41,8 @@ class Context:
     bus: EventBus = field(default_factory=bus)
     payments_factory: Callable[[], Payments] = app_payments
     clock: Callable[[], datetime] = utcnow
+    # Where files that shoppers upload are kept (review photos); DATA_DIR by default.
+    data_dir: Callable[[], Path] = _app_data_dir
 
     @property
     def payments(self) -> Payments:

@@ -14,6 +14,8 @@ from collections.abc import Callable
 from app.services import carts, checkout
 from app.services.context import Context
 from app.services.deals import close_due_deals
+from app.services.notifications import notify_from_facts
+from app.services.questions import route_questions
 
 log = logging.getLogger(__name__)
 
@@ -23,6 +25,8 @@ DUE_WORK: tuple[Callable[[Context], object], ...] = (
     carts.lock_overdue,
     checkout.expire_checkouts,
     close_due_deals,
+    route_questions,  # questions to past buyers: first round within seconds, more after a day
+    notify_from_facts,  # deal outcomes and hosts going live, told once per person
 )
 
 

@@ -16,8 +16,11 @@ from app.adapters.db.models_people import FriendInvite, Friendship, User
 from app.domain.clock import as_utc
 from app.domain.events import DomainEvent, EventKind
 from app.domain.people import new_invite_code, normalise_invite_code
+from app.routes import friends_url
 from app.services.accounts import UserView, user_view
 from app.services.context import Context
+from app.services.notifications import NotificationKind, notify
+from app.services.unit_of_work import UnitOfWork
 
 INVITE_LIFETIME = timedelta(days=14)
 
@@ -166,10 +169,25 @@ def accept_invite(ctx: Context, actor_id: int, raw_code: str) -> UserView:
                     session.add(Friendship(user_low=low, user_high=high))
             except IntegrityError:  # accepted at the same moment in another tab
                 pass
+            else:
+                _tell_inviter(uow, invite.inviter.id, actor_id, f"friend:{low}:{high}")
         # Both lists change: the inviter's page and the accepter's other tabs redraw.
         uow.record(friends_changed(invite.inviter.id, actor_id, EventKind.FRIEND_ADDED))
         uow.record(friends_changed(actor_id, invite.inviter.id, EventKind.FRIEND_ADDED))
         return invite.inviter
+
+
+def _tell_inviter(uow: UnitOfWork, inviter_id: int, friend_id: int, ref: str) -> None:
+    friend = uow.session.get(User, friend_id)
+    name = friend.display_name if friend else "Someone"
+    notify(
+        uow,
+        inviter_id,
+        NotificationKind.FRIEND_ACCEPTED,
+        f"{name} accepted your invite: you're friends now",
+        link=friends_url(),
+        ref=ref,
+    )
 
 
 def remove_friend(ctx: Context, actor_id: int, friend_id: int) -> bool:

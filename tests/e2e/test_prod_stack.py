@@ -10,15 +10,15 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from bench.cluster import Cluster
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy.engine import Engine
 
 from app.adapters.db.session import make_engine
 from app.services import carts
 from bench.bench_carts import build_carts
-from bench.support import fresh_postgres
 from tests.e2e.conftest import ARTIFACTS, VIEWPORTS, screenshot
+from tests.support.cluster import Cluster
+from tests.support.databases import fresh_postgres
 from tests.support.stack import PrivateRedis, Stack, http_get, running_stack, stack_environment
 
 pytestmark = pytest.mark.e2e

@@ -22,8 +22,6 @@ from pathlib import Path
 
 import psutil
 import pytest
-from bench.cluster import Cluster
-from bench.reflex_client import ReflexClient
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy.engine import Engine
 
@@ -32,8 +30,10 @@ from app.config import PROJECT_ROOT
 from app.launcher.cluster import start_workers
 from app.launcher.processes import ProcessGroup
 from bench.bench_carts import CART_STATE, build_carts, line_quantity
-from bench.support import fresh_postgres
 from tests.conftest import REDIS_TEST_URL
+from tests.support.cluster import Cluster
+from tests.support.databases import fresh_postgres
+from tests.support.reflex_client import ReflexClient
 from tests.support.stack import PrivateRedis, Stack, http_get, running_stack, stack_environment
 
 RESTART_WITHIN = 20.0  # seconds from SIGKILL to the worker answering again

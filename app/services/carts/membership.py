@@ -27,6 +27,7 @@ from app.domain.carts import (
 )
 from app.domain.clock import as_utc, utcnow
 from app.domain.people import new_invite_code, normalise_invite_code
+from app.routes import cart_url
 from app.services.carts.changes import (
     CartChange,
     begin_change,
@@ -36,6 +37,7 @@ from app.services.carts.changes import (
     record,
 )
 from app.services.friends import are_friends
+from app.services.notifications import NotificationKind, notify
 from app.services.unit_of_work import UnitOfWork
 
 PERSONAL_CART_NAME = "My cart"
@@ -174,7 +176,16 @@ def invite_friend(uow: UnitOfWork, cart_id: int, inviter_id: int, friend_id: int
     if existing is not None and existing.status == MemberStatus.ACTIVE:
         raise CartError(CartErrorCode.ALREADY_MEMBER)
     _add_member(session, cart_id, friend_id, existing)
-    text = invited_text(display_name(session, inviter_id), display_name(session, friend_id))
+    inviter_name = display_name(session, inviter_id)
+    text = invited_text(inviter_name, display_name(session, friend_id))
+    # Before the cart's own news, which stays the last event of the change.
+    notify(
+        uow,
+        friend_id,
+        NotificationKind.SHARED_CART,
+        f"{inviter_name} added you to the shared cart “{get_cart(session, cart_id).name}”",
+        link=str(cart_url(cart_id)),
+    )
     record(uow, cart_id, version, text)
     return CartChange(cart_id, version)
 

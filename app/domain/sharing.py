@@ -1,0 +1,39 @@
+"""What friends may see of a shopper's activity, and which notifications a shopper wants.
+
+Only reviews are shared by default; every other kind of activity stays private until the
+shopper turns it on. A private activity is never shown to anyone, not even as a count.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str
+    label: str
+    default: bool
+
+
+SHARING = (
+    Setting("share.reviews", "Reviews I write", True),
+    Setting("share.purchases", "Products I buy", False),
+    Setting("share.deal_joins", "Group deals I join", False),
+    Setting("share.cart_lines", "What I put in shared carts", False),
+    Setting("share.answers", "Questions I answer", False),
+)
+NOTIFY = (
+    Setting("notify.question_to_answer", "A question for me to answer", True),
+    Setting("notify.answer_to_your_question", "An answer to my question", True),
+    Setting("notify.deal_outcome", "A group deal I joined unlocked or did not", True),
+    Setting("notify.host_live", "A host I follow went live", True),
+    Setting("notify.friend_accepted", "Someone accepted my friend invite", True),
+    Setting("notify.shared_cart", "A friend added me to a shared cart", True),
+)
+DEFAULTS = {s.key: s.default for s in (*SHARING, *NOTIFY)}
+
+
+def effective(key: str, stored: bool | None) -> bool:
+    """The setting in force: the stored choice, else the default (unknown keys: off)."""
+    return stored if stored is not None else DEFAULTS.get(key, False)

@@ -1,0 +1,212 @@
+"""Writing reviews: post or edit one's own, delete it, add or remove photos, vote helpful.
+
+No reward is ever tied to a review or its rating, and nothing here orders or hides reviews by
+their stars (see the README's honesty rules).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, delete, select, update
+
+from app.adapters import images
+from app.adapters.db.models import Product
+from app.adapters.db.models_social import Review, ReviewPhoto, ReviewVote
+from app.domain import reviews as rules
+from app.domain.events import DomainEvent, EventKind
+from app.services.activity import tell_friends
+from app.services.context import Context
+from app.services.rate_limits import RateLimited, stamp
+from app.services.unit_of_work import UnitOfWork
+
+PHOTO_FOLDER = "review-photos"
+
+
+class ReviewRefused(ValueError):
+    """A review action we refuse; `field` names the form field the message belongs to ("" for
+    the whole form)."""
+
+    def __init__(self, message: str, field: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def photo_folder(ctx: Context) -> Path:
+    return ctx.data_dir() / PHOTO_FOLDER
+
+
+def _changed(product_id: int) -> DomainEvent:
+    return DomainEvent("reviews", str(product_id), 0, EventKind.REVIEWS_CHANGED)
+
+
+def _limit(
+    uow: UnitOfWork, ctx: Context, user_id: int, action: str, n: int, span: timedelta
+) -> None:
+    try:
+        stamp(uow.session, user_id, action, limit=n, window=span, now=ctx.now())
+    except RateLimited as error:
+        raise ReviewRefused(str(error)) from None
+
+
+def _own_review(session: Session, actor_id: int, review_id: int) -> Review:
+    review = session.get(Review, review_id)
+    # Someone else's review and no review at all look the same: no probing by id.
+    if review is None or review.author_id != actor_id:
+        raise ReviewRefused("That review is not yours to change.")
+    return review
+
+
+def write_review(
+    ctx: Context, actor_id: int, product_id: int, stars: object, title: str, body: str
+) -> int:
+    """Post the actor's review of a product, or edit it if they wrote one. Returns its id."""
+    try:
+        clean_stars = rules.clean_stars(stars)
+        clean_title = rules.clean_text(
+            title, field="title", label="The title", limit=rules.MAX_TITLE, lines=1
+        )
+        clean_body = rules.clean_text(body, field="body", label="The review", limit=rules.MAX_BODY)
+    except rules.TextRefused as error:
+        raise ReviewRefused(error.message, error.field) from None
+    with ctx.uow() as uow:
+        if uow.session.get(Product, product_id) is None:
+            raise ReviewRefused("We couldn't find that product.")
+        _limit(uow, ctx, actor_id, "review", rules.REVIEW_WRITES_PER_HOUR, timedelta(hours=1))
+        review = uow.session.exec(
+            select(Review).where(Review.product_id == product_id, Review.author_id == actor_id)
+        ).first()
+        now = ctx.now()
+        if review is None:
+            review = Review(
+                product_id=product_id,
+                author_id=actor_id,
+                stars=clean_stars,
+                title=clean_title,
+                body=clean_body,
+                created_at=now,
+                updated_at=now,
+            )
+            try:
+                with uow.session.begin_nested():
+                    uow.session.add(review)
+            except IntegrityError:  # a second tab posted at the same moment
+                raise ReviewRefused(
+                    "You have already reviewed this product: edit that review."
+                ) from None
+        else:
+            review.stars, review.title, review.body = clean_stars, clean_title, clean_body
+            review.updated_at = now
+            uow.session.add(review)
+        uow.session.flush()
+        uow.record(_changed(product_id))
+        tell_friends(uow, actor_id, "share.reviews")
+        return review.id or 0
+
+
+def delete_review(ctx: Context, actor_id: int, review_id: int) -> None:
+    """Delete the actor's own review with its photos and votes."""
+    with ctx.uow() as uow:
+        review = _own_review(uow.session, actor_id, review_id)
+        names = list(
+            uow.session.exec(
+                select(ReviewPhoto.file_name).where(ReviewPhoto.review_id == review_id)
+            ).all()
+        )
+        uow.session.exec(delete(ReviewPhoto).where(col(ReviewPhoto.review_id) == review_id))
+        uow.session.exec(delete(ReviewVote).where(col(ReviewVote.review_id) == review_id))
+        uow.session.delete(review)
+        uow.record(_changed(review.product_id))
+        tell_friends(uow, actor_id, "share.reviews")
+    for name in names:  # after the commit: a failed delete keeps its files
+        images.remove(photo_folder(ctx), name)
+
+
+def add_review_photos(
+    ctx: Context, actor_id: int, review_id: int, files: Sequence[tuple[str, bytes]]
+) -> int:
+    """Check, re-encode and attach photos (name, bytes) to the actor's review. All or none:
+    one refused file refuses the batch with its reason. Returns how many were added."""
+    if not files:
+        raise ReviewRefused("Choose a photo first.", "photos")
+    encoded = []
+    for name, data in files:
+        try:
+            encoded.append(
+                images.reencode(
+                    name, data, max_bytes=rules.MAX_PHOTO_BYTES, max_side=rules.MAX_PHOTO_SIDE
+                )
+            )
+        except images.PhotoRefused as error:
+            raise ReviewRefused(str(error), "photos") from None
+    stored: list[images.StoredPhoto] = []
+    try:
+        with ctx.uow() as uow:
+            review = _own_review(uow.session, actor_id, review_id)
+            _limit(uow, ctx, actor_id, "review", rules.REVIEW_WRITES_PER_HOUR, timedelta(hours=1))
+            have = len(
+                uow.session.exec(
+                    select(ReviewPhoto.id).where(ReviewPhoto.review_id == review_id)
+                ).all()
+            )
+            if have + len(encoded) > rules.MAX_PHOTOS:
+                raise ReviewRefused(
+                    f"A review can have at most {rules.MAX_PHOTOS} photos.", "photos"
+                )
+            for jpeg, width, height in encoded:
+                photo = images.store(photo_folder(ctx), jpeg, width, height)
+                stored.append(photo)
+                uow.session.add(
+                    ReviewPhoto(
+                        review_id=review_id,
+                        file_name=photo.file_name,
+                        width=photo.width,
+                        height=photo.height,
+                    )
+                )
+            uow.record(_changed(review.product_id))
+    except Exception:
+        for photo in stored:  # the rows were rolled back: so go the files
+            images.remove(photo_folder(ctx), photo.file_name)
+        raise
+    return len(stored)
+
+
+def remove_review_photo(ctx: Context, actor_id: int, photo_id: int) -> None:
+    """Take one photo off the actor's own review."""
+    with ctx.uow() as uow:
+        photo = uow.session.get(ReviewPhoto, photo_id)
+        if photo is None:
+            raise ReviewRefused("That photo is not yours to remove.")
+        review = _own_review(uow.session, actor_id, photo.review_id)
+        name = photo.file_name
+        uow.session.delete(photo)
+        uow.record(_changed(review.product_id))
+    images.remove(photo_folder(ctx), name)
+
+
+def vote_helpful(ctx: Context, actor_id: int, review_id: int) -> int:
+    """One "helpful" vote per shopper per review, never on one's own. Returns the new count."""
+    with ctx.uow() as uow:
+        review = uow.session.get(Review, review_id)
+        if review is None:
+            raise ReviewRefused("That review is gone.")
+        if review.author_id == actor_id:
+            raise ReviewRefused("You can't vote on your own review.")
+        _limit(uow, ctx, actor_id, "vote", rules.VOTES_PER_MINUTE, timedelta(minutes=1))
+        try:
+            with uow.session.begin_nested():
+                uow.session.add(ReviewVote(review_id=review_id, user_id=actor_id))
+        except IntegrityError:
+            raise ReviewRefused("You already found this review helpful.") from None
+        # An atomic increment: two voters at once both count.
+        uow.session.exec(
+            update(Review).where(col(Review.id) == review_id).values(helpful=Review.helpful + 1)
+        )
+        uow.record(_changed(review.product_id))
+        count = uow.session.exec(select(Review.helpful).where(Review.id == review_id)).one()
+        return int(count)

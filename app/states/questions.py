@@ -1,0 +1,119 @@
+"""A product page's questions and answers: ask, answer, vote helpful; live for every viewer.
+
+The list is the same for everyone, so one read per change is pushed to the room
+"questions:<product id>"; who voted what stays per viewer (`my_votes`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import reflex as rx
+
+from app.domain.events import DomainEvent
+from app.realtime.rooms import Push, Viewer, delta, rooms
+from app.services import questions
+from app.services.context import app_context
+from app.services.questions import QuestionView
+from app.states.rooms import enter_room, leave_rooms
+from app.states.session import SessionState
+
+
+class QuestionsState(SessionState):
+    product_id: int = 0
+    questions: list[QuestionView] = []  # pushed live
+    my_votes: list[int] = []
+    my_answered: list[int] = []  # question ids this viewer answered
+    my_id: int = 0
+    ask_error: str = ""
+    answer_errors: dict[str, str] = {}
+
+    async def _load(self) -> None:
+        user = self.signed_in_user()
+        page = await asyncio.to_thread(
+            questions.product_questions,
+            app_context(),
+            user.id if user else None,
+            self._route_arg("product_key"),
+        )
+        self.product_id, self.questions = page.product_id, page.questions
+        self.my_votes, self.my_answered = page.my_votes, page.my_answered
+        self.my_id = user.id if user else 0
+
+    @rx.event
+    async def load(self) -> None:
+        self.ask_error, self.answer_errors = "", {}
+        await self._load()
+        await leave_rooms(self, "questions:")
+        if self.product_id:
+            await enter_room(self, f"questions:{self.product_id}", Viewer(None, ""))
+
+    @rx.event
+    async def ask(self, form: dict[str, Any]) -> Any:
+        user = self.signed_in_user()
+        if user is None:
+            return self.ask_to_sign_in("Sign in to ask a question.")
+        try:
+            await asyncio.to_thread(
+                questions.ask_question,
+                app_context(),
+                user.id,
+                self.product_id,
+                str(form.get("question", "")),
+            )
+        except questions.QuestionRefused as refusal:
+            self.ask_error = str(refusal)
+            return None
+        self.ask_error = ""
+        await self._load()
+        return [
+            rx.set_value("question-text", ""),
+            rx.toast.success("Asked. We'll pass it to people who bought it."),
+        ]
+
+    @rx.event
+    async def answer(self, form: dict[str, Any]) -> Any:
+        user = self.signed_in_user()
+        if user is None:
+            return self.ask_to_sign_in("Sign in to answer.")
+        question_id = str(form.get("question_id", ""))
+        try:
+            await asyncio.to_thread(
+                questions.answer_question,
+                app_context(),
+                user.id,
+                int(question_id) if question_id.isdigit() else 0,
+                str(form.get("answer", "")),
+            )
+        except questions.QuestionRefused as refusal:
+            self.answer_errors = {question_id: str(refusal)}
+            return None
+        self.answer_errors = {}
+        await self._load()
+        return rx.toast.success("Thanks, your answer is posted.")
+
+    @rx.event
+    async def vote(self, answer_id: int) -> Any:
+        user = self.signed_in_user()
+        if user is None:
+            return self.ask_to_sign_in("Sign in to vote.")
+        try:
+            await asyncio.to_thread(questions.vote_answer, app_context(), user.id, answer_id)
+        except questions.QuestionRefused as refusal:
+            return rx.toast.info(str(refusal))
+        await self._load()
+        return None
+
+
+async def render_questions(event: DomainEvent) -> Push | None:
+    """Questions of a product changed: the list, read once, to everyone on its page."""
+    if not event.aggregate_id.isdigit():
+        return None
+    shown = await asyncio.to_thread(
+        questions.live_questions, app_context(), int(event.aggregate_id)
+    )
+    return delta(QuestionsState, questions=shown)
+
+
+rooms.register("questions", render_questions)
