@@ -8,14 +8,14 @@ private side chats reuse this package unchanged. Unknown kinds are closed to eve
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select, update
 
+from app.adapters.db.cart_statements import insert_ignoring_conflicts
 from app.adapters.db.models import Product
 from app.adapters.db.models_chat import ChatMessage, ChatRoom
 from app.adapters.db.models_people import User
@@ -68,14 +68,6 @@ register_room_kind(
         buyer_product=lambda _s, key: _product_id(key),
     ),
 )
-
-
-def insert_ignoring_conflicts(session: Session, model: Any, values: Mapping[str, Any]) -> bool:
-    """INSERT ... ON CONFLICT DO NOTHING on either database; True if a row went in."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    result = session.exec(insert(model).values(**values).on_conflict_do_nothing())
-    return bool(result.rowcount)
 
 
 def find_room(session: Session, room_key: str) -> ChatRoom | None:
