@@ -11,7 +11,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 PYTEST := $(BIN)/python -m pytest
 ARTIFACTS := test-artifacts
 
-.PHONY: bench-joins bench-carts bench-live prod run-cluster nginx run dev setup deps dev-deps bun chromium node-tools db lint typecheck unit integration e2e test clean
+.PHONY: admin bench-analytics bench-joins bench-carts bench-live prod run-cluster nginx run dev setup deps dev-deps bun chromium node-tools db lint typecheck unit integration e2e test clean
 
 run: setup ## start the whole app at http://localhost:3000
 	$(BIN)/python -m app.launcher
@@ -62,6 +62,9 @@ nginx:
 db: deps
 	$(BIN)/python -m app.cli setup
 
+admin: deps ## make EMAIL an admin (someone who has signed in once): make admin EMAIL=you@example.com
+	$(BIN)/python -m app.cli admin --email "$(EMAIL)"
+
 lint: dev-deps ## ruff, and the layers contract (import-linter, see pyproject.toml)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -101,6 +104,9 @@ run-cluster: prod ## the former name of `make prod`
 
 bench-carts: dev-deps ## 200 clients in 50 shared carts on 2 backend processes; last line JSON
 	$(BIN)/python bench/bench_carts.py
+
+bench-analytics: dev-deps ## 1,000,000 events over 90 days: dashboard load p50/p95 and rollup lag (PostgreSQL); last line JSON
+	$(BIN)/python bench/bench_analytics.py --events 1000000 --shoppers 10000 --days 90
 
 bench-live: dev-deps bun ## 1,000 chat viewers on 2 Reflex backends vs a bare socket.io floor (PostgreSQL + Redis)
 	$(BIN)/python bench/bench_live.py --viewers 1000 --processes 2

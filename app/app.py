@@ -12,6 +12,7 @@ from app.jobs.deadlines import run_deadlines
 from app.pages.activity import activity_page
 from app.pages.carts import cart_page, join_cart_page
 from app.pages.catalog import catalog_page
+from app.pages.console import console_page
 from app.pages.deals import deal_page, deals_page, new_deal_page
 from app.pages.home import home_page
 from app.pages.live import live_new_page, live_schedule_page, live_session_page
@@ -33,6 +34,13 @@ from app.states.activity import ActivityState
 from app.states.cart_join import JoinCartState
 from app.states.carts import CartState
 from app.states.catalog import CatalogState
+from app.states.console import (
+    ConsoleDealsState,
+    ConsoleModerationState,
+    ConsoleProductsState,
+    ConsoleState,
+    ConsoleUsersState,
+)
 from app.states.deals import DealCardsState, DealFormState, DealState
 from app.states.home import HomeState
 from app.states.live_schedule import LiveNewState, LiveScheduleState
@@ -132,6 +140,17 @@ page(orders_page, "/orders", "Your orders", OrdersState.load, checks_user=True)
 page(live_schedule_page, "/live", "Live shopping", LiveScheduleState.load, checks_user=True)
 page(live_new_page, "/live/new", "Schedule a live session", LiveNewState.load, checks_user=True)
 page(live_session_page, "/live/[session_id]", "Live", LiveRoomState.load, checks_user=True)
+page(
+    console_page,
+    "/console",
+    "Console",
+    ConsoleState.load,
+    ConsoleProductsState.load_section,
+    ConsoleDealsState.load_section,
+    ConsoleModerationState.load_section,
+    ConsoleUsersState.load_section,
+    checks_user=True,
+)
 page(
     notifications_page,
     "/notifications",

@@ -1,4 +1,4 @@
-"""Set-up commands used by the Makefile: `python -m app.cli setup | check-config`."""
+"""Set-up commands used by the Makefile: `python -m app.cli setup | check-config | admin`."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ def setup() -> None:
     from app.adapters.db.session import session_scope
     from app.services.demo_seed import (
         demo_stream,
+        seed_demo_admin,
         seed_demo_catalog,
         seed_demo_deals,
         seed_demo_live,
@@ -38,12 +39,36 @@ def setup() -> None:
         if not production:  # demo deals would take real card holds in production
             deals_added = seed_demo_deals(session)
             seed_demo_live(session, stream)
+            seed_demo_admin(session)
+    from app.services.console.roles import promote_listed_admins
+    from app.services.context import app_context
+
+    promoted = promote_listed_admins(app_context(), load_settings().admin_emails)
     print(f"database ready; demo products added: {added}; demo deals added: {deals_added}")
+    if promoted:
+        print("admins from ADMIN_EMAILS: " + ", ".join(promoted))
+
+
+def make_admin(email: str) -> int:
+    """`make admin EMAIL=...`: give an existing user the admin role."""
+    from app.services.console.roles import RoleError
+    from app.services.console.roles import make_admin as promote
+    from app.services.context import app_context
+
+    migrate()
+    try:
+        row = promote(app_context(), email)
+    except RoleError as error:
+        print(f"{error} Sign in once first, or list the address in ADMIN_EMAILS.", file=sys.stderr)
+        return 1
+    print(f"{row.name} <{row.email}> is now an admin")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m app.cli")
-    parser.add_argument("command", choices=["setup", "migrate", "check-config"])
+    parser.add_argument("command", choices=["setup", "migrate", "check-config", "admin"])
+    parser.add_argument("--email", default="", help="for `admin`: the user's e-mail")
     args = parser.parse_args(argv)
     try:
         settings = load_settings()
@@ -52,6 +77,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.command == "check-config":
         print(f"configuration ok (database: {settings.database_url.split(':', 1)[0]})")
+    elif args.command == "admin":
+        if not args.email:
+            print("Usage: make admin EMAIL=someone@example.com", file=sys.stderr)
+            return 2
+        return make_admin(args.email)
     elif args.command == "migrate":
         migrate()
     else:

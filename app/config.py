@@ -44,6 +44,8 @@ class Settings:
     stripe_publishable_key: str | None
     stripe_webhook_secret: str | None
     stripe_api_base: str | None
+    # Addresses that become admins when they sign in with a verified e-mail (and at start-up).
+    admin_emails: frozenset[str] = frozenset()
 
     @property
     def is_production(self) -> bool:
@@ -86,6 +88,20 @@ def _optional(env: Mapping[str, str], name: str, prefix: str | None = None) -> s
     if raw is not None and prefix is not None and not raw.startswith(prefix):
         raise ConfigError(name, f"a value starting with {prefix!r}", raw[:8] + "…")
     return raw
+
+
+def _emails(env: Mapping[str, str], name: str) -> frozenset[str]:
+    raw = env.get(name) or ""
+    found = set()
+    for part in raw.split(","):
+        email = part.strip().lower()
+        if not email:
+            continue
+        local, at, domain = email.partition("@")
+        if not (at and local and "." in domain.strip(".") and "@" not in domain) or " " in email:
+            raise ConfigError(name, "comma-separated e-mail addresses", part.strip())
+        found.add(email)
+    return frozenset(found)
 
 
 def _normalise_database_url(url: str) -> str:
@@ -131,6 +147,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         stripe_publishable_key=_optional(env, "STRIPE_PUBLISHABLE_KEY", "pk_"),
         stripe_webhook_secret=_optional(env, "STRIPE_WEBHOOK_SECRET", "whsec_"),
         stripe_api_base=_url(env, "STRIPE_API_BASE", ("http", "https"), "http(s)://host[:port]"),
+        admin_emails=_emails(env, "ADMIN_EMAILS"),
     )
 
 

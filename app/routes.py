@@ -26,6 +26,7 @@ LIVE = "/live/[session_id]"
 FRIENDS = "/friends"
 INVITE = "/friends/invite/[code]"
 PROFILE = "/profile"
+CONSOLE = "/console"
 SIGN_IN = "/sign-in"
 SIGN_IN_ERROR = "/sign-in/error"
 NOTIFICATIONS = "/notifications"
@@ -114,6 +115,11 @@ def settings_url() -> str:
 
 def profile_url() -> str:
     return PROFILE
+
+
+def console_url() -> str:
+    """The merchant console (staff only)."""
+    return CONSOLE
 
 
 def safe_next(raw: str | None) -> str:

@@ -7,6 +7,7 @@ from starlette.middleware import Middleware
 from starlette.routing import Mount
 
 from app.api.auth_routes import auth_app
+from app.api.console_media import console_media_app
 from app.api.health import health_routes
 from app.api.logs import RequestLogMiddleware
 from app.api.media_routes import media_app
@@ -23,6 +24,7 @@ def http_api() -> Starlette:
             *metrics_routes(),
             Mount("/auth", app=auth_app()),
             Mount("/stripe", app=stripe_app()),
+            Mount("/media", app=console_media_app()),
             Mount("/review-photos", app=media_app()),
         ],
         middleware=[Middleware(RequestLogMiddleware), Middleware(MetricsMiddleware)],

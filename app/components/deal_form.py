@@ -12,11 +12,11 @@ from app.states.deals import DealFormState
 TIER_EXAMPLES = [("1", "30.00"), ("3", "24.00"), ("5", "19.50"), ("", "")]
 
 
-def field_error(key: str) -> rx.Component:
+def field_error(key: str, state: type[DealFormState] = DealFormState) -> rx.Component:
     return rx.cond(
-        DealFormState.errors.contains(key),
+        state.errors.contains(key),
         rx.text(
-            DealFormState.errors[key],
+            state.errors[key],
             id=f"{key}-error",
             color=rx.color("red", 11),
             size="2",
@@ -26,19 +26,26 @@ def field_error(key: str) -> rx.Component:
     )
 
 
-def _invalid(key: str) -> dict[str, object]:
+def _invalid(key: str, state: type[DealFormState]) -> dict[str, object]:
     return {
-        "aria_invalid": rx.cond(DealFormState.errors.contains(key), "true", "false"),
+        "aria_invalid": rx.cond(state.errors.contains(key), "true", "false"),
         "aria_describedby": f"{key}-error",
     }
 
 
-def _field(label: str, name: str, error_key: str, hint: str = "", **props: object) -> rx.Component:
+def _field(
+    state: type[DealFormState],
+    label: str,
+    name: str,
+    error_key: str,
+    hint: str = "",
+    **props: object,
+) -> rx.Component:
     return rx.vstack(
         rx.el.label(label, html_for=f"deal-{name}", font_weight="500"),
-        rx.input(id=f"deal-{name}", name=name, width="100%", **_invalid(error_key), **props),
+        rx.input(id=f"deal-{name}", name=name, width="100%", **_invalid(error_key, state), **props),
         rx.cond(hint != "", rx.text(hint, size="1", color=rx.color("gray", 11))),
-        field_error(error_key),
+        field_error(error_key, state),
         spacing="1",
         width="100%",
         align="start",
@@ -49,7 +56,7 @@ def _product_option(product: rx.Var[ProductChoice]) -> rx.Component:
     return rx.el.option(product.title + " (" + product.price + ")", value=product.id.to_string())
 
 
-def _tiers() -> rx.Component:
+def _tiers(state: type[DealFormState]) -> rx.Component:
     rows = []
     for row in range(1, TIER_ROWS + 1):
         shoppers, price = TIER_EXAMPLES[row - 1]
@@ -68,7 +75,7 @@ def _tiers() -> rx.Component:
                     placeholder="shoppers",
                     input_mode="numeric",
                     width="100%",
-                    **_invalid("tiers"),
+                    **_invalid("tiers", state),
                 ),
                 rx.el.label(
                     f"Tier {row}: price each", html_for=f"tier-{row}-price", class_name="sr-only"
@@ -80,7 +87,7 @@ def _tiers() -> rx.Component:
                     placeholder="price each",
                     input_mode="decimal",
                     width="100%",
-                    **_invalid("tiers"),
+                    **_invalid("tiers", state),
                 ),
                 spacing="2",
                 align="center",
@@ -97,7 +104,7 @@ def _tiers() -> rx.Component:
             margin_bottom="var(--space-2)",
         ),
         rx.vstack(*rows, spacing="2", width="100%"),
-        field_error("tiers"),
+        field_error("tiers", state),
         border="none",
         padding="0",
         margin="0",
@@ -105,27 +112,30 @@ def _tiers() -> rx.Component:
     )
 
 
-def deal_form() -> rx.Component:
+def deal_form(state: type[DealFormState] = DealFormState) -> rx.Component:
+    """The form; `state` is the shop's (DealFormState) or a subclass that submits elsewhere
+    (the console's)."""
     return rx.form(
         rx.vstack(
             rx.vstack(
                 rx.el.label("Product", html_for="deal-product", font_weight="500"),
                 rx.el.select(
                     rx.el.option("Choose a product…", value=""),
-                    rx.foreach(DealFormState.host.products, _product_option),
+                    rx.foreach(state.host.products, _product_option),
                     id="deal-product",
                     name="product_id",
-                    **_invalid("product_id"),
+                    **_invalid("product_id", state),
                     style={"width": "100%", "padding": "var(--space-2)"},
                 ),
-                field_error("product_id"),
-                field_error("currency"),
+                field_error("product_id", state),
+                field_error("currency", state),
                 spacing="1",
                 width="100%",
             ),
-            _tiers(),
+            _tiers(state),
             rx.grid(
                 _field(
+                    state,
                     "Shoppers needed to unlock",
                     "min_to_unlock",
                     "min_to_unlock",
@@ -133,6 +143,7 @@ def deal_form() -> rx.Component:
                     input_mode="numeric",
                 ),
                 _field(
+                    state,
                     "Maximum shoppers (stock)",
                     "max_participants",
                     "max_participants",
@@ -141,6 +152,7 @@ def deal_form() -> rx.Component:
                     input_mode="numeric",
                 ),
                 _field(
+                    state,
                     "Starts",
                     "starts_at",
                     "starts_at",
@@ -148,6 +160,7 @@ def deal_form() -> rx.Component:
                     type="datetime-local",
                 ),
                 _field(
+                    state,
                     "Deadline",
                     "deadline",
                     "deadline",
@@ -155,14 +168,16 @@ def deal_form() -> rx.Component:
                     type="datetime-local",
                 ),
                 _field(
+                    state,
                     "Team size",
                     "team_size",
                     "team_size",
                     hint="Optional: friends who fill a team within 24 h pay the team price.",
                     input_mode="numeric",
                 ),
-                _field("Team price each", "team_price", "team_price", input_mode="decimal"),
+                _field(state, "Team price each", "team_price", "team_price", input_mode="decimal"),
                 _field(
+                    state,
                     "Items per shopper",
                     "max_quantity_per_shopper",
                     "max_quantity_per_shopper",
@@ -178,6 +193,6 @@ def deal_form() -> rx.Component:
             width="100%",
             align="start",
         ),
-        on_submit=DealFormState.submit,
+        on_submit=state.submit,
         width="100%",
     )

@@ -141,6 +141,10 @@ def sign_in_slot() -> rx.Component:
                 rx.menu.item("Profile", on_click=rx.redirect("/profile")),
                 rx.menu.item("Friends", on_click=rx.redirect("/friends")),
                 rx.menu.item("Orders", on_click=rx.redirect("/orders")),
+                rx.cond(
+                    SessionState.is_staff,
+                    rx.menu.item("Console", on_click=rx.redirect("/console")),
+                ),
                 rx.menu.separator(),
                 rx.menu.item("Sign out", on_click=rx.call_script(POST_SIGN_OUT)),
                 variant="soft",

@@ -41,6 +41,11 @@ class EventKind(StrEnum):
     CHAT_FILTER_CHANGED = "filter_changed"
     CHAT_USER_MUTED = "user_muted"
     CHAT_USER_UNMUTED = "user_unmuted"
+    USER_ROLE_CHANGED = "user.role_changed"
+    PRODUCT_CREATED = "product.created"
+    PRODUCT_UPDATED = "product.updated"
+    PRODUCT_ARCHIVED = "product.archived"
+    DEAL_CANCELLED = "deal.cancelled"
     FRIEND_ADDED = "friend.added"
     FRIEND_REMOVED = "friend.removed"
     REVIEWS_CHANGED = "reviews.changed"
@@ -65,6 +70,8 @@ class DomainEvent:
     kind: str
     payload: dict[str, Any] = field(default_factory=dict)
     occurred_at: str = field(default_factory=lambda: utcnow().isoformat())
+    # Who caused it, when the service knows (the event log records it; None: the system).
+    actor_id: int | None = None
 
     @property
     def channel(self) -> str:
@@ -80,6 +87,7 @@ class DomainEvent:
             "kind": self.kind,
             "payload": self.payload,
             "occurred_at": self.occurred_at,
+            "actor_id": self.actor_id,
         }
         return json.dumps(fields, separators=(",", ":"))
 

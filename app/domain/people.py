@@ -23,11 +23,55 @@ class Role(StrEnum):
 
 
 HOSTING_ROLES = frozenset({Role.HOST, Role.ADMIN})
+MODERATING_ROLES = frozenset({Role.MODERATOR, Role.ADMIN})
+ADMIN_ROLES = frozenset({Role.ADMIN})
+# Who may open the console at all (each section checks its own roles).
+CONSOLE_ROLES = frozenset({Role.HOST, Role.MODERATOR, Role.ADMIN})
+ROLE_LABELS = {
+    Role.SHOPPER: "Shopper",
+    Role.HOST: "Host",
+    Role.MODERATOR: "Moderator",
+    Role.ADMIN: "Admin",
+}
 
 
 def may_host(role: str | None) -> bool:
     """Who may run live sessions and create group-buy deals: hosts and admins."""
     return role in HOSTING_ROLES
+
+
+def may_moderate(role: str | None) -> bool:
+    """Who works the moderation queue: moderators and admins."""
+    return role in MODERATING_ROLES
+
+
+def may_administer(role: str | None) -> bool:
+    """Who runs the shop (products, users and roles, the audit log): admins."""
+    return role in ADMIN_ROLES
+
+
+def parse_role(raw: str | None) -> Role | None:
+    """A role from a form or a command line, or None if there is no such role."""
+    try:
+        return Role((raw or "").strip().lower())
+    except ValueError:
+        return None
+
+
+def looks_like_email(raw: str) -> bool:
+    """One @, something before it, a dotted domain after it, no spaces: enough to catch typos
+    in configuration; providers vouch for the real address."""
+    local, at, domain = raw.partition("@")
+    return (
+        bool(at and local and domain)
+        and "@" not in domain
+        and "." in domain.strip(".")
+        and not any(ch.isspace() for ch in raw)
+    )
+
+
+def normalise_email(raw: str | None) -> str:
+    return (raw or "").strip().lower()
 
 
 class DisplayNameError(ValueError):

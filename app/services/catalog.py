@@ -24,6 +24,8 @@ from app.domain.money import format_minor
 from app.services.context import Context
 
 PLACEHOLDER_IMAGE = "/placeholder.svg"
+# Archived products (the console) leave the lists; their pages stay for orders that link them.
+_ON_SALE = col(Product.archived).is_(False)
 
 
 class UnknownCategory(LookupError):
@@ -98,7 +100,9 @@ def _categories(session: Session) -> list[CategoryView]:
     """Every category with how many products it holds, in display order."""
     counts = dict(
         session.exec(
-            select(Product.category_id, func.count()).group_by(col(Product.category_id))
+            select(Product.category_id, func.count())
+            .where(_ON_SALE)
+            .group_by(col(Product.category_id))
         ).all()
     )
     categories = session.exec(
@@ -115,7 +119,9 @@ def _category(session: Session, slug: str) -> CategoryView:
     if category is None:
         raise UnknownCategory(slug)
     count = session.exec(
-        select(func.count()).select_from(Product).where(Product.category_id == category.id)
+        select(func.count())
+        .select_from(Product)
+        .where(Product.category_id == category.id, _ON_SALE)
     ).one()
     return CategoryView(category.slug, category.name, category.description, category.image, count)
 
@@ -125,7 +131,7 @@ def _featured(session: Session, limit: int) -> list[ProductCard]:
     rows = session.exec(
         select(Product, Category)
         .join(Category)
-        .where(Product.stock > 0)
+        .where(Product.stock > 0, _ON_SALE)
         .order_by(col(Product.featured).desc(), col(Product.created_at).desc(), col(Product.id))
         .limit(limit)
     ).all()
@@ -135,7 +141,7 @@ def _featured(session: Session, limit: int) -> list[ProductCard]:
 def _search(session: Session, raw_query: str | None, category_slug: str | None) -> SearchResult:
     query = normalise_query(raw_query)
     category = _category(session, category_slug) if category_slug else None
-    statement = select(Product, Category).join(Category)
+    statement = select(Product, Category).join(Category).where(_ON_SALE)
     if category is not None:
         statement = statement.where(Category.slug == category.slug)
     for term in query_terms(query):

@@ -125,6 +125,20 @@ def _demo_host(session: Session) -> User:
 def grant_demo_host(session: Session, subject: str = "alice", name: str = "Alice Archer") -> User:
     """Make the demo shopper `subject` (of the demo sign-in provider) a host, creating her
     account ahead of her first sign-in if needed. Roles are a column on the user row."""
+    return _grant_demo_role(session, subject, name, Role.HOST)
+
+
+DEMO_ADMIN_SUBJECT = "admin"
+DEMO_ADMIN_NAME = "Demo Admin"
+
+
+def seed_demo_admin(session: Session) -> User:
+    """The demo's one admin: the "Demo Admin" account of the demo sign-in provider (its
+    picker labels it), so whoever tries the demo can open the console. Never in production."""
+    return _grant_demo_role(session, DEMO_ADMIN_SUBJECT, DEMO_ADMIN_NAME, Role.ADMIN)
+
+
+def _grant_demo_role(session: Session, subject: str, name: str, role: Role) -> User:
     account = session.exec(
         select(ExternalAccount).where(
             ExternalAccount.provider == DEMO_PROVIDER, ExternalAccount.subject == subject
@@ -133,7 +147,7 @@ def grant_demo_host(session: Session, subject: str = "alice", name: str = "Alice
     user = session.get(User, account.user_id) if account is not None else None
     if user is None:
         email = f"{subject}@bandwagon.test"
-        user = User(display_name=name, email=email, role=Role.HOST.value)
+        user = User(display_name=name, email=email, role=role.value)
         session.add(user)
         session.flush()
         session.add(
@@ -142,7 +156,7 @@ def grant_demo_host(session: Session, subject: str = "alice", name: str = "Alice
             )
         )
     elif user.role == Role.SHOPPER.value:
-        user.role = Role.HOST.value
+        user.role = role.value
         session.add(user)
     session.flush()
     return user

@@ -12,8 +12,10 @@ from typing import Any
 
 from app.adapters.identity import oauth_client
 from app.adapters.identity.oauth_client import SignInError
+from app.config import settings
 from app.services import accounts
 from app.services.accounts import SignedInIdentity
+from app.services.console import roles
 from app.services.context import Context
 
 SESSION_COOKIE = "bw_session"
@@ -72,6 +74,13 @@ async def complete_sign_in(ctx: Context, request: Any, provider: str) -> str:
                 name=identity.name,
                 picture=identity.picture,
             ),
+        )
+        # ADMIN_EMAILS: the first admin, without anyone editing the database by hand.
+        roles.promote_if_listed(
+            uow,
+            user,
+            identity.email if identity.email_verified else None,
+            settings().admin_emails,
         )
         return accounts.start_session(
             uow.session, user.id or 0, request.headers.get("user-agent", "")

@@ -1,7 +1,9 @@
 """A transaction that publishes its domain events only after it commits.
 
-Services record events with `uow.record(...)`; if the transaction fails nothing is announced, and
-nothing is announced before the data is visible to the clients that reload on the news.
+Services record events with `uow.record(...)`; they are appended to the event log (an outbox
+table) in the same transaction, and published on the bus after the commit. If the transaction
+fails nothing is logged or announced, and nothing is announced before the data is visible to the
+clients that reload on the news.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any
 from sqlmodel import Session
 
 from app.adapters.bus import EventBus, bus
+from app.adapters.db import event_log
 from app.adapters.db.session import engine
 from app.domain.events import DomainEvent
 
@@ -61,6 +64,8 @@ def unit_of_work(
     try:
         yield uow
         _attach_snapshots(session, uow.events)
+        # The outbox: the events are stored by the same commit as the change, or not at all.
+        event_log.append(session, uow.events)
         session.commit()
     except Exception:
         session.rollback()

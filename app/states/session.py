@@ -76,6 +76,11 @@ class SessionState(rx.State):
         return self.user is not None
 
     @rx.var
+    def is_staff(self) -> bool:
+        """Hosts, moderators and admins get a link to the console (which checks again)."""
+        return self.user is not None and self.user.role in ("host", "moderator", "admin")
+
+    @rx.var
     def user_name(self) -> str:
         return self.user.name if self.user else ""
 

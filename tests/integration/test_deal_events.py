@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from app.adapters.db.models_people import User
 from app.domain.events import DomainEvent, EventKind
 from app.realtime.rooms import FIELD_MARKER
 from app.services import deals
@@ -119,4 +120,18 @@ async def test_every_deal_event_leads_watchers_to_what_a_fresh_read_shows(world:
     await watch.after(later, join(dan))
     closing = NOW + timedelta(days=2, seconds=1)
     await watch.after(closing, lambda ctx: deals.close_deal(ctx, deal_id))  # closed
-    assert watch.seen == DEAL_KINDS
+    assert watch.seen == DEAL_KINDS - {EventKind.DEAL_CANCELLED}  # its own test, below
+
+
+async def test_a_cancelled_deal_leads_watchers_to_what_a_fresh_read_shows(world: World) -> None:
+    deal_id = open_deal(world)
+    watch = Watcher(world, deal_id)
+    (ada,) = world.make_users(1)
+    await watch.after(NOW, lambda ctx: deals.join_deal(ctx, ada, deal_id, 1, "pm_card_visa"))
+    with world.session() as session:
+        boss = User(display_name="Boss", role="admin")
+        session.add(boss)
+        session.commit()
+        boss_id = boss.id or 0
+    await watch.after(NOW, lambda ctx: deals.cancel_deal(ctx, boss_id, deal_id))
+    assert {EventKind.DEAL_CANCELLED, EventKind.DEAL_CLOSED} <= watch.seen

@@ -38,3 +38,15 @@ def test_a_bad_value_names_the_variable_and_the_expected_form(
         load_settings({variable: value})
     assert str(caught.value).startswith(f"{variable}: expected")
     assert expected in str(caught.value)
+
+
+def test_admin_emails_are_a_normalised_set() -> None:
+    settings = load_settings({"ADMIN_EMAILS": " Boss@Shop.test, ops@shop.test ,"})
+    assert settings.admin_emails == frozenset({"boss@shop.test", "ops@shop.test"})
+    assert load_settings({}).admin_emails == frozenset()
+
+
+@pytest.mark.parametrize("value", ["boss", "boss@shop", "a b@shop.test", "x@y@z.test"])
+def test_a_malformed_admin_email_names_the_variable(value: str) -> None:
+    with pytest.raises(ConfigError, match="ADMIN_EMAILS: expected comma-separated e-mail"):
+        load_settings({"ADMIN_EMAILS": f"ok@shop.test,{value}"})

@@ -42,6 +42,8 @@ const SHOPPERS = {
   bob: { name: 'Bob Baker', email: 'bob@bandwagon.test', email_verified: true },
   carol: { name: 'Carol Chen', email: 'carol@bandwagon.test', email_verified: true },
   dave: { name: 'Dave Diaz', email: 'dave@bandwagon.test', email_verified: false },
+  // The demo seed makes this account the shop's admin (the console at /console).
+  admin: { name: 'Demo Admin', email: 'admin@bandwagon.test', email_verified: true },
 };
 
 const GRANTABLE_SCOPES = ['openid', 'profile', 'email'];

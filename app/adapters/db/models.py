@@ -38,6 +38,8 @@ class Product(SQLModel, table=True):
     stock: int = 0
     category_id: int = Field(foreign_key="category.id", index=True)
     featured: bool = False
+    # Archived products leave the shop's lists and pages; orders and deals keep pointing at them.
+    archived: bool = Field(default=False, index=True)
     created_at: datetime = Timestamp()
 
 
@@ -61,6 +63,7 @@ from app.adapters.db import (  # noqa: E402, F401
     models_carts,
     models_chat,
     models_deals,
+    models_events,
     models_live,
     models_orders,
     models_people,

@@ -6,6 +6,7 @@ Every public use case takes the service context first, then the acting user's id
 - joining.py        join (take a seat, hold or save the card); leaving.py: leave
 - teams.py          start or join a team; expire teams that did not fill
 - closing.py        close deals at their deadline (capture or release), exactly once
+- cancelling.py     call a deal off: release every hold, once
 - reconciliation.py Stripe webhooks and the bank's 3-D Secure check
 - reading.py        what the pages read (views.py composes them)
 - seats.py, records.py, errors.py, form.py: shared internals
@@ -14,6 +15,7 @@ The order of events is safe in any interleaving: see the docstrings of joining.p
 closing.py for how (conditional updates, forward-only statuses, idempotency keys, leases).
 """
 
+from app.services.deals.cancelling import cancel_deal
 from app.services.deals.closing import (
     CLOSE_LEASE,
     CloseReport,
@@ -47,6 +49,7 @@ from app.services.deals.records import CARDS_CHANNEL, outcome_of, terms_of
 from app.services.deals.teams import expire_overdue_teams, join_team, start_team
 
 __all__ = [
+    "cancel_deal",
     "CARDS_CHANNEL",
     "CLOSE_LEASE",
     "BankCheckResult",

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, or_, update
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from app.adapters.db.models_deals import Deal, Participation, Team
 from app.adapters.payments.gateway import PaymentError, PaymentErrorCode, PaymentStatus
@@ -129,43 +129,76 @@ def close_deal(ctx: Context, deal_id: int, lease: timedelta = CLOSE_LEASE) -> Cl
         ).first()
         if claimed is None:
             return None
-        deal = load_deal(session, deal_id)
-        terms = terms_of(deal)
-        # A team still forming when its deal closes can no longer fill.
+        prepared = _prepare(session, deal_id)
+    return _settle(ctx, deal_id, now, prepared)
+
+
+@dataclass
+class _Claimed:
+    """A claimed deal's outcome, fixed once, and its participations when it was claimed."""
+
+    deal: Deal
+    terms: DealTerms
+    filled_teams: set[int | None]
+    final_n: int
+    outcome: CloseOutcome
+    parts: list[Participation]
+
+
+def _prepare(session: Session, deal_id: int) -> _Claimed:
+    """Inside the claiming transaction: expire forming teams and fix the outcome once."""
+    deal = load_deal(session, deal_id)
+    terms = terms_of(deal)
+    # A team still forming when its deal closes can no longer fill.
+    session.exec(
+        update(Team)
+        .where(col(Team.deal_id) == deal_id, col(Team.status) == TeamStatus.FORMING)
+        .values(status=TeamStatus.EXPIRED),
+        execution_options=NO_SYNC,
+    )
+    filled_teams = set(
         session.exec(
-            update(Team)
-            .where(col(Team.deal_id) == deal_id, col(Team.status) == TeamStatus.FORMING)
-            .values(status=TeamStatus.EXPIRED),
-            execution_options=NO_SYNC,
+            select(Team.id).where(Team.deal_id == deal_id, Team.status == TeamStatus.FILLED)
+        ).all()
+    )
+    if deal.final_participants is None:
+        # Decided once: who is in at the deadline fixes the outcome and the price.
+        counted = (col(Participation.team_id).is_(None)) | (
+            col(Participation.team_id).in_(sorted(t for t in filled_teams if t) or [-1])
         )
-        filled_teams = set(
-            session.exec(
-                select(Team.id).where(Team.deal_id == deal_id, Team.status == TeamStatus.FILLED)
-            ).all()
-        )
-        if deal.final_participants is None:
-            # Decided once: who is in at the deadline fixes the outcome and the price.
-            counted = (col(Participation.team_id).is_(None)) | (
-                col(Participation.team_id).in_(sorted(t for t in filled_teams if t) or [-1])
-            )
-            held = session.exec(
-                select(func.count())
-                .select_from(Participation)
-                .where(Participation.deal_id == deal_id, Participation.status == Status.HELD)
-                .where(counted)
-            ).one()
-            deal.final_participants = int(held)
-            deal.outcome = close_outcome(terms, int(held)).value
-            session.add(deal)
-        final_n = int(deal.final_participants)
-        outcome = CloseOutcome(deal.outcome or CloseOutcome.RELEASE)
-        parts = list(
-            session.exec(
-                select(Participation)
-                .where(Participation.deal_id == deal_id)
-                .order_by(col(Participation.id))
-            ).all()
-        )
+        held = session.exec(
+            select(func.count())
+            .select_from(Participation)
+            .where(Participation.deal_id == deal_id, Participation.status == Status.HELD)
+            .where(counted)
+        ).one()
+        deal.final_participants = int(held)
+        deal.outcome = close_outcome(terms, int(held)).value
+        session.add(deal)
+    final_n = int(deal.final_participants)
+    outcome = CloseOutcome(deal.outcome or CloseOutcome.RELEASE)
+    parts = list(
+        session.exec(
+            select(Participation)
+            .where(Participation.deal_id == deal_id)
+            .order_by(col(Participation.id))
+        ).all()
+    )
+    return _Claimed(deal, terms, filled_teams, final_n, outcome, parts)
+
+
+def _settle(
+    ctx: Context,
+    deal_id: int,
+    now: datetime,
+    claimed: _Claimed,
+    final_status: DealStatus | None = None,
+) -> CloseReport:
+    """Capture or release every participation of a claimed deal, each in its own transaction
+    with its own idempotency key, then record the final status once. `final_status` overrides
+    the one the outcome gives (a cancelled deal releases everyone and says "cancelled")."""
+    deal, terms, filled_teams = claimed.deal, claimed.terms, claimed.filled_teams
+    final_n, outcome, parts = claimed.final_n, claimed.outcome, claimed.parts
     unit_price = final_unit_price(terms, final_n) if outcome is CloseOutcome.CAPTURE else None
     report = CloseReport(deal_id, outcome.value, final_n, unit_price)
 
@@ -205,7 +238,7 @@ def close_deal(ctx: Context, deal_id: int, lease: timedelta = CLOSE_LEASE) -> Cl
                 execution_options=NO_SYNC,
             )
             return report
-        final_status = (
+        final_status = final_status or (
             DealStatus.SUCCEEDED if outcome is CloseOutcome.CAPTURE else DealStatus.FAILED
         )
         row = uow.session.exec(

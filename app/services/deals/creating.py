@@ -4,7 +4,7 @@ flash deal), checked against the domain's rules with every field problem reporte
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 
 from sqlmodel import col, select
@@ -37,11 +37,17 @@ def create_deal(ctx: Context, actor_id: int, product_id: int, terms: DealTerms) 
 
 
 def create_deal_from_form(
-    ctx: Context, actor_id: int, form: Mapping[str, str], offset_minutes: int
+    ctx: Context,
+    actor_id: int,
+    form: Mapping[str, str],
+    offset_minutes: int,
+    *,
+    also: Callable[[UnitOfWork, int], None] | None = None,
 ) -> int:
     """Open a deal from the host's form (text fields; `offset_minutes` is the browser's
     `getTimezoneOffset()`, since datetime-local fields carry no zone). DealValidationError maps
-    each bad field to its message; NotAllowed when the user may not host."""
+    each bad field to its message; NotAllowed when the user may not host. `also(uow, deal_id)`
+    runs in the same transaction (the console's audit entry)."""
     now = as_utc(ctx.now())
     with ctx.uow() as uow:
         chosen = form.get("product_id", "").strip()
@@ -53,7 +59,10 @@ def create_deal_from_form(
         parsed = parse_deal_form(form, currency or _DEFAULT_CURRENCY, offset_minutes, now)
         if parsed.terms is None:
             raise DealValidationError(parsed.errors)
-        return open_deal_in(uow, actor_id, parsed.product_id, parsed.terms, now)
+        deal_id = open_deal_in(uow, actor_id, parsed.product_id, parsed.terms, now)
+        if also is not None:
+            also(uow, deal_id)
+        return deal_id
 
 
 def open_deal_in(

@@ -448,7 +448,9 @@ def host_form(session: Session, role: str) -> HostForm:
     """What the deal form offers a user: nothing unless their role may host deals."""
     if not may_host(role):
         return HostForm(allowed=False)
-    products = session.exec(select(Product).order_by(col(Product.title))).all()
+    products = session.exec(
+        select(Product).where(col(Product.archived).is_(False)).order_by(col(Product.title))
+    ).all()
     return HostForm(
         allowed=True,
         products=[

@@ -1,0 +1,1 @@
+"""Uploaded pictures: checked, re-encoded with Pillow and stored under DATA_DIR/media."""

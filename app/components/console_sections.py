@@ -1,0 +1,239 @@
+"""The console's other sections: deals (the shop's tier editor, the list with cancel), live
+sessions and hosts, the moderation queue, users and roles, and the audit log."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from app import routes
+from app.components.deal_form import deal_form
+from app.services.console.audit import AuditLine
+from app.services.console.deals import ConsoleDeal
+from app.services.console.live import ConsoleSession
+from app.services.console.moderation import ReportedMessage
+from app.services.console.roles import StaffRow
+from app.states.console import ConsoleDealsState, ConsoleModerationState, ConsoleUsersState
+
+ROLES = ("shopper", "host", "moderator", "admin")
+MUTED = rx.color("gray", 11)
+
+
+def _table(headers: list[str], body: rx.Component) -> rx.Component:
+    return rx.box(
+        rx.table.root(
+            rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in headers])),
+            rx.table.body(body),
+            width="100%",
+            variant="surface",
+            size="1",
+        ),
+        overflow_x="auto",
+        width="100%",
+    )
+
+
+def _deal_row(deal: rx.Var[ConsoleDeal]) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(rx.link(deal.id, href=routes.deal_url(deal.id.to_string()))),
+        rx.table.cell(deal.product),
+        rx.table.cell(rx.badge(deal.status_label, variant="soft")),
+        rx.table.cell(deal.participants.to_string() + " / " + deal.min_to_unlock.to_string()),
+        rx.table.cell(
+            rx.cond(
+                deal.cancellable,
+                rx.alert_dialog.root(
+                    rx.alert_dialog.trigger(
+                        rx.button(
+                            "Cancel deal",
+                            size="1",
+                            color_scheme="red",
+                            variant="soft",
+                            aria_label="Cancel deal " + deal.id.to_string(),
+                        )
+                    ),
+                    rx.alert_dialog.content(
+                        rx.alert_dialog.title("Cancel this deal?"),
+                        rx.alert_dialog.description(
+                            "Every shopper's card hold is released. This cannot be undone."
+                        ),
+                        rx.hstack(
+                            rx.alert_dialog.cancel(rx.button("Keep it", variant="soft")),
+                            rx.alert_dialog.action(
+                                rx.button(
+                                    "Cancel the deal",
+                                    color_scheme="red",
+                                    on_click=ConsoleDealsState.cancel(deal.id),
+                                )
+                            ),
+                            spacing="3",
+                            justify="end",
+                            margin_top="var(--space-4)",
+                        ),
+                    ),
+                ),
+                rx.text("—", color=MUTED),
+            )
+        ),
+        data_testid="console-deal",
+    )
+
+
+def deals_section() -> rx.Component:
+    return rx.vstack(
+        rx.card(
+            rx.heading("Open a deal", size="4", as_="h3", margin_bottom="var(--space-3)"),
+            deal_form(ConsoleDealsState),
+            width="100%",
+        ),
+        _table(
+            ["Deal", "Product", "Status", "Joined / needed", ""],
+            rx.foreach(ConsoleDealsState.deal_rows, _deal_row),
+        ),
+        spacing="4",
+        width="100%",
+    )
+
+
+def _report(item: rx.Var[ReportedMessage]) -> rx.Component:
+    s = ConsoleModerationState
+    return rx.card(
+        rx.vstack(
+            rx.text(item.body, size="3"),
+            rx.text(
+                item.author,
+                " · ",
+                item.room_key,
+                " · ",
+                item.reports.to_string(),
+                " report(s) ",
+                rx.cond(item.reasons != "", "(" + item.reasons + ")", ""),
+                size="1",
+                color=MUTED,
+            ),
+            rx.hstack(
+                rx.button(
+                    "Keep",
+                    size="1",
+                    variant="soft",
+                    on_click=s.keep(item.room_key, item.message_id),
+                    aria_label="Keep the message by " + item.author,
+                ),
+                rx.button(
+                    "Remove",
+                    size="1",
+                    color_scheme="red",
+                    variant="soft",
+                    on_click=s.remove(item.room_key, item.message_id),
+                    aria_label="Remove the message by " + item.author,
+                ),
+                rx.button(
+                    "Mute author 24 h",
+                    size="1",
+                    variant="outline",
+                    on_click=s.mute(item.room_key, item.author_id),
+                    aria_label="Mute " + item.author + " for 24 hours",
+                ),
+                spacing="2",
+                wrap="wrap",
+            ),
+            spacing="2",
+            align="start",
+        ),
+        width="100%",
+        data_testid="reported-message",
+    )
+
+
+def moderation_section() -> rx.Component:
+    return rx.vstack(
+        rx.cond(
+            ConsoleModerationState.queue.length() > 0,
+            rx.foreach(ConsoleModerationState.queue, _report),
+            rx.text("Nothing reported right now.", color=MUTED),
+        ),
+        spacing="3",
+        width="100%",
+    )
+
+
+def _session_row(item: rx.Var[ConsoleSession]) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(rx.link(item.title, href=routes.live_url(item.id.to_string()))),
+        rx.table.cell(item.host),
+        rx.table.cell(rx.badge(item.status, variant="soft")),
+        rx.table.cell(rx.moment(item.starts_at, format="D MMM, HH:mm")),
+    )
+
+
+def live_section() -> rx.Component:
+    live = ConsoleModerationState.live
+    return rx.vstack(
+        rx.hstack(
+            rx.link(rx.button("Schedule a session", size="2"), href=routes.new_live_url()),
+            rx.text("Hosts: ", rx.el.span(live.hosts.join(", ")), size="2", color=MUTED),
+            spacing="3",
+            align="center",
+            wrap="wrap",
+        ),
+        _table(
+            ["Session", "Host", "Status", "Starts"],
+            rx.foreach(live.sessions, _session_row),
+        ),
+        spacing="3",
+        width="100%",
+    )
+
+
+def _user_row(user: rx.Var[StaffRow]) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(rx.vstack(rx.text(user.name), rx.text(user.email, size="1", color=MUTED))),
+        rx.table.cell(
+            rx.el.select(
+                *[rx.el.option(role.title(), value=role) for role in ROLES],
+                value=user.role,
+                on_change=lambda role: ConsoleUsersState.set_role(user.id, role),
+                aria_label="Role of " + user.name,
+                style={"padding": "var(--space-1)"},
+            )
+        ),
+        data_testid="console-user",
+    )
+
+
+def users_section() -> rx.Component:
+    return rx.vstack(
+        rx.form(
+            rx.hstack(
+                rx.input(
+                    name="query",
+                    placeholder="Name or e-mail",
+                    aria_label="Find users by name or e-mail",
+                    width="100%",
+                ),
+                rx.button("Find", type="submit"),
+                width="100%",
+            ),
+            on_submit=ConsoleUsersState.search,
+            width="100%",
+        ),
+        _table(["User", "Role"], rx.foreach(ConsoleUsersState.users, _user_row)),
+        spacing="3",
+        width="100%",
+    )
+
+
+def _audit_row(line: rx.Var[AuditLine]) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(rx.moment(line.at, format="D MMM HH:mm:ss")),
+        rx.table.cell(line.actor),
+        rx.table.cell(rx.code(line.action)),
+        rx.table.cell(line.target, " ", rx.text(line.detail, as_="span", color=MUTED)),
+        data_testid="audit-line",
+    )
+
+
+def audit_section() -> rx.Component:
+    return _table(
+        ["When", "Who", "What", "On"],
+        rx.foreach(ConsoleUsersState.audit_lines, _audit_row),
+    )

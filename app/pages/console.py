@@ -1,0 +1,74 @@
+"""/console: the merchant console. Admins see every section; hosts their deals and live
+sessions; moderators the moderation queue. Shoppers are sent away by the load handler."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from app.components.console_analytics import analytics_section
+from app.components.console_products import products_section
+from app.components.console_sections import (
+    audit_section,
+    deals_section,
+    live_section,
+    moderation_section,
+    users_section,
+)
+from app.components.layout import page_shell
+from app.states.console import ConsoleState, ConsoleTabsState
+
+# (tab value, label, the ConsoleAccess flag that shows it, section)
+SECTIONS = (
+    ("products", "Products", "products", products_section),
+    ("deals", "Deals", "deals", deals_section),
+    ("live", "Live", "live", live_section),
+    ("moderation", "Moderation", "moderation", moderation_section),
+    ("users", "Users & roles", "users", users_section),
+    ("audit", "Audit log", "audit", audit_section),
+    ("analytics", "Analytics", "users", analytics_section),
+)
+
+
+def _tab(value: str, label: str, flag: str) -> rx.Component:
+    return rx.cond(getattr(ConsoleState.sections, flag), rx.tabs.trigger(label, value=value))
+
+
+def console_page() -> rx.Component:
+    return page_shell(
+        rx.cond(
+            ConsoleState.allowed,
+            rx.vstack(
+                rx.hstack(
+                    rx.heading("Console", size="7", as_="h1"),
+                    rx.badge(ConsoleState.sections.role_label, size="2", variant="soft"),
+                    align="center",
+                    spacing="3",
+                ),
+                rx.tabs.root(
+                    rx.scroll_area(
+                        rx.tabs.list(*[_tab(v, label, f) for v, label, f, _ in SECTIONS]),
+                        type="auto",
+                        scrollbars="horizontal",
+                    ),
+                    *[
+                        rx.tabs.content(
+                            rx.cond(getattr(ConsoleState.sections, f), section()),
+                            value=v,
+                            padding_top="var(--space-4)",
+                        )
+                        for v, _, f, section in SECTIONS
+                    ],
+                    default_value=rx.cond(
+                        ConsoleState.sections.products,
+                        "products",
+                        rx.cond(ConsoleState.sections.deals, "deals", "moderation"),
+                    ),
+                    on_change=ConsoleTabsState.switch,
+                    width="100%",
+                ),
+                spacing="4",
+                width="100%",
+            ),
+            rx.center(rx.spinner(size="3"), padding="var(--space-8)"),
+        )
+    )

@@ -1,0 +1,101 @@
+"""Reading the event log in order, from a stored position: the consumer API.
+
+A consumer (the analytics rollups, or anything that must not miss news across restarts) calls
+`consume(ctx, name, apply)`. In ONE transaction it locks its position row, reads the events after
+it, lets `apply` write its own tables, and stores the id of the last event applied. A crash
+before the commit applies nothing and moves nothing, so a restarted consumer resumes after the
+last event it applied: no gap, no double.
+
+Ids are handed out when a transaction writes its events, just before it commits, so on
+PostgreSQL a later id can become visible before an earlier one. A consumer therefore stops at
+the first hole in the ids unless the event after the hole was written more than `settle` ago:
+by then the hole is a rolled-back transaction, not a commit on its way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import timedelta
+
+from sqlalchemy import select, update
+from sqlmodel import Session, col
+
+from app.adapters.db import event_log
+from app.adapters.db.event_log import LoggedEvent
+from app.adapters.db.models_events import EventConsumer
+from app.domain.clock import utcnow
+from app.services.context import Context
+
+__all__ = ["LoggedEvent", "consume", "consumer_position", "events_after"]
+
+# Longer than any gap between a transaction writing its events and its commit.
+SETTLE = timedelta(seconds=5)
+
+Apply = Callable[[Session, Sequence[LoggedEvent]], None]
+
+
+def events_after(ctx: Context, position: int, limit: int = 500) -> list[LoggedEvent]:
+    """Up to `limit` logged events after `position`, oldest first (for readers that keep their
+    own position; most consumers want `consume`)."""
+    with ctx.session() as session:
+        return event_log.read_after(session, position, limit)
+
+
+def consumer_position(ctx: Context, name: str) -> int:
+    """The id of the last event consumer `name` applied (0: none yet)."""
+    with ctx.session() as session:
+        found = session.exec(select(EventConsumer.position).where(EventConsumer.name == name))  # type: ignore[call-overload]
+        value = found.first()
+        return int(value[0]) if value else 0
+
+
+def _lock_position(session: Session, name: str) -> int:
+    """This consumer's position, locked until the transaction ends (one runner at a time)."""
+    # A no-op update takes the row lock on PostgreSQL and the write lock on SQLite.
+    moved = session.exec(
+        update(EventConsumer)
+        .where(col(EventConsumer.name) == name)
+        .values(name=name)
+        .returning(col(EventConsumer.position))
+    ).first()
+    if moved is not None:
+        return int(moved[0])
+    session.add(EventConsumer(name=name, position=0))
+    session.flush()
+    return 0
+
+
+def _settled_prefix(
+    events: Sequence[LoggedEvent], position: int, settle: timedelta
+) -> list[LoggedEvent]:
+    ready: list[LoggedEvent] = []
+    expected = position + 1
+    cutoff = utcnow() - settle
+    for event in events:
+        if event.id != expected and event.logged_at > cutoff:
+            break  # a hole that may still fill: wait for it
+        ready.append(event)
+        expected = event.id + 1
+    return ready
+
+
+def consume(
+    ctx: Context, name: str, apply: Apply, *, batch: int = 1000, settle: timedelta = SETTLE
+) -> int:
+    """Apply the next events after consumer `name`'s position and move the position past them,
+    in one transaction; returns how many were applied (0: caught up). `apply` gets the
+    transaction's session and the events in id order; if it raises, nothing moves."""
+    with ctx.uow() as uow:
+        position = _lock_position(uow.session, name)
+        events = _settled_prefix(
+            event_log.read_after(uow.session, position, batch), position, settle
+        )
+        if not events:
+            return 0
+        apply(uow.session, events)
+        uow.session.exec(
+            update(EventConsumer)
+            .where(col(EventConsumer.name) == name)
+            .values(position=events[-1].id, updated_at=utcnow())
+        )
+        return len(events)

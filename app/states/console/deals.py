@@ -1,0 +1,77 @@
+"""Deals in the console: the shop's deal form (tier editor) and the list with cancel."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import reflex as rx
+
+from app.services.console import deals as console_deals
+from app.services.console.access import ConsoleRefused
+from app.services.console.deals import ConsoleDeal
+from app.services.context import app_context
+from app.services.deals import DealValidationError, NotAllowed, deal_form
+from app.states.deals import DealFormState
+
+
+class ConsoleDealsState(DealFormState):
+    """The shop's deal form state, submitting through the console (audited)."""
+
+    deal_rows: list[ConsoleDeal] = []
+    opened_deal: int = 0
+
+    async def _reload(self, user_id: int) -> None:
+        self.deal_rows = await asyncio.to_thread(
+            console_deals.console_deals, app_context(), user_id
+        )
+
+    @rx.event
+    async def load_section(self) -> Any:
+        user = self.signed_in_user()
+        if user is None:
+            return None
+        try:
+            await self._reload(user.id)
+        except ConsoleRefused:
+            self.deal_rows = []
+            return None
+        self.host = await asyncio.to_thread(deal_form, app_context(), user.id)
+        self.errors = {}
+        return rx.call_script("new Date().getTimezoneOffset()", callback=ConsoleDealsState.set_tz)
+
+    @rx.event
+    async def submit(self, form: dict[str, Any]) -> Any:
+        user = self.signed_in_user()
+        if user is None:
+            return self.ask_to_sign_in()
+        fields = {key: str(value) for key, value in form.items()}
+        try:
+            deal_id = await asyncio.to_thread(
+                console_deals.open_deal, app_context(), user.id, fields, self.tz_offset
+            )
+        except DealValidationError as invalid:
+            self.errors = invalid.field_errors
+            return rx.toast.error("Please fix the fields marked in red.")
+        except (NotAllowed, ConsoleRefused) as refusal:
+            return rx.toast.error(str(refusal))
+        self.errors = {}
+        self.opened_deal = deal_id
+        await self._reload(user.id)
+        return rx.toast.success(f"Deal {deal_id} is open.")
+
+    @rx.event
+    async def cancel(self, deal_id: int) -> Any:
+        user = self.signed_in_user()
+        if user is None:
+            return self.ask_to_sign_in()
+        try:
+            report = await asyncio.to_thread(
+                console_deals.cancel_deal, app_context(), user.id, int(deal_id)
+            )
+            await self._reload(user.id)
+        except (NotAllowed, ConsoleRefused) as refusal:
+            return rx.toast.error(str(refusal))
+        if report is None:
+            return rx.toast.info("That deal was already over.")
+        return rx.toast.success(f"Deal cancelled: {len(report.released)} holds released.")

@@ -1,0 +1,65 @@
+"""The moderation queue (moderators and admins): keep, remove, mute."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+import reflex as rx
+
+from app.domain.chat import ChatRefused
+from app.services.console import moderation
+from app.services.console.access import ConsoleRefused
+from app.services.console.live import ConsoleLive, console_live
+from app.services.console.moderation import ReportedMessage
+from app.services.context import app_context
+from app.states.console.base import ConsoleState
+
+
+class ConsoleModerationState(ConsoleState):
+    queue: list[ReportedMessage] = []
+    live: ConsoleLive = ConsoleLive([], [])
+
+    @rx.event
+    async def load_section(self) -> None:
+        user = self._staff()
+        if user is None:
+            return
+        try:
+            self.queue = await asyncio.to_thread(
+                moderation.moderation_queue, app_context(), user.id
+            )
+        except ConsoleRefused:
+            self.queue = []
+        try:
+            self.live = await asyncio.to_thread(console_live, app_context(), user.id)
+        except ConsoleRefused:
+            self.live = ConsoleLive([], [])
+
+    async def _act(self, action: Callable[..., Any], done: str, *args: Any) -> Any:
+        user = self._staff()
+        if user is None:
+            return self.ask_to_sign_in()
+        try:
+            await asyncio.to_thread(action, app_context(), user.id, *args)
+            self.queue = await asyncio.to_thread(
+                moderation.moderation_queue, app_context(), user.id
+            )
+        except (ConsoleRefused, ChatRefused) as refusal:
+            return rx.toast.error(str(refusal))
+        return rx.toast.success(done)
+
+    @rx.event
+    async def keep(self, room_key: str, message_id: int) -> Any:
+        return await self._act(moderation.keep_message, "Kept.", room_key, int(message_id))
+
+    @rx.event
+    async def remove(self, room_key: str, message_id: int) -> Any:
+        return await self._act(moderation.remove_message, "Removed.", room_key, int(message_id))
+
+    @rx.event
+    async def mute(self, room_key: str, user_id: int) -> Any:
+        return await self._act(
+            moderation.mute_author, "Muted for 24 hours.", room_key, int(user_id)
+        )
