@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from urllib.parse import urlsplit
 
+from app.domain.throttle import seconds_text
+
 MAX_MESSAGE_LENGTH = 500
 # Longer input is refused before any cleaning work, so a huge paste costs nothing.
 MAX_RAW_LENGTH = 4 * MAX_MESSAGE_LENGTH
@@ -133,53 +135,6 @@ def excerpt(text: str, limit: int = REPLY_EXCERPT) -> str:
     """A one-line start of a message for a reply's quote."""
     line = " ".join(text.split())
     return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
-
-
-# -------------------------------------------------------------------------------------- throttle
-@dataclass(frozen=True)
-class ThrottleDecision:
-    allowed: bool
-    stamps: tuple[float, ...]  # what to store when allowed (the kept window plus now)
-    retry_after: float  # seconds until a send would be allowed (0 when allowed)
-
-
-def throttle(stamps: tuple[float, ...], now: float, limit: int, period: float) -> ThrottleDecision:
-    """Sliding-window limit: at most `limit` sends in any `period` seconds.
-
-    `stamps` are the times of earlier allowed sends (any order, old ones are ignored). Stamps
-    after `now` (another process's clock, storage rounding) count as recent."""
-    recent = tuple(sorted(t for t in stamps if now - period < t))
-    if limit <= 0 or period <= 0:
-        return ThrottleDecision(True, (), 0.0)
-    if len(recent) >= limit:
-        oldest_that_counts = recent[len(recent) - limit]
-        return ThrottleDecision(False, recent, max(oldest_that_counts + period - now, 0.001))
-    return ThrottleDecision(True, (*recent, now)[-limit:], 0.0)
-
-
-def parse_stamps(stored: str) -> tuple[float, ...]:
-    out = []
-    for part in (stored or "").split(","):
-        try:
-            out.append(float(part))
-        except ValueError:
-            continue
-    return tuple(out)
-
-
-def format_stamps(stamps: tuple[float, ...]) -> str:
-    return ",".join(f"{t:.3f}" for t in stamps)
-
-
-def seconds_text(seconds: float) -> str:
-    whole = max(1, int(seconds + 0.999))
-    if whole < 60:
-        return f"{whole} second{'s' if whole != 1 else ''}"
-    minutes = (whole + 59) // 60
-    if minutes < 60:
-        return f"{minutes} minute{'s' if minutes != 1 else ''}"
-    hours = (minutes + 59) // 60
-    return f"{hours} hour{'s' if hours != 1 else ''}"
 
 
 def rate_limited(retry_after: float) -> ChatRefused:

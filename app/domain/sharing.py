@@ -6,6 +6,7 @@ shopper turns it on. A private activity is never shown to anyone, not even as a 
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
 
@@ -22,6 +23,7 @@ SHARING = (
     Setting("share.deal_joins", "Group deals I join", False),
     Setting("share.cart_lines", "What I put in shared carts", False),
     Setting("share.answers", "Questions I answer", False),
+    Setting("share.watching", "Live sessions I'm watching", False),
 )
 NOTIFY = (
     Setting("notify.question_to_answer", "A question for me to answer", True),
@@ -37,3 +39,21 @@ DEFAULTS = {s.key: s.default for s in (*SHARING, *NOTIFY)}
 def effective(key: str, stored: bool | None) -> bool:
     """The setting in force: the stored choice, else the default (unknown keys: off)."""
     return stored if stored is not None else DEFAULTS.get(key, False)
+
+
+def watching_now(
+    watching: Mapping[int, Iterable[int]], sharers: Collection[int], live_hosts: Mapping[int, int]
+) -> list[tuple[int, int]]:
+    """The (friend, live session) pairs a feed shows as "watching now".
+
+    `watching`: who has which session's page open right now (any process); `sharers`: the
+    viewer's friends who share "watching live" at this moment; `live_hosts`: the sessions live
+    now, with their host. Anyone not in `sharers` is left out entirely (no count, no trace), as
+    are sessions not live and a host on their own session (hosting is not watching)."""
+    return sorted(
+        (person, session_id)
+        for person, sessions in watching.items()
+        if person in sharers
+        for session_id in set(sessions)
+        if session_id in live_hosts and live_hosts[session_id] != person
+    )

@@ -10,6 +10,7 @@ from app.services.activity import ActivityItem
 from app.states.activity import ActivityState
 
 ICONS = {
+    "watching": "radio",
     "review": "star",
     "purchase": "shopping-bag",
     "deal_join": "users",

@@ -70,6 +70,8 @@ class Presence:
 
 
 PresenceRenderer = Callable[[str, Presence], Push | None]
+# Told which rooms of an aggregate changed viewers on any process (see listen_presence).
+PresenceListener = Callable[[set[str]], None]
 
 
 def delta(state: Any, **values: Any) -> Push:
@@ -110,9 +112,14 @@ class Rooms:
         self._rooms_of: dict[str, set[str]] = defaultdict(set)  # sid -> channels
         self._renderers: dict[str, Renderer] = {}
         self._presence_renderers: dict[str, PresenceRenderer] = {}
-        self._remote: dict[str, dict[str, tuple[float, int, list[Viewer]]]] = defaultdict(dict)
+        # channel -> instance -> (seen, count, named viewers, ids of every signed-in viewer)
+        self._remote: dict[str, dict[str, tuple[float, int, list[Viewer], frozenset[int]]]] = (
+            defaultdict(dict)
+        )
         self._dirty: set[str] = set()  # local viewers changed: share and push
         self._stale: set[str] = set()  # another process's viewers changed: push only
+        self._listeners: dict[str, list[PresenceListener]] = defaultdict(list)
+        self._moved: set[str] = set()  # viewers changed elsewhere in a room someone listens to
         self._locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._queued: dict[tuple[str, str], DomainEvent] = {}  # (room, kind) -> newest waiting
         self._status_renderer: Callable[[bool], Push] | None = None
@@ -129,6 +136,12 @@ class Rooms:
     def register_presence(self, aggregate: str, renderer: PresenceRenderer) -> None:
         """Render the viewers of a room of `aggregate` into a push."""
         self._presence_renderers[aggregate] = renderer
+
+    def listen_presence(self, aggregate: str, listener: PresenceListener) -> None:
+        """Tell `listener`, once per presence tick, which rooms of `aggregate` changed viewers
+        on any process, whether or not anyone in this process is in them ("who is watching
+        which live session", for friends' activity). Keep it quick: it runs on the loop."""
+        self._listeners[aggregate].append(listener)
 
     def register_status(self, renderer: Callable[[bool], Push]) -> None:
         """Render "live updates are (not) flowing" for every connected client."""
@@ -217,9 +230,13 @@ class Rooms:
         now = time.monotonic()
         count = self.local_count(channel)
         viewers = list(self._members.get(channel, {}).values())
-        for instance, (seen, remote_count, remote_viewers) in list(self._remote[channel].items()):
+        for instance, (seen, remote_count, remote_viewers, _) in list(
+            self._remote[channel].items()
+        ):
             if now - seen > PRESENCE_EXPIRY:
                 del self._remote[channel][instance]
+                if channel.partition(":")[0] in self._listeners:
+                    self._moved.add(channel)
                 continue
             count += remote_count
             viewers.extend(remote_viewers)
@@ -228,6 +245,21 @@ class Rooms:
             unique.setdefault(viewer.user_id if viewer.user_id is not None else id(viewer), viewer)
         named = sorted((v for v in unique.values() if v.user_id is not None), key=lambda v: v.name)
         return Presence(count=count, viewers=named[:PRESENCE_NAMES])
+
+    def user_ids(self, channel: str) -> set[int]:
+        """Every signed-in user viewing the channel on any process (not only the named few)."""
+        now = time.monotonic()
+        ids = {v.user_id for v in self._members.get(channel, {}).values() if v.user_id is not None}
+        for seen, _count, _viewers, remote_ids in self._remote.get(channel, {}).values():
+            if now - seen <= PRESENCE_EXPIRY:
+                ids |= remote_ids
+        return ids
+
+    def channels_of(self, aggregate: str) -> set[str]:
+        """The rooms of `aggregate` with viewers on this or (as last heard) another process."""
+        prefix = aggregate + ":"
+        here = {c for c in self._members if c.startswith(prefix)}
+        return here | {c for c, by in self._remote.items() if by and c.startswith(prefix)}
 
     # -- delivery -----------------------------------------------------------------------------
     async def push(self, channel: str, push: Push) -> None:
@@ -325,21 +357,31 @@ class Rooms:
         for channel, summary in payload.get("rooms", {}).items():
             viewers = [Viewer(**v) for v in summary.get("viewers", [])]
             count = int(summary.get("count", 0))
+            ids = frozenset(
+                [v.user_id for v in viewers if v.user_id is not None]
+                + [int(i) for i in summary.get("more", [])]
+            )
             before = self._remote[channel].get(instance)
-            self._remote[channel][instance] = (now, count, viewers)
+            self._remote[channel][instance] = (now, count, viewers, ids)
             # A heartbeat that changes nothing only keeps the entry alive: no push.
-            if channel in self._members and (before is None or before[1:] != (count, viewers)):
+            if before is not None and before[1:] == (count, viewers, ids):
+                continue
+            if channel in self._members:
                 self._stale.add(channel)
+            if channel.partition(":")[0] in self._listeners:
+                self._moved.add(channel)
 
     def _expire_remote(self) -> None:
         """Forget processes that stopped announcing a room; its local viewers get a new count."""
         now = time.monotonic()
         for channel, by_instance in list(self._remote.items()):
-            for instance, (seen, _count, _viewers) in list(by_instance.items()):
+            for instance, (seen, _count, _viewers, _ids) in list(by_instance.items()):
                 if now - seen > PRESENCE_EXPIRY:
                     del by_instance[instance]
                     if channel in self._members:
                         self._stale.add(channel)
+                    if channel.partition(":")[0] in self._listeners:
+                        self._moved.add(channel)
             if not by_instance:
                 del self._remote[channel]
 
@@ -349,8 +391,11 @@ class Rooms:
         for channel in channels:
             members = self._members.get(channel, {})
             named = {v.user_id: v for v in members.values() if v.user_id is not None}
-            viewers = [asdict(v) for v in list(named.values())[:PRESENCE_NAMES]]
+            listed = list(named.values())
+            viewers = [asdict(v) for v in listed[:PRESENCE_NAMES]]
             summaries[channel] = {"count": len(members), "viewers": viewers}
+            if len(listed) > PRESENCE_NAMES:  # ids only, for listeners (who is watching)
+                summaries[channel]["more"] = [v.user_id for v in listed[PRESENCE_NAMES:]]
         payload = {"instance": self.instance, "rooms": summaries}
         return DomainEvent("presence", self.instance, 0, "presence", payload)
 
@@ -374,6 +419,9 @@ class Rooms:
             if shared:
                 with contextlib.suppress(Exception):
                     publish(self._presence_event(sorted(shared)))
+            if self._listeners:
+                moved, self._moved = dirty | self._moved, set()
+                self._tell_listeners(moved)
             for channel in dirty | stale:
                 aggregate = channel.partition(":")[0]
                 renderer = self._presence_renderers.get(aggregate)
@@ -384,6 +432,19 @@ class Rooms:
                             await self.push(channel, push)
                     except Exception:
                         log.exception("could not push presence for %s", channel)
+
+    def _tell_listeners(self, channels: set[str]) -> None:
+        by_aggregate: dict[str, set[str]] = defaultdict(set)
+        for channel in channels:
+            aggregate = channel.partition(":")[0]
+            if aggregate in self._listeners:
+                by_aggregate[aggregate].add(channel)
+        for aggregate, changed in by_aggregate.items():
+            for listener in self._listeners[aggregate]:
+                try:
+                    listener(changed)
+                except Exception:
+                    log.exception("presence listener for %s failed", aggregate)
 
 
 rooms = Rooms()

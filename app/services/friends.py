@@ -203,4 +203,6 @@ def remove_friend(ctx: Context, actor_id: int, friend_id: int) -> bool:
         if removed:
             uow.record(friends_changed(friend_id, actor_id, EventKind.FRIEND_REMOVED))
             uow.record(friends_changed(actor_id, friend_id, EventKind.FRIEND_REMOVED))
+            for person in (actor_id, friend_id):  # their open activity pages stop sharing now
+                uow.record(DomainEvent("activity", str(person), 0, EventKind.ACTIVITY_CHANGED))
         return removed

@@ -13,8 +13,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from app.adapters.db.models_social import Preference
+from app.domain.events import DomainEvent, EventKind
 from app.domain.sharing import DEFAULTS, NOTIFY, SHARING, Setting, effective
+from app.services.circle import friend_ids
 from app.services.context import Context
+from app.services.unit_of_work import UnitOfWork
 
 
 class UnknownSetting(ValueError):
@@ -69,11 +72,23 @@ def my_settings(ctx: Context, viewer_id: int) -> SettingsPage:
         return SettingsPage(view(SHARING), view(NOTIFY))
 
 
+SHARING_KEYS = frozenset(s.key for s in SHARING)
+
+
+def _feeds_change(uow: UnitOfWork, actor_id: int) -> None:
+    """What friends may see changed: each friend's open activity page re-reads its feed, so
+    something turned private disappears at once (and something shared appears)."""
+    for friend_id in sorted(friend_ids(uow.session, actor_id)):
+        uow.record(DomainEvent("activity", str(friend_id), 0, EventKind.ACTIVITY_CHANGED))
+
+
 def set_preference(ctx: Context, actor_id: int, key: str, enabled: bool) -> None:
     """Turn one of the actor's settings on or off."""
     if key not in DEFAULTS:
         raise UnknownSetting(key)
     with ctx.uow() as uow:
+        if key in SHARING_KEYS:
+            _feeds_change(uow, actor_id)
         row = uow.session.get(Preference, (actor_id, key))
         if row is None:
             try:

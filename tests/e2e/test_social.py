@@ -245,3 +245,66 @@ def test_friends_picks_show_only_what_a_friend_shares(
     )
     screenshot(alice, request, "activity-phone")
     assert alice.evaluate(UNNAMED_CONTROLS_JS) == []
+
+
+def open_live_session(app_database: str, host: str, title: str) -> int:
+    """A session that is live now, as the host console leaves it after "Go live"."""
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    with _db(app_database) as db:
+        session_id = db.execute(
+            "INSERT INTO live_session (host_id, title, description, cover_image, stream_url,"
+            " starts_at, status, version, went_live_at, created_at)"
+            " VALUES (?, ?, '', '/placeholder.svg', '', ?, 'live', 2, ?, ?)",
+            (user_id(app_database, host), title, stamp, stamp, stamp),
+        ).lastrowid
+        db.execute(
+            "INSERT INTO live_session_product (session_id, product_id, position) VALUES (?, ?, 0)",
+            (session_id, PICKS_PRODUCT),
+        )
+    return int(session_id or 0)
+
+
+def test_a_friend_watching_a_live_session_appears_and_goes_without_a_reload(
+    open_shopper: OpenShopper,
+    app_database: str,
+    befriend: Callable[[str, str], None],
+    request: pytest.FixtureRequest,
+) -> None:
+    title = "Linen evening"
+    alice, bob = open_shopper("phone"), open_shopper("desktop")
+    sign_in(alice, "Alice", "/activity")
+    sign_in(bob, "Bob", "/settings")
+    befriend("Alice", "Bob")
+    session_id = open_live_session(app_database, "Alice", title)  # Alice is the demo host
+    watching_entry = alice.get_by_test_id("activity").filter(has_text=f"is watching {title}")
+
+    # Private by default: Bob watching shows nothing.
+    alice.reload()
+    expect(alice.get_by_role("heading", name="Friends' activity")).to_be_visible()
+    bob.goto(f"/live/{session_id}")
+    expect(bob.get_by_test_id("live-title")).to_have_text(title)
+    alice.wait_for_timeout(2_000)  # presence ticks twice a second: time enough to show wrongly
+    expect(watching_entry).to_have_count(0)
+
+    bob.goto("/settings")
+    switch = bob.get_by_test_id("setting-share.watching").get_by_role("switch")
+    expect(switch).to_have_attribute("aria-checked", "false")
+    switch.click()
+    expect(switch).to_have_attribute("aria-checked", "true")
+
+    # Bob opens the session: Alice's feed says so without a reload, and links to it.
+    bob.goto(f"/live/{session_id}")
+    expect(bob.get_by_test_id("live-title")).to_have_text(title)
+    expect(watching_entry).to_have_count(1, timeout=15_000)
+    expect(watching_entry.get_by_test_id("activity-text")).to_have_text(
+        re.compile(rf"^Bob[\w ]* is watching {title}$")
+    )
+    expect(watching_entry.get_by_role("link", name=f"is watching {title}")).to_have_attribute(
+        "href", f"/live/{session_id}"
+    )
+    screenshot(alice, request, "activity-watching-phone")
+    assert alice.evaluate(UNNAMED_CONTROLS_JS) == []
+
+    # Bob leaves the session: the entry goes, still without a reload.
+    bob.goto("/")
+    expect(watching_entry).to_have_count(0, timeout=15_000)

@@ -10,7 +10,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from app.adapters.db.models_carts import Cart
 from app.adapters.db.models_deals import Deal, DealOrder, Participation
+from app.adapters.db.models_orders import OrderLine, ShopOrder
 from app.domain.chat import ChatRefused, Refusal, RoomKey
 from app.services import chat
 from app.services import context as context_module
@@ -298,6 +300,44 @@ def test_buyers_get_a_badge(world: World) -> None:
         }
     world.post("alice", "is it good?")
     world.post("bob", "yes, I bought two")
+    assert [m.buyer for m in world.window().messages] == [False, True]
+
+
+def test_a_paid_cart_order_earns_the_badge_and_an_unpaid_one_does_not(world: World) -> None:
+    """The badge follows the same rule as "Verified buyer" on reviews: a line of a completed
+    cart order counts (for whoever added it), a checkout that never completed does not."""
+    with world.session() as session:
+        for who, status in (("carol", "complete"), ("alice", "pending")):
+            user_id = world.users[who]
+            cart = Cart(name="Mine", owner_id=user_id, kind="shared")
+            session.add(cart)
+            session.flush()
+            order = ShopOrder(
+                cart_id=cart.id or 0, owner_id=user_id, cart_name="Mine", mode="owner_pays",
+                status=status, currency="USD", total=1800,
+                expires_at=datetime.now(UTC) + timedelta(minutes=15),
+                closed_at=datetime.now(UTC) if status == "complete" else None,
+            )  # fmt: skip
+            session.add(order)
+            session.flush()
+            session.add(
+                OrderLine(
+                    order_id=order.id or 0,
+                    cart_line_id=0,
+                    product_id=world.product_id,
+                    title="Mug",
+                    unit_price=1800,
+                    quantity=1,
+                    added_by=user_id,
+                    payer_id=user_id,
+                )  # fmt: skip
+            )
+        session.commit()
+        assert chat.buyers_of(session, world.product_id, world.users.values()) == {
+            world.users["carol"]
+        }
+    world.post("alice", "worth it?")
+    world.post("carol", "I have one, yes")
     assert [m.buyer for m in world.window().messages] == [False, True]
 
 

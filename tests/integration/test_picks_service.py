@@ -113,3 +113,55 @@ def test_the_activity_feed_shows_only_shared_kinds_of_current_friends(world: Soc
         (i.friend_name, i.kind) for i in activity.friends_activity(world.ctx, world.users["Alice"])
     }
     assert kinds == {("Carol", "deal_join")}
+
+
+def test_friends_watching_a_live_session_show_only_while_shared_and_live(
+    world: SocialWorld,
+) -> None:
+    """Who watches what comes from the live rooms' presence (passed in as `watching`); the feed
+    keeps friends who share it, on sessions live now that they do not host."""
+    from datetime import UTC, datetime
+
+    from app.adapters.db.models_live import LiveSession
+    from app.services import activity
+
+    users = world.users
+    with world.session() as s:
+        made = [
+            LiveSession(host_id=users[host], title=title, cover_image="/c.png", status=status,
+                        starts_at=datetime.now(UTC))
+            for host, title, status in [
+                ("Dave", "Kettle night", "live"), ("Dave", "Next week", "scheduled"),
+                ("Bob", "Bob's own show", "live"),
+            ]
+        ]  # fmt: skip
+        s.add_all(made)
+        s.commit()
+        live, scheduled, own = (m.id or 0 for m in made)
+    alice = users["Alice"]
+    watching = {users["Bob"]: [live], users["Carol"]: [live], users["Dave"]: [live, own]}
+
+    def feed(now_watching: dict[int, list[int]] = watching) -> list[tuple[str, str, str]]:
+        items = activity.friends_activity(world.ctx, alice, now_watching)
+        return [(i.friend_name, i.text, i.link) for i in items if i.kind == "watching"]
+
+    assert feed() == []  # private by default: not shown, not counted
+    assert activity.feeds_to_redraw(world.ctx, {users["Bob"]}, {alice}) == set()
+
+    world.bus.clear()
+    preferences.set_preference(world.ctx, users["Bob"], "share.watching", True)
+    told = {e.aggregate_id for e in world.bus.events if e.aggregate == "activity"}
+    assert told == {str(alice)}  # Alice's open feed re-reads at once
+    assert feed() == [("Bob", "is watching Kettle night", f"/live/{live}")]
+    # A scheduled session's page and his own show are not "watching live".
+    assert feed({users["Bob"]: [scheduled, own]}) == []
+    # Bob arriving or leaving redraws the feeds of readers who are his friends, nobody else's.
+    moved = {users["Bob"], users["Carol"], users["Dave"]}
+    assert activity.feeds_to_redraw(world.ctx, moved, {alice, users["Dave"]}) == {alice}
+    assert activity.feeds_to_redraw(world.ctx, {users["Carol"]}, {alice}) == set()
+
+    preferences.set_preference(world.ctx, users["Bob"], "share.watching", False)
+    assert feed() == []
+    preferences.set_preference(world.ctx, users["Bob"], "share.watching", True)
+    world.unfriend("Alice", "Bob")
+    assert feed() == []

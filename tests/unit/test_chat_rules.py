@@ -19,15 +19,12 @@ from app.domain.chat import (
     clean_mute_minutes,
     clean_slow_mode,
     excerpt,
-    format_stamps,
     parse_room_key,
-    parse_stamps,
     rate_limited,
     safe_link,
-    seconds_text,
     segments,
-    throttle,
 )
+from app.domain.throttle import format_stamps, parse_stamps, seconds_text, throttle
 
 
 # ------------------------------------------------------------------------------------ room keys

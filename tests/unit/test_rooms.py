@@ -94,8 +94,13 @@ async def test_unchanged_presence_from_another_process_pushes_nothing_but_silenc
     here.dispatch(there._presence_event(["cart:7"]))  # a heartbeat: nothing changed
     assert here._stale == set()
     instance = next(iter(here._remote["cart:7"]))
-    seen, count, viewers = here._remote["cart:7"][instance]
-    here._remote["cart:7"][instance] = (seen - rooms_module.PRESENCE_EXPIRY - 1, count, viewers)
+    seen, count, viewers, ids = here._remote["cart:7"][instance]
+    here._remote["cart:7"][instance] = (
+        seen - rooms_module.PRESENCE_EXPIRY - 1,
+        count,
+        viewers,
+        ids,
+    )
     here._expire_remote()
     assert here._stale == {"cart:7"}
     assert here.presence("cart:7") == Presence(1, [_alice()])

@@ -103,12 +103,15 @@ ADD_ACTIVITY = sa_insert(_activity)
 def insert_ignoring_conflicts(session: Session, model: Any, values: Mapping[str, Any]) -> bool:
     """INSERT ... ON CONFLICT DO NOTHING on SQLite and PostgreSQL; True if a row went in.
 
-    No savepoint needed, so it is safe with pysqlite's transaction handling too.
+    No savepoint needed, so it is safe with pysqlite's transaction handling too. SQLAlchemy
+    reports an INSERT's row count only when asked (`preserve_rowcount`); without it psycopg's
+    is -1, which reads as "inserted" even when the row was already there.
     """
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    result = session.exec(insert(model).values(**values).on_conflict_do_nothing())
-    return bool(result.rowcount)
+    statement = insert(model).values(**values).on_conflict_do_nothing()
+    result = session.exec(statement.execution_options(preserve_rowcount=True))
+    return result.rowcount == 1
 
 
 # --------------------------------------------------------------------------- the room view

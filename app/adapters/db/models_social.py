@@ -1,5 +1,5 @@
 """Tables for trust between shoppers: reviews and their photos and votes, questions routed to past
-buyers and their answers, in-app notifications, and the stamps behind per-person rate limits.
+buyers and their answers, in-app notifications, and the windows behind per-person rate limits.
 
 One review per (product, author), one vote per (review, voter) and one ask per (question, person)
 are unique constraints, so a double click or a second process can never count twice.
@@ -131,16 +131,17 @@ class Notification(SQLModel, table=True):
     created_at: datetime = Timestamp()
 
 
-class ActionStamp(SQLModel, table=True):
-    """One write by one person, for rate limits that hold across processes."""
+class RateWindow(SQLModel, table=True):
+    """One person's recent writes of one kind ("review", "question", "answer", "vote") as
+    comma-separated epoch seconds: a sliding window shared by every backend process, moved only
+    by compare-and-set (app/services/rate_limits.py), so two writers can never both take the
+    last slot. 30 stamps take about 450 characters."""
 
-    __tablename__ = "action_stamp"
-    __table_args__ = (Index("ix_action_stamp_user_action_at", "user_id", "action", "at"),)
+    __tablename__ = "rate_window"
 
-    id: int | None = Field(default=None, primary_key=True)
-    user_id: int = Field(foreign_key="user.id")
-    action: str = Field(max_length=30)
-    at: datetime = Timestamp()
+    user_id: int = Field(foreign_key="user.id", primary_key=True)
+    action: str = Field(max_length=30, primary_key=True)
+    stamps: str = Field(default="", max_length=1000)
 
 
 class Preference(SQLModel, table=True):

@@ -12,6 +12,7 @@ up on the next push or on reconnect. Every public use case takes the service con
 """
 
 from app.domain.events import EventKind
+from app.services.buyers import buyers_of
 from app.services.chat.moderation import (
     AddFilterWord,
     Command,
@@ -38,7 +39,7 @@ from app.services.chat.reading import (
     viewing,
     window,
 )
-from app.services.chat.rooms import RoomPolicy, buyers_of, ensure_room, register_room_kind
+from app.services.chat.rooms import RoomPolicy, ensure_room, register_room_kind
 from app.services.chat.sending import post_message, report_message
 from app.services.chat.views import (
     ChatMessageView,

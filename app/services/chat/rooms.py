@@ -8,17 +8,16 @@ private side chats reuse this package unchanged. Unknown kinds are closed to eve
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select, update
 
+from app.adapters.db.cart_statements import insert_ignoring_conflicts
 from app.adapters.db.models import Product
 from app.adapters.db.models_chat import ChatMessage, ChatRoom
-from app.adapters.db.models_deals import DealOrder
 from app.adapters.db.models_people import User
 from app.domain import chat as rules
 from app.domain.chat import ChatRefused, Refusal, RoomKey
@@ -31,7 +30,8 @@ from app.services.unit_of_work import UnitOfWork
 class RoomPolicy:
     """How rooms of one kind behave. `can_read(session, key, user_id)` (user_id None for a
     guest) gates reading and posting; `owner_of` names the room's own moderator;
-    `buyer_product` names the product whose buyers get the "buyer" badge."""
+    `buyer_product` names the product whose buyers get the "buyer" badge (who bought what is
+    app/services/buyers.py says who bought it: the one rule reviews and answers use too)."""
 
     can_read: Callable[[Session, RoomKey, int | None], bool]
     owner_of: Callable[[Session, RoomKey], int | None] = lambda _s, _k: None
@@ -68,28 +68,6 @@ register_room_kind(
         buyer_product=lambda _s, key: _product_id(key),
     ),
 )
-
-
-def buyers_of(session: Session, product_id: int, user_ids: Iterable[int]) -> set[int]:
-    """Which of `user_ids` bought the product. Today: an order from a captured group-buy
-    participation. Extend here when plain checkout orders exist (a paid order counts)."""
-    ids = sorted(set(user_ids))
-    if not ids:
-        return set()
-    rows = session.exec(
-        select(DealOrder.user_id)
-        .where(DealOrder.product_id == product_id, col(DealOrder.user_id).in_(ids))
-        .distinct()
-    ).all()
-    return {int(user_id) for user_id in rows}
-
-
-def insert_ignoring_conflicts(session: Session, model: Any, values: Mapping[str, Any]) -> bool:
-    """INSERT ... ON CONFLICT DO NOTHING on either database; True if a row went in."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    result = session.exec(insert(model).values(**values).on_conflict_do_nothing())
-    return bool(result.rowcount)
 
 
 def find_room(session: Session, room_key: str) -> ChatRoom | None:

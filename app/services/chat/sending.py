@@ -15,6 +15,7 @@ from app.domain import chat as rules
 from app.domain.chat import ChatRefused, Refusal
 from app.domain.clock import as_utc
 from app.domain.events import EventKind
+from app.domain.throttle import format_stamps, parse_stamps, throttle
 from app.services.chat.reading import filter_words
 from app.services.chat.rooms import (
     insert_ignoring_conflicts,
@@ -35,10 +36,10 @@ def _take(session: Session, key: str, limit: int, period: float, now: float) -> 
     never both take the last slot."""
     for _ in range(THROTTLE_ATTEMPTS):
         stored = session.exec(select(ChatThrottle.stamps).where(ChatThrottle.key == key)).first()
-        decision = rules.throttle(rules.parse_stamps(stored or ""), now, limit, period)
+        decision = throttle(parse_stamps(stored or ""), now, limit, period)
         if not decision.allowed:
             return decision.retry_after
-        new = rules.format_stamps(decision.stamps)
+        new = format_stamps(decision.stamps)
         if stored is None:
             if insert_ignoring_conflicts(session, ChatThrottle, {"key": key, "stamps": new}):
                 return 0.0

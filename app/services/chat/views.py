@@ -16,7 +16,8 @@ from app.domain import chat as rules
 from app.domain.chat import RoomKey, Segment
 from app.domain.clock import as_utc
 from app.domain.people import avatar_colour, initials
-from app.services.chat.rooms import buyers_of, policy
+from app.services.buyers import buyers_of
+from app.services.chat.rooms import policy
 
 
 @dataclass(frozen=True)
