@@ -5,7 +5,7 @@ moved by compare-and-set does not. Old stamps only mattered for the last hour, s
 carried over.
 
 Revision ID: 5e8a1c2d9b47
-Revises: 8d4f1a2b3c45
+Revises: 8d4b2f6a1e57
 Create Date: 2026-12-05 17:30:00.000000
 """
 from typing import Sequence, Union
@@ -16,7 +16,7 @@ import sqlmodel
 
 
 revision: str = '5e8a1c2d9b47'
-down_revision: Union[str, None] = '8d4f1a2b3c45'
+down_revision: Union[str, None] = '8d4b2f6a1e57'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
