@@ -10,6 +10,7 @@ the caller's transaction, so a write that fails afterwards gives it back by roll
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select, update
@@ -25,23 +26,31 @@ class RateLimited(ValueError):
     """Too many writes of one kind; the message says when to try again."""
 
 
-def _refusal(wait: float) -> RateLimited:
-    return RateLimited(f"That's a lot in a short time. Please try again in {seconds_text(wait)}.")
+def _message(wait: float) -> str:
+    return f"That's a lot in a short time. Please try again in {seconds_text(wait)}."
 
 
 def stamp(
-    session: Session, user_id: int, action: str, *, limit: int, window: timedelta, now: datetime
+    session: Session,
+    user_id: int,
+    action: str,
+    *,
+    limit: int,
+    window: timedelta,
+    now: datetime,
+    refuse: Callable[[str], Exception] = RateLimited,
 ) -> None:
-    """Spend one of the person's `limit` writes of `action` per `window`, or raise RateLimited
-    (saying how long to wait) when they are all spent. Atomic: concurrent callers never get
-    more than `limit` through between them."""
+    """Spend one of the person's `limit` writes of `action` per `window`, or raise `refuse`
+    (RateLimited unless the caller names its own error) with a message saying how long to
+    wait, when they are all spent. Atomic: concurrent callers never get more than `limit`
+    through between them."""
     moment, period = now.timestamp(), window.total_seconds()
     where = (col(RateWindow.user_id) == user_id, col(RateWindow.action) == action)
     for _ in range(ATTEMPTS):
         stored = session.exec(select(RateWindow.stamps).where(*where)).first()
         decision = throttle(parse_stamps(stored or ""), moment, limit, period)
         if not decision.allowed:
-            raise _refusal(decision.retry_after)
+            raise refuse(_message(decision.retry_after))
         new = format_stamps(decision.stamps)
         if stored is None:
             values = {"user_id": user_id, "action": action, "stamps": new}
@@ -56,4 +65,4 @@ def stamp(
         )
         if moved.rowcount == 1:
             return
-    raise _refusal(1.0)  # heavy contention on one person's window
+    raise refuse(_message(1.0))  # heavy contention on one person's window

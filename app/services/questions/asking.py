@@ -18,8 +18,7 @@ from app.services.activity import tell_friends
 from app.services.buyers import buyers_of
 from app.services.context import Context
 from app.services.notifications import NotificationKind, notify
-from app.services.rate_limits import RateLimited, stamp
-from app.services.unit_of_work import UnitOfWork
+from app.services.rate_limits import stamp
 
 
 class QuestionRefused(ValueError):
@@ -28,15 +27,6 @@ class QuestionRefused(ValueError):
 
 def questions_changed(product_id: int) -> DomainEvent:
     return DomainEvent("questions", str(product_id), 0, EventKind.QUESTIONS_CHANGED)
-
-
-def _limit(
-    uow: UnitOfWork, ctx: Context, user_id: int, action: str, n: int, span: timedelta
-) -> None:
-    try:
-        stamp(uow.session, user_id, action, limit=n, window=span, now=ctx.now())
-    except RateLimited as error:
-        raise QuestionRefused(str(error)) from None
 
 
 def _text(raw: str, label: str, limit: int) -> str:
@@ -53,7 +43,15 @@ def ask_question(ctx: Context, actor_id: int, product_id: int, text: str) -> int
     with ctx.uow() as uow:
         if uow.session.get(Product, product_id) is None:
             raise QuestionRefused("We couldn't find that product.")
-        _limit(uow, ctx, actor_id, "question", rules.QUESTIONS_PER_HOUR, timedelta(hours=1))
+        stamp(
+            uow.session,
+            actor_id,
+            "question",
+            limit=rules.QUESTIONS_PER_HOUR,
+            window=timedelta(hours=1),
+            now=ctx.now(),
+            refuse=QuestionRefused,
+        )
         now = ctx.now()
         question = Question(
             product_id=product_id,
@@ -78,7 +76,15 @@ def answer_question(ctx: Context, actor_id: int, question_id: int, text: str) ->
             raise QuestionRefused("That question is gone.")
         if question.asker_id == actor_id:
             raise QuestionRefused("You asked this question; other shoppers will answer it.")
-        _limit(uow, ctx, actor_id, "answer", rules.ANSWERS_PER_HOUR, timedelta(hours=1))
+        stamp(
+            uow.session,
+            actor_id,
+            "answer",
+            limit=rules.ANSWERS_PER_HOUR,
+            window=timedelta(hours=1),
+            now=ctx.now(),
+            refuse=QuestionRefused,
+        )
         buyer = bool(buyers_of(uow.session, question.product_id, [actor_id]))
         answer = Answer(
             question_id=question_id,
@@ -124,7 +130,15 @@ def vote_answer(ctx: Context, actor_id: int, answer_id: int) -> None:
             raise QuestionRefused("That answer is gone.")
         if answer.author_id == actor_id:
             raise QuestionRefused("You can't vote on your own answer.")
-        _limit(uow, ctx, actor_id, "vote", VOTES_PER_MINUTE, timedelta(minutes=1))
+        stamp(
+            uow.session,
+            actor_id,
+            "vote",
+            limit=VOTES_PER_MINUTE,
+            window=timedelta(minutes=1),
+            now=ctx.now(),
+            refuse=QuestionRefused,
+        )
         try:
             with uow.session.begin_nested():
                 uow.session.add(AnswerVote(answer_id=answer_id, user_id=actor_id))

@@ -20,8 +20,7 @@ from app.domain import reviews as rules
 from app.domain.events import DomainEvent, EventKind
 from app.services.activity import tell_friends
 from app.services.context import Context
-from app.services.rate_limits import RateLimited, stamp
-from app.services.unit_of_work import UnitOfWork
+from app.services.rate_limits import stamp
 
 PHOTO_FOLDER = "review-photos"
 
@@ -42,15 +41,6 @@ def photo_folder(ctx: Context) -> Path:
 
 def _changed(product_id: int) -> DomainEvent:
     return DomainEvent("reviews", str(product_id), 0, EventKind.REVIEWS_CHANGED)
-
-
-def _limit(
-    uow: UnitOfWork, ctx: Context, user_id: int, action: str, n: int, span: timedelta
-) -> None:
-    try:
-        stamp(uow.session, user_id, action, limit=n, window=span, now=ctx.now())
-    except RateLimited as error:
-        raise ReviewRefused(str(error)) from None
 
 
 def _own_review(session: Session, actor_id: int, review_id: int) -> Review:
@@ -76,7 +66,15 @@ def write_review(
     with ctx.uow() as uow:
         if uow.session.get(Product, product_id) is None:
             raise ReviewRefused("We couldn't find that product.")
-        _limit(uow, ctx, actor_id, "review", rules.REVIEW_WRITES_PER_HOUR, timedelta(hours=1))
+        stamp(
+            uow.session,
+            actor_id,
+            "review",
+            limit=rules.REVIEW_WRITES_PER_HOUR,
+            window=timedelta(hours=1),
+            now=ctx.now(),
+            refuse=ReviewRefused,
+        )
         review = uow.session.exec(
             select(Review).where(Review.product_id == product_id, Review.author_id == actor_id)
         ).first()
@@ -147,7 +145,15 @@ def add_review_photos(
     try:
         with ctx.uow() as uow:
             review = _own_review(uow.session, actor_id, review_id)
-            _limit(uow, ctx, actor_id, "review", rules.REVIEW_WRITES_PER_HOUR, timedelta(hours=1))
+            stamp(
+                uow.session,
+                actor_id,
+                "review",
+                limit=rules.REVIEW_WRITES_PER_HOUR,
+                window=timedelta(hours=1),
+                now=ctx.now(),
+                refuse=ReviewRefused,
+            )
             have = len(
                 uow.session.exec(
                     select(ReviewPhoto.id).where(ReviewPhoto.review_id == review_id)
@@ -197,7 +203,15 @@ def vote_helpful(ctx: Context, actor_id: int, review_id: int) -> int:
             raise ReviewRefused("That review is gone.")
         if review.author_id == actor_id:
             raise ReviewRefused("You can't vote on your own review.")
-        _limit(uow, ctx, actor_id, "vote", rules.VOTES_PER_MINUTE, timedelta(minutes=1))
+        stamp(
+            uow.session,
+            actor_id,
+            "vote",
+            limit=rules.VOTES_PER_MINUTE,
+            window=timedelta(minutes=1),
+            now=ctx.now(),
+            refuse=ReviewRefused,
+        )
         try:
             with uow.session.begin_nested():
                 uow.session.add(ReviewVote(review_id=review_id, user_id=actor_id))
