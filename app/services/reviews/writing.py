@@ -21,6 +21,7 @@ from app.domain.events import DomainEvent, EventKind
 from app.services.activity import tell_friends
 from app.services.context import Context
 from app.services.rate_limits import stamp
+from app.services.unit_of_work import UnitOfWork
 
 PHOTO_FOLDER = "review-photos"
 
@@ -41,6 +42,19 @@ def photo_folder(ctx: Context) -> Path:
 
 def _changed(product_id: int) -> DomainEvent:
     return DomainEvent("reviews", str(product_id), 0, EventKind.REVIEWS_CHANGED)
+
+
+def _spend_review_write(uow: UnitOfWork, ctx: Context, actor_id: int) -> None:
+    """Writing, editing and adding photos share one hourly allowance per shopper."""
+    stamp(
+        uow.session,
+        actor_id,
+        "review",
+        limit=rules.REVIEW_WRITES_PER_HOUR,
+        window=timedelta(hours=1),
+        now=ctx.now(),
+        refuse=ReviewRefused,
+    )
 
 
 def _own_review(session: Session, actor_id: int, review_id: int) -> Review:
@@ -66,15 +80,7 @@ def write_review(
     with ctx.uow() as uow:
         if uow.session.get(Product, product_id) is None:
             raise ReviewRefused("We couldn't find that product.")
-        stamp(
-            uow.session,
-            actor_id,
-            "review",
-            limit=rules.REVIEW_WRITES_PER_HOUR,
-            window=timedelta(hours=1),
-            now=ctx.now(),
-            refuse=ReviewRefused,
-        )
+        _spend_review_write(uow, ctx, actor_id)
         review = uow.session.exec(
             select(Review).where(Review.product_id == product_id, Review.author_id == actor_id)
         ).first()
@@ -145,15 +151,7 @@ def add_review_photos(
     try:
         with ctx.uow() as uow:
             review = _own_review(uow.session, actor_id, review_id)
-            stamp(
-                uow.session,
-                actor_id,
-                "review",
-                limit=rules.REVIEW_WRITES_PER_HOUR,
-                window=timedelta(hours=1),
-                now=ctx.now(),
-                refuse=ReviewRefused,
-            )
+            _spend_review_write(uow, ctx, actor_id)
             have = len(
                 uow.session.exec(
                     select(ReviewPhoto.id).where(ReviewPhoto.review_id == review_id)
