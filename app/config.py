@@ -13,6 +13,8 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from app.domain.numbers import parse_whole
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -60,9 +62,10 @@ def _port(env: Mapping[str, str], name: str, default: int) -> int:
     raw = env.get(name)
     if raw is None or raw == "":
         return default
-    if not raw.isdigit() or not 1 <= int(raw) <= 65535:
+    port = parse_whole(raw, 1, 65535)
+    if port is None:
         raise ConfigError(name, "a port number between 1 and 65535", raw)
-    return int(raw)
+    return port
 
 
 def _url(env: Mapping[str, str], name: str, schemes: tuple[str, ...], form: str) -> str | None:

@@ -21,6 +21,7 @@ from app.domain.catalog import (
     stock_label,
 )
 from app.domain.money import format_minor
+from app.domain.numbers import parse_id
 from app.services.context import Context
 
 PLACEHOLDER_IMAGE = "/placeholder.svg"
@@ -163,7 +164,8 @@ def _search(session: Session, raw_query: str | None, category_slug: str | None) 
 
 
 def _product(session: Session, key: str) -> ProductDetail:
-    condition = Product.id == int(key) if key.isdigit() else Product.slug == key
+    product_id = parse_id(key)
+    condition = Product.id == product_id if product_id is not None else Product.slug == key
     row = session.exec(select(Product, Category).join(Category).where(condition)).first()
     if row is None:
         raise ProductNotFound(key)

@@ -8,6 +8,7 @@ import reflex as rx
 from reflex.event import EventSpec
 
 from app import routes
+from app.domain.numbers import id_or_zero
 from app.domain.people import DisplayNameError
 from app.services import accounts, friends
 from app.services.accounts import UserView
@@ -152,8 +153,8 @@ class FriendsState(SessionState):
         user = self.signed_in_user()
         if user is None:
             return self.ask_to_sign_in()
-        removed = friends.remove_friend(app_context(), user.id, int(friend_id))
-        self.friends = [f for f in self.friends if f.id != int(friend_id)]
+        removed = friends.remove_friend(app_context(), user.id, id_or_zero(friend_id))
+        self.friends = [f for f in self.friends if f.id != id_or_zero(friend_id)]
         return rx.toast.info("Friend removed" if removed else "You weren't friends any more")
 
 

@@ -22,6 +22,7 @@ from app.adapters.db.models_people import User
 from app.domain import chat as rules
 from app.domain.chat import ChatRefused, Refusal, RoomKey
 from app.domain.events import DomainEvent, EventKind
+from app.domain.numbers import parse_id
 from app.services.context import Context
 from app.services.unit_of_work import UnitOfWork
 
@@ -53,7 +54,7 @@ def policy(key: RoomKey) -> RoomPolicy | None:
 
 
 def _product_id(key: RoomKey) -> int | None:
-    return int(key.ident) if key.ident.isdigit() else None
+    return parse_id(key.ident)
 
 
 def _product_room_readable(session: Session, key: RoomKey, _user_id: int | None) -> bool:

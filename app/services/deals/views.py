@@ -37,6 +37,7 @@ from app.domain.group_buy import (
     team_status,
 )
 from app.domain.money import format_minor
+from app.domain.numbers import parse_id
 from app.domain.people import avatar_colour, initials, may_host
 from app.domain.refunds import MoneyState, money_message
 from app.services.catalog import first_images
@@ -435,7 +436,8 @@ def cards_for_product(session: Session, product_id: int, now: datetime) -> list[
 
 def product_id_for(session: Session, key: str) -> int | None:
     """A product page's key (slug or numeric id) to the product's id."""
-    condition = Product.id == int(key) if key.isdigit() else Product.slug == key
+    product_id = parse_id(key)
+    condition = Product.id == product_id if product_id is not None else Product.slug == key
     return session.exec(select(Product.id).where(condition)).first()
 
 
