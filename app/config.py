@@ -7,6 +7,7 @@ set but wrong stops start-up with a message that names the variable and the expe
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -75,8 +76,16 @@ def _url(env: Mapping[str, str], name: str, schemes: tuple[str, ...], form: str)
     parts = urlsplit(raw)
     scheme = parts.scheme.split("+", 1)[0]
     if scheme not in schemes or (scheme != "sqlite" and not parts.netloc):
-        raise ConfigError(name, form, raw)
+        raise ConfigError(name, form, redact_url(raw))
     return raw
+
+
+_CREDENTIALS = re.compile(r"(//[^/@:]*):[^/@]*@")
+
+
+def redact_url(url: str) -> str:
+    """The URL with its password replaced, fit for a message or a log line."""
+    return _CREDENTIALS.sub(r"\1:***@", url)
 
 
 def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...], default: str) -> str:
@@ -119,7 +128,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Read and check every setting; raise ConfigError naming the first bad variable."""
     env = os.environ if env is None else env
     data_dir = Path(env.get("DATA_DIR") or PROJECT_ROOT / "data")
-    app_env = _choice(env, "APP_ENV", ("dev", "prod", "test"), "dev")
+    # Unset means production: a deployment that forgets APP_ENV must not seed demo deals or
+    # start demo helpers. `make run` (app.launcher) and the tests say dev / test themselves.
+    app_env = _choice(env, "APP_ENV", ("dev", "prod", "test"), "prod")
     database_url = (
         _url(
             env,
