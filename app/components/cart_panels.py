@@ -7,7 +7,7 @@ import reflex as rx
 
 from app.components.cart_forms import field, invalid
 from app.routes import cart_join_url, friends_url
-from app.services.accounts import UserView
+from app.services.accounts import PersonView
 from app.services.carts import CartActivityView, CartMemberView, CartView
 from app.services.checkout import CheckoutView
 from app.states.cart_room import PresenceView
@@ -262,7 +262,7 @@ def members_panel() -> rx.Component:
     )
 
 
-def _friend(friend: rx.Var[UserView]) -> rx.Component:
+def _friend(friend: rx.Var[PersonView]) -> rx.Component:
     view = _view()
     return rx.hstack(
         rx.avatar(

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from app.domain.carts import CartError, CartErrorCode, CartKind
 from app.domain.numbers import parse_id
 from app.services import friends
-from app.services.accounts import UserView
+from app.services.accounts import PersonView
 from app.services.carts import membership
 from app.services.carts.reading import CartSummary, list_carts, load_cart
 from app.services.carts.views import CartView, load_room_view
@@ -25,7 +25,7 @@ class CartPage:
     view: CartView
     checkout: CheckoutView | None
     shared_carts: list[CartSummary]  # on the personal cart's page
-    friends: list[UserView]  # on a shared cart's page, to add them
+    friends: list[PersonView]  # on a shared cart's page, to add them
     payments_ready: bool
 
 

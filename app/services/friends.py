@@ -17,7 +17,7 @@ from app.domain.clock import as_utc
 from app.domain.events import DomainEvent, EventKind
 from app.domain.people import new_invite_code, normalise_invite_code
 from app.routes import friends_url
-from app.services.accounts import UserView, user_view
+from app.services.accounts import PersonView, person_view
 from app.services.context import Context
 from app.services.notifications import NotificationKind, notify
 from app.services.unit_of_work import UnitOfWork
@@ -32,7 +32,7 @@ class FriendError(ValueError):
 @dataclass(frozen=True)
 class InviteView:
     code: str
-    inviter: UserView
+    inviter: PersonView
     expires_at: str
 
 
@@ -41,7 +41,7 @@ class FriendsPage:
     """/friends: the viewer's own invite code and their friends."""
 
     invite_code: str
-    friends: list[UserView]
+    friends: list[PersonView]
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,9 @@ def _current_invite(session: Session, user_id: int, now: datetime) -> FriendInvi
 def _invite_view(session: Session, invite: FriendInvite) -> InviteView:
     inviter = session.get(User, invite.inviter_id)
     assert inviter is not None
-    return InviteView(invite.code, user_view(inviter), as_utc(invite.expires_at).date().isoformat())
+    return InviteView(
+        invite.code, person_view(inviter), as_utc(invite.expires_at).date().isoformat()
+    )
 
 
 def _find_invite(session: Session, raw_code: str, now: datetime) -> InviteView:
@@ -120,7 +122,7 @@ def are_friends(session: Session, a: int, b: int) -> bool:
     return session.get(Friendship, (low, high)) is not None
 
 
-def list_friends(session: Session, user_id: int) -> list[UserView]:
+def list_friends(session: Session, user_id: int) -> list[PersonView]:
     """The user's friends by name."""
     rows = session.exec(
         select(Friendship).where(
@@ -131,10 +133,10 @@ def list_friends(session: Session, user_id: int) -> list[UserView]:
     if not ids:
         return []
     users = session.exec(select(User).where(col(User.id).in_(ids))).all()
-    return sorted((user_view(u) for u in users), key=lambda u: u.name.lower())
+    return sorted((person_view(u) for u in users), key=lambda u: u.name.lower())
 
 
-def friends_of(ctx: Context, viewer_id: int) -> list[UserView]:
+def friends_of(ctx: Context, viewer_id: int) -> list[PersonView]:
     """The viewer's friends by name (what their list redraws from)."""
     with ctx.session() as session:
         return list_friends(session, viewer_id)
@@ -155,7 +157,7 @@ def invite_page(ctx: Context, viewer_id: int | None, raw_code: str) -> InvitePag
         return InvitePage(invite, already)
 
 
-def accept_invite(ctx: Context, actor_id: int, raw_code: str) -> UserView:
+def accept_invite(ctx: Context, actor_id: int, raw_code: str) -> PersonView:
     """Become friends with the inviter, whose list then redraws. Accepting twice is harmless."""
     with ctx.uow() as uow:
         session = uow.session

@@ -33,7 +33,7 @@ from app.domain.numbers import int_or_zero
 from app.realtime.rooms import Viewer, rooms
 from app.routes import carts_url
 from app.services import carts
-from app.services.accounts import UserView
+from app.services.accounts import PersonView
 from app.services.cart_page import open_cart
 from app.services.carts import CartChange, CartSummary, CartView
 from app.services.checkout import CheckoutView
@@ -60,7 +60,7 @@ class CartState(SessionState):
     access_error: str = ""
     origin: str = ""
     shared_carts: list[CartSummary] = []
-    friends: list[UserView] = []
+    friends: list[PersonView] = []
     tz_offset: int = 0  # minutes to add to the browser's local time to get UTC
     name_error: str = ""
     deadline_error: str = ""

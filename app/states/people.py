@@ -11,7 +11,7 @@ from app import routes
 from app.domain.numbers import id_or_zero
 from app.domain.people import DisplayNameError
 from app.services import accounts, friends
-from app.services.accounts import UserView
+from app.services.accounts import PersonView
 from app.services.context import app_context
 from app.services.sign_in import sign_in_choices
 from app.states.rooms import follow
@@ -99,7 +99,7 @@ class ProfileState(SessionState):
 
 
 class FriendsState(SessionState):
-    friends: list[UserView] = []
+    friends: list[PersonView] = []
     invite_code: str = ""
     code_error: str = ""
 
@@ -159,7 +159,7 @@ class FriendsState(SessionState):
 
 
 class InviteState(SessionState):
-    inviter: UserView | None = None
+    inviter: PersonView | None = None
     error: str = ""
     outcome: str = ""
     already_friends: bool = False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -136,3 +137,18 @@ def test_every_friend_event_redraws_the_list_a_fresh_read_gives(db_session: Sess
             with Session(engine) as fresh:
                 assert redrawn == friends.list_friends(fresh, owner)
             assert (other in {f.id for f in redrawn}) is together
+
+
+def test_other_peoples_email_and_role_never_leave_the_server(db_session: Session) -> None:
+    """What the invite page, the friends page and a cart's friend list send to a browser about
+    somebody else: a name and an avatar, never their e-mail address or role."""
+    alice, bob = _user(db_session, "Alice"), _user(db_session, "Bob")
+    ctx = _ctx(db_session)
+    code = friends.current_invite(ctx, alice).code
+    public = {"id", "name", "initials", "avatar_url", "colour"}
+    inviter = friends.invite_page(ctx, None, code).invite.inviter
+    assert set(asdict(inviter)) == public
+    friends.accept_invite(ctx, bob, code)
+    (listed,) = friends.friends_page(ctx, bob).friends
+    assert set(asdict(listed)) == public
+    assert "alice@x.test" not in repr(listed)
