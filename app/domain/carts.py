@@ -78,6 +78,7 @@ class CartErrorCode(StrEnum):
     UNKNOWN_CODE = "unknown_code"
     PERSONAL_CART = "personal_cart"
     REMOVED_BY_OWNER = "removed_by_owner"
+    OWNER_REMOVED_THEM = "owner_removed_them"
     NOT_FRIENDS = "not_friends"
     ALREADY_MEMBER = "already_member"
     OWNER_CANNOT_LEAVE = "owner_cannot_leave"
@@ -115,6 +116,9 @@ _MESSAGES: dict[CartErrorCode, str] = {
     CartErrorCode.UNKNOWN_CODE: "We don't know that cart code. Check it with your friend.",
     CartErrorCode.PERSONAL_CART: "Personal carts can't be shared. Start a shared cart instead.",
     CartErrorCode.REMOVED_BY_OWNER: "The owner removed you from this cart.",
+    CartErrorCode.OWNER_REMOVED_THEM: (
+        "The owner removed them from this cart; only the owner can add them back."
+    ),
     CartErrorCode.NOT_FRIENDS: "You can only invite your friends.",
     CartErrorCode.ALREADY_MEMBER: "They're already in this cart.",
     CartErrorCode.OWNER_CANNOT_LEAVE: "Owners can't leave their cart. Delete it instead.",

@@ -169,6 +169,24 @@ def test_removed_member_loses_access_and_their_lines(party: Party) -> None:
     assert load_cart(shop, party.cart, party.bob).viewer_role == "member"
 
 
+def test_only_the_owner_brings_back_someone_they_removed(party: Party) -> None:
+    shop = party.shop
+    # Carol joins and befriends Bob; the owner removes Bob.
+    with shop.session() as session:
+        code = carts.load_cart(session, party.cart, party.alice).invite_code
+    shop.do(carts.join_by_code, party.carol, code)
+    shop.befriend(party.carol, party.bob)
+    shop.do(carts.remove_member, party.cart, party.alice, party.bob)
+    # Carol, a member and Bob's friend, cannot overrule the owner: nothing changes.
+    before = load_cart(shop, party.cart, party.alice)
+    error = refused(shop, carts.invite_friend, party.cart, party.carol, party.bob)
+    assert error.code is CartErrorCode.OWNER_REMOVED_THEM
+    assert "only the owner" in error.code.message
+    after = load_cart(shop, party.cart, party.alice)
+    assert [m.name for m in after.members] == ["Alice", "Carol"]
+    assert after.version == before.version
+
+
 def test_member_leaves_and_owner_cannot(party: Party) -> None:
     shop = party.shop
     shop.do(carts.leave, party.cart, party.bob)
