@@ -109,7 +109,7 @@ class LiveRoomState(SessionState):
         user = self.signed_in_user()
         if user is None:  # a toast, not a redirect: guests keep watching
             return [rx.toast.info("Sign in to send hearts.")]
-        live.send_heart(app_context(), user.id, self._session_id())
+        await live.send_heart(app_context(), user.id, self._session_id())
         return None
 
     @rx.event

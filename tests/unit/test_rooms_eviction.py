@@ -53,7 +53,9 @@ def _views(deltas: list[dict[str, Any]]) -> list[Any]:
     return [values.get("view_rx_state_") for d in deltas for values in d.values()]
 
 
-async def test_a_removal_coalesced_with_an_edit_still_ends_the_removed_members_view(rooms: Rooms) -> None:
+async def test_a_removal_coalesced_with_an_edit_still_ends_the_removed_members_view(
+    rooms: Rooms,
+) -> None:
     app = FakeApp()
     rooms.bind(app)
     rooms.register("cart", cart_renderer(CartState))
@@ -74,7 +76,9 @@ async def test_a_removal_coalesced_with_an_edit_still_ends_the_removed_members_v
     assert [v["version"] for v in _views(received["sid-alice"])] == [8]
 
 
-async def test_a_socket_the_members_list_does_not_name_is_taken_out_on_the_next_push(rooms: Rooms) -> None:
+async def test_a_socket_the_members_list_does_not_name_is_taken_out_on_the_next_push(
+    rooms: Rooms,
+) -> None:
     app = FakeApp()
     rooms.bind(app)
     rooms.register("cart", cart_renderer(CartState))

@@ -177,9 +177,9 @@ def invite_friend(uow: UnitOfWork, cart_id: int, inviter_id: int, friend_id: int
     existing = get_member(session, cart_id, friend_id)
     if existing is not None and existing.status == MemberStatus.ACTIVE:
         raise CartError(CartErrorCode.ALREADY_MEMBER)
-    if existing is not None and existing.status == MemberStatus.REMOVED:
-        if inviter_id != cart.owner_id:
-            raise CartError(CartErrorCode.OWNER_REMOVED_THEM)
+    removed = existing is not None and existing.status == MemberStatus.REMOVED
+    if removed and inviter_id != cart.owner_id:
+        raise CartError(CartErrorCode.OWNER_REMOVED_THEM)
     _add_member(session, cart_id, friend_id, existing)
     inviter_name = display_name(session, inviter_id)
     text = invited_text(inviter_name, display_name(session, friend_id))
