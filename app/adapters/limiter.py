@@ -29,6 +29,9 @@ class Limiter(Protocol):
     def attempt(self, rate: Rate, key: str) -> float | None:
         """Spend one attempt: None when allowed, else the seconds until one is free again."""
 
+    def blocked(self, rate: Rate, key: str) -> float | None:
+        """Without spending: None when an attempt is left, else the seconds until one is."""
+
 
 class SharedLimiter:
     def __init__(self, storage: Storage) -> None:
@@ -44,6 +47,22 @@ class SharedLimiter:
         except (RedisError, OSError) as error:
             log.warning("rate limits are per process while Redis is unreachable: %s", error)
             return self._spend(self._local, item, rate.name, key)
+
+    def blocked(self, rate: Rate, key: str) -> float | None:
+        item = RateLimitItemPerSecond(rate.limit, rate.seconds, namespace="bandwagon")
+        try:
+            return self._wait(self._shared, item, rate.name, key)
+        except (RedisError, OSError):
+            return self._wait(self._local, item, rate.name, key)
+
+    @staticmethod
+    def _wait(
+        strategy: MovingWindowRateLimiter, item: RateLimitItem, name: str, key: str
+    ) -> float | None:
+        if strategy.test(item, name, key):
+            return None
+        reset = strategy.get_window_stats(item, name, key).reset_time
+        return max(0.1, reset - time.time())
 
     @staticmethod
     def _spend(

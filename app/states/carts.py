@@ -191,6 +191,12 @@ class CartState(SessionState):
         return await self._change(carts.lock_cart, done="Cart locked")
 
     @rx.event
+    async def new_code(self) -> Any:
+        return await self._change(
+            carts.rotate_invite_code, done="New code made. The old link no longer works."
+        )
+
+    @rx.event
     async def unlock(self) -> Any:
         return await self._change(carts.unlock_cart, done="Cart unlocked")
 

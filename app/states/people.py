@@ -137,11 +137,22 @@ class FriendsState(SessionState):
         return f"{origin}{routes.invite_url(self.invite_code)}" if self.invite_code else ""
 
     @rx.event
+    def new_code(self) -> list[EventSpec] | EventSpec:
+        user = self.signed_in_user()
+        if user is None:
+            return self.ask_to_sign_in()
+        self.invite_code = friends.rotate_invite(app_context(), user.id).code
+        return rx.toast.success("New code made. Links with the old one no longer work.")
+
+    @rx.event
     def use_code(self, form: dict[str, str]) -> list[EventSpec] | EventSpec:
-        if self.signed_in_user() is None:
+        user = self.signed_in_user()
+        if user is None:
             return self.ask_to_sign_in()
         try:
-            invite = friends.find_invite(app_context(), form.get("code", ""))
+            invite = friends.find_invite(
+                app_context(), form.get("code", ""), user.id, self.client_address()
+            )
         except friends.FriendError as refusal:
             self.code_error = str(refusal)
             return rx.toast.error(str(refusal))
@@ -174,7 +185,9 @@ class InviteState(SessionState):
         self.error = ""
         self.inviter = None
         try:
-            page = friends.invite_page(app_context(), user.id if user else None, self._code())
+            page = friends.invite_page(
+                app_context(), user.id if user else None, self._code(), self.client_address()
+            )
             self.inviter, self.already_friends = page.invite.inviter, page.already_friends
         except friends.FriendError as refusal:
             self.error = str(refusal)
@@ -185,7 +198,9 @@ class InviteState(SessionState):
         if user is None:
             return self.ask_to_sign_in("Sign in to accept the invite.")
         try:
-            inviter = friends.accept_invite(app_context(), user.id, self._code())
+            inviter = friends.accept_invite(
+                app_context(), user.id, self._code(), self.client_address()
+            )
         except friends.FriendError as refusal:
             self.error = str(refusal)
             return rx.toast.error(str(refusal))

@@ -13,6 +13,7 @@ from app.adapters.db.models_people import AuthSession, FriendInvite
 from app.domain.people import DisplayNameError
 from app.services import accounts, friends
 from app.services.accounts import SignedInIdentity, hash_token
+from app.services.code_attempts import PER_ADDRESS
 from app.services.context import Context
 from tests.factories import RecordingBus, make_context
 
@@ -152,3 +153,26 @@ def test_other_peoples_email_and_role_never_leave_the_server(db_session: Session
     (listed,) = friends.friends_page(ctx, bob).friends
     assert set(asdict(listed)) == public
     assert "alice@x.test" not in repr(listed)
+
+
+def test_a_new_friend_code_retires_every_code_handed_out_before(db_session: Session) -> None:
+    alice, bob = _user(db_session, "Alice"), _user(db_session, "Bob")
+    ctx = _ctx(db_session)
+    old = friends.current_invite(ctx, alice).code
+    new = friends.rotate_invite(ctx, alice).code
+    assert new != old and len(new) == 12
+    with pytest.raises(friends.FriendError, match="expired"):
+        friends.accept_invite(ctx, bob, old)
+    assert friends.accept_invite(ctx, bob, new).name == "Alice"
+
+
+def test_wrong_friend_codes_run_out_for_a_guest_address(db_session: Session) -> None:
+    alice = _user(db_session, "Alice")
+    ctx = _ctx(db_session)
+    good = friends.current_invite(ctx, alice).code
+    for attempt in range(PER_ADDRESS.limit):
+        with pytest.raises(friends.FriendError):
+            friends.invite_page(ctx, None, f"WRONG{attempt:07d}"[:12], "203.0.113.7")
+    with pytest.raises(friends.FriendError, match="Too many wrong codes"):
+        friends.invite_page(ctx, None, good, "203.0.113.7")
+    assert friends.invite_page(ctx, None, good, "203.0.113.8").invite.inviter.name == "Alice"

@@ -93,7 +93,7 @@ def create_shared_cart(
         name=clean_cart_name(name),
         owner_id=owner_id,
         kind=CartKind.SHARED.value,
-        invite_code=_new_code(uow.session),
+        invite_code=new_cart_code(uow.session),
         deadline=check_new_deadline(as_utc(deadline) if deadline else None, now),
         budget_minor=check_budget_value(budget_minor),
         currency=currency,
@@ -115,7 +115,7 @@ def create_shared_cart(
     return new.id
 
 
-def _new_code(session: Session) -> str:
+def new_cart_code(session: Session) -> str:
     for _ in range(10):
         code = new_invite_code()
         if session.exec(select(Cart.id).where(Cart.invite_code == code)).first() is None:
