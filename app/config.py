@@ -49,14 +49,31 @@ class Settings:
     stripe_api_base: str | None
     # Addresses that become admins when they sign in with a verified e-mail (and at start-up).
     admin_emails: frozenset[str] = frozenset()
+    # Reverse proxies in front of the backend whose X-Forwarded-For is believed (nginx: 1).
+    trusted_proxy_hops: int = 0
 
     @property
     def is_production(self) -> bool:
         return self.app_env == "prod"
 
     @property
+    def allowed_origins(self) -> tuple[str, ...]:
+        """The origins whose pages may open the websocket and POST: the shop's own address; in
+        dev and test also its localhost spellings."""
+        if self.is_production:
+            return (_origin(self.site_url),)
+        port = self.frontend_port
+        local = {f"http://localhost:{port}", f"http://127.0.0.1:{port}"}
+        return tuple(sorted({_origin(self.site_url)} | local))
+
+    @property
     def uses_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def _port(env: Mapping[str, str], name: str, default: int) -> int:
@@ -67,6 +84,16 @@ def _port(env: Mapping[str, str], name: str, default: int) -> int:
     if port is None:
         raise ConfigError(name, "a port number between 1 and 65535", raw)
     return port
+
+
+def _hops(env: Mapping[str, str], name: str) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return 0
+    hops = parse_whole(raw, 0, 5)
+    if hops is None:
+        raise ConfigError(name, "the number of reverse proxies in front of the app, 0 to 5", raw)
+    return hops
 
 
 def _url(env: Mapping[str, str], name: str, schemes: tuple[str, ...], form: str) -> str | None:
@@ -162,6 +189,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         stripe_webhook_secret=_optional(env, "STRIPE_WEBHOOK_SECRET", "whsec_"),
         stripe_api_base=_url(env, "STRIPE_API_BASE", ("http", "https"), "http(s)://host[:port]"),
         admin_emails=_emails(env, "ADMIN_EMAILS"),
+        trusted_proxy_hops=_hops(env, "TRUSTED_PROXY_HOPS"),
     )
 
 

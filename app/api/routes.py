@@ -8,6 +8,7 @@ from starlette.routing import Mount
 
 from app.api.auth_routes import auth_app
 from app.api.console_media import console_media_app
+from app.api.guards import OriginGuard, SecurityHeaders
 from app.api.health import health_routes
 from app.api.logs import RequestLogMiddleware
 from app.api.media_routes import media_app
@@ -27,5 +28,10 @@ def http_api() -> Starlette:
             Mount("/media", app=console_media_app()),
             Mount("/review-photos", app=media_app()),
         ],
-        middleware=[Middleware(RequestLogMiddleware), Middleware(MetricsMiddleware)],
+        middleware=[
+            Middleware(RequestLogMiddleware),
+            Middleware(SecurityHeaders),
+            Middleware(OriginGuard),
+            Middleware(MetricsMiddleware),
+        ],
     )
