@@ -40,6 +40,7 @@ from app.domain.group_buy import (
     team_terms,
 )
 from app.domain.payments import SandboxCard
+from app.domain.throttle import Rate
 from app.services.context import Context
 from app.services.deals.errors import JoinError, Refused
 from app.services.deals.records import (
@@ -85,6 +86,9 @@ class JoinResult:
     seat: MySeat = NO_SEAT
 
 
+CARD_ATTEMPTS = Rate("deal.card", limit=20, seconds=3600)
+
+
 def join_deal(
     ctx: Context,
     actor_id: int,
@@ -118,6 +122,11 @@ def join(
     method = _payment_method(ctx, payment_method, sandbox_card)
     with ctx.uow() as uow:
         deal, terms, mine = _precheck(uow.session, user_id, deal_id, quantity, now, team)
+    # Every join that gets this far asks the bank for an authorisation: limited per person on
+    # every process together, so joining and leaving cannot be used to test stolen cards.
+    wait = ctx.limiter.attempt(CARD_ATTEMPTS, str(user_id))
+    if wait is not None:
+        raise JoinError(CARD_ATTEMPTS.refusal(wait), "rate_limited", mine)
     try:
         with ctx.uow() as uow:
             part_id, attempt, team_id, with_me = _reserve(
