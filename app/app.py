@@ -7,6 +7,7 @@ from typing import Any
 
 import reflex as rx
 
+from app.api.logs import install_redaction
 from app.api.routes import http_api
 from app.jobs.deadlines import run_deadlines
 from app.pages.activity import activity_page
@@ -79,6 +80,7 @@ async def run_realtime_hub() -> None:
     await hub.run()
 
 
+install_redaction()  # secrets never reach a log line, whoever logs
 app.register_lifespan_task(run_realtime_hub)
 app.register_lifespan_task(run_deadlines)
 app.register_lifespan_task(freeze_startup_heap)

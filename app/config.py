@@ -115,6 +115,29 @@ def redact_url(url: str) -> str:
     return _CREDENTIALS.sub(r"\1:***@", url)
 
 
+_SECRET_NAMES = re.compile(r"(SECRET|PASSWORD|TOKEN|_KEY)$")
+
+
+def secret_values(env: Mapping[str, str] | None = None) -> tuple[str, ...]:
+    """Every secret the environment hands the app (…_SECRET, …_PASSWORD, …_TOKEN, …_KEY
+    values, and the passwords inside URLs), longest first, for redaction."""
+    env = os.environ if env is None else env
+    found = {v for k, v in env.items() if _SECRET_NAMES.search(k) and len(v) >= 8}
+    for value in env.values():
+        match = re.search(r"//[^/@:]*:([^/@]+)@", value)
+        if match and len(match[1]) >= 4:
+            found.add(match[1])
+    return tuple(sorted(found, key=len, reverse=True))
+
+
+def redact(text: str, secrets: tuple[str, ...]) -> str:
+    """`text` with every secret and every URL password replaced by ***."""
+    for secret in secrets:
+        if secret in text:
+            text = text.replace(secret, "***")
+    return redact_url(text)
+
+
 def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...], default: str) -> str:
     raw = env.get(name) or default
     if raw not in choices:
