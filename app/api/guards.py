@@ -68,6 +68,19 @@ def security_headers(https: bool) -> list[tuple[bytes, bytes]]:
     return [(k.encode(), v.encode()) for k, v in table.items()]
 
 
+def client_address(scope: Scope) -> str:
+    """Who sent the request: the peer, or the address the trusted proxies forwarded
+    (TRUSTED_PROXY_HOPS; the same rule Reflex applies to its websocket)."""
+    peer = (scope.get("client") or ("",))[0]
+    hops = settings().trusted_proxy_hops
+    if hops:
+        forwarded = dict(scope.get("headers", [])).get(b"x-forwarded-for", b"").decode("latin-1")
+        chain = [part.strip() for part in forwarded.split(",") if part.strip()]
+        if len(chain) >= hops:
+            return chain[-hops]
+    return peer
+
+
 def _is_https(scope: Scope) -> bool:
     if scope.get("scheme") == "https":
         return True

@@ -29,6 +29,8 @@ SIGN_IN_ERRORS = {
     "provider_error": "The sign-in provider reported an error. Please try again.",
     "invalid_response": "The sign-in provider sent an answer we couldn't use. Please try again.",
     "unknown_provider": "That sign-in option isn't available here.",
+    "too_many_attempts": "Too many sign-in attempts from your network. Wait a few minutes, "
+    "then try again.",
 }
 
 

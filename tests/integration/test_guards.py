@@ -4,9 +4,11 @@ is refused before any route sees it (the backend's HTTP routes as `make run` ser
 from __future__ import annotations
 
 import asyncio
+import uuid
 
 import httpx
 
+from app.api.auth_routes import SIGN_IN_STARTS
 from app.api.routes import http_api
 from app.config import settings
 
@@ -52,3 +54,21 @@ def test_writes_from_the_shop_itself_or_from_servers_reach_their_route() -> None
     assert _send("POST", "/auth/logout", origin=own).status_code != 403
     assert _send("POST", "/auth/logout").status_code != 403  # no Origin: not a browser page
     assert _send("GET", "/healthz", origin=FOREIGN).status_code == 200  # reads are not writes
+
+
+def test_sign_in_starts_run_out_per_address() -> None:
+    def start(address: str) -> str:
+        async def go() -> httpx.Response:
+            transport = httpx.ASGITransport(app=http_api(), client=(address, 40000))
+            async with httpx.AsyncClient(transport=transport, base_url="http://shop.test") as c:
+                return await c.get("/auth/login/nowhere")
+
+        answer = asyncio.run(go())
+        assert answer.status_code == 303
+        return answer.headers["location"]
+
+    busy = f"203.0.113.{uuid.uuid4().int % 200 + 20}"
+    for _ in range(SIGN_IN_STARTS.limit):
+        assert "code=unknown_provider" in start(busy)
+    assert "code=too_many_attempts" in start(busy)
+    assert "code=unknown_provider" in start("198.51.100.77")  # another address is not held up
