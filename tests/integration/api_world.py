@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import httpx
 from starlette.applications import Starlette
@@ -37,10 +38,16 @@ class ApiWorld(ShopWorld):
         made = keys.create_key(self.ctx(), self.users[owner], name, scopes)
         return made.token
 
-    def app(self, store: BucketStore | None = None, bucket: Bucket | None = None) -> Starlette:
-        """The API mounted at /api/v1, as app/api/routes.py mounts it."""
+    def app(
+        self,
+        store: BucketStore | None = None,
+        bucket: Bucket | None = None,
+        *,
+        now: datetime | None = None,
+    ) -> Starlette:
+        """The API mounted at /api/v1, as app/api/routes.py mounts it (its clock at `now`)."""
         quota = Quota(store or MemoryBuckets(), bucket or Bucket(1000, 60.0))
-        api = public_api(context=self.ctx, quota=quota)
+        api = public_api(context=lambda: self.ctx(now=now), quota=quota)
         return Starlette(routes=[Mount("/api/v1", app=api)])
 
     @asynccontextmanager
