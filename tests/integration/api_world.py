@@ -10,10 +10,10 @@ from datetime import datetime
 
 import httpx
 from starlette.applications import Starlette
-from starlette.routing import Mount
 
 from app.adapters.leaky_buckets import BucketStore, MemoryBuckets
 from app.api.v1.app import public_api
+from app.api.v1.strict import api_mount
 from app.domain.leaky_bucket import Bucket
 from app.services.api_access import keys
 from app.services.api_access.quota import Quota
@@ -48,7 +48,7 @@ class ApiWorld(ShopWorld):
         """The API mounted at /api/v1, as app/api/routes.py mounts it (its clock at `now`)."""
         quota = Quota(store or MemoryBuckets(), bucket or Bucket(1000, 60.0))
         api = public_api(context=lambda: self.ctx(now=now), quota=quota)
-        return Starlette(routes=[Mount("/api/v1", app=api)])
+        return Starlette(routes=[api_mount("/api/v1", api)])
 
     @asynccontextmanager
     async def client(

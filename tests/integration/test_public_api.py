@@ -150,6 +150,8 @@ async def test_bad_bodies_are_refused_naming_the_field(world: ApiWorld) -> None:
         assert _problem(shelf, 422, "validation_failed")["errors"][0]["field"] == "body.category"
         blank = await client.post("/products", json={**NEW_MUG, "title": "   "})
         assert _problem(blank, 422, "validation_failed")["errors"][0]["field"] == "body.title"
+        odd = await client.get("/products", params={"colour": "red"})
+        assert _problem(odd, 422, "unknown_parameter")["errors"][0]["field"] == "query.colour"
         _problem(await client.get("/products/no-such-mug"), 404, "product_not_found")
         _problem(await client.get("/nowhere"), 404, "not_found")
 

@@ -6,13 +6,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.api.v1 import carts, categories, deals, orders, products, reviews
 from app.api.v1.problems import ApiProblem, Problem, on_crash, on_http, on_problem, on_validation
 from app.api.v1.security import ApiRuntime, RateLimitHeaders
+from app.api.v1.strict import no_unknown_query
 from app.services.api_access.quota import Quota, app_quota
 from app.services.context import Context, app_context
 
@@ -39,6 +40,7 @@ def public_api(
         openapi_url="/openapi.json",
         docs_url="/docs",
         redoc_url=None,
+        dependencies=[Depends(no_unknown_query)],
     )
     api.state.runtime = ApiRuntime(context, quota or app_quota())
     for module in (products, categories, deals, orders, carts, reviews):
@@ -57,6 +59,7 @@ def public_api(
             components.update(problem.pop("$defs", {}))
             components["Problem"] = problem
             _drop_default_422(schema)
+            _document_etags(schema)
             api.openapi_schema = schema
         return api.openapi_schema
 
@@ -74,3 +77,17 @@ def _drop_default_422(schema: dict[str, Any]) -> None:
                 answer["content"] = {"application/problem+json": {"schema": ref}}
     for name in ("HTTPValidationError", "ValidationError"):
         schema["components"]["schemas"].pop(name, None)
+
+
+def _document_etags(schema: dict[str, Any]) -> None:
+    """Every read answers with an ETag, and 304 to an If-None-Match that still matches."""
+    etag = {"ETag": {"description": "A validator for If-None-Match.", "schema": {"type": "string"}}}
+    for path in schema.get("paths", {}).values():
+        read = path.get("get")
+        if read is None:
+            continue
+        read["responses"]["200"]["headers"] = etag
+        read["responses"]["304"] = {
+            "description": "Not Modified: the ETag in If-None-Match still matches.",
+            "headers": etag,
+        }

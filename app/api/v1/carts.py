@@ -43,7 +43,7 @@ def list_shared_carts(
     "/{cart_id}",
     response_model=CartView,
     summary="One cart you are a member of: lines, members, totals",
-    responses=documented(401, 403, 404, 422, 429),
+    responses=documented(400, 401, 403, 404, 422, 429),
 )
 def read_cart(
     request: Request, caller: Reader, cart_id: Annotated[int, Path(ge=1, le=999_999_999)]

@@ -48,7 +48,7 @@ def list_deals(
     "/{deal_id}",
     response_model=DealOut,
     summary="One deal with its tiers, teams and your seat",
-    responses=documented(401, 403, 404, 422, 429),
+    responses=documented(400, 401, 403, 404, 422, 429),
 )
 def read_deal(
     request: Request, caller: Reader, deal_id: Annotated[int, Path(ge=1, le=999_999_999)]

@@ -41,7 +41,7 @@ def list_orders(
     "/{order_key}",
     response_model=OrderPage,
     summary="One of your orders: lines, payments, refunds",
-    responses=documented(401, 403, 404, 422, 429),
+    responses=documented(400, 401, 403, 404, 422, 429),
 )
 def read_order(
     request: Request,

@@ -104,7 +104,12 @@ async def on_validation(request: Request, error: Exception) -> Response:
     )
 
 
-_HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 401: "unauthenticated"}
+_HTTP_CODES = {
+    400: "malformed_request",
+    401: "unauthenticated",
+    404: "not_found",
+    405: "method_not_allowed",
+}
 
 
 async def on_http(request: Request, error: Exception) -> Response:

@@ -124,7 +124,7 @@ def list_products(
     "/{product_key}",
     response_model=ProductDetail,
     summary="One product, by slug or id",
-    responses=documented(401, 403, 404, 422, 429),
+    responses=documented(400, 401, 403, 404, 422, 429),
 )
 def read_product(request: Request, caller: Reader, product_key: ProductKey) -> Response:
     return cached(request, _product(request, product_key), ProductDetail)
@@ -135,7 +135,7 @@ def read_product(request: Request, caller: Reader, product_key: ProductKey) -> R
     response_model=ProductDetail,
     status_code=201,
     summary="Create a product (as in the console)",
-    responses=documented(401, 403, 409, 422, 429),
+    responses=documented(400, 401, 403, 409, 422, 429),
 )
 async def add_product(
     request: Request, caller: Writer, body: ProductIn, idem_key: IdempotencyKey = None
@@ -161,7 +161,7 @@ async def add_product(
     "/{product_key}",
     response_model=ProductDetail,
     summary="Change a product (as in the console)",
-    responses=documented(401, 403, 404, 422, 429),
+    responses=documented(400, 401, 403, 404, 422, 429),
 )
 def edit_product(
     request: Request, caller: Writer, product_key: ProductKey, body: ProductPatch
