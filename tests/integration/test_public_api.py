@@ -8,6 +8,7 @@ import hashlib
 from collections.abc import Iterator
 from datetime import timedelta
 
+import httpx
 import pytest
 from sqlmodel import select
 
@@ -242,3 +243,16 @@ async def test_each_key_sees_only_its_owners_orders_carts_and_seats(world: ApiWo
         _problem(await client.get(f"/carts/{cart}"), 404, "cart_not_found")
         other = (await client.get(f"/deals/{live['id']}")).json()
         assert other["your_seat"]["status"] != deal["your_seat"]["status"]
+
+
+async def test_the_backend_serves_the_openapi_document_under_api_v1() -> None:
+    from app.api.routes import http_api
+
+    transport = httpx.ASGITransport(app=http_api())
+    async with httpx.AsyncClient(transport=transport, base_url="http://shop.test") as client:
+        document = (await client.get("/api/v1/openapi.json")).json()
+        assert document["openapi"].startswith("3.1")
+        assert {"/products", "/deals/{deal_id}", "/orders", "/carts"} <= set(document["paths"])
+        assert "Problem" in document["components"]["schemas"]
+        answer = await client.get("/api/v1/orders")
+        assert answer.status_code == 401 and answer.json()["code"] == "missing_key"
