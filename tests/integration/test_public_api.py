@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import httpx
@@ -18,8 +19,9 @@ from app.adapters.db.models_events import AuditEntry
 from app.adapters.db.models_people import User
 from app.domain.api_keys import KeyRefused
 from app.domain.clock import utcnow
-from app.services.api_access import keys
+from app.services.api_access import idempotency, keys
 from app.services.carts import add_to_cart, start_shared_cart
+from app.services.console.access import ConsoleRefused
 from app.services.reviews import write_review
 from tests.integration.api_world import ALL_SCOPES, ApiWorld, api_world
 from tests.integration.social_world import SocialWorld
@@ -256,3 +258,32 @@ async def test_the_backend_serves_the_openapi_document_under_api_v1() -> None:
         assert "Problem" in document["components"]["schemas"]
         answer = await client.get("/api/v1/orders")
         assert answer.status_code == 401 and answer.json()["code"] == "missing_key"
+
+
+def test_admins_see_and_revoke_every_key_and_shoppers_only_their_own(world: ApiWorld) -> None:
+    world.user("Kim")
+    sams = keys.create_key(world.ctx(), world.users["Sam"], "Budget sheet", ["read_orders"])
+    with pytest.raises(KeyRefused):
+        keys.revoke_key(world.ctx(), world.users["Kim"], sams.key.id)
+    with pytest.raises(ConsoleRefused):
+        keys.all_keys(world.ctx(), world.users["Kim"])
+    assert keys.my_keys(world.ctx(), world.users["Kim"]) == []
+    (listed,) = keys.all_keys(world.ctx(), world.users["Ada"])
+    assert listed.owner == "Sam" and listed.name == "Budget sheet"
+    assert keys.revoke_key(world.ctx(), world.users["Ada"], sams.key.id)
+    assert not keys.revoke_key(world.ctx(), world.users["Sam"], sams.key.id)  # already
+    assert keys.authenticate(world.ctx(), sams.token) is None
+
+
+def test_simultaneous_first_requests_with_one_idempotency_key_run_once(world: ApiWorld) -> None:
+    made = keys.create_key(world.ctx(), world.users["Ada"], "Sync", ["write_products"])
+    digest = idempotency.request_digest("POST", "/api/v1/products", b"{}")
+    with ThreadPoolExecutor(8) as pool:
+        claims = list(
+            pool.map(
+                lambda _: idempotency.claim(world.ctx(), made.key.id, "same-key", digest),
+                range(8),
+            )
+        )
+    assert sum(c.run for c in claims) == 1
+    assert all(c.run or c.busy for c in claims)
