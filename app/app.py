@@ -35,6 +35,7 @@ from app.realtime.hub import hub
 from app.realtime.rooms import freeze_startup_heap, rooms
 from app.states.activity import ActivityState
 from app.states.admin_refunds import AdminRefundsState
+from app.states.api_keys import ApiKeysState
 from app.states.cart_join import JoinCartState
 from app.states.carts import CartState
 from app.states.catalog import CatalogState
@@ -174,5 +175,12 @@ page(
     checks_user=True,
 )
 page(activity_page, "/activity", "Friends' activity", ActivityState.load, checks_user=True)
-page(settings_page, "/settings", "Settings", SettingsState.load, checks_user=True)
+page(
+    settings_page,
+    "/settings",
+    "Settings",
+    SettingsState.load,
+    ApiKeysState.load,
+    checks_user=True,
+)
 page(not_found_page, "404", "Not found")

@@ -14,6 +14,8 @@ from app.api.logs import RequestLogMiddleware
 from app.api.media_routes import media_app
 from app.api.metrics import MetricsMiddleware, metrics_routes
 from app.api.stripe_routes import stripe_app
+from app.api.v1.app import public_api
+from app.api.v1.strict import api_mount
 
 
 def http_api() -> Starlette:
@@ -27,6 +29,7 @@ def http_api() -> Starlette:
             Mount("/stripe", app=stripe_app()),
             Mount("/media", app=console_media_app()),
             Mount("/review-photos", app=media_app()),
+            api_mount("/api/v1", public_api()),
         ],
         middleware=[
             Middleware(RequestLogMiddleware),

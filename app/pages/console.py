@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from app.components.api_keys import api_keys_panel
 from app.components.console_analytics import analytics_section
 from app.components.console_products import products_section
 from app.components.console_sections import (
@@ -17,6 +18,11 @@ from app.components.console_sections import (
 from app.components.layout import page_shell
 from app.states.console import ConsoleState, ConsoleTabsState
 
+_API_INTRO = (
+    "Keys for the shop's own systems (ERP, CMS): admins may give them write access to "
+    "products. Every key in the shop is listed, and any can be revoked here."
+)
+
 # (tab value, label, the ConsoleAccess flag that shows it, section)
 SECTIONS = (
     ("products", "Products", "products", products_section),
@@ -26,6 +32,7 @@ SECTIONS = (
     ("users", "Users & roles", "users", users_section),
     ("audit", "Audit log", "audit", audit_section),
     ("analytics", "Analytics", "users", analytics_section),
+    ("api", "API keys", "users", lambda: api_keys_panel(_API_INTRO)),
 )
 
 
