@@ -62,6 +62,7 @@ class ProductImage(SQLModel, table=True):
 from app.adapters.db import (  # noqa: E402, F401
     models_carts,
     models_chat,
+    models_community,
     models_deals,
     models_events,
     models_live,
