@@ -20,6 +20,7 @@ from app.domain.events import EventKind
 from app.services import chat, communities
 from app.services.console import moderation as console_moderation
 from app.services.context import Context
+from app.services.demo_seed import seed_demo_catalog, seed_demo_communities
 from tests.factories import ShopWorld
 
 START = datetime(2026, 12, 5, 12, 0, tzinfo=UTC)
@@ -261,3 +262,21 @@ def test_the_page_shows_the_category_deals_and_attached_sessions(world: World) -
     assert not guest.member and not guest.moderates and guest.attachable == []
     with pytest.raises(CommunityRefused):
         communities.community_page(world.at(), None, "nope")
+
+
+def test_the_demo_seed_adds_two_communities_once(database_url: str) -> None:
+    with World.open(database_url) as fresh:
+        with fresh.session() as session:
+            seed_demo_catalog(session)
+            assert seed_demo_communities(session) == 2
+            session.commit()
+            assert seed_demo_communities(session) == 0
+            session.commit()
+        listed = communities.list_communities(fresh.ctx(), None)
+        assert {(c.slug, c.category, c.members) for c in listed} == {
+            ("home-baristas", "Kitchen & Dining", 1),
+            ("trail-and-camp", "Outdoor", 1),
+        }
+        page = communities.community_page(fresh.ctx(), None, "home-baristas")
+        (welcome,) = page.feed.posts
+        assert welcome.pinned and welcome.message.author_name == "Alice Archer"

@@ -101,5 +101,7 @@ def feature(ctx: Context, actor_id: int | None, community_id: int, kind: str, re
         }  # fmt: skip
         if not insert_ignoring_conflicts(session, CommunityFeature, values):
             return False
-        record_news(uow, community_id, EventKind.COMMUNITY_FEATURED, now, kind=kind, ref_id=ref_id)
+        record_news(
+            uow, community_id, EventKind.COMMUNITY_FEATURED, now, feature=kind, ref_id=ref_id
+        )
         return True

@@ -277,8 +277,8 @@ def _attachable(session: Session, shown: CommunityFeed, now: datetime) -> list[C
         .limit(20)
     ).all()
     return [
-        *(Choice("deal", int(i), f"Deal: {t}") for i, t in deals if i not in shown_deals),
-        *(Choice("live", int(i), f"Live: {t}") for i, t in sessions if i not in shown_sessions),
+        *(Choice("deal", i or 0, f"Deal: {t}") for i, t in deals if i not in shown_deals),
+        *(Choice("live", i or 0, f"Live: {t}") for i, t in sessions if i not in shown_sessions),
     ]
 
 
