@@ -165,6 +165,7 @@ page(
     ConsoleDealsState.load_section,
     ConsoleModerationState.load_section,
     ConsoleUsersState.load_section,
+    CommunitiesState.load,
     checks_user=True,
 )
 page(

@@ -118,7 +118,7 @@ def _session(item: rx.Var[ScheduleItem]) -> rx.Component:
                 height="40px",
                 object_fit="cover",
                 border_radius="var(--radius-2)",
-            ),  # fmt: skip
+            ),
             rx.vstack(
                 rx.text(item.title, size="2", weight="bold"),
                 rx.cond(
@@ -128,7 +128,7 @@ def _session(item: rx.Var[ScheduleItem]) -> rx.Component:
                         rx.moment(item.starts_at, format="ddd D MMM, HH:mm", local=True),
                         size="1",
                         color=MUTED,
-                    ),  # fmt: skip
+                    ),
                 ),
                 spacing="0",
                 align="start",
@@ -154,7 +154,7 @@ def _deal(card: rx.Var[DealCard]) -> rx.Component:
                 height="40px",
                 object_fit="cover",
                 border_radius="var(--radius-2)",
-            ),  # fmt: skip
+            ),
             rx.vstack(
                 rx.text(card.title, size="2", weight="bold"),
                 rx.text(
@@ -218,7 +218,7 @@ def coming_up() -> rx.Component:
                 ),
                 rx.text(
                     "No live sessions or open deals for this community yet.", size="2", color=MUTED
-                ),  # fmt: skip
+                ),
             ),
             _attach(),
             spacing="3",
@@ -244,7 +244,7 @@ def muted_panel() -> rx.Component:
                             variant="soft",
                             on_click=M.unmute(p.user_id),
                             aria_label="Unmute " + p.name,
-                        ),  # fmt: skip
+                        ),
                         justify="between",
                         width="100%",
                     ),

@@ -32,7 +32,7 @@ def _card(card: rx.Var[CommunityCard]) -> rx.Component:
                     size="4",
                     weight="bold",
                     color=rx.color("gray", 12),
-                ),  # fmt: skip
+                ),
                 rx.cond(card.category != "", rx.badge(card.category, variant="soft", size="1")),
                 justify="between",
                 align="center",
@@ -51,13 +51,13 @@ def _card(card: rx.Var[CommunityCard]) -> rx.Component:
                     rx.link(
                         rx.button("Open", variant="soft", size="2"),
                         href=routes.community_url(card.slug),
-                    ),  # fmt: skip
+                    ),
                     rx.button(
                         "Join",
                         size="2",
                         on_click=S.join(card.id, card.slug),
                         aria_label="Join " + card.name,
-                    ),  # fmt: skip
+                    ),
                 ),
                 justify="between",
                 align="center",
@@ -90,7 +90,7 @@ def _error(name: str) -> rx.Component:
         message != "",
         rx.text(
             message, id=f"community-{name}-error", size="2", color=rx.color("red", 11), role="alert"
-        ),  # fmt: skip
+        ),
     )
 
 
@@ -126,7 +126,7 @@ def community_form() -> rx.Component:
                         aria_describedby="community-name-error",
                         on_change=lambda v: S.set_field("name", v),
                         width="100%",
-                    ),  # fmt: skip
+                    ),
                 ),
                 _field(
                     "What it is about (optional)",
@@ -136,7 +136,7 @@ def community_form() -> rx.Component:
                         max_length=rules.MAX_DESCRIPTION_LENGTH,
                         on_change=lambda v: S.set_field("description", v),
                         width="100%",
-                    ),  # fmt: skip
+                    ),
                 ),
                 _field(
                     "Catalog category (optional)",
@@ -160,5 +160,16 @@ def community_form() -> rx.Component:
             width="100%",
             align="start",
         ),
+        width="100%",
+    )
+
+
+def console_communities_section() -> rx.Component:
+    """The console's Communities tab (admins): start one, see every one with its members."""
+    return rx.vstack(
+        community_form(),
+        rx.heading("Every community", size="4", as_="h2"),
+        community_grid(),
+        spacing="4",
         width="100%",
     )

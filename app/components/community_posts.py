@@ -78,7 +78,7 @@ def composer() -> rx.Component:
                         size="2",
                         role="alert",
                         data_testid="community-post-error",
-                    ),  # fmt: skip
+                    ),
                 ),
                 rx.button(
                     rx.icon("send", size=16),
@@ -120,7 +120,7 @@ def _menu(m: rx.Var[ChatMessageView], post: rx.Var[PostView] | None) -> rx.Compo
                     size="1",
                     color_scheme="gray",
                     aria_label="More actions for the post by " + m.author_name,
-                )  # fmt: skip
+                )
             ),
             rx.menu.content(
                 rx.cond(mine, rx.fragment(), rx.menu.item("Report", on_click=M.report(m.id))),
@@ -137,7 +137,7 @@ def _menu(m: rx.Var[ChatMessageView], post: rx.Var[PostView] | None) -> rx.Compo
                                 *[
                                     rx.menu.item(
                                         f"Mute for {label}", on_click=M.mute(m.author_id, minutes)
-                                    )  # fmt: skip
+                                    )
                                     for minutes, label in _MUTES
                                 ]
                             ),
@@ -159,7 +159,7 @@ def _byline(m: rx.Var[ChatMessageView], size: str) -> rx.Component:
             size=size,
             radius="full",
             alt=m.author_name,
-        ),  # fmt: skip
+        ),
         rx.text(m.author_name, weight="bold", size="2", data_testid="community-author"),
         _time(m.sent_at),
         spacing="2",
@@ -178,7 +178,7 @@ def _reply(m: rx.Var[ChatMessageView]) -> rx.Component:
                 white_space="pre-wrap",
                 overflow_wrap="anywhere",
                 data_testid="community-reply-text",
-            ),  # fmt: skip
+            ),
             flex="1",
             min_width="0",
         ),
@@ -211,6 +211,7 @@ def _reply_form(post: rx.Var[PostView]) -> rx.Component:
                 spacing="2",
             ),
             on_submit=S.send_reply,
+            reset_on_submit=True,
             width="100%",
         ),
     )
@@ -220,12 +221,12 @@ def _post(post: rx.Var[PostView]) -> rx.Component:
     m = post.message
     return rx.card(
         rx.vstack(
-            rx.hstack(
+            rx.flex(
                 _byline(m, "2"),
                 rx.hstack(
                     rx.cond(
                         post.founding, rx.badge("Founding member", color_scheme="amber", size="1")
-                    ),  # fmt: skip
+                    ),
                     rx.cond(
                         post.pinned,
                         rx.badge(
@@ -235,13 +236,15 @@ def _post(post: rx.Var[PostView]) -> rx.Component:
                             size="1",
                             data_testid="community-pinned",
                         ),
-                    ),  # fmt: skip
+                    ),
                     _menu(m, post),
                     spacing="2",
                     align="center",
+                    margin_left="auto",
                 ),
-                justify="between",
-                align="start",
+                wrap="wrap",
+                gap="2",
+                align="center",
                 width="100%",
             ),
             rx.text(
@@ -250,7 +253,7 @@ def _post(post: rx.Var[PostView]) -> rx.Component:
                 white_space="pre-wrap",
                 overflow_wrap="anywhere",
                 data_testid="community-post-text",
-            ),  # fmt: skip
+            ),
             rx.cond(
                 post.photos.length() > 0,
                 rx.grid(
@@ -264,7 +267,7 @@ def _post(post: rx.Var[PostView]) -> rx.Component:
                             object_fit="cover",
                             border_radius="var(--radius-2)",
                             loading="lazy",
-                        ),  # fmt: skip
+                        ),
                     ),
                     columns=rx.breakpoints(initial="2", sm="3"),
                     spacing="2",
@@ -279,7 +282,7 @@ def _post(post: rx.Var[PostView]) -> rx.Component:
                         + rx.cond(post.reply_count == 1, " reply", " replies"),
                         size="1",
                         color=MUTED,
-                    ),  # fmt: skip
+                    ),
                     rx.foreach(post.replies, _reply),
                     spacing="2",
                     width="100%",

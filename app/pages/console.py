@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from app.components.community_list import console_communities_section
 from app.components.console_analytics import analytics_section
 from app.components.console_products import products_section
 from app.components.console_sections import (
@@ -26,6 +27,7 @@ SECTIONS = (
     ("users", "Users & roles", "users", users_section),
     ("audit", "Audit log", "audit", audit_section),
     ("analytics", "Analytics", "users", analytics_section),
+    ("communities", "Communities", "users", console_communities_section),
 )
 
 

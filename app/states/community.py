@@ -183,7 +183,7 @@ class CommunityState(SessionState):
         except (TypeError, ValueError):
             return rx.toast.error("That post was deleted.")
         self.reply_error = ""
-        return rx.set_value(f"{REPLY_INPUT}{post_id}", "")
+        return None
 
 
 # ---------------------------------------------------------------------------- the room renderer
