@@ -25,6 +25,7 @@ POST_MAX_LINES = 40
 MAX_PHOTOS = 4
 MAX_PHOTO_BYTES = 8 * 1024 * 1024  # what the console takes for a product picture
 POSTS_PER_HOUR = 10  # besides the chat's send limit, which posts and replies share with chat
+JOINS_PER_HOUR = 20  # joining redraws the page for everyone on it
 FOUNDING_MEMBERS = 10
 FACES_SHOWN = 8
 FEED_SIZE = 20  # newest posts pushed to everyone on the page (pinned ones come on top)

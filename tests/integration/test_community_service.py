@@ -123,6 +123,17 @@ def test_joining_and_leaving_changes_the_members_and_founders_come_first(world: 
     assert kinds.count(EventKind.COMMUNITY_MEMBERS_CHANGED) >= 4
 
 
+def test_joining_and_leaving_in_a_loop_is_capped(world: World) -> None:
+    for _ in range(20):
+        world.join("dave")
+        communities.leave_community(world.tick(), world.users["dave"], world.community_id)
+    refusal = world.refused(lambda: world.join("dave"))
+    assert "try again" in str(refusal).lower()
+    world.clock += timedelta(hours=1)
+    world.join("dave")
+    assert world.feed().members == 2
+
+
 def test_only_hosts_and_admins_start_communities_and_names_are_checked(world: World) -> None:
     refusal = world.refused(
         lambda: communities.create_community(world.at(), world.users["bob"], {"name": "Tea"})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlmodel import Session, col, delete, select, update
 
 from app.adapters.db.cart_statements import insert_ignoring_conflicts
@@ -9,6 +11,7 @@ from app.adapters.db.models_community import CommunityMember
 from app.domain import communities as rules
 from app.domain.communities import HOST, MEMBER, CommunityRefused
 from app.domain.events import EventKind
+from app.services import rate_limits
 from app.services.communities.access import (
     find,
     may_appoint,
@@ -19,6 +22,8 @@ from app.services.communities.access import (
 from app.services.context import Context
 from app.services.unit_of_work import UnitOfWork
 
+JOIN_ACTION = "community_join"
+
 
 def join_community(ctx: Context, actor_id: int | None, community_id: int) -> bool:
     """Become a member (joined now); False if they already were (joining twice is one row)."""
@@ -26,6 +31,18 @@ def join_community(ctx: Context, actor_id: int | None, community_id: int) -> boo
     with ctx.uow() as uow:
         who = signed_in(uow.session, actor_id, "join a community")
         find(uow.session, community_id)
+        if membership(uow.session, community_id, who.id) is not None:
+            return False
+        # Each join redraws the page for everyone on it: joining and leaving in a loop is capped.
+        rate_limits.stamp(
+            uow.session,
+            who.id or 0,
+            JOIN_ACTION,
+            limit=rules.JOINS_PER_HOUR,
+            window=timedelta(hours=1),
+            now=now,
+            refuse=CommunityRefused,
+        )
         values = {
             "community_id": community_id, "user_id": who.id, "role": MEMBER, "joined_at": now,
         }  # fmt: skip
