@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from app.adapters.db.models_deals import Deal
+from app.adapters.db.models_live import LiveSession, LiveSessionProduct
 from app.domain.chat import ChatRefused, Refusal
 from app.domain.communities import CommunityRefused
 from app.domain.events import EventKind
@@ -265,10 +267,70 @@ def test_a_reported_post_reaches_the_console_queue_with_keep_and_remove(world: W
     assert world.texts() == ["Buy my grinder cheap"]
 
 
+def _deal(world: World, product: str) -> int:
+    deal = Deal(
+        product_id=world.products[product],
+        tiers_json="[[1, 5000]]",
+        currency="USD",
+        min_to_unlock=2,
+        starts_at=START - timedelta(hours=1),
+        deadline=START + timedelta(days=2),
+        created_by=world.users["alice"],
+    )
+    with world.session() as session:
+        session.add(deal)
+        session.commit()
+        return deal.id or 0
+
+
+def _session(world: World, product: str, title: str) -> int:
+    with world.session() as session:
+        live = LiveSession(
+            host_id=world.users["alice"],
+            title=title,
+            cover_image="/placeholder.svg",
+            starts_at=START + timedelta(days=1),
+        )
+        session.add(live)
+        session.flush()
+        session.add(LiveSessionProduct(session_id=live.id or 0, product_id=world.products[product]))
+        session.commit()
+        return live.id or 0
+
+
 def test_the_page_shows_the_category_deals_and_attached_sessions(world: World) -> None:
+    world.product("Trail Tent", 20000, category="outdoor")
+    kitchen_deal = _deal(world, "burr-grinder")
+    tent_deal = _deal(world, "trail-tent")
+    kitchen_live = _session(world, "burr-grinder", "Grinders live")
+    tent_live = _session(world, "trail-tent", "Tents live")
     page = communities.community_page(world.at(), world.users["alice"], "home-baristas")
     assert page.moderates and page.appoints and page.member
     assert page.header.category == "Kitchen"
+    assert [d.id for d in page.feed.deals] == [kitchen_deal]
+    assert [s.title for s in page.feed.sessions] == ["Grinders live"]
+    assert {(c.kind, c.ref_id) for c in page.attachable} == {
+        ("deal", tent_deal),
+        ("live", tent_live),
+    }
+    world.join("bob")
+    refusal = world.refused(
+        lambda: communities.feature(
+            world.tick(), world.users["bob"], world.community_id, "deal", tent_deal
+        )
+    )
+    assert str(refusal) == "Only the community's hosts can do that."
+    for kind, ref in (("deal", tent_deal), ("live", tent_live)):
+        assert communities.feature(
+            world.tick(), world.users["alice"], world.community_id, kind, ref
+        )
+    assert not communities.feature(
+        world.tick(), world.users["alice"], world.community_id, "deal", tent_deal
+    )
+    shown = world.feed()
+    assert {d.id for d in shown.deals} == {kitchen_deal, tent_deal}
+    assert {s.id for s in shown.sessions} == {kitchen_live, tent_live}
+    assert EventKind.COMMUNITY_FEATURED in world.bus.kinds(f"chat:{world.room}")
     guest = communities.community_page(world.at(), None, "home-baristas")
     assert not guest.member and not guest.moderates and guest.attachable == []
     with pytest.raises(CommunityRefused):
