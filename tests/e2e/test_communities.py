@@ -50,6 +50,7 @@ def test_members_see_posts_live_and_the_host_pins_and_deletes(
     )
     bob.get_by_role("button", name="Post", exact=True).click()
     expect(post(alice, "My first flat white")).to_be_visible()
+    expect(bob.get_by_role("textbox", name="Write a post")).to_have_value("")
     shown = post(alice, "My first flat white")
     expect(shown.get_by_test_id("community-author")).to_have_text("Bob Baker")
     expect(shown.get_by_role("link", name="https://example.com/latte")).to_have_attribute(
@@ -107,3 +108,21 @@ def test_a_host_starts_a_community_from_the_list_with_errors_next_to_the_field(
     expect(alice).to_have_url(re.compile(r"/community/tea-lovers$"))
     expect(alice.get_by_role("heading", name="Tea lovers")).to_be_visible()
     expect(alice.get_by_test_id("community-members")).to_have_text("1 member")
+
+
+def test_an_admin_starts_a_community_from_the_console(
+    open_shopper: Callable[..., Page], request: pytest.FixtureRequest
+) -> None:
+    admin = open_shopper("desktop")
+    sign_in(admin, "Demo Admin", "/console")
+    admin.get_by_role("tab", name="Communities").click()
+    admin.get_by_label("Name").fill("Board game nights")
+    admin.get_by_role("button", name="Start the community").click()
+    expect(admin).to_have_url(re.compile(r"/community/board-game-nights$"))
+    expect(admin.get_by_role("heading", name="Board game nights")).to_be_visible()
+    admin.goto("/console")
+    admin.get_by_role("tab", name="Communities").click()
+    expect(
+        admin.get_by_test_id("community-card").filter(has_text="Board game nights")
+    ).to_be_visible()
+    screenshot(admin, request, "console-communities")

@@ -13,8 +13,10 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
+from sqlmodel import select
 
 from app.adapters.db.models_deals import Deal
+from app.adapters.db.models_events import AuditEntry
 from app.adapters.db.models_live import LiveSession, LiveSessionProduct
 from app.domain.chat import ChatRefused, Refusal
 from app.domain.communities import CommunityRefused
@@ -239,6 +241,10 @@ def test_an_appointed_host_moderates_and_pins_order_the_feed(world: World) -> No
     assert [p.pinned for p in world.feed().posts] == [True, True, False]
     communities.pin_post(world.tick(), world.users["bob"], world.community_id, second, False)
     assert world.texts() == ["first", "third", "second"]
+    with world.session() as session:
+        actions = session.exec(select(AuditEntry.action, AuditEntry.target)).all()
+    assert ("community.create", "community home-baristas") in actions
+    assert ("community.host", f"user {world.users['bob']} in home-baristas") in actions
     assert EventKind.COMMUNITY_POST_PINNED in world.bus.kinds(f"chat:{world.room}")
     # the new host deletes a post and a reply for everyone: the chat's own delete
     reply_id = world.reply("carol", third, "agreed")

@@ -22,6 +22,7 @@ from app.services.communities.access import (
     record_news,
     signed_in,
 )
+from app.services.console.audit import note
 from app.services.context import Context
 
 
@@ -73,6 +74,7 @@ def create_community(ctx: Context, actor_id: int | None, form: Mapping[str, str]
         )
         session.flush()
         record_news(uow, community.id or 0, EventKind.COMMUNITY_MEMBERS_CHANGED, now)
+        note(uow, who.id or 0, "community.create", f"community {community.slug}", community.name)
         return community.slug
 
 

@@ -19,6 +19,7 @@ from app.services.communities.access import (
     record_news,
     signed_in,
 )
+from app.services.console.audit import note
 from app.services.context import Context
 from app.services.unit_of_work import UnitOfWork
 
@@ -96,6 +97,8 @@ def set_host(
             .execution_options(synchronize_session=False)
         )
         record_news(uow, community_id, EventKind.COMMUNITY_MEMBERS_CHANGED, now, user_id=user_id)
+        action = "community.host" if host else "community.unhost"
+        note(uow, who.id or 0, action, f"user {user_id} in {community.slug}")
 
 
 def founding_member_ids(
