@@ -4,6 +4,7 @@ limits and the founding members."""
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import io
 from collections.abc import Callable, Iterator
@@ -21,10 +22,14 @@ from app.adapters.db.models_live import LiveSession, LiveSessionProduct
 from app.domain.chat import ChatRefused, Refusal
 from app.domain.communities import CommunityRefused
 from app.domain.events import EventKind
+from app.realtime.rooms import FIELD_MARKER
 from app.services import chat, communities
+from app.services import context as context_module
 from app.services.console import moderation as console_moderation
 from app.services.context import Context
 from app.services.demo_seed import seed_demo_catalog, seed_demo_communities
+from app.states.chat import render_chat
+from app.states.community import CommunityState  # noqa: F401  (registers the renderer)
 from tests.factories import ShopWorld
 
 START = datetime(2026, 12, 5, 12, 0, tzinfo=UTC)
@@ -359,3 +364,30 @@ def test_the_demo_seed_adds_two_communities_once(database_url: str) -> None:
         page = communities.community_page(fresh.ctx(), None, "home-baristas")
         (welcome,) = page.feed.posts
         assert welcome.pinned and welcome.message.author_name == "Alice Archer"
+
+
+def test_each_community_event_pushes_the_feed_a_fresh_read_gives(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The page redraws from the chat channel's events: the chat renderer hands a community's
+    events to the community's renderer, whose push equals a fresh read after the commit."""
+    monkeypatch.setattr(context_module, "_app_context", world.at())
+    alice = world.users["alice"]
+    world.join("bob")
+    first = world.post("bob", "Dialling in a new bean")
+    steps: list[Callable[[], object]] = [
+        lambda: world.reply("alice", first, "Grind finer"),
+        lambda: communities.pin_post(world.tick(), alice, world.community_id, first),
+        lambda: world.join("carol"),
+        lambda: chat.delete_message(world.tick(), alice, world.room, first),
+    ]
+    for step in steps:
+        seen = len(world.bus.events)
+        step()
+        [event] = world.bus.events[seen:]
+        push = asyncio.run(render_chat(event))
+        assert push is not None
+        (values,) = push.values()
+        fresh = world.feed()
+        assert values["posts" + FIELD_MARKER] == [dataclasses.asdict(p) for p in fresh.posts]
+        assert values["members" + FIELD_MARKER] == fresh.members
