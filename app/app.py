@@ -13,6 +13,7 @@ from app.jobs.deadlines import run_deadlines
 from app.pages.activity import activity_page
 from app.pages.carts import cart_page, join_cart_page
 from app.pages.catalog import catalog_page
+from app.pages.communities import communities_page, community_page
 from app.pages.console import console_page
 from app.pages.deal_ledger import deal_ledger_page
 from app.pages.deals import deal_page, deals_page, new_deal_page
@@ -39,6 +40,8 @@ from app.states.api_keys import ApiKeysState
 from app.states.cart_join import JoinCartState
 from app.states.carts import CartState
 from app.states.catalog import CatalogState
+from app.states.communities import CommunitiesState
+from app.states.community import CommunityState
 from app.states.console import (
     ConsoleDealsState,
     ConsoleModerationState,
@@ -165,6 +168,7 @@ page(
     ConsoleDealsState.load_section,
     ConsoleModerationState.load_section,
     ConsoleUsersState.load_section,
+    CommunitiesState.load,
     checks_user=True,
 )
 page(
@@ -183,4 +187,6 @@ page(
     ApiKeysState.load,
     checks_user=True,
 )
+page(communities_page, "/communities", "Communities", CommunitiesState.load, checks_user=True)
+page(community_page, "/community/[slug]", "Community", CommunityState.load, checks_user=True)
 page(not_found_page, "404", "Not found")

@@ -26,6 +26,7 @@ def setup() -> None:
         demo_stream,
         seed_demo_admin,
         seed_demo_catalog,
+        seed_demo_communities,
         seed_demo_deals,
         seed_demo_live,
     )
@@ -41,6 +42,7 @@ def setup() -> None:
             deals_added = seed_demo_deals(session)
             seed_demo_live(session, demo_stream(PROJECT_ROOT / "assets"))
             seed_demo_admin(session)
+            seed_demo_communities(session)
     from app.services.console.roles import promote_listed_admins
     from app.services.context import app_context
 

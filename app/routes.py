@@ -35,6 +35,8 @@ SIGN_IN_ERROR = "/sign-in/error"
 NOTIFICATIONS = "/notifications"
 SETTINGS = "/settings"
 ACTIVITY = "/activity"
+COMMUNITIES = "/communities"
+COMMUNITY = "/community/[slug]"
 NOT_FOUND = "404"
 
 
@@ -138,6 +140,16 @@ def profile_url() -> str:
 def console_url() -> str:
     """The merchant console (staff only)."""
     return CONSOLE
+
+
+def communities_url() -> str:
+    """Every interest community, and the form hosts start one with."""
+    return COMMUNITIES
+
+
+def community_url(slug: Any) -> Any:
+    """One community's page, by its slug."""
+    return _under("/community/", slug)
 
 
 def safe_next(raw: str | None) -> str:

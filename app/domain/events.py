@@ -58,6 +58,9 @@ class EventKind(StrEnum):
     QUESTIONS_CHANGED = "questions.changed"
     NOTIFICATIONS_CHANGED = "notify.changed"
     ACTIVITY_CHANGED = "activity.changed"
+    COMMUNITY_MEMBERS_CHANGED = "community.members_changed"
+    COMMUNITY_POST_PINNED = "community.post_pinned"
+    COMMUNITY_FEATURED = "community.featured"
     # Made by the realtime layer itself, not by services.
     LIVE_DEAL_PROGRESS = "live.deal_progress"  # a flash deal moved: redraw its session's room
     PRESENCE = "presence"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from app.components.api_keys import api_keys_panel
+from app.components.community_list import console_communities_section
 from app.components.console_analytics import analytics_section
 from app.components.console_products import products_section
 from app.components.console_sections import (
@@ -33,6 +34,7 @@ SECTIONS = (
     ("audit", "Audit log", "audit", audit_section),
     ("analytics", "Analytics", "users", analytics_section),
     ("api", "API keys", "users", lambda: api_keys_panel(_API_INTRO)),
+    ("communities", "Communities", "users", console_communities_section),
 )
 
 

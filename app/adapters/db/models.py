@@ -63,6 +63,7 @@ from app.adapters.db import (  # noqa: E402, F401
     models_api,
     models_carts,
     models_chat,
+    models_community,
     models_deals,
     models_events,
     models_live,

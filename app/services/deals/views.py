@@ -301,6 +301,11 @@ def _cards_for(session: Session, deals: Sequence[Deal], now: datetime) -> list[D
     ]
 
 
+def cards_of(session: Session, deals: Sequence[Deal], now: datetime) -> list[DealCard]:
+    """Cards for deals another area picked (a community's deals), in the order given."""
+    return _cards_for(session, deals, now)
+
+
 _LIVE = (DealStatus.OPEN, DealStatus.CLOSING)  # stored statuses of deals still on show
 
 
