@@ -64,8 +64,10 @@ from app.adapters.db import (  # noqa: E402, F401
     models_chat,
     models_deals,
     models_events,
+    models_experiments,
     models_live,
     models_orders,
     models_people,
     models_social,
+    models_webhooks,
 )
