@@ -6,6 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from app.components.console_analytics import analytics_section
+from app.components.console_experiments import experiments_section
 from app.components.console_products import products_section
 from app.components.console_sections import (
     audit_section,
@@ -14,6 +15,7 @@ from app.components.console_sections import (
     moderation_section,
     users_section,
 )
+from app.components.console_webhooks import webhooks_section
 from app.components.layout import page_shell
 from app.states.console import ConsoleState, ConsoleTabsState
 
@@ -26,6 +28,8 @@ SECTIONS = (
     ("users", "Users & roles", "users", users_section),
     ("audit", "Audit log", "audit", audit_section),
     ("analytics", "Analytics", "users", analytics_section),
+    ("webhooks", "Webhooks", "users", webhooks_section),
+    ("experiments", "Experiments", "users", experiments_section),
 )
 
 

@@ -10,8 +10,10 @@ import reflex as rx
 from app.states.console.analytics import ConsoleAnalyticsState
 from app.states.console.base import ConsoleState
 from app.states.console.deals import ConsoleDealsState
+from app.states.console.experiments import ConsoleExperimentsState
 from app.states.console.moderation import ConsoleModerationState
 from app.states.console.users import ConsoleUsersState
+from app.states.console.webhooks import ConsoleWebhooksState
 
 _RELOADS = {
     "deals": ConsoleDealsState.load_section,
@@ -19,6 +21,8 @@ _RELOADS = {
     "moderation": ConsoleModerationState.load_section,
     "users": ConsoleUsersState.load_section,
     "audit": ConsoleUsersState.load_section,
+    "webhooks": ConsoleWebhooksState.load_section,
+    "experiments": ConsoleExperimentsState.load_section,
 }
 
 
