@@ -72,5 +72,8 @@ def _apply(session: Session, events: Sequence[LoggedEvent], now: datetime) -> No
 def fan_out(ctx: Context, batch: int = 500) -> int:
     """Turn the next logged events into messages for the endpoints subscribed to them; the
     number of events read (0: caught up)."""
+    position = event_log.consumer_position(ctx, CONSUMER)
+    if not event_log.events_after(ctx, position, limit=1):
+        return 0  # caught up: two reads, no write lock taken every second
     now = ctx.now()
     return event_log.consume(ctx, CONSUMER, lambda s, events: _apply(s, events, now), batch=batch)
