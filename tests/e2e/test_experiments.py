@@ -16,7 +16,7 @@ from sqlmodel import Session, delete, select
 from app.adapters.db.models_experiments import Experiment, VisitorLink
 from app.adapters.db.models_people import User
 from app.domain.experiments import DEAL_CARD_LAYOUT, Mode, Rule, assign
-from tests.e2e.conftest import OpenShopper, screenshot
+from tests.e2e.conftest import UNNAMED_CONTROLS_JS, OpenShopper, screenshot
 from tests.e2e.deal_helpers import app_db, open_deal_in_app  # noqa: F401
 from tests.e2e.people_helpers import sign_in
 
@@ -87,6 +87,7 @@ def test_two_shoppers_in_different_arms_see_different_deal_cards(
     assert _layout(ben) == "compact"
     screenshot(ann, request, "classic-card")
     screenshot(ben, request, "compact-card")
+    assert ben.evaluate(UNNAMED_CONTROLS_JS) == []
     ben.reload()
     assert _layout(ben) == "compact"  # the same arm on every visit
 
@@ -109,6 +110,7 @@ def test_two_shoppers_in_different_arms_see_different_deal_cards(
         exposures = int(row.locator("td").nth(2).inner_text())
         assert exposures >= 1
     screenshot(admin, request, "console-experiments")
+    assert admin.evaluate(UNNAMED_CONTROLS_JS) == []
 
     admin.get_by_role("tab", name="Webhooks").click()
     admin.get_by_label("URL", exact=True).fill(f"{app_url}/stripe/webhook")
@@ -121,3 +123,4 @@ def test_two_shoppers_in_different_arms_see_different_deal_cards(
     expect(endpoint).to_be_visible()
     expect(endpoint.get_by_test_id("webhook-secret")).to_contain_text("whsec_")
     screenshot(admin, request, "console-webhooks")
+    assert admin.evaluate(UNNAMED_CONTROLS_JS) == []

@@ -205,29 +205,21 @@ async def test_an_endpoint_failing_everything_for_five_days_is_switched_off(
     assert [n.kind for n in told] == ["webhook_disabled"]
 
 
-@pytest.mark.parametrize(
-    ("url", "message"),
-    [
-        ("ftp://example.com/hook", "http"),
-        ("javascript:alert(1)", "http"),
-        ("http://localhost:3000/stripe/webhook", "this shop"),
-        ("http://127.0.0.1:8000/x", "this shop"),
-        ("https:///nohost", "host"),
-    ],
-)
 def test_urls_that_are_not_http_or_point_at_the_shop_are_refused(
-    world: tuple[ShopWorld, Context, int], url: str, message: str
+    world: tuple[ShopWorld, Context, int],
 ) -> None:
     shop, ctx, admin = world
+    shop_urls = ["http://localhost:3000", "http://localhost:8000"]
+    for url, message in (
+        ("ftp://example.com/hook", "http"),
+        ("http://127.0.0.1:3000/stripe/webhook", "this shop"),
+    ):
+        with pytest.raises(webhooks.WebhookError) as refused:
+            webhooks.register_endpoint(ctx, admin, url, ["deal.joined"], shop_urls=shop_urls)
+        assert message in refused.value.field_errors["url"]
     with pytest.raises(webhooks.WebhookError) as refused:
-        webhooks.register_endpoint(
-            ctx,
-            admin,
-            url,
-            [EventKind.DEAL_JOINED],
-            shop_urls=["http://localhost:3000", "http://localhost:8000"],
-        )
-    assert message in refused.value.field_errors["url"]
+        webhooks.register_endpoint(ctx, admin, "https://erp.example.com/h", [], shop_urls=[])
+    assert "event type" in refused.value.field_errors["event_types"]
     assert webhooks.list_endpoints(ctx, admin) == []
 
 

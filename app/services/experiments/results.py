@@ -84,10 +84,15 @@ def _exposures(session: Session, key: str) -> dict[str, tuple[str, datetime]]:
 
 def _converted(session: Session, kind: str, exposed: dict[str, tuple[str, datetime]]) -> set[str]:
     """Exposed visitors whose account did `kind` after their exposure."""
+    if not exposed:
+        return set()
     links = dict(session.exec(select(VisitorLink.user_id, VisitorLink.visitor_id)).all())
+    first_exposure = min(at for _, at in exposed.values())
     rows = session.exec(
         select(EventRecord.actor_id, EventRecord.logged_at).where(
-            EventRecord.kind == kind, col(EventRecord.actor_id).is_not(None)
+            EventRecord.kind == kind,
+            col(EventRecord.actor_id).is_not(None),
+            col(EventRecord.logged_at) >= first_exposure,
         )
     ).all()
     converted: set[str] = set()
