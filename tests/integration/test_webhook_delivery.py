@@ -228,3 +228,18 @@ def test_shoppers_cannot_manage_webhooks(world: tuple[ShopWorld, Context, int]) 
     shopper = shop.user("Sam")
     with pytest.raises(ConsoleRefused):
         webhooks.register_endpoint(ctx, shopper, "https://erp.example.com/h", ["deal.joined"])
+
+
+async def test_two_workers_at_once_send_each_message_once(
+    world: tuple[ShopWorld, Context, int],
+) -> None:
+    shop, ctx, admin = world
+    async with running_receiver(Receiver()) as receiver:
+        _register(ctx, admin, receiver)
+        for deal in range(12):
+            _happen(ctx, str(deal), 1)
+        one, two = DeliveryWorker(ctx, policy=FAST), DeliveryWorker(ctx, policy=FAST)
+        await asyncio.gather(one.run_once(), two.run_once())
+        await asyncio.gather(one.run_once(), two.run_once())
+    ids = [c.webhook_id for c in receiver.calls]
+    assert len(ids) == 12 and len(set(ids)) == 12
