@@ -9,10 +9,12 @@ from collections.abc import Callable, Iterator
 from datetime import timedelta
 
 import pytest
+from prometheus_client import REGISTRY
 from sqlmodel import select
 
 from app.adapters.db.models_social import Notification
 from app.adapters.db.models_webhooks import WebhookEndpoint, WebhookMessage
+from app.adapters.webhooks.http import HttpSender
 from app.domain.clock import utcnow
 from app.domain.events import DomainEvent, EventKind
 from app.services import webhooks
@@ -243,3 +245,19 @@ async def test_two_workers_at_once_send_each_message_once(
         await asyncio.gather(one.run_once(), two.run_once())
     ids = [c.webhook_id for c in receiver.calls]
     assert len(ids) == 12 and len(set(ids)) == 12
+
+
+async def test_a_receiver_slower_than_the_timeout_counts_as_a_failed_attempt(
+    world: tuple[ShopWorld, Context, int],
+) -> None:
+    shop, ctx, admin = world
+    failures = ("bandwagon_webhook_failures_total", {"reason": "network"})
+    before = REGISTRY.get_sample_value(*failures) or 0.0
+    async with running_receiver(Receiver(delay=1.0)) as receiver:
+        created = _register(ctx, admin, receiver)
+        _happen(ctx, "7", 1)
+        await DeliveryWorker(ctx, policy=FAST, sender=HttpSender(timeout=0.2)).run_once()
+    [attempt] = webhooks.endpoint_attempts(ctx, admin, created.endpoint.id)
+    assert attempt.status_code == 0 and "Timeout" in attempt.error
+    assert attempt.message_status == "pending"  # retried on the schedule
+    assert (REGISTRY.get_sample_value(*failures) or 0.0) == before + 1

@@ -7,6 +7,7 @@ every delivery with the `standardwebhooks` library the way a merchant's system w
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -34,6 +35,7 @@ class Receiver:
     fail_first: list[int] = field(default_factory=list)  # statuses for the first calls of all
     calls: list[Received] = field(default_factory=list)
     url: str = ""
+    delay: float = 0.0  # seconds to wait before answering (a slow receiver)
 
     def delivered(self) -> list[Received]:
         """Calls answered 2xx, in arrival order."""
@@ -49,6 +51,8 @@ class Receiver:
 
     async def handle(self, request: web.Request) -> web.Response:
         raw = await request.read()
+        if self.delay:
+            await asyncio.sleep(self.delay)
         headers = dict(request.headers)
         verified = []
         for secret in self.secrets:
