@@ -7,6 +7,7 @@ endpoint there (a URL pointing at the shop is refused next to the field)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -64,6 +65,14 @@ def _as_visitor(open_shopper: OpenShopper, app_url: str, visitor: str, viewport:
     return page
 
 
+def _tick(page: Page, label: str) -> None:
+    """Tick a checkbox whose state lives on the server: it shows ticked once the answer is
+    back."""
+    box = page.get_by_label(label)
+    box.click()
+    expect(box).to_have_attribute("aria-checked", "true")
+
+
 def _layout(page: Page) -> str:
     card = page.get_by_test_id("deal-card").first
     expect(card).to_be_visible()
@@ -114,13 +123,24 @@ def test_two_shoppers_in_different_arms_see_different_deal_cards(
 
     admin.get_by_role("tab", name="Webhooks").click()
     admin.get_by_label("URL", exact=True).fill(f"{app_url}/stripe/webhook")
-    admin.get_by_label("Send deal.joined events").check()
+    _tick(admin, "Send deal.joined events")
     admin.get_by_role("button", name="Add endpoint").click()
     expect(admin.locator("#webhook-url-error")).to_contain_text("this shop")
-    admin.get_by_label("URL", exact=True).fill("https://erp.example.com/hooks/bandwagon")
+    # Nothing listens on port 9: every delivery fails at once, and the attempts say so.
+    admin.get_by_label("URL", exact=True).fill("http://127.0.0.1:9/bandwagon")
+    _tick(admin, "Send experiment.exposed events")
     admin.get_by_role("button", name="Add endpoint").click()
-    endpoint = admin.get_by_test_id("webhook-endpoint").filter(has_text="erp.example.com")
+    endpoint = admin.get_by_test_id("webhook-endpoint").filter(has_text="127.0.0.1:9")
     expect(endpoint).to_be_visible()
     expect(endpoint.get_by_test_id("webhook-secret")).to_contain_text("whsec_")
+    endpoint.get_by_role("button", name=re.compile("Show the attempts")).click()
+    expect(admin.get_by_text("No attempts yet.")).to_be_visible()
+
+    # A new visitor is exposed to the experiment: the event goes out, and its failed attempt
+    # appears in the open console without a click.
+    _as_visitor(open_shopper, app_url, "e2e-visitor-cy", "phone").goto("/deals")
+    attempt = admin.get_by_test_id("webhook-attempt").first
+    expect(attempt).to_contain_text("no answer", timeout=20_000)
+    expect(attempt).to_contain_text("experiment.exposed")
     screenshot(admin, request, "console-webhooks")
     assert admin.evaluate(UNNAMED_CONTROLS_JS) == []

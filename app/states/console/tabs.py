@@ -21,7 +21,6 @@ _RELOADS = {
     "moderation": ConsoleModerationState.load_section,
     "users": ConsoleUsersState.load_section,
     "audit": ConsoleUsersState.load_section,
-    "webhooks": ConsoleWebhooksState.load_section,
     "experiments": ConsoleExperimentsState.load_section,
 }
 
@@ -32,7 +31,18 @@ class ConsoleTabsState(ConsoleState):
     @rx.event
     def switch(self, tab: str) -> Any:
         self.tab = str(tab)
+        # Tabs that refresh themselves while open: stop the others' loops.
+        stops = [
+            state.stop
+            for name, state in (
+                ("analytics", ConsoleAnalyticsState),
+                ("webhooks", ConsoleWebhooksState),
+            )
+            if name != self.tab
+        ]
         if self.tab == "analytics":
-            return [ConsoleAnalyticsState.set_days(1), ConsoleAnalyticsState.watch]
+            return [*stops, ConsoleAnalyticsState.set_days(1), ConsoleAnalyticsState.watch]
+        if self.tab == "webhooks":
+            return [*stops, ConsoleWebhooksState.load_section, ConsoleWebhooksState.watch]
         reload = _RELOADS.get(self.tab)
-        return [ConsoleAnalyticsState.stop, *([reload] if reload is not None else [])]
+        return [*stops, *([reload] if reload is not None else [])]

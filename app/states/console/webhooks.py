@@ -4,6 +4,7 @@ delete, and each endpoint's attempts with replay."""
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -14,6 +15,20 @@ from app.services.console.access import ConsoleRefused
 from app.services.context import app_context
 from app.services.webhooks import AttemptView, EndpointView, WebhookError, WebhookNotFound
 from app.states.console.base import ConsoleState
+
+REFRESH_SECONDS = 3.0
+WATCH_LIMIT_SECONDS = 15 * 60  # a tab left open stops refreshing; switching back restarts it
+
+
+def _read(user_id: int, opened: int) -> tuple[list[EndpointView], list[AttemptView]]:
+    """The endpoints, and the attempts at the opened one (none if it is gone)."""
+    endpoints = webhooks.list_endpoints(app_context(), user_id)
+    if not opened:
+        return endpoints, []
+    try:
+        return endpoints, webhooks.endpoint_attempts(app_context(), user_id, opened)
+    except WebhookNotFound:
+        return endpoints, []
 
 
 class ConsoleWebhooksState(ConsoleState):
@@ -27,16 +42,12 @@ class ConsoleWebhooksState(ConsoleState):
     opened: int = 0  # endpoint whose attempts are shown
     attempts: list[AttemptView] = []
     form_key: int = 0
+    watching: bool = False
 
     async def _reload(self, user_id: int) -> None:
-        self.endpoints = await asyncio.to_thread(webhooks.list_endpoints, app_context(), user_id)
-        if self.opened:
-            try:
-                self.attempts = await asyncio.to_thread(
-                    webhooks.endpoint_attempts, app_context(), user_id, self.opened
-                )
-            except WebhookNotFound:
-                self.opened, self.attempts = 0, []
+        self.endpoints, self.attempts = await asyncio.to_thread(_read, user_id, self.opened)
+        if self.opened and not any(e.id == self.opened for e in self.endpoints):
+            self.opened = 0
 
     @rx.event
     async def load_section(self) -> None:
@@ -48,6 +59,41 @@ class ConsoleWebhooksState(ConsoleState):
             await self._reload(user.id)
         except ConsoleRefused:
             self.endpoints, self.attempts = [], []
+
+    @rx.event
+    def stop(self) -> None:
+        self.watching = False
+
+    @rx.event(background=True)
+    async def watch(self) -> None:
+        """Re-read the counts and attempts every few seconds while the tab is open, so a
+        delivery made by the worker shows up without a click."""
+        async with self:
+            user = self._staff()
+            if self.watching or user is None:
+                return
+            self.watching, user_id = True, user.id
+        started = time.monotonic()
+        while time.monotonic() - started < WATCH_LIMIT_SECONDS:
+            await asyncio.sleep(REFRESH_SECONDS)
+            async with self:
+                if not self.watching:
+                    return
+                opened = self.opened
+            try:  # read without holding the state: the page stays responsive meanwhile
+                endpoints, attempts = await asyncio.to_thread(_read, user_id, opened)
+            except ConsoleRefused:
+                endpoints, attempts = None, []
+            async with self:
+                if endpoints is None or not self.watching:
+                    self.watching = False
+                    return
+                if endpoints != self.endpoints:
+                    self.endpoints = endpoints
+                if opened == self.opened and attempts != self.attempts:
+                    self.attempts = attempts
+        async with self:
+            self.watching = False
 
     @rx.event
     def toggle_kind(self, kind: str, on: bool) -> None:
