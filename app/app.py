@@ -10,6 +10,7 @@ import reflex as rx
 from app.api.logs import install_redaction
 from app.api.routes import http_api
 from app.jobs.deadlines import run_deadlines
+from app.jobs.webhooks import run_webhooks
 from app.pages.activity import activity_page
 from app.pages.carts import cart_page, join_cart_page
 from app.pages.catalog import catalog_page
@@ -88,6 +89,7 @@ install_redaction()  # secrets never reach a log line, whoever logs
 app.register_lifespan_task(run_realtime_hub)
 app.register_lifespan_task(run_deadlines)
 app.register_lifespan_task(freeze_startup_heap)
+app.register_lifespan_task(run_webhooks)
 rooms.bind(app)
 
 

@@ -8,6 +8,7 @@ import reflex as rx
 from app.components.api_keys import api_keys_panel
 from app.components.community_list import console_communities_section
 from app.components.console_analytics import analytics_section
+from app.components.console_experiments import experiments_section
 from app.components.console_products import products_section
 from app.components.console_sections import (
     audit_section,
@@ -16,6 +17,7 @@ from app.components.console_sections import (
     moderation_section,
     users_section,
 )
+from app.components.console_webhooks import webhooks_section
 from app.components.layout import page_shell
 from app.states.console import ConsoleState, ConsoleTabsState
 
@@ -35,6 +37,8 @@ SECTIONS = (
     ("analytics", "Analytics", "users", analytics_section),
     ("api", "API keys", "users", lambda: api_keys_panel(_API_INTRO)),
     ("communities", "Communities", "users", console_communities_section),
+    ("webhooks", "Webhooks", "users", webhooks_section),
+    ("experiments", "Experiments", "users", experiments_section),
 )
 
 

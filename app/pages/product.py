@@ -7,7 +7,7 @@ import reflex as rx
 from app import routes
 from app.components.cart_add import add_to_cart
 from app.components.chat import chat_panel
-from app.components.deal_card import deal_card
+from app.components.deal_layouts import deal_tile
 from app.components.layout import page_shell
 from app.components.notice import notice
 from app.components.picks import friends_line
@@ -76,7 +76,10 @@ def _details() -> rx.Component:
         # A live group deal on this product, if there is one.
         rx.foreach(
             DealCardsState.cards,
-            lambda card: rx.cond(card.product_id == DealCardsState.product_id, deal_card(card)),
+            lambda card: rx.cond(
+                card.product_id == DealCardsState.product_id,
+                deal_tile(card, DealCardsState.layout),
+            ),
         ),
         spacing="4",
         align="start",

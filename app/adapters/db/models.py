@@ -66,8 +66,10 @@ from app.adapters.db import (  # noqa: E402, F401
     models_community,
     models_deals,
     models_events,
+    models_experiments,
     models_live,
     models_orders,
     models_people,
     models_social,
+    models_webhooks,
 )
