@@ -167,7 +167,7 @@ def booking_terms(
     """The group-buy deal a booking runs as: the experience's tiers, the group's size, one
     seat per person (tiers count people), open from now to the deadline."""
     # A tier the group can never reach is dropped (the deal's rule: every tier reachable).
-    reachable = tuple(t for t in tiers if t.min_participants <= request.max_size) or tuple(tiers[:1])
+    reachable = tuple(t for t in tiers if t.min_participants <= request.max_size)
     return DealTerms(
         tiers=reachable,
         currency=currency,
