@@ -79,9 +79,11 @@ def advance(
     unit_price: int | None = None,
     failure_code: str | None = None,
     reason: str = "",
+    only_from: tuple[Status, ...] | None = None,
 ) -> bool:
-    """Move a participation forward to `target` if it may go there; record what follows (seat
-    freed, joined / unlocked events, the order). False when it was already there or beyond."""
+    """Move a participation forward to `target` if it may go there (and, with `only_from`, only
+    from those statuses); record what follows (seat freed, joined / unlocked events, the order).
+    False when it was already there or beyond."""
     session = uow.session
     values: dict[str, Any] = {"status": target, "updated_at": now}
     if intent_id:
@@ -103,7 +105,7 @@ def advance(
         update(Participation)
         .where(
             col(Participation.id) == participation_id,
-            col(Participation.status).in_(PARTICIPATION_MOVES_FROM[target]),
+            col(Participation.status).in_(only_from or PARTICIPATION_MOVES_FROM[target]),
         )
         .values(**values)
         .returning(
