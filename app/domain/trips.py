@@ -150,7 +150,13 @@ def validate_group(
     elif high > MAX_GROUP:
         errors["max_size"] = f"A group can have at most {MAX_GROUP} people."
     elif high > seats_left:
-        errors["max_size"] = f"Only {seats_left} seats are left on this date."
+        errors["max_size"] = (
+            "No seats are left on this date."
+            if seats_left == 0
+            else "Only 1 seat is left on this date."
+            if seats_left == 1
+            else f"Only {seats_left} seats are left on this date."
+        )
     if not errors and low > high:
         errors["min_size"] = "The minimum cannot be above the maximum."
     latest = date_starts_at - DECIDE_BEFORE_START
