@@ -30,6 +30,7 @@ from app.pages.people import (
 )
 from app.pages.product import product_page
 from app.pages.settings import settings_page
+from app.pages.trips import booking_page
 from app.realtime.hub import hub
 from app.realtime.rooms import freeze_startup_heap, rooms
 from app.states.activity import ActivityState
@@ -59,6 +60,7 @@ from app.states.reviews import ReviewsState
 from app.states.rooms import LiveStatus
 from app.states.session import SessionState
 from app.states.settings import SettingsState
+from app.states.trips import BookingState, ExperienceState
 
 app = rx.App(
     stylesheets=["/styles.css"],
@@ -122,6 +124,7 @@ page(
     ReviewsState.load,
     QuestionsState.load,
     PicksState.load_product,
+    ExperienceState.load_product,
 )
 page(deals_page, "/deals", "Group deals", DealCardsState.load_list, checks_user=True)
 page(new_deal_page, "/deals/new", "Open a deal", DealFormState.load, checks_user=True)
@@ -173,4 +176,5 @@ page(
 )
 page(activity_page, "/activity", "Friends' activity", ActivityState.load, checks_user=True)
 page(settings_page, "/settings", "Settings", SettingsState.load, checks_user=True)
+page(booking_page, "/trips/[code]", "Group trip", BookingState.load, checks_user=True)
 page(not_found_page, "404", "Not found")
