@@ -1,4 +1,5 @@
-"""group trips: experience products with dated seats, bookings run as group-buy deals
+"""group trips: experience products with dated seats, bookings run as group-buy deals;
+friends' carts toward a deal: the cart a deal seat came from
 
 Revision ID: a7c3e91d5b20
 Revises: 5e8a1c2d9b47
@@ -40,6 +41,9 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('reserved_at', sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('paid_by', sa.Integer(), nullable=True))
         batch_op.create_foreign_key('fk_participation_paid_by_user', 'user', ['paid_by'], ['id'])
+        batch_op.add_column(sa.Column('cart_id', sa.Integer(), nullable=True))
+        batch_op.create_foreign_key('fk_participation_cart_id_cart', 'cart', ['cart_id'], ['id'])
+        batch_op.create_index(batch_op.f('ix_participation_cart_id'), ['cart_id'], unique=False)
     op.create_table('experience_date',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('product_id', sa.Integer(), nullable=False),
@@ -83,6 +87,9 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_experience_date_product_id'))
     op.drop_table('experience_date')
     with op.batch_alter_table('participation', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_participation_cart_id'))
+        batch_op.drop_constraint('fk_participation_cart_id_cart', type_='foreignkey')
+        batch_op.drop_column('cart_id')
         batch_op.drop_constraint('fk_participation_paid_by_user', type_='foreignkey')
         batch_op.drop_column('paid_by')
         batch_op.drop_column('reserved_at')

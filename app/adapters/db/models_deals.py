@@ -111,6 +111,8 @@ class Participation(SQLModel, table=True):
     # who placed the hold (the member, or the organiser covering their share).
     reserved_at: datetime | None = _moment(nullable=True)
     paid_by: int | None = Field(default=None, foreign_key="user.id")
+    # The shared cart whose lines became this seat (friends' carts toward a deal).
+    cart_id: int | None = Field(default=None, foreign_key="cart.id", index=True)
     created_at: datetime = Timestamp()
     updated_at: datetime = Timestamp()
 
