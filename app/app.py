@@ -35,6 +35,7 @@ from app.realtime.hub import hub
 from app.realtime.rooms import freeze_startup_heap, rooms
 from app.states.activity import ActivityState
 from app.states.admin_refunds import AdminRefundsState
+from app.states.cart_deals import CartDealsState
 from app.states.cart_join import JoinCartState
 from app.states.carts import CartState
 from app.states.catalog import CatalogState
@@ -148,7 +149,14 @@ page(profile_page, "/profile", "Your profile", ProfileState.load, checks_user=Tr
 page(friends_page, "/friends", "Friends", FriendsState.load, checks_user=True)
 page(invite_page, "/friends/invite/[code]", "Friend invite", InviteState.load, checks_user=True)
 page(cart_page, "/cart", "Your cart", CartState.load, checks_user=True)
-page(cart_page, "/cart/[cart_id]", "Shared cart", CartState.load, checks_user=True)
+page(
+    cart_page,
+    "/cart/[cart_id]",
+    "Shared cart",
+    CartState.load,
+    CartDealsState.load,
+    checks_user=True,
+)
 page(join_cart_page, "/cart/join/[code]", "Join a cart", JoinCartState.load, checks_user=True)
 page(orders_page, "/orders", "Your orders", OrdersState.load, checks_user=True)
 page(order_detail_page, "/orders/[order_key]", "Order", OrderPageState.load, checks_user=True)

@@ -170,6 +170,7 @@ def experience_panel() -> rx.Component:
                 width="100%",
             ),
             width="100%",
+            flex_shrink="0",  # a card squeezed by its column clips its own form
             data_testid="experience-panel",
         ),
     )
