@@ -56,7 +56,12 @@ def _summary() -> rx.Component:
             ),
             rx.hstack(
                 status_badge(b.status, b.status_label),  # type: ignore[union-attr]
-                rx.text(b.price_now, " per person now", size="2", weight="bold"),  # type: ignore[union-attr]
+                rx.text(
+                    b.price_now,  # type: ignore[union-attr]
+                    rx.cond(b.open, " per person now", " per person"),  # type: ignore[union-attr]
+                    size="2",
+                    weight="bold",
+                ),
                 spacing="2",
                 align="center",
                 wrap="wrap",

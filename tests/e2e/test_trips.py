@@ -1,6 +1,7 @@
 """Group trips in real browsers, with card holds on the local Stripe test server: a group
 organised on an experience's page fills from its shared link, both shares are held and the
-booking confirms; another misses its minimum by the deadline and every hold is released."""
+booking confirms; another misses its minimum by the deadline and every hold is released. And
+friends in one shared cart: a member's hold makes their line count toward a deal."""
 
 # The fixtures are imported from deal_helpers, so test parameters "redefine" them.
 # ruff: noqa: F811
@@ -16,14 +17,20 @@ from playwright.sync_api import Page, expect
 from sqlmodel import Session, select
 
 from app.adapters.db.models import Product
+from app.adapters.db.models_carts import Cart
 from app.adapters.db.models_deals import DealOrder, Participation
 from app.adapters.db.models_people import User
 from app.adapters.db.session import make_engine
 from app.domain.group_buy import PriceTier
-from app.services import trips
+from app.services import carts, trips
 from app.services.demo_seed import DEMO_HOST_EMAIL
 from tests.e2e.conftest import OpenShopper, screenshot
-from tests.e2e.deal_helpers import app_db, choose_card, controls_are_named  # noqa: F401
+from tests.e2e.deal_helpers import (  # noqa: F401
+    app_db,
+    choose_card,
+    controls_are_named,
+    open_deal_in_app,
+)
 from tests.e2e.people_helpers import sign_in
 from tests.factories import SilentBus, make_context
 
@@ -40,6 +47,10 @@ def _ctx(app_database: str):  # type: ignore[no-untyped-def]
 
 def _host(app_db: Session) -> int:
     return app_db.exec(select(User.id).where(User.email == DEMO_HOST_EMAIL)).one() or 0
+
+
+def _user(app_db: Session, name: str) -> int:
+    return app_db.exec(select(User.id).where(User.display_name == name)).one() or 0
 
 
 def add_date(app_db: Session, app_database: str, seats: int) -> int:
@@ -118,12 +129,17 @@ def test_a_group_that_misses_its_minimum_releases_every_hold(
     open_shopper: OpenShopper, app_db: Session, app_database: str, request: pytest.FixtureRequest
 ) -> None:
     date_id = add_date(app_db, app_database, seats=6)
-    alice_id = _host(app_db)
-    opened = trips.open_booking(
-        _ctx(app_database), alice_id, date_id, 3, 4, datetime.now(UTC) + timedelta(seconds=40)
-    )
     alice, bob = open_shopper("phone"), open_shopper("desktop")
-    sign_in(alice, "Alice", f"/trips/{opened.code}")
+    sign_in(alice, "Alice")
+    opened = trips.open_booking(
+        _ctx(app_database),
+        _user(app_db, "Alice Archer"),
+        date_id,
+        3,
+        4,
+        datetime.now(UTC) + timedelta(seconds=40),
+    )
+    alice.goto(f"/trips/{opened.code}")
     pay_my_share(alice)
     sign_in(bob, "Bob", f"/trips/{opened.code}")
     bob.get_by_test_id("join-group").click()
@@ -139,3 +155,34 @@ def test_a_group_that_misses_its_minimum_releases_every_hold(
     app_db.expire_all()
     parts = app_db.exec(select(Participation).where(Participation.deal_id == opened.deal_id)).all()
     assert [(p.status, p.hold_released) for p in parts] == [("released", True)] * 2
+
+
+def test_friends_in_one_cart_count_toward_a_deal_once_they_hold(
+    open_shopper: OpenShopper, app_db: Session, app_database: str, request: pytest.FixtureRequest
+) -> None:
+    slug = "ember-led-lantern"
+    deal_id = open_deal_in_app(app_db, app_database, slug, min_to_unlock=2)
+    product = app_db.exec(select(Product.id).where(Product.slug == slug)).one() or 0
+    ctx = _ctx(app_database)
+    cart_id = carts.start_shared_cart(ctx, _host(app_db), "Camping trip kit")
+    code = app_db.exec(select(Cart.invite_code).where(Cart.id == cart_id)).one() or ""
+    bob = open_shopper("phone")
+    sign_in(bob, "Bob", f"/cart/join/{code}")
+    bob.get_by_role("button", name="Join the cart").click()
+    expect(bob).to_have_url(re.compile(rf"/cart/{cart_id}$"))
+    bob_id = _user(app_db, "Bob Baker")
+    for person in (_host(app_db), bob_id):
+        carts.add_to_cart(ctx, person, cart_id, product, 1)
+    panel = bob.get_by_test_id("cart-deals-panel")
+    expect(panel.get_by_test_id("cart-deal-count")).to_have_text("0")
+    choose_card(bob, "Payment succeeds")
+    bob.get_by_test_id("hold-for-deal").click()
+    expect(panel.get_by_test_id("cart-deal-count")).to_have_text("1")
+    expect(panel.get_by_test_id("cart-deal-member-status")).to_contain_text(
+        ["Not in the deal yet", "Hold placed: counts toward the price"]
+    )
+    controls_are_named(bob)
+    screenshot(bob, request, "cart-deal-phone")
+    app_db.expire_all()
+    parts = app_db.exec(select(Participation).where(Participation.deal_id == deal_id)).all()
+    assert [(p.user_id, p.status, p.cart_id) for p in parts] == [(bob_id, "held", cart_id)]
