@@ -8,6 +8,8 @@ change nothing."""
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
 import pytest
@@ -174,3 +176,33 @@ def test_bad_requests_are_refused_with_a_message_and_change_nothing(
         deals.join_deal(world.ctx(stripe_gateway), olga, second.deal_id, 1, CARD)
     assert joined.value.code == "booking_only"
     assert world.seats_taken(other) == 2
+
+
+def test_friends_racing_for_the_last_seats_never_overfill_a_group_or_a_date(
+    trip_world: TripWorld,
+) -> None:
+    world = trip_world
+    date_id = world.add_date(NOW + timedelta(days=6), seats=5)
+    olga, dee, *friends = world.make_users(10)
+    groups = [world.open_group(olga, 2, 4, date_id=date_id)]
+    groups.append(world.open_group(dee, 2, 4, date_id=date_id))  # 3 of the date's seats left
+    start = threading.Barrier(len(friends))
+
+    def join(args: tuple[int, str]) -> str:
+        user, code = args
+        start.wait()
+        try:
+            trips.join_booking(world.ctx(now=NOW), user, code)
+        except BookingError as error:
+            return error.code
+        return "in"
+
+    pairs = [(user, groups[i % 2].code) for i, user in enumerate(friends)]
+    with ThreadPoolExecutor(max_workers=len(friends)) as pool:
+        results = list(pool.map(join, pairs))
+    # Each group has room for 3 more, the date for 3 in all: the date decides.
+    assert results.count("in") == 3
+    assert set(results) - {"in"} <= {"date_full", "trip_full"}
+    assert world.seats_taken(date_id) == 5
+    in_groups = sum(world.deal(g.deal_id).participants for g in groups)
+    assert in_groups == 5
