@@ -195,6 +195,27 @@ def _member(m: rx.Var[BookingMember]) -> rx.Component:
             ),
         ),
         rx.cond(
+            me & (m.status == "confirming") & BookingState.test_cards,
+            rx.hstack(
+                rx.button(
+                    "Confirm with my bank (test)",
+                    on_click=BookingState.bank_check(True),
+                    loading=BookingState.busy,
+                    size="2",
+                    data_testid="bank-approve",
+                ),
+                rx.button(
+                    "Fail the check (test)",
+                    on_click=BookingState.bank_check(False),
+                    variant="soft",
+                    color_scheme="gray",
+                    size="2",
+                ),
+                spacing="2",
+                wrap="wrap",
+            ),
+        ),
+        rx.cond(
             cover,
             rx.button(
                 "Cover " + m.name + "'s share",

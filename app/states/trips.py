@@ -179,6 +179,16 @@ class BookingState(SessionState):
         ):
             yield step
 
+    @rx.event
+    async def bank_check(self, approve: bool) -> AsyncIterator[Any]:
+        """The test bank's answer to 3-D Secure for the viewer's own share."""
+        code = self._code()
+        async for step in self._act(
+            lambda ctx, me: trips.confirm_share_with_bank(ctx, me, code, bool(approve)),
+            "Confirmed with your bank: your share is on hold.",
+        ):
+            yield step
+
     # -- what this viewer may do (the service checks every one again) ---------------------------
 
     def _member(self) -> bool:

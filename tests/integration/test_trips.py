@@ -15,7 +15,9 @@ from datetime import datetime, timedelta
 import pytest
 
 from app.adapters.payments.gateway import PaymentStatus
+from app.adapters.payments.sandbox import LocalSandbox
 from app.adapters.payments.stripe_gateway import StripeGateway
+from app.domain.payments import SandboxCard
 from app.domain.trips import BookingRefusal
 from app.services import deals, trips
 from app.services.deadlines import close_what_is_due
@@ -206,3 +208,25 @@ def test_friends_racing_for_the_last_seats_never_overfill_a_group_or_a_date(
     assert world.seats_taken(date_id) == 5
     in_groups = sum(world.deal(g.deal_id).participants for g in groups)
     assert in_groups == 5
+
+
+def test_a_share_the_bank_wants_to_check_is_held_once_the_member_confirms(
+    trip_world: TripWorld, stripe_gateway: StripeGateway
+) -> None:
+    world = trip_world
+    olga, ben = world.make_users(2)
+    opened = world.open_group(olga, 2, 3)
+    trips.join_booking(world.ctx(now=NOW), ben, opened.code)
+    card = LocalSandbox(stripe_gateway).payment_method(SandboxCard.THREE_DS)
+    asked = pay(world, stripe_gateway, ben, opened.code, ben, card=card)
+    assert asked.status == "needs_action" and asked.client_secret
+    page = trips.booking_page(world.ctx(now=NOW), ben, opened.code)
+    assert page is not None and page.paid == 0 and page.waiting == 2  # shown apart, not counted
+    with pytest.raises(BookingError) as error:  # the organiser is told it is being paid
+        pay(world, stripe_gateway, olga, opened.code, ben)
+    assert refused(error, BookingRefusal.ALREADY_PAID)
+    assert trips.confirm_share_with_bank(world.ctx(stripe_gateway), ben, opened.code, True) == (
+        "held"
+    )
+    page = trips.booking_page(world.ctx(now=NOW), ben, opened.code)
+    assert page is not None and page.paid == 1

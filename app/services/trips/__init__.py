@@ -18,7 +18,7 @@ from app.services.trips.experiences import (
     add_experience_date,
     experience_view,
 )
-from app.services.trips.paying import pay_share, release_unpaid_seats
+from app.services.trips.paying import confirm_share_with_bank, pay_share, release_unpaid_seats
 from app.services.trips.views import BookingMember, BookingView, booking_page
 
 __all__ = [
@@ -30,6 +30,7 @@ __all__ = [
     "ExperienceView",
     "add_experience_date",
     "booking_page",
+    "confirm_share_with_bank",
     "experience_view",
     "join_booking",
     "open_booking",

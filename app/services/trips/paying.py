@@ -27,6 +27,7 @@ from app.services.context import Context
 from app.services.deals.errors import JoinError
 from app.services.deals.holding import JoinResult, place_hold
 from app.services.deals.joining import payment_method_for
+from app.services.deals.reconciliation import finish_bank_check
 from app.services.deals.records import count_of, load_deal, terms_of
 from app.services.deals.seats import advance, find_participation
 from app.services.trips.booking import find_booking
@@ -79,6 +80,20 @@ def pay_share(
         return place_hold(ctx, deal, base, member_id, method, key, now, paid_by=payer)
     except PaymentError as error:
         raise BookingError(error.user_message, error.code.value) from error
+    except JoinError as error:
+        raise BookingError(error.message, error.code) from error
+
+
+def confirm_share_with_bank(
+    ctx: Context, actor_id: int, code: str, approve: bool | None = None
+) -> str:
+    """The member went through their bank's check (3-D Secure) for their share: read the
+    outcome back from the provider (the deal's `finish_bank_check`). Returns the seat's status;
+    BookingError with the bank's answer when it said no (the seat is then given back)."""
+    with ctx.uow() as uow:
+        deal_id = find_booking(uow.session, code).deal_id
+    try:
+        return finish_bank_check(ctx, actor_id, deal_id, approve).status
     except JoinError as error:
         raise BookingError(error.message, error.code) from error
 
