@@ -130,7 +130,8 @@ def _view(session: Session, booking: Booking, now: datetime) -> BookingView:
         for part, user in rows
     ]
     in_group = sum(1 for m in members if m.status != "released")
-    upcoming = next_tier(terms, count.joined)
+    open_now = status in (DealStatus.OPEN, DealStatus.UNLOCKED)
+    upcoming = next_tier(terms, count.joined) if open_now else None
     cap = terms.max_participants or 0
     return BookingView(
         code=booking.code,
@@ -161,7 +162,7 @@ def _view(session: Session, booking: Booking, now: datetime) -> BookingView:
         status=status.value,
         status_label=_STATUS.get(status.value, STATUS_LABELS.get(status.value, "")),
         headline=_headline(status, terms.min_to_unlock - count.joined),
-        open=status in (DealStatus.OPEN, DealStatus.UNLOCKED),
+        open=open_now,
         members=members,
     )
 
