@@ -33,11 +33,13 @@ from app.pages.people import (
 )
 from app.pages.product import product_page
 from app.pages.settings import settings_page
+from app.pages.trips import booking_page
 from app.realtime.hub import hub
 from app.realtime.rooms import freeze_startup_heap, rooms
 from app.states.activity import ActivityState
 from app.states.admin_refunds import AdminRefundsState
 from app.states.api_keys import ApiKeysState
+from app.states.cart_deals import CartDealsState
 from app.states.cart_join import JoinCartState
 from app.states.carts import CartState
 from app.states.catalog import CatalogState
@@ -65,6 +67,7 @@ from app.states.reviews import ReviewsState
 from app.states.rooms import LiveStatus
 from app.states.session import SessionState
 from app.states.settings import SettingsState
+from app.states.trips import BookingState, ExperienceState
 
 app = rx.App(
     stylesheets=["/styles.css"],
@@ -130,6 +133,7 @@ page(
     ReviewsState.load,
     QuestionsState.load,
     PicksState.load_product,
+    ExperienceState.load_product,
 )
 page(deals_page, "/deals", "Group deals", DealCardsState.load_list, checks_user=True)
 page(new_deal_page, "/deals/new", "Open a deal", DealFormState.load, checks_user=True)
@@ -153,7 +157,14 @@ page(profile_page, "/profile", "Your profile", ProfileState.load, checks_user=Tr
 page(friends_page, "/friends", "Friends", FriendsState.load, checks_user=True)
 page(invite_page, "/friends/invite/[code]", "Friend invite", InviteState.load, checks_user=True)
 page(cart_page, "/cart", "Your cart", CartState.load, checks_user=True)
-page(cart_page, "/cart/[cart_id]", "Shared cart", CartState.load, checks_user=True)
+page(
+    cart_page,
+    "/cart/[cart_id]",
+    "Shared cart",
+    CartState.load,
+    CartDealsState.load,
+    checks_user=True,
+)
 page(join_cart_page, "/cart/join/[code]", "Join a cart", JoinCartState.load, checks_user=True)
 page(orders_page, "/orders", "Your orders", OrdersState.load, checks_user=True)
 page(order_detail_page, "/orders/[order_key]", "Order", OrderPageState.load, checks_user=True)
@@ -191,4 +202,5 @@ page(
 )
 page(communities_page, "/communities", "Communities", CommunitiesState.load, checks_user=True)
 page(community_page, "/community/[slug]", "Community", CommunityState.load, checks_user=True)
+page(booking_page, "/trips/[code]", "Group trip", BookingState.load, checks_user=True)
 page(not_found_page, "404", "Not found")

@@ -176,3 +176,11 @@ def sign_in_error_url(code: str, provider: str) -> str:
 def provider_login_url(provider: str, next_path: str) -> str:
     """Where a provider button starts the sign-in (an HTTP route of the backend)."""
     return f"/auth/login/{quote(provider)}?next={quote(safe_next(next_path), safe='')}"
+
+
+TRIP = "/trips/[code]"
+
+
+def trip_url(code: Any) -> Any:
+    """A group booking's page, which is also the link its organiser shares with friends."""
+    return _under("/trips/", code)

@@ -14,6 +14,7 @@ from app.components.picks import friends_line
 from app.components.product_card import stock_badge
 from app.components.questions import questions_section
 from app.components.reviews import reviews_section
+from app.components.trips import experience_panel
 from app.domain.catalog import ProductImageView
 from app.states.chat import ChatState
 from app.states.deals import DealCardsState
@@ -66,6 +67,7 @@ def _details() -> rx.Component:
             spacing="3",
         ),
         friends_line(),
+        experience_panel(),
         add_to_cart(product.id, product.stock),
         rx.text(product.description, size="3", color=rx.color("gray", 12), line_height="1.6"),
         rx.hstack(

@@ -23,6 +23,7 @@ from app.domain.group_buy import (
     ACTIVE_PARTICIPATION,
     CloseOutcome,
     DealCount,
+    DealKind,
     DealStatus,
     DealTerms,
     ParticipationStatus,
@@ -313,7 +314,7 @@ def active_cards(session: Session, now: datetime, limit: int = CARD_LIMIT) -> li
     """Deals shoppers can still act on (open, or closing right now), soonest deadline first."""
     deals = session.exec(
         select(Deal)
-        .where(col(Deal.status).in_(_LIVE))
+        .where(col(Deal.status).in_(_LIVE), col(Deal.kind) == DealKind.GROUP_BUY)
         .order_by(col(Deal.deadline), col(Deal.id))
         .limit(limit)
     ).all()
@@ -325,7 +326,8 @@ def recent_closed_cards(session: Session, now: datetime, limit: int = 6) -> list
     deals = session.exec(
         select(Deal)
         .where(
-            col(Deal.status).in_((DealStatus.SUCCEEDED, DealStatus.FAILED, DealStatus.CANCELLED))
+            col(Deal.status).in_((DealStatus.SUCCEEDED, DealStatus.FAILED, DealStatus.CANCELLED)),
+            col(Deal.kind) == DealKind.GROUP_BUY,
         )
         .order_by(col(Deal.closed_at).desc(), col(Deal.id).desc())
         .limit(limit)
@@ -433,7 +435,11 @@ def cards_for_product(session: Session, product_id: int, now: datetime) -> list[
     """The product's deals that are still open (its product page shows their cards)."""
     deals = session.exec(
         select(Deal)
-        .where(Deal.product_id == product_id, col(Deal.status).in_(_LIVE))
+        .where(
+            Deal.product_id == product_id,
+            col(Deal.status).in_(_LIVE),
+            col(Deal.kind) == DealKind.GROUP_BUY,
+        )
         .order_by(col(Deal.deadline))
     ).all()
     return _cards_for(session, deals, now)
