@@ -23,6 +23,7 @@ class Scope(StrEnum):
     READ_ORDERS = "read_orders"
     READ_CARTS = "read_carts"
     READ_REVIEWS = "read_reviews"
+    MANAGE_WEBHOOKS = "manage_webhooks"
 
 
 SCOPE_LABELS = {
@@ -32,10 +33,11 @@ SCOPE_LABELS = {
     Scope.READ_ORDERS: "Read your orders",
     Scope.READ_CARTS: "Read your shared carts",
     Scope.READ_REVIEWS: "Read reviews",
+    Scope.MANAGE_WEBHOOKS: "Register and manage webhook endpoints",
 }
 # Scopes that act for the shop rather than for the person: only staff who may do the same in
 # the console may put them on a key (and the service checks their role again on every use).
-STAFF_SCOPES = frozenset({Scope.WRITE_PRODUCTS})
+STAFF_SCOPES = frozenset({Scope.WRITE_PRODUCTS, Scope.MANAGE_WEBHOOKS})
 SHOPPER_SCOPES = frozenset(Scope) - STAFF_SCOPES
 
 MAX_NAME = 60

@@ -26,6 +26,7 @@ ALL_SCOPES = [
     "read_orders",
     "read_carts",
     "read_reviews",
+    "manage_webhooks",
 ]
 
 

@@ -10,7 +10,7 @@ from fastapi import Depends, FastAPI
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app.api.v1 import carts, categories, deals, orders, products, reviews
+from app.api.v1 import carts, categories, deals, orders, products, reviews, webhooks
 from app.api.v1.problems import ApiProblem, Problem, on_crash, on_http, on_problem, on_validation
 from app.api.v1.security import ApiRuntime, RateLimitHeaders
 from app.api.v1.strict import no_unknown_query
@@ -43,7 +43,7 @@ def public_api(
         dependencies=[Depends(no_unknown_query)],
     )
     api.state.runtime = ApiRuntime(context, quota or app_quota())
-    for module in (products, categories, deals, orders, carts, reviews):
+    for module in (products, categories, deals, orders, carts, reviews, webhooks):
         api.include_router(module.router)
     api.add_exception_handler(ApiProblem, on_problem)
     api.add_exception_handler(RequestValidationError, on_validation)
