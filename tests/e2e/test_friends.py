@@ -26,7 +26,7 @@ def test_invite_link_makes_two_shoppers_friends(
     expect(alice).to_have_url(re.compile("/friends"))
     expect(alice.get_by_role("button", name="Account menu for Alice Archer")).to_be_visible()
     code = alice.get_by_test_id("invite-code").inner_text().strip()
-    assert re.fullmatch(r"[A-Z2-9]{8}", code)
+    assert re.fullmatch(r"[A-Z2-9]{12}", code)
     link = alice.get_by_test_id("invite-link").inner_text().strip()
     screenshot(alice, request, "alice-friends-empty")
 

@@ -4,6 +4,7 @@ another site's Origin, and its pages carry the security headers (no framing, no 
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 import aiohttp
 import httpx
@@ -25,7 +26,9 @@ def _open_socket(app_url: str, origin: str) -> int:
             except aiohttp.WSServerHandshakeError as refused:
                 return refused.status
 
-    return asyncio.run(handshake())
+    # Its own thread and loop: the browser tests' sync Playwright keeps one running here.
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, handshake()).result()
 
 
 def test_the_websocket_opens_for_the_shop_and_not_for_another_site(app_url: str) -> None:

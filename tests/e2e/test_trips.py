@@ -86,7 +86,7 @@ def test_a_group_fills_from_its_shared_link_and_the_booking_confirms(
     controls_are_named(alice)
     screenshot(alice, request, "experience-dates")
     alice.get_by_test_id("organise-group").click()
-    expect(alice).to_have_url(re.compile(r"/trips/[A-Z0-9]{8}$"))
+    expect(alice).to_have_url(re.compile(r"/trips/[A-Z0-9]{12}$"))
     expect(alice.get_by_test_id("booking-headline")).to_have_text(
         "2 more people must pay their share for the group to go ahead."
     )
