@@ -68,4 +68,5 @@ from app.adapters.db import (  # noqa: E402, F401
     models_orders,
     models_people,
     models_social,
+    models_rewards,
 )
