@@ -96,8 +96,12 @@ def reaches_threshold(votes: int, threshold: int) -> bool:
     return votes >= threshold >= 1
 
 
-def misses_its_date(status: str, votes: int, threshold: int, closes_at: datetime, now: datetime) -> bool:
+def misses_its_date(
+    status: str, votes: int, threshold: int, closes_at: datetime, now: datetime
+) -> bool:
     """Still open at its closing date without enough votes: it closes as "not this time"."""
-    return status == CandidateStatus.OPEN and now >= closes_at and not reaches_threshold(
-        votes, threshold
+    return (
+        status == CandidateStatus.OPEN
+        and now >= closes_at
+        and not reaches_threshold(votes, threshold)
     )

@@ -58,6 +58,7 @@ class EventKind(StrEnum):
     QUESTIONS_CHANGED = "questions.changed"
     NOTIFICATIONS_CHANGED = "notify.changed"
     ACTIVITY_CHANGED = "activity.changed"
+    CANDIDATES_CHANGED = "candidates.changed"
     # Made by the realtime layer itself, not by services.
     LIVE_DEAL_PROGRESS = "live.deal_progress"  # a flash deal moved: redraw its session's room
     PRESENCE = "presence"

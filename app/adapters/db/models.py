@@ -67,6 +67,6 @@ from app.adapters.db import (  # noqa: E402, F401
     models_live,
     models_orders,
     models_people,
-    models_social,
     models_rewards,
+    models_social,
 )
