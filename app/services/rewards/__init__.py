@@ -6,7 +6,7 @@
 - reading.py    the rewards page and the profile's summary
 """
 
-from app.services.rewards.badges import badges_of, register_metric
+from app.services.rewards.badges import badges_of, badges_of_users, register_metric
 from app.services.rewards.reading import BadgeProgress, LedgerLine, RewardsView, rewards_page
 from app.services.rewards.referrals import credit_referral
 
@@ -15,6 +15,7 @@ __all__ = [
     "LedgerLine",
     "RewardsView",
     "badges_of",
+    "badges_of_users",
     "credit_referral",
     "register_metric",
     "rewards_page",

@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 from app.adapters.db.models_rewards import PointsEntry
 from app.adapters.db.models_social import Review
 from app.domain.rewards import BADGE_RULES, BadgeRule, PointsReason, earned_badges
+from app.services.context import Context
 
 Counter = Callable[[Session, Sequence[int]], dict[int, int]]
 _METRICS: dict[str, Counter] = {}
@@ -82,3 +83,9 @@ def badges_of(session: Session, user_ids: Sequence[int]) -> dict[int, list[str]]
         user: [rule.label for rule in earned_badges(counts)]
         for user, counts in metric_counts(session, user_ids).items()
     }
+
+
+def badges_of_users(ctx: Context, user_ids: Sequence[int]) -> dict[int, list[str]]:
+    """Badge labels for the people a page shows (chat authors, reviewers, answerers)."""
+    with ctx.session() as session:
+        return badges_of(session, user_ids)
