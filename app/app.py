@@ -29,7 +29,9 @@ from app.pages.people import (
     sign_in_page,
 )
 from app.pages.product import product_page
+from app.pages.rewards import rewards_page
 from app.pages.settings import settings_page
+from app.pages.vote import vote_page
 from app.realtime.hub import hub
 from app.realtime.rooms import freeze_startup_heap, rooms
 from app.states.activity import ActivityState
@@ -38,6 +40,7 @@ from app.states.cart_join import JoinCartState
 from app.states.carts import CartState
 from app.states.catalog import CatalogState
 from app.states.console import (
+    ConsoleCandidatesState,
     ConsoleDealsState,
     ConsoleModerationState,
     ConsoleProductsState,
@@ -56,9 +59,11 @@ from app.states.picks import PicksState
 from app.states.product import ProductState
 from app.states.questions import QuestionsState
 from app.states.reviews import ReviewsState
+from app.states.rewards import RewardsState
 from app.states.rooms import LiveStatus
 from app.states.session import SessionState
 from app.states.settings import SettingsState
+from app.states.vote import VoteState
 
 app = rx.App(
     stylesheets=["/styles.css"],
@@ -141,7 +146,14 @@ page(
     SignInState.load_error,
     checks_user=True,
 )
-page(profile_page, "/profile", "Your profile", ProfileState.load, checks_user=True)
+page(
+    profile_page,
+    "/profile",
+    "Your profile",
+    ProfileState.load,
+    RewardsState.load_summary,
+    checks_user=True,
+)
 page(friends_page, "/friends", "Friends", FriendsState.load, checks_user=True)
 page(invite_page, "/friends/invite/[code]", "Friend invite", InviteState.load, checks_user=True)
 page(cart_page, "/cart", "Your cart", CartState.load, checks_user=True)
@@ -162,6 +174,7 @@ page(
     ConsoleDealsState.load_section,
     ConsoleModerationState.load_section,
     ConsoleUsersState.load_section,
+    ConsoleCandidatesState.load_section,
     checks_user=True,
 )
 page(
@@ -173,4 +186,6 @@ page(
 )
 page(activity_page, "/activity", "Friends' activity", ActivityState.load, checks_user=True)
 page(settings_page, "/settings", "Settings", SettingsState.load, checks_user=True)
+page(vote_page, "/vote", "Be the buyer", VoteState.load)
+page(rewards_page, "/rewards", "Your rewards", RewardsState.load, checks_user=True)
 page(not_found_page, "404", "Not found")

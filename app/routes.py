@@ -35,6 +35,8 @@ SIGN_IN_ERROR = "/sign-in/error"
 NOTIFICATIONS = "/notifications"
 SETTINGS = "/settings"
 ACTIVITY = "/activity"
+VOTE = "/vote"
+REWARDS = "/rewards"
 NOT_FOUND = "404"
 
 

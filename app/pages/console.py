@@ -6,6 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from app.components.console_analytics import analytics_section
+from app.components.console_candidates import candidates_section
 from app.components.console_products import products_section
 from app.components.console_sections import (
     audit_section,
@@ -26,6 +27,7 @@ SECTIONS = (
     ("users", "Users & roles", "users", users_section),
     ("audit", "Audit log", "audit", audit_section),
     ("analytics", "Analytics", "users", analytics_section),
+    ("candidates", "Candidates", "deals", candidates_section),
 )
 
 

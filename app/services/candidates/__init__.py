@@ -11,6 +11,7 @@ from app.services.candidates.posting import CandidateFormError, post_candidate
 from app.services.candidates.reading import (
     CandidateCounts,
     CandidateView,
+    ConsoleCandidates,
     VotePage,
     candidate_counts,
     console_candidates,
@@ -22,6 +23,7 @@ __all__ = [
     "CandidateCounts",
     "CandidateFormError",
     "CandidateView",
+    "ConsoleCandidates",
     "VotePage",
     "VoteRefused",
     "VoteResult",

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
+from app.adapters.db.models import Category
 from app.adapters.db.models_rewards import Candidate, CandidateVote
 from app.domain.be_the_buyer import STATUS_LABELS, CandidateStatus
 from app.domain.clock import as_utc
@@ -14,6 +15,7 @@ from app.domain.people import HOSTING_ROLES
 from app.routes import deal_url
 from app.services.catalog import PLACEHOLDER_IMAGE
 from app.services.console.access import require
+from app.services.console.products import CategoryChoice
 from app.services.context import Context
 
 DECIDED_SHOWN = 12
@@ -123,11 +125,24 @@ def candidate_counts(ctx: Context) -> CandidateCounts:
     return _counts(open_rows + decided)
 
 
-def console_candidates(ctx: Context, actor_id: int) -> tuple[list[CandidateView], CandidateCounts]:
-    """Every candidate, newest first, for hosts and admins (ConsoleRefused otherwise)."""
+@dataclass(frozen=True)
+class ConsoleCandidates:
+    rows: list[CandidateView]
+    counts: CandidateCounts
+    categories: list[CategoryChoice]
+
+
+def console_candidates(ctx: Context, actor_id: int) -> ConsoleCandidates:
+    """Every candidate, newest first, and the categories to file a new one under; for hosts
+    and admins (ConsoleRefused otherwise)."""
     with ctx.session() as session:
         require(session, actor_id, HOSTING_ROLES)
         rows = list(
             session.exec(select(Candidate).order_by(col(Candidate.id).desc()).limit(100)).all()
         )
-    return [_view(r) for r in rows], _counts(rows)
+        categories = session.exec(select(Category).order_by(col(Category.name))).all()
+    return ConsoleCandidates(
+        [_view(r) for r in rows],
+        _counts(rows),
+        [CategoryChoice(c.slug, c.name) for c in categories],
+    )

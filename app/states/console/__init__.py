@@ -4,6 +4,7 @@ a handler directly is refused there too)."""
 
 from app.states.console.analytics import ConsoleAnalyticsState
 from app.states.console.base import ConsoleState
+from app.states.console.candidates import ConsoleCandidatesState
 from app.states.console.deals import ConsoleDealsState
 from app.states.console.moderation import ConsoleModerationState
 from app.states.console.products import ConsoleProductsState
@@ -12,6 +13,7 @@ from app.states.console.users import ConsoleUsersState
 
 __all__ = [
     "ConsoleAnalyticsState",
+    "ConsoleCandidatesState",
     "ConsoleDealsState",
     "ConsoleModerationState",
     "ConsoleProductsState",

@@ -9,6 +9,7 @@ import reflex as rx
 
 from app.states.console.analytics import ConsoleAnalyticsState
 from app.states.console.base import ConsoleState
+from app.states.console.candidates import ConsoleCandidatesState
 from app.states.console.deals import ConsoleDealsState
 from app.states.console.moderation import ConsoleModerationState
 from app.states.console.users import ConsoleUsersState
@@ -19,6 +20,7 @@ _RELOADS = {
     "moderation": ConsoleModerationState.load_section,
     "users": ConsoleUsersState.load_section,
     "audit": ConsoleUsersState.load_section,
+    "candidates": ConsoleCandidatesState.load_section,
 }
 
 
