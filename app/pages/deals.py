@@ -14,6 +14,7 @@ from app.components.deal_card import (
 )
 from app.components.deal_form import deal_form
 from app.components.deal_join import join_panel
+from app.components.deal_share import friend_link_panel
 from app.components.deal_teams import teams_panel
 from app.components.layout import page_shell
 from app.components.notice import notice
@@ -165,6 +166,7 @@ def _live_side() -> rx.Component:
         ),
         join_panel(),
         teams_panel(),
+        friend_link_panel(),
         spacing="4",
         width="100%",
         align="start",

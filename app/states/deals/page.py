@@ -16,7 +16,7 @@ from app.domain.group_buy import ParticipationStatus
 from app.domain.payments import SandboxCard, sandbox_card
 from app.realtime.rooms import Viewer
 from app.routes import deal_url
-from app.services import deals
+from app.services import deals, rewards
 from app.services.context import app_context
 from app.services.deals import JoinError, JoinResult
 from app.services.deals.views import NO_SEAT, DealPage, MySeat
@@ -53,6 +53,7 @@ class DealState(SessionState):
     error: str = ""
     busy: bool = False
     invited_team: int = 0
+    referrer: int = 0  # the friend whose `?ref=` link brought this shopper here
 
     def _deal_id(self) -> int:
         return _id(self._route_arg("deal_id"))
@@ -69,6 +70,7 @@ class DealState(SessionState):
         self.payments_on = mode.enabled
         self.publishable_key = mode.publishable_key if not self.test_cards else ""
         self.invited_team = _id(str(self.router.url.query_parameters.get("team", "")))
+        self.referrer = _id(str(self.router.url.query_parameters.get("ref", "")))
         self.error = ""
         self.busy = False
         self.quantity = "1"
@@ -129,6 +131,11 @@ class DealState(SessionState):
             return
         self.busy = False
         self.seat = result.seat
+        if self.referrer and result.status == ParticipationStatus.HELD:
+            # The friend who shared the link gets points, once (the service checks it all).
+            await asyncio.to_thread(
+                rewards.credit_referral, app_context(), user.id, deal_id, self.referrer
+            )
         if result.status == ParticipationStatus.NEEDS_ACTION:
             if self.test_cards:
                 yield rx.toast.info("Your bank wants you to confirm this hold.")
@@ -240,3 +247,12 @@ class DealState(SessionState):
         if not deal_id or not self.seat.team_id:
             return ""
         return str(deal_url(deal_id, team_id=self.seat.team_id))
+
+    @rx.var
+    def ref_path(self) -> str:
+        """The signed-in shopper's own link to this deal: a friend who joins through it earns
+        them points."""
+        deal_id = self._deal_id()
+        if not deal_id or self.user is None:
+            return ""
+        return f"{deal_url(deal_id)}?ref={self.user.id}"
