@@ -35,3 +35,18 @@ def friend_link_panel() -> rx.Component:
             data_testid="friend-link",
         ),
     )
+
+
+def early_access_callout() -> rx.Component:
+    """A voted-for deal's first 24 hours: voters (and VIPs) first, everyone else from when."""
+    return rx.cond(
+        DealState.early_note != "",
+        rx.callout(
+            DealState.early_note,
+            icon="clock",
+            color_scheme="blue",
+            size="1",
+            width="100%",
+            data_testid="early-access",
+        ),
+    )

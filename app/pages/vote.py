@@ -26,7 +26,10 @@ def vote_page() -> rx.Component:
             rx.cond(
                 VoteState.loaded & (VoteState.open_items.length() == 0),
                 rx.callout(
-                    "Nothing to vote on right now. Check back soon.", icon="info", width="100%"
+                    "Nothing to vote on right now. Check back soon.",
+                    icon="info",
+                    color_scheme="gray",
+                    width="100%",
                 ),
             ),
             rx.grid(rx.foreach(VoteState.open_items, candidate_card), **GRID),

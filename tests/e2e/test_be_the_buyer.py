@@ -93,11 +93,19 @@ def test_two_votes_make_a_deal_and_the_voters_are_told_first(
     _card(bob).get_by_role("link", name="Join the deal").click()
     expect(bob).to_have_url(re.compile(r"/deals/\d+$"))
     deal_path = "/" + bob.url.split("/", 3)[3]
-    expect(bob.get_by_test_id("join-deal")).to_be_visible()
+    expect(bob.get_by_test_id("early-access")).to_contain_text("You have early access")
     expect(bob.get_by_text(TITLE).first).to_be_visible()
     screenshot(bob, request, "voted-deal")
     dave = open_shopper("desktop")
     sign_in(dave, "Dave", deal_path)
+    expect(dave.get_by_test_id("early-access")).to_contain_text("Voters and VIP members")
     dave.get_by_test_id("join-deal").click()
     expect(dave.get_by_test_id("join-error")).to_contain_text("opens to everyone on")
     screenshot(dave, request, "voted-deal-not-yet")
+
+    # Voting earns no points (only helping others does): Bob's rewards show exact progress.
+    bob.goto("/rewards")
+    expect(bob.get_by_test_id("level-progress")).to_have_text(re.compile(r"^\d+ of 100 points$"))
+    expect(bob.get_by_test_id("badge-progress").first).to_have_text(re.compile(r" of "))
+    screenshot(bob, request, "rewards")
+    assert bob.evaluate(UNNAMED_CONTROLS_JS) == []

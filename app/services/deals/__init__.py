@@ -25,6 +25,7 @@ from app.services.deals.closing import (
     close_overdue_deals,
 )
 from app.services.deals.creating import create_deal, create_deal_from_form, deal_row, open_deal_in
+from app.services.deals.early_access import early_access_note
 from app.services.deals.errors import DealValidationError, JoinError, NotAllowed
 from app.services.deals.joining import JoinResult, join_deal
 from app.services.deals.leaving import leave_deal
@@ -75,6 +76,7 @@ __all__ = [
     "deal_form",
     "deal_ledger",
     "deal_page",
+    "early_access_note",
     "deal_row",
     "deals_overview",
     "expire_overdue_teams",

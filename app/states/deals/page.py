@@ -54,6 +54,7 @@ class DealState(SessionState):
     busy: bool = False
     invited_team: int = 0
     referrer: int = 0  # the friend whose `?ref=` link brought this shopper here
+    early_note: str = ""  # a voted-for deal's first 24 hours: who may join, and from when
 
     def _deal_id(self) -> int:
         return _id(self._route_arg("deal_id"))
@@ -71,6 +72,9 @@ class DealState(SessionState):
         self.publishable_key = mode.publishable_key if not self.test_cards else ""
         self.invited_team = _id(str(self.router.url.query_parameters.get("team", "")))
         self.referrer = _id(str(self.router.url.query_parameters.get("ref", "")))
+        self.early_note = await asyncio.to_thread(
+            deals.early_access_note, ctx, user.id if user else None, deal_id
+        )
         self.error = ""
         self.busy = False
         self.quantity = "1"
