@@ -99,6 +99,22 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_deal_early_access_public_from'), ['public_from'], unique=False)
 
     # ### end Alembic commands ###
+    # The points ledger is append-only: the database itself refuses to change or remove a line.
+    if op.get_bind().dialect.name == 'postgresql':
+        op.execute(
+            "CREATE FUNCTION points_entry_append_only() RETURNS trigger AS $$ "
+            "BEGIN RAISE EXCEPTION 'points_entry is append-only'; END $$ LANGUAGE plpgsql"
+        )
+        op.execute(
+            "CREATE TRIGGER points_entry_append_only BEFORE UPDATE OR DELETE ON points_entry "
+            "FOR EACH ROW EXECUTE FUNCTION points_entry_append_only()"
+        )
+    else:
+        for action in ('UPDATE', 'DELETE'):
+            op.execute(
+                f"CREATE TRIGGER points_entry_no_{action.lower()} BEFORE {action} ON points_entry "
+                "BEGIN SELECT RAISE(ABORT, 'points_entry is append-only'); END"
+            )
 
 
 def downgrade() -> None:
@@ -122,5 +138,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_points_entry_subject'))
 
     op.drop_table('points_entry')
+    if op.get_bind().dialect.name == 'postgresql':
+        op.execute("DROP FUNCTION IF EXISTS points_entry_append_only()")
     op.drop_table('level_progress')
     # ### end Alembic commands ###

@@ -118,6 +118,9 @@ def test_the_threshold_vote_opens_a_deal_and_voters_join_first(
     with pytest.raises(VoteRefused, match="already a deal"):
         candidates.vote(world.ctx(), dave, candidate_id)
 
+    # The deal page says who joins first, and from when everyone may.
+    assert deals.early_access_note(world.ctx(), bob, made.deal_id).startswith("You have early")
+    assert deals.early_access_note(world.ctx(), dave, made.deal_id).startswith("Voters and VIP")
     # Dave did not vote: refused for 24 hours, with the time it opens to everyone.
     with pytest.raises(JoinError, match="opens to everyone on") as early:
         deals.join_deal(world.ctx(stripe_gateway), dave, made.deal_id, 1, CARD)
@@ -126,6 +129,7 @@ def test_the_threshold_vote_opens_a_deal_and_voters_join_first(
     assert joined.status == "held"
     later = world.ctx(stripe_gateway, now=datetime.now(UTC) + timedelta(hours=24, minutes=1))
     assert deals.join_deal(later, dave, made.deal_id, 1, CARD).status == "held"
+    assert deals.early_access_note(later, dave, made.deal_id) == ""
 
 
 @pytest.mark.parametrize(("threshold", "before", "racers"), [(2, 0, 2), (5, 3, 6)])

@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import select
 
 from app.adapters.db.models_people import Friendship
@@ -136,3 +138,17 @@ def test_vips_join_a_scheduled_deal_early_and_points_count_for_twelve_months(
     # A year and a day later the points no longer count toward the level (the balance stays).
     aged = rewards.rewards_page(world.ctx(now=now + timedelta(days=366)), vip)
     assert (aged.balance, aged.level, aged.vip) == (100, "Member", False)
+
+
+def test_the_database_refuses_to_change_or_remove_a_ledger_line(world: World) -> None:
+    bob = world.user("Bob")
+    with world.session() as session:
+        award(session, bob, PointsReason.TEAM_FILLED, "team_filled:1", datetime.now(UTC))
+        session.commit()
+    for statement in (
+        "UPDATE points_entry SET points = 1000",
+        "DELETE FROM points_entry",
+    ):
+        with world.session() as session, pytest.raises(DBAPIError, match="append-only"):
+            session.exec(text(statement))  # type: ignore[call-overload]
+    assert ledger(world, bob) == [20]
