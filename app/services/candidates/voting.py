@@ -169,8 +169,8 @@ def _become_deal(uow: UnitOfWork, candidate_id: int, now: datetime) -> int | Non
     ).first()
     if won is None:
         return None
-    found = session.exec(select(Candidate).where(col(Candidate.id) == candidate_id)).one()
-    session.refresh(found)
+    found = _candidate(session, candidate_id)
+    session.refresh(found)  # the conditional UPDATEs above bypassed the identity map
     product_id = found.product_id or add_product_in(
         uow,
         found.created_by,
@@ -178,7 +178,7 @@ def _become_deal(uow: UnitOfWork, candidate_id: int, now: datetime) -> int | Non
         description=found.description,
         price_amount=found.target_price,
         currency=found.currency,
-        stock=found.threshold * 2,
+        stock=found.threshold * 2,  # room for every voter and as many others; the host edits it
         category_id=found.category_id,
         image_url=found.image_url,
     )

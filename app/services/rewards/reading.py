@@ -52,6 +52,11 @@ class RewardsView:
     history: list[LedgerLine]
 
 
+def _line_label(reason: str, points: int) -> str:
+    label = REASON_LABELS[PointsReason(reason)]
+    return label if points > 0 else f"Taken back (mark withdrawn): {label.lower()}"
+
+
 def rewards_page(ctx: Context, viewer_id: int) -> RewardsView:
     """The viewer's points, level and badges. Reading it also stores the level as of now (points
     older than 12 months no longer count toward it)."""
@@ -79,8 +84,7 @@ def rewards_page(ctx: Context, viewer_id: int) -> RewardsView:
     history = [
         LedgerLine(
             row.points,
-            (REASON_LABELS[PointsReason(row.reason)] if row.points > 0 else "Taken back: ")
-            + ("" if row.points > 0 else REASON_LABELS[PointsReason(row.reason)].lower()),
+            _line_label(row.reason, row.points),
             as_utc(row.created_at).strftime("%Y-%m-%d %H:%M UTC"),
         )
         for row in rows
