@@ -47,7 +47,11 @@ class ConsoleCandidatesState(ConsoleState):
         except ConsoleRefused:
             self.rows, self.categories = [], []
             return None
-        self._reset_form()
+        # A reload (switching to this tab) keeps what the host is typing; only the category
+        # falls back to the first one when none is chosen yet.
+        slugs = [c.slug for c in self.categories]
+        if self.draft.get("category") not in slugs:
+            self.draft = {**self.draft, "category": slugs[0] if slugs else ""}
         return rx.call_script(
             "new Date().getTimezoneOffset()", callback=ConsoleCandidatesState.set_tz
         )
@@ -63,6 +67,10 @@ class ConsoleCandidatesState(ConsoleState):
     def set_field(self, name: str, value: str) -> None:
         if name in FIELDS:
             self.draft[name] = str(value)[:2000]
+            if name in self.candidate_errors:  # the field is being fixed: stop shouting
+                self.candidate_errors = {
+                    k: v for k, v in self.candidate_errors.items() if k != name
+                }
 
     @rx.event
     async def post(self, files: list[rx.UploadFile]) -> Any:
