@@ -96,6 +96,7 @@ def test_two_votes_make_a_deal_and_the_voters_are_told_first(
     expect(bob).to_have_url(re.compile(r"/deals/\d+$"))
     deal_path = "/" + bob.url.split("/", 3)[3]
     expect(bob.get_by_test_id("early-access")).to_contain_text("You have early access")
+    expect(bob.get_by_label("Bring a friend")).to_have_value(re.compile(r"/deals/\d+\?ref=\d+$"))
     expect(bob.get_by_text(TITLE).first).to_be_visible()
     screenshot(bob, request, "voted-deal")
     dave = open_shopper("desktop")

@@ -55,6 +55,7 @@ class DealState(SessionState):
     invited_team: int = 0
     referrer: int = 0  # the friend whose `?ref=` link brought this shopper here
     early_note: str = ""  # a voted-for deal's first 24 hours: who may join, and from when
+    ref_path: str = ""  # the shopper's own link here: a friend joining through it earns points
 
     def _deal_id(self) -> int:
         return _id(self._route_arg("deal_id"))
@@ -72,6 +73,7 @@ class DealState(SessionState):
         self.publishable_key = mode.publishable_key if not self.test_cards else ""
         self.invited_team = _id(str(self.router.url.query_parameters.get("team", "")))
         self.referrer = _id(str(self.router.url.query_parameters.get("ref", "")))
+        self.ref_path = f"{deal_url(deal_id)}?ref={user.id}" if user and view.page else ""
         self.early_note = await asyncio.to_thread(
             deals.early_access_note, ctx, user.id if user else None, deal_id
         )
@@ -251,12 +253,3 @@ class DealState(SessionState):
         if not deal_id or not self.seat.team_id:
             return ""
         return str(deal_url(deal_id, team_id=self.seat.team_id))
-
-    @rx.var
-    def ref_path(self) -> str:
-        """The signed-in shopper's own link to this deal: a friend who joins through it earns
-        them points."""
-        deal_id = self._deal_id()
-        if not deal_id or self.user is None:
-            return ""
-        return f"{deal_url(deal_id)}?ref={self.user.id}"
