@@ -1,7 +1,7 @@
 """be the buyer votes, rewards ledger, levels
 
 Revision ID: 3b7e9c1d5a20
-Revises: 5e8a1c2d9b47
+Revises: a7c3e91d5b20
 Create Date: 2026-12-05 18:54:45.890027
 """
 from typing import Sequence, Union
@@ -12,7 +12,7 @@ import sqlmodel
 
 
 revision: str = '3b7e9c1d5a20'
-down_revision: Union[str, None] = '5e8a1c2d9b47'
+down_revision: Union[str, None] = 'a7c3e91d5b20'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

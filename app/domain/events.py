@@ -59,6 +59,10 @@ class EventKind(StrEnum):
     NOTIFICATIONS_CHANGED = "notify.changed"
     ACTIVITY_CHANGED = "activity.changed"
     CANDIDATES_CHANGED = "candidates.changed"
+    COMMUNITY_MEMBERS_CHANGED = "community.members_changed"
+    COMMUNITY_POST_PINNED = "community.post_pinned"
+    COMMUNITY_FEATURED = "community.featured"
+    EXPERIMENT_EXPOSED = "experiment.exposed"
     # Made by the realtime layer itself, not by services.
     LIVE_DEAL_PROGRESS = "live.deal_progress"  # a flash deal moved: redraw its session's room
     PRESENCE = "presence"

@@ -28,6 +28,7 @@ class NotificationKind(StrEnum):
     FRIEND_ACCEPTED = "friend_accepted"
     SHARED_CART = "shared_cart"
     VOTED_DEAL = "voted_deal"
+    WEBHOOK_DISABLED = "webhook_disabled"
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from typing import Any
 
 import reflex as rx
 
+from app.domain.numbers import parse_whole
 from app.services import analytics
 from app.services.analytics import Dashboard
 from app.services.analytics.dashboard import DealFill, FunnelStep, Kpi
@@ -47,7 +48,7 @@ class ConsoleAnalyticsState(ConsoleState):
 
     @rx.event
     async def set_days(self, value: str) -> None:
-        self.days = int(value) if str(value).isdigit() else 1
+        self.days = parse_whole(value, 1, 366) or 1
         user = self._staff()
         if user is not None:
             board = await self._read(user.id)

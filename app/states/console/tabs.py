@@ -7,12 +7,15 @@ from typing import Any
 
 import reflex as rx
 
+from app.states.api_keys import ApiKeysState
 from app.states.console.analytics import ConsoleAnalyticsState
 from app.states.console.base import ConsoleState
 from app.states.console.candidates import ConsoleCandidatesState
 from app.states.console.deals import ConsoleDealsState
+from app.states.console.experiments import ConsoleExperimentsState
 from app.states.console.moderation import ConsoleModerationState
 from app.states.console.users import ConsoleUsersState
+from app.states.console.webhooks import ConsoleWebhooksState
 
 _RELOADS = {
     "deals": ConsoleDealsState.load_section,
@@ -21,6 +24,8 @@ _RELOADS = {
     "users": ConsoleUsersState.load_section,
     "audit": ConsoleUsersState.load_section,
     "candidates": ConsoleCandidatesState.load_section,
+    "api": ApiKeysState.load_console,
+    "experiments": ConsoleExperimentsState.load_section,
 }
 
 
@@ -30,7 +35,18 @@ class ConsoleTabsState(ConsoleState):
     @rx.event
     def switch(self, tab: str) -> Any:
         self.tab = str(tab)
+        # Tabs that refresh themselves while open: stop the others' loops.
+        stops = [
+            state.stop
+            for name, state in (
+                ("analytics", ConsoleAnalyticsState),
+                ("webhooks", ConsoleWebhooksState),
+            )
+            if name != self.tab
+        ]
         if self.tab == "analytics":
-            return [ConsoleAnalyticsState.set_days(1), ConsoleAnalyticsState.watch]
+            return [*stops, ConsoleAnalyticsState.set_days(1), ConsoleAnalyticsState.watch]
+        if self.tab == "webhooks":
+            return [*stops, ConsoleWebhooksState.load_section, ConsoleWebhooksState.watch]
         reload = _RELOADS.get(self.tab)
-        return [ConsoleAnalyticsState.stop, *([reload] if reload is not None else [])]
+        return [*stops, *([reload] if reload is not None else [])]
