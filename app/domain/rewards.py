@@ -158,6 +158,7 @@ BADGE_RULES: tuple[BadgeRule, ...] = (
     BadgeRule("team_captain", "Team captain", "teams_filled", 1, "filled teams"),
     BadgeRule("helpful_answerer", "Helpful answerer", "helpful_answers", 5, "helpful answers"),
     BadgeRule("top_helper", "Top helper", "helpful_marks", 10, "helpful marks"),
+    BadgeRule("founding_member", "Founding member", "founding_communities", 1, "communities"),
 )
 
 

@@ -18,7 +18,7 @@ from app.adapters.db.models_people import Friendship
 from app.adapters.db.models_rewards import PointsEntry
 from app.adapters.payments.stripe_gateway import TEST_CARDS, StripeGateway
 from app.domain.rewards import PointsReason
-from app.services import deals, questions, reviews, rewards
+from app.services import communities, deals, questions, reviews, rewards
 from app.services.deals import JoinError
 from app.services.questions import QuestionRefused
 from app.services.reviews import ReviewRefused
@@ -152,3 +152,16 @@ def test_the_database_refuses_to_change_or_remove_a_ledger_line(world: World) ->
         with world.session() as session, pytest.raises(DBAPIError, match="append-only"):
             session.exec(text(statement))  # type: ignore[call-overload]
     assert ledger(world, bob) == [20]
+
+
+def test_founding_members_of_a_community_get_the_badge(world: World) -> None:
+    host, bob = world.user("Hana", "host"), world.user("Bob")
+    slug = communities.create_community(world.ctx(), host, {"name": "Tea people"})
+    page = communities.community_page(world.ctx(), host, slug)
+    communities.join_community(world.ctx(), bob, page.header.id)
+    assert rewards.badges_of_users(world.ctx(), [host, bob]) == {
+        host: ["Founding member"],
+        bob: ["Founding member"],
+    }
+    founding = next(b for b in rewards.rewards_page(world.ctx(), bob).badges if b.earned)
+    assert (founding.label, founding.progress) == ("Founding member", "1 of 1 communities")

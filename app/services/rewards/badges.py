@@ -11,9 +11,11 @@ from collections.abc import Callable, Sequence
 from sqlalchemy import case, func
 from sqlmodel import Session, col, select
 
+from app.adapters.db.models_community import CommunityMember
 from app.adapters.db.models_rewards import PointsEntry
 from app.adapters.db.models_social import Review
 from app.domain.rewards import BADGE_RULES, BadgeRule, PointsReason, earned_badges
+from app.services.communities.membership import founders
 from app.services.context import Context
 
 Counter = Callable[[Session, Sequence[int]], dict[int, int]]
@@ -52,7 +54,23 @@ def _reviews_written(session: Session, user_ids: Sequence[int]) -> dict[int, int
     return {int(user): int(total) for user, total in rows}
 
 
+def _founding_communities(session: Session, user_ids: Sequence[int]) -> dict[int, int]:
+    """In how many communities each person is among the founding members (the first members
+    still in it: the communities service's own rule)."""
+    joined = session.exec(
+        select(CommunityMember.community_id)
+        .where(col(CommunityMember.user_id).in_(user_ids))
+        .distinct()
+    ).all()
+    wanted, counts = set(user_ids), dict.fromkeys(user_ids, 0)
+    for community_id in joined:
+        for founder in wanted.intersection(founders(session, int(community_id))):
+            counts[founder] += 1
+    return counts
+
+
 register_metric("reviews_written", _reviews_written)
+register_metric("founding_communities", _founding_communities)
 register_metric("teams_filled", _net_facts(PointsReason.TEAM_FILLED))
 register_metric("helpful_answers", _net_facts(PointsReason.ANSWER_HELPFUL))
 register_metric(
