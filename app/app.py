@@ -32,8 +32,10 @@ from app.pages.people import (
     sign_in_page,
 )
 from app.pages.product import product_page
+from app.pages.rewards import rewards_page
 from app.pages.settings import settings_page
 from app.pages.trips import booking_page
+from app.pages.vote import vote_page
 from app.realtime.hub import hub
 from app.realtime.rooms import freeze_startup_heap, rooms
 from app.states.activity import ActivityState
@@ -46,6 +48,7 @@ from app.states.catalog import CatalogState
 from app.states.communities import CommunitiesState
 from app.states.community import CommunityState
 from app.states.console import (
+    ConsoleCandidatesState,
     ConsoleDealsState,
     ConsoleModerationState,
     ConsoleProductsState,
@@ -64,10 +67,12 @@ from app.states.picks import PicksState
 from app.states.product import ProductState
 from app.states.questions import QuestionsState
 from app.states.reviews import ReviewsState
+from app.states.rewards import RewardsState
 from app.states.rooms import LiveStatus
 from app.states.session import SessionState
 from app.states.settings import SettingsState
 from app.states.trips import BookingState, ExperienceState
+from app.states.vote import VoteState
 
 app = rx.App(
     stylesheets=["/styles.css"],
@@ -153,7 +158,14 @@ page(
     SignInState.load_error,
     checks_user=True,
 )
-page(profile_page, "/profile", "Your profile", ProfileState.load, checks_user=True)
+page(
+    profile_page,
+    "/profile",
+    "Your profile",
+    ProfileState.load,
+    RewardsState.load_summary,
+    checks_user=True,
+)
 page(friends_page, "/friends", "Friends", FriendsState.load, checks_user=True)
 page(invite_page, "/friends/invite/[code]", "Friend invite", InviteState.load, checks_user=True)
 page(cart_page, "/cart", "Your cart", CartState.load, checks_user=True)
@@ -181,6 +193,7 @@ page(
     ConsoleDealsState.load_section,
     ConsoleModerationState.load_section,
     ConsoleUsersState.load_section,
+    ConsoleCandidatesState.load_section,
     CommunitiesState.load,
     checks_user=True,
 )
@@ -203,4 +216,6 @@ page(
 page(communities_page, "/communities", "Communities", CommunitiesState.load, checks_user=True)
 page(community_page, "/community/[slug]", "Community", CommunityState.load, checks_user=True)
 page(booking_page, "/trips/[code]", "Group trip", BookingState.load, checks_user=True)
+page(vote_page, "/vote", "Be the buyer", VoteState.load)
+page(rewards_page, "/rewards", "Your rewards", RewardsState.load, checks_user=True)
 page(not_found_page, "404", "Not found")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from app.components.rewards import name_badges
 from app.domain import chat as rules
 from app.domain.chat import Segment
 from app.services.chat import ChatMessageView, ReportView
@@ -26,9 +27,10 @@ def message_part(part: rx.Var[Segment]) -> rx.Component:
     )
 
 
-def _author(m: rx.Var[ChatMessageView]) -> rx.Component:
+def _author(slot: type[ChatRoomMixin], m: rx.Var[ChatMessageView]) -> rx.Component:
     return rx.hstack(
         rx.text(m.author_name, weight="bold", size="2", data_testid="chat-author"),
+        name_badges(slot.name_badges.get(m.author_id.to_string(), [])),
         rx.cond(
             m.buyer,
             rx.badge(
@@ -146,7 +148,7 @@ def _message(slot: type[ChatRoomMixin], m: rx.Var[ChatMessageView]) -> rx.Compon
             flex_shrink="0",
         ),
         rx.box(
-            _author(m),
+            _author(slot, m),
             _quote(m),
             rx.text(
                 rx.foreach(m.parts, message_part),

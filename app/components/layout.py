@@ -37,6 +37,7 @@ NAV_LINKS = (
     ("Friends", "/friends", True),
     ("Activity", "/activity", True),
     ("Cart", "/cart", True),
+    ("Vote", "/vote", False),
 )
 # Responsive `display` values (phone, ≥30em, ≥48em, ≥62em): the inline nav needs a wide screen,
 # narrower ones get the same links behind a menu button.
@@ -142,6 +143,7 @@ def sign_in_slot() -> rx.Component:
                 rx.menu.item("Profile", on_click=rx.redirect("/profile")),
                 rx.menu.item("Friends", on_click=rx.redirect("/friends")),
                 rx.menu.item("Orders", on_click=rx.redirect("/orders")),
+                rx.menu.item("Rewards", on_click=rx.redirect("/rewards")),
                 rx.cond(
                     SessionState.is_staff,
                     rx.menu.item("Console", on_click=rx.redirect("/console")),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from app.components.rewards import name_badges
 from app.domain.questions import MAX_ANSWER, MAX_QUESTION
 from app.services.questions import AnswerView, QuestionView
 from app.states.questions import QuestionsState
@@ -15,6 +16,7 @@ def _answer(answer: rx.Var[AnswerView]) -> rx.Component:
     return rx.vstack(
         rx.hstack(
             rx.text(answer.author_name, weight="medium", size="2"),
+            name_badges(QuestionsState.name_badges.get(answer.author_id.to_string(), [])),
             rx.cond(
                 answer.buyer,
                 rx.badge(
@@ -33,11 +35,13 @@ def _answer(answer: rx.Var[AnswerView]) -> rx.Component:
         rx.hstack(
             rx.button(
                 rx.icon("thumbs-up", size=12),
-                rx.cond(voted, "You found this helpful", "Helpful"),
+                rx.cond(voted, "You found this helpful (undo)", "Helpful"),
                 size="1",
                 variant="ghost",
-                disabled=voted | own | (QuestionsState.my_id == 0),
-                on_click=QuestionsState.vote(answer.id),
+                disabled=own | (QuestionsState.my_id == 0),
+                on_click=rx.cond(
+                    voted, QuestionsState.unvote(answer.id), QuestionsState.vote(answer.id)
+                ),
                 aria_label="Mark the answer by " + answer.author_name + " helpful",
             ),
             rx.text(

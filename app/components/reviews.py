@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from app.components.rewards import name_badges
 from app.domain.reviews import MAX_BODY, MAX_PHOTOS, MAX_TITLE
 from app.services.reviews import PhotoView, ReviewView, StarRow
 from app.states.reviews import UPLOAD_ID, ReviewsState
@@ -300,6 +301,7 @@ def _review(review: rx.Var[ReviewView]) -> rx.Component:
                     alt=review.author_name,
                 ),
                 rx.text(review.author_name, weight="medium", data_testid="review-author"),
+                name_badges(ReviewsState.name_badges.get(review.author_id.to_string(), [])),
                 rx.cond(review.from_friend, rx.badge("Friend", color_scheme="blue")),
                 rx.cond(
                     review.verified,
@@ -338,11 +340,15 @@ def _review(review: rx.Var[ReviewView]) -> rx.Component:
             rx.hstack(
                 rx.button(
                     rx.icon("thumbs-up", size=14),
-                    rx.cond(review.voted, "You found this helpful", "Helpful"),
+                    rx.cond(review.voted, "You found this helpful (undo)", "Helpful"),
                     variant="soft",
                     size="1",
-                    disabled=review.mine | review.voted,
-                    on_click=ReviewsState.vote(review.id),
+                    disabled=review.mine,
+                    on_click=rx.cond(
+                        review.voted,
+                        ReviewsState.unvote(review.id),
+                        ReviewsState.vote(review.id),
+                    ),
                     aria_label="Mark the review by " + review.author_name + " helpful",
                 ),
                 rx.text(

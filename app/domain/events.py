@@ -58,6 +58,7 @@ class EventKind(StrEnum):
     QUESTIONS_CHANGED = "questions.changed"
     NOTIFICATIONS_CHANGED = "notify.changed"
     ACTIVITY_CHANGED = "activity.changed"
+    CANDIDATES_CHANGED = "candidates.changed"
     COMMUNITY_MEMBERS_CHANGED = "community.members_changed"
     COMMUNITY_POST_PINNED = "community.post_pinned"
     COMMUNITY_FEATURED = "community.featured"

@@ -8,6 +8,7 @@ import reflex as rx
 from app.components.api_keys import api_keys_panel
 from app.components.community_list import console_communities_section
 from app.components.console_analytics import analytics_section
+from app.components.console_candidates import candidates_section
 from app.components.console_experiments import experiments_section
 from app.components.console_products import products_section
 from app.components.console_sections import (
@@ -35,6 +36,7 @@ SECTIONS = (
     ("users", "Users & roles", "users", users_section),
     ("audit", "Audit log", "audit", audit_section),
     ("analytics", "Analytics", "users", analytics_section),
+    ("candidates", "Candidates", "deals", candidates_section),
     ("api", "API keys", "users", lambda: api_keys_panel(_API_INTRO)),
     ("communities", "Communities", "users", console_communities_section),
     ("webhooks", "Webhooks", "users", webhooks_section),

@@ -14,6 +14,7 @@ from app.components.deal_card import (
 from app.components.deal_form import deal_form
 from app.components.deal_join import join_panel
 from app.components.deal_layouts import deal_grid_in
+from app.components.deal_share import early_access_callout, friend_link_panel
 from app.components.deal_teams import teams_panel
 from app.components.layout import page_shell
 from app.components.notice import notice
@@ -163,8 +164,10 @@ def _live_side() -> rx.Component:
             width="100%",
             data_testid="deal-live",
         ),
+        early_access_callout(),
         join_panel(),
         teams_panel(),
+        friend_link_panel(),
         spacing="4",
         width="100%",
         align="start",

@@ -69,7 +69,15 @@ def _item(item: rx.Var[NotificationView]) -> rx.Component:
             rx.hstack(
                 rx.cond(
                     item.link != "",
-                    rx.link("Open the product", href=item.link, size="2"),
+                    rx.link(
+                        rx.cond(
+                            item.kind == NotificationKind.VOTED_DEAL.value,
+                            "Open the deal",
+                            "Open the product",
+                        ),
+                        href=item.link,
+                        size="2",
+                    ),
                 ),
                 rx.cond(
                     item.unread,

@@ -8,6 +8,7 @@ from app import routes
 from app.components.layout import page_shell
 from app.components.notice import notice
 from app.components.people import sign_out_button, user_avatar
+from app.components.rewards import rewards_summary
 from app.services.accounts import PersonView, UserView
 from app.states.people import (
     FriendsState,
@@ -136,6 +137,7 @@ def profile_page() -> rx.Component:
                     ),
                     on_submit=ProfileState.save_name,
                 ),
+                rewards_summary(),
                 rx.hstack(
                     rx.link(rx.button("Friends", variant="soft"), href=routes.friends_url()),
                     sign_out_button(),

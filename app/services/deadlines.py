@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable
 
 from app.services import carts, checkout
+from app.services.candidates import close_missed_candidates
 from app.services.context import Context
 from app.services.deals import close_due_deals
 from app.services.notifications import notify_from_facts
@@ -29,6 +30,7 @@ DUE_WORK: tuple[Callable[[Context], object], ...] = (
     close_due_deals,
     route_questions,  # questions to past buyers: first round within seconds, more after a day
     notify_from_facts,  # deal outcomes and hosts going live, told once per person
+    close_missed_candidates,  # be-the-buyer candidates past their date: "not this time"
 )
 
 

@@ -27,6 +27,7 @@ from app.states.chat_room import (
     input_id,
     showing,
 )
+from app.states.name_badges import badges_for
 
 __all__ = [
     "SLOW_MODE_LABELS",
@@ -95,6 +96,7 @@ def window_values(room_key: str) -> dict[str, Any]:
         "has_older": view.has_older,
         "slow_mode_seconds": view.slow_mode_seconds,
         "removed_ids": view.removed_ids,
+        "name_badges": badges_for(m.author_id for m in view.messages),
     }
 
 

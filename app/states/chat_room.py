@@ -21,6 +21,7 @@ from app.realtime.rooms import Viewer, rooms
 from app.services import chat
 from app.services.chat import ChatMessageView, ReportView
 from app.services.context import app_context
+from app.states.name_badges import badges_for
 from app.states.rooms import new_load_id
 from app.states.session import SessionState
 
@@ -55,6 +56,7 @@ class ChatRoomMixin(rx.State, mixin=True):
     has_older: bool = False
     slow_mode_seconds: int = 0
     removed_ids: list[int] = []
+    name_badges: dict[str, list[str]] = {}  # author id -> badge labels
     viewer_count: int = 0
     # This viewer's own.
     older: list[ChatMessageView] = []
@@ -109,6 +111,7 @@ class ChatRoomMixin(rx.State, mixin=True):
             return
         self.messages, self.has_older = view.messages, view.has_older
         self.slow_mode_seconds, self.removed_ids = view.slow_mode_seconds, view.removed_ids
+        self.name_badges = badges_for(m.author_id for m in view.messages)
         showing.setdefault(channel, set()).add(type(self))
         await rooms.enter(
             sid,

@@ -17,6 +17,7 @@ from app.realtime.rooms import Push, Viewer, delta, rooms
 from app.services import questions
 from app.services.context import app_context
 from app.services.questions import QuestionView
+from app.states.name_badges import badges_for
 from app.states.rooms import enter_room, leave_rooms
 from app.states.session import SessionState
 
@@ -29,6 +30,7 @@ class QuestionsState(SessionState):
     my_id: int = 0
     ask_error: str = ""
     answer_errors: dict[str, str] = {}
+    name_badges: dict[str, list[str]] = {}  # pushed live: answerer id -> badge labels
 
     async def _load(self) -> None:
         user = self.signed_in_user()
@@ -41,6 +43,7 @@ class QuestionsState(SessionState):
         self.product_id, self.questions = page.product_id, page.questions
         self.my_votes, self.my_answered = page.my_votes, page.my_answered
         self.my_id = user.id if user else 0
+        self.name_badges = await asyncio.to_thread(_answerer_badges, page.questions)
 
     @rx.event
     async def load(self) -> None:
@@ -106,6 +109,24 @@ class QuestionsState(SessionState):
         await self._load()
         return None
 
+    @rx.event
+    async def unvote(self, answer_id: int) -> Any:
+        user = self.signed_in_user()
+        if user is None:
+            return self.ask_to_sign_in("Sign in to vote.")
+        try:
+            await asyncio.to_thread(
+                questions.withdraw_answer_vote, app_context(), user.id, answer_id
+            )
+        except questions.QuestionRefused as refusal:
+            return rx.toast.info(str(refusal))
+        await self._load()
+        return None
+
+
+def _answerer_badges(shown: list[QuestionView]) -> dict[str, list[str]]:
+    return badges_for(a.author_id for q in shown for a in q.answers)
+
 
 async def render_questions(event: DomainEvent) -> Push | None:
     """Questions of a product changed: the list, read once, to everyone on its page."""
@@ -114,7 +135,8 @@ async def render_questions(event: DomainEvent) -> Push | None:
     shown = await asyncio.to_thread(
         questions.live_questions, app_context(), int(event.aggregate_id)
     )
-    return delta(QuestionsState, questions=shown)
+    badges = await asyncio.to_thread(_answerer_badges, shown)
+    return delta(QuestionsState, questions=shown, name_badges=badges)
 
 
 rooms.register("questions", render_questions)

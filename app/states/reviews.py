@@ -19,6 +19,7 @@ from app.realtime.rooms import Push, Viewer, delta, rooms
 from app.services import reviews
 from app.services.context import app_context
 from app.services.reviews import ReviewView, SummaryView
+from app.states.name_badges import badges_for
 from app.states.rooms import enter_room, leave_rooms
 from app.states.session import SessionState
 
@@ -39,6 +40,7 @@ class ReviewsState(SessionState):
     editing: bool = False
     field_errors: dict[str, str] = {}
     photo_error: str = ""
+    name_badges: dict[str, list[str]] = {}  # reviewer id -> badge labels
 
     async def _load(self) -> None:
         user = self.signed_in_user()
@@ -53,6 +55,7 @@ class ReviewsState(SessionState):
         )
         self.product_id, self.summary, self.reviews = page.product_id, page.summary, page.reviews
         self.mine, self.viewer_bought, self.helpful = page.mine, page.viewer_bought, page.helpful
+        self.name_badges = await asyncio.to_thread(badges_for, (r.author_id for r in page.reviews))
 
     @rx.event
     async def load(self) -> None:
@@ -162,6 +165,18 @@ class ReviewsState(SessionState):
             return self.ask_to_sign_in("Sign in to vote on reviews.")
         try:
             await asyncio.to_thread(reviews.vote_helpful, app_context(), user.id, review_id)
+        except reviews.ReviewRefused as refusal:
+            return rx.toast.info(refusal.message)
+        await self._load()
+        return None
+
+    @rx.event
+    async def unvote(self, review_id: int) -> Any:
+        user = self.signed_in_user()
+        if user is None:
+            return self.ask_to_sign_in("Sign in to vote on reviews.")
+        try:
+            await asyncio.to_thread(reviews.withdraw_helpful, app_context(), user.id, review_id)
         except reviews.ReviewRefused as refusal:
             return rx.toast.info(refusal.message)
         await self._load()

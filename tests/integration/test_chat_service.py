@@ -386,4 +386,5 @@ def test_every_window_event_pushes_what_a_fresh_read_gives(
             "has_older": fresh.has_older,
             "slow_mode_seconds": fresh.slow_mode_seconds,
             "removed_ids": fresh.removed_ids,
+            "name_badges": {},  # nobody here has earned a badge
         }

@@ -72,6 +72,7 @@ from app.adapters.db import (  # noqa: E402, F401
     models_live,
     models_orders,
     models_people,
+    models_rewards,
     models_social,
     models_trips,
     models_webhooks,

@@ -218,3 +218,35 @@ def console_products(
         for p, c in rows
     ]
     return products, [CategoryChoice(c.slug, c.name) for c in categories]
+
+
+def add_product_in(
+    uow: UnitOfWork,
+    actor_id: int,
+    *,
+    title: str,
+    description: str,
+    price_amount: int,
+    currency: str,
+    stock: int,
+    category_id: int,
+    image_url: str = "",
+) -> int:
+    """A product made by another use case inside its own transaction (a be-the-buyer candidate
+    that became a deal): the same slug, picture and event as the console's form."""
+    product = Product(
+        slug=_unique_slug(uow.session, title),
+        title=title,
+        description=description,
+        price_amount=price_amount,
+        currency=currency,
+        stock=stock,
+        category_id=category_id,
+    )
+    uow.session.add(product)
+    uow.session.flush()
+    assert product.id is not None
+    if image_url:
+        _add_image(uow.session, product.id, image_url, title)
+    _event(uow, product, EventKind.PRODUCT_CREATED, actor_id)
+    return product.id

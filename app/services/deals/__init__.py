@@ -26,6 +26,7 @@ from app.services.deals.closing import (
     close_overdue_deals,
 )
 from app.services.deals.creating import create_deal, create_deal_from_form, deal_row, open_deal_in
+from app.services.deals.early_access import early_access_note
 from app.services.deals.errors import DealValidationError, JoinError, NotAllowed
 from app.services.deals.from_cart import CartDeal, cart_deals, hold_cart_lines_for_deal
 from app.services.deals.joining import JoinResult, join_deal
@@ -80,6 +81,7 @@ __all__ = [
     "deal_form",
     "deal_ledger",
     "deal_page",
+    "early_access_note",
     "deal_row",
     "deals_overview",
     "expire_overdue_teams",

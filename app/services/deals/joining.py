@@ -13,7 +13,8 @@ late, twice or out of order, on SQLite as on PostgreSQL (no SELECT ... FOR UPDAT
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import replace
+from datetime import datetime, timedelta
 
 from sqlalchemy import or_, update
 from sqlalchemy.exc import IntegrityError
@@ -40,6 +41,7 @@ from app.domain.group_buy import (
 from app.domain.payments import SandboxCard
 from app.domain.throttle import Rate
 from app.services.context import Context
+from app.services.deals.early_access import early_access
 from app.services.deals.errors import JoinError, Refused
 from app.services.deals.holding import JoinResult, place_hold
 from app.services.deals.records import (
@@ -170,6 +172,11 @@ def _precheck(
     closed = outcome_of(deal)
     if deal.status != DealStatus.OPEN and closed is None:
         raise JoinError.refused(JoinRefusal.DEAL_CLOSED, seat)
+    early = early_access(session, deal, user_id, now)
+    if early.refusal is not None and closed is None:
+        raise JoinError(early.refusal, "early_access", seat)
+    if early.opens_for_me < terms.starts_at:  # a VIP's head start on a scheduled deal
+        terms = replace(terms, starts_at=early.opens_for_me)
     refusal = can_join(
         terms, deal.participants, now, joined, quantity=quantity, closed_outcome=closed
     )
@@ -211,12 +218,13 @@ def reserve_seat(
     reserved_at = now if status == Status.RESERVED else None
     session = uow.session
     deal_id = deal.id or 0
+    head_start = max(as_utc(deal.starts_at) - terms.starts_at, timedelta(0))  # VIPs: early_access
     row = session.exec(
         update(Deal)
         .where(
             col(Deal.id) == deal_id,
             col(Deal.status) == DealStatus.OPEN,
-            col(Deal.starts_at) <= now,
+            col(Deal.starts_at) <= now + head_start,
             col(Deal.deadline) > now,
             or_(
                 col(Deal.max_participants).is_(None),

@@ -29,6 +29,7 @@ from app.domain.group_buy import (
     PaymentMode,
     TeamStatus,
 )
+from app.domain.rewards import PointsReason
 from app.services.context import Context
 from app.services.deals.errors import Refused
 from app.services.deals.records import (
@@ -41,6 +42,7 @@ from app.services.deals.records import (
     settle,
     terms_of,
 )
+from app.services.rewards.ledger import award
 from app.services.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -189,9 +191,12 @@ def take_team_place(session: Session, team_id: int, deal_id: int, now: datetime)
             status=case((filled, TeamStatus.FILLED.value), else_=col(Team.status)),
             filled_at=case((filled, now), else_=col(Team.filled_at)),
         )
-        .returning(col(Team.id)),
+        .returning(col(Team.id), col(Team.status), col(Team.leader_id)),
         execution_options=NO_SYNC,
     ).first()
+    if row is not None and row[1] == TeamStatus.FILLED.value:
+        # The team's captain helped friends to the team price: points, once per team.
+        award(session, int(row[2]), PointsReason.TEAM_FILLED, f"team_filled:{team_id}", now)
     if row is None:
         team = session.get(Team, team_id)
         if team is not None and team.status == TeamStatus.FILLED:

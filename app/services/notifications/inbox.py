@@ -27,6 +27,7 @@ class NotificationKind(StrEnum):
     HOST_LIVE = "host_live"
     FRIEND_ACCEPTED = "friend_accepted"
     SHARED_CART = "shared_cart"
+    VOTED_DEAL = "voted_deal"
     WEBHOOK_DISABLED = "webhook_disabled"
 
 

@@ -7,6 +7,7 @@ from app.services.questions.asking import (
     answer_question,
     ask_question,
     vote_answer,
+    withdraw_answer_vote,
 )
 from app.services.questions.reading import (
     AnswerView,
@@ -28,4 +29,5 @@ __all__ = [
     "product_questions",
     "route_questions",
     "vote_answer",
+    "withdraw_answer_vote",
 ]

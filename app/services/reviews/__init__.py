@@ -17,6 +17,7 @@ from app.services.reviews.writing import (
     delete_review,
     remove_review_photo,
     vote_helpful,
+    withdraw_helpful,
     write_review,
 )
 
@@ -36,5 +37,6 @@ __all__ = [
     "review_photo_path",
     "review_stats",
     "vote_helpful",
+    "withdraw_helpful",
     "write_review",
 ]

@@ -17,10 +17,13 @@ from app.adapters import images
 from app.adapters.db.models import Product
 from app.adapters.db.models_social import Review, ReviewPhoto, ReviewVote
 from app.domain import reviews as rules
+from app.domain.clock import as_utc
 from app.domain.events import DomainEvent, EventKind
+from app.domain.rewards import PointsReason
 from app.services.activity import tell_friends
 from app.services.context import Context
 from app.services.rate_limits import stamp
+from app.services.rewards.ledger import award, reverse
 from app.services.unit_of_work import UnitOfWork
 
 PHOTO_FOLDER = "review-photos"
@@ -219,6 +222,50 @@ def vote_helpful(ctx: Context, actor_id: int, review_id: int) -> int:
         uow.session.exec(
             update(Review).where(col(Review.id) == review_id).values(helpful=Review.helpful + 1)
         )
+        # Points for helping others: for the mark, never for the review's rating.
+        award(
+            uow.session,
+            review.author_id,
+            PointsReason.REVIEW_HELPFUL,
+            _helpful_fact(review_id, actor_id),
+            as_utc(ctx.now()),
+            by_user=actor_id,
+        )
         uow.record(_changed(review.product_id))
         count = uow.session.exec(select(Review.helpful).where(Review.id == review_id)).one()
         return int(count)
+
+
+def withdraw_helpful(ctx: Context, actor_id: int, review_id: int) -> int:
+    """Take one's "helpful" mark back; the author's points for it are reversed (a negative
+    ledger entry). Returns the new count."""
+    with ctx.uow() as uow:
+        review = uow.session.get(Review, review_id)
+        if review is None:
+            raise ReviewRefused("That review is gone.")
+        gone = uow.session.exec(
+            delete(ReviewVote).where(
+                col(ReviewVote.review_id) == review_id, col(ReviewVote.user_id) == actor_id
+            )
+        )
+        if gone.rowcount != 1:
+            raise ReviewRefused("You haven't marked this review helpful.")
+        uow.session.exec(
+            update(Review)
+            .where(col(Review.id) == review_id, col(Review.helpful) > 0)
+            .values(helpful=Review.helpful - 1)
+        )
+        reverse(
+            uow.session,
+            review.author_id,
+            PointsReason.REVIEW_HELPFUL,
+            _helpful_fact(review_id, actor_id),
+            as_utc(ctx.now()),
+        )
+        uow.record(_changed(review.product_id))
+        count = uow.session.exec(select(Review.helpful).where(Review.id == review_id)).one()
+        return int(count)
+
+
+def _helpful_fact(review_id: int, voter_id: int) -> str:
+    return f"review_helpful:{review_id}:{voter_id}"

@@ -4,6 +4,7 @@ a handler directly is refused there too)."""
 
 from app.states.console.analytics import ConsoleAnalyticsState
 from app.states.console.base import ConsoleState
+from app.states.console.candidates import ConsoleCandidatesState
 from app.states.console.deals import ConsoleDealsState
 from app.states.console.experiments import ConsoleExperimentsState
 from app.states.console.moderation import ConsoleModerationState
@@ -14,6 +15,7 @@ from app.states.console.webhooks import ConsoleWebhooksState
 
 __all__ = [
     "ConsoleAnalyticsState",
+    "ConsoleCandidatesState",
     "ConsoleDealsState",
     "ConsoleExperimentsState",
     "ConsoleModerationState",

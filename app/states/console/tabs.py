@@ -10,6 +10,7 @@ import reflex as rx
 from app.states.api_keys import ApiKeysState
 from app.states.console.analytics import ConsoleAnalyticsState
 from app.states.console.base import ConsoleState
+from app.states.console.candidates import ConsoleCandidatesState
 from app.states.console.deals import ConsoleDealsState
 from app.states.console.experiments import ConsoleExperimentsState
 from app.states.console.moderation import ConsoleModerationState
@@ -22,6 +23,7 @@ _RELOADS = {
     "moderation": ConsoleModerationState.load_section,
     "users": ConsoleUsersState.load_section,
     "audit": ConsoleUsersState.load_section,
+    "candidates": ConsoleCandidatesState.load_section,
     "api": ApiKeysState.load_console,
     "experiments": ConsoleExperimentsState.load_section,
 }

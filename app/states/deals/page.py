@@ -17,7 +17,7 @@ from app.domain.numbers import id_or_zero, parse_whole
 from app.domain.payments import SandboxCard, sandbox_card
 from app.realtime.rooms import Viewer
 from app.routes import deal_url
-from app.services import deals
+from app.services import deals, rewards
 from app.services.context import app_context
 from app.services.deals import JoinError, JoinResult
 from app.services.deals.views import NO_SEAT, DealPage, MySeat
@@ -54,6 +54,9 @@ class DealState(SessionState):
     error: str = ""
     busy: bool = False
     invited_team: int = 0
+    referrer: int = 0  # the friend whose `?ref=` link brought this shopper here
+    early_note: str = ""  # a voted-for deal's first 24 hours: who may join, and from when
+    ref_path: str = ""  # the shopper's own link here: a friend joining through it earns points
 
     def _deal_id(self) -> int:
         return _id(self._route_arg("deal_id"))
@@ -70,6 +73,11 @@ class DealState(SessionState):
         self.payments_on = mode.enabled
         self.publishable_key = mode.publishable_key if not self.test_cards else ""
         self.invited_team = _id(str(self.router.url.query_parameters.get("team", "")))
+        self.referrer = _id(str(self.router.url.query_parameters.get("ref", "")))
+        self.ref_path = f"{deal_url(deal_id)}?ref={user.id}" if user and view.page else ""
+        self.early_note = await asyncio.to_thread(
+            deals.early_access_note, ctx, user.id if user else None, deal_id
+        )
         self.error = ""
         self.busy = False
         self.quantity = "1"
@@ -130,6 +138,11 @@ class DealState(SessionState):
             return
         self.busy = False
         self.seat = result.seat
+        if self.referrer and result.status == ParticipationStatus.HELD:
+            # The friend who shared the link gets points, once (the service checks it all).
+            await asyncio.to_thread(
+                rewards.credit_referral, app_context(), user.id, deal_id, self.referrer
+            )
         if result.status == ParticipationStatus.NEEDS_ACTION:
             if self.test_cards:
                 yield rx.toast.info("Your bank wants you to confirm this hold.")
