@@ -58,9 +58,13 @@ class EventKind(StrEnum):
     QUESTIONS_CHANGED = "questions.changed"
     NOTIFICATIONS_CHANGED = "notify.changed"
     ACTIVITY_CHANGED = "activity.changed"
+    PAGE_VIEWED = "page.viewed"  # a lightweight event for the analytics: visits and views
+    CHECKOUT_STARTED = "checkout.started"
+    ORDER_PAID = "order.paid"
     # Made by the realtime layer itself, not by services.
     LIVE_DEAL_PROGRESS = "live.deal_progress"  # a flash deal moved: redraw its session's room
     PRESENCE = "presence"
+    ANALYTICS_UPDATED = "analytics.updated"  # the rollups moved: open dashboards re-read them
     RESYNC = "resync"
     BUS_DOWN = "bus_down"
     BUS_UP = "bus_up"

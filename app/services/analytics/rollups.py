@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 from app.adapters.db.event_log import LoggedEvent
 from app.adapters.db.models_events import EventRollup, EventRollupDaily
 from app.domain.clock import as_utc
+from app.services.analytics.metrics import apply_metrics
 from app.services.context import Context
 from app.services.event_log import consume
 
@@ -45,6 +46,7 @@ def _apply(session: Session, events: Sequence[LoggedEvent]) -> None:
             found.count += added
             session.add(found)
     session.flush()
+    apply_metrics(session, events)
 
 
 def refresh_rollups(ctx: Context, *, batches: int = 100) -> int:

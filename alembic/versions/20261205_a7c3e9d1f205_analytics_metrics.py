@@ -1,0 +1,61 @@
+"""analytics: metric rollups per bucket and dimension, visitors' last page view, shoppers' orders
+
+Revision ID: a7c3e9d1f205
+Revises: 5e8a1c2d9b47
+Create Date: 2026-12-05 19:10:00
+"""
+from typing import Sequence, Union
+
+from alembic import op
+import sqlalchemy as sa
+import sqlmodel
+
+
+revision: str = 'a7c3e9d1f205'
+down_revision: Union[str, None] = '5e8a1c2d9b47'
+branch_labels: Union[str, Sequence[str], None] = None
+depends_on: Union[str, Sequence[str], None] = None
+
+
+def upgrade() -> None:
+    op.create_table('analytics_rollup',
+    sa.Column('grain', sqlmodel.sql.sqltypes.AutoString(length=1), nullable=False),
+    sa.Column('bucket', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('metric', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+    sa.Column('dim', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('count', sa.BigInteger(), nullable=False),
+    sa.Column('amount', sa.BigInteger(), nullable=False),
+    sa.PrimaryKeyConstraint('grain', 'bucket', 'metric', 'dim')
+    )
+    op.create_table('analytics_visitor',
+    sa.Column('visitor', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('last_seen', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('visitor')
+    )
+    with op.batch_alter_table('analytics_visitor', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_analytics_visitor_last_seen'), ['last_seen'], unique=False)
+    op.create_table('analytics_shopper',
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('first_order_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('orders', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('user_id')
+    )
+    op.create_table('analytics_shopper_month',
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('month', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('cohort', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('user_id', 'month')
+    )
+    with op.batch_alter_table('analytics_shopper_month', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_analytics_shopper_month_cohort'), ['cohort'], unique=False)
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('analytics_shopper_month', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_analytics_shopper_month_cohort'))
+    op.drop_table('analytics_shopper_month')
+    op.drop_table('analytics_shopper')
+    with op.batch_alter_table('analytics_visitor', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_analytics_visitor_last_seen'))
+    op.drop_table('analytics_visitor')
+    op.drop_table('analytics_rollup')

@@ -1,0 +1,55 @@
+"""Tables the analytics consumer keeps from the event log: metric rollups per bucket of time
+and dimension, when each visitor was last seen, and each shopper's order history (cohorts)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, Column, DateTime
+from sqlmodel import Field, SQLModel
+
+
+class MetricRollup(SQLModel, table=True):
+    """How much of a metric one bucket (hour, day or minute) saw, per dimension ("" = all)."""
+
+    __tablename__ = "analytics_rollup"
+
+    grain: str = Field(primary_key=True, max_length=1)  # "h", "d", "m"
+    bucket: datetime = Field(sa_column=Column(DateTime(timezone=True), primary_key=True))
+    metric: str = Field(primary_key=True, max_length=40)
+    dim: str = Field(default="", primary_key=True, max_length=64)
+    count: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, default=0))
+    amount: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, default=0))
+
+
+class VisitorSeen(SQLModel, table=True):
+    """The last page view of one visitor (a signed-in user or a browser tab)."""
+
+    __tablename__ = "analytics_visitor"
+
+    visitor: str = Field(primary_key=True, max_length=64)
+    last_seen: datetime = Field(
+        sa_column=Column(DateTime(timezone=True), nullable=False, index=True)
+    )
+
+
+class ShopperHistory(SQLModel, table=True):
+    """When a shopper first paid an order (their cohort) and how many they paid."""
+
+    __tablename__ = "analytics_shopper"
+
+    user_id: int = Field(primary_key=True)
+    first_order_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    orders: int = 0
+
+
+class ShopperMonth(SQLModel, table=True):
+    """A shopper paid at least one order in this month: one cell of the cohort table."""
+
+    __tablename__ = "analytics_shopper_month"
+
+    user_id: int = Field(primary_key=True)
+    month: datetime = Field(sa_column=Column(DateTime(timezone=True), primary_key=True))
+    cohort: datetime = Field(
+        sa_column=Column(DateTime(timezone=True), nullable=False, index=True)
+    )
