@@ -8,6 +8,7 @@ from typing import Any
 import reflex as rx
 
 from app.api.routes import http_api
+from app.jobs.analytics import run_analytics
 from app.jobs.deadlines import run_deadlines
 from app.pages.activity import activity_page
 from app.pages.carts import cart_page, join_cart_page
@@ -51,6 +52,7 @@ from app.states.live_watch import LiveRoomState
 from app.states.notifications import BellState, NotificationsState
 from app.states.order_page import OrderPageState
 from app.states.orders import OrdersState
+from app.states.page_view import PageViewState
 from app.states.people import FriendsState, InviteState, ProfileState, SignInState
 from app.states.picks import PicksState
 from app.states.product import ProductState
@@ -82,6 +84,7 @@ async def run_realtime_hub() -> None:
 app.register_lifespan_task(run_realtime_hub)
 app.register_lifespan_task(run_deadlines)
 app.register_lifespan_task(freeze_startup_heap)
+app.register_lifespan_task(run_analytics)
 rooms.bind(app)
 
 
@@ -98,9 +101,15 @@ def page(
         component,
         route=route,
         title=f"{title} · Bandwagon",
-        on_load=[*on_load, LiveStatus.load, BellState.load]
+        on_load=[*on_load, LiveStatus.load, BellState.load, PageViewState.seen]
         if checks_user
-        else [SessionState.load_user, *on_load, LiveStatus.load, BellState.load],
+        else [
+            SessionState.load_user,
+            *on_load,
+            LiveStatus.load,
+            BellState.load,
+            PageViewState.seen,
+        ],
     )
 
 

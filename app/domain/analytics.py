@@ -9,7 +9,7 @@ before) are decided by the consumer from its own small tables, with the rules he
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 # Metric names (stored; keep them stable).
@@ -104,6 +104,19 @@ def _cart_ticks(payload: dict[str, Any]) -> list[Tick]:
     return []
 
 
+def page_of(path: str) -> tuple[str, str]:
+    """ "/product/mug" -> ("product", "mug"); "/deals/5" -> ("deal", "5"); "/" -> ("home", "")."""
+    parts = [part for part in path.split("?", 1)[0].split("/") if part]
+    if not parts:
+        return "home", ""
+    ref = parts[1] if len(parts) > 1 else ""
+    if parts[0] == "deals" and ref.isdigit():
+        return "deal", ref
+    if parts[0] == "live" and ref.isdigit():
+        return "live", ref
+    return parts[0][:20], ref[:64]
+
+
 def starts_visit(last_seen: datetime | None, at: datetime) -> bool:
     """A page view starts a visit when the visitor was away for 30 minutes (or never seen)."""
     return last_seen is None or at - last_seen >= VISIT_GAP
@@ -124,3 +137,76 @@ def months_between(start: datetime, later: datetime) -> int:
 
 def percent(part: int, whole: int) -> int:
     return round(100 * part / whole) if whole > 0 else 0
+
+
+# --------------------------------------------------------------------------- periods
+
+MAX_RANGE_DAYS = 366
+COMPARISONS = {"previous": "the period before", "week": "a week earlier", "year": "a year earlier"}
+
+
+class RangeError(ValueError):
+    """A date range that cannot be shown; `field` is "from" or "to" (where to say so)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(frozen=True)
+class Period:
+    """[start, end) in UTC, bucketed by hour for two days or less, by day beyond."""
+
+    start: datetime
+    end: datetime
+
+    @property
+    def grain(self) -> str:
+        return HOUR if self.end - self.start <= timedelta(days=2) else DAY
+
+    @property
+    def step(self) -> timedelta:
+        return timedelta(hours=1) if self.grain == HOUR else timedelta(days=1)
+
+    def shifted(self, comparison: str) -> Period | None:
+        """The period to compare with; None for no comparison."""
+        back = {
+            "previous": self.end - self.start,
+            "week": timedelta(days=7),
+            "year": timedelta(days=364),  # the same weekdays a year earlier
+        }.get(comparison)
+        return None if back is None else Period(self.start - back, self.end - back)
+
+
+def _parse_day(field: str, raw: str) -> datetime:
+    try:
+        return datetime.strptime(raw.strip(), "%Y-%m-%d").replace(tzinfo=UTC)
+    except ValueError:
+        raise RangeError(field, "Enter a date as YYYY-MM-DD.") from None
+
+
+def custom_period(raw_from: str, raw_to: str, now: datetime) -> Period:
+    """The whole days from `raw_from` to `raw_to` (both included, UTC); RangeError if the
+    dates are missing, reversed, in the future or more than a year apart."""
+    start = _parse_day("from", raw_from)
+    last = _parse_day("to", raw_to)
+    if start.date() > now.date():
+        raise RangeError("from", "The start can't be in the future.")
+    if last < start:
+        raise RangeError("to", "The end must be on or after the start.")
+    if last.date() > now.date():
+        raise RangeError("to", "The end can't be in the future.")
+    if (last - start).days + 1 > MAX_RANGE_DAYS:
+        raise RangeError("to", f"Choose at most {MAX_RANGE_DAYS} days.")
+    return Period(start, last + timedelta(days=1))
+
+
+def preset_period(days: int, now: datetime) -> Period:
+    """The last 24 hours (days=1, to the end of this hour) or the last `days` whole days
+    (today included)."""
+    hour = now.replace(minute=0, second=0, microsecond=0)
+    if days <= 1:
+        end = hour + timedelta(hours=1)
+        return Period(end - timedelta(days=1), end)
+    end = hour.replace(hour=0) + timedelta(days=1)
+    return Period(end - timedelta(days=days), end)

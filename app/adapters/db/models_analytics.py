@@ -50,6 +50,4 @@ class ShopperMonth(SQLModel, table=True):
 
     user_id: int = Field(primary_key=True)
     month: datetime = Field(sa_column=Column(DateTime(timezone=True), primary_key=True))
-    cohort: datetime = Field(
-        sa_column=Column(DateTime(timezone=True), nullable=False, index=True)
-    )
+    cohort: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False, index=True))

@@ -17,6 +17,7 @@ from app.adapters.payments.gateway import (
     PaymentResult,
     PaymentStatus,
 )
+from app.domain.carts import CartKind
 from app.domain.checkout import (
     OPEN_SHARE,
     CheckoutError,
@@ -30,10 +31,9 @@ from app.domain.checkout import (
     order_is_paid,
     share_paid_text,
 )
-from app.domain.carts import CartKind
 from app.domain.clock import as_utc
-from app.domain.payments import SandboxCard
 from app.domain.events import DomainEvent, EventKind
+from app.domain.payments import SandboxCard
 from app.services import carts
 from app.services.checkout.failing import fail, settle
 from app.services.checkout.shares import (

@@ -29,6 +29,9 @@ class ConsoleTabsState(ConsoleState):
     def switch(self, tab: str) -> Any:
         self.tab = str(tab)
         if self.tab == "analytics":
-            return [ConsoleAnalyticsState.set_days(1), ConsoleAnalyticsState.watch]
+            return [
+                ConsoleAnalyticsState.set_days(ConsoleAnalyticsState.days),
+                ConsoleAnalyticsState.watch,
+            ]
         reload = _RELOADS.get(self.tab)
         return [ConsoleAnalyticsState.stop, *([reload] if reload is not None else [])]
