@@ -29,6 +29,7 @@ CUSTOM = 0
 class ConsoleAnalyticsState(ConsoleState):
     _board: Board | None = None
     _period: Period | None = None
+    _follower: int = 0  # which watch loop is the current one
     days: int = 1  # 0: the custom range below
     comparison: str = "previous"
     range_from: str = ""
@@ -108,37 +109,42 @@ class ConsoleAnalyticsState(ConsoleState):
     @rx.event
     def stop(self) -> None:
         self.watching = False
+        self._follower += 1
 
     @rx.event(background=True)
     async def watch(self) -> None:
+        """Read the dashboard now, then again on every `analytics.updated` news."""
         async with self:
-            if self.watching:
-                return  # one follower per page
             user = self._staff()
             if user is None:
                 return
+            self._follower += 1  # a follower left from an earlier visit of the tab stops
+            me = self._follower
             self.watching = True
             user_id = user.id
         started = time.monotonic()
         async with hub.watch(analytics.CHANNEL) as news:
             while time.monotonic() - started < WATCH_LIMIT_SECONDS:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(news.get(), QUIET_SECONDS)
-                while not news.empty():  # several updates at once: one read
-                    news.get_nowait()
                 async with self:
-                    if not self.watching:
+                    if self._follower != me:
                         return
                     query = self._query()
                 board = await self._read(user_id, query)
                 async with self:
-                    if board is None or not self.watching:
+                    if self._follower != me:
+                        return
+                    if board is None:
                         self.watching = False
                         return
                     if query == self._query():
                         self._show(board)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(news.get(), QUIET_SECONDS)
+                while not news.empty():  # several updates at once: one read
+                    news.get_nowait()
         async with self:
-            self.watching = False
+            if self._follower == me:
+                self.watching = False
 
     @rx.event
     def download(self, key: str) -> Any:

@@ -29,9 +29,6 @@ class ConsoleTabsState(ConsoleState):
     def switch(self, tab: str) -> Any:
         self.tab = str(tab)
         if self.tab == "analytics":
-            return [
-                ConsoleAnalyticsState.set_days(ConsoleAnalyticsState.days),
-                ConsoleAnalyticsState.watch,
-            ]
+            return ConsoleAnalyticsState.watch
         reload = _RELOADS.get(self.tab)
         return [ConsoleAnalyticsState.stop, *([reload] if reload is not None else [])]
