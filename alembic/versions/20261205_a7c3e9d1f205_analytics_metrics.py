@@ -20,13 +20,15 @@ depends_on: Union[str, Sequence[str], None] = None
 def upgrade() -> None:
     op.create_table('analytics_rollup',
     sa.Column('grain', sqlmodel.sql.sqltypes.AutoString(length=1), nullable=False),
+    sa.Column('dim', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('bucket', sa.DateTime(timezone=True), nullable=False),
     sa.Column('metric', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
-    sa.Column('dim', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('count', sa.BigInteger(), nullable=False),
     sa.Column('amount', sa.BigInteger(), nullable=False),
-    sa.PrimaryKeyConstraint('grain', 'bucket', 'metric', 'dim')
+    sa.PrimaryKeyConstraint('grain', 'dim', 'bucket', 'metric')
     )
+    with op.batch_alter_table('analytics_rollup', schema=None) as batch_op:
+        batch_op.create_index('ix_analytics_rollup_metric', ['grain', 'metric', 'bucket'], unique=False)
     op.create_table('analytics_visitor',
     sa.Column('visitor', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('last_seen', sa.DateTime(timezone=True), nullable=False),
@@ -58,4 +60,6 @@ def downgrade() -> None:
     with op.batch_alter_table('analytics_visitor', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_analytics_visitor_last_seen'))
     op.drop_table('analytics_visitor')
+    with op.batch_alter_table('analytics_rollup', schema=None) as batch_op:
+        batch_op.drop_index('ix_analytics_rollup_metric')
     op.drop_table('analytics_rollup')

@@ -132,12 +132,10 @@ def deal_fill(
 def live_curve(session: Session, period: Period) -> tuple[str, list[Row]]:
     """Viewers arriving, chat messages and deal joins per minute of the latest live session
     with activity in the period."""
-    latest = func.max(R.bucket)
     found = session.exec(
-        select(R.dim, latest)
+        select(R.dim, R.bucket)
         .where(*_in(m.MINUTE, period.start, period.end), col(R.metric) == m.LIVE_VIEWERS)
-        .group_by(col(R.dim))
-        .order_by(latest.desc())
+        .order_by(col(R.bucket).desc())
         .limit(1)
     ).first()
     if found is None:
