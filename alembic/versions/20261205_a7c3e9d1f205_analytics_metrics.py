@@ -1,4 +1,5 @@
-"""analytics: metric rollups per bucket and dimension, visitors' last page view, shoppers' orders
+"""analytics: metric rollups per bucket and dimension, visitors' last page view, shoppers' orders;
+review reports and review-writing mutes (the console's moderation queue)
 
 Revision ID: a7c3e9d1f205
 Revises: 5e8a1c2d9b47
@@ -52,7 +53,33 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_analytics_shopper_month_cohort'), ['cohort'], unique=False)
 
 
+    op.create_table('review_report',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('review_id', sa.Integer(), nullable=False),
+    sa.Column('reporter_id', sa.Integer(), nullable=False),
+    sa.Column('reason', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('resolved_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['review_id'], ['review.id'], ),
+    sa.ForeignKeyConstraint(['reporter_id'], ['user.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('review_id', 'reporter_id', name='uq_review_report')
+    )
+    with op.batch_alter_table('review_report', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_review_report_review_id'), ['review_id'], unique=False)
+    op.create_table('review_mute',
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('until', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], ),
+    sa.PrimaryKeyConstraint('user_id')
+    )
+
+
 def downgrade() -> None:
+    op.drop_table('review_mute')
+    with op.batch_alter_table('review_report', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_review_report_review_id'))
+    op.drop_table('review_report')
     with op.batch_alter_table('analytics_shopper_month', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_analytics_shopper_month_cohort'))
     op.drop_table('analytics_shopper_month')

@@ -15,6 +15,7 @@ from app.components.console_sections import (
     users_section,
 )
 from app.components.layout import page_shell
+from app.components.refunds import orders_section
 from app.states.console import ConsoleState, ConsoleTabsState
 
 # (tab value, label, the ConsoleAccess flag that shows it, section)
@@ -25,6 +26,7 @@ SECTIONS = (
     ("moderation", "Moderation", "moderation", moderation_section),
     ("users", "Users & roles", "users", users_section),
     ("audit", "Audit log", "audit", audit_section),
+    ("orders", "Orders & refunds", "users", orders_section),
     ("analytics", "Analytics", "users", analytics_section),
 )
 

@@ -1,11 +1,12 @@
 """Tables the analytics consumer keeps from the event log: metric rollups per bucket of time
-and dimension, when each visitor was last seen, and each shopper's order history (cohorts)."""
+and dimension, when each visitor was last seen, and each shopper's order history (cohorts).
+Also the console's review moderation: reports on reviews and review-writing mutes."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Column, DateTime, Index
+from sqlalchemy import BigInteger, Column, DateTime, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -54,3 +55,28 @@ class ShopperMonth(SQLModel, table=True):
     user_id: int = Field(primary_key=True)
     month: datetime = Field(sa_column=Column(DateTime(timezone=True), primary_key=True))
     cohort: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False, index=True))
+
+
+class ReviewReport(SQLModel, table=True):
+    """A shopper flagged a review for the moderators; resolved when one decides."""
+
+    __tablename__ = "review_report"
+    __table_args__ = (UniqueConstraint("review_id", "reporter_id", name="uq_review_report"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    review_id: int = Field(foreign_key="review.id", index=True)
+    reporter_id: int = Field(foreign_key="user.id")
+    reason: str = Field(default="", max_length=300)
+    created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    resolved_at: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+    )
+
+
+class ReviewMute(SQLModel, table=True):
+    """A moderator stopped this person writing reviews until `until`."""
+
+    __tablename__ = "review_mute"
+
+    user_id: int = Field(foreign_key="user.id", primary_key=True)
+    until: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))

@@ -7,6 +7,7 @@ from typing import Any
 
 import reflex as rx
 
+from app.states.admin_refunds import AdminRefundsState
 from app.states.console.analytics import ConsoleAnalyticsState
 from app.states.console.base import ConsoleState
 from app.states.console.deals import ConsoleDealsState
@@ -19,6 +20,7 @@ _RELOADS = {
     "moderation": ConsoleModerationState.load_section,
     "users": ConsoleUsersState.load_section,
     "audit": ConsoleUsersState.load_section,
+    "orders": AdminRefundsState.load,
 }
 
 
