@@ -18,6 +18,7 @@ from app.realtime.rooms import Push, Viewer, delta, rooms
 from app.services import reviews
 from app.services.context import app_context
 from app.services.reviews import ReviewView, SummaryView
+from app.services.reviews.reporting import report_review
 from app.states.rooms import enter_room, leave_rooms
 from app.states.session import SessionState
 
@@ -165,6 +166,21 @@ class ReviewsState(SessionState):
             return rx.toast.info(refusal.message)
         await self._load()
         return None
+
+    @rx.event
+    async def report(self, review_id: int) -> Any:
+        user = self.signed_in_user()
+        if user is None:
+            return self.ask_to_sign_in("Sign in to report a review.")
+        try:
+            first = await asyncio.to_thread(
+                report_review, app_context(), user.id, int(review_id), ""
+            )
+        except reviews.ReviewRefused as refusal:
+            return rx.toast.info(refusal.message)
+        return rx.toast.success(
+            "Thanks: a moderator will look at it." if first else "You already reported it."
+        )
 
 
 async def render_reviews(event: DomainEvent) -> Push | None:

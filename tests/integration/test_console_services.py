@@ -14,9 +14,10 @@ from sqlmodel import select
 
 from app.adapters.db.models import Product, ProductImage
 from app.adapters.db.models_people import User
+from app.domain.carts import CartError
 from app.domain.chat import ChatRefused
 from app.domain.group_buy import DealStatus, ParticipationStatus
-from app.services import catalog, chat, deals, reviews
+from app.services import carts, catalog, chat, deals, reviews
 from app.services.console import audit, moderation, products
 from app.services.console import deals as console_deals
 from app.services.console.access import ConsoleRefused
@@ -264,3 +265,20 @@ def test_reported_reviews_share_the_queue_and_are_kept_removed_or_muted(world: W
         f"review {spam}",
         f"review {honest}",
     ]
+
+
+def test_an_archived_product_cannot_be_added_to_a_cart_nor_its_deal_joined(world: World) -> None:
+    boss = _person(world, "Boss", "admin")
+    early, shopper = world.make_users(2)
+    deal_id = open_deal(world)
+    gateway = FakeGateway()
+    deals.join_deal(world.ctx(gateway), early, deal_id, 1, "pm_card_visa")
+    assert products.archive_product(world.ctx(), boss, world.product_id)
+    with pytest.raises(CartError) as refused:
+        carts.add_to_cart(world.ctx(), shopper, None, world.product_id, 1)
+    assert refused.value.message == "This product is no longer sold, so it can't be added."
+    with pytest.raises(deals.JoinError) as declined:
+        deals.join_deal(world.ctx(gateway), shopper, deal_id, 1, "pm_card_visa")
+    assert "no longer sold" in str(declined.value)
+    # Whoever joined before the product was archived keeps their seat.
+    assert [p.user_id for p in world.participations(deal_id)] == [early]
