@@ -128,7 +128,7 @@ def test_returning_shoppers_cohorts_and_a_live_sessions_minutes(world: World) ->
     with world.ctx().uow() as uow:
         uow.record(
             DomainEvent(
-                "order",
+                "checkout",
                 "1",
                 1,
                 EventKind.ORDER_PAID,
@@ -136,7 +136,7 @@ def test_returning_shoppers_cohorts_and_a_live_sessions_minutes(world: World) ->
                 occurred_at=event_time,
             )
         )
-    _log(world.ctx(), EventKind.ORDER_PAID, "order", "2", user_id=shopper, amount=1500)
+    _log(world.ctx(), EventKind.ORDER_PAID, "checkout", "2", user_id=shopper, amount=1500)
     # A live session: two viewers and a chat message in its room.
     for visitor in ("a", "b"):
         record_page_view(world.ctx(), None, visitor, "/live/7")

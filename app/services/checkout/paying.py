@@ -240,7 +240,7 @@ def _complete_if_paid(uow: UnitOfWork, order: ShopOrder, now: datetime) -> None:
     carts.clear_lines(uow, order.cart_id, [int(line_id) for line_id in bought])
     uow.record(
         DomainEvent(
-            "order",
+            "checkout",
             str(order.id),
             order.version,
             EventKind.ORDER_PAID,

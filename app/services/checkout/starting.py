@@ -169,7 +169,7 @@ def _start(uow: UnitOfWork, owner_id: int, cart_id: int, now: datetime) -> int:
     # For the analytics (the funnel's checkout step; a shared cart's group is complete).
     uow.record(
         DomainEvent(
-            "order",
+            "checkout",
             str(order.id),
             1,
             EventKind.CHECKOUT_STARTED,
