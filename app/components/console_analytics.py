@@ -82,18 +82,22 @@ def _frame(chart: Any, *parts: rx.Component, data: Any, x: str) -> rx.Component:
     )
 
 
-def _lines(key: str, names: list[Any] | None = None) -> list[rx.Component]:
+def _lines(key: str, names: Any = None) -> list[rx.Component]:
+    """One line per column; with `names` (a list Var), only as many lines as it has names."""
     _, columns = CHARTS[key]
-    return [
+    lines = [
         rx.recharts.line(
             data_key=column,
-            name=names[index] if names else label,
+            name=names[index] if names is not None else label,
             stroke=COLOURS[index % len(COLOURS)],
             dot=False,
             type_="monotone",
         )
         for index, (column, label) in enumerate(columns[1:])
     ]
+    if names is None:
+        return lines
+    return [rx.cond(names.length() > index, line) for index, line in enumerate(lines)]
 
 
 def _bars(key: str) -> list[rx.Component]:
@@ -104,7 +108,7 @@ def _bars(key: str) -> list[rx.Component]:
     ]
 
 
-def _line_chart(key: str, names: list[Any] | None = None) -> rx.Component:
+def _line_chart(key: str, names: Any = None) -> rx.Component:
     x = CHARTS[key][1][0][0]
     return _frame(rx.recharts.line_chart, *_lines(key, names), data=A.charts[key], x=x)
 
@@ -152,6 +156,15 @@ def _cohorts() -> rx.Component:
         ),
         type="auto",
         scrollbars="horizontal",
+    )
+
+
+def _or_nothing(key: str, chart: rx.Component, empty: str) -> rx.Component:
+    """The chart, or a short note when the period has no data for it."""
+    return rx.cond(
+        A.charts[key].length() > 0,
+        chart,
+        rx.center(rx.text(empty, size="2", color=MUTED), height="80px"),
     )
 
 
@@ -269,16 +282,28 @@ def analytics_section() -> rx.Component:
             _card("deals", _bar_chart("deals"), "deal viewed → joined → unlocked"),
             _card(
                 "fill",
-                _line_chart("fill", [A.fill_names[i] for i in range(5)]),
+                _line_chart("fill", A.fill_names),
                 "seats taken by the deals joined most in the period",
             ),
-            _card("live", _line_chart("live"), A.live_title),
-            _card("products", _bar_chart("products"), "quantity added to shared carts"),
+            _card(
+                "live",
+                _or_nothing("live", _line_chart("live"), "No live session in this period."),
+                A.live_title,
+            ),
+            _card(
+                "products",
+                _or_nothing("products", _bar_chart("products"), "No shared carts in this period."),
+                "quantity added to shared carts",
+            ),
             columns=two,
             spacing="3",
             width="100%",
         ),
-        _card("cohorts", _cohorts(), "share of each month's new shoppers who ordered again"),
+        _card(
+            "cohorts",
+            _or_nothing("cohorts", _cohorts(), "No orders yet."),
+            "share of each month's new shoppers who ordered again",
+        ),
         rx.text("Updated ", rx.moment(A.updated_at, format="HH:mm:ss"), size="1", color=MUTED),
         spacing="4",
         width="100%",
