@@ -19,6 +19,8 @@ from app.realtime.rooms import Rooms, rooms
 
 log = logging.getLogger(__name__)
 QUEUE_LIMIT = 100
+# News that the realtime layer makes itself: never in the event log, so no reason to read it.
+NOT_LOGGED = frozenset({"presence", "analytics"})
 
 
 class Hub:
@@ -33,8 +35,9 @@ class Hub:
             self._bus_status(event.kind == "bus_up")
             return
         self.rooms.dispatch(event)
-        for flag in self._news:
-            flag.set()
+        if event.aggregate not in NOT_LOGGED:
+            for flag in self._news:
+                flag.set()
         for queue in list(self._watchers.get(event.channel, ())):
             if queue.full():  # a stuck watcher: drop its backlog, it will reload anyway
                 with contextlib.suppress(asyncio.QueueEmpty):
