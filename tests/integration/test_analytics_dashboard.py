@@ -61,6 +61,9 @@ def test_deal_joins_reach_the_dashboard_once_the_log_is_followed(world: World) -
     # Nothing is folded in until the log is followed (the job does it in the app).
     assert _kpi(analytics.dashboard(world.ctx(), boss, 1), "joins") == "0"
     assert analytics.follow_log(world.ctx()) >= 2
+    # Open dashboards hear that the rollups moved (they re-read on this news, never poll).
+    [news] = [e for e in world.bus.events if e.kind == "analytics.updated"]
+    assert news.channel == analytics.CHANNEL and news.payload["applied"] >= 2
     board = analytics.dashboard(world.ctx(), boss, 1)
     assert _kpi(board, "joins") == "1"
     assert _steps(board, "deals") == [1, 1, 0]  # viewed, joined, not unlocked
@@ -74,8 +77,10 @@ def test_deal_joins_reach_the_dashboard_once_the_log_is_followed(world: World) -
     assert len(week.charts["trend"]) == 7 and week.charts["fill"][-1]["s1"] == 2
     csv = analytics.chart_csv(week, "deals").splitlines()
     assert csv == ["Step,Now,Before", "Deal viewed,1,0", "Joined,2,0", "Unlocked,0,0"]
-    # Following again with nothing new applies nothing and counts nothing twice.
+    # Following again with nothing new applies nothing, counts nothing twice, says nothing.
+    said = len(world.bus.events)
     assert analytics.follow_log(world.ctx()) == 0
+    assert len(world.bus.events) == said
     assert _kpi(analytics.dashboard(world.ctx(), boss, 7), "joins") == "2"
 
 
