@@ -39,7 +39,8 @@ class ConsoleAnalyticsState(ConsoleState):
     watching: bool = False
     visitors_now: int = 0
     kpis: list[Kpi] = []
-    charts: dict[str, list[dict[str, Any]]] = {}
+    # Every chart's key from the start: the page reads their lengths before the first load.
+    charts: dict[str, list[dict[str, Any]]] = {key: [] for key in analytics.CHARTS}  # noqa: RUF012
     fill_names: list[str] = []
     live_title: str = ""
     range_label: str = ""
