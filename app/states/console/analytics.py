@@ -40,7 +40,7 @@ class ConsoleAnalyticsState(ConsoleState):
     visitors_now: int = 0
     kpis: list[Kpi] = []
     # Every chart's key from the start: the page reads their lengths before the first load.
-    charts: dict[str, list[dict[str, Any]]] = {key: [] for key in analytics.CHARTS}  # noqa: RUF012
+    charts: dict[str, list[dict[str, Any]]] = {key: [] for key in analytics.CHARTS}
     fill_names: list[str] = []
     live_title: str = ""
     range_label: str = ""
