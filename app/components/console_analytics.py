@@ -92,6 +92,8 @@ def _lines(key: str, names: Any = None) -> list[rx.Component]:
             stroke=COLOURS[index % len(COLOURS)],
             dot=False,
             type_="monotone",
+            # Live updates redraw in place instead of replaying the entry animation.
+            is_animation_active=False,
         )
         for index, (column, label) in enumerate(columns[1:])
     ]
@@ -103,7 +105,12 @@ def _lines(key: str, names: Any = None) -> list[rx.Component]:
 def _bars(key: str) -> list[rx.Component]:
     _, columns = CHARTS[key]
     return [
-        rx.recharts.bar(data_key=column, name=label, fill=COLOURS[index % len(COLOURS)])
+        rx.recharts.bar(
+            data_key=column,
+            name=label,
+            fill=COLOURS[index % len(COLOURS)],
+            is_animation_active=False,
+        )
         for index, (column, label) in enumerate(columns[1:])
     ]
 
@@ -122,7 +129,12 @@ def _sales_chart() -> rx.Component:
     return _frame(
         rx.recharts.area_chart,
         rx.recharts.area(
-            data_key="sales", name="Sales ($)", stroke=COLOURS[0], fill=COLOURS[0], fill_opacity=0.2
+            data_key="sales",
+            name="Sales ($)",
+            stroke=COLOURS[0],
+            fill=COLOURS[0],
+            fill_opacity=0.2,
+            is_animation_active=False,
         ),
         rx.recharts.area(
             data_key="before",
@@ -130,6 +142,7 @@ def _sales_chart() -> rx.Component:
             stroke=COLOURS[1],
             fill=COLOURS[1],
             fill_opacity=0.08,
+            is_animation_active=False,
         ),
         data=A.charts["sales"],
         x="at",
