@@ -6,8 +6,10 @@ from __future__ import annotations
 import reflex as rx
 
 from app.routes import order_url
+from app.services.console.orders import ConsoleOrder
 from app.services.orders import RefundRow
 from app.states.admin_refunds import AdminRefundsState
+from app.states.console.orders import ConsoleOrdersState
 
 
 def _refund_row(row: rx.Var[RefundRow]) -> rx.Component:
@@ -73,9 +75,45 @@ def refund_table() -> rx.Component:
     )
 
 
+def _order_row(order: rx.Var[ConsoleOrder]) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(
+            rx.vstack(
+                rx.link(order.key, href=order_url(order.key)),
+                rx.text(order.placed_at, size="1", color=rx.color("gray", 11)),
+                spacing="1",
+            )
+        ),
+        rx.table.cell(
+            rx.text(order.owner, " · ", order.cart_name, size="2"), class_name="hide-on-phone"
+        ),
+        rx.table.cell(order.total),
+        rx.table.cell(order.status),
+        data_testid="console-order",
+    )
+
+
 def orders_section() -> rx.Component:
     """The console's Orders & refunds section: the refund requests to decide."""
     return rx.vstack(
+        rx.heading("Recent orders", size="4", as_="h2"),
+        rx.cond(
+            ConsoleOrdersState.orders.length() > 0,
+            rx.table.root(
+                rx.table.header(
+                    rx.table.row(
+                        rx.table.column_header_cell("Order"),
+                        rx.table.column_header_cell("Who", class_name="hide-on-phone"),
+                        rx.table.column_header_cell("Total"),
+                        rx.table.column_header_cell("State"),
+                    )
+                ),
+                rx.table.body(rx.foreach(ConsoleOrdersState.orders, _order_row)),
+                variant="surface",
+                width="100%",
+            ),
+            rx.text("No orders yet.", size="2"),
+        ),
         rx.heading("Refund requests", size="4", as_="h2"),
         rx.text(
             "Approving sends the money back through the payment provider; every decision is in "

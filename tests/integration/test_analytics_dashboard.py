@@ -17,6 +17,7 @@ from app.domain.events import DomainEvent, EventKind
 from app.services import analytics, checkout, deals
 from app.services.analytics import Board
 from app.services.analytics.tracking import record_page_view
+from app.services.console import orders as console_orders
 from app.services.console.access import ConsoleRefused
 from app.services.context import Context
 from tests.integration.checkout_world import (  # noqa: F401
@@ -116,6 +117,11 @@ def test_a_paid_shared_cart_fills_the_social_funnel_sales_and_top_products(
     assert analytics.chart_csv(board, "sales").splitlines()[0] == (
         "Period,Sales (cents),Compared (cents)"
     )
+    # The console's order list shows it too (admins only).
+    [listed] = console_orders.recent_orders(store.ctx(), boss)
+    assert (listed.key, listed.owner, listed.total) == (f"order-{order_id}", "Alice", "$81.00")
+    with pytest.raises(ConsoleRefused):
+        console_orders.recent_orders(store.ctx(), p.bob)
 
 
 def _log(ctx: Context, kind: EventKind, aggregate: str, key: str, **payload: object) -> None:

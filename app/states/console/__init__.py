@@ -6,6 +6,7 @@ from app.states.console.analytics import ConsoleAnalyticsState
 from app.states.console.base import ConsoleState
 from app.states.console.deals import ConsoleDealsState
 from app.states.console.moderation import ConsoleModerationState
+from app.states.console.orders import ConsoleOrdersState
 from app.states.console.products import ConsoleProductsState
 from app.states.console.tabs import ConsoleTabsState
 from app.states.console.users import ConsoleUsersState
@@ -14,6 +15,7 @@ __all__ = [
     "ConsoleAnalyticsState",
     "ConsoleDealsState",
     "ConsoleModerationState",
+    "ConsoleOrdersState",
     "ConsoleProductsState",
     "ConsoleState",
     "ConsoleTabsState",

@@ -12,15 +12,16 @@ from app.states.console.analytics import ConsoleAnalyticsState
 from app.states.console.base import ConsoleState
 from app.states.console.deals import ConsoleDealsState
 from app.states.console.moderation import ConsoleModerationState
+from app.states.console.orders import ConsoleOrdersState
 from app.states.console.users import ConsoleUsersState
 
-_RELOADS = {
-    "deals": ConsoleDealsState.load_section,
-    "live": ConsoleModerationState.load_section,
-    "moderation": ConsoleModerationState.load_section,
-    "users": ConsoleUsersState.load_section,
-    "audit": ConsoleUsersState.load_section,
-    "orders": AdminRefundsState.load,
+_RELOADS: dict[str, list[Any]] = {
+    "deals": [ConsoleDealsState.load_section],
+    "live": [ConsoleModerationState.load_section],
+    "moderation": [ConsoleModerationState.load_section],
+    "users": [ConsoleUsersState.load_section],
+    "audit": [ConsoleUsersState.load_section],
+    "orders": [AdminRefundsState.load, ConsoleOrdersState.load_section],
 }
 
 
@@ -32,5 +33,4 @@ class ConsoleTabsState(ConsoleState):
         self.tab = str(tab)
         if self.tab == "analytics":
             return ConsoleAnalyticsState.watch
-        reload = _RELOADS.get(self.tab)
-        return [ConsoleAnalyticsState.stop, *([reload] if reload is not None else [])]
+        return [ConsoleAnalyticsState.stop, *_RELOADS.get(self.tab, [])]
