@@ -137,6 +137,9 @@ def test_the_admin_creates_a_product_and_a_deal_that_shoppers_see(
     sign_in(phone_admin, "Demo Admin", "/console")
     expect(phone_admin.get_by_test_id("console-product").first).to_be_visible()
     screenshot(phone_admin, request, "console-phone")
+    phone_admin.get_by_role("tab", name="Analytics").click()
+    expect(phone_admin.get_by_test_id("chart-funnel")).to_be_visible()
+    screenshot(phone_admin, request, "console-analytics-phone")
 
 
 def test_a_shopper_opening_the_console_is_sent_away(open_shopper: OpenShopper) -> None:
