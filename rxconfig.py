@@ -11,13 +11,6 @@ try:
 except ConfigError as error:
     sys.exit(f"Configuration error: {error}")
 
-_origins = sorted(
-    {
-        _settings.site_url,
-        f"http://localhost:{_settings.frontend_port}",
-        f"http://127.0.0.1:{_settings.frontend_port}",
-    }
-)
 
 config = rx.Config(
     app_name="app",
@@ -27,7 +20,9 @@ config = rx.Config(
     api_url=_settings.api_url,
     deploy_url=_settings.site_url,
     redis_url=_settings.redis_url,
-    cors_allowed_origins=_origins,
+    # The websocket refuses any other Origin; in prod only SITE_URL's (app/config.py).
+    cors_allowed_origins=list(_settings.allowed_origins),
+    trusted_proxy_hops=_settings.trusted_proxy_hops,
     telemetry_enabled=False,
     show_built_with_reflex=False,
     default_color_mode="light",

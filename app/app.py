@@ -7,12 +7,15 @@ from typing import Any
 
 import reflex as rx
 
+from app.api.logs import install_redaction
 from app.api.routes import http_api
 from app.jobs.analytics import run_analytics
 from app.jobs.deadlines import run_deadlines
+from app.jobs.webhooks import run_webhooks
 from app.pages.activity import activity_page
 from app.pages.carts import cart_page, join_cart_page
 from app.pages.catalog import catalog_page
+from app.pages.communities import communities_page, community_page
 from app.pages.console import console_page
 from app.pages.deal_ledger import deal_ledger_page
 from app.pages.deals import deal_page, deals_page, new_deal_page
@@ -31,13 +34,18 @@ from app.pages.people import (
 )
 from app.pages.product import product_page
 from app.pages.settings import settings_page
+from app.pages.trips import booking_page
 from app.realtime.hub import hub
 from app.realtime.rooms import freeze_startup_heap, rooms
 from app.states.activity import ActivityState
 from app.states.admin_refunds import AdminRefundsState
+from app.states.api_keys import ApiKeysState
+from app.states.cart_deals import CartDealsState
 from app.states.cart_join import JoinCartState
 from app.states.carts import CartState
 from app.states.catalog import CatalogState
+from app.states.communities import CommunitiesState
+from app.states.community import CommunityState
 from app.states.console import (
     ConsoleDealsState,
     ConsoleModerationState,
@@ -61,6 +69,7 @@ from app.states.reviews import ReviewsState
 from app.states.rooms import LiveStatus
 from app.states.session import SessionState
 from app.states.settings import SettingsState
+from app.states.trips import BookingState, ExperienceState
 
 app = rx.App(
     stylesheets=["/styles.css"],
@@ -81,10 +90,12 @@ async def run_realtime_hub() -> None:
     await hub.run()
 
 
+install_redaction()  # secrets never reach a log line, whoever logs
 app.register_lifespan_task(run_realtime_hub)
 app.register_lifespan_task(run_deadlines)
 app.register_lifespan_task(freeze_startup_heap)
 app.register_lifespan_task(run_analytics)
+app.register_lifespan_task(run_webhooks)
 rooms.bind(app)
 
 
@@ -131,6 +142,7 @@ page(
     ReviewsState.load,
     QuestionsState.load,
     PicksState.load_product,
+    ExperienceState.load_product,
 )
 page(deals_page, "/deals", "Group deals", DealCardsState.load_list, checks_user=True)
 page(new_deal_page, "/deals/new", "Open a deal", DealFormState.load, checks_user=True)
@@ -154,7 +166,14 @@ page(profile_page, "/profile", "Your profile", ProfileState.load, checks_user=Tr
 page(friends_page, "/friends", "Friends", FriendsState.load, checks_user=True)
 page(invite_page, "/friends/invite/[code]", "Friend invite", InviteState.load, checks_user=True)
 page(cart_page, "/cart", "Your cart", CartState.load, checks_user=True)
-page(cart_page, "/cart/[cart_id]", "Shared cart", CartState.load, checks_user=True)
+page(
+    cart_page,
+    "/cart/[cart_id]",
+    "Shared cart",
+    CartState.load,
+    CartDealsState.load,
+    checks_user=True,
+)
 page(join_cart_page, "/cart/join/[code]", "Join a cart", JoinCartState.load, checks_user=True)
 page(orders_page, "/orders", "Your orders", OrdersState.load, checks_user=True)
 page(order_detail_page, "/orders/[order_key]", "Order", OrderPageState.load, checks_user=True)
@@ -171,6 +190,7 @@ page(
     ConsoleDealsState.load_section,
     ConsoleModerationState.load_section,
     ConsoleUsersState.load_section,
+    CommunitiesState.load,
     checks_user=True,
 )
 page(
@@ -181,5 +201,15 @@ page(
     checks_user=True,
 )
 page(activity_page, "/activity", "Friends' activity", ActivityState.load, checks_user=True)
-page(settings_page, "/settings", "Settings", SettingsState.load, checks_user=True)
+page(
+    settings_page,
+    "/settings",
+    "Settings",
+    SettingsState.load,
+    ApiKeysState.load,
+    checks_user=True,
+)
+page(communities_page, "/communities", "Communities", CommunitiesState.load, checks_user=True)
+page(community_page, "/community/[slug]", "Community", CommunityState.load, checks_user=True)
+page(booking_page, "/trips/[code]", "Group trip", BookingState.load, checks_user=True)
 page(not_found_page, "404", "Not found")

@@ -26,20 +26,23 @@ def setup() -> None:
         demo_stream,
         seed_demo_admin,
         seed_demo_catalog,
+        seed_demo_communities,
         seed_demo_deals,
         seed_demo_live,
     )
 
     migrate()
     production = load_settings().is_production
-    stream = "" if production else demo_stream(PROJECT_ROOT / "assets")
-    with session_scope() as session:
-        added = seed_demo_catalog(session)
-        deals_added = 0
-        if not production:  # demo deals would take real card holds in production
+    added = deals_added = 0
+    # Production seeds nothing: demo deals would take real card holds, a demo host and a demo
+    # admin would be real accounts, and a real shop's catalog is its own.
+    if not production:
+        with session_scope() as session:
+            added = seed_demo_catalog(session)
             deals_added = seed_demo_deals(session)
-            seed_demo_live(session, stream)
+            seed_demo_live(session, demo_stream(PROJECT_ROOT / "assets"))
             seed_demo_admin(session)
+            seed_demo_communities(session)
     from app.services.console.roles import promote_listed_admins
     from app.services.context import app_context
 

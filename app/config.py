@@ -7,11 +7,14 @@ set but wrong stops start-up with a message that names the variable and the expe
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from app.domain.numbers import parse_whole
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -46,23 +49,51 @@ class Settings:
     stripe_api_base: str | None
     # Addresses that become admins when they sign in with a verified e-mail (and at start-up).
     admin_emails: frozenset[str] = frozenset()
+    # Reverse proxies in front of the backend whose X-Forwarded-For is believed (nginx: 1).
+    trusted_proxy_hops: int = 0
 
     @property
     def is_production(self) -> bool:
         return self.app_env == "prod"
 
     @property
+    def allowed_origins(self) -> tuple[str, ...]:
+        """The origins whose pages may open the websocket and POST: the shop's own address; in
+        dev and test also its localhost spellings."""
+        if self.is_production:
+            return (_origin(self.site_url),)
+        port = self.frontend_port
+        local = {f"http://localhost:{port}", f"http://127.0.0.1:{port}"}
+        return tuple(sorted({_origin(self.site_url)} | local))
+
+    @property
     def uses_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def _port(env: Mapping[str, str], name: str, default: int) -> int:
     raw = env.get(name)
     if raw is None or raw == "":
         return default
-    if not raw.isdigit() or not 1 <= int(raw) <= 65535:
+    port = parse_whole(raw, 1, 65535)
+    if port is None:
         raise ConfigError(name, "a port number between 1 and 65535", raw)
-    return int(raw)
+    return port
+
+
+def _hops(env: Mapping[str, str], name: str) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return 0
+    hops = parse_whole(raw, 0, 5)
+    if hops is None:
+        raise ConfigError(name, "the number of reverse proxies in front of the app, 0 to 5", raw)
+    return hops
 
 
 def _url(env: Mapping[str, str], name: str, schemes: tuple[str, ...], form: str) -> str | None:
@@ -72,8 +103,39 @@ def _url(env: Mapping[str, str], name: str, schemes: tuple[str, ...], form: str)
     parts = urlsplit(raw)
     scheme = parts.scheme.split("+", 1)[0]
     if scheme not in schemes or (scheme != "sqlite" and not parts.netloc):
-        raise ConfigError(name, form, raw)
+        raise ConfigError(name, form, redact_url(raw))
     return raw
+
+
+_CREDENTIALS = re.compile(r"(//[^/@:]*):[^/@]*@")
+
+
+def redact_url(url: str) -> str:
+    """The URL with its password replaced, fit for a message or a log line."""
+    return _CREDENTIALS.sub(r"\1:***@", url)
+
+
+_SECRET_NAMES = re.compile(r"(SECRET|PASSWORD|TOKEN|_KEY)$")
+
+
+def secret_values(env: Mapping[str, str] | None = None) -> tuple[str, ...]:
+    """Every secret the environment hands the app (…_SECRET, …_PASSWORD, …_TOKEN, …_KEY
+    values, and the passwords inside URLs), longest first, for redaction."""
+    env = os.environ if env is None else env
+    found = {v for k, v in env.items() if _SECRET_NAMES.search(k) and len(v) >= 8}
+    for value in env.values():
+        match = re.search(r"//[^/@:]*:([^/@]+)@", value)
+        if match and len(match[1]) >= 4:
+            found.add(match[1])
+    return tuple(sorted(found, key=len, reverse=True))
+
+
+def redact(text: str, secrets: tuple[str, ...]) -> str:
+    """`text` with every secret and every URL password replaced by ***."""
+    for secret in secrets:
+        if secret in text:
+            text = text.replace(secret, "***")
+    return redact_url(text)
 
 
 def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...], default: str) -> str:
@@ -116,7 +178,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Read and check every setting; raise ConfigError naming the first bad variable."""
     env = os.environ if env is None else env
     data_dir = Path(env.get("DATA_DIR") or PROJECT_ROOT / "data")
-    app_env = _choice(env, "APP_ENV", ("dev", "prod", "test"), "dev")
+    # Unset means production: a deployment that forgets APP_ENV must not seed demo deals or
+    # start demo helpers. `make run` (app.launcher) and the tests say dev / test themselves.
+    app_env = _choice(env, "APP_ENV", ("dev", "prod", "test"), "prod")
     database_url = (
         _url(
             env,
@@ -148,6 +212,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         stripe_webhook_secret=_optional(env, "STRIPE_WEBHOOK_SECRET", "whsec_"),
         stripe_api_base=_url(env, "STRIPE_API_BASE", ("http", "https"), "http(s)://host[:port]"),
         admin_emails=_emails(env, "ADMIN_EMAILS"),
+        trusted_proxy_hops=_hops(env, "TRUSTED_PROXY_HOPS"),
     )
 
 

@@ -35,6 +35,8 @@ SIGN_IN_ERROR = "/sign-in/error"
 NOTIFICATIONS = "/notifications"
 SETTINGS = "/settings"
 ACTIVITY = "/activity"
+COMMUNITIES = "/communities"
+COMMUNITY = "/community/[slug]"
 NOT_FOUND = "404"
 
 
@@ -140,6 +142,16 @@ def console_url() -> str:
     return CONSOLE
 
 
+def communities_url() -> str:
+    """Every interest community, and the form hosts start one with."""
+    return COMMUNITIES
+
+
+def community_url(slug: Any) -> Any:
+    """One community's page, by its slug."""
+    return _under("/community/", slug)
+
+
 def safe_next(raw: str | None) -> str:
     """Only ever send people back to a path on this site (no open redirects)."""
     if not raw or not raw.startswith("/") or raw.startswith("//") or "\\" in raw:
@@ -164,3 +176,11 @@ def sign_in_error_url(code: str, provider: str) -> str:
 def provider_login_url(provider: str, next_path: str) -> str:
     """Where a provider button starts the sign-in (an HTTP route of the backend)."""
     return f"/auth/login/{quote(provider)}?next={quote(safe_next(next_path), safe='')}"
+
+
+TRIP = "/trips/[code]"
+
+
+def trip_url(code: Any) -> Any:
+    """A group booking's page, which is also the link its organiser shares with friends."""
+    return _under("/trips/", code)

@@ -6,7 +6,11 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import os
 from collections.abc import Iterator
+
+# Benches run the app as the tests do: an unset APP_ENV would mean production.
+os.environ.setdefault("APP_ENV", "test")
 
 
 @contextlib.contextmanager

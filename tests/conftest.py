@@ -14,6 +14,9 @@ from app.adapters.db.session import make_engine
 from app.cli import migrate
 from tests.support.databases import ADMIN_URL, fresh_postgres
 
+# Tests run as tests: an unset APP_ENV would mean production (no demo helpers, a required secret).
+os.environ.setdefault("APP_ENV", "test")
+
 REDIS_TEST_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 

@@ -24,6 +24,7 @@ from sqlmodel import Session, select
 from app.adapters.db.models import Category, Product, ProductImage
 from app.adapters.db.models_people import User
 from app.adapters.db.session import make_engine
+from app.adapters.limiter import Limiter, memory_limiter
 from app.adapters.payments.configured import (
     Payments,
     UnavailableGateway,
@@ -76,9 +77,11 @@ def make_context(
     bus: RecordingBus | None = None,
     gateway: PaymentGateway | None = None,
     clock: Callable[[], datetime] = utcnow,
+    limiter: Limiter | None = None,
 ) -> Context:
     """A service context over `engine`; payments through `gateway` (the local test server's, in
-    integration tests) or the app's configured provider when none is given."""
+    integration tests) or the app's configured provider when none is given; attempt limits of
+    its own (in memory) unless `limiter` is shared."""
     payments: Callable[[], Payments] = app_payments
     if gateway is not None:
         provider = build_payments(gateway)
@@ -91,6 +94,7 @@ def make_context(
         bus=bus if bus is not None else RecordingBus(),
         payments_factory=payments,
         clock=clock,
+        limiter=limiter if limiter is not None else memory_limiter(),
     )
 
 
@@ -143,6 +147,7 @@ class ShopWorld:
     gateway: PaymentGateway | None = None  # payments when a call names none (a test server's)
     users: dict[str, int] = field(default_factory=dict)
     products: dict[str, int] = field(default_factory=dict)
+    limiter: Limiter = field(default_factory=memory_limiter)  # one allowance for the world
 
     @classmethod
     @contextmanager
@@ -170,6 +175,7 @@ class ShopWorld:
             bus=self.bus,
             gateway=gateway if gateway is not None else self.default_gateway(),
             clock=(lambda: now) if now is not None else utcnow,
+            limiter=self.limiter,
         )
 
     def user(self, name: str, role: str = "shopper", *, key: str | None = None) -> int:

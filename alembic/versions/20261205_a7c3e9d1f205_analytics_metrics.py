@@ -2,7 +2,7 @@
 review reports and review-writing mutes (the console's moderation queue)
 
 Revision ID: a7c3e9d1f205
-Revises: 5e8a1c2d9b47
+Revises: a7c3e91d5b20
 Create Date: 2026-12-05 19:10:00
 """
 from typing import Sequence, Union
@@ -13,7 +13,7 @@ import sqlmodel
 
 
 revision: str = 'a7c3e9d1f205'
-down_revision: Union[str, None] = '5e8a1c2d9b47'
+down_revision: Union[str, None] = 'a7c3e91d5b20'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

@@ -16,8 +16,10 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from app.api.guards import client_address
 from app.api.secrets import session_secret
 from app.config import settings
+from app.domain.throttle import Rate
 from app.routes import safe_next, sign_in_error_url
 from app.services.context import app_context
 from app.services.sign_in import (
@@ -46,8 +48,16 @@ def _error_redirect(code: str, provider: str) -> RedirectResponse:
     return RedirectResponse(target, status_code=303)
 
 
+# Each start of a sign-in makes a provider round trip and a signed cookie: a bounded number
+# per address, on every process together.
+SIGN_IN_STARTS = Rate("sign_in.address", limit=60, seconds=60)
+
+
 async def login(request: Request) -> Response:
     provider = request.path_params["provider"]
+    if app_context().limiter.attempt(SIGN_IN_STARTS, client_address(request.scope)) is not None:
+        log.warning("too many sign-in starts from one address")
+        return _error_redirect("too_many_attempts", provider)
     request.session.clear()
     request.session["next"] = safe_next(request.query_params.get("next"))
     redirect_uri = settings().api_url.rstrip("/") + f"/auth/callback/{provider}"
@@ -83,17 +93,8 @@ async def callback(request: Request) -> Response:
     return response
 
 
-def _same_origin(request: Request) -> bool:
-    origin = request.headers.get("origin")
-    if origin is None:  # older browsers omit it on same-origin posts; SameSite still protects
-        return True
-    allowed = {settings().site_url.rstrip("/"), settings().api_url.rstrip("/")}
-    return origin.rstrip("/") in allowed
-
-
 async def logout(request: Request) -> Response:
-    if not _same_origin(request):
-        return Response("Cross-site sign-out refused.", status_code=403)
+    # A sign-out posted from another site's page never gets here (app/api/guards.py).
     sign_out(app_context(), request.cookies.get(SESSION_COOKIE))
     response = RedirectResponse(_site("/"), status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="lax")

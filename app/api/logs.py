@@ -19,13 +19,61 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.config import redact, secret_values
+
 REQUEST_ID: ContextVar[str | None] = ContextVar("request_id", default=None)
 FIELDS = ("route", "method", "path", "status", "ms", "user_id", "event_id")
 access = logging.getLogger("bandwagon.access")
 
 
+_TRACEBACKS = logging.Formatter()
+
+
+class RedactSecrets(logging.Filter):
+    """Replaces the environment's secrets (app/config.py: secret_values) and URL passwords in a
+    record's message, whatever logged it, before any handler writes it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.secrets = secret_values()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = redact(message, self.secrets)
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        if record.exc_info and not record.exc_text:
+            # Formatters print exc_text when it is set: give them the redacted traceback.
+            record.exc_text = redact(_TRACEBACKS.formatException(record.exc_info), self.secrets)
+        return True
+
+
+def install_redaction() -> None:
+    """Put RedactSecrets on every handler the process logs through (a plain stderr handler
+    when nothing is configured yet), once."""
+    root = logging.getLogger()
+    if not root.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+        root.addHandler(handler)
+    loggers = [root, *(logging.getLogger(n) for n in list(logging.root.manager.loggerDict))]
+    for logger in loggers:
+        for handler in getattr(logger, "handlers", []):
+            if not any(isinstance(f, RedactSecrets) for f in handler.filters):
+                handler.addFilter(RedactSecrets())
+
+
 class JsonFormatter(logging.Formatter):
+    """One JSON object per record; the whole line is redacted, tracebacks included."""
+
+    secrets: tuple[str, ...] | None = None
+
     def format(self, record: logging.LogRecord) -> str:
+        if JsonFormatter.secrets is None:
+            JsonFormatter.secrets = secret_values()
+        return redact(self._entry(record), JsonFormatter.secrets)
+
+    def _entry(self, record: logging.LogRecord) -> str:
         entry: dict[str, Any] = {
             "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname.lower(),

@@ -37,7 +37,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 # Labels stay few: a route is one of these prefixes, every other path (pages) is "other".
 ROUTES = (
     "/_event", "/_upload", "/auth", "/stripe", "/healthz", "/readyz", "/metrics", "/ping",
-    "/_health",
+    "/_health", "/api",
 )  # fmt: skip
 # Engine.IO message + Socket.IO packet in Reflex's namespace: an event, or the connect that
 # carries the page's first event (hydrate and load).

@@ -8,11 +8,14 @@ from starlette.routing import Mount
 
 from app.api.auth_routes import auth_app
 from app.api.console_media import console_media_app
+from app.api.guards import OriginGuard, SecurityHeaders
 from app.api.health import health_routes
 from app.api.logs import RequestLogMiddleware
 from app.api.media_routes import media_app
 from app.api.metrics import MetricsMiddleware, metrics_routes
 from app.api.stripe_routes import stripe_app
+from app.api.v1.app import public_api
+from app.api.v1.strict import api_mount
 
 
 def http_api() -> Starlette:
@@ -26,6 +29,12 @@ def http_api() -> Starlette:
             Mount("/stripe", app=stripe_app()),
             Mount("/media", app=console_media_app()),
             Mount("/review-photos", app=media_app()),
+            api_mount("/api/v1", public_api()),
         ],
-        middleware=[Middleware(RequestLogMiddleware), Middleware(MetricsMiddleware)],
+        middleware=[
+            Middleware(RequestLogMiddleware),
+            Middleware(SecurityHeaders),
+            Middleware(OriginGuard),
+            Middleware(MetricsMiddleware),
+        ],
     )

@@ -18,11 +18,27 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from app.config import settings
+from app.domain.numbers import parse_whole
 from app.services import deals
 from app.services.context import Context, app_context
 
 log = logging.getLogger(__name__)
 MAX_BODY = 512 * 1024  # Stripe events are a few kB
+
+
+async def bounded_body(request: Request, limit: int) -> bytes | None:
+    """The request body, or None as soon as it is known to exceed `limit` bytes: a declared
+    length over the limit is refused unread, and a stream is read no further than the limit."""
+    declared = parse_whole(request.headers.get("content-length"))
+    if declared is not None and declared > limit:
+        return None
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _configured_secret() -> str | None:
@@ -40,8 +56,8 @@ def stripe_app(
         key = secret()
         if not key:
             return JSONResponse({"error": "webhooks are not configured"}, status_code=503)
-        body = await request.body()
-        if len(body) > MAX_BODY:
+        body = await bounded_body(request, MAX_BODY)
+        if body is None:
             return JSONResponse({"error": "body too large"}, status_code=413)
         signature = request.headers.get("stripe-signature", "")
         try:

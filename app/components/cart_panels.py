@@ -7,7 +7,7 @@ import reflex as rx
 
 from app.components.cart_forms import field, invalid
 from app.routes import cart_join_url, friends_url
-from app.services.accounts import UserView
+from app.services.accounts import PersonView
 from app.services.carts import CartActivityView, CartMemberView, CartView
 from app.services.checkout import CheckoutView
 from app.states.cart_room import PresenceView
@@ -262,7 +262,7 @@ def members_panel() -> rx.Component:
     )
 
 
-def _friend(friend: rx.Var[UserView]) -> rx.Component:
+def _friend(friend: rx.Var[PersonView]) -> rx.Component:
     view = _view()
     return rx.hstack(
         rx.avatar(
@@ -310,6 +310,19 @@ def invite_panel() -> rx.Component:
                 variant="soft",
                 size="2",
                 on_click=[rx.set_clipboard(link), rx.toast.success("Invite link copied")],
+            ),
+            rx.cond(
+                is_owner(),
+                rx.button(
+                    rx.icon("refresh-cw", size=14),
+                    "New code",
+                    variant="soft",
+                    color_scheme="gray",
+                    size="2",
+                    on_click=CartState.new_code,
+                    aria_label="Make a new invite code; the old link stops working",
+                    data_testid="cart-new-code",
+                ),
             ),
             align="center",
             spacing="3",

@@ -17,7 +17,8 @@ from app.states.chat import SLOW_MODE_LABELS, ChatRoomMixin, filter_input_id, in
 LINK_REL = "noopener noreferrer nofollow ugc"
 
 
-def _part(part: rx.Var[Segment]) -> rx.Component:
+def message_part(part: rx.Var[Segment]) -> rx.Component:
+    """A run of a message: plain text, or a link that passed the safe-link rule."""
     return rx.cond(
         part.href != "",
         rx.link(part.text, href=part.href, is_external=True, rel=LINK_REL, data_testid="chat-link"),
@@ -148,7 +149,7 @@ def _message(slot: type[ChatRoomMixin], m: rx.Var[ChatMessageView]) -> rx.Compon
             _author(m),
             _quote(m),
             rx.text(
-                rx.foreach(m.parts, _part),
+                rx.foreach(m.parts, message_part),
                 size="2",
                 white_space="pre-wrap",
                 overflow_wrap="anywhere",
@@ -290,7 +291,7 @@ def _report_row(slot: type[ChatRoomMixin], report: rx.Var[ReportView]) -> rx.Com
                 " report(s)",
                 size="1",
             ),
-            rx.text(rx.foreach(report.message.parts, _part), size="1", trim="both"),
+            rx.text(rx.foreach(report.message.parts, message_part), size="1", trim="both"),
             flex="1",
             min_width="0",
         ),

@@ -218,7 +218,7 @@ def deal_card(card: rx.Var[DealCard]) -> rx.Component:
             width="100%",
         ),
         data_testid="deal-card",
-        custom_attrs={"data-deal-id": card.id.to_string()},
+        custom_attrs={"data-deal-id": card.id.to_string(), "data-layout": "classic"},
         height="100%",
     )
 

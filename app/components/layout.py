@@ -33,6 +33,7 @@ NAV_LINKS = (
     ("Home", "/", False),
     ("Catalog", "/catalog", False),
     ("Live", "/live", False),
+    ("Communities", "/communities", False),
     ("Friends", "/friends", True),
     ("Activity", "/activity", True),
     ("Cart", "/cart", True),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from app.services.accounts import UserView
+from app.services.accounts import PersonView
 
 
 def avatar(name: rx.Var[str] | str, initials: rx.Var[str] | str, src: rx.Var[str] | str,
@@ -12,7 +12,7 @@ def avatar(name: rx.Var[str] | str, initials: rx.Var[str] | str, src: rx.Var[str
     return rx.avatar(src=src, fallback=initials, size=size, radius="full", alt=name)
 
 
-def user_avatar(user: rx.Var[UserView], size: str = "3") -> rx.Component:
+def user_avatar(user: rx.Var[PersonView], size: str = "3") -> rx.Component:
     return rx.avatar(
         src=user.avatar_url,
         fallback=user.initials,

@@ -157,17 +157,17 @@ def _review_form() -> rx.Component:
     )
 
 
-def _named_file_input(component: rx.Component, label: str) -> rx.Component:
+def named_file_input(component: rx.Component, label: str) -> rx.Component:
     """Give the drop zone's hidden file input an accessible name (Reflex renders it bare)."""
     for child in component.children:
         if type(child).__name__ == "Input":
             child.custom_attrs["aria-label"] = label
-        _named_file_input(child, label)
+        named_file_input(child, label)
     return component
 
 
 def _photo_upload() -> rx.Component:
-    zone = _named_file_input(
+    zone = named_file_input(
         rx.upload(
             rx.vstack(
                 rx.icon("image-plus", size=20, aria_hidden="true"),

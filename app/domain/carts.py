@@ -78,6 +78,8 @@ class CartErrorCode(StrEnum):
     UNKNOWN_CODE = "unknown_code"
     PERSONAL_CART = "personal_cart"
     REMOVED_BY_OWNER = "removed_by_owner"
+    OWNER_REMOVED_THEM = "owner_removed_them"
+    TOO_MANY_CODES = "too_many_codes"
     NOT_FRIENDS = "not_friends"
     ALREADY_MEMBER = "already_member"
     OWNER_CANNOT_LEAVE = "owner_cannot_leave"
@@ -112,11 +114,15 @@ _MESSAGES: dict[CartErrorCode, str] = {
     CartErrorCode.INVALID_BUDGET: "A budget must be a positive amount.",
     CartErrorCode.DEADLINE_IN_PAST: "Choose a deadline in the future.",
     CartErrorCode.INVALID_CODE: (
-        "That doesn't look like a cart code. Codes have 8 letters and digits."
+        "That doesn't look like a cart code. Codes have 12 letters and digits."
     ),
     CartErrorCode.UNKNOWN_CODE: "We don't know that cart code. Check it with your friend.",
     CartErrorCode.PERSONAL_CART: "Personal carts can't be shared. Start a shared cart instead.",
     CartErrorCode.REMOVED_BY_OWNER: "The owner removed you from this cart.",
+    CartErrorCode.TOO_MANY_CODES: "Too many wrong codes in a short time. Please try again later.",
+    CartErrorCode.OWNER_REMOVED_THEM: (
+        "The owner removed them from this cart; only the owner can add them back."
+    ),
     CartErrorCode.NOT_FRIENDS: "You can only invite your friends.",
     CartErrorCode.ALREADY_MEMBER: "They're already in this cart.",
     CartErrorCode.OWNER_CANNOT_LEAVE: "Owners can't leave their cart. Delete it instead.",

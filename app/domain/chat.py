@@ -17,8 +17,6 @@ from urllib.parse import urlsplit
 from app.domain.throttle import seconds_text
 
 MAX_MESSAGE_LENGTH = 500
-# Longer input is refused before any cleaning work, so a huge paste costs nothing.
-MAX_RAW_LENGTH = 4 * MAX_MESSAGE_LENGTH
 MAX_LINES = 12
 RATE_LIMIT_MESSAGES = 5
 RATE_LIMIT_SECONDS = 10.0
@@ -32,7 +30,7 @@ MAX_FILTER_WORDS = 200
 MAX_FILTER_WORD_LENGTH = 60
 MAX_REPORT_REASON = 200
 REPLY_EXCERPT = 80
-ROOM_KINDS = ("product", "live", "watch")
+ROOM_KINDS = ("product", "live", "watch", "community")
 MODERATOR_ROLES = frozenset({"moderator", "admin"})
 
 _ROOM_ID = re.compile(r"^[A-Za-z0-9_-]{1,32}(:[A-Za-z0-9_-]{1,32}){0,2}$")
@@ -95,16 +93,17 @@ def chat_channel(room_key: str) -> str:
 
 
 # -------------------------------------------------------------------------------------- messages
-def clean_message(raw: str | None) -> str:
+def clean_message(
+    raw: str | None, max_length: int = MAX_MESSAGE_LENGTH, max_lines: int = MAX_LINES
+) -> str:
     """The text we store for a message, or ChatRefused (EMPTY / TOO_LONG) with the reason.
 
     Normalises to NFC, drops control, bidi-override and zero-width characters (keeping line
-    breaks and tabs as spaces), trims, and keeps at most two blank lines in a row."""
+    breaks and tabs as spaces), trims, and keeps at most two blank lines in a row. Longer
+    writings (a community's posts) pass their own `max_length` and `max_lines`."""
     raw = raw or ""
-    if len(raw) > MAX_RAW_LENGTH:
-        raise ChatRefused(
-            Refusal.TOO_LONG, f"Messages can be at most {MAX_MESSAGE_LENGTH} characters."
-        )
+    if len(raw) > 4 * max_length:  # refused before any cleaning work: a huge paste costs nothing
+        raise ChatRefused(Refusal.TOO_LONG, f"Messages can be at most {max_length} characters.")
     text = unicodedata.normalize("NFC", raw.replace("\r\n", "\n").replace("\r", "\n"))
     text = text.translate(_INVISIBLE)
     kept = []
@@ -121,13 +120,13 @@ def clean_message(raw: str | None) -> str:
     text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
     if not text:
         raise ChatRefused(Refusal.EMPTY, "Write something first.")
-    if len(text) > MAX_MESSAGE_LENGTH:
+    if len(text) > max_length:
         raise ChatRefused(
             Refusal.TOO_LONG,
-            f"Messages can be at most {MAX_MESSAGE_LENGTH} characters (this one has {len(text)}).",
+            f"Messages can be at most {max_length} characters (this one has {len(text)}).",
         )
-    if text.count("\n") >= MAX_LINES:
-        raise ChatRefused(Refusal.TOO_LONG, f"Messages can have at most {MAX_LINES} lines.")
+    if text.count("\n") >= max_lines:
+        raise ChatRefused(Refusal.TOO_LONG, f"Messages can have at most {max_lines} lines.")
     return text
 
 

@@ -20,6 +20,7 @@ from enum import StrEnum
 
 from app.domain.carts import SplitMode
 from app.domain.money import format_minor
+from app.domain.numbers import is_digits
 
 # How long payers have to pay before the order times out and its stock goes back.
 OWNER_PAYS_TIMEOUT = timedelta(minutes=15)
@@ -294,7 +295,7 @@ def parse_amount(raw: str | None, currency: str = "USD") -> int | None:
     if not text:
         return None
     whole, _, cents = text.partition(".")
-    if not whole.isdigit() or (cents and (not cents.isdigit() or len(cents) > 2)):
+    if not is_digits(whole) or (cents and not is_digits(cents, 2)):
         raise ValueError("Enter an amount like 40 or 40.50.")
     units = int(whole)
     if units > _AMOUNT_MAX_UNITS:

@@ -61,6 +61,10 @@ class EventKind(StrEnum):
     PAGE_VIEWED = "page.viewed"  # a lightweight event for the analytics: visits and views
     CHECKOUT_STARTED = "checkout.started"
     ORDER_PAID = "order.paid"
+    COMMUNITY_MEMBERS_CHANGED = "community.members_changed"
+    COMMUNITY_POST_PINNED = "community.post_pinned"
+    COMMUNITY_FEATURED = "community.featured"
+    EXPERIMENT_EXPOSED = "experiment.exposed"
     # Made by the realtime layer itself, not by services.
     LIVE_DEAL_PROGRESS = "live.deal_progress"  # a flash deal moved: redraw its session's room
     PRESENCE = "presence"

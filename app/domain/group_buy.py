@@ -78,6 +78,14 @@ class CloseOutcome(StrEnum):
     CANCELLED = "cancelled"  # the seller called the deal off: holds are released
 
 
+class DealKind(StrEnum):
+    """A plain group-buy deal, or a group trip's booking run by the same machinery (listed only
+    on its own booking page, joined only from its share link)."""
+
+    GROUP_BUY = "group_buy"
+    BOOKING = "booking"
+
+
 class DealStatus(StrEnum):
     """Where a deal is in its life, as shoppers see it."""
 
@@ -101,6 +109,7 @@ class ParticipationStatus(StrEnum):
     `PARTICIPATION_MOVES_FROM`), so a join, the closing job and the provider's webhooks can
     record the same fact in any order, any number of times, and end in the same state."""
 
+    RESERVED = "reserved"  # seat taken, share not paid yet (a group booking's member)
     PENDING = "pending"  # seat taken, card not answered yet
     NEEDS_ACTION = "needs_action"  # the bank wants 3-D Secure
     HELD = "held"  # card held (or saved): in the deal
@@ -112,6 +121,7 @@ class ParticipationStatus(StrEnum):
 
 # Holding a seat right now.
 ACTIVE_PARTICIPATION = (
+    ParticipationStatus.RESERVED,
     ParticipationStatus.PENDING,
     ParticipationStatus.NEEDS_ACTION,
     ParticipationStatus.HELD,
@@ -124,8 +134,13 @@ REJOINABLE_PARTICIPATION = (
 )
 # target -> the statuses a participation may move there from: forward only, never back.
 PARTICIPATION_MOVES_FROM: dict[ParticipationStatus, tuple[ParticipationStatus, ...]] = {
-    ParticipationStatus.NEEDS_ACTION: (ParticipationStatus.PENDING,),
-    ParticipationStatus.HELD: (ParticipationStatus.PENDING, ParticipationStatus.NEEDS_ACTION),
+    # A booking's member pays their share from RESERVED; a plain join goes through PENDING.
+    ParticipationStatus.NEEDS_ACTION: (ParticipationStatus.RESERVED, ParticipationStatus.PENDING),
+    ParticipationStatus.HELD: (
+        ParticipationStatus.RESERVED,
+        ParticipationStatus.PENDING,
+        ParticipationStatus.NEEDS_ACTION,
+    ),
     ParticipationStatus.CAPTURED: ACTIVE_PARTICIPATION,
     ParticipationStatus.RELEASED: ACTIVE_PARTICIPATION,
     ParticipationStatus.FAILED: ACTIVE_PARTICIPATION,
@@ -433,7 +448,13 @@ class DealCount:
     forming: int = 0
 
 
-_CONFIRMING = (ParticipationStatus.PENDING.value, ParticipationStatus.NEEDS_ACTION.value)
+# A seat taken whose money is not secured yet: waiting for the bank, or a booking's member who
+# has not paid their share. Shown apart, never counted.
+_CONFIRMING = (
+    ParticipationStatus.RESERVED.value,
+    ParticipationStatus.PENDING.value,
+    ParticipationStatus.NEEDS_ACTION.value,
+)
 _SECURED = (ParticipationStatus.HELD.value, ParticipationStatus.CAPTURED.value)
 
 

@@ -7,7 +7,8 @@ import unicodedata
 from enum import StrEnum
 
 MAX_NAME_LENGTH = 40
-INVITE_CODE_LENGTH = 8
+INVITE_CODE_LENGTH = 12  # 31^12, about 2^59: with attempt limits, not guessable
+EARLIER_CODE_LENGTH = 8  # codes handed out before; still read until they expire or rotate
 # No 0/O, 1/I/L: codes are read aloud and typed on phones.
 INVITE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 AVATAR_COLOURS = ("tomato", "iris", "grass", "amber", "cyan", "plum", "jade", "orange")
@@ -120,7 +121,9 @@ def new_invite_code() -> str:
 def normalise_invite_code(raw: str | None) -> str | None:
     """Accept codes typed with spaces, dashes or lower case; None if it cannot be a code."""
     code = "".join(ch for ch in (raw or "").upper() if ch.isalnum())
-    if len(code) != INVITE_CODE_LENGTH or any(ch not in INVITE_ALPHABET for ch in code):
+    if len(code) not in (INVITE_CODE_LENGTH, EARLIER_CODE_LENGTH) or any(
+        ch not in INVITE_ALPHABET for ch in code
+    ):
         return None
     return code
 

@@ -32,6 +32,7 @@ NOTIFY = (
     Setting("notify.host_live", "A host I follow went live", True),
     Setting("notify.friend_accepted", "Someone accepted my friend invite", True),
     Setting("notify.shared_cart", "A friend added me to a shared cart", True),
+    Setting("notify.webhook_disabled", "A webhook endpoint I registered was switched off", True),
 )
 DEFAULTS = {s.key: s.default for s in (*SHARING, *NOTIFY)}
 

@@ -55,3 +55,15 @@ def seconds_text(seconds: float) -> str:
         return f"{minutes} minute{'s' if minutes != 1 else ''}"
     hours = (minutes + 59) // 60
     return f"{hours} hour{'s' if hours != 1 else ''}"
+
+
+@dataclass(frozen=True)
+class Rate:
+    """At most `limit` of one kind of attempt per `seconds`, per key (a person, an address)."""
+
+    name: str
+    limit: int
+    seconds: int
+
+    def refusal(self, retry_after: float) -> str:
+        return f"That's a lot in a short time. Please try again in {seconds_text(retry_after)}."

@@ -47,6 +47,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=None, help="default: FRONTEND_PORT or 3000")
     parser.add_argument("--mode", choices=["prod", "dev"], default="prod")
     args = parser.parse_args(argv)
+    # `make run` and `make dev` are the local demo: say so, since an unset APP_ENV is prod.
+    os.environ.setdefault("APP_ENV", "dev")
     try:
         settings = load_settings()
     except ConfigError as error:

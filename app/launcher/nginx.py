@@ -15,6 +15,7 @@ import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
+from app.api.guards import header_table
 from app.config import PROJECT_ROOT
 
 TEMPLATE = PROJECT_ROOT / "deploy" / "nginx-site.conf.template"
@@ -68,6 +69,15 @@ def routes_from_build(web_dir: Path) -> list[str]:
     return list(json.loads((web_dir / "routes.json").read_text()))
 
 
+def security_header_lines(https: bool = False) -> str:
+    """The backend's security headers (app/api/guards.py) as nginx lines, for the files nginx
+    serves itself; answers from the workers carry them already."""
+    return "\n".join(
+        f'        add_header {name} "{value}" always;'
+        for name, value in header_table(https).items()
+    )
+
+
 def write_config(
     run_dir: Path, *, listen: str, root: Path, backends: list[str], routes: list[str]
 ) -> Path:
@@ -81,6 +91,7 @@ def write_config(
             "server_name": "localhost",
             "root": str(root),
             "page_routes": page_routes_pattern(routes),
+            "security_headers": security_header_lines(),
         }
     )
     (run_dir / "site.conf").write_text(site)

@@ -90,6 +90,7 @@ def stack_environment(port: int) -> dict[str, str]:
     env = dict(os.environ)
     env["FRONTEND_PORT"] = str(port)
     env.setdefault("APP_ENV", "prod")
+    env.setdefault("TRUSTED_PROXY_HOPS", "1")  # nginx, on this machine, forwards the address
     site_url = env.get("SITE_URL") or f"http://localhost:{port}"
     env["SITE_URL"] = site_url
     # The browser reaches the backend through nginx, at the site's own address.

@@ -6,6 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from app.components.cart_checkout import checkout_panel
+from app.components.cart_deals import cart_deals_panel
 from app.components.cart_forms import code_form, shared_cart_list, start_cart_form
 from app.components.cart_lines import cart_lines
 from app.components.cart_panels import (
@@ -59,7 +60,7 @@ def _personal() -> rx.Component:
 
 def _shared() -> rx.Component:
     return _two_columns(
-        rx.vstack(cart_lines(), activity_panel(), spacing="4", width="100%"),
+        rx.vstack(cart_lines(), cart_deals_panel(), activity_panel(), spacing="4", width="100%"),
         rx.vstack(
             members_panel(),
             checkout_panel(),

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import reflex as rx
 
+from app.components.api_keys import api_keys_panel
+from app.components.community_list import console_communities_section
 from app.components.console_analytics import analytics_section
+from app.components.console_experiments import experiments_section
 from app.components.console_products import products_section
 from app.components.console_sections import (
     audit_section,
@@ -14,9 +17,15 @@ from app.components.console_sections import (
     moderation_section,
     users_section,
 )
+from app.components.console_webhooks import webhooks_section
 from app.components.layout import page_shell
 from app.components.refunds import orders_section
 from app.states.console import ConsoleState, ConsoleTabsState
+
+_API_INTRO = (
+    "Keys for the shop's own systems (ERP, CMS): admins may give them write access to "
+    "products. Every key in the shop is listed, and any can be revoked here."
+)
 
 # (tab value, label, the ConsoleAccess flag that shows it, section)
 SECTIONS = (
@@ -28,6 +37,10 @@ SECTIONS = (
     ("audit", "Audit log", "audit", audit_section),
     ("orders", "Orders & refunds", "users", orders_section),
     ("analytics", "Analytics", "users", analytics_section),
+    ("api", "API keys", "users", lambda: api_keys_panel(_API_INTRO)),
+    ("communities", "Communities", "users", console_communities_section),
+    ("webhooks", "Webhooks", "users", webhooks_section),
+    ("experiments", "Experiments", "users", experiments_section),
 )
 
 

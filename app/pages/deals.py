@@ -5,7 +5,6 @@ from __future__ import annotations
 import reflex as rx
 
 from app.components.deal_card import (
-    deal_grid,
     ends_line,
     next_tier_line,
     price_block,
@@ -14,6 +13,7 @@ from app.components.deal_card import (
 )
 from app.components.deal_form import deal_form
 from app.components.deal_join import join_panel
+from app.components.deal_layouts import deal_grid_in
 from app.components.deal_teams import teams_panel
 from app.components.layout import page_shell
 from app.components.notice import notice
@@ -52,14 +52,14 @@ def deals_page() -> rx.Component:
         rx.box(height="var(--space-5)"),
         rx.cond(
             DealCardsState.cards.length() > 0,
-            deal_grid(DealCardsState.cards),
+            deal_grid_in(DealCardsState.cards, DealCardsState.layout),
             rx.callout("No deals are open right now. Check back soon.", icon="info"),
         ),
         rx.cond(
             DealCardsState.ended.length() > 0,
             rx.vstack(
                 rx.heading("Recently ended", size="6", as_="h2"),
-                deal_grid(DealCardsState.ended),
+                deal_grid_in(DealCardsState.ended, DealCardsState.layout),
                 spacing="3",
                 margin_top="var(--space-7)",
                 width="100%",

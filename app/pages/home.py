@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from app import routes
-from app.components.deal_card import deal_grid
+from app.components.deal_layouts import deal_grid_in
 from app.components.layout import page_shell
 from app.components.picks import friends_picks_section
 from app.components.product_card import category_tile, product_grid
@@ -50,7 +50,7 @@ def _deals() -> rx.Component:
                 align="baseline",
                 width="100%",
             ),
-            deal_grid(DealCardsState.cards[:3]),
+            deal_grid_in(DealCardsState.cards[:3], DealCardsState.layout),
             spacing="3",
             width="100%",
             margin_bottom="var(--space-6)",

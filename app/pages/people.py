@@ -8,7 +8,7 @@ from app import routes
 from app.components.layout import page_shell
 from app.components.notice import notice
 from app.components.people import sign_out_button, user_avatar
-from app.services.accounts import UserView
+from app.services.accounts import PersonView, UserView
 from app.states.people import (
     FriendsState,
     InviteState,
@@ -147,7 +147,7 @@ def profile_page() -> rx.Component:
     )
 
 
-def _friend_row(friend: rx.Var[UserView]) -> rx.Component:
+def _friend_row(friend: rx.Var[PersonView]) -> rx.Component:
     return rx.hstack(
         user_avatar(friend, size="3"),
         rx.text(friend.name, weight="medium", flex_grow="1"),
@@ -201,6 +201,15 @@ def friends_page() -> rx.Component:
                                 rx.set_clipboard(FriendsState.invite_link),
                                 rx.toast.success("Invite link copied"),
                             ],
+                        ),
+                        rx.button(
+                            rx.icon("refresh-cw", size=14),
+                            "New code",
+                            variant="soft",
+                            color_scheme="gray",
+                            on_click=FriendsState.new_code,
+                            aria_label="Make a new invite code; the old link stops working",
+                            data_testid="invite-new-code",
                         ),
                         align="center",
                         spacing="3",
@@ -268,7 +277,7 @@ def friends_page() -> rx.Component:
 
 
 def invite_page() -> rx.Component:
-    inviter = InviteState.inviter.to(UserView)
+    inviter = InviteState.inviter.to(PersonView)
     return page_shell(
         rx.cond(
             InviteState.error != "",

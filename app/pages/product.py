@@ -7,13 +7,14 @@ import reflex as rx
 from app import routes
 from app.components.cart_add import add_to_cart
 from app.components.chat import chat_panel
-from app.components.deal_card import deal_card
+from app.components.deal_layouts import deal_tile
 from app.components.layout import page_shell
 from app.components.notice import notice
 from app.components.picks import friends_line
 from app.components.product_card import stock_badge
 from app.components.questions import questions_section
 from app.components.reviews import reviews_section
+from app.components.trips import experience_panel
 from app.domain.catalog import ProductImageView
 from app.states.chat import ChatState
 from app.states.deals import DealCardsState
@@ -66,6 +67,7 @@ def _details() -> rx.Component:
             spacing="3",
         ),
         friends_line(),
+        experience_panel(),
         add_to_cart(product.id, product.stock),
         rx.text(product.description, size="3", color=rx.color("gray", 12), line_height="1.6"),
         rx.hstack(
@@ -76,7 +78,10 @@ def _details() -> rx.Component:
         # A live group deal on this product, if there is one.
         rx.foreach(
             DealCardsState.cards,
-            lambda card: rx.cond(card.product_id == DealCardsState.product_id, deal_card(card)),
+            lambda card: rx.cond(
+                card.product_id == DealCardsState.product_id,
+                deal_tile(card, DealCardsState.layout),
+            ),
         ),
         spacing="4",
         align="start",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from app.components.api_keys import api_keys_panel
 from app.components.layout import page_shell
 from app.services.preferences import SettingView
 from app.states.settings import SettingsState
@@ -51,6 +52,9 @@ def settings_page() -> rx.Component:
                 "Notify me about",
                 "In-app notifications under the bell.",
                 SettingsState.notify,
+            ),
+            api_keys_panel(
+                "Let another program read your orders, shared carts and deals through the API."
             ),
             spacing="4",
             width="100%",

@@ -28,7 +28,7 @@ import logging
 import time
 import uuid
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Collection, Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -195,9 +195,22 @@ class Rooms:
 
     async def evict(self, channel: str, user_id: int, push: Push | None = None) -> None:
         """Take a user's sockets out of a room (removed from a cart, kicked from a chat)."""
-        sids = [
-            sid for sid, v in list(self._members.get(channel, {}).items()) if v.user_id == user_id
-        ]
+        members = self._members.get(channel, {})
+        await self._evict(
+            channel, [s for s, v in list(members.items()) if v.user_id == user_id], push
+        )
+
+    async def keep_only(
+        self, channel: str, allowed: Collection[int], push: Push | None = None
+    ) -> None:
+        """Take out of a room every socket whose signed-in user is not in `allowed` (guests too).
+        A cart room runs this before each push, so a removal that arrived in news coalesced with
+        other news, or that was missed while the bus was down, still ends the member's view."""
+        members = self._members.get(channel, {})
+        outsiders = [s for s, v in list(members.items()) if v.user_id not in allowed]
+        await self._evict(channel, outsiders, push)
+
+    async def _evict(self, channel: str, sids: list[str], push: Push | None) -> None:
         server = self._server()
         for sid in sids:
             if push and server is not None:

@@ -41,12 +41,21 @@ class SignedInIdentity:
 
 
 @dataclass(frozen=True)
-class UserView:
+class PersonView:
+    """Someone as anybody else may see them: what a name and an avatar need, nothing more."""
+
     id: int
     name: str
     initials: str
     avatar_url: str
     colour: str
+
+
+@dataclass(frozen=True)
+class UserView(PersonView):
+    """The signed-in user as they see themself: with their role and e-mail address, which
+    never travel to anybody else's browser."""
+
     role: str
     email: str
 
@@ -65,6 +74,17 @@ def user_view(user: User | Row[*tuple[Any, ...]]) -> UserView:
         colour=avatar_colour(user.id or 0),
         role=user.role,
         email=user.email or "",
+    )
+
+
+def person_view(user: User) -> PersonView:
+    """The public face of a user, for everyone but themself."""
+    return PersonView(
+        id=user.id or 0,
+        name=user.display_name,
+        initials=initials(user.display_name),
+        avatar_url=user.avatar_url or "",
+        colour=avatar_colour(user.id or 0),
     )
 
 

@@ -7,8 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.domain.carts import CartError, CartErrorCode, CartKind
+from app.domain.numbers import parse_id
 from app.services import friends
-from app.services.accounts import UserView
+from app.services.accounts import PersonView
 from app.services.carts import membership
 from app.services.carts.reading import CartSummary, list_carts, load_cart
 from app.services.carts.views import CartView, load_room_view
@@ -24,7 +25,7 @@ class CartPage:
     view: CartView
     checkout: CheckoutView | None
     shared_carts: list[CartSummary]  # on the personal cart's page
-    friends: list[UserView]  # on a shared cart's page, to add them
+    friends: list[PersonView]  # on a shared cart's page, to add them
     payments_ready: bool
 
 
@@ -34,8 +35,8 @@ def open_cart(ctx: Context, viewer_id: int, raw_cart_id: str | None) -> CartPage
     if raw_cart_id is None:
         with ctx.uow() as uow:
             cart_id = membership.personal_cart(uow, viewer_id)
-    elif raw_cart_id.isdigit():
-        cart_id = int(raw_cart_id)
+    elif (parsed := parse_id(raw_cart_id)) is not None:
+        cart_id = parsed
     else:
         raise CartError(CartErrorCode.CART_NOT_FOUND)
     with ctx.session() as session:

@@ -21,6 +21,7 @@ from app.domain.catalog import (
     stock_label,
 )
 from app.domain.money import format_minor
+from app.domain.numbers import parse_id
 from app.services.context import Context
 
 PLACEHOLDER_IMAGE = "/placeholder.svg"
@@ -163,35 +164,65 @@ def _search(session: Session, raw_query: str | None, category_slug: str | None) 
 
 
 def _product(session: Session, key: str) -> ProductDetail:
-    condition = Product.id == int(key) if key.isdigit() else Product.slug == key
+    product_id = parse_id(key)
+    condition = Product.id == product_id if product_id is not None else Product.slug == key
     row = session.exec(select(Product, Category).join(Category).where(condition)).first()
     if row is None:
         raise ProductNotFound(key)
-    product, category = row
-    images = session.exec(
+    return _details(session, [row])[0]
+
+
+def _details(session: Session, rows: Sequence[tuple[Product, Category]]) -> list[ProductDetail]:
+    """Products with their images and tags, in the order given (two reads for any number)."""
+    ids = [p.id for p, _ in rows if p.id is not None]
+    images: dict[int, list[ProductImageView]] = {}
+    for image in session.exec(
         select(ProductImage)
-        .where(ProductImage.product_id == product.id)
+        .where(col(ProductImage.product_id).in_(ids))
         .order_by(col(ProductImage.position))
-    ).all()
-    tags = session.exec(
-        select(ProductTag.tag).where(ProductTag.product_id == product.id).order_by(ProductTag.tag)
-    ).all()
-    return ProductDetail(
-        id=product.id or 0,
-        slug=product.slug,
-        title=product.title,
-        description=product.description,
-        price=format_minor(product.price_amount, product.currency),
-        price_minor=product.price_amount,
-        currency=product.currency,
-        stock=product.stock,
-        stock_label=stock_label(product.stock),
-        category=category.slug,
-        category_name=category.name,
-        tags=list(tags),
-        images=[ProductImageView(i.url, i.alt) for i in images]
-        or [ProductImageView(PLACEHOLDER_IMAGE, product.title)],
-    )
+    ).all():
+        images.setdefault(image.product_id, []).append(ProductImageView(image.url, image.alt))
+    tags: dict[int, list[str]] = {}
+    for product_id, tag in session.exec(
+        select(ProductTag.product_id, ProductTag.tag)
+        .where(col(ProductTag.product_id).in_(ids))
+        .order_by(ProductTag.tag)
+    ).all():
+        tags.setdefault(product_id, []).append(tag)
+    return [
+        ProductDetail(
+            id=product.id or 0,
+            slug=product.slug,
+            title=product.title,
+            description=product.description,
+            price=format_minor(product.price_amount, product.currency),
+            price_minor=product.price_amount,
+            currency=product.currency,
+            stock=product.stock,
+            stock_label=stock_label(product.stock),
+            category=category.slug,
+            category_name=category.name,
+            tags=tags.get(product.id or 0, []),
+            images=images.get(product.id or 0)
+            or [ProductImageView(PLACEHOLDER_IMAGE, product.title)],
+        )
+        for product, category in rows
+    ]
+
+
+def products_after(
+    ctx: Context, after_id: int, limit: int, category_slug: str | None = None
+) -> list[ProductDetail]:
+    """Products on sale in id order, starting after `after_id` (a keyset page for the API);
+    UnknownCategory for a bad category."""
+    with ctx.session() as session:
+        statement = select(Product, Category).join(Category).where(_ON_SALE)
+        if category_slug:
+            statement = statement.where(Category.slug == _category(session, category_slug).slug)
+        rows = session.exec(
+            statement.where(col(Product.id) > after_id).order_by(col(Product.id)).limit(limit)
+        ).all()
+        return _details(session, rows)
 
 
 def list_categories(ctx: Context) -> list[CategoryView]:

@@ -19,6 +19,7 @@ from sqlmodel import Session
 
 from app.adapters.bus import EventBus, bus
 from app.adapters.db.session import engine
+from app.adapters.limiter import Limiter, shared_limiter
 from app.adapters.payments.configured import Payments, app_payments
 from app.config import settings
 from app.domain.clock import utcnow
@@ -43,6 +44,8 @@ class Context:
     clock: Callable[[], datetime] = utcnow
     # Where files that shoppers upload are kept (review photos); DATA_DIR by default.
     data_dir: Callable[[], Path] = _app_data_dir
+    # Attempt limits shared across processes (Redis when configured): hearts, codes, sign-in.
+    limiter: Limiter = field(default_factory=shared_limiter)
 
     @property
     def payments(self) -> Payments:

@@ -16,6 +16,7 @@ from app.services.context import Context
 from app.services.deals import close_due_deals
 from app.services.notifications import notify_from_facts
 from app.services.questions import route_questions
+from app.services.trips import release_unpaid_seats
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +25,7 @@ log = logging.getLogger(__name__)
 DUE_WORK: tuple[Callable[[Context], object], ...] = (
     carts.lock_overdue,
     checkout.expire_checkouts,
+    release_unpaid_seats,  # group bookings: seats whose share nobody paid in 72 + 24 hours
     close_due_deals,
     route_questions,  # questions to past buyers: first round within seconds, more after a day
     notify_from_facts,  # deal outcomes and hosts going live, told once per person

@@ -242,3 +242,75 @@ def demo_stream(assets_dir: Path) -> str:
 
     slugs = [slug for _, _, _, group in DEMO_SESSIONS for slug in group]
     return make_demo_stream(assets_dir, [assets_dir / "products" / f"{s}-0.webp" for s in slugs])
+
+
+# --------------------------------------------------------------------------- communities
+
+DEMO_COMMUNITIES = (
+    # name, slug, category slug, description, Alice's pinned welcome post
+    (
+        "Home baristas",
+        "home-baristas",
+        "kitchen",
+        "Espresso, pour-over and the cups we drink them from. Share your setup and your latte art.",
+        "Welcome, home baristas! Show us your morning cup: post a photo of your setup.",
+    ),
+    (
+        "Trail & camp",
+        "trail-and-camp",
+        "outdoor",
+        "Weekend hikes, first tents and nights under the stars: gear tips and trip reports.",
+        "Welcome! Where did you camp last? Tips for first-timers are very welcome here.",
+    ),
+)
+
+
+def seed_demo_communities(session: Session, now: datetime | None = None) -> int:
+    """Two demo communities started by Alice (a host), each with her pinned welcome post.
+    Safe to run again: returns how many communities were added."""
+    from app.adapters.db.models_chat import ChatMessage
+    from app.adapters.db.models_community import Community, CommunityMember, CommunityPost
+    from app.domain.chat import parse_room_key
+    from app.services.chat.rooms import room
+    from app.services.communities import room_key
+
+    now = now or utcnow()
+    host = grant_demo_host(session)
+    categories = {c.slug: c.id for c in session.exec(select(Category)).all()}
+    added = 0
+    for name, slug, category, description, welcome in DEMO_COMMUNITIES:
+        if session.exec(select(Community.id).where(Community.slug == slug)).first() is not None:
+            continue
+        community = Community(
+            slug=slug,
+            name=name,
+            description=description,
+            category_id=categories.get(category),
+            created_by=host.id or 0,
+            created_at=now,
+        )
+        session.add(community)
+        session.flush()
+        community_id = community.id or 0
+        session.add(
+            CommunityMember(
+                community_id=community_id, user_id=host.id or 0, role="host", joined_at=now
+            )
+        )
+        chat_room = room(session, parse_room_key(room_key(community_id)), now)
+        message = ChatMessage(
+            room_id=chat_room.id or 0, user_id=host.id or 0, body=welcome, created_at=now
+        )
+        session.add(message)
+        session.flush()
+        session.add(
+            CommunityPost(
+                message_id=message.id or 0,
+                community_id=community_id,
+                pinned_at=now,
+                pinned_by=host.id,
+            )
+        )
+        added += 1
+    session.flush()
+    return added

@@ -21,6 +21,7 @@ from sqlalchemy import select, update
 from sqlmodel import Session, col
 
 from app.adapters.db import event_log
+from app.adapters.db.cart_statements import insert_ignoring_conflicts
 from app.adapters.db.event_log import LoggedEvent
 from app.adapters.db.models_events import EventConsumer
 from app.domain.clock import utcnow
@@ -60,9 +61,11 @@ def _lock_position(session: Session, name: str) -> int:
     ).first()
     if moved is not None:
         return int(moved[0])
-    session.add(EventConsumer(name=name, position=0))
-    session.flush()
-    return 0
+    # The consumer's first run. Two runners (processes) may get here at once: the insert that
+    # loses waits for the winner's commit and does nothing, and both then lock the one row.
+    values = {"name": name, "position": 0, "updated_at": utcnow()}
+    insert_ignoring_conflicts(session, EventConsumer, values)
+    return _lock_position(session, name)
 
 
 def _settled_prefix(

@@ -10,14 +10,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, delete, or_, select
+from sqlmodel import Session, col, delete, or_, select, update
 
 from app.adapters.db.models_people import FriendInvite, Friendship, User
 from app.domain.clock import as_utc
 from app.domain.events import DomainEvent, EventKind
 from app.domain.people import new_invite_code, normalise_invite_code
 from app.routes import friends_url
-from app.services.accounts import UserView, user_view
+from app.services.accounts import PersonView, person_view
+from app.services.code_attempts import code_look_up
 from app.services.context import Context
 from app.services.notifications import NotificationKind, notify
 from app.services.unit_of_work import UnitOfWork
@@ -32,7 +33,7 @@ class FriendError(ValueError):
 @dataclass(frozen=True)
 class InviteView:
     code: str
-    inviter: UserView
+    inviter: PersonView
     expires_at: str
 
 
@@ -41,7 +42,7 @@ class FriendsPage:
     """/friends: the viewer's own invite code and their friends."""
 
     invite_code: str
-    friends: list[UserView]
+    friends: list[PersonView]
 
 
 @dataclass(frozen=True)
@@ -84,16 +85,32 @@ def _current_invite(session: Session, user_id: int, now: datetime) -> FriendInvi
     raise RuntimeError("could not draw a unique invite code")
 
 
+def rotate_invite(ctx: Context, actor_id: int) -> InviteView:
+    """Replace the person's invite code: every code they handed out before stops working."""
+    with ctx.uow() as uow:
+        session, now = uow.session, ctx.now()
+        session.exec(
+            update(FriendInvite)
+            .where(col(FriendInvite.inviter_id) == actor_id, col(FriendInvite.expires_at) > now)
+            .values(expires_at=now)
+        )
+        return _invite_view(session, _current_invite(session, actor_id, now))
+
+
 def _invite_view(session: Session, invite: FriendInvite) -> InviteView:
     inviter = session.get(User, invite.inviter_id)
     assert inviter is not None
-    return InviteView(invite.code, user_view(inviter), as_utc(invite.expires_at).date().isoformat())
+    return InviteView(
+        invite.code, person_view(inviter), as_utc(invite.expires_at).date().isoformat()
+    )
 
 
 def _find_invite(session: Session, raw_code: str, now: datetime) -> InviteView:
     code = normalise_invite_code(raw_code)
     if code is None:
-        raise FriendError("That doesn't look like an invite code. Codes have 8 letters and digits.")
+        raise FriendError(
+            "That doesn't look like an invite code. Codes have 12 letters and digits."
+        )
     invite = session.exec(select(FriendInvite).where(FriendInvite.code == code)).first()
     if invite is None:
         raise FriendError("We don't know that invite code. Check it with your friend.")
@@ -108,9 +125,11 @@ def current_invite(ctx: Context, actor_id: int) -> InviteView:
         return _invite_view(uow.session, _current_invite(uow.session, actor_id, ctx.now()))
 
 
-def find_invite(ctx: Context, raw_code: str) -> InviteView:
+def find_invite(
+    ctx: Context, raw_code: str, viewer_id: int | None = None, address: str | None = None
+) -> InviteView:
     """The invite behind a code or raise FriendError explaining why it cannot be used."""
-    with ctx.session() as session:
+    with code_look_up(ctx, viewer_id, address, FriendError, FriendError), ctx.session() as session:
         return _find_invite(session, raw_code, ctx.now())
 
 
@@ -120,7 +139,7 @@ def are_friends(session: Session, a: int, b: int) -> bool:
     return session.get(Friendship, (low, high)) is not None
 
 
-def list_friends(session: Session, user_id: int) -> list[UserView]:
+def list_friends(session: Session, user_id: int) -> list[PersonView]:
     """The user's friends by name."""
     rows = session.exec(
         select(Friendship).where(
@@ -131,10 +150,10 @@ def list_friends(session: Session, user_id: int) -> list[UserView]:
     if not ids:
         return []
     users = session.exec(select(User).where(col(User.id).in_(ids))).all()
-    return sorted((user_view(u) for u in users), key=lambda u: u.name.lower())
+    return sorted((person_view(u) for u in users), key=lambda u: u.name.lower())
 
 
-def friends_of(ctx: Context, viewer_id: int) -> list[UserView]:
+def friends_of(ctx: Context, viewer_id: int) -> list[PersonView]:
     """The viewer's friends by name (what their list redraws from)."""
     with ctx.session() as session:
         return list_friends(session, viewer_id)
@@ -147,17 +166,22 @@ def friends_page(ctx: Context, viewer_id: int) -> FriendsPage:
         return FriendsPage(invite.code, list_friends(uow.session, viewer_id))
 
 
-def invite_page(ctx: Context, viewer_id: int | None, raw_code: str) -> InvitePage:
-    """/friends/invite/<code>: FriendError when the code cannot be used."""
-    with ctx.session() as session:
+def invite_page(
+    ctx: Context, viewer_id: int | None, raw_code: str, address: str | None = None
+) -> InvitePage:
+    """/friends/invite/<code>: FriendError when the code cannot be used. The page asks the
+    visitor to confirm before anything changes (accept_invite)."""
+    with code_look_up(ctx, viewer_id, address, FriendError, FriendError), ctx.session() as session:
         invite = _find_invite(session, raw_code, ctx.now())
         already = viewer_id is not None and are_friends(session, viewer_id, invite.inviter.id)
         return InvitePage(invite, already)
 
 
-def accept_invite(ctx: Context, actor_id: int, raw_code: str) -> UserView:
+def accept_invite(
+    ctx: Context, actor_id: int, raw_code: str, address: str | None = None
+) -> PersonView:
     """Become friends with the inviter, whose list then redraws. Accepting twice is harmless."""
-    with ctx.uow() as uow:
+    with code_look_up(ctx, actor_id, address, FriendError, FriendError), ctx.uow() as uow:
         session = uow.session
         invite = _find_invite(session, raw_code, ctx.now())
         if invite.inviter.id == actor_id:

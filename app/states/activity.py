@@ -15,6 +15,7 @@ from typing import Any
 import reflex as rx
 
 from app.domain.events import DomainEvent, EventKind
+from app.domain.numbers import parse_id
 from app.realtime.rooms import Push, Viewer, delta, rooms
 from app.services import activity
 from app.services.activity import ActivityItem
@@ -30,7 +31,7 @@ LIVE = "live"
 
 def _session_id(channel: str) -> int | None:
     ident = channel.partition(":")[2]
-    return int(ident) if ident.isdigit() else None  # not the schedule's room
+    return parse_id(ident)  # None: not the schedule's room
 
 
 def watching() -> dict[int, list[int]]:
@@ -64,7 +65,7 @@ class ActivityState(SessionState):
 
 async def render_activity(event: DomainEvent) -> Push | None:
     """A friend of this person did something they share: the person's feed, read once."""
-    if not event.aggregate_id.isdigit():
+    if parse_id(event.aggregate_id) is None:
         return None
     items = await asyncio.to_thread(
         activity.friends_activity, app_context(), int(event.aggregate_id), watching()

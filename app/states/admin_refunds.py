@@ -7,6 +7,7 @@ from typing import Any
 
 import reflex as rx
 
+from app.domain.numbers import id_or_zero
 from app.services import orders
 from app.services.context import app_context
 from app.services.orders import RefundError, RefundRow
@@ -39,7 +40,7 @@ class AdminRefundsState(SessionState):
         if user is None:
             return self.ask_to_sign_in()
         try:
-            result = await asyncio.to_thread(action, app_context(), user.id, int(request_id))
+            result = await asyncio.to_thread(action, app_context(), user.id, id_or_zero(request_id))
         except RefundError as refused:
             await self._reload(user.id)
             return rx.toast.error(refused.message)

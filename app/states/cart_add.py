@@ -8,10 +8,10 @@ from typing import Any
 import reflex as rx
 
 from app.domain.carts import CartError, CartErrorCode
+from app.domain.numbers import int_or_zero, parse_whole
 from app.services import carts
 from app.services.carts import CartTarget
 from app.services.context import app_context
-from app.states.carts import as_int
 from app.states.session import SessionState
 
 # Refusals about the quantity typed: shown next to the field as well as in the toast.
@@ -44,14 +44,14 @@ class AddToCartState(SessionState):
         user = self.signed_in_user()
         if user is None:
             return self.ask_to_sign_in("Sign in to add things to a cart.")
-        qty = as_int(self.quantity.strip()) if self.quantity.strip().isdigit() else 0
+        qty = parse_whole(self.quantity) or 0
         if qty < 1:
             self.quantity_error = CartErrorCode.INVALID_QUANTITY.message
             return rx.toast.error(self.quantity_error)
-        target = as_int(cart_id) or None
+        target = int_or_zero(cart_id) or None
         try:
             change = await asyncio.to_thread(
-                carts.add_to_cart, app_context(), user.id, target, as_int(product_id), qty
+                carts.add_to_cart, app_context(), user.id, target, int_or_zero(product_id), qty
             )
         except CartError as refusal:
             if refusal.code in _QUANTITY_ERRORS:

@@ -28,7 +28,7 @@ class JoinCartState(SessionState):
         self.preview, self.error = None, ""
         try:
             self.preview = carts.invite_preview(
-                app_context(), user.id if user else None, self._code()
+                app_context(), user.id if user else None, self._code(), self.client_address()
             )
         except CartError as refusal:
             self.error = refusal.message
@@ -39,7 +39,9 @@ class JoinCartState(SessionState):
         if user is None:
             return self.ask_to_sign_in("Sign in to join the cart.")
         try:
-            change = await asyncio.to_thread(carts.join_cart, app_context(), user.id, self._code())
+            change = await asyncio.to_thread(
+                carts.join_cart, app_context(), user.id, self._code(), self.client_address()
+            )
         except CartError as refusal:
             self.error = refusal.message
             return rx.toast.error(refusal.message)

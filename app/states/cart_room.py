@@ -35,20 +35,25 @@ def cart_renderer(page: type[rx.State]) -> Callable[[DomainEvent], Awaitable[Pus
 
     async def render_cart(event: DomainEvent) -> Push | None:
         """One database read per cart event at most, pushed to everyone viewing the cart."""
+        # Out of the room first, so someone removed gets no further news of the cart. Every
+        # push re-checks the membership too (keep_only below): news is coalesced per room and
+        # kind, so the one event naming the removed member may never be rendered itself.
+        gone = delta(page, view=None, checkout=None, access_error=REMOVED)
         removed = event.payload.get("removed_user")
         if removed is not None:
-            # Out of the room first, so the removed member gets no further news of the cart.
-            gone = delta(page, view=None, checkout=None, access_error=REMOVED)
             await rooms.evict(event.channel, int(removed), gone)
         left = event.payload.get("left_user")
         if left is not None:
             await rooms.evict(event.channel, int(left))
         snapshot = event.payload.get("snapshot")
         if snapshot is not None and not event.payload.get("checkout"):
-            return delta(page, view=snapshot)  # the writer read it; no database read here
+            # The writer read it; no database read here.
+            await rooms.keep_only(event.channel, snapshot.get("member_ids", ()), gone)
+            return delta(page, view=snapshot)
         room = await asyncio.to_thread(cart_room, app_context(), int(event.aggregate_id))
         if room.view is None:
             return delta(page, view=None, checkout=None, access_error=DELETED)
+        await rooms.keep_only(event.channel, room.view.member_ids, gone)
         return delta(page, view=room.view, checkout=room.checkout)
 
     return render_cart

@@ -29,10 +29,11 @@ import reflex as rx
 
 from app.domain.carts import CartError
 from app.domain.clock import local_to_utc
+from app.domain.numbers import int_or_zero
 from app.realtime.rooms import Viewer, rooms
 from app.routes import carts_url
 from app.services import carts
-from app.services.accounts import UserView
+from app.services.accounts import PersonView
 from app.services.cart_page import open_cart
 from app.services.carts import CartChange, CartSummary, CartView
 from app.services.checkout import CheckoutView
@@ -59,7 +60,7 @@ class CartState(SessionState):
     access_error: str = ""
     origin: str = ""
     shared_carts: list[CartSummary] = []
-    friends: list[UserView] = []
+    friends: list[PersonView] = []
     tz_offset: int = 0  # minutes to add to the browser's local time to get UTC
     name_error: str = ""
     deadline_error: str = ""
@@ -117,7 +118,7 @@ class CartState(SessionState):
     @rx.event
     def set_tz_offset(self, minutes: Any) -> None:
         try:
-            self.tz_offset = max(-900, min(900, int(minutes)))
+            self.tz_offset = max(-900, min(900, int_or_zero(minutes)))
         except (TypeError, ValueError):
             self.tz_offset = 0
 
@@ -129,7 +130,7 @@ class CartState(SessionState):
         the unmounted page came from an earlier load (see `new_load_id`)."""
         if load_id != self.load_id:
             return
-        await rooms.leave(self.router.session.session_id, f"{ROOM_PREFIX}{as_int(cart_id)}")
+        await rooms.leave(self.router.session.session_id, f"{ROOM_PREFIX}{int_or_zero(cart_id)}")
 
     # -- editing ------------------------------------------------------------------------------
     async def _change(self, edit: Callable[..., CartChange], *args: Any, done: str = "") -> Any:
@@ -153,37 +154,47 @@ class CartState(SessionState):
 
     @rx.event
     async def add_product(self, product_id: int, qty: int = 1) -> Any:
-        return await self._change(carts.add_to_cart, as_int(product_id), as_int(qty), done="Added")
+        return await self._change(
+            carts.add_to_cart, int_or_zero(product_id), int_or_zero(qty), done="Added"
+        )
 
     @rx.event
     async def change_quantity(self, line_id: int, delta: int) -> Any:
-        return await self._change(carts.change_quantity, as_int(line_id), as_int(delta))
+        return await self._change(carts.change_quantity, int_or_zero(line_id), int_or_zero(delta))
 
     @rx.event
     async def set_quantity(self, line_id: int, qty: Any) -> Any:
-        return await self._change(carts.set_line_quantity, as_int(line_id), as_int(qty))
+        return await self._change(carts.set_line_quantity, int_or_zero(line_id), int_or_zero(qty))
 
     @rx.event
     async def remove_line(self, line_id: int) -> Any:
-        return await self._change(carts.remove_cart_line, as_int(line_id), done="Removed")
+        return await self._change(carts.remove_cart_line, int_or_zero(line_id), done="Removed")
 
     @rx.event
     async def save_note(self, form: dict[str, Any]) -> Any:
-        line_id, note = as_int(form.get("line_id")), str(form.get("note", ""))[:400]
+        line_id, note = int_or_zero(form.get("line_id")), str(form.get("note", ""))[:400]
         return await self._change(carts.save_note, line_id, note, done="Note saved")
 
     @rx.event
     async def invite(self, friend_id: int) -> Any:
-        return await self._change(carts.add_friend, as_int(friend_id), done="Added to the cart")
+        return await self._change(
+            carts.add_friend, int_or_zero(friend_id), done="Added to the cart"
+        )
 
     @rx.event
     async def remove_member(self, user_id: int) -> Any:
         done = "Removed from the cart"
-        return await self._change(carts.remove_cart_member, as_int(user_id), done=done)
+        return await self._change(carts.remove_cart_member, int_or_zero(user_id), done=done)
 
     @rx.event
     async def lock(self) -> Any:
         return await self._change(carts.lock_cart, done="Cart locked")
+
+    @rx.event
+    async def new_code(self) -> Any:
+        return await self._change(
+            carts.rotate_invite_code, done="New code made. The old link no longer works."
+        )
 
     @rx.event
     async def unlock(self) -> Any:
@@ -221,14 +232,6 @@ class CartState(SessionState):
             return answer
         await leave_rooms(self, ROOM_PREFIX)
         return [rx.toast.info("You left the cart"), rx.redirect(carts_url())]
-
-
-def as_int(value: Any) -> int:
-    """A handler argument as an int; 0 for anything else (no such id)."""
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return 0
 
 
 rooms.register("cart", cart_renderer(CartState))

@@ -15,7 +15,7 @@ from typing import Any
 import reflex as rx
 
 from app.domain.events import DomainEvent, EventKind
-from app.realtime.rooms import Presence, Push, delta, merge, rooms
+from app.realtime.rooms import Presence, Push, Renderer, delta, merge, rooms
 from app.services import chat
 from app.services.chat import ChatMessageView
 from app.services.context import app_context
@@ -40,6 +40,7 @@ __all__ = [
     "message_dict",
     "open_chat",
     "render_chat",
+    "render_room_kind",
 ]
 
 
@@ -97,6 +98,16 @@ def window_values(room_key: str) -> dict[str, Any]:
     }
 
 
+# Pages that show the rooms of one kind their own way (a community's feed is its room's posts
+# and replies) render that kind's news themselves: one renderer per kind, on the same channel.
+_kind_renderers: dict[str, Renderer] = {}
+
+
+def render_room_kind(kind: str, renderer: Renderer) -> None:
+    """Let `renderer` draw every event of the chat rooms of `kind` (instead of the window)."""
+    _kind_renderers[kind] = renderer
+
+
 async def render_chat(event: DomainEvent) -> Push | None:
     """One read of the window per event per process, pushed to every local viewer.
 
@@ -105,6 +116,9 @@ async def render_chat(event: DomainEvent) -> Push | None:
     thread cost 5-15 ms more at the median and more at p95, because every GIL hand-off back
     to the thread waits while the loop is busy writing the previous push to hundreds of
     sockets."""
+    own = _kind_renderers.get(event.aggregate_id.partition(":")[0])
+    if own is not None:
+        return await own(event)
     if event.kind not in chat.WINDOW_KINDS and event.kind != EventKind.RESYNC:
         return None
     slots = slot_classes(event.channel)

@@ -16,6 +16,7 @@ from reflex.event import EventSpec
 
 from app.domain import chat as rules
 from app.domain.chat import ChatRefused
+from app.domain.numbers import id_or_zero, int_or_zero, parse_id, parse_whole
 from app.realtime.rooms import Viewer, rooms
 from app.services import chat
 from app.services.chat import ChatMessageView, ReportView
@@ -161,11 +162,15 @@ class ChatRoomMixin(rx.State, mixin=True):
             return None
         try:
             author, text = chat.message_brief(
-                app_context(), await self._user_id(), self.room_key, int(message_id)
+                app_context(), await self._user_id(), self.room_key, id_or_zero(message_id)
             )
         except (ChatRefused, ValueError, TypeError):
             return rx.toast.error("That message was deleted.")
-        self.reply_to_id, self.reply_author, self.reply_excerpt = int(message_id), author, text
+        self.reply_to_id, self.reply_author, self.reply_excerpt = (
+            id_or_zero(message_id),
+            author,
+            text,
+        )
         return rx.set_focus(input_id(type(self)))
 
     @rx.event
@@ -180,8 +185,8 @@ class ChatRoomMixin(rx.State, mixin=True):
                 app_context(),
                 await self._user_id(),
                 self.room_key,
-                int(before_id),
-                int(window_oldest_id) or None,
+                id_or_zero(before_id),
+                parse_id(window_oldest_id),
             )
         except (ChatRefused, ValueError, TypeError):
             return rx.toast.error("Couldn't load older messages.")
@@ -195,7 +200,7 @@ class ChatRoomMixin(rx.State, mixin=True):
         if user_id is None:
             return await self._ask_to_sign_in("Sign in to report a message.")
         try:
-            chat.report_message(app_context(), user_id, self.room_key, int(message_id))
+            chat.report_message(app_context(), user_id, self.room_key, id_or_zero(message_id))
         except ChatRefused as refusal:
             return rx.toast.error(refusal.message)
         return rx.toast.success("Thanks, the moderators will take a look.")
@@ -214,31 +219,30 @@ class ChatRoomMixin(rx.State, mixin=True):
     @rx.event
     async def delete_message(self, message_id: int) -> EventSpec:
         return await self._moderate(
-            chat.DeleteMessage(int(message_id)), "Message deleted for everyone."
+            chat.DeleteMessage(id_or_zero(message_id)), "Message deleted for everyone."
         )
 
     @rx.event
     async def dismiss_reports(self, message_id: int) -> EventSpec:
         return await self._moderate(
-            chat.DismissReports(int(message_id)), "Reports dismissed; the message stays."
+            chat.DismissReports(id_or_zero(message_id)), "Reports dismissed; the message stays."
         )
 
     @rx.event
     async def mute(self, user_id: int, minutes: int) -> EventSpec:
         return await self._moderate(
-            chat.Mute(int(user_id), int(minutes)),
-            f"Muted for {rules.seconds_text(int(minutes) * 60)}.",
+            chat.Mute(id_or_zero(user_id), int_or_zero(minutes)),
+            f"Muted for {rules.seconds_text(int_or_zero(minutes) * 60)}.",
         )
 
     @rx.event
     async def unmute(self, user_id: int) -> EventSpec:
-        return await self._moderate(chat.Unmute(int(user_id)), "They can write again.")
+        return await self._moderate(chat.Unmute(id_or_zero(user_id)), "They can write again.")
 
     @rx.event
     async def set_slow_mode(self, value: str) -> EventSpec:
-        try:
-            seconds = int(value)
-        except (TypeError, ValueError):
+        seconds = parse_whole(value, 0, 3600)
+        if seconds is None:
             return rx.toast.error("Choose a slow mode from the list.")
         label = "Slow mode off." if seconds == 0 else f"Slow mode: {rules.seconds_text(seconds)}."
         return await self._moderate(chat.SetSlowMode(seconds), label)

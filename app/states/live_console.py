@@ -13,10 +13,11 @@ import reflex as rx
 from reflex.event import EventSpec
 
 from app.domain.live import FlashDealRequest, LifecycleError
+from app.domain.numbers import int_or_zero
 from app.services import live
 from app.services.context import app_context
 from app.services.live import LiveError, LiveValidationError
-from app.states.live_schedule import Events, as_int
+from app.states.live_schedule import Events
 from app.states.session import SessionState
 
 
@@ -34,7 +35,7 @@ class LiveConsoleState(SessionState):
         return rx.toast.error(error.message)
 
     def _session_id(self) -> int:
-        return as_int(self._route_arg("session_id"))
+        return int_or_zero(self._route_arg("session_id"))
 
     @rx.event
     def go_live(self) -> Events:
@@ -61,7 +62,7 @@ class LiveConsoleState(SessionState):
         user = self.signed_in_user()
         if user is None:
             return self.ask_to_sign_in("Sign in first.")
-        target = as_int(product_id) or None
+        target = int_or_zero(product_id) or None
         try:
             live.pin_product(app_context(), user.id, self._session_id(), target)
         except LiveError as error:
@@ -74,10 +75,10 @@ class LiveConsoleState(SessionState):
         if user is None:
             return self.ask_to_sign_in("Sign in first.")
         request = FlashDealRequest(
-            product_id=as_int(form.get("product")),
-            minutes=as_int(form.get("minutes")),
-            min_to_unlock=as_int(form.get("min_to_unlock")),
-            discount_percent=as_int(form.get("discount_percent")),
+            product_id=int_or_zero(form.get("product")),
+            minutes=int_or_zero(form.get("minutes")),
+            min_to_unlock=int_or_zero(form.get("min_to_unlock")),
+            discount_percent=int_or_zero(form.get("discount_percent")),
         )
         try:
             live.launch_flash_deal(app_context(), user.id, self._session_id(), request)

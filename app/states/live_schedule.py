@@ -16,6 +16,7 @@ from reflex.event import EventSpec
 from app import routes
 from app.domain.clock import local_to_utc, utcnow
 from app.domain.live import SessionDraft
+from app.domain.numbers import int_or_zero
 from app.realtime.rooms import Viewer
 from app.services import live
 from app.services.context import app_context
@@ -31,14 +32,6 @@ from app.states.session import SessionState
 
 SCHEDULE_CHANNEL = f"live:{live.SCHEDULE_CHANNEL_ID}"
 Events: TypeAlias = list[EventSpec] | EventSpec | None
-
-
-def as_int(value: object, default: int = 0) -> int:
-    """A number from the page (form field, route segment, handler argument), or `default`."""
-    try:
-        return int(str(value).strip())
-    except (TypeError, ValueError):
-        return default
 
 
 class LiveScheduleState(SessionState):
@@ -106,7 +99,7 @@ class LiveNewState(SessionState):
         if user is None:
             return self.ask_to_sign_in("Sign in to schedule a live session.")
         product_ids = tuple(
-            as_int(key.removeprefix("product-"))
+            int_or_zero(key.removeprefix("product-"))
             for key, value in form.items()
             if key.startswith("product-") and value
         )

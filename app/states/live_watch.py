@@ -20,6 +20,7 @@ from reflex.event import EventSpec
 
 from app import routes
 from app.domain.events import DomainEvent, EventKind
+from app.domain.numbers import int_or_zero
 from app.realtime import deal_relay
 from app.realtime.rooms import Presence, Viewer, delta, rooms
 from app.services import live
@@ -27,7 +28,7 @@ from app.services.context import app_context
 from app.services.live import LiveError, LiveSessionView, StreamJoinStatus
 from app.states.chat import ChatState, SideChatState, open_chat
 from app.states.live_console import LiveConsoleState
-from app.states.live_schedule import SCHEDULE_CHANNEL, Events, LiveScheduleState, as_int
+from app.states.live_schedule import SCHEDULE_CHANNEL, Events, LiveScheduleState
 from app.states.rooms import enter_room, leave_rooms, new_load_id
 from app.states.session import SessionState
 from app.states.watch_party import WatchPartyState
@@ -58,7 +59,7 @@ class LiveRoomState(SessionState):
     load_id: str = ""  # which `load` the page shows: see leave_page
 
     def _session_id(self) -> int:
-        return as_int(self._route_arg("session_id"))
+        return int_or_zero(self._route_arg("session_id"))
 
     @rx.event
     async def leave_page(self, session_id: int, load_id: str = "") -> None:
@@ -67,7 +68,7 @@ class LiveRoomState(SessionState):
         Not when the unmounted page came from an earlier load (see `new_load_id`)."""
         if load_id != self.load_id:
             return
-        await rooms.leave(self.router.session.session_id, f"live:{as_int(session_id)}")
+        await rooms.leave(self.router.session.session_id, f"live:{int_or_zero(session_id)}")
 
     @rx.event
     async def load(self) -> None:
@@ -108,7 +109,7 @@ class LiveRoomState(SessionState):
         user = self.signed_in_user()
         if user is None:  # a toast, not a redirect: guests keep watching
             return [rx.toast.info("Sign in to send hearts.")]
-        live.send_heart(app_context(), user.id, self._session_id())
+        await live.send_heart(app_context(), user.id, self._session_id())
         return None
 
     @rx.event
@@ -137,7 +138,7 @@ class LiveRoomState(SessionState):
             if self.busy:
                 return None
             self.busy = True
-        deal_id = as_int(deal_id)
+        deal_id = int_or_zero(deal_id)
         try:
             joined = await asyncio.to_thread(live.join_flash_deal, app_context(), user.id, deal_id)
         except LiveError as error:
@@ -168,7 +169,7 @@ class LiveRoomState(SessionState):
         if user is None:
             return self.ask_to_sign_in(guest_message)
         try:
-            added = live.add_to_my_cart(app_context(), user.id, as_int(product_id))
+            added = live.add_to_my_cart(app_context(), user.id, int_or_zero(product_id))
         except LiveError as error:
             return rx.toast.error(error.message)
         if go:
@@ -207,7 +208,7 @@ async def render_live(event: DomainEvent) -> dict[str, dict[str, Any]] | None:
     if event.kind == EventKind.LIVE_REACTIONS:
         count = int(event.payload.get("count", 1))
         return delta(LiveRoomState, hearts=_hearts_for(event.channel, count))
-    session_id = as_int(event.aggregate_id)
+    session_id = int_or_zero(event.aggregate_id)
     try:
         view = await asyncio.to_thread(live.session_view, app_context(), session_id)
     except LiveError:

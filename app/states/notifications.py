@@ -13,6 +13,7 @@ from typing import Any
 import reflex as rx
 
 from app.domain.events import DomainEvent
+from app.domain.numbers import id_or_zero, parse_id
 from app.realtime.rooms import Push, Viewer, delta, merge, rooms
 from app.services import notifications, questions
 from app.services.context import app_context
@@ -83,22 +84,22 @@ class NotificationsState(SessionState):
                 questions.answer_question,
                 app_context(),
                 user.id,
-                int(raw_id) if raw_id.isdigit() else 0,
+                id_or_zero(raw_id),
                 str(form.get("answer", "")),
             )
         except questions.QuestionRefused as refusal:
             self.answer_errors = {raw_note: str(refusal)}
             return None
         self.answer_errors = {}
-        if raw_note.isdigit():
-            await asyncio.to_thread(notifications.mark_read, app_context(), user.id, int(raw_note))
+        if (note_id := parse_id(raw_note)) is not None:
+            await asyncio.to_thread(notifications.mark_read, app_context(), user.id, note_id)
         await self._load()
         return rx.toast.success("Thanks, your answer is posted.")
 
 
 async def render_notifications(event: DomainEvent) -> Push | None:
     """One person's notifications changed: their count and list, read once, to their pages."""
-    if not event.aggregate_id.isdigit():
+    if parse_id(event.aggregate_id) is None:
         return None
     page = await asyncio.to_thread(
         notifications.notifications_page, app_context(), int(event.aggregate_id)

@@ -8,9 +8,10 @@ import reflex as rx
 from reflex.event import EventSpec
 
 from app import routes
+from app.domain.numbers import id_or_zero
 from app.domain.people import DisplayNameError
 from app.services import accounts, friends
-from app.services.accounts import UserView
+from app.services.accounts import PersonView
 from app.services.context import app_context
 from app.services.sign_in import sign_in_choices
 from app.states.rooms import follow
@@ -28,6 +29,8 @@ SIGN_IN_ERRORS = {
     "provider_error": "The sign-in provider reported an error. Please try again.",
     "invalid_response": "The sign-in provider sent an answer we couldn't use. Please try again.",
     "unknown_provider": "That sign-in option isn't available here.",
+    "too_many_attempts": "Too many sign-in attempts from your network. Wait a few minutes, "
+    "then try again.",
 }
 
 
@@ -98,7 +101,7 @@ class ProfileState(SessionState):
 
 
 class FriendsState(SessionState):
-    friends: list[UserView] = []
+    friends: list[PersonView] = []
     invite_code: str = ""
     code_error: str = ""
 
@@ -136,11 +139,22 @@ class FriendsState(SessionState):
         return f"{origin}{routes.invite_url(self.invite_code)}" if self.invite_code else ""
 
     @rx.event
+    def new_code(self) -> list[EventSpec] | EventSpec:
+        user = self.signed_in_user()
+        if user is None:
+            return self.ask_to_sign_in()
+        self.invite_code = friends.rotate_invite(app_context(), user.id).code
+        return rx.toast.success("New code made. Links with the old one no longer work.")
+
+    @rx.event
     def use_code(self, form: dict[str, str]) -> list[EventSpec] | EventSpec:
-        if self.signed_in_user() is None:
+        user = self.signed_in_user()
+        if user is None:
             return self.ask_to_sign_in()
         try:
-            invite = friends.find_invite(app_context(), form.get("code", ""))
+            invite = friends.find_invite(
+                app_context(), form.get("code", ""), user.id, self.client_address()
+            )
         except friends.FriendError as refusal:
             self.code_error = str(refusal)
             return rx.toast.error(str(refusal))
@@ -152,13 +166,13 @@ class FriendsState(SessionState):
         user = self.signed_in_user()
         if user is None:
             return self.ask_to_sign_in()
-        removed = friends.remove_friend(app_context(), user.id, int(friend_id))
-        self.friends = [f for f in self.friends if f.id != int(friend_id)]
+        removed = friends.remove_friend(app_context(), user.id, id_or_zero(friend_id))
+        self.friends = [f for f in self.friends if f.id != id_or_zero(friend_id)]
         return rx.toast.info("Friend removed" if removed else "You weren't friends any more")
 
 
 class InviteState(SessionState):
-    inviter: UserView | None = None
+    inviter: PersonView | None = None
     error: str = ""
     outcome: str = ""
     already_friends: bool = False
@@ -173,7 +187,9 @@ class InviteState(SessionState):
         self.error = ""
         self.inviter = None
         try:
-            page = friends.invite_page(app_context(), user.id if user else None, self._code())
+            page = friends.invite_page(
+                app_context(), user.id if user else None, self._code(), self.client_address()
+            )
             self.inviter, self.already_friends = page.invite.inviter, page.already_friends
         except friends.FriendError as refusal:
             self.error = str(refusal)
@@ -184,7 +200,9 @@ class InviteState(SessionState):
         if user is None:
             return self.ask_to_sign_in("Sign in to accept the invite.")
         try:
-            inviter = friends.accept_invite(app_context(), user.id, self._code())
+            inviter = friends.accept_invite(
+                app_context(), user.id, self._code(), self.client_address()
+            )
         except friends.FriendError as refusal:
             self.error = str(refusal)
             return rx.toast.error(str(refusal))

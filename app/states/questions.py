@@ -12,6 +12,7 @@ from typing import Any
 import reflex as rx
 
 from app.domain.events import DomainEvent
+from app.domain.numbers import id_or_zero, parse_id
 from app.realtime.rooms import Push, Viewer, delta, rooms
 from app.services import questions
 from app.services.context import app_context
@@ -83,7 +84,7 @@ class QuestionsState(SessionState):
                 questions.answer_question,
                 app_context(),
                 user.id,
-                int(question_id) if question_id.isdigit() else 0,
+                id_or_zero(question_id),
                 str(form.get("answer", "")),
             )
         except questions.QuestionRefused as refusal:
@@ -108,7 +109,7 @@ class QuestionsState(SessionState):
 
 async def render_questions(event: DomainEvent) -> Push | None:
     """Questions of a product changed: the list, read once, to everyone on its page."""
-    if not event.aggregate_id.isdigit():
+    if parse_id(event.aggregate_id) is None:
         return None
     shown = await asyncio.to_thread(
         questions.live_questions, app_context(), int(event.aggregate_id)

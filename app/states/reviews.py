@@ -13,6 +13,7 @@ from typing import Any
 import reflex as rx
 
 from app.domain.events import DomainEvent
+from app.domain.numbers import parse_id, parse_whole
 from app.domain.reviews import MAX_PHOTO_BYTES
 from app.realtime.rooms import Push, Viewer, delta, rooms
 from app.services import reviews
@@ -48,7 +49,7 @@ class ReviewsState(SessionState):
             user.id if user else None,
             self._route_arg("product_key"),
             self.sort,
-            int(self.stars) if self.stars.isdigit() else 0,
+            parse_whole(self.stars, 0, 5) or 0,
             self.friends_only and user is not None,
         )
         self.product_id, self.summary, self.reviews = page.product_id, page.summary, page.reviews
@@ -185,7 +186,7 @@ class ReviewsState(SessionState):
 
 async def render_reviews(event: DomainEvent) -> Push | None:
     """A review changed: the summary and every helpful count, read once, to every viewer."""
-    if not event.aggregate_id.isdigit():
+    if parse_id(event.aggregate_id) is None:
         return None
     stats = await asyncio.to_thread(reviews.review_stats, app_context(), int(event.aggregate_id))
     return delta(ReviewsState, summary=stats.summary, helpful=stats.helpful)

@@ -47,6 +47,11 @@ class SessionState(rx.State):
     def _route_arg(self, name: str) -> str:
         return route_arg(self, name)
 
+    def client_address(self) -> str | None:
+        """The browser's address: the socket's peer, or the address a trusted proxy forwarded
+        (TRUSTED_PROXY_HOPS), never a header a browser could set itself."""
+        return self.router.session.client_ip or None
+
     def signed_in_user(self) -> UserView | None:
         """The user of this connection according to the database, right now."""
         return self._remember(accounts.signed_in(app_context(), self._session_token()))

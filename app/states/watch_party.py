@@ -14,12 +14,13 @@ from typing import Any
 import reflex as rx
 
 from app.domain.events import DomainEvent
+from app.domain.numbers import int_or_zero
 from app.realtime.rooms import delta, rooms
 from app.services import live
 from app.services.context import app_context
 from app.services.live import LiveError, PartyMemberView, WatchPartyView
 from app.states.chat import SideChatState, open_chat
-from app.states.live_schedule import Events, as_int
+from app.states.live_schedule import Events
 from app.states.session import SessionState
 
 
@@ -34,7 +35,7 @@ class WatchPartyState(SessionState):
         self._party_id = party.id if party else 0
 
     def _session_id(self) -> int:
-        return as_int(self._route_arg("session_id"))
+        return int_or_zero(self._route_arg("session_id"))
 
     @rx.event
     async def start_party(self) -> Events:
@@ -71,7 +72,7 @@ class WatchPartyState(SessionState):
             return rx.toast.error("Open a watch party first.")
         try:
             self.invitable = live.invite_to_party(
-                app_context(), user.id, self._party_id, as_int(friend_id)
+                app_context(), user.id, self._party_id, int_or_zero(friend_id)
             )
         except LiveError as error:
             return rx.toast.error(error.message)
@@ -85,7 +86,7 @@ class WatchPartyState(SessionState):
         if not self._party_id:
             return rx.toast.error("Open a watch party first.")
         try:
-            live.add_to_party_cart(app_context(), user.id, self._party_id, as_int(product_id))
+            live.add_to_party_cart(app_context(), user.id, self._party_id, int_or_zero(product_id))
         except LiveError as error:
             return rx.toast.error(error.message)
         return rx.toast.success("Added to your shared cart")
@@ -95,7 +96,7 @@ async def render_party(event: DomainEvent) -> dict[str, dict[str, Any]] | None:
     """A watch party changed: redraw it for the one member this channel belongs to."""
     session_text, _, user_text = event.aggregate_id.partition(":")
     panel = await asyncio.to_thread(
-        live.party_panel, app_context(), as_int(user_text), as_int(session_text)
+        live.party_panel, app_context(), int_or_zero(user_text), int_or_zero(session_text)
     )
     return delta(
         WatchPartyState,

@@ -15,6 +15,8 @@ from app.adapters.db.models_carts import Cart
 from app.domain.carts import CartAccessDenied, CartError, CartErrorCode, CartNotFound, SplitMode
 from app.domain.events import DomainEvent
 from app.services import carts
+from app.services.carts.owner import rotate_code
+from app.services.code_attempts import PER_ADDRESS, PER_PERSON
 from app.services.unit_of_work import unit_of_work
 from tests.integration.cart_world import Party, Shop, load_cart, party, refused, shop  # noqa: F401
 
@@ -169,6 +171,24 @@ def test_removed_member_loses_access_and_their_lines(party: Party) -> None:
     assert load_cart(shop, party.cart, party.bob).viewer_role == "member"
 
 
+def test_only_the_owner_brings_back_someone_they_removed(party: Party) -> None:
+    shop = party.shop
+    # Carol joins and befriends Bob; the owner removes Bob.
+    with shop.session() as session:
+        code = carts.load_cart(session, party.cart, party.alice).invite_code
+    shop.do(carts.join_by_code, party.carol, code)
+    shop.befriend(party.carol, party.bob)
+    shop.do(carts.remove_member, party.cart, party.alice, party.bob)
+    # Carol, a member and Bob's friend, cannot overrule the owner: nothing changes.
+    before = load_cart(shop, party.cart, party.alice)
+    error = refused(shop, carts.invite_friend, party.cart, party.carol, party.bob)
+    assert error.code is CartErrorCode.OWNER_REMOVED_THEM
+    assert "only the owner" in error.code.message
+    after = load_cart(shop, party.cart, party.alice)
+    assert [m.name for m in after.members] == ["Alice", "Carol"]
+    assert after.version == before.version
+
+
 def test_member_leaves_and_owner_cannot(party: Party) -> None:
     shop = party.shop
     shop.do(carts.leave, party.cart, party.bob)
@@ -308,3 +328,41 @@ def test_events_reach_an_in_process_bus_listener(party: Party) -> None:
     event = asyncio.run(scenario())
     assert event.payload["activity"] == "Bob added 2 × Harbor Mug"
     assert [line["quantity"] for line in event.payload["snapshot"]["lines"]] == [2]
+
+
+def test_the_owner_makes_a_new_code_and_the_old_link_stops_working(party: Party) -> None:
+    shop = party.shop
+    old = load_cart(shop, party.cart, party.alice).invite_code
+    assert len(old) == 12
+    assert refused(shop, rotate_code, party.cart, party.bob).code is CartErrorCode.OWNER_ONLY
+    shop.do(rotate_code, party.cart, party.alice)
+    view = load_cart(shop, party.cart, party.alice)
+    assert view.invite_code != old and len(view.invite_code) == 12
+    assert [m.name for m in view.members] == ["Alice", "Bob"]  # members stay
+    assert view.activity[0].text.endswith("the old link no longer works")
+    assert refused(shop, carts.join_by_code, party.carol, old).code is CartErrorCode.UNKNOWN_CODE
+    shop.do(carts.join_by_code, party.carol, view.invite_code)
+
+
+def test_wrong_cart_codes_run_out_for_the_person_and_the_address(party: Party) -> None:
+    shop, ctx = party.shop, party.shop.ctx()
+    good = load_cart(shop, party.cart, party.alice).invite_code
+    for attempt in range(PER_PERSON.limit):
+        with pytest.raises(CartError):
+            carts.invite_preview(ctx, party.carol, f"WRONG{attempt:07d}"[:12], "198.51.100.4")
+    # Out of attempts: even the right code is refused now, and nothing changed.
+    with pytest.raises(CartError) as caught:
+        carts.join_cart(ctx, party.carol, good, "198.51.100.4")
+    assert caught.value.code is CartErrorCode.TOO_MANY_CODES
+    assert "try again in" in caught.value.message
+    assert [m.name for m in load_cart(shop, party.cart, party.alice).members] == ["Alice", "Bob"]
+    # Someone else, elsewhere, who uses the code they were given spends nothing.
+    for _ in range(PER_PERSON.limit + 2):
+        assert carts.invite_preview(ctx, party.alice, good, "192.0.2.1").name == "Beach weekend"
+    # A guest on the same address as the guesser shares the address's allowance.
+    for attempt in range(PER_ADDRESS.limit - PER_PERSON.limit):
+        with pytest.raises(CartError):
+            carts.invite_preview(ctx, None, f"GUEST{attempt:07d}"[:12], "198.51.100.4")
+    with pytest.raises(CartError) as caught:
+        carts.invite_preview(ctx, None, good, "198.51.100.4")
+    assert caught.value.code is CartErrorCode.TOO_MANY_CODES

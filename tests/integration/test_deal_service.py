@@ -20,6 +20,7 @@ from app.domain.group_buy import PriceTier
 from app.domain.payments import SandboxCard
 from app.services import deals
 from app.services.deals import DealValidationError, JoinError
+from app.services.deals.joining import CARD_ATTEMPTS
 from tests.integration.deal_world import (
     NOW,
     FakeGateway,
@@ -64,6 +65,25 @@ def test_joining_twice_is_refused_without_a_second_hold(world: World) -> None:
         deals.join_deal(world.ctx(gateway), ada, deal_id, 1, "pm_card_visa")
     assert caught.value.message == "You're already in this deal."
     assert len(gateway.intents) == 1
+    assert world.deal(deal_id).participants == 1
+
+
+def test_join_and_leave_cycles_run_out_before_they_can_test_cards(world: World) -> None:
+    """Each join asks the bank for an authorisation: a person gets CARD_ATTEMPTS of them an
+    hour, however they come (join, leave, join again), and then a message, not a hold."""
+    gateway = FakeGateway()
+    deal_id = open_deal(world)
+    (ada, bob) = world.make_users(2)
+    for _ in range(CARD_ATTEMPTS.limit):
+        deals.join_deal(world.ctx(gateway), ada, deal_id, 1, "pm_card_visa")
+        deals.leave_deal(world.ctx(gateway), ada, deal_id)
+    with pytest.raises(JoinError) as caught:
+        deals.join_deal(world.ctx(gateway), ada, deal_id, 1, "pm_card_visa")
+    assert caught.value.code == "rate_limited"
+    assert "try again in" in caught.value.message
+    assert len(gateway.intents) == CARD_ATTEMPTS.limit
+    assert world.deal(deal_id).participants == 0
+    deals.join_deal(world.ctx(gateway), bob, deal_id, 1, "pm_card_visa")  # others are not held up
     assert world.deal(deal_id).participants == 1
 
 

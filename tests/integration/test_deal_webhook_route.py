@@ -12,6 +12,7 @@ import threading
 import time
 import urllib.parse
 import urllib.request
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
@@ -24,7 +25,7 @@ from starlette.routing import Mount
 from app.adapters.db.models_deals import ProcessedWebhookEvent
 from app.adapters.payments.stripe_gateway import TEST_CARDS, StripeGateway
 from app.adapters.payments.webhooks import sign_payload
-from app.api.stripe_routes import stripe_app
+from app.api.stripe_routes import MAX_BODY, stripe_app
 from app.launcher.processes import free_port
 from app.services import deals
 from tests.integration.deal_world import (
@@ -115,6 +116,29 @@ def test_an_unverified_delivery_is_refused_with_400(world: World, signature: Any
     response = post(receiver(world, gateway), body, signature(body))
     assert response.status_code == 400
     assert world.participations(deal_id)[0].status == "needs_action"
+    with world.session() as session:
+        assert session.exec(select(ProcessedWebhookEvent)).all() == []
+
+
+def test_an_oversized_delivery_is_refused_before_it_is_read_whole(world: World) -> None:
+    """A declared length over the limit is refused unread; a body streamed without a length is
+    read no further than the limit. Neither reaches the deal service."""
+    app = receiver(world, FakeGateway())
+    big = b"{" + b" " * MAX_BODY + b"}"
+    assert post(app, big, sign_payload(big, SECRET)).status_code == 413
+
+    async def chunks() -> AsyncIterator[bytes]:
+        for _ in range(MAX_BODY // 4096 + 2):
+            yield b" " * 4096
+
+    async def send_stream() -> httpx.Response:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://shop.test") as client:
+            return await client.post(
+                "/stripe/webhook", content=chunks(), headers={"Stripe-Signature": "t=1,v1=x"}
+            )
+
+    assert asyncio.run(send_stream()).status_code == 413
     with world.session() as session:
         assert session.exec(select(ProcessedWebhookEvent)).all() == []
 

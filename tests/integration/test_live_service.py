@@ -15,7 +15,7 @@ from app.adapters.db.models_live import LiveSession
 from app.adapters.db.models_people import Friendship
 from app.adapters.payments.configured import UnavailableGateway
 from app.adapters.payments.stripe_gateway import StripeGateway
-from app.domain.live import FlashDealRequest, LifecycleError, SessionDraft
+from app.domain.live import HEARTS, FlashDealRequest, LifecycleError, SessionDraft
 from app.realtime.rooms import FIELD_MARKER
 from app.services import context as context_module
 from app.services import live
@@ -313,16 +313,28 @@ def test_friends_watch_together_with_a_private_party_and_a_shared_cart(shop: Sho
 
 def test_reactions_are_coalesced_into_one_event_per_session_per_flush() -> None:
     tally = live.ReactionTally()
-    for sender in range(20):
-        tally.add(1, sender)
-    tally.add(2, "bob")
+    for _ in range(20):
+        tally.add(1)
+    tally.add(2)
     events = tally.drain()
     assert sorted((e.channel, e.payload["count"]) for e in events) == [
         ("live:1", 20),
         ("live:2", 1),
     ]
     assert tally.drain() == [] and not tally.pending
-    assert sum(tally.add(1, "spammer") for _ in range(50)) == 5
+
+
+async def test_hearts_go_only_to_a_live_session_and_within_each_persons_allowance(
+    shop: Shop,
+) -> None:
+    bob, carol = shop.users["Bob"], shop.users["Carol"]
+    waiting = scheduled(shop)
+    assert not await live.send_heart(shop.ctx(), bob, waiting)  # not on air yet
+    assert not await live.send_heart(shop.ctx(), bob, 99_999)  # no such session
+    session_id = on_air(shop)
+    sent = [await live.send_heart(shop.ctx(), bob, session_id) for _ in range(10)]
+    assert sent == [True] * HEARTS.limit + [False] * (10 - HEARTS.limit)
+    assert await live.send_heart(shop.ctx(), carol, session_id)  # everyone has their own
 
 
 # --------------------------------------------------------------------------- events -> views

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -12,6 +13,7 @@ from app.adapters.db.models_people import AuthSession, FriendInvite
 from app.domain.people import DisplayNameError
 from app.services import accounts, friends
 from app.services.accounts import SignedInIdentity, hash_token
+from app.services.code_attempts import PER_ADDRESS
 from app.services.context import Context
 from tests.factories import RecordingBus, make_context
 
@@ -136,3 +138,41 @@ def test_every_friend_event_redraws_the_list_a_fresh_read_gives(db_session: Sess
             with Session(engine) as fresh:
                 assert redrawn == friends.list_friends(fresh, owner)
             assert (other in {f.id for f in redrawn}) is together
+
+
+def test_other_peoples_email_and_role_never_leave_the_server(db_session: Session) -> None:
+    """What the invite page, the friends page and a cart's friend list send to a browser about
+    somebody else: a name and an avatar, never their e-mail address or role."""
+    alice, bob = _user(db_session, "Alice"), _user(db_session, "Bob")
+    ctx = _ctx(db_session)
+    code = friends.current_invite(ctx, alice).code
+    public = {"id", "name", "initials", "avatar_url", "colour"}
+    inviter = friends.invite_page(ctx, None, code).invite.inviter
+    assert set(asdict(inviter)) == public
+    friends.accept_invite(ctx, bob, code)
+    (listed,) = friends.friends_page(ctx, bob).friends
+    assert set(asdict(listed)) == public
+    assert "alice@x.test" not in repr(listed)
+
+
+def test_a_new_friend_code_retires_every_code_handed_out_before(db_session: Session) -> None:
+    alice, bob = _user(db_session, "Alice"), _user(db_session, "Bob")
+    ctx = _ctx(db_session)
+    old = friends.current_invite(ctx, alice).code
+    new = friends.rotate_invite(ctx, alice).code
+    assert new != old and len(new) == 12
+    with pytest.raises(friends.FriendError, match="expired"):
+        friends.accept_invite(ctx, bob, old)
+    assert friends.accept_invite(ctx, bob, new).name == "Alice"
+
+
+def test_wrong_friend_codes_run_out_for_a_guest_address(db_session: Session) -> None:
+    alice = _user(db_session, "Alice")
+    ctx = _ctx(db_session)
+    good = friends.current_invite(ctx, alice).code
+    for attempt in range(PER_ADDRESS.limit):
+        with pytest.raises(friends.FriendError):
+            friends.invite_page(ctx, None, f"WRONG{attempt:07d}"[:12], "203.0.113.7")
+    with pytest.raises(friends.FriendError, match="Too many wrong codes"):
+        friends.invite_page(ctx, None, good, "203.0.113.7")
+    assert friends.invite_page(ctx, None, good, "203.0.113.8").invite.inviter.name == "Alice"

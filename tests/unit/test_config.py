@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from app.config import ConfigError, load_settings
+from app.config import ConfigError, load_settings, redact_url
 
 
 def test_defaults_give_an_embedded_shop_on_sqlite(tmp_path: Path) -> None:
@@ -50,3 +50,21 @@ def test_admin_emails_are_a_normalised_set() -> None:
 def test_a_malformed_admin_email_names_the_variable(value: str) -> None:
     with pytest.raises(ConfigError, match="ADMIN_EMAILS: expected comma-separated e-mail"):
         load_settings({"ADMIN_EMAILS": f"ok@shop.test,{value}"})
+
+
+def test_an_unset_app_env_means_production() -> None:
+    assert load_settings({}).is_production
+    assert not load_settings({"APP_ENV": "dev"}).is_production
+
+
+@pytest.mark.parametrize("variable", ["DATABASE_URL", "REDIS_URL"])
+def test_a_malformed_url_is_shown_without_its_password(variable: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_settings({variable: "mysql://shop:hunter2-secret@db:5432/shop"})
+    assert "hunter2" not in str(caught.value)
+    assert "mysql://shop:***@db:5432/shop" in str(caught.value)
+
+
+def test_redaction_keeps_urls_without_a_password() -> None:
+    assert redact_url("redis://127.0.0.1:6379/0") == "redis://127.0.0.1:6379/0"
+    assert redact_url("postgresql://u:p@h/d") == "postgresql://u:***@h/d"

@@ -11,7 +11,6 @@ from app.domain.live import (
     FlashDealRequest,
     LifecycleError,
     LiveAction,
-    ReactionLimiter,
     SessionDraft,
     SessionStatus,
     StreamKind,
@@ -151,14 +150,3 @@ def test_flash_deal_terms_are_valid_group_buy_terms_with_the_full_discount_at_un
     assert price_for(terms, 1) == 2250  # half the discount for the first shoppers
     assert price_for(terms, 3) == 2000  # the full 20 % once three joined
     assert terms.min_to_unlock == 3
-
-
-def test_reactions_allow_a_burst_then_a_steady_rate_per_viewer() -> None:
-    clock = [0.0]
-    limiter = ReactionLimiter(burst=5, rate=2.0, clock=lambda: clock[0])
-    assert [limiter.allow("bob") for _ in range(7)] == [True] * 5 + [False] * 2
-    assert limiter.allow("carol")  # everyone has their own bucket
-    clock[0] += 0.5
-    assert limiter.allow("bob") and not limiter.allow("bob")
-    clock[0] += 10
-    assert sum(limiter.allow("bob") for _ in range(10)) == 5

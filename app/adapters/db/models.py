@@ -40,6 +40,8 @@ class Product(SQLModel, table=True):
     featured: bool = False
     # Archived products leave the shop's lists and pages; orders and deals keep pointing at them.
     archived: bool = Field(default=False, index=True)
+    # goods | experience (app.domain.trips.ProductKind): an experience has dates with seats.
+    kind: str = Field(default="goods", max_length=20)
     created_at: datetime = Timestamp()
 
 
@@ -61,12 +63,17 @@ class ProductImage(SQLModel, table=True):
 # Tables of other areas register themselves on import; keep these last.
 from app.adapters.db import (  # noqa: E402, F401
     models_analytics,
+    models_api,
     models_carts,
     models_chat,
+    models_community,
     models_deals,
     models_events,
+    models_experiments,
     models_live,
     models_orders,
     models_people,
     models_social,
+    models_trips,
+    models_webhooks,
 )

@@ -48,6 +48,8 @@ class Deal(SQLModel, table=True):
     team_size: int | None = None
     team_price: int | None = None
     payment_mode: str = Field(default="hold", max_length=20)
+    # group_buy | booking (a group trip's booking: app/services/trips; not listed with deals)
+    kind: str = Field(default="group_buy", max_length=20)
     status: str = Field(default="open", max_length=20, index=True)
     participants: int = 0
     version: int = 0
@@ -105,6 +107,12 @@ class Participation(SQLModel, table=True):
     confirmed_at: datetime | None = _moment(nullable=True)
     # Set by the closing job on the seats it counted: the ledger of a closed deal.
     counted_at_close: bool = False
+    # A booking's member: when their seat was reserved (their windows to pay start here) and
+    # who placed the hold (the member, or the organiser covering their share).
+    reserved_at: datetime | None = _moment(nullable=True)
+    paid_by: int | None = Field(default=None, foreign_key="user.id")
+    # The shared cart whose lines became this seat (friends' carts toward a deal).
+    cart_id: int | None = Field(default=None, foreign_key="cart.id", index=True)
     created_at: datetime = Timestamp()
     updated_at: datetime = Timestamp()
 

@@ -59,8 +59,21 @@ def media_dir() -> Path:
 
 def store_product_image(webp: bytes, folder: Path | None = None) -> str:
     """Save a re-encoded picture under a random name; its URL."""
-    target = (folder or media_dir()) / "products"
+    return store_image(webp, "products", folder)
+
+
+def store_image(webp: bytes, kind: str, folder: Path | None = None) -> str:
+    """Save a re-encoded picture under a random name in the media folder `kind` ("products",
+    "community"); its URL under /media."""
+    target = (folder or media_dir()) / kind
     target.mkdir(parents=True, exist_ok=True)
     name = f"{secrets.token_urlsafe(12)}.webp"
     (target / name).write_bytes(webp)
-    return f"{MEDIA_URL}/products/{name}"
+    return f"{MEDIA_URL}/{kind}/{name}"
+
+
+def remove_image(url: str, folder: Path | None = None) -> None:
+    """Delete a picture this module stored, by its URL (a photo whose post was not saved)."""
+    relative = url.removeprefix(MEDIA_URL + "/")
+    if relative != url and ".." not in relative:
+        ((folder or media_dir()) / relative).unlink(missing_ok=True)

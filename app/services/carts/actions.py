@@ -15,11 +15,12 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from app.domain.carts import SplitMode
+from app.domain.carts import CartError, CartErrorCode, SplitMode
 from app.services import accounts
 from app.services.carts import lines, membership, owner
 from app.services.carts.changes import CartChange
 from app.services.carts.reading import CartInvitePreview, CartTarget, find_by_code, list_carts
+from app.services.code_attempts import code_look_up
 from app.services.context import Context
 from app.services.unit_of_work import UnitOfWork
 
@@ -114,16 +115,23 @@ def start_shared_cart(
         )
 
 
-def join_cart(ctx: Context, actor_id: int, code: str) -> CartChange:
-    """Join a shared cart by its invite code (joining twice is harmless)."""
-    with ctx.uow() as uow:
+def _too_many_codes(message: str) -> CartError:
+    return CartError(CartErrorCode.TOO_MANY_CODES, message)
+
+
+def join_cart(ctx: Context, actor_id: int, code: str, address: str | None = None) -> CartChange:
+    """Join a shared cart by its invite code (joining twice is harmless). Wrong codes spend the
+    person's and the address's attempts (app/services/code_attempts.py)."""
+    with code_look_up(ctx, actor_id, address, _too_many_codes, CartError), ctx.uow() as uow:
         return membership.join_by_code(uow, actor_id, code)
 
 
-def invite_preview(ctx: Context, viewer_id: int | None, code: str) -> CartInvitePreview:
-    """What the invite link's page shows before joining."""
-    with ctx.session() as session:
-        return find_by_code(session, code, viewer_id)
+def invite_preview(
+    ctx: Context, viewer_id: int | None, code: str, address: str | None = None
+) -> CartInvitePreview:
+    """What the invite link's page shows before joining (the person then confirms)."""
+    with code_look_up(ctx, viewer_id, address, _too_many_codes, CartError), ctx.session() as s:
+        return find_by_code(s, code, viewer_id)
 
 
 def add_friend(ctx: Context, actor: Actor, cart_id: int, friend_id: int) -> CartChange:
@@ -142,6 +150,11 @@ def leave_cart(ctx: Context, actor: Actor, cart_id: int) -> CartChange:
 
 
 # --------------------------------------------------------------------------- owner
+
+
+def rotate_invite_code(ctx: Context, actor: Actor, cart_id: int) -> CartChange:
+    """The owner replaces the cart's invite code; links already shared stop working."""
+    return _edit(ctx, actor, owner.rotate_code, cart_id)
 
 
 def lock_cart(ctx: Context, actor: Actor, cart_id: int) -> CartChange:

@@ -93,7 +93,7 @@ def create_shared_cart(
         name=clean_cart_name(name),
         owner_id=owner_id,
         kind=CartKind.SHARED.value,
-        invite_code=_new_code(uow.session),
+        invite_code=new_cart_code(uow.session),
         deadline=check_new_deadline(as_utc(deadline) if deadline else None, now),
         budget_minor=check_budget_value(budget_minor),
         currency=currency,
@@ -117,7 +117,7 @@ def create_shared_cart(
     return new.id
 
 
-def _new_code(session: Session) -> str:
+def new_cart_code(session: Session) -> str:
     for _ in range(10):
         code = new_invite_code()
         if session.exec(select(Cart.id).where(Cart.invite_code == code)).first() is None:
@@ -167,16 +167,21 @@ def join_by_code(uow: UnitOfWork, user_id: int, raw_code: str) -> CartChange:
 
 
 def invite_friend(uow: UnitOfWork, cart_id: int, inviter_id: int, friend_id: int) -> CartChange:
-    """A member adds one of their friends to a shared cart (also someone the owner removed)."""
+    """A member adds one of their friends to a shared cart. Someone the owner removed comes
+    back only when the owner adds them: another member cannot overrule the owner."""
     session = uow.session
     version = begin_change(session, cart_id, inviter_id, now=utcnow())
-    if get_cart(session, cart_id).kind != CartKind.SHARED:
+    cart = get_cart(session, cart_id)
+    if cart.kind != CartKind.SHARED:
         raise CartError(CartErrorCode.PERSONAL_CART)
     if not are_friends(session, inviter_id, friend_id):
         raise CartError(CartErrorCode.NOT_FRIENDS)
     existing = get_member(session, cart_id, friend_id)
     if existing is not None and existing.status == MemberStatus.ACTIVE:
         raise CartError(CartErrorCode.ALREADY_MEMBER)
+    removed = existing is not None and existing.status == MemberStatus.REMOVED
+    if removed and inviter_id != cart.owner_id:
+        raise CartError(CartErrorCode.OWNER_REMOVED_THEM)
     _add_member(session, cart_id, friend_id, existing)
     inviter_name = display_name(session, inviter_id)
     text = invited_text(inviter_name, display_name(session, friend_id))
@@ -185,7 +190,7 @@ def invite_friend(uow: UnitOfWork, cart_id: int, inviter_id: int, friend_id: int
         uow,
         friend_id,
         NotificationKind.SHARED_CART,
-        f"{inviter_name} added you to the shared cart “{get_cart(session, cart_id).name}”",
+        f"{inviter_name} added you to the shared cart “{cart.name}”",
         link=str(cart_url(cart_id)),
     )
     record(uow, cart_id, version, text, action="joined")

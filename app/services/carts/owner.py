@@ -40,6 +40,7 @@ from app.services.carts.changes import (
     record,
     refusal,
 )
+from app.services.carts.membership import new_cart_code
 from app.services.unit_of_work import UnitOfWork
 
 
@@ -136,6 +137,20 @@ def set_deadline(
     assert version is not None  # no extra condition: only a refusal can match nothing
     text = deadline_text(display_name(uow.session, owner_id), new_deadline)
     record(uow, cart_id, version, text)
+    return CartChange(cart_id, version)
+
+
+def rotate_code(uow: UnitOfWork, cart_id: int, owner_id: int) -> CartChange:
+    """The owner replaces the shared cart's invite code: the links already sent stop working,
+    the members stay. Also allowed on a locked cart."""
+    session = uow.session
+    if get_cart(session, cart_id).kind != CartKind.SHARED:
+        raise CartError(CartErrorCode.PERSONAL_CART)
+    values = {"invite_code": new_cart_code(session)}
+    version = _owner_change(uow, cart_id, owner_id, now=utcnow(), where=(), values=values)
+    assert version is not None  # no extra condition: only a refusal can match nothing
+    name = display_name(session, owner_id)
+    record(uow, cart_id, version, f"{name} made a new invite code; the old link no longer works")
     return CartChange(cart_id, version)
 
 

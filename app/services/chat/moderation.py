@@ -31,7 +31,7 @@ from app.services.unit_of_work import UnitOfWork
 
 
 @dataclass(frozen=True)
-class _Act:
+class Act:
     """Where a moderation command runs: the room (already checked), who acts, when."""
 
     uow: UnitOfWork
@@ -45,15 +45,17 @@ T = TypeVar("T", covariant=True)
 
 
 class Command(Protocol[T]):
-    def apply(self, act: _Act) -> T: ...
+    def apply(self, act: Act) -> T: ...
 
 
-def _run(ctx: Context, actor_id: int | None, room_key: str, command: Command[T]) -> T:
+def run(ctx: Context, actor_id: int | None, room_key: str, command: Command[T]) -> T:
+    """Apply one moderation command (the chat's own, or another area's, such as pinning a
+    community's post) after checking the actor moderates the room; its result."""
     key = rules.parse_room_key(room_key)
     with ctx.uow() as uow:
         now = ctx.now()
         found = require_moderator(uow.session, key, actor_id, now)
-        return command.apply(_Act(uow, key, found, actor_id, now))
+        return command.apply(Act(uow, key, found, actor_id, now))
 
 
 def moderate(
@@ -64,7 +66,7 @@ def moderate(
     with ctx.uow() as uow:
         now = ctx.now()
         found = require_moderator(uow.session, key, actor_id, now)
-        command.apply(_Act(uow, key, found, actor_id, now))
+        command.apply(Act(uow, key, found, actor_id, now))
         refreshed = uow.session.get(ChatRoom, found.id, populate_existing=True) or found
         return read_panel(uow.session, key, refreshed, now)
 
@@ -75,7 +77,7 @@ class DeleteMessage:
 
     message_id: int
 
-    def apply(self, act: _Act) -> bool:
+    def apply(self, act: Act) -> bool:
         session = act.uow.session
         result = session.exec(
             update(ChatMessage)
@@ -110,7 +112,7 @@ class Mute:
     minutes: int
     reason: str = ""
 
-    def apply(self, act: _Act) -> datetime:
+    def apply(self, act: Act) -> datetime:
         session = act.uow.session
         minutes = rules.clean_mute_minutes(self.minutes)
         target = user(session, self.user_id)
@@ -138,7 +140,7 @@ class Mute:
 class Unmute:
     user_id: int
 
-    def apply(self, act: _Act) -> None:
+    def apply(self, act: Act) -> None:
         act.uow.session.exec(
             delete(ChatMute).where(
                 col(ChatMute.room_id) == act.room.id, col(ChatMute.user_id) == self.user_id
@@ -153,7 +155,7 @@ class SetSlowMode:
 
     seconds: int
 
-    def apply(self, act: _Act) -> int:
+    def apply(self, act: Act) -> int:
         seconds = rules.clean_slow_mode(self.seconds)
         act.uow.session.exec(
             update(ChatRoom)
@@ -171,7 +173,7 @@ class AddFilterWord:
 
     raw: str
 
-    def apply(self, act: _Act) -> str:
+    def apply(self, act: Act) -> str:
         session = act.uow.session
         word = rules.clean_filter_word(self.raw)
         count = session.exec(
@@ -195,7 +197,7 @@ class AddFilterWord:
 class RemoveFilterWord:
     word: str
 
-    def apply(self, act: _Act) -> None:
+    def apply(self, act: Act) -> None:
         act.uow.session.exec(
             delete(ChatFilterWord).where(
                 col(ChatFilterWord.room_id) == act.room.id, col(ChatFilterWord.word) == self.word
@@ -210,7 +212,7 @@ class DismissReports:
 
     message_id: int
 
-    def apply(self, act: _Act) -> int:
+    def apply(self, act: Act) -> int:
         result = act.uow.session.exec(
             update(ChatReport)
             .where(
@@ -227,36 +229,36 @@ class DismissReports:
 def delete_message(ctx: Context, actor_id: int | None, room_key: str, message_id: int) -> bool:
     """A moderator hides a message for everyone; its reports are closed. False if it was
     already gone (deleting twice is harmless)."""
-    return _run(ctx, actor_id, room_key, DeleteMessage(message_id))
+    return run(ctx, actor_id, room_key, DeleteMessage(message_id))
 
 
 def mute_user(
     ctx: Context, actor_id: int | None, room_key: str, user_id: int, minutes: int, reason: str = ""
 ) -> datetime:
     """A moderator stops a user posting in the room for `minutes`; when the mute ends."""
-    return _run(ctx, actor_id, room_key, Mute(user_id, minutes, reason))
+    return run(ctx, actor_id, room_key, Mute(user_id, minutes, reason))
 
 
 def unmute_user(ctx: Context, actor_id: int | None, room_key: str, user_id: int) -> None:
     """A moderator lets a muted user write again."""
-    _run(ctx, actor_id, room_key, Unmute(user_id))
+    run(ctx, actor_id, room_key, Unmute(user_id))
 
 
 def set_slow_mode(ctx: Context, actor_id: int | None, room_key: str, seconds: int) -> int:
     """0 turns slow mode off; otherwise each non-moderator may post once per `seconds`."""
-    return _run(ctx, actor_id, room_key, SetSlowMode(seconds))
+    return run(ctx, actor_id, room_key, SetSlowMode(seconds))
 
 
 def add_filter_word(ctx: Context, actor_id: int | None, room_key: str, raw: str) -> str:
     """Refuse messages containing this word or phrase (whole words, any case or width)."""
-    return _run(ctx, actor_id, room_key, AddFilterWord(raw))
+    return run(ctx, actor_id, room_key, AddFilterWord(raw))
 
 
 def remove_filter_word(ctx: Context, actor_id: int | None, room_key: str, word: str) -> None:
     """Let a filtered word through again."""
-    _run(ctx, actor_id, room_key, RemoveFilterWord(word))
+    run(ctx, actor_id, room_key, RemoveFilterWord(word))
 
 
 def dismiss_reports(ctx: Context, actor_id: int | None, room_key: str, message_id: int) -> int:
     """A moderator keeps a reported message; its open reports are closed."""
-    return _run(ctx, actor_id, room_key, DismissReports(message_id))
+    return run(ctx, actor_id, room_key, DismissReports(message_id))

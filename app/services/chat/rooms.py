@@ -22,6 +22,7 @@ from app.adapters.db.models_people import User
 from app.domain import chat as rules
 from app.domain.chat import ChatRefused, Refusal, RoomKey
 from app.domain.events import DomainEvent, EventKind
+from app.domain.numbers import parse_id
 from app.services.context import Context
 from app.services.unit_of_work import UnitOfWork
 
@@ -31,11 +32,14 @@ class RoomPolicy:
     """How rooms of one kind behave. `can_read(session, key, user_id)` (user_id None for a
     guest) gates reading and posting; `owner_of` names the room's own moderator;
     `buyer_product` names the product whose buyers get the "buyer" badge (who bought what is
-    app/services/buyers.py says who bought it: the one rule reviews and answers use too)."""
+    app/services/buyers.py says who bought it: the one rule reviews and answers use too);
+    `moderated_by(session, key, user_id)` names further moderators of one room (a community's
+    hosts) besides its owner and the site's moderators."""
 
     can_read: Callable[[Session, RoomKey, int | None], bool]
     owner_of: Callable[[Session, RoomKey], int | None] = lambda _s, _k: None
     buyer_product: Callable[[Session, RoomKey], int | None] = lambda _s, _k: None
+    moderated_by: Callable[[Session, RoomKey, int], bool] = lambda _s, _k, _u: False
 
 
 _policies: dict[str, RoomPolicy] = {}
@@ -53,7 +57,7 @@ def policy(key: RoomKey) -> RoomPolicy | None:
 
 
 def _product_id(key: RoomKey) -> int | None:
-    return int(key.ident) if key.ident.isdigit() else None
+    return parse_id(key.ident)
 
 
 def _product_room_readable(session: Session, key: RoomKey, _user_id: int | None) -> bool:
@@ -109,9 +113,12 @@ def _owner(session: Session, key: RoomKey, found: ChatRoom | None) -> int | None
 
 
 def moderates(session: Session, key: RoomKey, who: User | None, found: ChatRoom | None) -> bool:
-    return who is not None and rules.can_moderate(
-        who.role, who.id or 0, _owner(session, key, found)
-    )
+    if who is None:
+        return False
+    if rules.can_moderate(who.role, who.id or 0, _owner(session, key, found)):
+        return True
+    kind = policy(key)
+    return kind is not None and kind.moderated_by(session, key, who.id or 0)
 
 
 def require_reader(session: Session, key: RoomKey, user_id: int | None) -> User:

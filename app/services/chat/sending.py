@@ -11,8 +11,9 @@ from datetime import datetime
 from sqlmodel import Session, col, select, update
 
 from app.adapters.db.models_chat import ChatMessage, ChatMute, ChatReport, ChatThrottle
+from app.adapters.db.models_people import User
 from app.domain import chat as rules
-from app.domain.chat import ChatRefused, Refusal
+from app.domain.chat import ChatRefused, Refusal, RoomKey
 from app.domain.clock import as_utc
 from app.domain.events import EventKind
 from app.domain.throttle import format_stamps, parse_stamps, throttle
@@ -26,6 +27,7 @@ from app.services.chat.rooms import (
     visible_message,
 )
 from app.services.context import Context
+from app.services.unit_of_work import UnitOfWork
 
 THROTTLE_ATTEMPTS = 8
 
@@ -75,38 +77,52 @@ def post_message(
     key = rules.parse_room_key(room_key)
     body = rules.clean_message(text)
     now = as_utc(ctx.now())
-    moment = now.timestamp()
     with ctx.uow() as uow:
-        session = uow.session
-        author = require_reader(session, key, actor_id)
-        uid = author.id or 0
-        found = room(session, key, now)
-        remaining = _mute_remaining(session, found.id or 0, uid, now)
-        if remaining > 0:
-            raise rules.muted_refusal(remaining)
-        moderator = moderates(session, key, author, found)
-        if rules.blocked_word(body, filter_words(session, found.id or 0)) is not None:
-            raise rules.filtered_refusal()
+        author = require_reader(uow.session, key, actor_id)
         parent_id = None
         if reply_to_id:
-            parent_id = visible_message(session, key, int(reply_to_id)).id
-        if found.slow_mode_seconds > 0 and not moderator:
-            slow = found.slow_mode_seconds
-            wait = _take(session, f"slow:{found.id}:{uid}", 1, slow, moment)
-            if wait:
-                raise rules.slow_mode_refusal(slow, wait)
-        wait = _take(
-            session, f"rate:{uid}", rules.RATE_LIMIT_MESSAGES, rules.RATE_LIMIT_SECONDS, moment
-        )
+            parent_id = visible_message(uow.session, key, int(reply_to_id)).id
+        return write_message(uow, key, author, body, parent_id, now).id or 0
+
+
+def write_message(
+    uow: UnitOfWork,
+    key: RoomKey,
+    author: User,
+    body: str,
+    parent_id: int | None,
+    now: datetime,
+) -> ChatMessage:
+    """Store an already cleaned message by an author who may read the room, inside the caller's
+    unit of work, after the room's own checks: the mute, the word filter, slow mode and the
+    sender's rate limit (each refusal a ChatRefused). Records the posted event."""
+    session = uow.session
+    uid = author.id or 0
+    found = room(session, key, now)
+    remaining = _mute_remaining(session, found.id or 0, uid, now)
+    if remaining > 0:
+        raise rules.muted_refusal(remaining)
+    moderator = moderates(session, key, author, found)
+    if rules.blocked_word(body, filter_words(session, found.id or 0)) is not None:
+        raise rules.filtered_refusal()
+    moment = now.timestamp()
+    if found.slow_mode_seconds > 0 and not moderator:
+        slow = found.slow_mode_seconds
+        wait = _take(session, f"slow:{found.id}:{uid}", 1, slow, moment)
         if wait:
-            raise rules.rate_limited(wait)
-        message = ChatMessage(
-            room_id=found.id or 0, user_id=uid, body=body, reply_to_id=parent_id, created_at=now
-        )
-        session.add(message)
-        session.flush()
-        record(uow, found, EventKind.CHAT_MESSAGE_POSTED, message_id=message.id, user_id=uid)
-        return message.id or 0
+            raise rules.slow_mode_refusal(slow, wait)
+    wait = _take(
+        session, f"rate:{uid}", rules.RATE_LIMIT_MESSAGES, rules.RATE_LIMIT_SECONDS, moment
+    )
+    if wait:
+        raise rules.rate_limited(wait)
+    message = ChatMessage(
+        room_id=found.id or 0, user_id=uid, body=body, reply_to_id=parent_id, created_at=now
+    )
+    session.add(message)
+    session.flush()
+    record(uow, found, EventKind.CHAT_MESSAGE_POSTED, message_id=message.id, user_id=uid)
+    return message
 
 
 def report_message(

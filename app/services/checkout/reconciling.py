@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 
 from app.adapters.db.models_orders import PaymentShare
 from app.domain.checkout import OPEN_SHARE, OrderStatus, ShareStatus, needs_action_text
+from app.domain.numbers import parse_id
 from app.services import carts
 from app.services.checkout.failing import _fail_in
 from app.services.checkout.paying import _complete_if_paid
@@ -54,8 +55,8 @@ def intent_of(kind: str, obj: Mapping[str, Any]) -> str:
 def _share(session: Session, obj: Mapping[str, Any], intent_id: str) -> PaymentShare | None:
     metadata = obj.get("metadata") or {}
     raw = metadata.get("share_id") if isinstance(metadata, Mapping) else None
-    if raw and str(raw).isdigit():
-        found = session.get(PaymentShare, int(raw), populate_existing=True)
+    if (share_id := parse_id(raw)) is not None:
+        found = session.get(PaymentShare, share_id, populate_existing=True)
         # The metadata names the share; an intent it does not know must not move it.
         if found is not None and found.intent_id in (None, intent_id):
             return found

@@ -10,7 +10,8 @@ Every public use case takes the service context first, then the acting user's id
 - reconciliation.py Stripe webhooks and the bank's 3-D Secure check
 - reading.py        what the pages read (views.py composes them)
 - ledger.py         a deal's public ledger: who the count includes, and price changes
-- seats.py, records.py, errors.py, form.py: shared internals
+- from_cart.py      friends' carts toward a deal: a shared cart's lines become holds that count
+- seats.py, holding.py, records.py, errors.py, form.py: shared internals
 
 The order of events is safe in any interleaving: see the docstrings of joining.py, seats.py and
 closing.py for how (conditional updates, forward-only statuses, idempotency keys, leases).
@@ -26,6 +27,7 @@ from app.services.deals.closing import (
 )
 from app.services.deals.creating import create_deal, create_deal_from_form, deal_row, open_deal_in
 from app.services.deals.errors import DealValidationError, JoinError, NotAllowed
+from app.services.deals.from_cart import CartDeal, cart_deals, hold_cart_lines_for_deal
 from app.services.deals.joining import JoinResult, join_deal
 from app.services.deals.leaving import leave_deal
 from app.services.deals.ledger import DealLedger, LedgerEntry, deal_ledger
@@ -55,6 +57,9 @@ __all__ = [
     "CARDS_CHANNEL",
     "CLOSE_LEASE",
     "BankCheckResult",
+    "CartDeal",
+    "cart_deals",
+    "hold_cart_lines_for_deal",
     "CloseReport",
     "DealLedger",
     "DealPageView",

@@ -81,7 +81,8 @@ def _due(now: datetime, lease: timedelta) -> Any:
         select(Participation.id)
         .where(
             col(Participation.deal_id) == col(Deal.id),
-            col(Participation.status).in_((Status.PENDING, Status.NEEDS_ACTION)),
+            # A booking's member who has not paid yet is half-way too.
+            col(Participation.status).in_((Status.RESERVED, Status.PENDING, Status.NEEDS_ACTION)),
         )
         .exists()
     )

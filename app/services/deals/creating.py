@@ -15,6 +15,7 @@ from app.adapters.db.models_people import User
 from app.domain.clock import as_utc
 from app.domain.events import EventKind
 from app.domain.group_buy import DealCount, DealStatus, DealTerms, payment_mode, validate_terms
+from app.domain.numbers import is_digits
 from app.domain.people import may_host
 from app.services.context import Context
 from app.services.deals.errors import DealValidationError, NotAllowed
@@ -53,7 +54,7 @@ def create_deal_from_form(
         chosen = form.get("product_id", "").strip()
         currency = (
             uow.session.exec(select(Product.currency).where(col(Product.id) == int(chosen))).first()
-            if chosen.isdigit() and len(chosen) <= 7
+            if is_digits(chosen, 7)
             else None
         )
         parsed = parse_deal_form(form, currency or _DEFAULT_CURRENCY, offset_minutes, now)

@@ -14,6 +14,7 @@ from datetime import datetime
 
 from app.domain.clock import local_to_utc
 from app.domain.group_buy import DealTerms, PriceTier, validate_terms
+from app.domain.numbers import is_digits
 
 TIER_ROWS = 4
 _PRICE = re.compile(r"^\s*[$€£]?\s*(\d{1,7})(?:[.,](\d{1,2}))?\s*$")
@@ -37,7 +38,7 @@ def parse_price(raw: str) -> int | None:
 
 def _whole(raw: str | None) -> int | None:
     text = (raw or "").strip()
-    return int(text) if text.isdigit() and len(text) <= 7 else None
+    return int(text) if is_digits(text, 7) else None
 
 
 def parse_deal_form(

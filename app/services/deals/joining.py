@@ -13,8 +13,6 @@ late, twice or out of order, on SQLite as on PostgreSQL (no SELECT ... FOR UPDAT
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import or_, update
@@ -28,11 +26,11 @@ from app.domain.clock import as_utc
 from app.domain.events import EventKind
 from app.domain.group_buy import (
     REJOINABLE_PARTICIPATION,
+    DealKind,
     DealStatus,
     DealTerms,
     JoinRefusal,
     ParticipationStatus,
-    PaymentMode,
     can_join,
     can_join_team,
     hold_amount,
@@ -41,8 +39,10 @@ from app.domain.group_buy import (
     team_terms,
 )
 from app.domain.payments import SandboxCard
+from app.domain.throttle import Rate
 from app.services.context import Context
 from app.services.deals.errors import JoinError, Refused
+from app.services.deals.holding import JoinResult, place_hold
 from app.services.deals.records import (
     NO_SYNC,
     count_of,
@@ -58,7 +58,6 @@ from app.services.deals.seats import (
     find_participation,
     hold_key,
     participation,
-    release_orphan,
     take_team_place,
 )
 from app.services.deals.views import NO_SEAT, MySeat, seat_of
@@ -69,21 +68,7 @@ NEW_TEAM = "new"  # `team` argument: start a team rather than join one
 TeamChoice = int | str | None  # None: no team; NEW_TEAM; or the id of the team to join
 
 
-@dataclass(frozen=True)
-class JoinResult:
-    """What the shopper's page needs after a join: `client_secret` is set when the bank wants
-    3-D Secure (status "needs_action"); the browser finishes it with Stripe.js. `seat` is the
-    shopper's seat as the join left it."""
-
-    participation_id: int
-    status: str
-    hold_amount: int
-    unit_price_now: int
-    currency: str
-    intent_id: str | None = None
-    client_secret: str | None = None
-    team_id: int | None = None
-    seat: MySeat = NO_SEAT
+CARD_ATTEMPTS = Rate("deal.card", limit=20, seconds=3600)
 
 
 def join_deal(
@@ -116,12 +101,17 @@ def join(
 ) -> JoinResult:
     """Join alone, as a new team's leader (`team=NEW_TEAM`) or into a team (its id)."""
     now = as_utc(ctx.now())
-    method = _payment_method(ctx, payment_method, sandbox_card)
+    method = payment_method_for(ctx, payment_method, sandbox_card)
     with ctx.uow() as uow:
         deal, terms, mine = _precheck(uow.session, user_id, deal_id, quantity, now, team)
+    # Every join that gets this far asks the bank for an authorisation: limited per person on
+    # every process together, so joining and leaving cannot be used to test stolen cards.
+    wait = ctx.limiter.attempt(CARD_ATTEMPTS, str(user_id))
+    if wait is not None:
+        raise JoinError(CARD_ATTEMPTS.refusal(wait), "rate_limited", mine)
     try:
         with ctx.uow() as uow:
-            part_id, attempt, team_id, with_me = _reserve(
+            part_id, attempt, team_id, with_me = reserve_seat(
                 uow, deal, terms, user_id, quantity, now, team
             )
     except Refused as refused:
@@ -131,8 +121,6 @@ def join(
         raise JoinError.refused(JoinRefusal.ALREADY_JOINED) from None
 
     amount = hold_amount(terms, quantity, with_me)
-    key = hold_key(deal_id, user_id, attempt)
-    metadata = {"deal_id": str(deal_id), "user_id": str(user_id), "participation_id": str(part_id)}
     base = JoinResult(
         participation_id=part_id,
         status=Status.PENDING,
@@ -141,45 +129,16 @@ def join(
         currency=terms.currency,
         team_id=team_id,
     )
-    gateway = ctx.payments.gateway
     try:
-        if deal.payment_mode == PaymentMode.SAVED_CARD:
-            return _save_card(ctx, base, user_id, method, key, metadata, now)
-        result = gateway.authorize(
-            amount=amount,
-            currency=terms.currency,
-            customer=None,
-            payment_method=method,
-            idempotency_key=key,
-            metadata=metadata,
+        return place_hold(
+            ctx, deal, base, user_id, method, hold_key(deal_id, user_id, attempt), now
         )
     except PaymentError as error:
         seat = _record_join_failure(ctx, part_id, error, now)
         raise JoinError(error.user_message, error.code.value, seat) from error
 
-    target = Status.NEEDS_ACTION if result.needs_action else Status.HELD
-    with ctx.uow() as uow:
-        advance(uow, part_id, target, now=now, intent_id=result.intent_id, authorized=result.amount)
-        part = participation(uow.session, part_id)
-        seat = seat_of(load_deal(uow.session, deal_id), part)
-    if part.status not in (Status.HELD, Status.NEEDS_ACTION, Status.CAPTURED):
-        # The deal closed (or the shopper left) while the bank was answering: give the hold back.
-        release_orphan(ctx, result.intent_id, part_id)
-        raise JoinError.refused(JoinRefusal.DEAL_CLOSED, seat)
-    return JoinResult(
-        participation_id=part_id,
-        status=part.status,
-        hold_amount=amount,
-        unit_price_now=base.unit_price_now,
-        currency=terms.currency,
-        intent_id=result.intent_id,
-        client_secret=result.client_secret if part.status == Status.NEEDS_ACTION else None,
-        team_id=team_id,
-        seat=seat,
-    )
 
-
-def _payment_method(ctx: Context, payment_method: str | None, card: SandboxCard | None) -> str:
+def payment_method_for(ctx: Context, payment_method: str | None, card: SandboxCard | None) -> str:
     """The provider's payment method: the browser's, or one the sandbox makes for a test card."""
     if payment_method:
         return payment_method
@@ -206,6 +165,8 @@ def _precheck(
     terms = terms_of(deal)
     mine = find_participation(session, deal_id, user_id)
     seat = NO_SEAT if mine is None else seat_of(deal, mine)
+    if deal.kind == DealKind.BOOKING:
+        raise JoinError("Join this group from the link its organiser shared.", "booking_only", seat)
     joined = mine is not None and mine.status not in REJOINABLE_PARTICIPATION
     closed = outcome_of(deal)
     if deal.status != DealStatus.OPEN and closed is None:
@@ -233,7 +194,7 @@ def _precheck(
     return deal, terms, seat
 
 
-def _reserve(
+def reserve_seat(
     uow: UnitOfWork,
     deal: Deal,
     terms: DealTerms,
@@ -241,12 +202,17 @@ def _reserve(
     quantity: int,
     now: datetime,
     team: TeamChoice,
+    *,
+    status: Status = Status.PENDING,
 ) -> tuple[int, int, int | None, int]:
-    """Take a seat and write the pending participation in one transaction.
+    """Take a seat and write the participation in one transaction: PENDING for a join that
+    pays at once, RESERVED for a booking's member who pays their share later (their windows to
+    pay start now, `reserved_at`). Refused when the deal is closed or full.
 
-    Returns (participation id, attempt, team id, the joined count with this shopper in). The
-    seat UPDATE comes first so that on SQLite the transaction starts as a writer (no
-    read-then-upgrade lock failures)."""
+    Returns (participation id, attempt, team id, the joined count with this shopper in). Call
+    it first in the transaction (or after another UPDATE) so that on SQLite the transaction
+    starts as a writer (no read-then-upgrade lock failures)."""
+    reserved_at = now if status == Status.RESERVED else None
     session = uow.session
     deal_id = deal.id or 0
     row = session.exec(
@@ -293,13 +259,14 @@ def _reserve(
             deal_id=deal_id,
             user_id=user_id,
             quantity=quantity,
-            status=Status.PENDING.value,
+            status=status.value,
             attempt=1,
             team_id=team_id,
             payment_mode=mode,
             idempotency_key=hold_key(deal_id, user_id, 1),
             created_at=now,
             updated_at=now,
+            reserved_at=reserved_at,
         )
         session.add(part)
         session.flush()  # the unique (deal, user) constraint stops a concurrent double join here
@@ -313,7 +280,9 @@ def _reserve(
                 col(Participation.status).in_(REJOINABLE_PARTICIPATION),
             )
             .values(
-                status=Status.PENDING,
+                status=status,
+                reserved_at=reserved_at,
+                paid_by=None,
                 attempt=col(Participation.attempt) + 1,
                 quantity=quantity,
                 team_id=team_id,
@@ -361,55 +330,6 @@ def _refusal_now(ctx: Context, deal_id: int, now: datetime) -> JoinRefusal:
             return JoinRefusal.DEAL_CLOSED
         refusal = can_join(terms, deal.participants, now, False, closed_outcome=outcome_of(deal))
         return refusal or JoinRefusal.FULL
-
-
-def _save_card(
-    ctx: Context,
-    base: JoinResult,
-    user_id: int,
-    payment_method: str,
-    key: str,
-    metadata: Mapping[str, str],
-    now: datetime,
-) -> JoinResult:
-    """Long deals: save the card now (SetupIntent), charge it off-session at close."""
-    gateway = ctx.payments.gateway
-    customer = gateway.create_customer(
-        email=None,
-        name=None,
-        idempotency_key=f"user-{user_id}-customer",
-        metadata={"user_id": str(user_id)},
-    )
-    saved = gateway.save_card(
-        customer=customer, payment_method=payment_method, idempotency_key=key, metadata=metadata
-    )
-    target = Status.NEEDS_ACTION if saved.needs_action else Status.HELD
-    with ctx.uow() as uow:
-        uow.session.exec(
-            update(Participation)
-            .where(col(Participation.id) == base.participation_id)
-            .values(
-                customer_id=customer,
-                payment_method_id=saved.payment_method_id or payment_method,
-                # Nothing is held on the card; this is the most the shopper agreed to pay.
-                authorized_amount=base.hold_amount,
-            ),
-            execution_options=NO_SYNC,
-        )
-        advance(uow, base.participation_id, target, now=now, intent_id=saved.setup_intent_id)
-        part = participation(uow.session, base.participation_id)
-        seat = seat_of(load_deal(uow.session, part.deal_id), part)
-    return JoinResult(
-        participation_id=base.participation_id,
-        status=part.status,
-        hold_amount=base.hold_amount,
-        unit_price_now=base.unit_price_now,
-        currency=base.currency,
-        intent_id=saved.setup_intent_id,
-        client_secret=saved.client_secret if part.status == Status.NEEDS_ACTION else None,
-        team_id=base.team_id,
-        seat=seat,
-    )
 
 
 def _record_join_failure(ctx: Context, part_id: int, error: PaymentError, now: datetime) -> MySeat:

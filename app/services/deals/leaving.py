@@ -8,7 +8,13 @@ from sqlmodel import col
 from app.adapters.db.models_deals import Deal, Participation
 from app.domain.clock import as_utc
 from app.domain.events import EventKind
-from app.domain.group_buy import DealStatus, JoinRefusal, ParticipationStatus, PaymentMode
+from app.domain.group_buy import (
+    DealKind,
+    DealStatus,
+    JoinRefusal,
+    ParticipationStatus,
+    PaymentMode,
+)
 from app.services.context import Context
 from app.services.deals.errors import JoinError, Refused
 from app.services.deals.records import (
@@ -20,7 +26,7 @@ from app.services.deals.records import (
     settle,
     terms_of,
 )
-from app.services.deals.seats import free_team_place, release_hold
+from app.services.deals.seats import free_date_seat, free_team_place, release_hold
 from app.services.deals.views import MySeat, my_seat
 
 Status = ParticipationStatus
@@ -59,7 +65,9 @@ def leave_deal(ctx: Context, actor_id: int, deal_id: int) -> MySeat:
                 .where(
                     col(Participation.deal_id) == deal_id,
                     col(Participation.user_id) == actor_id,
-                    col(Participation.status).in_((Status.HELD, Status.NEEDS_ACTION)),
+                    col(Participation.status).in_(
+                        (Status.RESERVED, Status.HELD, Status.NEEDS_ACTION)
+                    ),
                 )
                 .values(status=Status.LEFT, updated_at=now)
                 .returning(
@@ -75,6 +83,8 @@ def leave_deal(ctx: Context, actor_id: int, deal_id: int) -> MySeat:
                 raise Refused(None)
             part_id, intent_id, team_id, attempt, mode = row
             free_team_place(session, team_id)
+            if deal.kind == DealKind.BOOKING:
+                free_date_seat(session, deal_id)
             record(
                 uow,
                 deal_id,

@@ -20,6 +20,7 @@ from app.adapters.payments.gateway import PaymentError, PaymentGateway, PaymentS
 from app.adapters.payments.webhooks import WebhookError, verify_event
 from app.domain.clock import as_utc
 from app.domain.group_buy import REJOINABLE_PARTICIPATION, JoinRefusal, ParticipationStatus
+from app.domain.numbers import parse_id
 from app.services.checkout.failing import settle as settle_cart_money
 from app.services.checkout.reconciling import apply_cart_event
 from app.services.checkout.shares import AfterCommit
@@ -157,8 +158,8 @@ def _webhook_participation(
 ) -> Participation | None:
     metadata = obj.get("metadata") or {}
     raw = metadata.get("participation_id") if isinstance(metadata, Mapping) else None
-    if raw and str(raw).isdigit():
-        found = session.get(Participation, int(raw))
+    if (participation_id := parse_id(raw)) is not None:
+        found = session.get(Participation, participation_id)
         # The metadata names the row; an intent from an earlier attempt must not move a new one.
         if found is not None and found.intent_id in (None, intent_id):
             return found

@@ -18,10 +18,12 @@ from sqlalchemy import case, func, update
 from sqlmodel import Session, col, select
 
 from app.adapters.db.models_deals import DealOrder, Participation, Team
+from app.adapters.db.models_trips import Booking, ExperienceDate
 from app.adapters.payments.gateway import PaymentError
 from app.domain.events import EventKind
 from app.domain.group_buy import (
     PARTICIPATION_MOVES_FROM,
+    DealKind,
     JoinRefusal,
     ParticipationStatus,
     PaymentMode,
@@ -77,9 +79,11 @@ def advance(
     unit_price: int | None = None,
     failure_code: str | None = None,
     reason: str = "",
+    only_from: tuple[Status, ...] | None = None,
 ) -> bool:
-    """Move a participation forward to `target` if it may go there; record what follows (seat
-    freed, joined / unlocked events, the order). False when it was already there or beyond."""
+    """Move a participation forward to `target` if it may go there (and, with `only_from`, only
+    from those statuses); record what follows (seat freed, joined / unlocked events, the order).
+    False when it was already there or beyond."""
     session = uow.session
     values: dict[str, Any] = {"status": target, "updated_at": now}
     if intent_id:
@@ -101,7 +105,7 @@ def advance(
         update(Participation)
         .where(
             col(Participation.id) == participation_id,
-            col(Participation.status).in_(PARTICIPATION_MOVES_FROM[target]),
+            col(Participation.status).in_(only_from or PARTICIPATION_MOVES_FROM[target]),
         )
         .values(**values)
         .returning(
@@ -132,6 +136,8 @@ def advance(
         settle(uow, deal.id or 0, now)
     elif target in (Status.RELEASED, Status.FAILED):
         free_team_place(session, team_id)
+        if deal.kind == DealKind.BOOKING:
+            free_date_seat(session, deal.id or 0)
         bumped = bump(session, deal.id or 0, seats=-1, open_only=True)
         if bumped is not None:
             count = count_of(session, deal.id or 0)
@@ -202,6 +208,36 @@ def free_team_place(session: Session, team_id: int | None) -> None:
         .where(col(Team.id) == team_id, col(Team.status) == TeamStatus.FORMING)
         .where(col(Team.members) > 0)
         .values(members=col(Team.members) - 1),
+        execution_options=NO_SYNC,
+    )
+
+
+# --------------------------------------------------------------------------- a booking's date
+
+
+def take_date_seat(session: Session, date_id: int) -> bool:
+    """One seat of an experience's date for a booking's member; False when none is left. A
+    conditional UPDATE, so two groups never take the date's last seat twice."""
+    row = session.exec(
+        update(ExperienceDate)
+        .where(
+            col(ExperienceDate.id) == date_id,
+            col(ExperienceDate.seats_taken) < col(ExperienceDate.seats),
+        )
+        .values(seats_taken=col(ExperienceDate.seats_taken) + 1)
+        .returning(col(ExperienceDate.id)),
+        execution_options=NO_SYNC,
+    ).first()
+    return row is not None
+
+
+def free_date_seat(session: Session, deal_id: int) -> None:
+    """A booking's member is out (released, failed, left): their date seat goes back."""
+    date_id = select(Booking.date_id).where(col(Booking.deal_id) == deal_id).scalar_subquery()
+    session.exec(
+        update(ExperienceDate)
+        .where(col(ExperienceDate.id) == date_id, col(ExperienceDate.seats_taken) > 0)
+        .values(seats_taken=col(ExperienceDate.seats_taken) - 1),
         execution_options=NO_SYNC,
     )
 

@@ -23,6 +23,7 @@ from app.domain.group_buy import (
     ACTIVE_PARTICIPATION,
     CloseOutcome,
     DealCount,
+    DealKind,
     DealStatus,
     DealTerms,
     ParticipationStatus,
@@ -37,6 +38,7 @@ from app.domain.group_buy import (
     team_status,
 )
 from app.domain.money import format_minor
+from app.domain.numbers import parse_id
 from app.domain.people import avatar_colour, initials, may_host
 from app.domain.refunds import MoneyState, money_message
 from app.services.catalog import first_images
@@ -300,6 +302,11 @@ def _cards_for(session: Session, deals: Sequence[Deal], now: datetime) -> list[D
     ]
 
 
+def cards_of(session: Session, deals: Sequence[Deal], now: datetime) -> list[DealCard]:
+    """Cards for deals another area picked (a community's deals), in the order given."""
+    return _cards_for(session, deals, now)
+
+
 _LIVE = (DealStatus.OPEN, DealStatus.CLOSING)  # stored statuses of deals still on show
 
 
@@ -307,7 +314,7 @@ def active_cards(session: Session, now: datetime, limit: int = CARD_LIMIT) -> li
     """Deals shoppers can still act on (open, or closing right now), soonest deadline first."""
     deals = session.exec(
         select(Deal)
-        .where(col(Deal.status).in_(_LIVE))
+        .where(col(Deal.status).in_(_LIVE), col(Deal.kind) == DealKind.GROUP_BUY)
         .order_by(col(Deal.deadline), col(Deal.id))
         .limit(limit)
     ).all()
@@ -319,7 +326,8 @@ def recent_closed_cards(session: Session, now: datetime, limit: int = 6) -> list
     deals = session.exec(
         select(Deal)
         .where(
-            col(Deal.status).in_((DealStatus.SUCCEEDED, DealStatus.FAILED, DealStatus.CANCELLED))
+            col(Deal.status).in_((DealStatus.SUCCEEDED, DealStatus.FAILED, DealStatus.CANCELLED)),
+            col(Deal.kind) == DealKind.GROUP_BUY,
         )
         .order_by(col(Deal.closed_at).desc(), col(Deal.id).desc())
         .limit(limit)
@@ -427,7 +435,11 @@ def cards_for_product(session: Session, product_id: int, now: datetime) -> list[
     """The product's deals that are still open (its product page shows their cards)."""
     deals = session.exec(
         select(Deal)
-        .where(Deal.product_id == product_id, col(Deal.status).in_(_LIVE))
+        .where(
+            Deal.product_id == product_id,
+            col(Deal.status).in_(_LIVE),
+            col(Deal.kind) == DealKind.GROUP_BUY,
+        )
         .order_by(col(Deal.deadline))
     ).all()
     return _cards_for(session, deals, now)
@@ -435,7 +447,8 @@ def cards_for_product(session: Session, product_id: int, now: datetime) -> list[
 
 def product_id_for(session: Session, key: str) -> int | None:
     """A product page's key (slug or numeric id) to the product's id."""
-    condition = Product.id == int(key) if key.isdigit() else Product.slug == key
+    product_id = parse_id(key)
+    condition = Product.id == product_id if product_id is not None else Product.slug == key
     return session.exec(select(Product.id).where(condition)).first()
 
 

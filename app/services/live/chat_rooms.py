@@ -6,12 +6,13 @@ from sqlmodel import Session
 
 from app.adapters.db.models_live import LiveSession, WatchParty
 from app.domain.chat import RoomKey
+from app.domain.numbers import parse_id
 from app.services import chat
 from app.services.live.watch_parties import can_see_party
 
 
 def _ident(key: RoomKey) -> int | None:
-    return int(key.ident) if key.ident.isdigit() else None
+    return parse_id(key.ident)
 
 
 def _live_chat_readable(session: Session, key: RoomKey, _user_id: int | None) -> bool:

@@ -27,6 +27,7 @@ class NotificationKind(StrEnum):
     HOST_LIVE = "host_live"
     FRIEND_ACCEPTED = "friend_accepted"
     SHARED_CART = "shared_cart"
+    WEBHOOK_DISABLED = "webhook_disabled"
 
 
 @dataclass(frozen=True)

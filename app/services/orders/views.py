@@ -20,6 +20,7 @@ from app.adapters.db.models_people import User
 from app.domain.checkout import MODE_LABELS, ORDER_LABELS, OrderStatus, ShareStatus
 from app.domain.clock import as_utc
 from app.domain.money import format_minor
+from app.domain.numbers import parse_id
 from app.domain.refunds import (
     MONEY_LABELS,
     OPEN_REFUND,
@@ -91,8 +92,8 @@ def parse_key(key: str) -> tuple[str, int] | None:
     for prefix, kind in ((DEAL_PREFIX, "deal"), (CART_PREFIX, "cart")):
         if key.startswith(prefix):
             rest = key[len(prefix) :]
-            if rest.isdigit() and len(rest) < 12:
-                return kind, int(rest)
+            if (ident := parse_id(rest)) is not None:
+                return kind, ident
     return None
 
 

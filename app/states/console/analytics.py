@@ -12,6 +12,7 @@ from typing import Any
 import reflex as rx
 
 from app.domain.analytics import COMPARISONS, Period, RangeError, custom_period
+from app.domain.numbers import parse_whole
 from app.realtime.hub import hub
 from app.services import analytics
 from app.services.analytics import Board, Kpi
@@ -81,7 +82,8 @@ class ConsoleAnalyticsState(ConsoleState):
 
     @rx.event
     async def set_days(self, value: str) -> None:
-        self.days = int(value) if str(value).isdigit() else 1
+        days = parse_whole(value, 0, 366)
+        self.days = days if days is not None else 1
         if self.days == CUSTOM and self._period is None:
             return  # wait for the dates
         await self._reload()

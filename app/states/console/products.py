@@ -8,6 +8,7 @@ from typing import Any
 
 import reflex as rx
 
+from app.domain.numbers import id_or_zero
 from app.services.console import products
 from app.services.console.access import ConsoleRefused
 from app.services.console.products import CategoryChoice, ConsoleProduct, ProductFormError
@@ -56,7 +57,7 @@ class ConsoleProductsState(ConsoleState):
 
     @rx.event
     def edit(self, product_id: int) -> None:
-        found = next((p for p in self.items if p.id == int(product_id)), None)
+        found = next((p for p in self.items if p.id == id_or_zero(product_id)), None)
         if found is None:
             return
         self.draft = {
@@ -113,7 +114,11 @@ class ConsoleProductsState(ConsoleState):
             return self.ask_to_sign_in()
         try:
             await asyncio.to_thread(
-                products.archive_product, app_context(), user.id, int(product_id), bool(archived)
+                products.archive_product,
+                app_context(),
+                user.id,
+                id_or_zero(product_id),
+                bool(archived),
             )
             await self._reload(user.id)
         except ConsoleRefused as refusal:

@@ -7,6 +7,7 @@ from typing import Any
 
 import reflex as rx
 
+from app.domain.numbers import id_or_zero
 from app.services.console import audit, roles
 from app.services.console.access import ConsoleRefused
 from app.services.console.audit import AuditLine
@@ -41,7 +42,7 @@ class ConsoleUsersState(ConsoleState):
 
     @rx.event
     async def set_role(self, user_id: int, role: str) -> Any:
-        return await self._guarded((int(user_id), str(role)))
+        return await self._guarded((id_or_zero(user_id), str(role)))
 
     async def _guarded(self, change: tuple[int, str] | None) -> Any:
         user = self._staff()

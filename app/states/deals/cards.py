@@ -12,11 +12,12 @@ import asyncio
 import reflex as rx
 
 from app.realtime.rooms import Viewer
-from app.services import deals
+from app.services import deals, experiments
 from app.services.context import app_context
 from app.services.deals.views import DealCard
 from app.states.rooms import enter_room, leave_rooms
 from app.states.session import SessionState
+from app.states.visitor import VisitorState
 
 
 class DealCardsState(SessionState):
@@ -26,8 +27,17 @@ class DealCardsState(SessionState):
     ended: list[DealCard] = []
     product_id: int = 0
     can_host: bool = False
+    layout: str = "classic"  # the deal-card-layout experiment's arm for this shopper
+
+    async def _pick_layout(self) -> None:
+        visitor = (await self.get_state(VisitorState)).ensure()
+        user = self.user
+        self.layout = await asyncio.to_thread(
+            experiments.deal_card_layout, app_context(), user.id if user else None, visitor
+        )
 
     async def _watch_cards(self) -> None:
+        await self._pick_layout()
         await leave_rooms(self, "deal:")
         await enter_room(self, deals.CARDS_CHANNEL, Viewer(None, ""))
 

@@ -6,6 +6,7 @@ import asyncio
 
 import reflex as rx
 
+from app.domain.numbers import id_or_zero
 from app.services import deals
 from app.services.context import app_context
 from app.services.deals import LedgerEntry
@@ -22,7 +23,7 @@ class DealLedgerState(SessionState):
     @rx.event
     async def load(self) -> None:
         raw = self._route_arg("deal_id")
-        deal_id = int(raw) if raw.isdigit() and len(raw) < 12 else 0
+        deal_id = id_or_zero(raw)
         user = self.signed_in_user()
         found = await asyncio.to_thread(
             deals.deal_ledger, app_context(), user.id if user else None, deal_id

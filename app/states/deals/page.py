@@ -13,6 +13,7 @@ from typing import Any
 import reflex as rx
 
 from app.domain.group_buy import ParticipationStatus
+from app.domain.numbers import id_or_zero, parse_whole
 from app.domain.payments import SandboxCard, sandbox_card
 from app.realtime.rooms import Viewer
 from app.routes import deal_url
@@ -36,7 +37,7 @@ LOAD_STRIPE_JS = """
 
 
 def _id(raw: str) -> int:
-    return int(raw) if raw.isdigit() and len(raw) < 12 else 0
+    return id_or_zero(raw)
 
 
 class DealState(SessionState):
@@ -87,7 +88,7 @@ class DealState(SessionState):
 
     @rx.event
     def set_quantity(self, value: str) -> None:
-        if value.isdigit() and 1 <= int(value) <= 99:
+        if parse_whole(value, 1, 99) is not None:
             self.quantity = value
 
     def _refused(self, refusal: JoinError) -> Any:
@@ -111,7 +112,7 @@ class DealState(SessionState):
         self.busy = True
         self.error = ""
         yield
-        quantity = int(self.quantity) if self.quantity.isdigit() else 1
+        quantity = parse_whole(self.quantity, 1, 99) or 1
         card = None if payment_method else sandbox_card(self.card_choice)
         action, target = {
             "team": (deals.start_team, deal_id),
@@ -154,13 +155,13 @@ class DealState(SessionState):
 
     @rx.event
     async def join_team(self, team_id: int) -> AsyncIterator[Any]:
-        async for step in self._join("join_team", int(team_id), None):
+        async for step in self._join("join_team", id_or_zero(team_id), None):
             yield step
 
     @rx.event
     def pay_with_card(self, kind: str, team_id: int = 0) -> Any:
         """Real Stripe: the Payment Element makes a PaymentMethod in the browser first."""
-        request = json.dumps({"kind": kind, "team": int(team_id)})
+        request = json.dumps({"kind": kind, "team": id_or_zero(team_id)})
         return rx.call_script(
             f"window.bandwagonPay.paymentMethod({request})", callback=DealState.join_with_method
         )
@@ -173,7 +174,7 @@ class DealState(SessionState):
             yield rx.toast.error(message)
             return
         kind = str(result.get("kind", "join"))
-        team = int(result.get("team", 0) or 0)
+        team = id_or_zero(result.get("team"))
         async for step in self._join(kind, team, str(result["id"])):
             yield step
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 
 from app.domain.events import DomainEvent
+from app.domain.numbers import parse_id
 from app.realtime.rooms import Push, delta, rooms
 from app.services import deals
 from app.services.context import app_context
@@ -18,7 +19,7 @@ from app.states.deals.page import DealState
 
 async def render_deal(event: DomainEvent) -> Push | None:
     """A deal changed: its page, loaded once, goes to everyone who has it open."""
-    if not event.aggregate_id.isdigit():
+    if parse_id(event.aggregate_id) is None:
         return None
     page = await asyncio.to_thread(deals.public_deal_page, app_context(), int(event.aggregate_id))
     return delta(DealState, deal=page) if page is not None else None

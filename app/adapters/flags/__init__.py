@@ -1,0 +1,1 @@
+"""Feature flags through OpenFeature: the shop's own provider."""

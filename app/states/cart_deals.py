@@ -1,0 +1,100 @@
+"""A shared cart's deals panel: the cart's products that have an open group-buy deal, which
+friends' holds already count toward its tier, and "Hold my line for the deal". The panel
+re-reads itself when the cart or one of its deals changes (followed channels, no reload)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Any
+
+import reflex as rx
+
+from app.domain.numbers import id_or_zero
+from app.domain.payments import SandboxCard, sandbox_card
+from app.services import deals
+from app.services.context import app_context
+from app.services.deals import CartDeal, JoinError
+from app.states.rooms import follow
+from app.states.session import SessionState, route_arg
+
+
+def _cart_id(state: rx.State) -> int:
+    raw = route_arg(state, "cart_id")
+    return id_or_zero(raw)
+
+
+class CartDealsState(SessionState):
+    cart_deals: list[CartDeal] = []
+    me: int = 0
+    test_cards: bool = False
+    card_choice: str = SandboxCard.SUCCESS.value
+    busy: bool = False
+    error: str = ""
+
+    async def _read(self) -> None:
+        cart_id = _cart_id(self)
+        self.cart_deals = (
+            await asyncio.to_thread(deals.cart_deals, app_context(), self.me, cart_id)
+            if self.me and cart_id
+            else []
+        )
+
+    @rx.event
+    async def load(self) -> Any:
+        user = self.signed_in_user()
+        self.me = user.id if user else 0
+        self.test_cards = app_context().payments.sandbox is not None
+        self.busy, self.error = False, ""
+        await self._read()
+        cart_id = _cart_id(self)
+        if not cart_id or not self.me:
+            return None
+        channels = [f"cart:{cart_id}", *[f"deal:{d.deal_id}" for d in self.cart_deals]]
+        return [CartDealsState.watch(channel) for channel in channels]  # type: ignore[misc]
+
+    @rx.event(background=True)
+    async def watch(self, channel: str) -> None:
+        """Re-read the panel on each change of the cart or of one of its deals."""
+        async with self:
+            token = self.router.session.client_token
+            cart_id = _cart_id(self)
+
+        async def refresh(_event: object) -> bool:
+            async with self:
+                if _cart_id(self) != cart_id or not self.me:
+                    return False
+                await self._read()
+            return True
+
+        await follow(token, str(channel), refresh)
+
+    @rx.event
+    def set_card_choice(self, value: str) -> None:
+        if sandbox_card(value) is not None:
+            self.card_choice = value
+
+    @rx.event
+    async def hold(self, deal_id: int) -> AsyncIterator[Any]:
+        user = self.signed_in_user()
+        if user is None:
+            yield self.ask_to_sign_in()
+            return
+        if self.busy:
+            return
+        self.busy, self.error = True, ""
+        yield
+        cart_id, card = _cart_id(self), sandbox_card(self.card_choice)
+        try:
+            await asyncio.to_thread(
+                lambda: deals.hold_cart_lines_for_deal(
+                    app_context(), user.id, cart_id, id_or_zero(deal_id), sandbox_card=card
+                )
+            )
+        except JoinError as refusal:
+            self.busy, self.error = False, refusal.message
+            yield rx.toast.error(refusal.message)
+            return
+        self.busy = False
+        await self._read()
+        yield rx.toast.success("Your hold is placed: your line now counts toward the deal's price.")
