@@ -9,6 +9,7 @@ import reflex as rx
 
 from app.api.logs import install_redaction
 from app.api.routes import http_api
+from app.jobs.analytics import run_analytics
 from app.jobs.deadlines import run_deadlines
 from app.jobs.webhooks import run_webhooks
 from app.pages.activity import activity_page
@@ -62,6 +63,7 @@ from app.states.live_watch import LiveRoomState
 from app.states.notifications import BellState, NotificationsState
 from app.states.order_page import OrderPageState
 from app.states.orders import OrdersState
+from app.states.page_view import PageViewState
 from app.states.people import FriendsState, InviteState, ProfileState, SignInState
 from app.states.picks import PicksState
 from app.states.product import ProductState
@@ -97,6 +99,7 @@ install_redaction()  # secrets never reach a log line, whoever logs
 app.register_lifespan_task(run_realtime_hub)
 app.register_lifespan_task(run_deadlines)
 app.register_lifespan_task(freeze_startup_heap)
+app.register_lifespan_task(run_analytics)
 app.register_lifespan_task(run_webhooks)
 rooms.bind(app)
 
@@ -114,9 +117,15 @@ def page(
         component,
         route=route,
         title=f"{title} · Bandwagon",
-        on_load=[*on_load, LiveStatus.load, BellState.load]
+        on_load=[*on_load, LiveStatus.load, BellState.load, PageViewState.seen]
         if checks_user
-        else [SessionState.load_user, *on_load, LiveStatus.load, BellState.load],
+        else [
+            SessionState.load_user,
+            *on_load,
+            LiveStatus.load,
+            BellState.load,
+            PageViewState.seen,
+        ],
     )
 
 

@@ -10,7 +10,7 @@ from app.components.deal_form import deal_form
 from app.services.console.audit import AuditLine
 from app.services.console.deals import ConsoleDeal
 from app.services.console.live import ConsoleSession
-from app.services.console.moderation import ReportedMessage
+from app.services.console.moderation_sources import Reported
 from app.services.console.roles import StaffRow
 from app.states.console import ConsoleDealsState, ConsoleModerationState, ConsoleUsersState
 
@@ -94,15 +94,16 @@ def deals_section() -> rx.Component:
     )
 
 
-def _report(item: rx.Var[ReportedMessage]) -> rx.Component:
+def _report(item: rx.Var[Reported]) -> rx.Component:
     s = ConsoleModerationState
     return rx.card(
         rx.vstack(
-            rx.text(item.body, size="3"),
+            rx.badge(item.kind_label, variant="soft", data_testid="reported-kind"),
+            rx.text(item.text, size="3"),
             rx.text(
                 item.author,
                 " · ",
-                item.room_key,
+                item.place,
                 " · ",
                 item.reports.to_string(),
                 " report(s) ",
@@ -115,22 +116,22 @@ def _report(item: rx.Var[ReportedMessage]) -> rx.Component:
                     "Keep",
                     size="1",
                     variant="soft",
-                    on_click=s.keep(item.room_key, item.message_id),
-                    aria_label="Keep the message by " + item.author,
+                    on_click=s.keep(item.kind, item.key),
+                    aria_label="Keep the " + item.kind + " by " + item.author,
                 ),
                 rx.button(
                     "Remove",
                     size="1",
                     color_scheme="red",
                     variant="soft",
-                    on_click=s.remove(item.room_key, item.message_id),
-                    aria_label="Remove the message by " + item.author,
+                    on_click=s.remove(item.kind, item.key),
+                    aria_label="Remove the " + item.kind + " by " + item.author,
                 ),
                 rx.button(
                     "Mute author 24 h",
                     size="1",
                     variant="outline",
-                    on_click=s.mute(item.room_key, item.author_id),
+                    on_click=s.mute(item.kind, item.key, item.author_id),
                     aria_label="Mute " + item.author + " for 24 hours",
                 ),
                 spacing="2",

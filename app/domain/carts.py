@@ -86,6 +86,7 @@ class CartErrorCode(StrEnum):
     CANNOT_REMOVE_OWNER = "cannot_remove_owner"
     CURRENCY_MISMATCH = "currency_mismatch"
     PERSONAL_CART_DELETE = "personal_cart_delete"
+    PRODUCT_ARCHIVED = "product_archived"
 
     @property
     def message(self) -> str:
@@ -93,6 +94,7 @@ class CartErrorCode(StrEnum):
 
 
 _MESSAGES: dict[CartErrorCode, str] = {
+    CartErrorCode.PRODUCT_ARCHIVED: "This product is no longer sold, so it can't be added.",
     CartErrorCode.CART_NOT_FOUND: "This cart doesn't exist any more.",
     CartErrorCode.NOT_A_MEMBER: "You're not a member of this cart. Ask its owner for the code.",
     CartErrorCode.OWNER_ONLY: "Only the cart's owner can do that.",

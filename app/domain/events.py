@@ -59,6 +59,9 @@ class EventKind(StrEnum):
     NOTIFICATIONS_CHANGED = "notify.changed"
     ACTIVITY_CHANGED = "activity.changed"
     CANDIDATES_CHANGED = "candidates.changed"
+    PAGE_VIEWED = "page.viewed"  # a lightweight event for the analytics: visits and views
+    CHECKOUT_STARTED = "checkout.started"
+    ORDER_PAID = "order.paid"
     COMMUNITY_MEMBERS_CHANGED = "community.members_changed"
     COMMUNITY_POST_PINNED = "community.post_pinned"
     COMMUNITY_FEATURED = "community.featured"
@@ -66,6 +69,7 @@ class EventKind(StrEnum):
     # Made by the realtime layer itself, not by services.
     LIVE_DEAL_PROGRESS = "live.deal_progress"  # a flash deal moved: redraw its session's room
     PRESENCE = "presence"
+    ANALYTICS_UPDATED = "analytics.updated"  # the rollups moved: open dashboards re-read them
     RESYNC = "resync"
     BUS_DOWN = "bus_down"
     BUS_UP = "bus_up"

@@ -162,6 +162,7 @@ class JoinRefusal(StrEnum):
     TEAM_FULL = "team_full"
     TEAM_EXPIRED = "team_expired"
     ALREADY_IN_TEAM = "already_in_team"
+    PRODUCT_ARCHIVED = "product_archived"
 
     @property
     def message(self) -> str:
@@ -169,6 +170,7 @@ class JoinRefusal(StrEnum):
 
 
 _REFUSAL_MESSAGES: dict[JoinRefusal, str] = {
+    JoinRefusal.PRODUCT_ARCHIVED: "This product is no longer sold, so its deal can't be joined.",
     JoinRefusal.DEAL_CLOSED: "This deal has closed.",
     JoinRefusal.DEAL_CANCELLED: "The seller cancelled this deal. Nobody was charged.",
     JoinRefusal.NOT_STARTED: "This deal hasn't started yet. Check back when it opens.",

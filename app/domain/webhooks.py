@@ -141,6 +141,8 @@ def check_url(url: str, shop_urls: Iterable[str]) -> str:
 # News made by the realtime layer for open pages, not facts a merchant's systems care about.
 _NOT_SUBSCRIBABLE = frozenset(
     {"live.deal_progress", "presence", "resync", "bus_down", "bus_up", "notify.changed"}
+    # The analytics' own telemetry (visitor keys) and realtime news stay inside the shop.
+    | {"page.viewed", "analytics.updated"}
 )
 
 

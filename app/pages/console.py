@@ -20,6 +20,7 @@ from app.components.console_sections import (
 )
 from app.components.console_webhooks import webhooks_section
 from app.components.layout import page_shell
+from app.components.refunds import orders_section
 from app.states.console import ConsoleState, ConsoleTabsState
 
 _API_INTRO = (
@@ -35,6 +36,7 @@ SECTIONS = (
     ("moderation", "Moderation", "moderation", moderation_section),
     ("users", "Users & roles", "users", users_section),
     ("audit", "Audit log", "audit", audit_section),
+    ("orders", "Orders & refunds", "users", orders_section),
     ("analytics", "Analytics", "users", analytics_section),
     ("candidates", "Candidates", "deals", candidates_section),
     ("api", "API keys", "users", lambda: api_keys_panel(_API_INTRO)),

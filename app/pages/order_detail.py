@@ -7,8 +7,9 @@ import reflex as rx
 from app.components.cart_forms import field_error, invalid
 from app.components.layout import page_shell
 from app.components.notice import notice
-from app.routes import deal_url, order_url, orders_url
-from app.services.orders import LineView, PaymentView, RefundRow
+from app.components.refunds import refund_table
+from app.routes import deal_url, orders_url
+from app.services.orders import LineView, PaymentView
 from app.states.admin_refunds import AdminRefundsState
 from app.states.order_page import OrderPageState
 
@@ -244,72 +245,13 @@ def order_detail_page() -> rx.Component:
     )
 
 
-def _refund_row(row: rx.Var[RefundRow]) -> rx.Component:
-    return rx.table.row(
-        rx.table.cell(
-            rx.vstack(
-                rx.link(row.order_key, href=order_url(row.order_key)),
-                rx.text(row.requester, size="2"),
-                rx.text(row.asked_at, size="1", color=rx.color("gray", 11)),
-                spacing="1",
-            )
-        ),
-        rx.table.cell(row.amount),
-        rx.table.cell(row.reason, class_name="hide-on-phone"),
-        rx.table.cell(
-            rx.vstack(
-                rx.text(row.status_label, size="2"),
-                rx.cond(row.failure != "", rx.text(row.failure, size="1", color="red")),
-                spacing="1",
-            )
-        ),
-        rx.table.cell(
-            rx.cond(
-                row.decidable,
-                rx.flex(
-                    rx.button(
-                        "Approve",
-                        size="1",
-                        on_click=AdminRefundsState.approve(row.id),
-                        aria_label="Approve refund " + row.id.to_string(),
-                    ),
-                    rx.button(
-                        "Decline",
-                        size="1",
-                        variant="soft",
-                        color_scheme="gray",
-                        on_click=AdminRefundsState.reject(row.id),
-                        aria_label="Decline refund " + row.id.to_string(),
-                    ),
-                    spacing="2",
-                    wrap="wrap",
-                ),
-            )
-        ),
-        data_testid="refund-row",
-    )
-
-
 def admin_refunds_page() -> rx.Component:
     return page_shell(
         rx.vstack(
             rx.heading("Refund requests", size="7", as_="h1"),
             rx.cond(
                 AdminRefundsState.allowed,
-                rx.table.root(
-                    rx.table.header(
-                        rx.table.row(
-                            rx.table.column_header_cell("Order, who"),
-                            rx.table.column_header_cell("Amount"),
-                            rx.table.column_header_cell("Why", class_name="hide-on-phone"),
-                            rx.table.column_header_cell("State"),
-                            rx.table.column_header_cell("Decide"),
-                        )
-                    ),
-                    rx.table.body(rx.foreach(AdminRefundsState.rows, _refund_row)),
-                    variant="surface",
-                    width="100%",
-                ),
+                refund_table(),
                 rx.cond(
                     AdminRefundsState.loaded,
                     rx.callout("Only the shop's admins can decide refunds.", icon="lock"),

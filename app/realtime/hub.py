@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import logging
 from collections import defaultdict
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 
 from app.adapters.bus import EventBus, bus
 from app.domain.events import DomainEvent
@@ -19,6 +19,8 @@ from app.realtime.rooms import Rooms, rooms
 
 log = logging.getLogger(__name__)
 QUEUE_LIMIT = 100
+# News that the realtime layer makes itself: never in the event log, so no reason to read it.
+NOT_LOGGED = frozenset({"presence", "analytics"})
 
 
 class Hub:
@@ -26,12 +28,16 @@ class Hub:
         self._watchers: dict[str, set[asyncio.Queue[DomainEvent]]] = defaultdict(set)
         self.rooms = room_registry or rooms
         self.bus_ok = True
+        self._news: set[asyncio.Event] = set()
 
     def dispatch(self, event: DomainEvent) -> None:
         if event.aggregate == "bus":
             self._bus_status(event.kind == "bus_up")
             return
         self.rooms.dispatch(event)
+        if event.aggregate not in NOT_LOGGED:
+            for flag in self._news:
+                flag.set()
         for queue in list(self._watchers.get(event.channel, ())):
             if queue.full():  # a stuck watcher: drop its backlog, it will reload anyway
                 with contextlib.suppress(asyncio.QueueEmpty):
@@ -49,6 +55,16 @@ class Hub:
             self._watchers[channel].discard(queue)
             if not self._watchers[channel]:
                 del self._watchers[channel]
+
+    @contextlib.contextmanager
+    def news(self) -> Iterator[asyncio.Event]:
+        """A flag set whenever any event arrives (for work that follows the whole log)."""
+        flag = asyncio.Event()
+        self._news.add(flag)
+        try:
+            yield flag
+        finally:
+            self._news.discard(flag)
 
     def watcher_count(self, channel: str) -> int:
         return len(self._watchers.get(channel, ()))

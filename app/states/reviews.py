@@ -13,12 +13,13 @@ from typing import Any
 import reflex as rx
 
 from app.domain.events import DomainEvent
-from app.domain.numbers import parse_id, parse_whole
+from app.domain.numbers import id_or_zero, parse_id, parse_whole
 from app.domain.reviews import MAX_PHOTO_BYTES
 from app.realtime.rooms import Push, Viewer, delta, rooms
 from app.services import reviews
 from app.services.context import app_context
 from app.services.reviews import ReviewView, SummaryView
+from app.services.reviews.reporting import report_review
 from app.states.name_badges import badges_for
 from app.states.rooms import enter_room, leave_rooms
 from app.states.session import SessionState
@@ -181,6 +182,21 @@ class ReviewsState(SessionState):
             return rx.toast.info(refusal.message)
         await self._load()
         return None
+
+    @rx.event
+    async def report(self, review_id: int) -> Any:
+        user = self.signed_in_user()
+        if user is None:
+            return self.ask_to_sign_in("Sign in to report a review.")
+        try:
+            first = await asyncio.to_thread(
+                report_review, app_context(), user.id, id_or_zero(review_id), ""
+            )
+        except reviews.ReviewRefused as refusal:
+            return rx.toast.info(refusal.message)
+        return rx.toast.success(
+            "Thanks: a moderator will look at it." if first else "You already reported it."
+        )
 
 
 async def render_reviews(event: DomainEvent) -> Push | None:

@@ -116,9 +116,22 @@ def test_the_admin_creates_a_product_and_a_deal_that_shoppers_see(
     expect(joins).to_have_text(str(before + 1), timeout=10_000)
     assert admin.evaluate(SAME_DOCUMENT), "the dashboard was reloaded"
     expect(admin.get_by_test_id("visitors-now")).not_to_have_text("0")
+    # The deal funnel counts Carol's view of the deal page and her join.
+    funnel = admin.get_by_test_id("chart-deals")
+    expect(funnel.locator(".recharts-bar-rectangle").first).to_be_visible()
     with admin.expect_download() as download:
-        admin.get_by_role("button", name="Export CSV").click()
-    assert download.value.suggested_filename == "activity-1d.csv"
+        admin.get_by_role("button", name="Download “Deal funnel” as CSV").click()
+    assert download.value.suggested_filename == "deals.csv"
+    rows = Path(download.value.path()).read_text().splitlines()
+    assert rows[0] == "Step,Now,Before" and rows[2].startswith("Joined,")
+    assert int(rows[2].split(",")[1]) >= 1
+    # A custom range that ends before it starts is refused next to its field.
+    admin.get_by_label("From", exact=True).fill("2026-11-20")
+    admin.get_by_label("To", exact=True).fill("2026-11-10")
+    admin.get_by_role("button", name="Show these dates").click()
+    expect(admin.get_by_test_id("range-error-to")).to_have_text(
+        "The end must be on or after the start."
+    )
     screenshot(admin, request, "console-analytics")
 
     # The admin's console on a phone too.
@@ -126,6 +139,9 @@ def test_the_admin_creates_a_product_and_a_deal_that_shoppers_see(
     sign_in(phone_admin, "Demo Admin", "/console")
     expect(phone_admin.get_by_test_id("console-product").first).to_be_visible()
     screenshot(phone_admin, request, "console-phone")
+    phone_admin.get_by_role("tab", name="Analytics").click()
+    expect(phone_admin.get_by_test_id("chart-funnel")).to_be_visible()
+    screenshot(phone_admin, request, "console-analytics-phone")
 
 
 def test_a_shopper_opening_the_console_is_sent_away(open_shopper: OpenShopper) -> None:

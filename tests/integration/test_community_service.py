@@ -268,9 +268,10 @@ def test_a_reported_post_reaches_the_console_queue_with_keep_and_remove(world: W
     for post_id in (kept, removed):
         chat.report_message(world.tick(), world.users["carol"], world.room, post_id, "spam")
     queue = console_moderation.moderation_queue(world.at(), world.users["mod"])
-    assert {(item.room_key, item.message_id) for item in queue} == {
-        (world.room, kept),
-        (world.room, removed),
+    # Posts are chat messages: the queue's chat source lists them (kind "message").
+    assert {(item.kind, item.place, item.key) for item in queue} == {
+        ("message", world.room, f"{world.room}|{kept}"),
+        ("message", world.room, f"{world.room}|{removed}"),
     }
     console_moderation.keep_message(world.tick(), world.users["mod"], world.room, kept)
     console_moderation.remove_message(world.tick(), world.users["mod"], world.room, removed)

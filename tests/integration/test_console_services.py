@@ -14,13 +14,15 @@ from sqlmodel import select
 
 from app.adapters.db.models import Product, ProductImage
 from app.adapters.db.models_people import User
+from app.domain.carts import CartError
 from app.domain.chat import ChatRefused
 from app.domain.group_buy import DealStatus, ParticipationStatus
-from app.services import catalog, chat, deals
+from app.services import carts, catalog, chat, deals, reviews
 from app.services.console import audit, moderation, products
 from app.services.console import deals as console_deals
 from app.services.console.access import ConsoleRefused
 from app.services.console.products import ProductFormError
+from app.services.reviews import reporting
 from tests.integration.deal_world import FakeGateway, World, make_world, open_deal
 
 
@@ -207,7 +209,10 @@ def test_the_moderation_queue_keeps_removes_and_mutes(world: World) -> None:
     chat.report_message(ctx, reader, room, rude, "spam")
     chat.report_message(ctx, reader, room, fine, "")
     queue = moderation.moderation_queue(ctx, mod)
-    assert {(q.message_id, q.reasons) for q in queue} == {(rude, "spam"), (fine, "")}
+    assert {(q.kind, q.key, q.reasons) for q in queue} == {
+        ("message", f"{room}|{rude}", "spam"),
+        ("message", f"{room}|{fine}", ""),
+    }
     assert moderation.keep_message(ctx, mod, room, fine) == 1
     assert moderation.remove_message(ctx, mod, room, rude)
     moderation.mute_author(ctx, mod, room, troll)
@@ -222,3 +227,58 @@ def test_the_moderation_queue_keeps_removes_and_mutes(world: World) -> None:
         "moderation.remove",
         "moderation.keep",
     ]
+
+
+def test_reported_reviews_share_the_queue_and_are_kept_removed_or_muted(world: World) -> None:
+    mod = _person(world, "Mo", "moderator")
+    author, fan, critic = world.make_users(3)
+    ctx = world.ctx()
+    room = f"product:{world.product_id}"
+    spam = reviews.write_review(ctx, author, world.product_id, 5, "Best ever", "Visit my shop")
+    honest = reviews.write_review(ctx, fan, world.product_id, 4, "Good kettle", "Boils fast")
+    assert reporting.report_review(ctx, critic, spam, "advertising")
+    assert reporting.report_review(ctx, fan, spam, "")
+    assert not reporting.report_review(ctx, fan, spam, "again")  # once per person
+    assert reporting.report_review(ctx, critic, honest, "I disagree")
+    with pytest.raises(reviews.ReviewRefused):
+        reporting.report_review(ctx, author, spam, "")  # not one's own
+    chat.report_message(ctx, critic, room, chat.post_message(ctx, author, room, "hi"), "")
+
+    queue = moderation.moderation_queue(ctx, mod)
+    # One list for every kind, most reported first.
+    assert [(q.kind, q.key, q.reports) for q in queue][0] == ("review", str(spam), 2)
+    assert {q.kind for q in queue} == {"review", "message"}
+    assert queue[0].reasons == "advertising" and queue[0].place == "Kettle"
+
+    moderation.keep(ctx, mod, "review", str(honest))
+    assert moderation.remove(ctx, mod, "review", str(spam))
+    assert not moderation.remove(ctx, mod, "review", str(spam))  # already gone
+    moderation.mute(ctx, mod, "review", str(spam), author)
+    assert [q.kind for q in moderation.moderation_queue(ctx, mod)] == ["message"]
+    with pytest.raises(reviews.ReviewRefused, match="paused your reviews"):
+        reviews.write_review(ctx, author, world.product_id, 5, "Again", "Visit my shop")
+    with pytest.raises(ConsoleRefused):
+        moderation.remove(ctx, fan, "review", str(honest))
+    boss = _person(world, "Boss", "admin")
+    assert [line.target for line in audit.audit_log(ctx, boss)] == [
+        f"user {author} (reviews)",
+        f"review {spam}",
+        f"review {honest}",
+    ]
+
+
+def test_an_archived_product_cannot_be_added_to_a_cart_nor_its_deal_joined(world: World) -> None:
+    boss = _person(world, "Boss", "admin")
+    early, shopper = world.make_users(2)
+    deal_id = open_deal(world)
+    gateway = FakeGateway()
+    deals.join_deal(world.ctx(gateway), early, deal_id, 1, "pm_card_visa")
+    assert products.archive_product(world.ctx(), boss, world.product_id)
+    with pytest.raises(CartError) as refused:
+        carts.add_to_cart(world.ctx(), shopper, None, world.product_id, 1)
+    assert refused.value.message == "This product is no longer sold, so it can't be added."
+    with pytest.raises(deals.JoinError) as declined:
+        deals.join_deal(world.ctx(gateway), shopper, deal_id, 1, "pm_card_visa")
+    assert "no longer sold" in str(declined.value)
+    # Whoever joined before the product was archived keeps their seat.
+    assert [p.user_id for p in world.participations(deal_id)] == [early]

@@ -8,10 +8,12 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session, select
 
+from app.adapters.db import event_log as log_table
 from app.adapters.db.event_log import LoggedEvent
 from app.adapters.db.models_events import EventRecord
 from app.adapters.db.models_people import User
 from app.adapters.db.session import make_engine
+from app.cli import migrate
 from app.domain.events import DomainEvent
 from app.services import analytics, event_log
 from app.services.context import Context
@@ -119,3 +121,35 @@ def test_rollups_count_each_event_once_across_refreshes_and_rollbacks(
         ctx, ["test.happened"], first - timedelta(hours=1), first + timedelta(hours=2)
     )
     assert counts == {"test.happened": 5}
+
+
+def test_a_commit_still_on_its_way_is_waited_for_not_skipped(postgres_url: str) -> None:
+    """PostgreSQL hands out ids before commit: a later id can be visible first. The consumer
+    stops at the hole and applies both once the slower transaction commits (no gap)."""
+    migrate(postgres_url)
+    engine = make_engine(postgres_url)
+    ctx = make_context(engine, bus=RecordingBus())
+    try:
+        _write(ctx, 1)
+        applied: list[int] = []
+
+        def record(session: Session, events: Sequence[LoggedEvent]) -> None:
+            applied.extend(e.payload["n"] for e in events)
+
+        assert event_log.consume(ctx, "test.slow", record) == 1
+        slow = ctx.uow()
+        uow = slow.__enter__()  # takes id 2 and holds its commit
+        uow.record(_note(2))
+        log_table.append(uow.session, uow.events)
+        uow.events.clear()  # already written by hand above: the exit must not write it again
+        _write(ctx, 3)  # id 3 commits first
+        assert event_log.consume(ctx, "test.slow", record) == 0
+        assert applied == [1]
+        slow.__exit__(None, None, None)
+        # A process restarted now (a fresh engine) resumes after event 1: 2 and 3, once each.
+        restarted = make_context(make_engine(postgres_url), bus=RecordingBus())
+        while event_log.consume(restarted, "test.slow", record):
+            pass
+        assert applied == [1, 2, 3]
+    finally:
+        engine.dispose()

@@ -20,6 +20,7 @@ from app.adapters.payments.stripe_gateway import LOCAL_SECRET_KEY, StripeGateway
 from app.domain.payments import SandboxCard
 from app.domain.refunds import RefundRefusal
 from app.services import checkout, deals, orders
+from app.services.console import audit
 from app.services.orders import RefundError
 from tests.integration.checkout_world import (  # noqa: F401
     Party,
@@ -113,6 +114,8 @@ def test_one_members_share_of_a_split_order_is_refunded_alone(split: Party) -> N
     kinds = [e.kind for e in store.bus.events if e.aggregate == "order"]
     assert kinds == ["order.refund_requested", "order.refund_approved", "order.refunded"]
 
+    assert [a.action for a in audit.audit_log(store.ctx(), boss)] == ["refund.approve"]
+
     # Approving again refunds nothing more.
     assert refused(orders.approve_refund, store.ctx(), boss, done.request_id) is (
         RefundRefusal.ALREADY_DECIDED
@@ -175,6 +178,10 @@ def test_an_admin_declines_and_the_shopper_sees_it(split: Party) -> None:
         False,
     )
     assert refunds_at_stripe(store) == []
+    # The decision is in the console's audit log, as every console action is.
+    assert [(a.action, a.target) for a in audit.audit_log(store.ctx(), boss)] == [
+        ("refund.decline", f"order {key}")
+    ]
 
 
 def test_a_group_buy_order_page_shows_the_price_history_and_refunds_part(

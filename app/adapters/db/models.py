@@ -62,6 +62,7 @@ class ProductImage(SQLModel, table=True):
 
 # Tables of other areas register themselves on import; keep these last.
 from app.adapters.db import (  # noqa: E402, F401
+    models_analytics,
     models_api,
     models_carts,
     models_chat,

@@ -9,9 +9,11 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from app.adapters.db import analytics_statements as store
 from app.adapters.db.event_log import LoggedEvent
 from app.adapters.db.models_events import EventRollup, EventRollupDaily
 from app.domain.clock import as_utc
+from app.services.analytics.metrics import apply_metrics
 from app.services.context import Context
 from app.services.event_log import consume
 
@@ -29,22 +31,22 @@ def _day(moment: datetime) -> datetime:
 def _apply(session: Session, events: Sequence[LoggedEvent]) -> None:
     """Fold a batch into the hourly and the daily counts (in the consumer's transaction)."""
     hourly = Counter((_hour(event.occurred_at), event.kind) for event in events)
-    for (hour, kind), added in hourly.items():
-        row = session.get(EventRollup, (hour, kind))
-        if row is None:
-            session.add(EventRollup(hour=hour, kind=kind, count=added))
-        else:
-            row.count += added
-            session.add(row)
     daily = Counter((_day(event.occurred_at), event.kind) for event in events)
-    for (day, kind), added in daily.items():
-        found = session.get(EventRollupDaily, (day, kind))
-        if found is None:
-            session.add(EventRollupDaily(day=day, kind=kind, count=added))
-        else:
-            found.count += added
-            session.add(found)
-    session.flush()
+    store.add_counts(
+        session,
+        EventRollup,
+        ("hour", "kind"),
+        ("count",),
+        [{"hour": h, "kind": k, "count": n} for (h, k), n in hourly.items()],
+    )
+    store.add_counts(
+        session,
+        EventRollupDaily,
+        ("day", "kind"),
+        ("count",),
+        [{"day": d, "kind": k, "count": n} for (d, k), n in daily.items()],
+    )
+    apply_metrics(session, events)
 
 
 def refresh_rollups(ctx: Context, *, batches: int = 100) -> int:

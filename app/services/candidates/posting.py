@@ -11,6 +11,7 @@ from app.adapters.db.models_rewards import Candidate
 from app.adapters.media.images import ImageRejected, reencode, store_product_image
 from app.domain.be_the_buyer import CandidateDraft, validate_candidate
 from app.domain.clock import as_utc, local_to_utc
+from app.domain.numbers import is_digits
 from app.domain.people import HOSTING_ROLES
 from app.services.candidates.records import changed
 from app.services.console.access import require
@@ -29,7 +30,7 @@ class CandidateFormError(ValueError):
 
 def _whole(raw: str) -> int:
     text = raw.strip()
-    return int(text) if text.isdigit() and len(text) <= 6 else 0
+    return int(text) if is_digits(text, 6) else 0
 
 
 def post_candidate(

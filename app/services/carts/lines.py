@@ -14,6 +14,7 @@ from app.adapters.db.models_carts import Cart, CartLine
 from app.domain.carts import (
     CartError,
     CartErrorCode,
+    CartKind,
     MemberRole,
     added_text,
     can_change_line,
@@ -50,6 +51,8 @@ def add_item(
     version = begin_change(session, cart_id, user_id, now=utcnow())
     cart = get_cart(session, cart_id)
     product = get_product(session, product_id)
+    if product.archived:
+        raise CartError(CartErrorCode.PRODUCT_ARCHIVED)
     mine = session.exec(
         select(CartLine.quantity).where(
             CartLine.cart_id == cart_id,
@@ -63,7 +66,17 @@ def add_item(
     )
     _increment_line(session, cart_id, product_id, user_id, quantity)
     text = added_text(display_name(session, user_id), quantity, product.title)
-    record(uow, cart_id, version, text)
+    shared = cart.kind == CartKind.SHARED
+    record(
+        uow,
+        cart_id,
+        version,
+        text,
+        action="added",
+        product_id=product_id,
+        quantity=quantity,
+        shared=shared,
+    )
     return CartChange(cart_id, version, warning)
 
 

@@ -111,7 +111,9 @@ def create_shared_cart(
             status=MemberStatus.ACTIVE.value,
         )
     )
-    record(uow, new.id, 1, created_text(display_name(uow.session, owner_id), new.name))
+    record(
+        uow, new.id, 1, created_text(display_name(uow.session, owner_id), new.name), action="shared"
+    )
     return new.id
 
 
@@ -160,7 +162,7 @@ def join_by_code(uow: UnitOfWork, user_id: int, raw_code: str) -> CartChange:
         raise CartError(CartErrorCode.REMOVED_BY_OWNER)
     version = begin_change(session, found.id, None, now=utcnow())
     _add_member(session, found.id, user_id, existing)
-    record(uow, found.id, version, joined_text(display_name(session, user_id)))
+    record(uow, found.id, version, joined_text(display_name(session, user_id)), action="joined")
     return CartChange(found.id, version)
 
 
@@ -191,7 +193,7 @@ def invite_friend(uow: UnitOfWork, cart_id: int, inviter_id: int, friend_id: int
         f"{inviter_name} added you to the shared cart “{cart.name}”",
         link=str(cart_url(cart_id)),
     )
-    record(uow, cart_id, version, text)
+    record(uow, cart_id, version, text, action="joined")
     return CartChange(cart_id, version)
 
 

@@ -10,12 +10,14 @@ from typing import Any
 
 from sqlmodel import Session, col, select, update
 
+from app.adapters.db.models_carts import Cart
 from app.adapters.db.models_orders import OrderLine, PaymentShare, ShopOrder, StockReservation
 from app.adapters.payments.gateway import (
     PaymentError,
     PaymentResult,
     PaymentStatus,
 )
+from app.domain.carts import CartKind
 from app.domain.checkout import (
     OPEN_SHARE,
     CheckoutError,
@@ -30,6 +32,7 @@ from app.domain.checkout import (
     share_paid_text,
 )
 from app.domain.clock import as_utc
+from app.domain.events import DomainEvent, EventKind
 from app.domain.payments import SandboxCard
 from app.services import carts
 from app.services.checkout.failing import fail, settle
@@ -235,6 +238,16 @@ def _complete_if_paid(uow: UnitOfWork, order: ShopOrder, now: datetime) -> None:
         select(OrderLine.cart_line_id).where(OrderLine.order_id == order.id)
     ).all()
     carts.clear_lines(uow, order.cart_id, [int(line_id) for line_id in bought])
+    uow.record(
+        DomainEvent(
+            "checkout",
+            str(order.id),
+            order.version,
+            EventKind.ORDER_PAID,
+            {"user_id": order.owner_id, "amount": order.total, "shared": _shared(session, order)},
+            actor_id=order.owner_id,
+        )
+    )
     carts.announce(
         uow,
         order.cart_id,
@@ -242,6 +255,11 @@ def _complete_if_paid(uow: UnitOfWork, order: ShopOrder, now: datetime) -> None:
         locked=order.cart_was_locked,
         order_complete=order.id,
     )
+
+
+def _shared(session: Session, order: ShopOrder) -> bool:
+    kind = session.exec(select(Cart.kind).where(col(Cart.id) == order.cart_id)).first()
+    return kind == CartKind.SHARED
 
 
 def outcome_of(order: ShopOrder, share: PaymentShare, message: str) -> PaymentOutcome:

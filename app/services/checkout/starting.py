@@ -27,6 +27,7 @@ from app.domain.checkout import (
     short_stock_message,
     stock_needed,
 )
+from app.domain.events import DomainEvent, EventKind
 from app.services import carts
 from app.services.checkout.shares import NO_SYNC, display_name, payments_enabled
 from app.services.context import Context
@@ -165,6 +166,17 @@ def _start(uow: UnitOfWork, owner_id: int, cart_id: int, now: datetime) -> int:
                 updated_at=now,
             )
         )
+    # For the analytics (the funnel's checkout step; a shared cart's group is complete).
+    uow.record(
+        DomainEvent(
+            "checkout",
+            str(order.id),
+            1,
+            EventKind.CHECKOUT_STARTED,
+            {"user_id": owner_id, "cart_id": cart_id, "shared": cart.kind == CartKind.SHARED},
+            actor_id=owner_id,
+        )
+    )
     text = checkout_started_text(display_name(session, owner_id), mode, total, cart.currency)
     carts.record_activity(uow, cart_id, version, text, order_id=order.id)
     return order.id

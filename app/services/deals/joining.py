@@ -20,6 +20,7 @@ from sqlalchemy import or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
+from app.adapters.db.models import Product
 from app.adapters.db.models_deals import Deal, Participation, Team
 from app.adapters.payments.gateway import PaymentError
 from app.domain.clock import as_utc
@@ -172,6 +173,9 @@ def _precheck(
     closed = outcome_of(deal)
     if deal.status != DealStatus.OPEN and closed is None:
         raise JoinError.refused(JoinRefusal.DEAL_CLOSED, seat)
+    product = session.get(Product, deal.product_id)
+    if product is not None and product.archived and not joined:
+        raise JoinError.refused(JoinRefusal.PRODUCT_ARCHIVED, seat)
     early = early_access(session, deal, user_id, now)
     if early.refusal is not None and closed is None:
         raise JoinError(early.refusal, "early_access", seat)

@@ -33,6 +33,7 @@ from app.domain.refunds import (
     RefundStatus,
     check_refund_request,
 )
+from app.services.console import audit
 from app.services.context import Context
 from app.services.orders.views import parse_key
 from app.services.unit_of_work import UnitOfWork
@@ -211,6 +212,7 @@ def approve_refund(ctx: Context, actor_id: int, request_id: int) -> RefundDone:
             raise RefundError(RefundRefusal.ALREADY_DECIDED if found else RefundRefusal.NOT_FOUND)
         intent_id, amount, key, order_key = claimed
         _news(uow, order_key, EventKind.ORDER_REFUND_APPROVED, request_id)
+        audit.note(uow, actor_id, "refund.approve", f"order {order_key}", f"request #{request_id}")
     try:
         result = ctx.payments.gateway.refund(intent_id, amount=int(amount), idempotency_key=key)
     except PaymentError as error:
@@ -267,6 +269,7 @@ def reject_refund(ctx: Context, actor_id: int, request_id: int) -> RefundDone:
             found = session.get(RefundRequest, request_id)
             raise RefundError(RefundRefusal.ALREADY_DECIDED if found else RefundRefusal.NOT_FOUND)
         _news(uow, str(row[0]), EventKind.ORDER_REFUND_REJECTED, request_id)
+        audit.note(uow, actor_id, "refund.decline", f"order {row[0]}", f"request #{request_id}")
         return RefundDone(request_id, RefundStatus.REJECTED.value, str(row[0]))
 
 

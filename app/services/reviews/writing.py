@@ -7,7 +7,7 @@ their stars (see the README's honesty rules).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy.exc import IntegrityError
@@ -15,6 +15,7 @@ from sqlmodel import Session, col, delete, select, update
 
 from app.adapters import images
 from app.adapters.db.models import Product
+from app.adapters.db.models_analytics import ReviewMute
 from app.adapters.db.models_social import Review, ReviewPhoto, ReviewVote
 from app.domain import reviews as rules
 from app.domain.clock import as_utc
@@ -60,6 +61,14 @@ def _spend_review_write(uow: UnitOfWork, ctx: Context, actor_id: int) -> None:
     )
 
 
+def _refuse_if_muted(session: Session, actor_id: int, now: datetime) -> None:
+    until = session.exec(select(ReviewMute.until).where(ReviewMute.user_id == actor_id)).first()
+    if until is not None and as_utc(until) > as_utc(now):
+        raise ReviewRefused(
+            f"A moderator paused your reviews until {as_utc(until):%d %b %H:%M} UTC."
+        )
+
+
 def _own_review(session: Session, actor_id: int, review_id: int) -> Review:
     review = session.get(Review, review_id)
     # Someone else's review and no review at all look the same: no probing by id.
@@ -83,6 +92,7 @@ def write_review(
     with ctx.uow() as uow:
         if uow.session.get(Product, product_id) is None:
             raise ReviewRefused("We couldn't find that product.")
+        _refuse_if_muted(uow.session, actor_id, ctx.now())
         _spend_review_write(uow, ctx, actor_id)
         review = uow.session.exec(
             select(Review).where(Review.product_id == product_id, Review.author_id == actor_id)
@@ -115,19 +125,25 @@ def write_review(
         return review.id or 0
 
 
+def drop_review(uow: UnitOfWork, review: Review) -> list[str]:
+    """Delete a review with its photos' rows and votes, in the caller's transaction; the photo
+    files to remove once it commits."""
+    review_id = review.id or 0
+    names = list(
+        uow.session.exec(select(ReviewPhoto.file_name).where(ReviewPhoto.review_id == review_id))
+    )
+    uow.session.exec(delete(ReviewPhoto).where(col(ReviewPhoto.review_id) == review_id))
+    uow.session.exec(delete(ReviewVote).where(col(ReviewVote.review_id) == review_id))
+    uow.session.delete(review)
+    uow.record(_changed(review.product_id))
+    return names
+
+
 def delete_review(ctx: Context, actor_id: int, review_id: int) -> None:
     """Delete the actor's own review with its photos and votes."""
     with ctx.uow() as uow:
         review = _own_review(uow.session, actor_id, review_id)
-        names = list(
-            uow.session.exec(
-                select(ReviewPhoto.file_name).where(ReviewPhoto.review_id == review_id)
-            ).all()
-        )
-        uow.session.exec(delete(ReviewPhoto).where(col(ReviewPhoto.review_id) == review_id))
-        uow.session.exec(delete(ReviewVote).where(col(ReviewVote.review_id) == review_id))
-        uow.session.delete(review)
-        uow.record(_changed(review.product_id))
+        names = drop_review(uow, review)
         tell_friends(uow, actor_id, "share.reviews")
     for name in names:  # after the commit: a failed delete keeps its files
         images.remove(photo_folder(ctx), name)

@@ -8,6 +8,7 @@ from app.states.console.candidates import ConsoleCandidatesState
 from app.states.console.deals import ConsoleDealsState
 from app.states.console.experiments import ConsoleExperimentsState
 from app.states.console.moderation import ConsoleModerationState
+from app.states.console.orders import ConsoleOrdersState
 from app.states.console.products import ConsoleProductsState
 from app.states.console.tabs import ConsoleTabsState
 from app.states.console.users import ConsoleUsersState
@@ -19,6 +20,7 @@ __all__ = [
     "ConsoleDealsState",
     "ConsoleExperimentsState",
     "ConsoleModerationState",
+    "ConsoleOrdersState",
     "ConsoleProductsState",
     "ConsoleState",
     "ConsoleTabsState",

@@ -12,13 +12,14 @@ from app.domain.chat import ChatRefused
 from app.services.console import moderation
 from app.services.console.access import ConsoleRefused
 from app.services.console.live import ConsoleLive, console_live
-from app.services.console.moderation import ReportedMessage
+from app.services.console.moderation_sources import Reported
 from app.services.context import app_context
+from app.services.reviews.writing import ReviewRefused
 from app.states.console.base import ConsoleState
 
 
 class ConsoleModerationState(ConsoleState):
-    queue: list[ReportedMessage] = []
+    queue: list[Reported] = []
     live: ConsoleLive = ConsoleLive([], [])
 
     @rx.event
@@ -46,20 +47,20 @@ class ConsoleModerationState(ConsoleState):
             self.queue = await asyncio.to_thread(
                 moderation.moderation_queue, app_context(), user.id
             )
-        except (ConsoleRefused, ChatRefused) as refusal:
+        except (ConsoleRefused, ChatRefused, ReviewRefused) as refusal:
             return rx.toast.error(str(refusal))
         return rx.toast.success(done)
 
     @rx.event
-    async def keep(self, room_key: str, message_id: int) -> Any:
-        return await self._act(moderation.keep_message, "Kept.", room_key, int(message_id))
+    async def keep(self, kind: str, key: str) -> Any:
+        return await self._act(moderation.keep, "Kept.", str(kind), str(key))
 
     @rx.event
-    async def remove(self, room_key: str, message_id: int) -> Any:
-        return await self._act(moderation.remove_message, "Removed.", room_key, int(message_id))
+    async def remove(self, kind: str, key: str) -> Any:
+        return await self._act(moderation.remove, "Removed.", str(kind), str(key))
 
     @rx.event
-    async def mute(self, room_key: str, user_id: int) -> Any:
+    async def mute(self, kind: str, key: str, user_id: int) -> Any:
         return await self._act(
-            moderation.mute_author, "Muted for 24 hours.", room_key, int(user_id)
+            moderation.mute, "Muted for 24 hours.", str(kind), str(key), int(user_id)
         )

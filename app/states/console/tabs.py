@@ -7,6 +7,7 @@ from typing import Any
 
 import reflex as rx
 
+from app.states.admin_refunds import AdminRefundsState
 from app.states.api_keys import ApiKeysState
 from app.states.console.analytics import ConsoleAnalyticsState
 from app.states.console.base import ConsoleState
@@ -14,18 +15,20 @@ from app.states.console.candidates import ConsoleCandidatesState
 from app.states.console.deals import ConsoleDealsState
 from app.states.console.experiments import ConsoleExperimentsState
 from app.states.console.moderation import ConsoleModerationState
+from app.states.console.orders import ConsoleOrdersState
 from app.states.console.users import ConsoleUsersState
 from app.states.console.webhooks import ConsoleWebhooksState
 
-_RELOADS = {
-    "deals": ConsoleDealsState.load_section,
-    "live": ConsoleModerationState.load_section,
-    "moderation": ConsoleModerationState.load_section,
-    "users": ConsoleUsersState.load_section,
-    "audit": ConsoleUsersState.load_section,
-    "candidates": ConsoleCandidatesState.load_section,
-    "api": ApiKeysState.load_console,
-    "experiments": ConsoleExperimentsState.load_section,
+_RELOADS: dict[str, list[Any]] = {
+    "deals": [ConsoleDealsState.load_section],
+    "live": [ConsoleModerationState.load_section],
+    "moderation": [ConsoleModerationState.load_section],
+    "users": [ConsoleUsersState.load_section],
+    "audit": [ConsoleUsersState.load_section],
+    "candidates": [ConsoleCandidatesState.load_section],
+    "api": [ApiKeysState.load_console],
+    "experiments": [ConsoleExperimentsState.load_section],
+    "orders": [AdminRefundsState.load, ConsoleOrdersState.load_section],
 }
 
 
@@ -45,8 +48,7 @@ class ConsoleTabsState(ConsoleState):
             if name != self.tab
         ]
         if self.tab == "analytics":
-            return [*stops, ConsoleAnalyticsState.set_days(1), ConsoleAnalyticsState.watch]
+            return [*stops, ConsoleAnalyticsState.watch]
         if self.tab == "webhooks":
             return [*stops, ConsoleWebhooksState.load_section, ConsoleWebhooksState.watch]
-        reload = _RELOADS.get(self.tab)
-        return [*stops, *([reload] if reload is not None else [])]
+        return [*stops, *_RELOADS.get(self.tab, [])]
