@@ -50,3 +50,24 @@ def test_admin_emails_are_a_normalised_set() -> None:
 def test_a_malformed_admin_email_names_the_variable(value: str) -> None:
     with pytest.raises(ConfigError, match="ADMIN_EMAILS: expected comma-separated e-mail"):
         load_settings({"ADMIN_EMAILS": f"ok@shop.test,{value}"})
+
+
+def test_a_redis_cluster_url_lists_its_nodes() -> None:
+    url = "redis+cluster://10.0.0.1:7000,10.0.0.2:7001"
+    assert load_settings({"REDIS_CLUSTER_URL": url}).redis_cluster_url == url
+    assert load_settings({}).redis_cluster_url is None
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "redis://127.0.0.1:7000",
+        "redis+cluster://",
+        "redis+cluster://a:7000,b",
+        "redis+cluster://a:0",
+    ],
+)
+def test_a_malformed_redis_cluster_url_says_the_form(value: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_settings({"REDIS_CLUSTER_URL": value})
+    assert str(caught.value).startswith("REDIS_CLUSTER_URL: expected redis+cluster://host:port")
