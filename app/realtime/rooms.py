@@ -36,6 +36,7 @@ from engineio import packet as eio_packet
 from socketio import packet as sio_packet
 
 from app.domain.events import DomainEvent
+from app.services.telemetry import RENDER_SECONDS
 
 log = logging.getLogger(__name__)
 
@@ -328,12 +329,14 @@ class Rooms:
         # One render at a time per room keeps pushes in version order.
         async with self._locks[channel]:
             event = self._queued.pop(key)
+            started = time.perf_counter()
             try:
                 push = await renderer(event)
                 if push:
                     await self.push(channel, push)
             except Exception:
                 log.exception("could not render %s for %s", event.kind, channel)
+            RENDER_SECONDS.labels(event.aggregate).observe(time.perf_counter() - started)
         if channel not in self._members:
             self._locks.pop(channel, None)
 

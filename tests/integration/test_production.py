@@ -197,6 +197,11 @@ async def test_metrics_through_nginx_sum_the_live_workers(stack: Stack, shop: Cl
         assert samples[("bandwagon_events_total", ())] >= 3  # two page loads and the change
         readyz = (("method", "GET"), ("route", "/readyz"), ("status", "200"))
         assert samples[("bandwagon_http_request_duration_seconds_count", readyz)] >= 1
+        # The change crossed the bus: every worker's hub counted it, timed its trip and the
+        # cart room's render.
+        assert samples[("bandwagon_bus_events_total", (("aggregate", "cart"),))] >= 2
+        assert samples[("bandwagon_bus_lag_seconds_count", ())] >= 2
+        assert samples[("bandwagon_render_seconds_count", (("aggregate", "cart"),))] >= 2
     finally:
         for client in clients:
             await client.close()
