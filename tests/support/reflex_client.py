@@ -32,11 +32,13 @@ class ReflexClient:
         self.values: dict[str, dict[str, Any]] = {}  # state name -> var -> latest value
         self.listeners: list[Callable[[Delta, float], None]] = []
         self._changed = asyncio.Event()
+        self.updates = 0  # update messages received so far
         self.sio = socketio.AsyncClient(reconnection=False)
         self.sio.on("event", self._on_update, namespace=NAMESPACE)
 
     async def _on_update(self, update: dict[str, Any]) -> None:
         arrived = time.perf_counter()
+        self.updates += 1
         delta: Delta = update.get("delta") or {}
         for state, changes in delta.items():
             bucket = self.values.setdefault(state, {})
