@@ -6,12 +6,14 @@ all written or not at all, and a card charged while the database was away is rec
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from sqlalchemy.exc import SQLAlchemyError
 
+from app.adapters.db.session import IDLE_PING_SECONDS
 from app.adapters.payments.gateway import PaymentResult
 from app.adapters.payments.stripe_gateway import StripeGateway
 from app.cli import migrate
@@ -99,3 +101,16 @@ def test_a_payment_cut_off_by_the_restart_is_recorded_once_on_retry(
     assert store.shares(order_id) == {party.alice: ShareStatus.PAID}
     assert store.order(order_id).status == OrderStatus.COMPLETE
     assert len([i for i in store.intents() if i["status"] == "succeeded"]) == 1  # not twice
+
+
+def test_after_a_quiet_restart_the_first_request_works(
+    party: Party, server: PrivatePostgres
+) -> None:
+    """Pooled connections that sat idle through a restart are pinged and replaced before use."""
+    store = party.store
+    server.stop()
+    server.start()
+    time.sleep(IDLE_PING_SECONDS + 0.1)
+    store.do(carts.add_item, party.cart, party.bob, party.mug, 1)
+    lines = store.view(party.cart, party.alice).lines
+    assert [line.quantity for line in lines if line.product_id == party.mug] == [3]
