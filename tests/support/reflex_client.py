@@ -47,6 +47,11 @@ class ReflexClient:
         for listener in self.listeners:
             listener(delta, arrived)
         self._changed.set()
+        # As the page does: events the server sends back are queued to it. Only a request to
+        # load the page again is followed here (toasts, redirects... are the browser's).
+        for event in update.get("events") or ():
+            if str(event.get("name", "")).endswith(".hydrate_and_load"):
+                asyncio.get_running_loop().create_task(self.call(event["name"]))
 
     async def open(self, path: str, params: dict[str, str] | None = None) -> None:
         """Connect as a browser tab showing `path`; the page's on_load handlers run."""
