@@ -362,7 +362,7 @@ def main() -> None:
     parser.add_argument("--browsers", type=int, default=20)
     parser.add_argument("--browse-period", type=float, default=1.0)
     parser.add_argument("--posters", type=int, default=10)
-    parser.add_argument("--chat-period", type=float, default=2.0)
+    parser.add_argument("--chat-period", type=float, default=3.0, help="chat allows 5 per 10 s")
     parser.add_argument("--joiners", type=int, default=60)
     parser.add_argument("--join-rate", type=float, default=2.0, help="joins per second")
     parser.add_argument("--chart", default="test-artifacts/bench-prod.png")
