@@ -148,14 +148,16 @@ class Peaks:
 
     def __init__(self, pids: list[int]) -> None:
         self.pids = pids
-        self.peak = [0.0 for _ in pids]
+        self.peak = [0.0 for _ in pids]  # the whole tree: Granian's main process and its server
+        self.serving = [0.0 for _ in pids]  # the largest process alone (the one with the app)
 
     def sample(self) -> None:
         for index, pid in enumerate(self.pids):
             with contextlib.suppress(psutil.NoSuchProcess):
                 root = psutil.Process(pid)
-                rss = sum(p.memory_info().rss for p in [root, *root.children(recursive=True)])
-                self.peak[index] = max(self.peak[index], rss / 2**20)
+                sizes = [p.memory_info().rss for p in [root, *root.children(recursive=True)]]
+                self.peak[index] = max(self.peak[index], sum(sizes) / 2**20)
+                self.serving[index] = max(self.serving[index], max(sizes) / 2**20)
 
     async def run(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
@@ -332,6 +334,7 @@ async def run_config(workers: int, args: argparse.Namespace) -> dict[str, Any]:
         "errors": errors,
         "error_rate": round(errors / max(1, done + errors), 4),
         "rss_mb": [round(x, 1) for x in peaks.peak],
+        "rss_serving_mb": [round(x, 1) for x in peaks.serving],
         "actions": {
             action: {
                 "count": len(tally.latencies[action]),
@@ -379,7 +382,8 @@ def main() -> None:
         results.append(result)
         print(f"\n{workers} worker(s), {result['clients']} clients: {result['rps']} actions/s, "
               f"errors {result['errors']} ({result['error_rate']:.2%}), "
-              f"peak RSS per worker {result['rss_mb']} MB", flush=True)  # fmt: skip
+              f"peak RSS per worker {result['rss_mb']} MB "
+              f"(its serving process alone {result['rss_serving_mb']} MB)", flush=True)  # fmt: skip
         for action, figures in result["actions"].items():
             print(f"  {action:7} n={figures['count']:5}  p50 {figures['p50_ms']:7.1f}  "
                   f"p95 {figures['p95_ms']:7.1f}  p99 {figures['p99_ms']:7.1f} ms  "
