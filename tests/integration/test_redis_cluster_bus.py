@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import socket
 import time
 from collections.abc import AsyncIterator, Iterator
 
@@ -167,3 +168,17 @@ async def test_two_workers_share_a_cart_through_the_cluster(
         for port in nodes.ports
     )
     assert spublished > 0
+
+
+def test_publishing_with_no_cluster_reachable_never_raises(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    bus = ClusterBus(f"redis+cluster://127.0.0.1:{_closed_port()}")  # starts without the cluster
+    bus.publish(_event(1, 1))
+    assert "not published" in caplog.text
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])

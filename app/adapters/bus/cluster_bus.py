@@ -29,6 +29,7 @@ import redis
 import redis.asyncio as aioredis
 from redis.backoff import NoBackoff
 from redis.cluster import ClusterNode, RedisCluster
+from redis.exceptions import RedisClusterException
 from redis.retry import Retry
 
 from app.adapters.bus.redis_bus import BUS_DOWN, BUS_UP, CHANNEL
@@ -57,32 +58,38 @@ class ClusterBus:
     def __init__(self, url: str, prefix: str = CHANNEL, shards: int = SHARDS) -> None:
         self.url = url
         self.channels = [f"{prefix}:{n}" for n in range(shards)]
-        seeds = [ClusterNode(host, port) for host, port in cluster_nodes(url)]
-        # One quick retry (slot moved, connection reset); never seconds of back-off inside a
-        # request when a node is down: the news is dropped and the rooms resync later.
-        self._client = RedisCluster(
-            startup_nodes=seeds,
-            socket_timeout=2,
-            socket_connect_timeout=1,
-            retry=Retry(NoBackoff(), 1),
-        )
+        self._seeds = [ClusterNode(host, port) for host, port in cluster_nodes(url)]
+        self._cluster: RedisCluster | None = None  # connected on first use, not at import
+
+    def _client(self) -> RedisCluster:
+        if self._cluster is None:
+            # One quick retry (slot moved, connection reset); never seconds of back-off inside
+            # a request when a node is down: the news is dropped and the rooms resync later.
+            self._cluster = RedisCluster(
+                startup_nodes=self._seeds,
+                socket_timeout=2,
+                socket_connect_timeout=1,
+                retry=Retry(NoBackoff(), 1),
+            )
+        return self._cluster
 
     def shard_channel(self, event: DomainEvent) -> str:
         return self.channels[shard_of(event.channel, len(self.channels))]
 
     def publish(self, event: DomainEvent) -> None:
         try:
-            self._client.spublish(self.shard_channel(event), event.to_json())
-        except redis.RedisError as error:
+            self._client().spublish(self.shard_channel(event), event.to_json())
+        except (redis.RedisError, RedisClusterException) as error:
             # The change is committed; watchers resync from the database when the bus is back.
             log.warning("event %s not published: %s", event.kind, error)
 
     def owners(self) -> dict[tuple[str, int], list[str]]:
         """Which node owns which shard channels, as the cluster says now."""
-        self._client.nodes_manager.initialize()  # reread the slot map (it may have moved)
+        client = self._client()
+        client.nodes_manager.initialize()  # reread the slot map (it may have moved)
         owned: dict[tuple[str, int], list[str]] = defaultdict(list)
         for channel in self.channels:
-            node = self._client.get_node_from_key(channel)
+            node = client.get_node_from_key(channel)
             owned[(node.host, int(node.port))].append(channel)
         return dict(owned)
 
@@ -109,7 +116,7 @@ class ClusterBus:
                     if isinstance(item, BaseException):
                         raise item
                     yield item
-            except (redis.RedisError, OSError, TimeoutError) as error:
+            except (redis.RedisError, RedisClusterException, OSError, TimeoutError) as error:
                 log.warning("bus subscriber lost the cluster (%s); retrying in %.1fs", error, delay)
                 if not lost:
                     lost = True
