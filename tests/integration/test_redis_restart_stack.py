@@ -23,6 +23,7 @@ from tests.support.shared_carts import CART_STATE, build_carts, line_quantity
 from tests.support.stack import PrivateRedis, Stack, running_stack, stack_environment
 
 STATUS = LiveStatus.get_full_name()
+ROOT = "reflex___state____state"
 
 
 @pytest.fixture(scope="module")
@@ -75,9 +76,19 @@ async def test_pages_say_reconnecting_then_show_the_current_cart(
         # page still works would): its news cannot travel, the database has it.
         with unit_of_work(shop.session, SilentBus()) as uow:
             carts.set_quantity(uow, members[1].cart_id, members[1].shopper.user_id, line, 5)
+        # Each page loads itself again once news flows (Redis came back empty): a fresh state,
+        # then its load handler; the page is usable when that has landed.
+        reloaded = [asyncio.Event() for _ in clients]
+        for client, done in zip(clients, reloaded, strict=True):
+            client.listeners.append(
+                lambda delta, _at, done=done: (
+                    done.set() if delta.get(ROOT, {}).get("is_hydrated_rx_state_") else None
+                )
+            )
         redis_server.start()
-        for client in clients:
+        for client, done in zip(clients, reloaded, strict=True):
             await client.wait_until(lambda c=client: c.value(STATUS, "live_ok") is True, 30)
+            await asyncio.wait_for(done.wait(), 30)
             await client.wait_until(lambda c=client: seen(c) == 5, 15)
         # And the page works again: an edit after the restart reaches the other member.
         await clients[0].call(f"{CART_STATE}.change_quantity", line_id=members[0].line_id, delta=1)
