@@ -11,7 +11,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 PYTEST := $(BIN)/python -m pytest
 ARTIFACTS := test-artifacts
 
-.PHONY: admin bench-analytics bench-joins bench-carts bench-live prod run-cluster nginx run dev setup deps dev-deps bun chromium node-tools db lint typecheck unit integration e2e test clean
+.PHONY: admin bench-analytics bench-joins bench-carts bench-live bench-prod prod run-cluster nginx run dev setup deps dev-deps bun chromium node-tools db lint typecheck unit integration e2e test clean
 
 run: setup ## start the whole app at http://localhost:3000
 	$(BIN)/python -m app.launcher
@@ -102,11 +102,15 @@ prod: setup nginx ## nginx + WORKERS backend workers on PostgreSQL and Redis, su
 
 run-cluster: prod ## the former name of `make prod`
 
-bench-carts: dev-deps ## 200 clients in 50 shared carts on 2 backend processes; last line JSON
-	$(BIN)/python bench/bench_carts.py
+CARTS ?= 50
+bench-carts: dev-deps ## CARTS shared carts of 4 (200 clients) on 2 backend processes, one change per cart per second; last line JSON
+	$(BIN)/python bench/bench_carts.py --carts $(CARTS)
 
 bench-analytics: dev-deps ## 1,000,000 events over 90 days: dashboard load p50/p95 and rollup lag (PostgreSQL); last line JSON
 	$(BIN)/python bench/bench_analytics.py --events 1000000 --shoppers 10000 --days 90
 
 bench-live: dev-deps bun ## 1,000 chat viewers on 2 Reflex backends vs a bare socket.io floor (PostgreSQL + Redis)
 	$(BIN)/python bench/bench_live.py --viewers 1000 --processes 2
+
+bench-prod: dev-deps nginx ## nginx + 1, 2 and 4 workers, PostgreSQL, Redis: mixed workload of 1,000 clients; PNG chart; last line JSON (SHORT=1: a quick check)
+	$(BIN)/python bench/bench_prod.py $(if $(SHORT),--short,)

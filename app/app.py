@@ -57,6 +57,7 @@ from app.states.console import (
     ConsoleUsersState,
 )
 from app.states.deals import DealCardsState, DealFormState, DealLedgerState, DealState
+from app.states.errors import on_backend_error
 from app.states.home import HomeState
 from app.states.live_schedule import LiveNewState, LiveScheduleState
 from app.states.live_watch import LiveRoomState
@@ -87,6 +88,7 @@ app = rx.App(
     ],
     api_transformer=http_api(),
     toaster=rx.toast.provider(position="bottom-right", close_button=True),
+    backend_exception_handler=on_backend_error,
 )
 
 

@@ -51,6 +51,8 @@ class Settings:
     admin_emails: frozenset[str] = frozenset()
     # Reverse proxies in front of the backend whose X-Forwarded-For is believed (nginx: 1).
     trusted_proxy_hops: int = 0
+    # The bus on a Redis Cluster (sharded pub/sub); Reflex's state stays on REDIS_URL.
+    redis_cluster_url: str | None = None
 
     @property
     def is_production(self) -> bool:
@@ -166,6 +168,23 @@ def _emails(env: Mapping[str, str], name: str) -> frozenset[str]:
     return frozenset(found)
 
 
+CLUSTER_FORM = "redis+cluster://host:port[,host:port...] (one or more nodes of a Redis 7 cluster)"
+
+
+def _cluster_url(env: Mapping[str, str], name: str) -> str | None:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return None
+    parts = urlsplit(raw)
+    nodes = parts.netloc.rpartition("@")[2].split(",")
+    if parts.scheme not in ("redis+cluster", "rediss+cluster") or not all(
+        host and parse_whole(port, 1, 65535) is not None
+        for host, _, port in (node.strip().rpartition(":") for node in nodes)
+    ):
+        raise ConfigError(name, CLUSTER_FORM, redact_url(raw))
+    return raw
+
+
 def _normalise_database_url(url: str) -> str:
     """Point plain postgres URLs at the psycopg 3 driver we ship."""
     for plain in ("postgres://", "postgresql://"):
@@ -213,6 +232,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         stripe_api_base=_url(env, "STRIPE_API_BASE", ("http", "https"), "http(s)://host[:port]"),
         admin_emails=_emails(env, "ADMIN_EMAILS"),
         trusted_proxy_hops=_hops(env, "TRUSTED_PROXY_HOPS"),
+        redis_cluster_url=_cluster_url(env, "REDIS_CLUSTER_URL"),
     )
 
 

@@ -146,8 +146,13 @@ def main() -> None:
     parser.add_argument("--members", type=int, default=4)
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--processes", type=int, default=2)
-    parser.add_argument("--spacing", type=float, default=0.02, help="seconds between changes")
+    parser.add_argument(
+        "--spacing", type=float, default=None,
+        help="seconds between changes (default 1/carts: one change per cart per second)",
+    )  # fmt: skip
     args = parser.parse_args()
+    if args.spacing is None:
+        args.spacing = 1.0 / args.carts
     figures = asyncio.run(bench(args))
     print(
         f"{figures['clients']} clients in {figures['carts']} carts on {figures['processes']} "

@@ -9,20 +9,36 @@ in every worker.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+import re
 import time
 import uuid
 from contextvars import ContextVar
 from datetime import UTC, datetime
+from http.cookies import SimpleCookie
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.config import redact, secret_values
+from app.services import accounts
+from app.services.context import app_context
+from app.services.sign_in import SESSION_COOKIE
+
+# Engine.IO message + Socket.IO packet in Reflex's namespace: an event, or the connect that
+# carries the page's first event (hydrate and load).
+EVENT_FRAMES = ('42/_event,["event"', '40/_event,{"event"')
 
 REQUEST_ID: ContextVar[str | None] = ContextVar("request_id", default=None)
-FIELDS = ("route", "method", "path", "status", "ms", "user_id", "event_id")
+# Over a websocket: who is signed in on it, and which browser event is being handled.
+USER_ID: ContextVar[int | None] = ContextVar("user_id", default=None)
+EVENT_ID: ContextVar[str | None] = ContextVar("event_id", default=None)
+EVENT_NAME: ContextVar[str | None] = ContextVar("event_name", default=None)
+FIELDS = ("route", "method", "path", "status", "ms", "user_id", "event_id", "event")
+# Reflex's event frame: 42/_event,["event",{"name":"app___states....handler", ...}]
+EVENT_NAME_PATTERN = re.compile(r'"name":\s*"([^"]{1,200})"')
 access = logging.getLogger("bandwagon.access")
 
 
@@ -80,9 +96,13 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
-        request_id = REQUEST_ID.get()
-        if request_id:
-            entry["request_id"] = request_id
+        for key, var in (("request_id", REQUEST_ID), ("user_id", USER_ID)):
+            value = var.get()
+            if value is not None:
+                entry[key] = value
+        event_id = EVENT_ID.get()
+        if event_id is not None:
+            entry["event_id"], entry["event"] = event_id, EVENT_NAME.get()
         entry.update({key: getattr(record, key) for key in FIELDS if hasattr(record, key)})
         if record.exc_info:
             entry["error"] = self.formatException(record.exc_info)
@@ -109,6 +129,19 @@ def logging_config(level: str = "INFO") -> dict[str, Any]:
     }
 
 
+async def _signed_in_user(cookie_header: str) -> int | None:
+    """Who the socket's session cookie belongs to, once per connection (None: nobody, or the
+    database cannot say right now: logging never stops a connection)."""
+    token = SimpleCookie(cookie_header).get(SESSION_COOKIE)
+    if token is None or not token.value:
+        return None
+    try:
+        user = await asyncio.to_thread(accounts.signed_in, app_context(), token.value)
+    except Exception:  # noqa: BLE001 - see above
+        return None
+    return user.id if user is not None else None
+
+
 class RequestLogMiddleware:
     """Sets the request id for everything logged while a request runs; one access line each."""
 
@@ -126,9 +159,28 @@ class RequestLogMiddleware:
             if scope["type"] == "http":
                 await self._http(scope, receive, send)
             else:
-                await self.app(scope, receive, send)
+                await self._websocket(scope, receive, send, headers)
         finally:
             REQUEST_ID.reset(token)
+
+    async def _websocket(
+        self, scope: Scope, receive: Receive, send: Send, headers: dict[bytes, bytes]
+    ) -> None:
+        """Every record logged while one of this socket's events is handled carries the user
+        and an id of that event: python-socketio starts each handler as a task from the task
+        that reads the socket, and a task starts with a copy of its parent's context."""
+        USER_ID.set(await _signed_in_user(headers.get(b"cookie", b"").decode("latin-1")))
+
+        async def receiving() -> Message:
+            message = await receive()
+            text = message.get("text")
+            if text is not None and text.startswith(EVENT_FRAMES):
+                found = EVENT_NAME_PATTERN.search(text, 0, 400)
+                EVENT_ID.set(uuid.uuid4().hex[:16])
+                EVENT_NAME.set(found.group(1).rsplit(".", 2)[-1] if found else None)
+            return message
+
+        await self.app(scope, receiving, send)
 
     async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
         status = 500

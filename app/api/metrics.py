@@ -34,14 +34,13 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.api.logs import EVENT_FRAMES
+
 # Labels stay few: a route is one of these prefixes, every other path (pages) is "other".
 ROUTES = (
     "/_event", "/_upload", "/auth", "/stripe", "/healthz", "/readyz", "/metrics", "/ping",
     "/_health", "/api",
 )  # fmt: skip
-# Engine.IO message + Socket.IO packet in Reflex's namespace: an event, or the connect that
-# carries the page's first event (hydrate and load).
-EVENT_FRAMES = ('42/_event,["event"', '40/_event,{"event"')
 
 REQUEST_SECONDS = Histogram(
     "bandwagon_http_request_duration_seconds",

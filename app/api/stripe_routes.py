@@ -21,6 +21,7 @@ from app.config import settings
 from app.domain.numbers import parse_whole
 from app.services import deals
 from app.services.context import Context, app_context
+from app.services.telemetry import WEBHOOK_FAILURES
 
 log = logging.getLogger(__name__)
 MAX_BODY = 512 * 1024  # Stripe events are a few kB
@@ -65,9 +66,11 @@ def stripe_app(
                 deals.receive_webhook, context(), body, signature, key
             )
         except deals.WebhookRefused as error:
+            WEBHOOK_FAILURES.labels("stripe", "signature").inc()
             log.warning("refused a Stripe webhook: %s", error)
             return JSONResponse({"error": "invalid signature"}, status_code=400)
         except ValueError as error:
+            WEBHOOK_FAILURES.labels("stripe", "malformed").inc()
             log.warning("refused a malformed Stripe event: %s", error)
             return JSONResponse({"error": "malformed event"}, status_code=400)
         return JSONResponse({"received": True, "changed": changed})

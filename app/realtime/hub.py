@@ -12,10 +12,12 @@ import contextlib
 import logging
 from collections import defaultdict
 from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
 
 from app.adapters.bus import EventBus, bus
 from app.domain.events import DomainEvent
 from app.realtime.rooms import Rooms, rooms
+from app.services.telemetry import BUS_EVENTS, BUS_LAG_SECONDS
 
 log = logging.getLogger(__name__)
 QUEUE_LIMIT = 100
@@ -34,6 +36,7 @@ class Hub:
         if event.aggregate == "bus":
             self._bus_status(event.kind == "bus_up")
             return
+        _measure(event)
         self.rooms.dispatch(event)
         if event.aggregate not in NOT_LOGGED:
             for flag in self._news:
@@ -92,6 +95,14 @@ class Hub:
                     log.exception("could not dispatch %s", event.kind)
         finally:
             presence.cancel()
+
+
+def _measure(event: DomainEvent) -> None:
+    BUS_EVENTS.labels(event.aggregate).inc()
+    if event.kind != "presence":  # presence carries no commit time worth measuring
+        with contextlib.suppress(ValueError):
+            sent = datetime.fromisoformat(event.occurred_at)
+            BUS_LAG_SECONDS.observe(max(0.0, (datetime.now(UTC) - sent).total_seconds()))
 
 
 hub = Hub()

@@ -36,11 +36,14 @@ from engineio import packet as eio_packet
 from socketio import packet as sio_packet
 
 from app.domain.events import DomainEvent
+from app.services.telemetry import RENDER_SECONDS
 
 log = logging.getLogger(__name__)
 
 NAMESPACE = "/_event"
 FIELD_MARKER = "_rx_state_"  # Reflex's suffix for state fields in a delta
+# The event Reflex's page sends on every (re)connect: a fresh snapshot, then the page's on_load.
+REHYDRATE = {"name": "reflex___state____state.hydrate_and_load", "payload": {}}
 PRESENCE_INTERVAL = 0.5
 PRESENCE_HEARTBEAT = 15.0
 PRESENCE_EXPIRY = 45.0
@@ -148,10 +151,14 @@ class Rooms:
         self._status_renderer = renderer
 
     async def announce_status(self, ok: bool) -> None:
+        """Tell every tab here whether news flows. When it flows again after Redis was away,
+        Redis's copy of each tab's page state may be gone (a restart empties it): the packet
+        also asks each tab to load its page again, as the browser does on a reconnect."""
         server = self._server()
         if server is not None and self._status_renderer is not None:
             push = self._status_renderer(ok)
-            await server.emit("event", {"delta": push, "events": []}, namespace=NAMESPACE)
+            events = [REHYDRATE] if ok else []
+            await server.emit("event", {"delta": push, "events": events}, namespace=NAMESPACE)
 
     def _server(self) -> Any:
         if self._app is None or getattr(self._app, "sio", None) is None:
@@ -341,12 +348,14 @@ class Rooms:
         # One render at a time per room keeps pushes in version order.
         async with self._locks[channel]:
             event = self._queued.pop(key)
+            started = time.perf_counter()
             try:
                 push = await renderer(event)
                 if push:
                     await self.push(channel, push)
             except Exception:
                 log.exception("could not render %s for %s", event.kind, channel)
+            RENDER_SECONDS.labels(event.aggregate).observe(time.perf_counter() - started)
         if channel not in self._members:
             self._locks.pop(channel, None)
 

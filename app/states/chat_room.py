@@ -8,6 +8,7 @@ up. Older history goes into `older`, per viewer. Every handler is one call into 
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from typing import Any
 
@@ -149,7 +150,15 @@ class ChatRoomMixin(rx.State, mixin=True):
             return await self._ask_to_sign_in("Sign in to chat.")
         text = str(form.get("message", ""))
         try:
-            chat.post_message(app_context(), user_id, self.room_key, text, self.reply_to_id or None)
+            # Off the event loop: a post is a transaction, and the loop serves every socket.
+            await asyncio.to_thread(
+                chat.post_message,
+                app_context(),
+                user_id,
+                self.room_key,
+                text,
+                self.reply_to_id or None,
+            )
         except ChatRefused as refusal:
             self.error = refusal.message
             if refusal.code == rules.Refusal.NOT_FOUND:

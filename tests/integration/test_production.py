@@ -9,6 +9,7 @@ everything cleanly.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import signal
@@ -23,12 +24,14 @@ from pathlib import Path
 import psutil
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
+from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from app.adapters.db.session import make_engine
 from app.config import PROJECT_ROOT
 from app.launcher.cluster import start_workers
 from app.launcher.processes import ProcessGroup
+from app.states.chat import ChatState
 from bench.bench_carts import CART_STATE, build_carts, line_quantity
 from tests.conftest import REDIS_TEST_URL
 from tests.support.cluster import Cluster
@@ -178,6 +181,69 @@ async def test_a_killed_worker_comes_back_and_its_clients_catch_up(
     assert "exited (code -9)" in stack.output()
 
 
+async def test_a_chat_survives_a_killed_worker(stack: Stack, shop: Cluster) -> None:
+    """Said before the kill, said by the others while the dropped are away: all of it is there
+    when the dropped come back, on a live worker; the others stay connected throughout."""
+    people = shop.add_shoppers(4, "Chatter")
+    build_carts(shop, count=1, size=1)  # a product to talk about
+    with shop.engine.connect() as connection:
+        slug = connection.execute(
+            text("SELECT slug FROM product ORDER BY id DESC LIMIT 1")
+        ).scalar()
+    path, params = f"/product/{slug}", {"product_key": str(slug)}
+    chat_state = ChatState.get_full_name()
+
+    def says(client: ReflexClient, words: str) -> bool:
+        return words in json.dumps(client.values.get(chat_state, {}))
+
+    async def open_chat(client: ReflexClient) -> None:
+        await client.open(path, params)
+        await client.wait_until(lambda: bool(client.value(chat_state, "can_post")), 60)
+
+    await _until(lambda: _safe(lambda: len(stack.workers()) == 2), RESTART_WITHIN, "2 workers")
+    # Two chatters on each worker (straight to its port, so the split is known).
+    (port, pid), (other, _) = sorted(stack.workers().items())
+    homes = [port, port, other, other]
+    clients = [
+        ReflexClient(f"http://127.0.0.1:{home}", person.cookie)
+        for home, person in zip(homes, people, strict=True)
+    ]
+    for client in clients:
+        await open_chat(client)
+    back: list[ReflexClient] = []
+    try:
+        await clients[0].call(f"{chat_state}.send", form={"message": "before the crash"})
+        for client in clients:
+            await client.wait_until(lambda c=client: says(c, "before the crash"), 15)
+        os.kill(pid, signal.SIGKILL)
+        await _until(lambda: not clients[0].sio.connected, 10, "a chatter dropped")
+        await asyncio.sleep(1.0)
+        dropped = [i for i, c in enumerate(clients) if not c.sio.connected]
+        kept = [i for i, c in enumerate(clients) if c.sio.connected]
+        assert (dropped, kept) == ([0, 1], [2, 3])
+        await clients[kept[0]].call(f"{chat_state}.send", form={"message": "while you were out"})
+        for i in kept:
+            await clients[i].wait_until(lambda i=i: says(clients[i], "while you were out"), 15)
+        for i in dropped:  # the page reconnects through nginx, which picks a live worker
+            again = ReflexClient(stack.url, people[i].cookie)
+            again.token = clients[i].token
+            back.append(again)
+            await open_chat(again)
+            for words in ("before the crash", "while you were out"):
+                await again.wait_until(lambda a=again, w=words: says(a, w), 15)
+        # A returning chatter is heard by those who never left.
+        await back[0].call(f"{chat_state}.send", form={"message": "back again"})
+        for i in kept:
+            await clients[i].wait_until(lambda i=i: says(clients[i], "back again"), 15)
+        assert all(clients[i].sio.connected for i in kept)
+        await _until(lambda: _safe(lambda: stack.workers().get(port) not in (None, pid)),
+                     RESTART_WITHIN, "the worker is back")  # fmt: skip
+    finally:
+        for client in clients + back:
+            with contextlib.suppress(Exception):
+                await client.close()
+
+
 async def test_metrics_through_nginx_sum_the_live_workers(stack: Stack, shop: Cluster) -> None:
     """After the kill above: the dead worker's websockets are no longer counted."""
     members = build_carts(shop, count=1, size=2)[0]
@@ -197,6 +263,11 @@ async def test_metrics_through_nginx_sum_the_live_workers(stack: Stack, shop: Cl
         assert samples[("bandwagon_events_total", ())] >= 3  # two page loads and the change
         readyz = (("method", "GET"), ("route", "/readyz"), ("status", "200"))
         assert samples[("bandwagon_http_request_duration_seconds_count", readyz)] >= 1
+        # The change crossed the bus: every worker's hub counted it, timed its trip and the
+        # cart room's render.
+        assert samples[("bandwagon_bus_events_total", (("aggregate", "cart"),))] >= 2
+        assert samples[("bandwagon_bus_lag_seconds_count", ())] >= 2
+        assert samples[("bandwagon_render_seconds_count", (("aggregate", "cart"),))] >= 2
     finally:
         for client in clients:
             await client.close()

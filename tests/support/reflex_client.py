@@ -32,11 +32,13 @@ class ReflexClient:
         self.values: dict[str, dict[str, Any]] = {}  # state name -> var -> latest value
         self.listeners: list[Callable[[Delta, float], None]] = []
         self._changed = asyncio.Event()
+        self.updates = 0  # update messages received so far
         self.sio = socketio.AsyncClient(reconnection=False)
         self.sio.on("event", self._on_update, namespace=NAMESPACE)
 
     async def _on_update(self, update: dict[str, Any]) -> None:
         arrived = time.perf_counter()
+        self.updates += 1
         delta: Delta = update.get("delta") or {}
         for state, changes in delta.items():
             bucket = self.values.setdefault(state, {})
@@ -45,6 +47,11 @@ class ReflexClient:
         for listener in self.listeners:
             listener(delta, arrived)
         self._changed.set()
+        # As the page does: events the server sends back are queued to it. Only a request to
+        # load the page again is followed here (toasts, redirects... are the browser's).
+        for event in update.get("events") or ():
+            if str(event.get("name", "")).endswith(".hydrate_and_load"):
+                asyncio.get_running_loop().create_task(self.call(event["name"]))
 
     async def open(self, path: str, params: dict[str, str] | None = None) -> None:
         """Connect as a browser tab showing `path`; the page's on_load handlers run."""

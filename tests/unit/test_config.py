@@ -68,3 +68,24 @@ def test_a_malformed_url_is_shown_without_its_password(variable: str) -> None:
 def test_redaction_keeps_urls_without_a_password() -> None:
     assert redact_url("redis://127.0.0.1:6379/0") == "redis://127.0.0.1:6379/0"
     assert redact_url("postgresql://u:p@h/d") == "postgresql://u:***@h/d"
+
+
+def test_a_redis_cluster_url_lists_its_nodes() -> None:
+    url = "redis+cluster://10.0.0.1:7000,10.0.0.2:7001"
+    assert load_settings({"REDIS_CLUSTER_URL": url}).redis_cluster_url == url
+    assert load_settings({}).redis_cluster_url is None
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "redis://127.0.0.1:7000",
+        "redis+cluster://",
+        "redis+cluster://a:7000,b",
+        "redis+cluster://a:0",
+    ],
+)
+def test_a_malformed_redis_cluster_url_says_the_form(value: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_settings({"REDIS_CLUSTER_URL": value})
+    assert str(caught.value).startswith("REDIS_CLUSTER_URL: expected redis+cluster://host:port")

@@ -166,6 +166,10 @@ async def test_losing_the_bus_tells_everyone_and_getting_it_back_resyncs_rooms()
     hub.dispatch(DomainEvent("bus", "redis", 0, "bus_up", {}))
     await asyncio.sleep(0.01)
     assert hub.bus_ok and resynced == ["resync"]
+    # Every tab is also asked to load its page again: Redis may have lost its page state.
+    back = next(data for _, data in app.sio.emits if data["events"])
+    assert back["delta"] == {"root.cart_state": {"live_ok_rx_state_": True}}
+    assert [e["name"] for e in back["events"]] == ["reflex___state____state.hydrate_and_load"]
 
 
 async def test_a_burst_waiting_behind_a_render_is_pushed_as_its_newest_snapshot() -> None:

@@ -11,7 +11,11 @@ from app.config import settings
 
 @lru_cache(maxsize=1)
 def bus() -> EventBus:
-    """The process-wide bus chosen by REDIS_URL."""
+    """The process-wide bus: REDIS_CLUSTER_URL (sharded pub/sub), else REDIS_URL, else local."""
+    if settings().redis_cluster_url:
+        from app.adapters.bus.cluster_bus import ClusterBus
+
+        return ClusterBus(settings().redis_cluster_url or "")
     url = settings().redis_url
     if url:
         from app.adapters.bus.redis_bus import RedisBus

@@ -42,6 +42,7 @@ from app.services.context import Context
 from app.services.deals.records import NO_SYNC, deal_payload, load_deal, record, terms_of
 from app.services.deals.seats import advance, participation, release_hold, release_participation
 from app.services.deals.teams import expire_overdue_teams
+from app.services.telemetry import DEAL_CLOSES
 
 log = logging.getLogger(__name__)
 
@@ -267,6 +268,7 @@ def _settle(
             execution_options=NO_SYNC,
         ).first()
         if row is not None:
+            DEAL_CLOSES.labels(final_status.value).inc()
             record(
                 uow,
                 deal_id,
