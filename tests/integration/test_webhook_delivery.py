@@ -251,7 +251,7 @@ async def test_a_receiver_slower_than_the_timeout_counts_as_a_failed_attempt(
     world: tuple[ShopWorld, Context, int],
 ) -> None:
     shop, ctx, admin = world
-    failures = ("bandwagon_webhook_failures_total", {"reason": "network"})
+    failures = ("bandwagon_webhook_failures_total", {"source": "outbound", "reason": "network"})
     before = REGISTRY.get_sample_value(*failures) or 0.0
     async with running_receiver(Receiver(delay=1.0)) as receiver:
         created = _register(ctx, admin, receiver)

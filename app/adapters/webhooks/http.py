@@ -7,15 +7,8 @@ import time
 from typing import Protocol
 
 import httpx
-from prometheus_client import Counter
 
 from app.domain.webhooks import TIMEOUT_SECONDS, AttemptOutcome
-
-WEBHOOK_FAILURES = Counter(
-    "bandwagon_webhook_failures",
-    "Webhook delivery attempts that did not get a 2xx answer",
-    ["reason"],  # status (the receiver answered non-2xx) or network (no answer)
-)
 
 
 class Sender(Protocol):
@@ -35,12 +28,10 @@ class HttpSender:
             async with httpx.AsyncClient(timeout=self._timeout, follow_redirects=False) as client:
                 response = await client.post(url, content=body.encode(), headers=headers)
         except httpx.HTTPError as error:
-            WEBHOOK_FAILURES.labels("network").inc()
             elapsed = int((time.perf_counter() - started) * 1000)
             return AttemptOutcome(None, elapsed, f"{type(error).__name__}: {error}"[:300])
         elapsed = int((time.perf_counter() - started) * 1000)
         outcome = AttemptOutcome(response.status_code, elapsed)
         if not outcome.succeeded:
-            WEBHOOK_FAILURES.labels("status").inc()
             return AttemptOutcome(response.status_code, elapsed, response.text[:200])
         return outcome

@@ -36,6 +36,7 @@ from app.domain.webhooks import (
 )
 from app.services.context import Context
 from app.services.notifications import NotificationKind, notify
+from app.services.telemetry import WEBHOOK_FAILURES
 from app.services.unit_of_work import UnitOfWork
 from app.services.webhooks.fanout import fan_out
 
@@ -217,6 +218,9 @@ class DeliveryWorker:
 
     async def _send(self, delivery: Delivery) -> None:
         outcome = await self.sender.post(delivery.url, delivery.headers, delivery.body)
+        if not outcome.succeeded:  # no answer, or not 2xx: one series with the inbound refusals
+            reason = "network" if outcome.status is None else "status"
+            WEBHOOK_FAILURES.labels("outbound", reason).inc()
         await asyncio.to_thread(
             record_outcome, self.ctx, self.worker_id, delivery, outcome, self.policy
         )
