@@ -46,6 +46,9 @@ class Settings:
     stripe_api_base: str | None
     # Addresses that become admins when they sign in with a verified e-mail (and at start-up).
     admin_emails: frozenset[str] = frozenset()
+    # The built pages (their shell answers shared links with preview tags); unset: the folder
+    # Reflex builds into (.web/build/client), as `make run` serves it.
+    pages_dir: Path | None = None
 
     @property
     def is_production(self) -> bool:
@@ -148,6 +151,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         stripe_webhook_secret=_optional(env, "STRIPE_WEBHOOK_SECRET", "whsec_"),
         stripe_api_base=_url(env, "STRIPE_API_BASE", ("http", "https"), "http(s)://host[:port]"),
         admin_emails=_emails(env, "ADMIN_EMAILS"),
+        pages_dir=Path(env["PAGES_DIR"]) if env.get("PAGES_DIR") else None,
     )
 
 

@@ -12,6 +12,7 @@ from app.api.health import health_routes
 from app.api.logs import RequestLogMiddleware
 from app.api.media_routes import media_app
 from app.api.metrics import MetricsMiddleware, metrics_routes
+from app.api.share_routes import share_routes
 from app.api.stripe_routes import stripe_app
 
 
@@ -26,6 +27,7 @@ def http_api() -> Starlette:
             Mount("/stripe", app=stripe_app()),
             Mount("/media", app=console_media_app()),
             Mount("/review-photos", app=media_app()),
+            *share_routes(),
         ],
         middleware=[Middleware(RequestLogMiddleware), Middleware(MetricsMiddleware)],
     )
