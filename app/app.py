@@ -17,6 +17,7 @@ from app.pages.deal_ledger import deal_ledger_page
 from app.pages.deals import deal_page, deals_page, new_deal_page
 from app.pages.home import home_page
 from app.pages.live import live_new_page, live_schedule_page, live_session_page
+from app.pages.meta import card_image, description_of
 from app.pages.misc import not_found_page
 from app.pages.notifications import notifications_page
 from app.pages.order_detail import admin_refunds_page, order_detail_page
@@ -68,6 +69,14 @@ app = rx.App(
         # current browsers, the .ico for the rest.
         rx.el.link(rel="icon", href="/favicon.ico", sizes="32x32"),
         rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml"),
+        # Installable: the manifest (icons, theme colour) and a service worker whose only job
+        # is the offline page (assets/sw.js). The script avoids characters React would escape.
+        rx.el.link(rel="manifest", href="/manifest.webmanifest"),
+        rx.el.link(rel="apple-touch-icon", href="/icons/apple-touch-icon.png"),
+        rx.el.script(
+            "if(navigator.serviceWorker){addEventListener(`load`,function(){"
+            "navigator.serviceWorker.register(`/sw.js`)})}"
+        ),
     ],
     api_transformer=http_api(),
     toaster=rx.toast.provider(position="bottom-right", close_button=True),
@@ -98,6 +107,8 @@ def page(
         component,
         route=route,
         title=f"{title} · Bandwagon",
+        description=description_of(route),
+        image=card_image(),
         on_load=[*on_load, LiveStatus.load, BellState.load]
         if checks_user
         else [SessionState.load_user, *on_load, LiveStatus.load, BellState.load],

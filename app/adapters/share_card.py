@@ -31,7 +31,8 @@ PANEL = 630  # the picture is a square on the left
 
 
 class _HasDataDir(Protocol):
-    data_dir: Callable[[], Path]
+    @property
+    def data_dir(self) -> Callable[[], Path]: ...
 
 
 FontType = ImageFont.FreeTypeFont | ImageFont.ImageFont

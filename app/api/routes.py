@@ -13,6 +13,7 @@ from app.api.logs import RequestLogMiddleware
 from app.api.media_routes import media_app
 from app.api.metrics import MetricsMiddleware, metrics_routes
 from app.api.share_routes import share_routes
+from app.api.static_cache import StaticCacheMiddleware
 from app.api.stripe_routes import stripe_app
 
 
@@ -29,5 +30,9 @@ def http_api() -> Starlette:
             Mount("/review-photos", app=media_app()),
             *share_routes(),
         ],
-        middleware=[Middleware(RequestLogMiddleware), Middleware(MetricsMiddleware)],
+        middleware=[
+            Middleware(RequestLogMiddleware),
+            Middleware(MetricsMiddleware),
+            Middleware(StaticCacheMiddleware),
+        ],
     )

@@ -43,6 +43,7 @@ class LinkPreview:
     kind: str = "website"  # og:type: "product" for a product, else "website"
     price_amount: str = ""  # "19.50": product:price:amount, only when a price is shown
     price_currency: str = ""  # "USD"
+    preload: str = ""  # the page's main picture: the browser fetches it before the app runs
 
 
 def clip(text: str, limit: int = DESCRIPTION_LIMIT) -> str:
@@ -115,6 +116,9 @@ def inject(shell: str, preview: LinkPreview, site_url: str) -> str:
     head (a person's browser then boots the app from the same HTML)."""
     head = [f"<title>{escape(preview.title)} · {SITE_NAME}</title>"]
     head.append(f'<link rel="canonical" href="{escape(absolute(site_url, preview.path))}"/>')
+    if preview.preload:
+        href = escape(preview.preload)
+        head.append(f'<link rel="preload" as="image" href="{href}" fetchpriority="high"/>')
     head += [
         f'<meta {attribute}="{escape(key)}" content="{escape(content)}"/>'
         for attribute, key, content in preview_tags(preview, site_url)

@@ -15,6 +15,7 @@ import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
+from app.api.share_routes import share_paths_pattern
 from app.config import PROJECT_ROOT
 
 TEMPLATE = PROJECT_ROOT / "deploy" / "nginx-site.conf.template"
@@ -81,6 +82,7 @@ def write_config(
             "server_name": "localhost",
             "root": str(root),
             "page_routes": page_routes_pattern(routes),
+            "share_routes": share_paths_pattern(),
         }
     )
     (run_dir / "site.conf").write_text(site)

@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 from app.adapters import share_card
 from app.domain.carts import CartError
 from app.domain.previews import CardContent, LinkPreview, clip, decimal_amount, joined_text
-from app.routes import cart_join_url, deal_url, live_url, product_url
+from app.routes import SHARE_CARD, SITE_CARD, cart_join_url, deal_url, live_url, product_url
 from app.services import catalog
 from app.services.carts import invite_preview
 from app.services.context import Context
@@ -28,9 +28,9 @@ from app.services.live.viewing import session_view
 
 Reader = Callable[[Context, str, Mapping[str, str]], "LinkPreview | None"]
 
-CARD_URL = "/share/card/{kind}/{key}.png"
-SITE_CARD_URL = "/share/card/site.png"  # the og:image of every other page
-SITE_CARD = CardContent(
+CARD_URL = SHARE_CARD
+SITE_CARD_URL = SITE_CARD  # the og:image of every other page
+SHOP_CARD = CardContent(
     picture="",
     headline="Shop together. Pay less.",
     price="",
@@ -71,6 +71,7 @@ def product_preview(ctx: Context, key: str, query: Mapping[str, str]) -> LinkPre
         kind="product",
         price_amount=decimal_amount(product.price_minor, product.currency),
         price_currency=product.currency,
+        preload=card.picture,
     )
 
 
@@ -115,6 +116,7 @@ def deal_preview(ctx: Context, key: str, query: Mapping[str, str]) -> LinkPrevie
         description=clip(description),
         card=card,
         card_path=_card_path("deal", key, card, params),
+        preload=deal.image,
     )
 
 
@@ -200,7 +202,7 @@ def preview_card(ctx: Context, kind: str, key: str, query: Mapping[str, str]) ->
 
 def site_card() -> bytes:
     """The shop's own card, for the pages that are not about one thing."""
-    return _render(SITE_CARD, None)
+    return _render(SHOP_CARD, None)
 
 
 @lru_cache(maxsize=128)
