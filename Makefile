@@ -11,7 +11,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 PYTEST := $(BIN)/python -m pytest
 ARTIFACTS := test-artifacts
 
-.PHONY: admin bench-analytics bench-joins bench-carts bench-live prod run-cluster nginx run dev setup deps dev-deps bun chromium node-tools db lint typecheck unit integration e2e test clean
+.PHONY: admin bench-pages bench-analytics bench-joins bench-carts bench-live prod run-cluster nginx run dev setup deps dev-deps bun chromium node-tools db lint typecheck unit integration e2e test clean
 
 run: setup ## start the whole app at http://localhost:3000
 	$(BIN)/python -m app.launcher
@@ -110,3 +110,6 @@ bench-analytics: dev-deps ## 1,000,000 events over 90 days: dashboard load p50/p
 
 bench-live: dev-deps bun ## 1,000 chat viewers on 2 Reflex backends vs a bare socket.io floor (PostgreSQL + Redis)
 	$(BIN)/python bench/bench_live.py --viewers 1000 --processes 2
+
+bench-pages: dev-deps bun node-tools chromium ## Lighthouse on a production build: home, catalog, product, deal, live, cart invite vs a blank page; last line JSON
+	$(BIN)/python bench/bench_pages.py --runs 3

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -18,7 +19,7 @@ from app.pages.deals import deal_page, deals_page, new_deal_page
 from app.pages.home import home_page
 from app.pages.live import live_new_page, live_schedule_page, live_session_page
 from app.pages.meta import card_image, description_of
-from app.pages.misc import not_found_page
+from app.pages.misc import floor_page, not_found_page
 from app.pages.notifications import notifications_page
 from app.pages.order_detail import admin_refunds_page, order_detail_page
 from app.pages.orders import orders_page
@@ -185,3 +186,5 @@ page(
 page(activity_page, "/activity", "Friends' activity", ActivityState.load, checks_user=True)
 page(settings_page, "/settings", "Settings", SettingsState.load, checks_user=True)
 page(not_found_page, "404", "Not found")
+if os.environ.get("BANDWAGON_FLOOR_PAGE"):  # bench/bench_pages.py: the blank page it compares with
+    app.add_page(floor_page, route="/_floor", title="Floor · Bandwagon", description="Blank.")
