@@ -9,6 +9,7 @@ from app.components.deal_card import deal_grid
 from app.components.layout import page_shell
 from app.components.picks import friends_picks_section
 from app.components.product_card import category_tile, product_grid
+from app.components.skeletons import block, placeholder_grid, until_loaded
 from app.states.deals import DealCardsState
 from app.states.home import HomeState
 from app.states.picks import PicksState
@@ -58,18 +59,39 @@ def _deals() -> rx.Component:
     )
 
 
+def _placeholder() -> rx.Component:
+    """The page's shape while its data comes: three deal cards, categories, products."""
+    return rx.vstack(
+        block("2rem", width="12rem"),
+        placeholder_grid(3, "16 / 9", 7, rx.breakpoints(initial="1", sm="2", md="3")),
+        block("2rem", width="14rem"),
+        placeholder_grid(6, "3", 0, rx.breakpoints(initial="1", sm="2", md="3")),
+        block("2rem", width="10rem"),
+        placeholder_grid(8, "1", 3, rx.breakpoints(initial="2", sm="3", md="4")),
+        spacing="5",
+        width="100%",
+    )
+
+
 def home_page() -> rx.Component:
+    ready = HomeState.loaded & DealCardsState.loaded & PicksState.loaded
     return page_shell(
         _hero(),
-        _deals(),
-        friends_picks_section(),
-        rx.heading("Shop by category", size="6", as_="h2", margin_bottom="var(--space-3)"),
-        rx.grid(
-            rx.foreach(HomeState.categories, category_tile),
-            columns=rx.breakpoints(initial="1", sm="2", md="3"),
-            spacing="3",
-            margin_bottom="var(--space-6)",
+        until_loaded(
+            ready,
+            rx.fragment(
+                _deals(),
+                friends_picks_section(),
+                rx.heading("Shop by category", size="6", as_="h2", margin_bottom="var(--space-3)"),
+                rx.grid(
+                    rx.foreach(HomeState.categories, category_tile),
+                    columns=rx.breakpoints(initial="1", sm="2", md="3"),
+                    spacing="3",
+                    margin_bottom="var(--space-6)",
+                ),
+                rx.heading("Featured", size="6", as_="h2", margin_bottom="var(--space-3)"),
+                product_grid(HomeState.featured, PicksState.ratings),
+            ),
+            _placeholder(),
         ),
-        rx.heading("Featured", size="6", as_="h2", margin_bottom="var(--space-3)"),
-        product_grid(HomeState.featured, PicksState.ratings),
     )
