@@ -74,9 +74,10 @@ app = rx.App(
         # is the offline page (assets/sw.js). The script avoids characters React would escape.
         rx.el.link(rel="manifest", href="/manifest.webmanifest"),
         rx.el.link(rel="apple-touch-icon", href="/icons/apple-touch-icon.png"),
+        # Registered a few seconds after the load, out of the way of the first paint.
         rx.el.script(
-            "if(navigator.serviceWorker){addEventListener(`load`,function(){"
-            "navigator.serviceWorker.register(`/sw.js`)})}"
+            "if(navigator.serviceWorker){addEventListener(`load`,function(){setTimeout("
+            "function(){navigator.serviceWorker.register(`/sw.js`)},3000)})}"
         ),
     ],
     api_transformer=http_api(),

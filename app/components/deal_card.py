@@ -42,6 +42,9 @@ def countdown(until: rx.Var[str], size: str = "2", test_id: str = "deal-countdow
         data_testid=test_id,
         font_size=f"var(--font-size-{size})",
         font_variant_numeric="tabular-nums",
+        # Its width is kept before the first tick, so the line around it does not move.
+        display="inline-block",
+        min_width="12ch",
     )
 
 
