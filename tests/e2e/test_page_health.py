@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import re
+import shutil
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from PIL import Image
 from playwright.sync_api import ConsoleMessage, Page, Response, expect
 
+from app.config import PROJECT_ROOT
 from tests.e2e.conftest import OpenShopper, screenshot
 from tests.e2e.people_helpers import sign_in
 
@@ -189,18 +195,31 @@ def test_every_page_fits_a_320_px_phone_and_the_shop_installs(
     assert problems == []
 
 
-def test_the_offline_page_shows_when_the_network_is_gone(
-    open_shopper: OpenShopper, request: pytest.FixtureRequest
+def test_the_offline_page_shows_when_the_server_is_gone(
+    open_shopper: OpenShopper, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
-    page = open_shopper("phone")
-    page.goto("/catalog")
-    page.wait_for_function(
-        "async () => !!(await navigator.serviceWorker.getRegistration())"
-        " && !!navigator.serviceWorker.controller",
-        timeout=20_000,
+    """The shop's own service worker and offline page (assets/), served from a server that then
+    goes away: the next page someone opens is the offline page, not the browser's error."""
+    site = tmp_path / "site"
+    shutil.copytree(PROJECT_ROOT / "assets" / "icons", site / "icons")
+    for name in ("sw.js", "offline.html"):
+        shutil.copy(PROJECT_ROOT / "assets" / name, site / name)
+    (site / "index.html").write_text(
+        "<!DOCTYPE html><title>Shop</title><h1>Shop</h1>"
+        "<script>navigator.serviceWorker.register('/sw.js')</script>"
     )
-    page.context.set_offline(True)
-    page.goto("/deals")
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(site))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    origin = f"http://127.0.0.1:{server.server_address[1]}"
+    page = open_shopper("phone")
+    try:
+        page.goto(origin + "/")
+        page.wait_for_function("() => !!navigator.serviceWorker.controller", timeout=20_000)
+    finally:
+        server.shutdown()
+        server.server_close()
+    page.goto(origin + "/deals")
     expect(page.get_by_role("heading", name="You're offline")).to_be_visible()
+    expect(page.get_by_role("button", name="Try again")).to_be_visible()
     screenshot(page, request, "offline")
-    page.context.set_offline(False)
