@@ -38,11 +38,15 @@ def product_card(
             rx.inset(
                 rx.image(
                     src=card.image,
+                    src_set=card.srcset,
+                    # Two columns on phones, three on tablets, four on desktops.
+                    sizes="(min-width: 1024px) 18rem, (min-width: 768px) 30vw, 50vw",
                     alt=card.title,
                     width="100%",
                     aspect_ratio="1",
                     object_fit="cover",
                     loading="lazy",
+                    custom_attrs={"width": "800", "height": "800"},
                 ),
                 side="top",
                 pb="current",
