@@ -44,7 +44,7 @@ def countdown(until: rx.Var[str], size: str = "2", test_id: str = "deal-countdow
         font_variant_numeric="tabular-nums",
         # Its width is kept before the first tick, so the line around it does not move.
         display="inline-block",
-        min_width="12ch",
+        min_width="15.5ch",  # "12d 23h 59m 59s"
     )
 
 
