@@ -174,6 +174,7 @@ def live_preview(ctx: Context, key: str, query: Mapping[str, str]) -> LinkPrevie
         ),
         card=card,
         card_path=_card_path("live", key, card, {}),
+        preload=view.cover_image,
     )
 
 
