@@ -9,7 +9,9 @@ SQLite file and the demo shop, plus one shared cart for its invite page, and run
 Reflex page of the same build (`/_floor`, compiled only when BANDWAGON_FLOOR_PAGE is set, as
 here): whatever a page costs beyond it is the page's own. Prints a table of medians, then as
 its last line one JSON object: per preset, `perf` (the median score of the worst page), `cls`
-and `lcp_ms` (the worst page's medians), `floor_lcp_ms`, and every page's medians.
+and `lcp_ms` (the worst page's medians), `floor_lcp_ms`, and every page's medians; for the
+first preset also `ws_state_ms`, the time from navigating to the websocket's first state
+(unthrottled, one Playwright load: where a page waits for its data after the first paint).
 
 Targets (issue 19): desktop perf >= 0.95 on every page, mobile >= 0.9, CLS <= 0.05, LCP within
 1.3x of the floor's.
@@ -133,6 +135,36 @@ def lighthouse(url: str, preset: str, out: Path) -> dict[str, float]:
     }
 
 
+def first_state_ms(url: str) -> float | None:
+    """Milliseconds from starting the navigation to the first state the websocket delivers
+    (the page's data), without throttling: where Reflex's pages wait after their first paint."""
+    import time
+
+    from playwright.sync_api import WebSocket, sync_playwright
+
+    arrived: list[float] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        page = browser.new_page()
+
+        def watch(socket: WebSocket) -> None:
+            def on_frame(payload: str | bytes) -> None:
+                text = payload if isinstance(payload, str) else payload.decode(errors="ignore")
+                if not arrived and '"delta"' in text:
+                    arrived.append(time.perf_counter())
+
+            socket.on("framereceived", on_frame)
+
+        page.on("websocket", watch)
+        started = time.perf_counter()
+        page.goto(url, wait_until="load")
+        deadline = started + 30
+        while not arrived and time.perf_counter() < deadline:
+            page.wait_for_timeout(20)
+        browser.close()
+    return round((arrived[0] - started) * 1000, 1) if arrived else None
+
+
 def medians(runs: list[dict[str, float]]) -> dict[str, float]:
     return {key: round(statistics.median(r[key] for r in runs), 3) for key in runs[0]}
 
@@ -149,6 +181,9 @@ def measure(
                 out = work / f"{preset}-{page}-{run}.json"
                 figures.append(lighthouse(url + paths[page], preset, out))
             results[preset][page] = medians(figures)
+            if preset == presets[0]:
+                ws_ms = first_state_ms(url + paths[page])
+                results[preset][page]["ws_state_ms"] = ws_ms if ws_ms is not None else -1.0
             shown = " ".join(f"{k}={v}" for k, v in results[preset][page].items())
             print(f"  {preset:7} {page:8} {shown}", flush=True)
     return results
@@ -171,13 +206,14 @@ def summary(results: dict[str, dict[str, dict[str, float]]]) -> dict[str, Any]:
 
 def print_table(results: dict[str, dict[str, dict[str, float]]]) -> None:
     header = f"{'preset':8} {'page':8} {'perf':>5} {'a11y':>5} {'FCP ms':>7} {'LCP ms':>7}"
-    header += f" {'CLS':>6} {'TBT ms':>7}"
+    header += f" {'CLS':>6} {'TBT ms':>7} {'WS state ms':>11}"
     print(header)
     for preset, pages in results.items():
         for page, f in pages.items():
             print(
                 f"{preset:8} {page:8} {f['perf']:5.2f} {f['a11y']:5.2f} {f['fcp_ms']:7.0f} "
-                f"{f['lcp_ms']:7.0f} {f['cls']:6.3f} {f['tbt_ms']:7.0f}"
+                f"{f['lcp_ms']:7.0f} {f['cls']:6.3f} {f['tbt_ms']:7.0f} "
+                f"{f.get('ws_state_ms', -1):11.0f}"
             )
 
 
