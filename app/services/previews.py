@@ -67,7 +67,7 @@ def product_preview(ctx: Context, key: str, query: Mapping[str, str]) -> LinkPre
         title=f"{product.title} · {product.price}",
         description=clip(f"{product.price}. {product.description}"),
         card=card,
-        card_path=_card_path("product", key, card, {}),
+        card_path=_card_path("product", product.slug, card, {}),
         kind="product",
         price_amount=decimal_amount(product.price_minor, product.currency),
         price_currency=product.currency,
