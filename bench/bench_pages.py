@@ -213,7 +213,7 @@ def print_table(results: dict[str, dict[str, dict[str, float]]]) -> None:
             print(
                 f"{preset:8} {page:8} {f['perf']:5.2f} {f['a11y']:5.2f} {f['fcp_ms']:7.0f} "
                 f"{f['lcp_ms']:7.0f} {f['cls']:6.3f} {f['tbt_ms']:7.0f} "
-                f"{f.get('ws_state_ms', -1):11.0f}"
+                + (f"{f['ws_state_ms']:11.0f}" if "ws_state_ms" in f else "")
             )
 
 
