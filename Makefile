@@ -44,6 +44,7 @@ bun: $(TOOLS)/node_modules/.bin/bun
 # Node helpers that run beside the app (the demo sign-in provider), pinned by their lockfiles.
 node-tools:
 	@for dir in tools/*/; do \
+	  [ "$$dir" = "tools/lighthouse/" ] && continue; \
 	  if [ -f "$$dir/package.json" ] && [ ! -d "$$dir/node_modules" ]; then \
 	    npm ci --prefix "$$dir" --no-audit --no-fund --loglevel=error || exit 1; \
 	  fi; \
@@ -111,5 +112,9 @@ bench-analytics: dev-deps ## 1,000,000 events over 90 days: dashboard load p50/p
 bench-live: dev-deps bun ## 1,000 chat viewers on 2 Reflex backends vs a bare socket.io floor (PostgreSQL + Redis)
 	$(BIN)/python bench/bench_live.py --viewers 1000 --processes 2
 
-bench-pages: dev-deps bun node-tools chromium ## Lighthouse on a production build: home, catalog, product, deal, live, cart invite vs a blank page; last line JSON
+# Lighthouse is only for the page benchmark: installed on first use, not by `make run`.
+tools/lighthouse/node_modules:
+	npm ci --prefix tools/lighthouse --no-audit --no-fund --loglevel=error
+
+bench-pages: dev-deps bun node-tools chromium tools/lighthouse/node_modules ## Lighthouse on a production build: home, catalog, product, deal, live, cart invite vs a blank page; last line JSON
 	$(BIN)/python bench/bench_pages.py --runs 3
