@@ -11,7 +11,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 PYTEST := $(BIN)/python -m pytest
 ARTIFACTS := test-artifacts
 
-.PHONY: admin bench-analytics bench-joins bench-carts bench-live bench-prod prod run-cluster nginx run dev setup deps dev-deps bun chromium node-tools db lint typecheck unit integration e2e test clean
+.PHONY: admin bench-pages bench-analytics bench-joins bench-carts bench-live bench-prod prod run-cluster nginx run dev setup deps dev-deps bun chromium node-tools db lint typecheck unit integration e2e test clean
 
 run: setup ## start the whole app at http://localhost:3000
 	$(BIN)/python -m app.launcher
@@ -44,6 +44,7 @@ bun: $(TOOLS)/node_modules/.bin/bun
 # Node helpers that run beside the app (the demo sign-in provider), pinned by their lockfiles.
 node-tools:
 	@for dir in tools/*/; do \
+	  [ "$$dir" = "tools/lighthouse/" ] && continue; \
 	  if [ -f "$$dir/package.json" ] && [ ! -d "$$dir/node_modules" ]; then \
 	    npm ci --prefix "$$dir" --no-audit --no-fund --loglevel=error || exit 1; \
 	  fi; \
@@ -114,3 +115,10 @@ bench-live: dev-deps bun ## 1,000 chat viewers on 2 Reflex backends vs a bare so
 
 bench-prod: dev-deps nginx ## nginx + 1, 2 and 4 workers, PostgreSQL, Redis: mixed workload of 1,000 clients; PNG chart; last line JSON (SHORT=1: a quick check)
 	$(BIN)/python bench/bench_prod.py $(if $(SHORT),--short,)
+
+# Lighthouse is only for the page benchmark: installed on first use, not by `make run`.
+tools/lighthouse/node_modules:
+	npm ci --prefix tools/lighthouse --no-audit --no-fund --loglevel=error
+
+bench-pages: dev-deps bun node-tools chromium tools/lighthouse/node_modules ## Lighthouse on a production build: home, catalog, product, deal, live, cart invite vs a blank page; last line JSON
+	$(BIN)/python bench/bench_pages.py --runs 3

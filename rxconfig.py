@@ -25,6 +25,9 @@ config = rx.Config(
     trusted_proxy_hops=_settings.trusted_proxy_hops,
     telemetry_enabled=False,
     show_built_with_reflex=False,
+    # The app draws no components from state at run time, so the root need not import whole
+    # libraries (all of Radix Themes) onto every page: each page bundles only what it uses.
+    frontend_lazy_bundled_libraries=True,
     default_color_mode="light",
     plugins=[
         rx.plugins.SitemapPlugin(),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -21,7 +22,8 @@ from app.pages.deal_ledger import deal_ledger_page
 from app.pages.deals import deal_page, deals_page, new_deal_page
 from app.pages.home import home_page
 from app.pages.live import live_new_page, live_schedule_page, live_session_page
-from app.pages.misc import not_found_page
+from app.pages.meta import card_image, description_of
+from app.pages.misc import floor_page, not_found_page
 from app.pages.notifications import notifications_page
 from app.pages.order_detail import admin_refunds_page, order_detail_page
 from app.pages.orders import orders_page
@@ -85,6 +87,15 @@ app = rx.App(
         # current browsers, the .ico for the rest.
         rx.el.link(rel="icon", href="/favicon.ico", sizes="32x32"),
         rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml"),
+        # Installable: the manifest (icons, theme colour) and a service worker whose only job
+        # is the offline page (assets/sw.js). The script avoids characters React would escape.
+        rx.el.link(rel="manifest", href="/manifest.webmanifest"),
+        rx.el.link(rel="apple-touch-icon", href="/icons/apple-touch-icon.png"),
+        # Registered a few seconds after the load, out of the way of the first paint.
+        rx.el.script(
+            "if(navigator.serviceWorker){addEventListener(`load`,function(){setTimeout("
+            "function(){navigator.serviceWorker.register(`/sw.js`)},3000)})}"
+        ),
     ],
     api_transformer=http_api(),
     toaster=rx.toast.provider(position="bottom-right", close_button=True),
@@ -119,6 +130,8 @@ def page(
         component,
         route=route,
         title=f"{title} · Bandwagon",
+        description=description_of(route),
+        image=card_image(),
         on_load=[*on_load, LiveStatus.load, BellState.load, PageViewState.seen]
         if checks_user
         else [
@@ -230,3 +243,5 @@ page(booking_page, "/trips/[code]", "Group trip", BookingState.load, checks_user
 page(vote_page, "/vote", "Be the buyer", VoteState.load)
 page(rewards_page, "/rewards", "Your rewards", RewardsState.load, checks_user=True)
 page(not_found_page, "404", "Not found")
+if os.environ.get("BANDWAGON_FLOOR_PAGE"):  # bench/bench_pages.py: the blank page it compares with
+    app.add_page(floor_page, route="/_floor", title="Floor · Bandwagon", description="Blank.")

@@ -53,6 +53,9 @@ class Settings:
     trusted_proxy_hops: int = 0
     # The bus on a Redis Cluster (sharded pub/sub); Reflex's state stays on REDIS_URL.
     redis_cluster_url: str | None = None
+    # The built pages (their shell answers shared links with preview tags); unset: the folder
+    # Reflex builds into (.web/build/client), as `make run` serves it.
+    pages_dir: Path | None = None
 
     @property
     def is_production(self) -> bool:
@@ -233,6 +236,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         admin_emails=_emails(env, "ADMIN_EMAILS"),
         trusted_proxy_hops=_hops(env, "TRUSTED_PROXY_HOPS"),
         redis_cluster_url=_cluster_url(env, "REDIS_CLUSTER_URL"),
+        pages_dir=Path(env["PAGES_DIR"]) if env.get("PAGES_DIR") else None,
     )
 
 

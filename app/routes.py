@@ -40,6 +40,9 @@ REWARDS = "/rewards"
 COMMUNITIES = "/communities"
 COMMUNITY = "/community/[slug]"
 NOT_FOUND = "404"
+# Link previews' card pictures (drawn by the backend: app/api/share_routes.py).
+SHARE_CARD = "/share/card/{kind}/{key}.png"
+SITE_CARD = "/share/card/site.png"
 
 
 def _under(prefix: str, key: Any) -> Any:

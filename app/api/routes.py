@@ -13,6 +13,8 @@ from app.api.health import health_routes
 from app.api.logs import RequestLogMiddleware
 from app.api.media_routes import media_app
 from app.api.metrics import MetricsMiddleware, metrics_routes
+from app.api.share_routes import share_routes
+from app.api.static_cache import StaticCacheMiddleware
 from app.api.stripe_routes import stripe_app
 from app.api.v1.app import public_api
 from app.api.v1.strict import api_mount
@@ -30,11 +32,13 @@ def http_api() -> Starlette:
             Mount("/media", app=console_media_app()),
             Mount("/review-photos", app=media_app()),
             api_mount("/api/v1", public_api()),
+            *share_routes(),
         ],
         middleware=[
             Middleware(RequestLogMiddleware),
             Middleware(SecurityHeaders),
             Middleware(OriginGuard),
             Middleware(MetricsMiddleware),
+            Middleware(StaticCacheMiddleware),
         ],
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from app.components.buttons import link_button
 from app.components.cart_forms import field_error, invalid
 from app.routes import SIGN_IN
 from app.services.carts import CartTarget
@@ -74,13 +75,11 @@ def add_to_cart(product_id: rx.Var[int], stock: rx.Var[int]) -> rx.Component:
     return rx.cond(
         SessionState.signed_in,
         with_error,
-        rx.link(
-            rx.button(
-                rx.icon("shopping-cart", size=16),
-                "Sign in to add to cart",
-                size="3",
-                variant="soft",
-            ),
+        link_button(
+            rx.icon("shopping-cart", size=16),
+            "Sign in to add to cart",
             href=SIGN_IN + "?next=" + SessionState.router.url.path,
+            size="3",
+            variant="soft",
         ),
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from app.components.buttons import link_button
 from app.routes import catalog_url, product_url
 from app.services.carts import CartLineView, CartView
 from app.states.carts import CartState
@@ -178,7 +179,7 @@ def cart_lines() -> rx.Component:
                     size="2",
                     color=rx.color("gray", 11),
                 ),
-                rx.link(rx.button("Browse the catalog", variant="soft"), href=catalog_url()),
+                link_button("Browse the catalog", href=catalog_url(), variant="soft"),
                 align="center",
                 spacing="2",
                 padding="var(--space-5)",

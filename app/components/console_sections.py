@@ -6,6 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from app import routes
+from app.components.buttons import link_button
 from app.components.deal_form import deal_form
 from app.services.console.audit import AuditLine
 from app.services.console.deals import ConsoleDeal
@@ -170,7 +171,7 @@ def live_section() -> rx.Component:
     live = ConsoleModerationState.live
     return rx.vstack(
         rx.hstack(
-            rx.link(rx.button("Schedule a session", size="2"), href=routes.new_live_url()),
+            link_button("Schedule a session", href=routes.new_live_url(), size="2"),
             rx.text("Hosts: ", rx.el.span(live.hosts.join(", ")), size="2", color=MUTED),
             spacing="3",
             align="center",

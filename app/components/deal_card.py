@@ -42,6 +42,9 @@ def countdown(until: rx.Var[str], size: str = "2", test_id: str = "deal-countdow
         data_testid=test_id,
         font_size=f"var(--font-size-{size})",
         font_variant_numeric="tabular-nums",
+        # Its width is kept before the first tick, so the line around it does not move.
+        display="inline-block",
+        min_width="15.5ch",  # "12d 23h 59m 59s"
     )
 
 
@@ -136,14 +139,17 @@ def ends_line(card: rx.Var[DealCard]) -> rx.Component:
     open_now = (card.status == "open") | (card.status == "unlocked")
     return rx.cond(
         open_now,
-        rx.hstack(
-            rx.icon("timer", size=16, aria_hidden="true"),
-            rx.text("Ends in ", size="2"),
-            countdown(card.deadline),
+        # The date has a line of its own: how the line wraps never depends on the ticking part.
+        rx.vstack(
+            rx.hstack(
+                rx.icon("timer", size=16, aria_hidden="true"),
+                rx.text("Ends in ", size="2"),
+                countdown(card.deadline),
+                spacing="1",
+                align="center",
+            ),
             rx.text("(", card.deadline_text, ")", size="1", color=rx.color("gray", 11)),
-            spacing="1",
-            align="center",
-            wrap="wrap",
+            spacing="0",
         ),
         rx.text("Ended ", card.deadline_text, size="2", color=rx.color("gray", 11)),
     )

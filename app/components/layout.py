@@ -256,7 +256,9 @@ def page_shell(*children: rx.Component) -> rx.Component:
             margin_x="auto",
             padding_x=["var(--space-3)", "var(--space-4)", "var(--space-6)"],
             padding_y="var(--space-5)",
-            min_height="70vh",
+            # A screen tall at least: the footer starts below the fold, so a page whose data
+            # arrives after the first paint never pushes it (a layout shift) while it is seen.
+            min_height="100vh",
         ),
         footer(),
         background=rx.color("gray", 2),

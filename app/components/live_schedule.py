@@ -38,9 +38,22 @@ def session_card(item: rx.Var[ScheduleItem], followed: rx.Var[bool]) -> rx.Compo
                 rx.cond(
                     item.status == "scheduled",
                     rx.text(
-                        rx.moment(date=item.starts_at, format="ddd D MMM, HH:mm", local=True),
+                        # Widths kept before the browser writes the times (no shift).
+                        rx.moment(
+                            date=item.starts_at,
+                            format="ddd D MMM, HH:mm",
+                            local=True,
+                            display="inline-block",
+                            min_width="14ch",
+                        ),
                         " · ",
-                        rx.moment(date=item.starts_at, from_now=True, interval=60000),
+                        rx.moment(
+                            date=item.starts_at,
+                            from_now=True,
+                            interval=60000,
+                            display="inline-block",
+                            min_width="10ch",
+                        ),
                         size="2",
                     ),
                     rx.text(item.product_count.to_string() + " products", size="2"),

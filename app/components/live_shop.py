@@ -7,6 +7,7 @@ from collections.abc import Callable
 import reflex as rx
 
 from app import routes
+from app.components.buttons import link_button
 from app.services.live import LiveDealView, LiveProductView
 
 Handler = Callable[[rx.Var[int]], rx.event.EventSpec]
@@ -199,10 +200,7 @@ def deal_card(
                             aria_label="Join the flash deal on " + deal.product_title,
                             width="100%",
                         ),
-                        rx.link(
-                            rx.button("Join on the deal page", width="100%"),
-                            href=_deal_page(deal),
-                        ),
+                        link_button("Join on the deal page", href=_deal_page(deal), width="100%"),
                     ),
                 ),
             ),

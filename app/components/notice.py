@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
+from app.components.buttons import link_button
+
 
 def notice(title: str | rx.Var, message: str | rx.Var, icon: str = "circle-help") -> rx.Component:
     return rx.card(
@@ -12,8 +14,8 @@ def notice(title: str | rx.Var, message: str | rx.Var, icon: str = "circle-help"
             rx.heading(title, size="6", as_="h1"),
             rx.text(message, size="3", color=rx.color("gray", 11)),
             rx.hstack(
-                rx.link(rx.button("Back to the shop", variant="solid"), href="/"),
-                rx.link(rx.button("Browse the catalog", variant="soft"), href="/catalog"),
+                link_button("Back to the shop", href="/", variant="solid"),
+                link_button("Browse the catalog", href="/catalog", variant="soft"),
                 spacing="3",
                 wrap="wrap",
             ),

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageOps
 
+from app.adapters.media.images import SMALL_SUFFIX, small_variant
 from app.demo.catalog_data import CATEGORIES, PRODUCTS, DemoCategory, DemoProduct
 
 RGB = tuple[int, int, int]
@@ -1364,6 +1365,9 @@ def render_category_banner(category: DemoCategory) -> Image.Image:
 def _save(img: Image.Image, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     img.save(path, "WEBP", quality=WEBP_QUALITY, method=6)
+    if path.parent.name == "products":  # cards fetch the small one (srcset)
+        small = path.with_name(path.stem + SMALL_SUFFIX)
+        small.write_bytes(small_variant(path.read_bytes()))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

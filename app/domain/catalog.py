@@ -61,6 +61,7 @@ class ProductCard:
     image: str
     stock: int
     stock_label: str
+    srcset: str = ""  # the picture's smaller variant too, when it has one
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from app.api.guards import header_table
+from app.api.share_routes import share_paths_pattern
 from app.config import PROJECT_ROOT
 
 TEMPLATE = PROJECT_ROOT / "deploy" / "nginx-site.conf.template"
@@ -92,6 +93,7 @@ def write_config(
             "root": str(root),
             "page_routes": page_routes_pattern(routes),
             "security_headers": security_header_lines(),
+            "share_routes": share_paths_pattern(),
         }
     )
     (run_dir / "site.conf").write_text(site)

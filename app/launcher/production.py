@@ -139,7 +139,8 @@ def worker_services(env: dict[str, str], ports: list[int], run_dir: Path) -> lis
     metrics_dir = run_dir / "metrics"
     shutil.rmtree(metrics_dir, ignore_errors=True)
     metrics_dir.mkdir()
-    env = {**env, "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir)}
+    # The built pages, whose shell answers shared links (app/api/share_routes.py).
+    env = {**env, "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir), "PAGES_DIR": str(run_dir / "site")}
     log_config = run_dir / "logging.json"  # JSON lines with request ids (app/api/logs.py)
     log_config.write_text(json.dumps(logging_config(), indent=2))
     return [

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from app.components.buttons import link_button
 from app.components.cart_checkout import checkout_panel
 from app.components.cart_deals import cart_deals_panel
 from app.components.cart_forms import code_form, shared_cart_list, start_cart_form
@@ -129,9 +130,10 @@ def join_cart_page() -> rx.Component:
                         ),
                         rx.cond(
                             preview.already_member,
-                            rx.link(
-                                rx.button("Open the cart", size="3"),
+                            link_button(
+                                "Open the cart",
                                 href=cart_url(preview.cart_id.to_string()),
+                                size="3",
                             ),
                             rx.cond(
                                 preview.removed,

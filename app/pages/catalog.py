@@ -7,6 +7,7 @@ import reflex as rx
 from app.components.layout import page_shell, search_form
 from app.components.notice import notice
 from app.components.product_card import product_grid
+from app.components.skeletons import block, placeholder_grid, until_loaded
 from app.domain.catalog import CategoryView
 from app.states.catalog import CatalogState
 from app.states.picks import PicksState
@@ -74,17 +75,28 @@ def catalog_page() -> rx.Component:
                     margin_bottom="var(--space-3)",
                 ),
                 rx.box(search_form("catalog-search"), margin_bottom="var(--space-3)"),
-                _filters(),
-                rx.cond(
-                    CatalogState.error != "",
-                    rx.callout(
-                        CatalogState.error,
-                        icon="triangle-alert",
-                        color_scheme="amber",
-                        role="alert",
-                        data_testid="search-error",
+                until_loaded(
+                    CatalogState.loaded,
+                    rx.fragment(
+                        _filters(),
+                        rx.cond(
+                            CatalogState.error != "",
+                            rx.callout(
+                                CatalogState.error,
+                                icon="triangle-alert",
+                                color_scheme="amber",
+                                role="alert",
+                                data_testid="search-error",
+                            ),
+                            _results(),
+                        ),
                     ),
-                    _results(),
+                    rx.vstack(
+                        block("2rem", width="min(36rem, 100%)"),
+                        placeholder_grid(8, "1", 3, rx.breakpoints(initial="2", sm="3", md="4")),
+                        spacing="4",
+                        width="100%",
+                    ),
                 ),
             ),
         )

@@ -9,13 +9,31 @@ from app.components.deal_layouts import deal_grid_in
 from app.components.layout import page_shell
 from app.components.picks import friends_picks_section
 from app.components.product_card import category_tile, product_grid
+from app.components.skeletons import block, placeholder_grid, until_loaded
 from app.states.deals import DealCardsState
 from app.states.home import HomeState
 from app.states.picks import PicksState
 
+HERO_PICTURE = "/hero/hero-640.webp"  # app/demo/hero_art.py draws it at 640 and 1280 wide
+
 
 def _hero() -> rx.Component:
-    return rx.box(
+    # The picture is in the page's first HTML, sized and fetched first: the largest thing
+    # painted arrives with the first paint, not after the live data.
+    picture = rx.image(
+        src=HERO_PICTURE,
+        src_set="/hero/hero-640.webp 640w, /hero/hero-1280.webp 1280w",
+        sizes="(min-width: 1024px) 34rem, (min-width: 768px) 45vw, 100vw",
+        alt="A stoneware mug, a teapot, earbuds and a desk lamp from the shop",
+        loading="eager",
+        custom_attrs={"fetchPriority": "high", "width": "640", "height": "400"},
+        width="100%",
+        height="auto",
+        aspect_ratio="16 / 10",
+        border_radius="var(--radius-4)",
+        object_fit="cover",
+    )
+    return rx.grid(
         rx.vstack(
             rx.heading(
                 "Shop together. Pay less.", size=rx.breakpoints(initial="7", md="9"), as_="h1"
@@ -27,11 +45,21 @@ def _hero() -> rx.Component:
                 color=rx.color("gray", 11),
                 max_width="40rem",
             ),
-            rx.link(rx.button("Start browsing", size="3"), href=routes.catalog_url()),
+            # One control: a link drawn as a button (never a button inside a link).
+            rx.button(
+                rx.link("Start browsing", href=routes.catalog_url(), underline="none"),
+                as_child=True,
+                size="3",
+            ),
             spacing="4",
             align="start",
+            justify="center",
         ),
-        padding=rx.breakpoints(initial="var(--space-5)", md="var(--space-8)"),
+        picture,
+        columns=rx.breakpoints(initial="1", md="2"),
+        spacing="5",
+        align="center",
+        padding=rx.breakpoints(initial="var(--space-4)", md="var(--space-7)"),
         border_radius="var(--radius-5)",
         background=f"linear-gradient(135deg, {rx.color('accent', 3)}, {rx.color('amber', 3)})",
         margin_bottom="var(--space-6)",
@@ -58,18 +86,39 @@ def _deals() -> rx.Component:
     )
 
 
+def _placeholder() -> rx.Component:
+    """The page's shape while its data comes: three deal cards, categories, products."""
+    return rx.vstack(
+        block("2rem", width="12rem"),
+        placeholder_grid(3, "16 / 9", 7, rx.breakpoints(initial="1", sm="2", md="3")),
+        block("2rem", width="14rem"),
+        placeholder_grid(6, "3", 0, rx.breakpoints(initial="1", sm="2", md="3")),
+        block("2rem", width="10rem"),
+        placeholder_grid(8, "1", 3, rx.breakpoints(initial="2", sm="3", md="4")),
+        spacing="5",
+        width="100%",
+    )
+
+
 def home_page() -> rx.Component:
+    ready = HomeState.loaded & DealCardsState.loaded & PicksState.loaded
     return page_shell(
         _hero(),
-        _deals(),
-        friends_picks_section(),
-        rx.heading("Shop by category", size="6", as_="h2", margin_bottom="var(--space-3)"),
-        rx.grid(
-            rx.foreach(HomeState.categories, category_tile),
-            columns=rx.breakpoints(initial="1", sm="2", md="3"),
-            spacing="3",
-            margin_bottom="var(--space-6)",
+        until_loaded(
+            ready,
+            rx.fragment(
+                _deals(),
+                friends_picks_section(),
+                rx.heading("Shop by category", size="6", as_="h2", margin_bottom="var(--space-3)"),
+                rx.grid(
+                    rx.foreach(HomeState.categories, category_tile),
+                    columns=rx.breakpoints(initial="1", sm="2", md="3"),
+                    spacing="3",
+                    margin_bottom="var(--space-6)",
+                ),
+                rx.heading("Featured", size="6", as_="h2", margin_bottom="var(--space-3)"),
+                product_grid(HomeState.featured, PicksState.ratings),
+            ),
+            _placeholder(),
         ),
-        rx.heading("Featured", size="6", as_="h2", margin_bottom="var(--space-3)"),
-        product_grid(HomeState.featured, PicksState.ratings),
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from app import routes
+from app.components.buttons import link_button
 from app.components.chat import chat_panel
 from app.components.layout import page_shell
 from app.components.live_console import host_console
@@ -45,8 +46,9 @@ def live_schedule_page() -> rx.Component:
                 rx.heading("Live shopping", size="8", as_="h1"),
                 rx.cond(
                     LiveScheduleState.is_host,
-                    rx.link(
-                        rx.button(rx.icon("calendar-plus", size=16), "Schedule a session"),
+                    link_button(
+                        rx.icon("calendar-plus", size=16),
+                        "Schedule a session",
                         href=routes.new_live_url(),
                     ),
                 ),

@@ -16,3 +16,9 @@ def not_found_page() -> rx.Component:
             icon="map-pin-off",
         )
     )
+
+
+def floor_page() -> rx.Component:
+    """A blank page: the floor `make bench-pages` measures the real pages against (same build,
+    same head, no shell, no data)."""
+    return rx.el.main(rx.heading("Bandwagon", as_="h1"), padding="var(--space-4)")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from app import routes
+from app.components.buttons import link_button
 from app.components.layout import page_shell
 from app.components.notice import notice
 from app.components.people import sign_out_button, user_avatar
@@ -88,7 +89,7 @@ def sign_in_error_page() -> rx.Component:
                 data_testid="sign-in-error",
             ),  # fmt: skip
             rx.text("You are not signed in. Nothing was saved.", color=rx.color("gray", 11)),
-            rx.link(rx.button("Try again", size="3"), href=routes.sign_in_url()),
+            link_button("Try again", href=routes.sign_in_url(), size="3"),
         )
     )
 
@@ -139,7 +140,7 @@ def profile_page() -> rx.Component:
                 ),
                 rewards_summary(),
                 rx.hstack(
-                    rx.link(rx.button("Friends", variant="soft"), href=routes.friends_url()),
+                    link_button("Friends", href=routes.friends_url(), variant="soft"),
                     sign_out_button(),
                     spacing="3",
                 ),

@@ -9,6 +9,7 @@ from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from app.adapters.db.models import Category, Product, ProductImage, ProductTag
+from app.adapters.media.images import srcset_for
 from app.domain.catalog import (
     PAGE_SIZE,
     CategoryView,
@@ -92,6 +93,7 @@ def _cards(session: Session, rows: Sequence[tuple[Product, Category]]) -> list[P
             image=images.get(p.id or 0, PLACEHOLDER_IMAGE),
             stock=p.stock,
             stock_label=stock_label(p.stock),
+            srcset=srcset_for(images.get(p.id or 0, "")),
         )
         for p, c in rows
     ]

@@ -23,6 +23,7 @@ from app.adapters.db.models_carts import Cart, CartLine
 from app.adapters.db.models_deals import Deal, DealOrder, Participation
 from app.adapters.db.models_orders import OrderLine, ShopOrder
 from app.adapters.db.models_people import User
+from app.adapters.media.images import srcset_for
 from app.domain.catalog import ProductCard, stock_label
 from app.domain.clock import as_utc
 from app.domain.money import format_minor
@@ -132,6 +133,7 @@ def _cards(session: Session, product_ids: list[int]) -> dict[int, ProductCard]:
             image=images.get(p.id or 0, PLACEHOLDER),
             stock=p.stock,
             stock_label=stock_label(p.stock),
+            srcset=srcset_for(images.get(p.id or 0, "")),
         )
         for p, c in rows
     }

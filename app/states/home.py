@@ -12,9 +12,11 @@ from app.services.context import app_context
 class HomeState(rx.State):
     categories: list[CategoryView] = []
     featured: list[ProductCard] = []
+    loaded: bool = False  # until then the page holds its shape with placeholders
 
     @rx.event
     def load(self) -> None:
         page = catalog.home_page(app_context())
         self.categories = page.categories
         self.featured = page.featured
+        self.loaded = True

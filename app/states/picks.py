@@ -20,6 +20,7 @@ class PicksState(SessionState):
     from_friends: bool = False
     product_line: str = ""
     ratings: dict[str, str] = {}  # product id -> "4.3 ★ (12)"
+    loaded: bool = False  # the home page's picks read at least once in this tab
 
     @rx.event
     async def load_home(self) -> None:
@@ -31,6 +32,7 @@ class PicksState(SessionState):
         home = await self.get_state(HomeState)
         ids = [p.card.id for p in view.picks] + [c.id for c in home.featured]
         self.ratings = await asyncio.to_thread(reviews.rating_badges, app_context(), ids)
+        self.loaded = True
 
     @rx.event
     async def load_catalog(self) -> None:

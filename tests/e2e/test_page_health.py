@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import functools
+import io
+import re
+import shutil
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from PIL import Image
 from playwright.sync_api import ConsoleMessage, Page, Response, expect
 
-from tests.e2e.conftest import screenshot
+from app.config import PROJECT_ROOT
+from tests.e2e.conftest import OpenShopper, screenshot
 from tests.e2e.people_helpers import sign_in
 
 pytestmark = pytest.mark.e2e
@@ -80,3 +89,137 @@ def test_main_pages_load_without_errors(
         _visit(page, path, heading)
     screenshot(page, request, "signed-in")
     assert problems == []
+
+
+# ------------------------------------------------------------------ shared pages, 320 px, install
+
+# Elements wider than the window: at 320 px nothing may need sideways scrolling.
+OVERFLOW_JS = """
+() => {
+  const width = document.documentElement.clientWidth;
+  const wide = [...document.querySelectorAll('main *')].filter(el => {
+    const box = el.getBoundingClientRect();
+    return box.width > 0 && box.right > width + 1 && getComputedStyle(el).position !== 'fixed';
+  });
+  return {scroll: document.documentElement.scrollWidth, width,
+          wide: wide.slice(0, 5).map(el => el.outerHTML.slice(0, 120))};
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def shared_paths(app_url: str, app_database: str) -> dict[str, str]:
+    """The pages people share, in the demo shop: a deal, a live session, a cart invite."""
+    from sqlmodel import Session, col, select
+
+    from app.adapters.db.models_carts import Cart
+    from app.adapters.db.models_deals import Deal
+    from app.adapters.db.models_live import LiveSession
+    from app.adapters.db.models_people import User
+    from app.adapters.db.session import make_engine
+    from app.services import carts
+    from tests.factories import SilentBus, make_context
+
+    engine = make_engine(app_database)
+    try:
+        with Session(engine) as session:
+            deal_id = session.exec(select(Deal.id).order_by(col(Deal.id))).first()
+            live_id = session.exec(select(LiveSession.id).order_by(col(LiveSession.id))).first()
+            owner = session.exec(select(User).where(User.display_name.startswith("Alice"))).first()  # type: ignore[attr-defined]
+        assert deal_id and live_id and owner
+        ctx = make_context(engine, bus=SilentBus())
+        cart_id = carts.start_shared_cart(ctx, owner.id or 0, "Picnic for four")
+        with Session(engine) as session:
+            code = session.exec(select(Cart.invite_code).where(Cart.id == cart_id)).one()
+    finally:
+        engine.dispose()
+    return {
+        "deal": f"/deals/{deal_id}",
+        "live": f"/live/{live_id}",
+        "cart": f"/cart/join/{code}",
+        "product": "/product/harbor-stoneware-mug",
+    }
+
+
+def test_shared_pages_unfurl_without_javascript_and_boot_for_people(
+    open_shopper: OpenShopper, shared_paths: dict[str, str], app_url: str
+) -> None:
+    """What a messaging app reads (no JavaScript), then what a person sees at 320 px."""
+    page = open_shopper("narrow", java_script_enabled=False)
+    for kind, path in shared_paths.items():
+        html = page.request.get(path).text()
+        tags = dict(re.findall(r'<meta property="(og:[a-z:]+)" content="([^"]*)"', html))
+        assert tags.get("og:url") == app_url + path, (kind, tags)
+        assert tags["og:title"] and tags["og:description"], kind
+        card = page.request.get(tags["og:image"])
+        assert card.ok and card.headers["content-type"] == "image/png", kind
+        with Image.open(io.BytesIO(card.body())) as picture:
+            assert (picture.format, picture.size) == ("PNG", (1200, 630)), kind
+    assert "$18.00" in page.request.get(shared_paths["product"]).text()
+
+
+def test_every_page_fits_a_320_px_phone_and_the_shop_installs(
+    open_shopper: OpenShopper,
+    shared_paths: dict[str, str],
+    app_url: str,
+    request: pytest.FixtureRequest,
+) -> None:
+    page = open_shopper("narrow")
+    problems = _watch(page, app_url)
+    headings = {
+        "deal": re.compile(r"\w"),
+        "live": re.compile(r"\w"),
+        "cart": re.compile(r"\w"),
+        "product": re.compile("Harbor Stoneware Mug"),
+    }
+    for path, heading in GUEST_PAGES:
+        headings[path] = re.compile(re.escape(heading))
+    visits = [*(p for p, _ in GUEST_PAGES), *(shared_paths[k] for k in ("deal", "live", "cart"))]
+    for path in visits:
+        page.goto(path)
+        key = next((k for k, v in shared_paths.items() if v == path), path)
+        expect(page.locator("main h1").first).to_have_text(headings[key])
+        page.wait_for_load_state("networkidle")
+        fit = page.evaluate(OVERFLOW_JS)
+        assert fit["scroll"] <= fit["width"], (path, fit)
+        # No control inside another (a button in a link is two Tab stops, announced twice).
+        expect(page.locator("a button, button a, a a, button button")).to_have_count(0)
+        assert page.locator('meta[name="description"]').first.get_attribute("content")
+    screenshot(page, request, "narrow-deal")
+    manifest = page.request.get("/manifest.webmanifest").json()
+    assert manifest["theme_color"] and manifest["start_url"] == "/"
+    for icon in manifest["icons"]:
+        answer = page.request.get(icon["src"])
+        with Image.open(io.BytesIO(answer.body())) as picture:
+            assert f"{picture.width}x{picture.height}" == icon["sizes"]
+    assert problems == []
+
+
+def test_the_offline_page_shows_when_the_server_is_gone(
+    open_shopper: OpenShopper, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    """The shop's own service worker and offline page (assets/), served from a server that then
+    goes away: the next page someone opens is the offline page, not the browser's error."""
+    site = tmp_path / "site"
+    shutil.copytree(PROJECT_ROOT / "assets" / "icons", site / "icons")
+    for name in ("sw.js", "offline.html"):
+        shutil.copy(PROJECT_ROOT / "assets" / name, site / name)
+    (site / "index.html").write_text(
+        "<!DOCTYPE html><title>Shop</title><h1>Shop</h1>"
+        "<script>navigator.serviceWorker.register('/sw.js')</script>"
+    )
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(site))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    origin = f"http://127.0.0.1:{server.server_address[1]}"
+    page = open_shopper("phone")
+    try:
+        page.goto(origin + "/")
+        page.wait_for_function("() => !!navigator.serviceWorker.controller", timeout=20_000)
+    finally:
+        server.shutdown()
+        server.server_close()
+    page.goto(origin + "/deals")
+    expect(page.get_by_role("heading", name="You're offline")).to_be_visible()
+    expect(page.get_by_role("button", name="Try again")).to_be_visible()
+    screenshot(page, request, "offline")

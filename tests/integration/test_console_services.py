@@ -74,7 +74,11 @@ def test_an_admin_creates_edits_and_archives_a_product(world: World, tmp_path: P
     stored = tmp_path / "media" / mine.image.removeprefix("/media/")
     with Image.open(stored) as picture:
         assert (picture.format, picture.size) == ("WEBP", (1600, 800))
-    assert any(c.id == product_id for c in catalog.search_products(ctx, "walnut").products)
+    # And a small WebP beside it, which product cards offer to small screens (srcset).
+    with Image.open(stored.with_name(stored.stem + ".w400.webp")) as small:
+        assert (small.format, small.size) == ("WEBP", (400, 200))
+    (card,) = [c for c in catalog.search_products(ctx, "walnut").products if c.id == product_id]
+    assert card.srcset == f"{mine.image.removesuffix('.webp')}.w400.webp 400w, {mine.image} 800w"
 
     products.update_product(ctx, boss, product_id, {**FORM, "stock": "0", "price": "40"})
     assert products.archive_product(ctx, boss, product_id)

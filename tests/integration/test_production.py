@@ -96,6 +96,24 @@ def test_nginx_serves_the_built_pages(stack: Stack) -> None:
     assert http_get(f"{stack.url}/no-such-page")[0] == 404
 
 
+def test_shared_links_unfurl_through_nginx(stack: Stack) -> None:
+    """nginx passes a shared page to a worker, which answers with the shell and its tags."""
+    status, headers, body = http_get(f"{stack.url}/product/harbor-stoneware-mug")
+    assert status == 200 and headers["Content-Type"].startswith("text/html")
+    page = body.decode()
+    assert '<meta property="og:title" content="Harbor Stoneware Mug · $18.00"/>' in page
+    assert "/assets/" in page  # the build's own shell: the app boots from it
+    image = page.split('<meta property="og:image" content="', 1)[1].split('"', 1)[0]
+    path = image.split("://", 1)[1].split("/", 1)[1]
+    status, headers, card = http_get(f"{stack.url}/{path}")
+    assert status == 200 and headers["Content-Type"] == "image/png"
+    assert card[:8] == b"\x89PNG\r\n\x1a\n"
+    # Hashed scripts are kept for a year; /deals/new stays a page of its own.
+    script = page.split('href="/assets/', 1)[1].split('"', 1)[0]
+    assert "immutable" in http_get(f"{stack.url}/assets/{script}")[1].get("Cache-Control", "")
+    assert "og:title" not in http_get(f"{stack.url}/deals/new")[2].decode()
+
+
 async def _until(check: Callable[[], bool], timeout: float, what: str) -> None:
     deadline = time.monotonic() + timeout
     while not check():

@@ -31,3 +31,20 @@ def test_each_worker_is_one_upstream_server_left_out_while_it_fails() -> None:
         "    server 127.0.0.1:8001 max_fails=1 fail_timeout=5s;",
         "    server 127.0.0.1:8002 max_fails=1 fail_timeout=5s;",
     ]
+
+
+def test_shared_pages_go_to_the_backend_but_their_fixed_neighbours_do_not() -> None:
+    from app.api.share_routes import SHARED_PAGES, share_paths_pattern
+
+    def shared(path: str) -> bool:
+        return re.fullmatch(f"/({share_paths_pattern()})/?", path) is not None
+
+    assert shared("/product/harbor-stoneware-mug")
+    assert shared("/deals/7")
+    assert shared("/cart/join/AB12CD34")
+    assert shared("/live/3/")
+    assert not shared("/deals/new")
+    assert not shared("/live/new")
+    assert not shared("/deals/7/ledger")
+    assert not shared("/cart/42")
+    assert {page.path for page in SHARED_PAGES} >= {"/product/{key}", "/deals/{key:int}"}

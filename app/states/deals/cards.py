@@ -28,6 +28,7 @@ class DealCardsState(SessionState):
     product_id: int = 0
     can_host: bool = False
     layout: str = "classic"  # the deal-card-layout experiment's arm for this shopper
+    loaded: bool = False  # cards read at least once in this tab (placeholders until then)
 
     async def _pick_layout(self) -> None:
         visitor = (await self.get_state(VisitorState)).ensure()
@@ -44,7 +45,7 @@ class DealCardsState(SessionState):
     @rx.event
     async def load_home(self) -> None:
         self.cards = await asyncio.to_thread(deals.live_deal_cards, app_context())
-        self.product_id = 0
+        self.product_id, self.loaded = 0, True
         await self._watch_cards()
 
     @rx.event
@@ -54,7 +55,7 @@ class DealCardsState(SessionState):
             deals.deals_overview, app_context(), user.id if user else None
         )
         self.cards, self.ended, self.can_host = overview.cards, overview.ended, overview.can_host
-        self.product_id = 0
+        self.product_id, self.loaded = 0, True
         await self._watch_cards()
 
     @rx.event
@@ -62,4 +63,5 @@ class DealCardsState(SessionState):
         key = self._route_arg("product_key")[:100]
         found = await asyncio.to_thread(deals.product_deals, app_context(), key)
         self.product_id, self.cards = found.product_id, found.cards
+        self.loaded = True
         await self._watch_cards()
