@@ -1,0 +1,28 @@
+"""What plain text people write may hold: one test for characters that hide or disguise text.
+
+NUL and other control characters break storage (PostgreSQL refuses NUL in text) and terminals;
+bidirectional overrides and isolates make text read as something else ("gpj.exe" shown as
+"exe.jpg"); zero-width characters hide words from filters. Line breaks and tabs are allowed
+where a field may have several lines; the zero-width joiner is kept, since emoji need it.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+BIDI_AND_ZERO_WIDTH = frozenset(
+    chr(c)
+    for c in [0x200B, 0x200C, 0x200E, 0x200F, 0x2060, 0xFEFF, 0x00AD]
+    + list(range(0x202A, 0x202F))
+    + list(range(0x2066, 0x206A))
+)
+
+
+def has_hidden_characters(text: str, *, allow: str = "") -> bool:
+    """True when `text` holds a control, surrogate or private-use character (those in `allow`
+    aside), a bidirectional override or isolate, or a zero-width character."""
+    return any(
+        ch in BIDI_AND_ZERO_WIDTH
+        or (unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn") and ch not in allow)
+        for ch in text
+    )
