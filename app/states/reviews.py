@@ -13,7 +13,7 @@ from typing import Any
 import reflex as rx
 
 from app.domain.events import DomainEvent
-from app.domain.numbers import parse_id, parse_whole
+from app.domain.numbers import id_or_zero, parse_id, parse_whole
 from app.domain.reviews import MAX_PHOTO_BYTES
 from app.realtime.rooms import Push, Viewer, delta, rooms
 from app.services import reviews
@@ -149,7 +149,9 @@ class ReviewsState(SessionState):
         if user is None:
             return None
         try:
-            await asyncio.to_thread(reviews.remove_review_photo, app_context(), user.id, photo_id)
+            await asyncio.to_thread(
+                reviews.remove_review_photo, app_context(), user.id, id_or_zero(photo_id)
+            )
         except reviews.ReviewRefused as refusal:
             return rx.toast.error(refusal.message)
         await self._load()
@@ -161,7 +163,9 @@ class ReviewsState(SessionState):
         if user is None:
             return self.ask_to_sign_in("Sign in to vote on reviews.")
         try:
-            await asyncio.to_thread(reviews.vote_helpful, app_context(), user.id, review_id)
+            await asyncio.to_thread(
+                reviews.vote_helpful, app_context(), user.id, id_or_zero(review_id)
+            )
         except reviews.ReviewRefused as refusal:
             return rx.toast.info(refusal.message)
         await self._load()

@@ -9,6 +9,7 @@ from typing import Any
 import reflex as rx
 
 from app.domain.chat import ChatRefused
+from app.domain.numbers import id_or_zero
 from app.services.console import moderation
 from app.services.console.access import ConsoleRefused
 from app.services.console.live import ConsoleLive, console_live
@@ -52,14 +53,16 @@ class ConsoleModerationState(ConsoleState):
 
     @rx.event
     async def keep(self, room_key: str, message_id: int) -> Any:
-        return await self._act(moderation.keep_message, "Kept.", room_key, int(message_id))
+        return await self._act(moderation.keep_message, "Kept.", room_key, id_or_zero(message_id))
 
     @rx.event
     async def remove(self, room_key: str, message_id: int) -> Any:
-        return await self._act(moderation.remove_message, "Removed.", room_key, int(message_id))
+        return await self._act(
+            moderation.remove_message, "Removed.", room_key, id_or_zero(message_id)
+        )
 
     @rx.event
     async def mute(self, room_key: str, user_id: int) -> Any:
         return await self._act(
-            moderation.mute_author, "Muted for 24 hours.", room_key, int(user_id)
+            moderation.mute_author, "Muted for 24 hours.", room_key, id_or_zero(user_id)
         )
