@@ -26,3 +26,14 @@ def has_hidden_characters(text: str, *, allow: str = "") -> bool:
         or (unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn") and ch not in allow)
         for ch in text
     )
+
+
+_SLUG_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
+MAX_SLUG_LENGTH = 80  # the widest slug column
+
+
+def could_be_slug(key: str | None) -> bool:
+    """Whether a key from a URL could name something by its slug (ASCII letters, digits,
+    dashes). Anything else names nothing, so it is not looked up at all: PostgreSQL refuses NUL
+    in a query's text, and a 10,000-character key is not worth a database round trip."""
+    return bool(key) and len(key or "") <= MAX_SLUG_LENGTH and set(key or "") <= _SLUG_CHARACTERS

@@ -22,6 +22,7 @@ from app.domain.catalog import (
 )
 from app.domain.money import format_minor
 from app.domain.numbers import parse_id
+from app.domain.plain_text import MAX_SLUG_LENGTH, could_be_slug
 from app.services.context import Context
 
 PLACEHOLDER_IMAGE = "/placeholder.svg"
@@ -116,6 +117,8 @@ def _categories(session: Session) -> list[CategoryView]:
 
 
 def _category(session: Session, slug: str) -> CategoryView:
+    if not could_be_slug(slug):
+        raise UnknownCategory(slug[:MAX_SLUG_LENGTH])
     category = session.exec(select(Category).where(Category.slug == slug)).first()
     if category is None:
         raise UnknownCategory(slug)
@@ -165,6 +168,8 @@ def _search(session: Session, raw_query: str | None, category_slug: str | None) 
 
 def _product(session: Session, key: str) -> ProductDetail:
     product_id = parse_id(key)
+    if product_id is None and not could_be_slug(key):
+        raise ProductNotFound(key[:MAX_SLUG_LENGTH])
     condition = Product.id == product_id if product_id is not None else Product.slug == key
     row = session.exec(select(Product, Category).join(Category).where(condition)).first()
     if row is None:
