@@ -81,6 +81,7 @@ SEGMENTS: dict[str, str] = {
     "bidi": quote("1\u202e2"),
     "script": quote("<script>x</script>", safe=""),
     "long": "9" * 2000,
+    "nul": "%00",
 }
 
 _BIDI = {chr(c) for c in [*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F]}

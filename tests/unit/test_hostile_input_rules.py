@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from app.api.guards import plain_path
 from app.domain import api_keys, carts, catalog, chat, communities, live, people, reviews, webhooks
 from app.domain import numbers as num
 from app.domain.checkout import parse_amount
@@ -201,3 +202,10 @@ def test_live_session_form_fields_get_a_message_or_harmless_text(field: str, val
     assert harmless_text(live.clean_text(draft.title), newlines=False)
     assert harmless_text(live.clean_text(draft.description))
     assert harmless_text(draft.stream_url.strip(), newlines=False)
+
+
+def test_path_segments_that_cannot_name_anything_reach_the_page_server_as_a_placeholder() -> None:
+    assert plain_path("/deals/" + "9" * 2000) == "/deals/_"
+    assert plain_path("/product/a\x00b/reviews") == "/product/_/reviews"
+    assert plain_path("/product/harbor-mug") == "/product/harbor-mug"
+    assert plain_path("/community/" + "é" * 100) == "/community/" + "é" * 100  # 200 bytes
