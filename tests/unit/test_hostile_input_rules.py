@@ -14,6 +14,7 @@ from app.api.guards import plain_path
 from app.domain import api_keys, carts, catalog, chat, communities, live, people, reviews, webhooks
 from app.domain import numbers as num
 from app.domain.checkout import parse_amount
+from app.domain.clock import local_to_utc
 from app.domain.product_form import parse_product_form
 from app.services.deals.form import parse_deal_form
 from tests.hostile_inputs import NUMBERS, TEXTS, harmless_text
@@ -209,3 +210,32 @@ def test_path_segments_that_cannot_name_anything_reach_the_page_server_as_a_plac
     assert plain_path("/product/a\x00b/reviews") == "/product/_/reviews"
     assert plain_path("/product/harbor-mug") == "/product/harbor-mug"
     assert plain_path("/community/" + "é" * 100) == "/community/" + "é" * 100  # 200 bytes
+
+
+EDGE_MOMENTS = [
+    "9999-12-31T23:59",
+    "0001-01-01T00:00",
+    "9999-12-31T23:59+14:00",
+    "2026-02-30T10:00",
+]
+ZONES = [
+    "",
+    "America/New_York",
+    "Asia/Tokyo",
+    "../../etc/passwd",
+    "\x00",
+    "Mars/Olympus",
+    "x" * 500,
+]
+
+
+@pytest.mark.parametrize(
+    "value", [*_text_values(), *EDGE_MOMENTS], ids=[*_text_ids(), *EDGE_MOMENTS]
+)
+def test_browser_dates_are_a_utc_moment_or_nothing(value: str) -> None:
+    for offset in (-960, 0, 960):
+        moment = local_to_utc(value, offset_minutes=offset)
+        assert moment is None or moment.tzinfo is not None
+    for zone in ZONES:
+        moment = local_to_utc(value, tz_name=zone)
+        assert moment is None or moment.tzinfo is not None
