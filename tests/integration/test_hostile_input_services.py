@@ -26,20 +26,25 @@ from app.domain.catalog import SearchQueryError
 from app.domain.chat import ChatRefused
 from app.domain.communities import CommunityRefused
 from app.domain.live import SessionDraft
+from app.domain.numbers import MAX_ID
 from app.domain.people import DisplayNameError
-from app.services import accounts, carts, catalog, chat, communities, friends, reviews
+from app.services import accounts, carts, catalog, chat, communities, friends, live, reviews
 from app.services.api_access import keys
 from app.services.communities.managing import CommunityFormError
 from app.services.console.products import ProductFormError, create_product
+from app.services.console.roles import RoleError, set_role
 from app.services.context import Context
 from app.services.deals.creating import create_deal_from_form
-from app.services.deals.errors import DealValidationError
-from app.services.deals.reading import product_deals
+from app.services.deals.errors import DealValidationError, JoinError, NotAllowed, Refused
+from app.services.deals.reading import deal_page, product_deals
 from app.services.experiments.results import ExperimentError, set_experiment
 from app.services.live.errors import LiveError, LiveValidationError
 from app.services.live.scheduling import schedule_session
+from app.services.notifications.inbox import mark_read
 from app.services.orders.reading import order_page
-from app.services.questions.asking import QuestionRefused, ask_question
+from app.services.questions.asking import QuestionRefused, ask_question, vote_answer
+from app.services.trips.booking import open_booking
+from app.services.trips.errors import BookingError
 from app.services.trips.experiences import experience_view
 from app.services.trips.views import booking_page
 from app.services.webhooks.endpoints import WebhookError, register_endpoint
@@ -255,3 +260,60 @@ def test_what_was_stored_holds_no_hidden_characters(world: World) -> None:
                     if isinstance(value, str) and not harmless_text(value):
                         found.append(f"{table}.{name}: {value[:60]!r}")
     assert found == []
+
+
+# What the number rule lets through to a use case: any whole number within a database id
+# (app/domain/numbers.py), so each use case must answer for the widest and the odd ones.
+WHOLE_NUMBERS = [0, -1, MAX_ID, -MAX_ID, MAX_ID // 2]
+NUMBER_REFUSALS = (*REFUSALS, BookingError, JoinError, NotAllowed, Refused, RoleError)
+
+
+def _number_uses(w: World) -> dict[str, Callable[[int], object]]:
+    alice, admin = w.users["alice"], w.users["admin"]
+    mug, cart = w.products["harbor-mug"], w.cart_id
+    later = START + timedelta(days=3)
+    return {
+        "cart_quantity": lambda n: carts.add_to_cart(w.at(), alice, cart, mug, n),
+        "cart_set_quantity": lambda n: carts.set_line_quantity(w.at(), alice, cart, w.line_id, n),
+        "cart_step": lambda n: carts.change_quantity(w.at(), alice, cart, w.line_id, n),
+        "cart_id": lambda n: carts.add_to_cart(w.at(), alice, n, mug, 1),
+        "cart_product_id": lambda n: carts.add_to_cart(w.at(), alice, cart, n, 1),
+        "cart_line_id": lambda n: carts.remove_cart_line(w.at(), alice, cart, n),
+        "cart_friend_id": lambda n: carts.add_friend(w.at(), alice, cart, n),
+        "cart_budget": lambda n: carts.start_shared_cart(w.at(), alice, "Budget", budget_minor=n),
+        "deal_page": lambda n: deal_page(w.at(), alice, n),
+        "live_page": lambda n: live.session_page(w.at(), alice, n),
+        "flash_deal_join": lambda n: live.join_flash_deal(w.at(), alice, n),
+        "review_vote": lambda n: reviews.vote_helpful(w.at(), alice, n),
+        "answer_vote": lambda n: vote_answer(w.at(), alice, n),
+        "notification": lambda n: mark_read(w.at(), alice, n),
+        "community_join": lambda n: communities.join_community(w.at(), alice, n),
+        "api_key_revoke": lambda n: keys.revoke_key(w.at(), alice, n),
+        "chat_reply_to": lambda n: chat.post_message(w.at(), alice, f"product:{mug}", "hi", n),
+        "trip_group": lambda n: open_booking(w.at(), alice, n, n, n, later),
+        "role_user": lambda n: set_role(w.at(), admin, n, "host"),
+        "experiment_traffic": lambda n: set_experiment(w.at(), admin, "x", "split", n, n),
+    }
+
+
+@pytest.mark.parametrize("use", [
+    "cart_quantity", "cart_set_quantity", "cart_step", "cart_id", "cart_product_id",
+    "cart_line_id", "cart_friend_id", "cart_budget", "deal_page", "live_page", "flash_deal_join",
+    "review_vote", "answer_vote", "notification", "community_join", "api_key_revoke",
+    "chat_reply_to", "trip_group", "role_user", "experiment_traffic",
+])  # fmt: skip
+def test_every_use_case_answers_any_whole_number_with_a_refusal_or_a_result(
+    world: World, use: str
+) -> None:
+    call = _number_uses(world)[use]
+    unexpected = []
+    for number in WHOLE_NUMBERS:
+        try:
+            call(number)
+        except NOT_FOUND:
+            pass
+        except NUMBER_REFUSALS:
+            pass
+        except Exception as error:  # noqa: BLE001 - the point is to catch anything else
+            unexpected.append(f"{number}: {type(error).__name__}: {str(error)[:200]}")
+    assert unexpected == [], "\n".join(unexpected)
