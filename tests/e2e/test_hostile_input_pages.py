@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from tests.e2e.conftest import ARTIFACTS, OpenShopper, screenshot
 from tests.e2e.people_helpers import sign_in
@@ -54,6 +54,18 @@ def _log_since(offset: int) -> str:
         return log.read().decode("utf-8", "replace")
 
 
+def _shows(locator: Locator, text: str | re.Pattern[str]) -> bool:
+    try:
+        expect(locator.first).to_have_text(text)
+    except AssertionError:
+        return False
+    return True
+
+
+def _body(page: Page) -> str:
+    return repr(page.locator("body").inner_text(timeout=2000)[:300])
+
+
 @pytest.fixture
 def alice(open_shopper: OpenShopper) -> Iterator[Page]:
     page = open_shopper("desktop")
@@ -75,14 +87,17 @@ def test_every_page_parameter_with_hostile_values_shows_a_friendly_notice(
         for name in names:
             path = route.format(SEGMENTS[name])
             alice.goto(path)
-            heading = alice.locator("main [role=alert] h1").first
-            try:
-                expect(heading).to_have_text(re.compile(f"{re.escape(title)}|{NOT_A_PAGE}"))
-            except AssertionError:
+            expected = re.compile(f"{re.escape(title)}|{NOT_A_PAGE}")
+            if not _shows(alice.locator("main [role=alert] h1"), expected):
                 screenshot(alice, request, f"blank-{route.split('/')[1]}-{name}")
-                blank.append(
-                    f"{path[:80]} ({name}): {alice.locator('body').inner_text(timeout=2000)[:80]!r}"
-                )
+                blank.append(f"{path[:80]} ({name}): {_body(alice)}")
+    for name in ("bidi", "long", "nul"):  # the catalog's filters, from its query string
+        alice.goto(f"/catalog?category={SEGMENTS[name]}")
+        if not _shows(alice.locator("main [role=alert] h1"), "We don't have that category"):
+            blank.append(f"/catalog?category= ({name}): {_body(alice)}")
+        alice.goto(f"/catalog?q={SEGMENTS[name]}")
+        if not _shows(alice.get_by_test_id("search-error"), re.compile("characters")):
+            blank.append(f"/catalog?q= ({name}): {_body(alice)}")
     screenshot(alice, request, "last-notice")
     assert blank == [], "pages without their notice:\n" + "\n".join(blank)
     log = _log_since(start)
