@@ -98,6 +98,8 @@ def test_every_page_parameter_with_hostile_values_shows_a_friendly_notice(
         alice.goto(f"/catalog?q={SEGMENTS[name]}")
         if not _shows(alice.get_by_test_id("search-error"), re.compile("characters")):
             blank.append(f"/catalog?q= ({name}): {_body(alice)}")
+        if not _shows(alice.locator("main h1"), "Try another search"):  # not echoed back
+            blank.append(f"/catalog?q= ({name}) heading: {_body(alice)}")
     screenshot(alice, request, "last-notice")
     assert blank == [], "pages without their notice:\n" + "\n".join(blank)
     log = _log_since(start)
