@@ -37,3 +37,16 @@ def could_be_slug(key: str | None) -> bool:
     dashes). Anything else names nothing, so it is not looked up at all: PostgreSQL refuses NUL
     in a query's text, and a 10,000-character key is not worth a database round trip."""
     return bool(key) and len(key or "") <= MAX_SLUG_LENGTH and set(key or "") <= _SLUG_CHARACTERS
+
+
+def without_hidden_characters(text: str) -> str:
+    """`text` with every character `has_hidden_characters` objects to left out (for look-ups,
+    where a stray NUL or bidi mark should find what the visible text finds)."""
+    return "".join(ch for ch in text if not has_hidden_characters(ch))
+
+
+def contains_pattern(term: str) -> str:
+    """A LIKE pattern (escape character a backslash) matching text that contains `term`
+    literally: its own %, _ and backslashes are not wildcards."""
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"

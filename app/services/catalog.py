@@ -22,7 +22,7 @@ from app.domain.catalog import (
 )
 from app.domain.money import format_minor
 from app.domain.numbers import parse_id
-from app.domain.plain_text import MAX_SLUG_LENGTH, could_be_slug
+from app.domain.plain_text import MAX_SLUG_LENGTH, contains_pattern, could_be_slug
 from app.services.context import Context
 
 PLACEHOLDER_IMAGE = "/placeholder.svg"
@@ -61,10 +61,6 @@ class CatalogPage:
     result: SearchResult | None
     error: str = ""
     unknown_category: bool = False
-
-
-def _escape_like(term: str) -> str:
-    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def first_images(session: Session, product_ids: Sequence[int]) -> dict[int, str]:
@@ -149,7 +145,7 @@ def _search(session: Session, raw_query: str | None, category_slug: str | None) 
     if category is not None:
         statement = statement.where(Category.slug == category.slug)
     for term in query_terms(query):
-        pattern = f"%{_escape_like(term)}%"
+        pattern = contains_pattern(term)
         tagged = select(ProductTag.product_id).where(
             col(ProductTag.tag).ilike(pattern, escape="\\")
         )

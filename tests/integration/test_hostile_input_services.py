@@ -32,7 +32,7 @@ from app.services import accounts, carts, catalog, chat, communities, friends, l
 from app.services.api_access import keys
 from app.services.communities.managing import CommunityFormError
 from app.services.console.products import ProductFormError, create_product
-from app.services.console.roles import RoleError, set_role
+from app.services.console.roles import RoleError, list_users, set_role
 from app.services.context import Context
 from app.services.deals.creating import create_deal_from_form
 from app.services.deals.errors import DealValidationError, JoinError, NotAllowed, Refused
@@ -42,7 +42,12 @@ from app.services.live.errors import LiveError, LiveValidationError
 from app.services.live.scheduling import schedule_session
 from app.services.notifications.inbox import mark_read
 from app.services.orders.reading import order_page
-from app.services.questions.asking import QuestionRefused, ask_question, vote_answer
+from app.services.questions.asking import (
+    QuestionRefused,
+    answer_question,
+    ask_question,
+    vote_answer,
+)
 from app.services.trips.booking import open_booking
 from app.services.trips.errors import BookingError
 from app.services.trips.experiences import experience_view
@@ -65,6 +70,8 @@ class World(ShopWorld):
     cart_id: int = 0
     line_id: int = 0
     community_id: int = 0
+    post_id: int = 0
+    question_id: int = 0
     _hours: Iterator[int] = field(default_factory=itertools.count)
 
     def at(self) -> Context:
@@ -103,6 +110,8 @@ def _world(url: str, media: Path) -> Iterator[World]:
             world.at(), world.users["host"], {"name": "Home baristas", "description": "Coffee"}
         )
         world.community_id = communities.community_page(world.at(), None, slug).header.id
+        world.post_id = communities.post(world.at(), world.users["host"], world.community_id, "Hi")
+        world.question_id = ask_question(world.at(), alice, mug, "Does it stack?")
         yield world
 
 
@@ -174,6 +183,9 @@ def _uses(w: World) -> dict[str, Callable[[Any], object]]:
             SessionDraft(v, "", START + timedelta(days=1), v, (mug,), v),
         ),
         "experiment": lambda v: set_experiment(w.at(), admin, v, v, v, v),
+        "console_user_search": lambda v: list_users(w.at(), admin, v),
+        "community_reply": lambda v: communities.reply(w.at(), host, w.community_id, w.post_id, v),
+        "answer": lambda v: answer_question(w.at(), host, w.question_id, v),
         "search": lambda v: catalog.catalog_page(w.at(), v, None),
         "category_link": lambda v: catalog.catalog_page(w.at(), None, v),
         "product_link": lambda v: catalog.get_product(w.at(), v),
@@ -212,6 +224,9 @@ USE_NAMES = [
     "deal_form",
     "live_session",
     "experiment",
+    "console_user_search",
+    "community_reply",
+    "answer",
     "search",
     "category_link",
     "product_link",
