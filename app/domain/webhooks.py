@@ -142,6 +142,19 @@ def check_url(url: str, shop_urls: Iterable[str]) -> str:
     return text
 
 
+MAX_DESCRIPTION = 200
+
+
+def check_description(raw: str) -> str:
+    """An endpoint's note to its admins, spaces folded; ValueError with the reason otherwise."""
+    text = " ".join((raw or "").split())
+    if len(text) > MAX_DESCRIPTION:
+        raise ValueError(f"Keep the description under {MAX_DESCRIPTION} characters.")
+    if has_hidden_characters(text):
+        raise ValueError("Descriptions can't contain control or invisible characters.")
+    return text
+
+
 # News made by the realtime layer for open pages, not facts a merchant's systems care about.
 _NOT_SUBSCRIBABLE = frozenset(
     {"live.deal_progress", "presence", "resync", "bus_down", "bus_up", "notify.changed"}

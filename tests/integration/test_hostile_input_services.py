@@ -166,7 +166,10 @@ def _uses(w: World) -> dict[str, Callable[[Any], object]]:
         "api_key_name": lambda v: keys.create_key(w.at(), alice, v, ["read_products"]),
         "api_key_scope": lambda v: keys.create_key(w.at(), alice, "CI", [v]),
         "webhook_url": lambda v: register_endpoint(
-            w.at(), admin, v, ["cart.line_added"], shop_urls=["http://localhost:3000"]
+            w.at(), admin, v, ["cart.changed"], shop_urls=["http://localhost:3000"]
+        ),
+        "webhook_description": lambda v: register_endpoint(
+            w.at(), admin, "https://example.com/hook", ["cart.changed"], v, shop_urls=[]
         ),
         "product_title": lambda v: create_product(w.at(), admin, {**product, "title": v}),
         "product_description": lambda v: create_product(
@@ -217,6 +220,7 @@ USE_NAMES = [
     "api_key_name",
     "api_key_scope",
     "webhook_url",
+    "webhook_description",
     "product_title",
     "product_description",
     "product_price",
