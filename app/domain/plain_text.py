@@ -50,3 +50,9 @@ def contains_pattern(term: str) -> str:
     literally: its own %, _ and backslashes are not wildcards."""
     escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
+
+
+def one_line(raw: str | None, limit: int) -> str:
+    """A short free-text note (a report's or a refund's reason) as stored: hidden characters
+    left out, spaces folded, cut at `limit` characters."""
+    return " ".join(without_hidden_characters((raw or "")[: 4 * limit]).split())[:limit]

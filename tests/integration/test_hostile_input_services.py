@@ -72,6 +72,7 @@ class World(ShopWorld):
     community_id: int = 0
     post_id: int = 0
     question_id: int = 0
+    message_id: int = 0
     _hours: Iterator[int] = field(default_factory=itertools.count)
 
     def at(self) -> Context:
@@ -111,6 +112,7 @@ def _world(url: str, media: Path) -> Iterator[World]:
         )
         world.community_id = communities.community_page(world.at(), None, slug).header.id
         world.post_id = communities.post(world.at(), world.users["host"], world.community_id, "Hi")
+        world.message_id = chat.post_message(world.at(), alice, f"product:{mug}", "Hello")
         world.question_id = ask_question(world.at(), alice, mug, "Does it stack?")
         yield world
 
@@ -151,6 +153,9 @@ def _uses(w: World) -> dict[str, Callable[[Any], object]]:
         "cart_invite_link": lambda v: carts.invite_preview(w.at(), None, v),
         "friend_invite_link": lambda v: friends.invite_page(w.at(), None, v),
         "chat_message": lambda v: chat.post_message(w.at(), alice, f"product:{mug}", v),
+        "chat_report_reason": lambda v: chat.report_message(
+            w.at(), host, f"product:{mug}", w.message_id, v
+        ),
         "chat_room": lambda v: chat.post_message(w.at(), alice, v, "hello"),
         "review_title": lambda v: reviews.write_review(w.at(), alice, mug, 4, v, "Solid."),
         "review_body": lambda v: reviews.write_review(w.at(), alice, mug, 4, "Good", v),
@@ -209,6 +214,7 @@ USE_NAMES = [
     "cart_invite_link",
     "friend_invite_link",
     "chat_message",
+    "chat_report_reason",
     "chat_room",
     "review_title",
     "review_body",

