@@ -23,7 +23,7 @@ def has_hidden_characters(text: str, *, allow: str = "") -> bool:
     aside), a bidirectional override or isolate, or a zero-width character."""
     return any(
         ch in BIDI_AND_ZERO_WIDTH
-        or (unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn") and ch not in allow)
+        or (unicodedata.category(ch) in ("Cc", "Cs", "Co") and ch not in allow)
         for ch in text
     )
 
