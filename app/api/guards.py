@@ -124,6 +124,35 @@ class OriginGuard:
         await self.app(scope, receive, send)
 
 
+# The longest file name the page server's disk takes; no slug, id or code comes near it.
+MAX_SEGMENT_BYTES = 255
+
+
+def plain_path(path: str) -> str:
+    """`path` with every segment that cannot name anything (longer than a file name may be, or
+    holding a NUL) replaced by "_". The static page server would otherwise answer such a path
+    with a bare "Not Found" instead of the page, which then shows its own friendly notice (the
+    browser keeps the real address, so the page still sees the value it was given)."""
+    segments = path.split("/")
+    cleaned = [
+        "_" if "\x00" in part or len(part.encode("utf-8", "replace")) > MAX_SEGMENT_BYTES else part
+        for part in segments
+    ]
+    return "/".join(cleaned) if cleaned != segments else path
+
+
+class PathGuard:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            path = plain_path(scope.get("path", ""))
+            if path != scope.get("path"):
+                scope = {**scope, "path": path, "raw_path": path.encode("utf-8", "replace")}
+        await self.app(scope, receive, send)
+
+
 async def _refuse(send: Send) -> None:
     body = json.dumps(
         {"type": "about:blank", "title": "Forbidden", "status": 403, "code": "foreign_origin",

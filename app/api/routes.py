@@ -8,7 +8,7 @@ from starlette.routing import Mount
 
 from app.api.auth_routes import auth_app
 from app.api.console_media import console_media_app
-from app.api.guards import OriginGuard, SecurityHeaders
+from app.api.guards import OriginGuard, PathGuard, SecurityHeaders
 from app.api.health import health_routes
 from app.api.logs import RequestLogMiddleware
 from app.api.media_routes import media_app
@@ -38,6 +38,7 @@ def http_api() -> Starlette:
             Middleware(RequestLogMiddleware),
             Middleware(SecurityHeaders),
             Middleware(OriginGuard),
+            Middleware(PathGuard),
             Middleware(MetricsMiddleware),
             Middleware(StaticCacheMiddleware),
         ],

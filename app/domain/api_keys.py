@@ -15,6 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from app.domain.plain_text import has_hidden_characters
+
 
 class Scope(StrEnum):
     READ_PRODUCTS = "read_products"
@@ -96,6 +98,8 @@ def clean_name(raw: str) -> str:
         raise KeyRefused("name", "Give the key a name (what will use it?).")
     if len(name) > MAX_NAME:
         raise KeyRefused("name", f"Names can be at most {MAX_NAME} characters.")
+    if has_hidden_characters(name):
+        raise KeyRefused("name", "Names can't contain control or invisible characters.")
     return name
 
 

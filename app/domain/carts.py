@@ -19,6 +19,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from app.domain.money import format_minor
+from app.domain.plain_text import has_hidden_characters
 
 MAX_NAME_LENGTH = 60
 MAX_NOTE_LENGTH = 200
@@ -227,8 +228,10 @@ def clean_note(raw: str | None) -> str:
     note = (raw or "").strip()
     if len(note) > MAX_NOTE_LENGTH:
         raise CartError(CartErrorCode.NOTE_TOO_LONG)
-    if any(unicodedata.category(ch) == "Cc" and ch not in "\n\t" for ch in note):
-        raise CartError(CartErrorCode.NOTE_TOO_LONG, "Notes can't contain control characters.")
+    if has_hidden_characters(note, allow="\n\t"):
+        raise CartError(
+            CartErrorCode.NOTE_TOO_LONG, "Notes can't contain control or invisible characters."
+        )
     return note
 
 

@@ -33,7 +33,7 @@ REPLY_EXCERPT = 80
 ROOM_KINDS = ("product", "live", "watch", "community")
 MODERATOR_ROLES = frozenset({"moderator", "admin"})
 
-_ROOM_ID = re.compile(r"^[A-Za-z0-9_-]{1,32}(:[A-Za-z0-9_-]{1,32}){0,2}$")
+_ROOM_ID = re.compile(r"^[A-Za-z0-9_-]{1,32}(:[A-Za-z0-9_-]{1,32}){0,2}\Z")
 # Bidirectional overrides and isolates reorder what people see (a link that reads as another);
 # zero-width characters hide words from the filter. Neither belongs in chat.
 _INVISIBLE = dict.fromkeys(
@@ -182,7 +182,7 @@ def filter_form(text: str) -> str:
     """Text as the filter compares it: compatibility forms folded (fullwidth letters become
     ASCII), invisible characters dropped, case folded, runs of spaces made one."""
     folded = unicodedata.normalize("NFKC", text).translate(_INVISIBLE).casefold()
-    folded = "".join(ch for ch in folded if unicodedata.category(ch) not in ("Cf", "Mn"))
+    folded = "".join(ch for ch in folded if unicodedata.category(ch) not in ("Cc", "Cf", "Mn"))
     return " ".join(folded.split())
 
 

@@ -25,9 +25,11 @@ def as_utc(moment: datetime) -> datetime:
 def _zone(tz_name: str | None) -> tzinfo:
     if not tz_name:
         return UTC
+    if len(tz_name) > 64:  # no zone's name is longer; a longer one is no file name either
+        return UTC
     try:
         return ZoneInfo(tz_name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         return UTC
 
 
@@ -45,10 +47,10 @@ def local_to_utc(
         return None
     try:
         local = datetime.fromisoformat(text)
-    except ValueError:
+        if local.tzinfo is not None:
+            return local.astimezone(UTC)
+        if offset_minutes is not None:
+            return (local + timedelta(minutes=offset_minutes)).replace(tzinfo=UTC)
+        return local.replace(tzinfo=_zone(tz_name)).astimezone(UTC)
+    except (ValueError, OverflowError):  # not a date, or one that leaves the calendar in UTC
         return None
-    if local.tzinfo is not None:
-        return local.astimezone(UTC)
-    if offset_minutes is not None:
-        return (local + timedelta(minutes=offset_minutes)).replace(tzinfo=UTC)
-    return local.replace(tzinfo=_zone(tz_name)).astimezone(UTC)

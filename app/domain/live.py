@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 
 from app.domain.group_buy import DealTerms, PriceTier
 from app.domain.people import Role
+from app.domain.plain_text import has_hidden_characters
 from app.domain.throttle import Rate
 
 MAX_TITLE_LENGTH = 80
@@ -161,8 +162,11 @@ def validate_draft(
     elif _has_control_characters(title):
         errors["title"] = "Titles can't contain control characters."
 
-    if len(clean_text(draft.description)) > MAX_DESCRIPTION_LENGTH:
+    description = clean_text(draft.description)
+    if len(description) > MAX_DESCRIPTION_LENGTH:
         errors["description"] = f"Keep the description under {MAX_DESCRIPTION_LENGTH} characters."
+    elif has_hidden_characters(description):
+        errors["description"] = "Descriptions can't contain control or invisible characters."
 
     if covers and draft.cover_image not in covers:
         errors["cover_image"] = "Choose one of the cover images."

@@ -2,13 +2,15 @@
 metadata): ASCII digits only and within a database integer.
 
 `str.isdigit()` and `int()` accept far more than people mean: "²" passes `isdigit()` and then
-breaks `int()`; "٣" is read as 3; twenty digits overflow the database's integer. Every such value
+breaks `int()`; "٣" is read as 3; ten digits overflow the database's integer. Every such value
 goes through here, so a stray character is "no such thing", never a traceback or a blank page.
 """
 
 from __future__ import annotations
 
-MAX_ID = 2**63 - 1  # a signed 64-bit column, the widest integer SQLite and PostgreSQL store
+# Row ids are INTEGER columns: 32 bits on PostgreSQL (SQLite would take 64). A larger number
+# names no row, and PostgreSQL refuses to even compare an INTEGER column with it.
+MAX_ID = 2**31 - 1
 _MAX_DIGITS = len(str(MAX_ID))
 
 
@@ -33,7 +35,7 @@ def parse_whole(raw: object, low: int = 0, high: int = MAX_ID) -> int | None:
 
 
 def parse_id(raw: object) -> int | None:
-    """A row id (a positive 64-bit integer) from outside, or None when it cannot be one."""
+    """A row id (a positive database integer) from outside, or None when it cannot be one."""
     return parse_whole(raw, 1, MAX_ID)
 
 

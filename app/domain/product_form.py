@@ -7,13 +7,15 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from app.domain.plain_text import has_hidden_characters
+
 MAX_TITLE = 120
 MAX_DESCRIPTION = 4000
 MAX_STOCK = 1_000_000
 MAX_PRICE = 1_000_000_00  # minor units
 CURRENCIES = ("USD", "EUR", "GBP")
-_PRICE = re.compile(r"^\s*(-)?\s*[$€£]?\s*(\d{1,9})(?:[.,](\d{1,2}))?\s*$")
-_STOCK = re.compile(r"^\s*(-)?\s*(\d{1,9})\s*$")
+_PRICE = re.compile(r"^\s*(-)?\s*[$€£]?\s*(\d{1,9})(?:[.,](\d{1,2}))?\s*$", re.ASCII)
+_STOCK = re.compile(r"^\s*(-)?\s*(\d{1,9})\s*$", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -59,9 +61,13 @@ def parse_product_form(form: Mapping[str, str]) -> tuple[ProductDraft | None, di
         errors["title"] = "Give the product a title."
     elif len(title) > MAX_TITLE:
         errors["title"] = f"Titles can be at most {MAX_TITLE} characters."
+    elif has_hidden_characters(title):
+        errors["title"] = "Titles can't contain control or invisible characters."
     description = (form.get("description") or "").strip()
     if len(description) > MAX_DESCRIPTION:
         errors["description"] = f"Descriptions can be at most {MAX_DESCRIPTION} characters."
+    elif has_hidden_characters(description, allow="\n\t\r"):
+        errors["description"] = "Descriptions can't contain control or invisible characters."
     price, price_error = _price(form.get("price") or "")
     if price_error:
         errors["price"] = price_error

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from app.domain.numbers import parse_whole
+
 MAX_TITLE = 120
 MAX_BODY = 2000
 MAX_PHOTOS = 3
@@ -66,11 +68,8 @@ def clean_text(raw: str | None, *, field: str, label: str, limit: int, lines: in
 
 
 def clean_stars(raw: object) -> int:
-    try:
-        stars = int(str(raw))
-    except ValueError:
-        raise TextRefused("stars", "Choose from 1 to 5 stars.") from None
-    if not 1 <= stars <= 5:
+    stars = parse_whole(raw, 1, 5)
+    if stars is None:
         raise TextRefused("stars", "Choose from 1 to 5 stars.")
     return stars
 

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import urlsplit
 
+from app.domain.plain_text import has_hidden_characters
+
 SECRET_PREFIX = "whsec_"
 # Delays before each attempt: the first goes at once, the last 24 h after the one before.
 RETRY_SCHEDULE: tuple[float, ...] = (
@@ -127,14 +129,29 @@ def check_url(url: str, shop_urls: Iterable[str]) -> str:
         raise WebhookUrlError("Enter the URL that should receive the events.")
     if len(text) > MAX_URL_LENGTH:
         raise WebhookUrlError(f"Use at most {MAX_URL_LENGTH} characters.")
-    scheme = urlsplit(text).scheme.lower()
-    if scheme not in ("http", "https"):
+    if has_hidden_characters(text) or any(ch.isspace() for ch in text):
+        raise WebhookUrlError("URLs can't contain spaces, control or invisible characters.")
+    scheme, _, _ = text.partition(":")
+    if scheme.lower() not in ("http", "https"):
         raise WebhookUrlError("Only http:// and https:// URLs can receive webhooks.")
     target = _host_port(text)
     if target is None:
         raise WebhookUrlError("That URL has no valid host.")
     if any(target == _host_port(shop) for shop in shop_urls if shop):
         raise WebhookUrlError("That URL points at this shop itself.")
+    return text
+
+
+MAX_DESCRIPTION = 200
+
+
+def check_description(raw: str) -> str:
+    """An endpoint's note to its admins, spaces folded; ValueError with the reason otherwise."""
+    text = " ".join((raw or "").split())
+    if len(text) > MAX_DESCRIPTION:
+        raise ValueError(f"Keep the description under {MAX_DESCRIPTION} characters.")
+    if has_hidden_characters(text):
+        raise ValueError("Descriptions can't contain control or invisible characters.")
     return text
 
 

@@ -23,6 +23,7 @@ from app.domain.catalog import (
 )
 from app.domain.money import format_minor
 from app.domain.numbers import parse_id
+from app.domain.plain_text import MAX_SLUG_LENGTH, contains_pattern, could_be_slug
 from app.services.context import Context
 
 PLACEHOLDER_IMAGE = "/placeholder.svg"
@@ -61,10 +62,6 @@ class CatalogPage:
     result: SearchResult | None
     error: str = ""
     unknown_category: bool = False
-
-
-def _escape_like(term: str) -> str:
-    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def first_images(session: Session, product_ids: Sequence[int]) -> dict[int, str]:
@@ -118,6 +115,8 @@ def _categories(session: Session) -> list[CategoryView]:
 
 
 def _category(session: Session, slug: str) -> CategoryView:
+    if not could_be_slug(slug):
+        raise UnknownCategory(slug[:MAX_SLUG_LENGTH])
     category = session.exec(select(Category).where(Category.slug == slug)).first()
     if category is None:
         raise UnknownCategory(slug)
@@ -148,7 +147,7 @@ def _search(session: Session, raw_query: str | None, category_slug: str | None) 
     if category is not None:
         statement = statement.where(Category.slug == category.slug)
     for term in query_terms(query):
-        pattern = f"%{_escape_like(term)}%"
+        pattern = contains_pattern(term)
         tagged = select(ProductTag.product_id).where(
             col(ProductTag.tag).ilike(pattern, escape="\\")
         )
@@ -167,6 +166,8 @@ def _search(session: Session, raw_query: str | None, category_slug: str | None) 
 
 def _product(session: Session, key: str) -> ProductDetail:
     product_id = parse_id(key)
+    if product_id is None and not could_be_slug(key):
+        raise ProductNotFound(key[:MAX_SLUG_LENGTH])
     condition = Product.id == product_id if product_id is not None else Product.slug == key
     row = session.exec(select(Product, Category).join(Category).where(condition)).first()
     if row is None:

@@ -40,7 +40,7 @@ class AdminRefundsState(SessionState):
         if user is None:
             return self.ask_to_sign_in()
         try:
-            result = await asyncio.to_thread(action, app_context(), user.id, id_or_zero(request_id))
+            result = await asyncio.to_thread(action, app_context(), user.id, request_id)
         except RefundError as refused:
             await self._reload(user.id)
             return rx.toast.error(refused.message)
@@ -51,8 +51,8 @@ class AdminRefundsState(SessionState):
 
     @rx.event
     async def approve(self, request_id: int) -> Any:
-        return await self._decide(orders.approve_refund, request_id, "Refunded.")
+        return await self._decide(orders.approve_refund, id_or_zero(request_id), "Refunded.")
 
     @rx.event
     async def reject(self, request_id: int) -> Any:
-        return await self._decide(orders.reject_refund, request_id, "Refund declined.")
+        return await self._decide(orders.reject_refund, id_or_zero(request_id), "Refund declined.")

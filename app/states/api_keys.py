@@ -9,6 +9,7 @@ from typing import Any
 import reflex as rx
 
 from app.domain.api_keys import KeyRefused
+from app.domain.numbers import id_or_zero
 from app.services.api_access import keys
 from app.services.api_access.keys import KeyView, ScopeChoice
 from app.services.console.access import ConsoleRefused
@@ -88,7 +89,7 @@ class ApiKeysState(SessionState):
         if user is None:
             return self.ask_to_sign_in()
         try:
-            await asyncio.to_thread(keys.revoke_key, app_context(), user.id, int(key_id))
+            await asyncio.to_thread(keys.revoke_key, app_context(), user.id, id_or_zero(key_id))
         except KeyRefused as refusal:
             return rx.toast.error(str(refusal))
         await self._reload(user.id)

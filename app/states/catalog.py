@@ -31,7 +31,7 @@ class CatalogState(rx.State):
         self.error = page.error
         self.unknown_category = self.category if page.unknown_category else ""
         result = page.result
-        self.query = result.query if result else raw_query[:200]
+        self.query = result.query if result else ""
         self.products = result.products if result else []
         self.category_name = result.category.name if result and result.category else ""
         self.loaded = True
@@ -42,6 +42,8 @@ class CatalogState(rx.State):
 
     @rx.var
     def heading(self) -> str:
+        if self.error:  # a refused search is not echoed back (it may hold anything at all)
+            return "Try another search"
         if self.query and self.category_name:
             return f"“{self.query}” in {self.category_name}"
         if self.query:

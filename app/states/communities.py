@@ -10,6 +10,7 @@ import reflex as rx
 
 from app import routes
 from app.domain.catalog import CategoryView
+from app.domain.numbers import id_or_zero
 from app.domain.people import may_host
 from app.services import communities
 from app.services.catalog import list_categories
@@ -78,7 +79,7 @@ class CommunitiesState(SessionState):
             return self.ask_to_sign_in("Sign in to join a community.")
         try:
             await asyncio.to_thread(
-                communities.join_community, app_context(), user.id, int(community_id)
+                communities.join_community, app_context(), user.id, id_or_zero(community_id)
             )
         except CommunityRefused as refusal:
             return rx.toast.error(refusal.message)

@@ -20,7 +20,7 @@ from reflex.event import EventSpec
 
 from app import routes
 from app.domain.events import DomainEvent, EventKind
-from app.domain.numbers import int_or_zero
+from app.domain.numbers import id_or_zero, int_or_zero
 from app.realtime import deal_relay
 from app.realtime.rooms import Presence, Viewer, delta, rooms
 from app.services import live
@@ -157,11 +157,11 @@ class LiveRoomState(SessionState):
 
     @rx.event
     def add_to_cart(self, product_id: int) -> Events:
-        return self._into_my_cart(product_id, "Sign in to add to your cart.", go=False)
+        return self._into_my_cart(id_or_zero(product_id), "Sign in to add to your cart.", go=False)
 
     @rx.event
     def buy_now(self, product_id: int) -> Events:
-        return self._into_my_cart(product_id, "Sign in to buy.", go=True)
+        return self._into_my_cart(id_or_zero(product_id), "Sign in to buy.", go=True)
 
     def _into_my_cart(self, product_id: int, guest_message: str, go: bool) -> Events:
         """One of the pinned product into the viewer's own cart; `go` opens the cart to pay."""

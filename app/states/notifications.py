@@ -61,7 +61,7 @@ class NotificationsState(SessionState):
         user = self.signed_in_user()
         if user is not None:
             await asyncio.to_thread(
-                notifications.mark_read, app_context(), user.id, notification_id
+                notifications.mark_read, app_context(), user.id, id_or_zero(notification_id)
             )
             await self._load()
 

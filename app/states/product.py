@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from app.domain.catalog import ProductDetail
+from app.domain.numbers import parse_whole
 from app.services import catalog
 from app.services.context import app_context
 from app.states.chat import ChatState, open_chat
@@ -31,7 +32,7 @@ class ProductState(rx.State):
 
     @rx.event
     def select_image(self, index: int) -> None:
-        self.selected_image = index
+        self.selected_image = parse_whole(index, 0, 1000) or 0
 
     @rx.var
     def main_image(self) -> str:

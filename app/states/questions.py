@@ -103,7 +103,9 @@ class QuestionsState(SessionState):
         if user is None:
             return self.ask_to_sign_in("Sign in to vote.")
         try:
-            await asyncio.to_thread(questions.vote_answer, app_context(), user.id, answer_id)
+            await asyncio.to_thread(
+                questions.vote_answer, app_context(), user.id, id_or_zero(answer_id)
+            )
         except questions.QuestionRefused as refusal:
             return rx.toast.info(str(refusal))
         await self._load()

@@ -153,7 +153,9 @@ class ReviewsState(SessionState):
         if user is None:
             return None
         try:
-            await asyncio.to_thread(reviews.remove_review_photo, app_context(), user.id, photo_id)
+            await asyncio.to_thread(
+                reviews.remove_review_photo, app_context(), user.id, id_or_zero(photo_id)
+            )
         except reviews.ReviewRefused as refusal:
             return rx.toast.error(refusal.message)
         await self._load()
@@ -165,7 +167,9 @@ class ReviewsState(SessionState):
         if user is None:
             return self.ask_to_sign_in("Sign in to vote on reviews.")
         try:
-            await asyncio.to_thread(reviews.vote_helpful, app_context(), user.id, review_id)
+            await asyncio.to_thread(
+                reviews.vote_helpful, app_context(), user.id, id_or_zero(review_id)
+            )
         except reviews.ReviewRefused as refusal:
             return rx.toast.info(refusal.message)
         await self._load()

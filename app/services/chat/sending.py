@@ -16,6 +16,7 @@ from app.domain import chat as rules
 from app.domain.chat import ChatRefused, Refusal, RoomKey
 from app.domain.clock import as_utc
 from app.domain.events import EventKind
+from app.domain.plain_text import one_line
 from app.domain.throttle import format_stamps, parse_stamps, throttle
 from app.services.chat.reading import filter_words
 from app.services.chat.rooms import (
@@ -137,7 +138,7 @@ def report_message(
         message = visible_message(session, key, message_id)
         if message.user_id == reporter.id:
             raise ChatRefused(Refusal.INVALID, "You can't report your own message.")
-        reason = " ".join((reason or "").split())[: rules.MAX_REPORT_REASON]
+        reason = one_line(reason, rules.MAX_REPORT_REASON)
         values = {
             "message_id": message.id, "room_id": message.room_id, "reporter_id": reporter.id,
             "reason": reason, "created_at": now,

@@ -19,6 +19,7 @@ from app.domain.communities import HOST, CommunityRefused
 from app.domain.events import EventKind
 from app.domain.numbers import parse_id
 from app.domain.people import may_administer
+from app.domain.plain_text import could_be_slug
 from app.services import chat
 from app.services.chat import rooms as chat_rooms
 from app.services.unit_of_work import UnitOfWork
@@ -108,4 +109,6 @@ def record_news(
 
 
 def community_by_slug(session: Session, slug: str) -> Community | None:
+    if not could_be_slug(slug):
+        return None
     return session.exec(select(Community).where(Community.slug == slug)).first()

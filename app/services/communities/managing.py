@@ -15,6 +15,7 @@ from app.adapters.db.models_live import LiveSession
 from app.domain.communities import FEATURE_KINDS, HOST, CommunityRefused, parse_community_form
 from app.domain.events import EventKind
 from app.domain.people import may_host
+from app.domain.plain_text import could_be_slug
 from app.services.communities.access import (
     community_by_slug,
     find,
@@ -48,9 +49,11 @@ def create_community(ctx: Context, actor_id: int | None, form: Mapping[str, str]
         category_id = None
         category_slug = (form.get("category") or "").strip()
         if category_slug:
-            category_id = session.exec(
-                select(Category.id).where(Category.slug == category_slug)
-            ).first()
+            category_id = (
+                session.exec(select(Category.id).where(Category.slug == category_slug)).first()
+                if could_be_slug(category_slug)
+                else None
+            )
             if category_id is None:
                 errors["category"] = "Choose a category from the list (or none)."
         if draft is not None and community_by_slug(session, draft.slug) is not None:

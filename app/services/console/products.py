@@ -13,6 +13,7 @@ from app.adapters.media.images import ImageRejected, reencode, store_product_ima
 from app.domain.events import DomainEvent, EventKind
 from app.domain.money import format_minor
 from app.domain.people import ADMIN_ROLES
+from app.domain.plain_text import could_be_slug
 from app.domain.product_form import ProductDraft, parse_product_form, slug_for
 from app.services.catalog import PLACEHOLDER_IMAGE, first_images
 from app.services.console.access import require
@@ -65,7 +66,11 @@ def _draft(session: Session, form: Mapping[str, str]) -> tuple[ProductDraft, int
     category_id = None
     slug = (form.get("category") or "").strip()
     if slug:
-        category_id = session.exec(select(Category.id).where(Category.slug == slug)).first()
+        category_id = (
+            session.exec(select(Category.id).where(Category.slug == slug)).first()
+            if could_be_slug(slug)
+            else None
+        )
         if category_id is None:
             errors["category"] = "Choose a category from the list."
     if errors or draft is None or category_id is None:

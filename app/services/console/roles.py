@@ -19,6 +19,7 @@ from app.domain.people import (
     normalise_email,
     parse_role,
 )
+from app.domain.plain_text import contains_pattern, without_hidden_characters
 from app.services.console.access import ConsoleRefused, require
 from app.services.console.audit import note
 from app.services.context import Context
@@ -63,13 +64,13 @@ def list_users(ctx: Context, actor_id: int, query: str = "", limit: int = 50) ->
     with ctx.session() as session:
         require(session, actor_id, ADMIN_ROLES)
         statement = select(User)
-        text = query.strip().lower()[:80]
+        text = without_hidden_characters(query[:200]).strip().lower()[:80]
         if text:
-            pattern = f"%{text}%"
+            pattern = contains_pattern(text)
             statement = statement.where(
                 or_(
-                    func.lower(col(User.display_name)).like(pattern),
-                    func.lower(col(User.email)).like(pattern),
+                    func.lower(col(User.display_name)).like(pattern, escape="\\"),
+                    func.lower(col(User.email)).like(pattern, escape="\\"),
                 )
             )
         staff_first = (col(User.role) == Role.SHOPPER.value).asc()

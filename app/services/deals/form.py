@@ -17,7 +17,7 @@ from app.domain.group_buy import DealTerms, PriceTier, validate_terms
 from app.domain.numbers import is_digits
 
 TIER_ROWS = 4
-_PRICE = re.compile(r"^\s*[$€£]?\s*(\d{1,7})(?:[.,](\d{1,2}))?\s*$")
+_PRICE = re.compile(r"^\s*[$€£]?\s*(\d{1,7})(?:[.,](\d{1,2}))?\s*$", re.ASCII)
 
 
 @dataclass

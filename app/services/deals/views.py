@@ -40,6 +40,7 @@ from app.domain.group_buy import (
 from app.domain.money import format_minor
 from app.domain.numbers import parse_id
 from app.domain.people import avatar_colour, initials, may_host
+from app.domain.plain_text import could_be_slug
 from app.domain.refunds import MoneyState, money_message
 from app.services.catalog import first_images
 from app.services.deals.records import deal_counts, outcome_of, terms_of
@@ -448,6 +449,8 @@ def cards_for_product(session: Session, product_id: int, now: datetime) -> list[
 def product_id_for(session: Session, key: str) -> int | None:
     """A product page's key (slug or numeric id) to the product's id."""
     product_id = parse_id(key)
+    if product_id is None and not could_be_slug(key):
+        return None
     condition = Product.id == product_id if product_id is not None else Product.slug == key
     return session.exec(select(Product.id).where(condition)).first()
 

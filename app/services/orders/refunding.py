@@ -27,6 +27,7 @@ from app.domain.checkout import OrderStatus, ShareStatus
 from app.domain.clock import as_utc
 from app.domain.events import DomainEvent, EventKind
 from app.domain.people import Role
+from app.domain.plain_text import one_line
 from app.domain.refunds import (
     OPEN_REFUND,
     RefundRefusal,
@@ -161,7 +162,7 @@ def request_refund(
             requester_id=actor_id,
             amount=wanted,
             currency=payment.currency,
-            reason=" ".join(reason.split())[:300],
+            reason=one_line(reason, 300),
             status=RefundStatus.REQUESTED.value,
             idempotency_key=f"refund-{kind}-{target_id}",
             intent_id=payment.intent_id,

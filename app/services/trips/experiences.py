@@ -22,6 +22,7 @@ from app.domain.group_buy import PriceTier
 from app.domain.money import format_minor
 from app.domain.numbers import parse_id
 from app.domain.people import may_host
+from app.domain.plain_text import could_be_slug
 from app.domain.trips import DECIDE_BEFORE_START, ProductKind, seats_left
 from app.services.context import Context
 from app.services.deals.errors import NotAllowed
@@ -142,6 +143,8 @@ def experience_view(ctx: Context, product_key: str) -> ExperienceView:
     with ctx.uow() as uow:
         session = uow.session
         product_id = parse_id(product_key)
+        if product_id is None and not could_be_slug(product_key):
+            return NOT_AN_EXPERIENCE
         condition = (
             col(Product.id) == product_id
             if product_id is not None

@@ -16,6 +16,7 @@ from app.domain.people import ADMIN_ROLES
 from app.domain.webhooks import (
     ROTATION_OVERLAP,
     WebhookUrlError,
+    check_description,
     check_event_types,
     check_url,
     message_id,
@@ -57,10 +58,10 @@ def _shop_urls() -> list[str]:
 
 
 def _validated(
-    url: str, kinds: Iterable[str], shop_urls: Sequence[str] | None
-) -> tuple[str, list[str]]:
+    url: str, kinds: Iterable[str], shop_urls: Sequence[str] | None, description: str = ""
+) -> tuple[str, list[str], str]:
     errors: dict[str, str] = {}
-    checked_url, checked_kinds = "", []
+    checked_url, checked_kinds, checked_description = "", [], ""
     try:
         checked_url = check_url(url, _shop_urls() if shop_urls is None else shop_urls)
     except WebhookUrlError as refusal:
@@ -69,9 +70,13 @@ def _validated(
         checked_kinds = check_event_types(kinds, event_types())
     except ValueError as refusal:
         errors["event_types"] = str(refusal)
+    try:
+        checked_description = check_description(description)
+    except ValueError as refusal:
+        errors["description"] = str(refusal)
     if errors:
         raise WebhookError(errors)
-    return checked_url, checked_kinds
+    return checked_url, checked_kinds, checked_description
 
 
 def _endpoint(session: Session, endpoint_id: int) -> WebhookEndpoint:
@@ -92,13 +97,13 @@ def register_endpoint(
 ) -> CreatedEndpoint:
     """A new endpoint that receives the events of `kinds` from now on (WebhookError for a URL
     that is not http(s), points at the shop itself, or no/unknown kinds)."""
-    checked_url, checked_kinds = _validated(url, kinds, shop_urls)
+    checked_url, checked_kinds, checked_description = _validated(url, kinds, shop_urls, description)
     with ctx.uow() as uow:
         require(uow.session, actor_id, ADMIN_ROLES)
         row = WebhookEndpoint(
             owner_id=actor_id,
             url=checked_url,
-            description=description.strip()[:200],
+            description=checked_description,
             event_types=" ".join(checked_kinds),
             secret=new_secret(),
             created_at=ctx.now(),

@@ -7,6 +7,7 @@ from typing import Any
 
 import reflex as rx
 
+from app.domain.numbers import id_or_zero
 from app.services.console import deals as console_deals
 from app.services.console.access import ConsoleRefused
 from app.services.console.deals import ConsoleDeal
@@ -67,7 +68,7 @@ class ConsoleDealsState(DealFormState):
             return self.ask_to_sign_in()
         try:
             report = await asyncio.to_thread(
-                console_deals.cancel_deal, app_context(), user.id, int(deal_id)
+                console_deals.cancel_deal, app_context(), user.id, id_or_zero(deal_id)
             )
             await self._reload(user.id)
         except (NotAllowed, ConsoleRefused) as refusal:

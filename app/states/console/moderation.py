@@ -9,6 +9,7 @@ from typing import Any
 import reflex as rx
 
 from app.domain.chat import ChatRefused
+from app.domain.numbers import id_or_zero
 from app.services.console import moderation
 from app.services.console.access import ConsoleRefused
 from app.services.console.live import ConsoleLive, console_live
@@ -62,5 +63,5 @@ class ConsoleModerationState(ConsoleState):
     @rx.event
     async def mute(self, kind: str, key: str, user_id: int) -> Any:
         return await self._act(
-            moderation.mute, "Muted for 24 hours.", str(kind), str(key), int(user_id)
+            moderation.mute, "Muted for 24 hours.", str(kind), str(key), id_or_zero(user_id)
         )

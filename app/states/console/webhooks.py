@@ -122,7 +122,8 @@ class ConsoleWebhooksState(ConsoleState):
         except WebhookError as invalid:
             self.url_error = invalid.field_errors.get("url", "")
             self.kinds_error = invalid.field_errors.get("event_types", "")
-            return rx.toast.error("Please fix the fields marked in red.")
+            described = invalid.field_errors.get("description")  # no field of its own to mark
+            return rx.toast.error(described or "Please fix the fields marked in red.")
         except ConsoleRefused as refusal:
             return rx.toast.error(str(refusal))
         self.url_error = self.kinds_error = ""

@@ -7,6 +7,7 @@ from typing import Any
 
 import reflex as rx
 
+from app.domain.numbers import parse_int
 from app.routes import deal_url
 from app.services import deals
 from app.services.context import app_context
@@ -34,11 +35,8 @@ class DealFormState(SessionState):
 
     @rx.event
     def set_tz(self, offset: Any) -> None:
-        try:
-            value = int(offset)
-        except (TypeError, ValueError):
-            return
-        if -16 * 60 <= value <= 16 * 60:
+        value = parse_int(offset, -16 * 60, 16 * 60)
+        if value is not None:
             self.tz_offset = value
 
     @rx.event
