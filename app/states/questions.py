@@ -118,7 +118,7 @@ class QuestionsState(SessionState):
             return self.ask_to_sign_in("Sign in to vote.")
         try:
             await asyncio.to_thread(
-                questions.withdraw_answer_vote, app_context(), user.id, answer_id
+                questions.withdraw_answer_vote, app_context(), user.id, id_or_zero(answer_id)
             )
         except questions.QuestionRefused as refusal:
             return rx.toast.info(str(refusal))

@@ -181,7 +181,9 @@ class ReviewsState(SessionState):
         if user is None:
             return self.ask_to_sign_in("Sign in to vote on reviews.")
         try:
-            await asyncio.to_thread(reviews.withdraw_helpful, app_context(), user.id, review_id)
+            await asyncio.to_thread(
+                reviews.withdraw_helpful, app_context(), user.id, id_or_zero(review_id)
+            )
         except reviews.ReviewRefused as refusal:
             return rx.toast.info(refusal.message)
         await self._load()

@@ -14,6 +14,7 @@ from typing import Any
 import reflex as rx
 
 from app.domain.events import DomainEvent
+from app.domain.numbers import id_or_zero
 from app.realtime.rooms import Push, Viewer, delta, rooms
 from app.services import candidates
 from app.services.candidates import CandidateView, VoteRefused
@@ -55,7 +56,7 @@ class VoteState(SessionState):
             return self.ask_to_sign_in("Sign in to vote.")
         try:
             result = await asyncio.to_thread(
-                candidates.vote, app_context(), user.id, int(candidate_id)
+                candidates.vote, app_context(), user.id, id_or_zero(candidate_id)
             )
         except VoteRefused as refusal:
             return rx.toast.error(str(refusal))
@@ -73,7 +74,7 @@ class VoteState(SessionState):
             return self.ask_to_sign_in("Sign in to change your vote.")
         try:
             await asyncio.to_thread(
-                candidates.withdraw_vote, app_context(), user.id, int(candidate_id)
+                candidates.withdraw_vote, app_context(), user.id, id_or_zero(candidate_id)
             )
         except VoteRefused as refusal:
             return rx.toast.error(str(refusal))

@@ -7,6 +7,7 @@ from typing import Any
 
 import reflex as rx
 
+from app.domain.numbers import int_or_zero
 from app.services import candidates
 from app.services.candidates import CandidateFormError, CandidateView
 from app.services.console.access import ConsoleRefused
@@ -58,10 +59,7 @@ class ConsoleCandidatesState(ConsoleState):
 
     @rx.event
     def set_tz(self, offset: Any) -> None:
-        try:
-            self.tz_offset = max(-840, min(840, int(offset)))
-        except (TypeError, ValueError):
-            return
+        self.tz_offset = max(-840, min(840, int_or_zero(offset)))
 
     @rx.event
     def set_field(self, name: str, value: str) -> None:
