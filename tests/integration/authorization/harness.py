@@ -1,0 +1,133 @@
+"""Calling the app's real Reflex event handlers in this process, as a given browser would.
+
+Each call builds the app's state tree afresh (as a new tab would get), puts the role's cookie
+and the page's route arguments into the router data Reflex fills from the websocket, sets the
+entry's state vars, runs the handler's own function and drains what it yields. The handlers
+read the signed-in user from the cookie and call the services through `app_context()`, which
+the test points at a copy of the shop.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import reflex as rx
+from reflex.state import BaseState, State
+from reflex_base.constants import RouteArgType
+
+import app.states
+from tests.integration.authorization.roles import Rule
+
+ROUTE_ARGS = ("cart_id", "code", "deal_id", "order_key", "product_key", "session_id", "slug")
+State.setup_dynamic_args(dict.fromkeys(ROUTE_ARGS, RouteArgType.SINGLE))
+
+
+def app_states() -> list[type[BaseState]]:
+    """Every state class the app defines (each module of app.states imported)."""
+    for module in pkgutil.walk_packages(app.states.__path__, "app.states."):
+        importlib.import_module(module.name)
+
+    def below(cls: type[BaseState]) -> Iterator[type[BaseState]]:
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from below(sub)
+
+    found = {cls for cls in below(State) if cls.__module__.startswith("app.states")}
+    return sorted(found, key=lambda cls: (cls.__module__, cls.__name__))
+
+
+def handler_key(cls: type[BaseState], name: str) -> str:
+    """`module.Class.handler` (module below app.states) of the class that defines it."""
+    definer = next(c for c in cls.__mro__ if name in vars(c))
+    return f"{definer.__module__.removeprefix('app.states.')}.{definer.__name__}.{name}"
+
+
+def app_handlers() -> dict[str, type[BaseState]]:
+    """Every event handler the app itself defines (Reflex's own, like setvar, left out), by
+    key, with the first concrete state class that has it (a mixin's handlers run there)."""
+    handlers: dict[str, type[BaseState]] = {}
+    for cls in app_states():
+        if cls._mixin:
+            continue
+        for name, handler in cls.event_handlers.items():
+            if handler.fn.__module__.startswith(("reflex", "reflex_base")):
+                continue
+            handlers.setdefault(handler_key(cls, name), cls)
+    return handlers
+
+
+def resolve(value: Any, ids: dict[str, int]) -> Any:
+    """Replace "@name" by the shop's id of name, also inside strings ("/cart/@cart")."""
+    if isinstance(value, str):
+        if value.startswith("@") and value[1:] in ids:
+            return ids[value[1:]]
+        return re.sub(r"@([a-z_]+)", lambda m: str(ids.get(m[1], m[0])), value)
+    if isinstance(value, dict):
+        return {k: resolve(v, ids) for k, v in value.items()}
+    if isinstance(value, list):
+        return [resolve(v, ids) for v in value]
+    return value
+
+
+def route_params(path: str) -> dict[str, str]:
+    """The dynamic segments of a path, as the app's routes name them."""
+    parts = [p for p in path.split("/") if p]
+    names = {
+        "cart": "cart_id",
+        "deals": "deal_id",
+        "product": "product_key",
+        "live": "session_id",
+        "orders": "order_key",
+        "join": "code",
+        "book": "code",
+        "invite": "code",
+        "communities": "slug",
+    }
+    return {names[a]: b for a, b in zip(parts, parts[1:], strict=False) if a in names}
+
+
+async def call_handler(
+    cls: type[BaseState], name: str, rule: Rule, cookie: str, ids: dict[str, int]
+) -> list[Any]:
+    """Run one handler as the browser holding `cookie`; what it yielded or returned."""
+    path = resolve(rule.path, ids)
+    root = State(_reflex_internal_init=True)
+    router_data = {
+        "pathname": path,
+        "asPath": path,
+        "query": route_params(path),
+        "headers": {"cookie": cookie, "origin": "http://localhost:3000"},
+        "token": "matrix-tab",
+        "sid": "matrix-sid",
+        "ip": "203.0.113.7",
+    }
+    root.router_data = root._update_router_vars(router_data, {})
+    state = root.get_substate(cls.get_full_name().split("."))
+    for var, value in resolve(rule.state, ids).items():
+        setattr(state, var, value)
+    handler = cls.event_handlers[name]
+    result = handler.fn(state, **resolve(rule.args, ids))
+    out: list[Any] = []
+    if inspect.isawaitable(result):
+        result = await result
+    if inspect.isasyncgen(result):
+        out.extend([item async for item in result])
+    elif inspect.isgenerator(result):
+        out.extend(result)
+    elif result is not None:
+        out.append(result)
+    return out
+
+
+def is_refusal(events: list[Any]) -> bool:
+    """Whether what a handler sent back is a refusal (sign in first, an error toast)."""
+    text = repr(events).lower()
+    return "sign-in" in text or "sign_in" in text or "error" in text
+
+
+__all__ = ["app_handlers", "call_handler", "rx"]

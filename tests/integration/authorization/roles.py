@@ -1,0 +1,130 @@
+"""The roles of the authorization matrix and the shape of one entry in its tables.
+
+A role is a person in the test shop (`world.py`) standing in a given relation to its things:
+
+    guest             not signed in
+    shopper           signed in, no relation to the shop's cart, deal or live session
+    cart_member       joined the shared cart (not its owner)
+    cart_owner        started the shared cart
+    deal_participant  joined the group-buy deal
+    session_host      role "host", hosts the live session (and opened the deal)
+    moderator         role "moderator"
+    admin             role "admin"
+
+An entry says WHO may call a handler or route (a set of these roles) and HOW to call it.
+Helpers name the usual sets, one call per entry:
+
+    anyone()            every role, guests too (reads of public pages)
+    local()             every role: it only changes the caller's own form fields, nothing on
+                        the server (say so with `local()`, no arguments)
+    signed_in(...)      every role but guest
+    members(...)        cart_member, cart_owner
+    owner(...)          cart_owner
+    participant(...)    deal_participant
+    runs_session(...)   session_host, moderator, admin (who may run a live session)
+    hosts(...)          session_host, admin (who may host: deals, scheduling)
+    moderators(...)     moderator, admin
+    console(...)        session_host, moderator, admin (the console's door; sections decide)
+    admins(...)         admin
+
+and `allow({...roles}, ...)` any other set. The keyword arguments say how to call it:
+
+    args={"product_id": "@product"}   the handler's arguments; "@name" is the shop's id of name
+                                      (product, other_product, cart, cart_line, deal, live, or a
+                                      role's user id: "@cart_owner")
+    state={"cart_id": "@cart"}        vars set on the state first, as a page load would (or a
+                                      hostile browser through Reflex's `setvar`)
+    path="/cart/@cart"                the page the browser is on (route arguments come from it)
+    effect=True                       the allowed roles' call must change the shop (proves the
+                                      call reached the service, so a refusal means something)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+GUEST = "guest"
+SHOPPER = "shopper"
+CART_MEMBER = "cart_member"
+CART_OWNER = "cart_owner"
+DEAL_PARTICIPANT = "deal_participant"
+SESSION_HOST = "session_host"
+MODERATOR = "moderator"
+ADMIN = "admin"
+ROLES = (
+    GUEST,
+    SHOPPER,
+    CART_MEMBER,
+    CART_OWNER,
+    DEAL_PARTICIPANT,
+    SESSION_HOST,
+    MODERATOR,
+    ADMIN,
+)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Who may call one handler or route, and how the matrix test calls it."""
+
+    who: frozenset[str]
+    args: dict[str, Any] = field(default_factory=dict)
+    state: dict[str, Any] = field(default_factory=dict)
+    path: str = "/"
+    effect: bool = False
+    local: bool = False
+
+    def refused(self) -> tuple[str, ...]:
+        return tuple(role for role in ROLES if role not in self.who)
+
+    def allowed(self) -> tuple[str, ...]:
+        return tuple(role for role in ROLES if role in self.who)
+
+
+def allow(who: set[str] | frozenset[str], **how: Any) -> Rule:
+    return Rule(frozenset(who), **how)
+
+
+def anyone(**how: Any) -> Rule:
+    return allow(set(ROLES), **how)
+
+
+def local() -> Rule:
+    return allow(set(ROLES), local=True)
+
+
+def signed_in(**how: Any) -> Rule:
+    return allow(set(ROLES) - {GUEST}, **how)
+
+
+def members(**how: Any) -> Rule:
+    return allow({CART_MEMBER, CART_OWNER}, **how)
+
+
+def owner(**how: Any) -> Rule:
+    return allow({CART_OWNER}, **how)
+
+
+def participant(**how: Any) -> Rule:
+    return allow({DEAL_PARTICIPANT}, **how)
+
+
+def runs_session(**how: Any) -> Rule:
+    return allow({SESSION_HOST, MODERATOR, ADMIN}, **how)
+
+
+def hosts(**how: Any) -> Rule:
+    return allow({SESSION_HOST, ADMIN}, **how)
+
+
+def moderators(**how: Any) -> Rule:
+    return allow({MODERATOR, ADMIN}, **how)
+
+
+def console(**how: Any) -> Rule:
+    return allow({SESSION_HOST, MODERATOR, ADMIN}, **how)
+
+
+def admins(**how: Any) -> Rule:
+    return allow({ADMIN}, **how)

@@ -1,0 +1,163 @@
+"""One small shop with a person in every role, built once and copied for each check.
+
+The shop is a migrated SQLite file: a product, a shared cart (its owner, a member and a line),
+a group-buy deal with one participant, a live session with its host, a moderator and an admin,
+and a signed-in browser session (a cookie) for each of them. `fresh()` copies the file, so a
+check that the allowed role may change something starts from the same shop as every other.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, SQLModel
+
+from app.adapters.db.session import make_engine
+from app.cli import migrate
+from app.domain.group_buy import DealTerms, PriceTier
+from app.domain.live import SessionDraft
+from app.services import accounts, carts, deals, live
+from app.services.context import Context
+from app.services.sign_in import SESSION_COOKIE
+from app.services.unit_of_work import unit_of_work
+from tests.factories import RecordingBus, add_category, add_product, add_user, make_context
+from tests.integration.authorization.roles import (
+    ADMIN,
+    CART_MEMBER,
+    CART_OWNER,
+    DEAL_PARTICIPANT,
+    GUEST,
+    MODERATOR,
+    SESSION_HOST,
+    SHOPPER,
+)
+from tests.integration.deal_world import FakeGateway
+
+# Rows that any signed-in request touches (when the session was last seen): not a change.
+NOT_A_CHANGE = frozenset({"authsession"})
+
+
+@dataclass
+class Shop:
+    """A copy of the shop: its engine, the bus its context publishes to, the ids of its things."""
+
+    engine: Engine
+    ids: dict[str, int]
+    cookies: dict[str, str]
+    bus: RecordingBus = field(default_factory=RecordingBus)
+
+    def ctx(self) -> Context:
+        return make_context(self.engine, bus=self.bus, gateway=FakeGateway())
+
+    def fingerprint(self) -> str:
+        """A digest of every row the shop keeps (sign-in bookkeeping aside)."""
+        digest = hashlib.sha256()
+        with self.engine.connect() as conn:
+            for table in SQLModel.metadata.sorted_tables:
+                if table.name in NOT_A_CHANGE:
+                    continue
+                rows = conn.execute(text(f'SELECT * FROM "{table.name}"')).all()
+                digest.update(table.name.encode())
+                digest.update(repr(sorted(map(repr, rows))).encode())
+        return digest.hexdigest()
+
+    def changed_tables(self, before: dict[str, int]) -> list[str]:
+        return [name for name, count in self.counts().items() if before.get(name) != count]
+
+    def counts(self) -> dict[str, int]:
+        with self.engine.connect() as conn:
+            return {
+                table.name: conn.execute(text(f'SELECT COUNT(*) FROM "{table.name}"')).scalar_one()
+                for table in SQLModel.metadata.sorted_tables
+                if table.name not in NOT_A_CHANGE
+            }
+
+
+@dataclass
+class Template:
+    """The built shop on disk, and what every copy of it holds."""
+
+    path: Path
+    ids: dict[str, int]
+    cookies: dict[str, str]
+
+    @contextmanager
+    def fresh(self, into: Path) -> Iterator[Shop]:
+        shutil.copyfile(self.path, into)
+        engine = make_engine(f"sqlite:///{into}")
+        try:
+            yield Shop(engine, dict(self.ids), dict(self.cookies))
+        finally:
+            engine.dispose()
+
+
+def build(path: Path) -> Template:
+    url = f"sqlite:///{path}"
+    migrate(url)
+    engine = make_engine(url)
+    ids: dict[str, int] = {}
+    cookies: dict[str, str] = {GUEST: ""}
+    try:
+        with Session(engine, expire_on_commit=False) as session:
+            shelf = add_category(session, "home", "Home")
+            ids["product"] = add_product(session, shelf, "harbor-mug", price=1800).id or 0
+            ids["other_product"] = add_product(session, shelf, "desk-lamp", price=4500).id or 0
+            roles = {
+                SHOPPER: "shopper",
+                CART_MEMBER: "shopper",
+                CART_OWNER: "shopper",
+                DEAL_PARTICIPANT: "shopper",
+                SESSION_HOST: "host",
+                MODERATOR: "moderator",
+                ADMIN: "admin",
+            }
+            for person, role in roles.items():
+                ids[person] = add_user(session, person.replace("_", " ").title(), role).id or 0
+            session.commit()
+            for person in roles:
+                token = accounts.start_session(session, ids[person])
+                cookies[person] = f"{SESSION_COOKIE}={token}"
+            session.commit()
+        ctx = make_context(engine, gateway=FakeGateway())
+        with unit_of_work(lambda: Session(engine, expire_on_commit=False), ctx.bus) as uow:
+            ids["cart"] = carts.create_shared_cart(uow, ids[CART_OWNER], "Beach weekend")
+        with Session(engine) as session:
+            code = carts.load_cart(session, ids["cart"], ids[CART_OWNER]).invite_code
+        ids["cart_code"] = 0
+        with unit_of_work(lambda: Session(engine, expire_on_commit=False), ctx.bus) as uow:
+            carts.join_by_code(uow, ids[CART_MEMBER], code)
+        with unit_of_work(lambda: Session(engine, expire_on_commit=False), ctx.bus) as uow:
+            carts.add_item(uow, ids["cart"], ids[CART_MEMBER], ids["product"], 1)
+        with Session(engine) as session:
+            view = carts.load_cart(session, ids["cart"], ids[CART_OWNER])
+            ids["cart_line"] = view.lines[0].id
+        now = datetime.now(UTC).replace(microsecond=0)
+        terms = DealTerms(
+            tiers=(PriceTier(1, 10000), PriceTier(3, 8000)),
+            currency="USD",
+            min_to_unlock=3,
+            max_participants=10,
+            starts_at=now - timedelta(minutes=5),
+            deadline=now + timedelta(days=2),
+        )
+        ids["deal"] = deals.create_deal(ctx, ids[SESSION_HOST], ids["product"], terms)
+        deals.join_deal(ctx, ids[DEAL_PARTICIPANT], ids["deal"], 1, "pm_card_visa")
+        draft = SessionDraft(
+            title="Cosy kitchen picks",
+            cover_image="/products/mug-0.webp",
+            starts_at=now + timedelta(hours=1),
+            stream_url="/live/demo-stream.mp4",
+            product_ids=(ids["product"],),
+        )
+        ids["live"] = live.schedule_session(ctx, ids[SESSION_HOST], draft)
+    finally:
+        engine.dispose()
+    return Template(path, ids, cookies)
