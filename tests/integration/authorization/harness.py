@@ -93,8 +93,9 @@ def route_params(path: str) -> dict[str, str]:
 
 async def call_handler(
     cls: type[BaseState], name: str, rule: Rule, cookie: str, ids: dict[str, int]
-) -> list[Any]:
-    """Run one handler as the browser holding `cookie`; what it yielded or returned."""
+) -> tuple[list[Any], BaseState]:
+    """Run one handler as the browser holding `cookie`: what it yielded or returned, and the
+    state it ran on."""
     path = resolve(rule.path, ids)
     root = State(_reflex_internal_init=True)
     router_data = {
@@ -121,7 +122,7 @@ async def call_handler(
         out.extend(result)
     elif result is not None:
         out.append(result)
-    return out
+    return out, state
 
 
 def is_refusal(events: list[Any]) -> bool:

@@ -37,6 +37,10 @@ and `allow({...roles}, ...)` any other set. The keyword arguments say how to cal
     path="/cart/@cart"                the page the browser is on (route arguments come from it)
     effect=True                       the allowed roles' call must change the shop (proves the
                                       call reached the service, so a refusal means something)
+    shows="users", who_sees={...}     a state var the call fills: empty for every role outside
+                                      `who_sees` (a read that must not leak), filled for those in it
+    runs=False                        not called (a background task that follows a channel until
+                                      the tab closes); the entry still says who may
 """
 
 from __future__ import annotations
@@ -74,6 +78,9 @@ class Rule:
     path: str = "/"
     effect: bool = False
     local: bool = False
+    shows: str = ""
+    who_sees: frozenset[str] | None = None
+    runs: bool = True
 
     def refused(self) -> tuple[str, ...]:
         return tuple(role for role in ROLES if role not in self.who)
@@ -83,6 +90,8 @@ class Rule:
 
 
 def allow(who: set[str] | frozenset[str], **how: Any) -> Rule:
+    if how.get("who_sees") is not None:
+        how["who_sees"] = frozenset(how["who_sees"])
     return Rule(frozenset(who), **how)
 
 

@@ -18,13 +18,14 @@ from pathlib import Path
 
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session, SQLModel, select
 
 from app.adapters.db.session import make_engine
 from app.cli import migrate
 from app.domain.group_buy import DealTerms, PriceTier
 from app.domain.live import SessionDraft
-from app.services import accounts, carts, deals, live
+from app.adapters.db.models_chat import ChatMessage
+from app.services import accounts, carts, chat, deals, live
 from app.services.context import Context
 from app.services.sign_in import SESSION_COOKIE
 from app.services.unit_of_work import unit_of_work
@@ -131,7 +132,6 @@ def build(path: Path) -> Template:
             ids["cart"] = carts.create_shared_cart(uow, ids[CART_OWNER], "Beach weekend")
         with Session(engine) as session:
             code = carts.load_cart(session, ids["cart"], ids[CART_OWNER]).invite_code
-        ids["cart_code"] = 0
         with unit_of_work(lambda: Session(engine, expire_on_commit=False), ctx.bus) as uow:
             carts.join_by_code(uow, ids[CART_MEMBER], code)
         with unit_of_work(lambda: Session(engine, expire_on_commit=False), ctx.bus) as uow:
@@ -158,6 +158,9 @@ def build(path: Path) -> Template:
             product_ids=(ids["product"],),
         )
         ids["live"] = live.schedule_session(ctx, ids[SESSION_HOST], draft)
+        chat.post_message(ctx, ids[SHOPPER], f"live:{ids['live']}", "Is the mug blue?", None)
+        with Session(engine) as session:
+            ids["message"] = session.exec(select(ChatMessage.id)).one() or 0
     finally:
         engine.dispose()
     return Template(path, ids, cookies)

@@ -1,0 +1,114 @@
+"""The authorization matrix (#18): every event handler and route, called as every role.
+
+For each entry of `handler_table.HANDLERS` the app's real handler runs in this process (see
+`harness.py`) as each role of the test shop (`world.py`):
+- a role the entry does not allow is refused: the shop's rows are exactly as before (sign-in
+  bookkeeping aside), nothing is published, and what `shows` names stays empty for it;
+- a role it allows is not refused: no error, and when the entry says `effect=True` the shop
+  changed (the call reached the service), and what `shows` names is filled for `who_sees`.
+A handler of the app missing from the table (or an entry for one that is gone) fails
+`test_every_handler_is_in_the_table`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from app.services.context import set_app_context
+from tests.integration.authorization import harness, world
+from tests.integration.authorization.handler_table import HANDLERS
+from tests.integration.authorization.roles import ROLES, Rule
+
+APP_HANDLERS = harness.app_handlers()
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> world.Template:
+    return world.build(tmp_path_factory.mktemp("matrix") / "shop.db")
+
+
+@pytest.fixture
+def copies(template: world.Template, tmp_path: Path) -> Iterator[Any]:
+    made = 0
+
+    def fresh() -> Any:
+        nonlocal made
+        made += 1
+        return template.fresh(tmp_path / f"shop-{made}.db")
+
+    yield fresh
+    set_app_context(None)
+
+
+def test_every_handler_is_in_the_table() -> None:
+    missing = sorted(set(APP_HANDLERS) - set(HANDLERS))
+    stale = sorted(set(HANDLERS) - set(APP_HANDLERS))
+    assert not missing, f"handlers with no entry in handler_table.HANDLERS: {missing}"
+    assert not stale, f"entries for handlers that no longer exist: {stale}"
+
+
+def filled(value: Any) -> bool:
+    return bool(value) and value != "0"
+
+
+async def run(shop: world.Shop, key: str, rule: Rule, role: str) -> tuple[list[Any], Any]:
+    cls = APP_HANDLERS[key]
+    name = key.rsplit(".", 1)[1]
+    set_app_context(shop.ctx())
+    return await harness.call_handler(cls, name, rule, shop.cookies[role], shop.ids)
+
+
+@pytest.mark.parametrize("key", sorted(k for k, r in HANDLERS.items() if r.runs))
+async def test_each_role_may_call_only_what_its_entry_allows(key: str, copies: Any) -> None:
+    if key not in APP_HANDLERS:
+        pytest.fail(f"{key} is not a handler of the app")
+    rule = HANDLERS[key]
+    problems: list[str] = []
+    with copies() as shop:
+        for role in rule.refused():
+            before = shop.fingerprint()
+            counts = shop.counts()
+            shop.bus.clear()
+            try:
+                _, state = await run(shop, key, rule, role)
+            except Exception as error:  # noqa: BLE001 - reported with the role below
+                problems.append(f"{role}: raised {error!r}")
+                continue
+            if shop.fingerprint() != before:
+                problems.append(f"{role} changed {shop.changed_tables(counts) or 'rows'}")
+            if shop.bus.events:
+                problems.append(f"{role} published {[e.kind for e in shop.bus.events]}")
+            if rule.shows and filled(getattr(state, rule.shows)):
+                problems.append(f"{role} was shown {rule.shows}")
+    for role in rule.allowed():
+        with copies() as shop:
+            before = shop.fingerprint()
+            try:
+                _, state = await run(shop, key, rule, role)
+            except Exception as error:  # noqa: BLE001 - reported with the role below
+                problems.append(f"{role} (allowed): raised {error!r}")
+                continue
+            if rule.effect and shop.fingerprint() == before:
+                problems.append(f"{role} (allowed) changed nothing: refused?")
+            if rule.shows:
+                sees = rule.who_sees if rule.who_sees is not None else rule.who
+                if filled(getattr(state, rule.shows)) != (role in sees):
+                    problems.append(f"{role}: {rule.shows} is {getattr(state, rule.shows)!r}")
+    assert not problems, f"{key}: " + "; ".join(problems)
+
+
+def test_roles_are_the_issues_eight() -> None:
+    assert ROLES == (
+        "guest",
+        "shopper",
+        "cart_member",
+        "cart_owner",
+        "deal_participant",
+        "session_host",
+        "moderator",
+        "admin",
+    )
