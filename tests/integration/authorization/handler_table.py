@@ -61,7 +61,7 @@ HANDLERS: dict[str, Rule] = {
     "notifications.NotificationsState.answer": signed_in(args={"form": {"answer": "hi"}}),
     "settings.SettingsState.load": anyone(),
     "settings.SettingsState.toggle": signed_in(
-        args={"key": "deal_updates", "enabled": False}, effect=True
+        args={"key": "share.reviews", "enabled": False}, effect=True
     ),
     # -- API keys (a shopper's own; the console's list is admins')
     "api_keys.ApiKeysState.load": anyone(),
@@ -70,7 +70,7 @@ HANDLERS: dict[str, Rule] = {
     "api_keys.ApiKeysState.toggle_scope": local(),
     "api_keys.ApiKeysState.dismiss_token": local(),
     "api_keys.ApiKeysState.create": signed_in(
-        state={"name": "Mine", "chosen": ["read"]}, effect=True
+        state={"name": "Mine", "chosen": ["read_products"]}, effect=True
     ),
     "api_keys.ApiKeysState.revoke": signed_in(args={"key_id": 1}),
     # -- carts
@@ -109,7 +109,7 @@ HANDLERS: dict[str, Rule] = {
     "cart_checkout.CartCardState.pay_with_method": cart(members(args={"result": {}})),
     "cart_checkout.CartCardState.bank_check_done": cart(members()),
     "cart_checkout.CartCheckoutState.set_card": local(),
-    "cart_checkout.CartCheckoutState.start_checkout": cart(members(effect=True)),
+    "cart_checkout.CartCheckoutState.start_checkout": cart(owner(effect=True)),
     "cart_checkout.CartCheckoutState.pay_all": cart(members()),
     "cart_checkout.CartCheckoutState.pay_my_share": cart(members()),
     "cart_checkout.CartCheckoutState.confirm_bank": cart(members(args={"approved": True})),
@@ -117,7 +117,7 @@ HANDLERS: dict[str, Rule] = {
     "cart_deals.CartDealsState.load": anyone(path=CART_PAGE),
     "cart_deals.CartDealsState.watch": signed_in(runs=False),
     "cart_deals.CartDealsState.set_card_choice": local(),
-    "cart_deals.CartDealsState.hold": cart(members(args={"deal_id": "@deal"})),
+    "cart_deals.CartDealsState.hold": members(path=CART_PAGE, args={"deal_id": "@deal"}),
     # -- catalogue, product, home, search: public
     "catalog.CatalogState.load": anyone(),
     "catalog.CatalogState.choose_category": local(),
@@ -167,7 +167,7 @@ HANDLERS: dict[str, Rule] = {
     "people.InviteState.accept": signed_in(path="/invite/ABCDEFGHJKMN"),
     "people.InviteState.decline": local(),
     "people.ProfileState.load": anyone(),
-    "people.ProfileState.save_name": signed_in(args={"form": {"name": "New Name"}}, effect=True),
+    "people.ProfileState.save_name": signed_in(args={"form": {"display_name": "New Name"}}, effect=True),
     # -- chat rooms (the live session's chat: anyone reads, the signed-in write, its host,
     #    moderators and admins moderate)
     **{
@@ -229,7 +229,7 @@ HANDLERS: dict[str, Rule] = {
     "community_moderation.CommunityModerationState.choose_attachment": local(),
     "community_moderation.CommunityModerationState.attach": moderators(path="/communities/none"),
     # -- the console: its door for staff, each section for its roles
-    "console.base.ConsoleState.load": anyone(shows="allowed_role", who_sees=console().who),
+    "console.base.ConsoleState.load": anyone(shows="allowed", who_sees=console().who),
     "console.tabs.ConsoleTabsState.switch": local(),
     "console.analytics.ConsoleAnalyticsState.set_days": anyone(args={"value": "7"}),
     "console.analytics.ConsoleAnalyticsState.stop": local(),
@@ -271,7 +271,7 @@ HANDLERS: dict[str, Rule] = {
     "console.webhooks.ConsoleWebhooksState.toggle_kind": local(),
     "console.webhooks.ConsoleWebhooksState.hide_secret": local(),
     "console.webhooks.ConsoleWebhooksState.register": admins(
-        state={"chosen_kinds": ["deal.joined"]},
+        state={"kinds": ["cart.changed"], "chosen": ["cart.changed"]},
         args={"form": {"url": "https://hooks.example.com/in", "description": "x"}},
     ),
     "console.webhooks.ConsoleWebhooksState.set_active": admins(args={"endpoint_id": 1,
@@ -308,7 +308,7 @@ HANDLERS: dict[str, Rule] = {
     "live_schedule.LiveNewState.set_zone": local(),
     "live_schedule.LiveNewState.choose_cover": local(),
     "live_schedule.LiveNewState.submit": hosts(args={"form": {}}),
-    "live_console.LiveConsoleState.go_live": runs_session(path=LIVE_PAGE, effect=True),
+    "live_console.LiveConsoleState.go_live": runs_session(path="/live/@upcoming", effect=True),
     "live_console.LiveConsoleState.end": runs_session(path=LIVE_PAGE, effect=True),
     "live_console.LiveConsoleState.pin": runs_session(path=LIVE_PAGE,
                                                       args={"product_id": "@product"},

@@ -12,6 +12,7 @@ A handler of the app missing from the table (or an entry for one that is gone) f
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -62,7 +63,21 @@ async def run(shop: world.Shop, key: str, rule: Rule, role: str) -> tuple[list[A
     return await harness.call_handler(cls, name, rule, shop.cookies[role], shop.ids)
 
 
-@pytest.mark.parametrize("key", sorted(k for k, r in HANDLERS.items() if r.runs))
+def test_local_handlers_only_change_form_fields() -> None:
+    """An entry marked local() may not reach the server's data or ask who is signed in."""
+    reaching = []
+    for key, rule in HANDLERS.items():
+        if rule.local and key in APP_HANDLERS:
+            cls = APP_HANDLERS[key]
+            source = inspect.getsource(cls.event_handlers[key.rsplit(".", 1)[1]].fn)
+            if any(word in source for word in ("app_context", "signed_in_user", "_staff(")):
+                reaching.append(key)
+    assert not reaching, f"marked local() but reach the services: {reaching}"
+
+
+@pytest.mark.parametrize(
+    "key", sorted(k for k, r in HANDLERS.items() if r.runs and not r.local)
+)
 async def test_each_role_may_call_only_what_its_entry_allows(key: str, copies: Any) -> None:
     if key not in APP_HANDLERS:
         pytest.fail(f"{key} is not a handler of the app")

@@ -42,6 +42,8 @@ from tests.integration.authorization.roles import (
 )
 from tests.integration.deal_world import FakeGateway
 
+# The payment server of the template and (copied) of every copy: it knows the template's holds.
+GATEWAY = FakeGateway()
 # Rows that any signed-in request touches (when the session was last seen): not a change.
 NOT_A_CHANGE = frozenset({"authsession"})
 
@@ -54,9 +56,11 @@ class Shop:
     ids: dict[str, int]
     cookies: dict[str, str]
     bus: RecordingBus = field(default_factory=RecordingBus)
+    gateway: FakeGateway = field(default_factory=lambda: GATEWAY)
 
     def ctx(self) -> Context:
-        return make_context(self.engine, bus=self.bus, gateway=FakeGateway())
+        # The holds the template placed, as the payment server would remember them.
+        return make_context(self.engine, bus=self.bus, gateway=self.gateway)
 
     def fingerprint(self) -> str:
         """A digest of every row the shop keeps (sign-in bookkeeping aside)."""
@@ -122,12 +126,14 @@ def build(path: Path) -> Template:
             }
             for person, role in roles.items():
                 ids[person] = add_user(session, person.replace("_", " ").title(), role).id or 0
+            # Wrote the chat message the matrix reports and deletes: none of the roles above.
+            ids["author"] = add_user(session, "Chatty Author").id or 0
             session.commit()
             for person in roles:
                 token = accounts.start_session(session, ids[person])
                 cookies[person] = f"{SESSION_COOKIE}={token}"
             session.commit()
-        ctx = make_context(engine, gateway=FakeGateway())
+        ctx = make_context(engine, gateway=GATEWAY)
         with unit_of_work(lambda: Session(engine, expire_on_commit=False), ctx.bus) as uow:
             ids["cart"] = carts.create_shared_cart(uow, ids[CART_OWNER], "Beach weekend")
         with Session(engine) as session:
@@ -158,7 +164,9 @@ def build(path: Path) -> Template:
             product_ids=(ids["product"],),
         )
         ids["live"] = live.schedule_session(ctx, ids[SESSION_HOST], draft)
-        chat.post_message(ctx, ids[SHOPPER], f"live:{ids['live']}", "Is the mug blue?", None)
+        live.go_live(ctx, ids[SESSION_HOST], ids["live"])
+        ids["upcoming"] = live.schedule_session(ctx, ids[SESSION_HOST], draft)
+        chat.post_message(ctx, ids["author"], f"live:{ids['live']}", "Is the mug blue?", None)
         with Session(engine) as session:
             ids["message"] = session.exec(select(ChatMessage.id)).one() or 0
     finally:
