@@ -6,7 +6,7 @@ keyword arguments): who may call it and how the test calls it. `test_matrix.py` 
 handler of the app is missing here, or an entry names a handler that no longer exists.
 
 To add a handler: one line, e.g.
-    "carts.CartState.add_product": members(state=CART, args={"product_id": "@other_product"}, effect=True),
+    "carts.CartState.lock": owner(state={"cart_id": "@cart"}, effect=True),
 """
 
 from __future__ import annotations
@@ -79,14 +79,18 @@ HANDLERS: dict[str, Rule] = {
     "cart_add.AddToCartState.add": members(
         args={"product_id": "@other_product", "cart_id": "@cart"}, effect=True
     ),
-    "cart_start.CartStartState.create_cart": signed_in(args={"form": {"name": "Mine"}}, effect=True),
+    "cart_start.CartStartState.create_cart": signed_in(
+        args={"form": {"name": "Mine"}}, effect=True
+    ),
     "cart_start.CartStartState.open_code": anyone(args={"form": {"code": "ABCDEFGHJKMN"}}),
     "cart_join.JoinCartState.load": anyone(path="/join/ABCDEFGHJKMN"),
     "cart_join.JoinCartState.join": signed_in(path="/join/ABCDEFGHJKMN"),
     "carts.CartState.load": anyone(path=CART_PAGE, shows="view", who_sees=members().who),
     "carts.CartState.set_tz_offset": local(),
     "carts.CartState.leave_page": anyone(args={"cart_id": "@cart"}),
-    "carts.CartState.add_product": cart(members(args={"product_id": "@other_product"}, effect=True)),
+    "carts.CartState.add_product": cart(
+        members(args={"product_id": "@other_product"}, effect=True)
+    ),
     "carts.CartState.change_quantity": cart(
         members(args={"line_id": "@cart_line", "delta": 1}, effect=False)
     ),
@@ -100,7 +104,9 @@ HANDLERS: dict[str, Rule] = {
     "carts.CartState.lock": cart(owner(effect=True)),
     "carts.CartState.unlock": cart(owner()),
     "carts.CartState.new_code": cart(owner(effect=True)),
-    "carts.CartState.set_deadline": cart(owner(args={"form": {"date": "2099-01-01", "time": "12:00"}})),
+    "carts.CartState.set_deadline": cart(
+        owner(args={"form": {"date": "2099-01-01", "time": "12:00"}})
+    ),
     "carts.CartState.clear_deadline": cart(owner()),
     "carts.CartState.set_split_mode": cart(owner(args={"mode": "split"})),
     "carts.CartState.delete_cart": cart(owner(effect=True)),
@@ -167,7 +173,9 @@ HANDLERS: dict[str, Rule] = {
     "people.InviteState.accept": signed_in(path="/invite/ABCDEFGHJKMN"),
     "people.InviteState.decline": local(),
     "people.ProfileState.load": anyone(),
-    "people.ProfileState.save_name": signed_in(args={"form": {"display_name": "New Name"}}, effect=True),
+    "people.ProfileState.save_name": signed_in(
+        args={"form": {"display_name": "New Name"}}, effect=True
+    ),
     # -- chat rooms (the live session's chat: anyone reads, the signed-in write, its host,
     #    moderators and admins moderate)
     **{
@@ -178,19 +186,23 @@ HANDLERS: dict[str, Rule] = {
             "sign_in": local(),
             "cancel_reply": local(),
             "start_reply": anyone(state=LIVE_ROOM, args={"message_id": "@message"}),
-            "load_older": anyone(state=LIVE_ROOM, args={"before_id": "@message",
-                                                          "window_oldest_id": "@message"}),
+            "load_older": anyone(
+                state=LIVE_ROOM, args={"before_id": "@message", "window_oldest_id": "@message"}
+            ),
             "send": signed_in(state=LIVE_ROOM, args={"form": {"message": "hello"}}, effect=True),
             "report": signed_in(state=LIVE_ROOM, args={"message_id": "@message"}, effect=True),
-            "delete_message": runs_session(state=LIVE_ROOM, args={"message_id": "@message"},
-                                           effect=True),
+            "delete_message": runs_session(
+                state=LIVE_ROOM, args={"message_id": "@message"}, effect=True
+            ),
             "dismiss_reports": runs_session(state=LIVE_ROOM, args={"message_id": "@message"}),
-            "mute": runs_session(state=LIVE_ROOM, args={"user_id": "@shopper", "minutes": 5},
-                                 effect=True),
+            "mute": runs_session(
+                state=LIVE_ROOM, args={"user_id": "@shopper", "minutes": 5}, effect=True
+            ),
             "unmute": runs_session(state=LIVE_ROOM, args={"user_id": "@shopper"}),
             "set_slow_mode": runs_session(state=LIVE_ROOM, args={"value": "30"}, effect=True),
-            "add_filter_word": runs_session(state=LIVE_ROOM, args={"form": {"word": "spam"}},
-                                            effect=True),
+            "add_filter_word": runs_session(
+                state=LIVE_ROOM, args={"form": {"word": "spam"}}, effect=True
+            ),
             "remove_filter_word": runs_session(state=LIVE_ROOM, args={"word": "spam"}),
         }.items()
     },
@@ -250,8 +262,9 @@ HANDLERS: dict[str, Rule] = {
     "console.moderation.ConsoleModerationState.mute": moderators(
         args={"room_key": "live:@live", "user_id": "@shopper"}, effect=True
     ),
-    "console.products.ConsoleProductsState.load_section": anyone(shows="items",
-                                                                  who_sees=admins().who),
+    "console.products.ConsoleProductsState.load_section": anyone(
+        shows="items", who_sees=admins().who
+    ),
     "console.products.ConsoleProductsState.set_field": local(),
     "console.products.ConsoleProductsState.edit": local(),
     "console.products.ConsoleProductsState.new_product": local(),
@@ -260,8 +273,9 @@ HANDLERS: dict[str, Rule] = {
         args={"product_id": "@product", "archived": True}, effect=True
     ),
     "console.users.ConsoleUsersState.load_section": anyone(shows="users", who_sees=admins().who),
-    "console.users.ConsoleUsersState.search": anyone(args={"form": {"query": ""}}, shows="users",
-                                                     who_sees=admins().who),
+    "console.users.ConsoleUsersState.search": anyone(
+        args={"form": {"query": ""}}, shows="users", who_sees=admins().who
+    ),
     "console.users.ConsoleUsersState.set_role": admins(
         args={"user_id": "@shopper", "role": "moderator"}, effect=True
     ),
@@ -274,8 +288,9 @@ HANDLERS: dict[str, Rule] = {
         state={"kinds": ["cart.changed"], "chosen": ["cart.changed"]},
         args={"form": {"url": "https://hooks.example.com/in", "description": "x"}},
     ),
-    "console.webhooks.ConsoleWebhooksState.set_active": admins(args={"endpoint_id": 1,
-                                                                     "active": False}),
+    "console.webhooks.ConsoleWebhooksState.set_active": admins(
+        args={"endpoint_id": 1, "active": False}
+    ),
     "console.webhooks.ConsoleWebhooksState.rotate": admins(args={"endpoint_id": 1}),
     "console.webhooks.ConsoleWebhooksState.reveal": admins(args={"endpoint_id": 1}),
     "console.webhooks.ConsoleWebhooksState.delete": admins(args={"endpoint_id": 1}),
@@ -298,8 +313,9 @@ HANDLERS: dict[str, Rule] = {
     "deals.page.DealState.join_team": signed_in(path=DEAL_PAGE, args={"team_id": 1}),
     "deals.page.DealState.pay_with_card": signed_in(path=DEAL_PAGE, args={"kind": "visa"}),
     "deals.page.DealState.join_with_method": signed_in(path=DEAL_PAGE, args={"result": {}}),
-    "deals.page.DealState.bank_answer": allow({DEAL_PARTICIPANT}, path=DEAL_PAGE,
-                                              args={"approve": True}),
+    "deals.page.DealState.bank_answer": allow(
+        {DEAL_PARTICIPANT}, path=DEAL_PAGE, args={"approve": True}
+    ),
     "deals.page.DealState.bank_check_done": allow({DEAL_PARTICIPANT}, path=DEAL_PAGE),
     "deals.page.DealState.leave": allow({DEAL_PARTICIPANT}, path=DEAL_PAGE, effect=True),
     # -- live sessions
@@ -310,25 +326,27 @@ HANDLERS: dict[str, Rule] = {
     "live_schedule.LiveNewState.submit": hosts(args={"form": {}}),
     "live_console.LiveConsoleState.go_live": runs_session(path="/live/@upcoming", effect=True),
     "live_console.LiveConsoleState.end": runs_session(path=LIVE_PAGE, effect=True),
-    "live_console.LiveConsoleState.pin": runs_session(path=LIVE_PAGE,
-                                                      args={"product_id": "@product"},
-                                                      effect=True),
+    "live_console.LiveConsoleState.pin": runs_session(
+        path=LIVE_PAGE, args={"product_id": "@product"}, effect=True
+    ),
     "live_console.LiveConsoleState.launch_deal": runs_session(path=LIVE_PAGE, args={"form": {}}),
     "live_watch.LiveRoomState.load": anyone(path=LIVE_PAGE),
     "live_watch.LiveRoomState.leave_page": anyone(args={"session_id": "@live"}),
     "live_watch.LiveRoomState.react": signed_in(path=LIVE_PAGE),
     "live_watch.LiveRoomState.toggle_follow": signed_in(path=LIVE_PAGE),
-    "live_watch.LiveRoomState.join_deal": signed_in(path=LIVE_PAGE, args={"deal_id": "@deal"},
-                                                    runs=False),
-    "live_watch.LiveRoomState.add_to_cart": signed_in(path=LIVE_PAGE,
-                                                      args={"product_id": "@product"},
-                                                      effect=True),
+    "live_watch.LiveRoomState.join_deal": signed_in(
+        path=LIVE_PAGE, args={"deal_id": "@deal"}, runs=False
+    ),
+    "live_watch.LiveRoomState.add_to_cart": signed_in(
+        path=LIVE_PAGE, args={"product_id": "@product"}, effect=True
+    ),
     "live_watch.LiveRoomState.buy_now": signed_in(path=LIVE_PAGE, args={"product_id": "@product"}),
     "watch_party.WatchPartyState.start_party": signed_in(path=LIVE_PAGE, effect=True),
     "watch_party.WatchPartyState.open_party_chat": signed_in(path=LIVE_PAGE),
     "watch_party.WatchPartyState.invite": signed_in(path=LIVE_PAGE, args={"friend_id": "@shopper"}),
-    "watch_party.WatchPartyState.add_to_party_cart": signed_in(path=LIVE_PAGE,
-                                                               args={"product_id": "@product"}),
+    "watch_party.WatchPartyState.add_to_party_cart": signed_in(
+        path=LIVE_PAGE, args={"product_id": "@product"}
+    ),
     # -- trips (a booking's members pay their share)
     "trips.ExperienceState.load_product": anyone(path="/product/@product"),
     "trips.ExperienceState.organise": signed_in(path="/product/@product", args={"form": {}}),

@@ -75,9 +75,7 @@ def test_local_handlers_only_change_form_fields() -> None:
     assert not reaching, f"marked local() but reach the services: {reaching}"
 
 
-@pytest.mark.parametrize(
-    "key", sorted(k for k, r in HANDLERS.items() if r.runs and not r.local)
-)
+@pytest.mark.parametrize("key", sorted(k for k, r in HANDLERS.items() if r.runs and not r.local))
 async def test_each_role_may_call_only_what_its_entry_allows(key: str, copies: Any) -> None:
     if key not in APP_HANDLERS:
         pytest.fail(f"{key} is not a handler of the app")

@@ -20,11 +20,11 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, select
 
+from app.adapters.db.models_chat import ChatMessage
 from app.adapters.db.session import make_engine
 from app.cli import migrate
 from app.domain.group_buy import DealTerms, PriceTier
 from app.domain.live import SessionDraft
-from app.adapters.db.models_chat import ChatMessage
 from app.services import accounts, carts, chat, deals, live
 from app.services.context import Context
 from app.services.sign_in import SESSION_COOKIE
