@@ -84,15 +84,14 @@ async def test_each_role_may_call_only_what_its_entry_allows(key: str, copies: A
     with copies() as shop:
         for role in rule.refused():
             before = shop.fingerprint()
-            counts = shop.counts()
             shop.bus.clear()
             try:
                 _, state = await run(shop, key, rule, role)
             except Exception as error:  # noqa: BLE001 - reported with the role below
                 problems.append(f"{role}: raised {error!r}")
                 continue
-            if shop.fingerprint() != before:
-                problems.append(f"{role} changed {shop.changed_tables(counts) or 'rows'}")
+            if tables := world.changed(before, shop.fingerprint()):
+                problems.append(f"{role} changed {tables}")
             if shop.bus.events:
                 problems.append(f"{role} published {[e.kind for e in shop.bus.events]}")
             if rule.shows and filled(getattr(state, rule.shows)):
