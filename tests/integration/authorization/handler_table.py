@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from tests.integration.authorization.roles import (
+    ADMIN,
+    CART_OWNER,
     DEAL_PARTICIPANT,
     Rule,
     admins,
@@ -33,6 +35,9 @@ from tests.integration.authorization.roles import (
 CART = {"cart_id": "@cart"}
 CART_PAGE = "/cart/@cart"
 LIVE_PAGE = "/live/@live"
+ORDER_PAGE = "/orders/@order_key"
+COMMUNITY = "/communities/@community_slug"
+COMMUNITY_LOAD = "community.CommunityState.load"
 LIVE_ROOM = {"room_key": "live:@live"}
 DEAL_PAGE = "/deals/@deal"
 
@@ -46,17 +51,19 @@ HANDLERS: dict[str, Rule] = {
     # -- activity, orders, notifications, settings: the signed-in person's own things
     "activity.ActivityState.load": anyone(),
     "orders.OrdersState.load": anyone(),
-    "order_page.OrderPageState.load": anyone(path="/orders/nosuchorder"),
+    "order_page.OrderPageState.load": anyone(path=ORDER_PAGE, shows="order", who_sees={CART_OWNER}),
     "order_page.OrderPageState.set_refund_amount": local(),
     "order_page.OrderPageState.set_refund_reason": local(),
-    "order_page.OrderPageState.request_refund": signed_in(path="/orders/nosuchorder"),
-    "order_page.OrderPageState.cancel": signed_in(path="/orders/nosuchorder"),
+    "order_page.OrderPageState.request_refund": owner(path=ORDER_PAGE),
+    "order_page.OrderPageState.cancel": owner(path=ORDER_PAGE, effect=True),
     "admin_refunds.AdminRefundsState.load": anyone(shows=""),
     "admin_refunds.AdminRefundsState.approve": admins(args={"request_id": 1}),
     "admin_refunds.AdminRefundsState.reject": admins(args={"request_id": 1}),
     "notifications.BellState.load": anyone(),
     "notifications.NotificationsState.load": anyone(),
-    "notifications.NotificationsState.mark_read": signed_in(args={"notification_id": 1}),
+    "notifications.NotificationsState.mark_read": owner(
+        args={"notification_id": "@notification"}, effect=True
+    ),
     "notifications.NotificationsState.mark_all_read": signed_in(),
     "notifications.NotificationsState.answer": signed_in(args={"form": {"answer": "hi"}}),
     "settings.SettingsState.load": anyone(),
@@ -72,7 +79,9 @@ HANDLERS: dict[str, Rule] = {
     "api_keys.ApiKeysState.create": signed_in(
         state={"name": "Mine", "chosen": ["read_products"]}, effect=True
     ),
-    "api_keys.ApiKeysState.revoke": signed_in(args={"key_id": 1}),
+    "api_keys.ApiKeysState.revoke": allow(
+        {CART_OWNER, ADMIN}, args={"key_id": "@api_key"}, effect=True
+    ),
     # -- carts
     "cart_add.AddToCartState.load_targets": anyone(),
     "cart_add.AddToCartState.set_quantity": local(),
@@ -154,7 +163,7 @@ HANDLERS: dict[str, Rule] = {
     "reviews.ReviewsState.delete": signed_in(path="/product/@product"),
     "reviews.ReviewsState.upload_photos": signed_in(path="/product/@product", args={"files": []}),
     "reviews.ReviewsState.remove_photo": signed_in(path="/product/@product", args={"photo_id": 1}),
-    "reviews.ReviewsState.vote": signed_in(path="/product/@product", args={"review_id": 1}),
+    "reviews.ReviewsState.vote": signed_in(path="/product/@product", args={"review_id": "@review"}),
     "questions.QuestionsState.load": anyone(path="/product/@product"),
     "questions.QuestionsState.ask": signed_in(
         path="/product/@product", args={"form": {"question": "Is it dishwasher safe?"}}
@@ -209,37 +218,56 @@ HANDLERS: dict[str, Rule] = {
     # -- communities (members post; its hosts moderate; nothing here is one of them)
     "communities.CommunitiesState.load": anyone(),
     "communities.CommunitiesState.set_field": local(),
-    "communities.CommunitiesState.create": signed_in(),
-    "communities.CommunitiesState.join": signed_in(args={"community_id": 1, "slug": "none"}),
-    "community.CommunityState.load": anyone(path="/communities/none"),
+    "communities.CommunitiesState.create": hosts(
+        state={"form": {"name": "Lamp lovers", "description": "Lamps"}}, effect=True
+    ),
+    "communities.CommunitiesState.join": signed_in(
+        args={"community_id": "@community", "slug": "@community_slug"}
+    ),
+    "community.CommunityState.load": anyone(path=COMMUNITY),
     "community.CommunityState.leave_page": anyone(),
-    "community.CommunityState.join": signed_in(path="/communities/none"),
-    "community.CommunityState.leave": signed_in(path="/communities/none"),
+    "community.CommunityState.join": signed_in(path=COMMUNITY, before="load"),
+    "community.CommunityState.leave": signed_in(path=COMMUNITY, before="load"),
     "community.CommunityState.set_draft": local(),
-    "community.CommunityState.send_post": signed_in(path="/communities/none", args={"files": []}),
+    "community.CommunityState.send_post": signed_in(
+        path=COMMUNITY, before=COMMUNITY_LOAD, state={"draft": "Hello mugs"}, args={"files": []}
+    ),
     "community.CommunityState.send_reply": signed_in(
-        path="/communities/none", args={"form": {"post_id": "1", "text": "hi"}}
+        path=COMMUNITY, before=COMMUNITY_LOAD, args={"form": {"post_id": "@post", "text": "hi"}}
     ),
-    "community_moderation.CommunityModerationState.pin": moderators(
-        path="/communities/none", args={"post_id": 1, "pinned": True}
+    # Its hosts (the host who started it), the shop's moderators and admins moderate.
+    "community_moderation.CommunityModerationState.pin": runs_session(
+        path=COMMUNITY,
+        before=COMMUNITY_LOAD,
+        args={"post_id": "@post", "pinned": True},
+        effect=True,
     ),
-    "community_moderation.CommunityModerationState.delete": moderators(
-        path="/communities/none", args={"message_id": 1}
+    "community_moderation.CommunityModerationState.delete": runs_session(
+        path=COMMUNITY, before=COMMUNITY_LOAD, args={"message_id": "@post"}, effect=True
     ),
-    "community_moderation.CommunityModerationState.mute": moderators(
-        path="/communities/none", args={"user_id": "@shopper", "minutes": 5}
+    "community_moderation.CommunityModerationState.mute": runs_session(
+        path=COMMUNITY,
+        before=COMMUNITY_LOAD,
+        args={"user_id": "@shopper", "minutes": 5},
+        effect=True,
     ),
-    "community_moderation.CommunityModerationState.unmute": moderators(
-        path="/communities/none", args={"user_id": "@shopper"}
+    "community_moderation.CommunityModerationState.unmute": runs_session(
+        path=COMMUNITY, before=COMMUNITY_LOAD, args={"user_id": "@shopper"}
     ),
     "community_moderation.CommunityModerationState.report": signed_in(
-        path="/communities/none", args={"message_id": 1}
+        path=COMMUNITY, before=COMMUNITY_LOAD, args={"message_id": "@post"}
     ),
-    "community_moderation.CommunityModerationState.set_host": admins(
-        path="/communities/none", args={"user_id": "@shopper", "host": True}
+    # Only its creator (the session host) or an admin names its hosts.
+    "community_moderation.CommunityModerationState.set_host": hosts(
+        path=COMMUNITY,
+        before=COMMUNITY_LOAD,
+        args={"user_id": "@shopper", "host": True},
+        effect=True,
     ),
     "community_moderation.CommunityModerationState.choose_attachment": local(),
-    "community_moderation.CommunityModerationState.attach": moderators(path="/communities/none"),
+    "community_moderation.CommunityModerationState.attach": runs_session(
+        path=COMMUNITY, before=COMMUNITY_LOAD
+    ),
     # -- the console: its door for staff, each section for its roles
     "console.base.ConsoleState.load": anyone(shows="allowed", who_sees=console().who),
     "console.tabs.ConsoleTabsState.switch": local(),
@@ -289,12 +317,18 @@ HANDLERS: dict[str, Rule] = {
         args={"form": {"url": "https://hooks.example.com/in", "description": "x"}},
     ),
     "console.webhooks.ConsoleWebhooksState.set_active": admins(
-        args={"endpoint_id": 1, "active": False}
+        args={"endpoint_id": "@endpoint", "active": False}
     ),
-    "console.webhooks.ConsoleWebhooksState.rotate": admins(args={"endpoint_id": 1}),
-    "console.webhooks.ConsoleWebhooksState.reveal": admins(args={"endpoint_id": 1}),
-    "console.webhooks.ConsoleWebhooksState.delete": admins(args={"endpoint_id": 1}),
-    "console.webhooks.ConsoleWebhooksState.open_attempts": admins(args={"endpoint_id": 1}),
+    "console.webhooks.ConsoleWebhooksState.rotate": admins(
+        args={"endpoint_id": "@endpoint"}, effect=True
+    ),
+    "console.webhooks.ConsoleWebhooksState.reveal": admins(args={"endpoint_id": "@endpoint"}),
+    "console.webhooks.ConsoleWebhooksState.delete": admins(
+        args={"endpoint_id": "@endpoint"}, effect=True
+    ),
+    "console.webhooks.ConsoleWebhooksState.open_attempts": admins(
+        args={"endpoint_id": "@endpoint"}
+    ),
     "console.webhooks.ConsoleWebhooksState.refresh": anyone(),
     "console.webhooks.ConsoleWebhooksState.replay": admins(args={"message_id": 1}),
     # -- deals

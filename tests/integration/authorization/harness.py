@@ -9,6 +9,7 @@ the test points at a copy of the shop.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import inspect
 import pkgutil
@@ -16,7 +17,6 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-import reflex as rx
 from reflex.state import BaseState, State
 from reflex_base.constants import RouteArgType
 
@@ -61,7 +61,12 @@ def app_handlers() -> dict[str, type[BaseState]]:
     return handlers
 
 
-def resolve(value: Any, ids: dict[str, int]) -> Any:
+@functools.cache
+def APP_HANDLERS_BY_KEY() -> dict[str, type[BaseState]]:  # noqa: N802 - a cached constant
+    return app_handlers()
+
+
+def resolve(value: Any, ids: dict[str, Any]) -> Any:
     """Replace "@name" by the shop's id of name, also inside strings ("/cart/@cart")."""
     if isinstance(value, str):
         if value.startswith("@") and value[1:] in ids:
@@ -92,7 +97,7 @@ def route_params(path: str) -> dict[str, str]:
 
 
 async def call_handler(
-    cls: type[BaseState], name: str, rule: Rule, cookie: str, ids: dict[str, int]
+    cls: type[BaseState], name: str, rule: Rule, cookie: str, ids: dict[str, Any]
 ) -> tuple[list[Any], BaseState]:
     """Run one handler as the browser holding `cookie`: what it yielded or returned, and the
     state it ran on."""
@@ -111,9 +116,21 @@ async def call_handler(
     state = root.get_substate(cls.get_full_name().split("."))
     for var, value in resolve(rule.state, ids).items():
         setattr(state, var, value)
-    handler = cls.event_handlers[name]
-    result = handler.fn(state, **resolve(rule.args, ids))
     out: list[Any] = []
+    if rule.before:
+        first_cls, first = (
+            (APP_HANDLERS_BY_KEY()[rule.before], rule.before.rsplit(".", 1)[1])
+            if "." in rule.before
+            else (cls, rule.before)
+        )
+        first_state = root.get_substate(first_cls.get_full_name().split("."))
+        await drain(first_cls.event_handlers[first].fn(first_state), out)
+    await drain(cls.event_handlers[name].fn(state, **resolve(rule.args, ids)), out)
+    return out, state
+
+
+async def drain(result: Any, out: list[Any]) -> None:
+    """Run what a handler's function returned to the end, keeping what it sent back."""
     if inspect.isawaitable(result):
         result = await result
     if inspect.isasyncgen(result):
@@ -122,13 +139,3 @@ async def call_handler(
         out.extend(result)
     elif result is not None:
         out.append(result)
-    return out, state
-
-
-def is_refusal(events: list[Any]) -> bool:
-    """Whether what a handler sent back is a refusal (sign in first, an error toast)."""
-    text = repr(events).lower()
-    return "sign-in" in text or "sign_in" in text or "error" in text
-
-
-__all__ = ["app_handlers", "call_handler", "rx"]

@@ -39,6 +39,9 @@ and `allow({...roles}, ...)` any other set. The keyword arguments say how to cal
                                       call reached the service, so a refusal means something)
     shows="users", who_sees={...}     a state var the call fills: empty for every role outside
                                       `who_sees` (a read that must not leak), filled for those in it
+    before="load"                     a handler run first, as the same role (the page's load,
+                                      which finds the page's thing): of the same state, or
+                                      another's by its table key ("community.CommunityState.load")
     runs=False                        not called (a background task that follows a channel until
                                       the tab closes); the entry still says who may
 """
@@ -81,6 +84,7 @@ class Rule:
     shows: str = ""
     who_sees: frozenset[str] | None = None
     runs: bool = True
+    before: str = ""
 
     def refused(self) -> tuple[str, ...]:
         return tuple(role for role in ROLES if role not in self.who)

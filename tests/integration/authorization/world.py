@@ -15,20 +15,32 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, select
 
 from app.adapters.db.models_chat import ChatMessage
+from app.adapters.db.models_community import Community
+from app.adapters.db.models_social import Notification
 from app.adapters.db.session import make_engine
 from app.cli import migrate
 from app.domain.group_buy import DealTerms, PriceTier
 from app.domain.live import SessionDraft
 from app.services import accounts, carts, chat, deals, live
+from app.services.api_access import keys
+from app.services.checkout import start_checkout
+from app.services.communities.managing import create_community
+from app.services.communities.membership import join_community
+from app.services.communities.posting import post as community_post
 from app.services.context import Context
+from app.services.notifications.inbox import NotificationKind, notify
+from app.services.orders.views import CART_PREFIX
+from app.services.reviews.writing import write_review
 from app.services.sign_in import SESSION_COOKIE
 from app.services.unit_of_work import unit_of_work
+from app.services.webhooks.endpoints import register_endpoint
 from tests.factories import RecordingBus, add_category, add_product, add_user, make_context
 from tests.integration.authorization.roles import (
     ADMIN,
@@ -53,7 +65,7 @@ class Shop:
     """A copy of the shop: its engine, the bus its context publishes to, the ids of its things."""
 
     engine: Engine
-    ids: dict[str, int]
+    ids: dict[str, Any]
     cookies: dict[str, str]
     bus: RecordingBus = field(default_factory=RecordingBus)
     gateway: FakeGateway = field(default_factory=lambda: GATEWAY)
@@ -85,7 +97,7 @@ class Template:
     """The built shop on disk, and what every copy of it holds."""
 
     path: Path
-    ids: dict[str, int]
+    ids: dict[str, Any]
     cookies: dict[str, str]
     keys: dict[str, str] = field(default_factory=dict)  # API tokens by role (test_routes)
 
@@ -103,7 +115,7 @@ def build(path: Path) -> Template:
     url = f"sqlite:///{path}"
     migrate(url)
     engine = make_engine(url)
-    ids: dict[str, int] = {}
+    ids: dict[str, Any] = {}
     cookies: dict[str, str] = {GUEST: ""}
     try:
         with Session(engine, expire_on_commit=False) as session:
@@ -164,6 +176,38 @@ def build(path: Path) -> Template:
         chat.post_message(ctx, ids["author"], f"live:{ids['live']}", "Is the mug blue?", None)
         with Session(engine) as session:
             ids["message"] = session.exec(select(ChatMessage.id)).one() or 0
+        _more(ctx, engine, ids)
     finally:
         engine.dispose()
     return Template(path, ids, cookies)
+
+
+def _more(ctx: Context, engine: Engine, ids: dict[str, Any]) -> None:
+    """Things of one role's that the others must not touch: the cart owner's order, API key,
+    review and notification; the admin's webhook endpoint; the host's community."""
+    # The order is of a second cart (checking out locks a cart), which the member joined too.
+    with unit_of_work(lambda: Session(engine, expire_on_commit=False), ctx.bus) as uow:
+        ids["order_cart"] = carts.create_shared_cart(uow, ids[CART_OWNER], "Paid together")
+        carts.add_item(uow, ids["order_cart"], ids[CART_OWNER], ids["product"], 1)
+    with Session(engine) as session:
+        code = carts.load_cart(session, ids["order_cart"], ids[CART_OWNER]).invite_code
+    with unit_of_work(lambda: Session(engine, expire_on_commit=False), ctx.bus) as uow:
+        carts.join_by_code(uow, ids[CART_MEMBER], code)
+    ids["order"] = start_checkout(ctx, ids[CART_OWNER], ids["order_cart"])
+    ids["order_key"] = f"{CART_PREFIX}{ids['order']}"
+    ids["api_key"] = keys.create_key(ctx, ids[CART_OWNER], "ERP", ["read_products"]).key.id
+    ids["review"] = write_review(ctx, ids[CART_OWNER], ids["product"], 5, "Lovely", "A fine mug.")
+    with ctx.uow() as uow:
+        notify(uow, ids[CART_OWNER], NotificationKind.DEAL_OUTCOME, "Your deal closed")
+    with Session(engine) as session:
+        ids["notification"] = session.exec(select(Notification.id)).one() or 0
+    ids["endpoint"] = register_endpoint(
+        ctx, ids[ADMIN], "https://hooks.example.com/in", ["cart.changed"]
+    ).endpoint.id
+    slug = create_community(ctx, ids[SESSION_HOST], {"name": "Mug lovers", "description": "Mugs"})
+    ids["community_slug"] = slug
+    with Session(engine) as session:
+        community = session.exec(select(Community).where(Community.slug == slug)).one()
+        ids["community"] = community.id or 0
+    join_community(ctx, ids[SHOPPER], ids["community"])
+    ids["post"] = community_post(ctx, ids[SHOPPER], ids["community"], "My blue mug")
