@@ -32,8 +32,8 @@ and `allow({...roles}, ...)` any other set. The keyword arguments say how to cal
     args={"product_id": "@product"}   the handler's arguments; "@name" is the shop's id of name
                                       (product, other_product, cart, cart_line, deal, live, or a
                                       role's user id: "@cart_owner")
-    state={"cart_id": "@cart"}        vars set on the state first, as a page load would (or a
-                                      hostile browser through Reflex's `setvar`)
+    state={"cart_id": "@cart"}        vars set on the state first, as an earlier page load left
+                                      them (a tab still holding a cart its user was removed from)
     path="/cart/@cart"                the page the browser is on (route arguments come from it)
     effect=True                       the allowed roles' call must change the shop (proves the
                                       call reached the service, so a refusal means something)
