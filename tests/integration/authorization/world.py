@@ -112,74 +112,81 @@ class Template:
 
 
 def build(path: Path) -> Template:
+    """The shop in a migrated SQLite file at `path`."""
     url = f"sqlite:///{path}"
     migrate(url)
     engine = make_engine(url)
-    ids: dict[str, Any] = {}
-    cookies: dict[str, str] = {GUEST: ""}
     try:
-        with Session(engine, expire_on_commit=False) as session:
-            shelf = add_category(session, "home", "Home")
-            ids["product"] = add_product(session, shelf, "harbor-mug", price=1800).id or 0
-            ids["other_product"] = add_product(session, shelf, "desk-lamp", price=4500).id or 0
-            roles = {
-                SHOPPER: "shopper",
-                CART_MEMBER: "shopper",
-                CART_OWNER: "shopper",
-                DEAL_PARTICIPANT: "shopper",
-                SESSION_HOST: "host",
-                MODERATOR: "moderator",
-                ADMIN: "admin",
-            }
-            for person, role in roles.items():
-                ids[person] = add_user(session, person.replace("_", " ").title(), role).id or 0
-            # Wrote the chat message the matrix reports and deletes: none of the roles above.
-            ids["author"] = add_user(session, "Chatty Author").id or 0
-            session.commit()
-            for person in roles:
-                token = accounts.start_session(session, ids[person])
-                cookies[person] = f"{SESSION_COOKIE}={token}"
-            session.commit()
-        ctx = make_context(engine, gateway=GATEWAY)
-        with unit_of_work(lambda: Session(engine, expire_on_commit=False), ctx.bus) as uow:
-            ids["cart"] = carts.create_shared_cart(uow, ids[CART_OWNER], "Beach weekend")
-        with Session(engine) as session:
-            code = carts.load_cart(session, ids["cart"], ids[CART_OWNER]).invite_code
-        with unit_of_work(lambda: Session(engine, expire_on_commit=False), ctx.bus) as uow:
-            carts.join_by_code(uow, ids[CART_MEMBER], code)
-        with unit_of_work(lambda: Session(engine, expire_on_commit=False), ctx.bus) as uow:
-            carts.add_item(uow, ids["cart"], ids[CART_MEMBER], ids["product"], 1)
-        with Session(engine) as session:
-            view = carts.load_cart(session, ids["cart"], ids[CART_OWNER])
-            ids["cart_line"] = view.lines[0].id
-        now = datetime.now(UTC).replace(microsecond=0)
-        terms = DealTerms(
-            tiers=(PriceTier(1, 10000), PriceTier(3, 8000)),
-            currency="USD",
-            min_to_unlock=3,
-            max_participants=10,
-            starts_at=now - timedelta(minutes=5),
-            deadline=now + timedelta(days=2),
-        )
-        ids["deal"] = deals.create_deal(ctx, ids[SESSION_HOST], ids["product"], terms)
-        deals.join_deal(ctx, ids[DEAL_PARTICIPANT], ids["deal"], 1, "pm_card_visa")
-        draft = SessionDraft(
-            title="Cosy kitchen picks",
-            cover_image="/products/mug-0.webp",
-            starts_at=now + timedelta(hours=1),
-            stream_url="/live/demo-stream.mp4",
-            product_ids=(ids["product"],),
-        )
-        ids["live"] = live.schedule_session(ctx, ids[SESSION_HOST], draft)
-        live.go_live(ctx, ids[SESSION_HOST], ids["live"])
-        ids["upcoming"] = live.schedule_session(ctx, ids[SESSION_HOST], draft)
-        chat.post_message(ctx, ids["author"], f"live:{ids['live']}", "Is the mug blue?", None)
-        with Session(engine) as session:
-            ids["message"] = session.exec(select(ChatMessage.id)).one() or 0
-        _more(ctx, engine, ids)
+        ids, cookies = populate(engine)
     finally:
         engine.dispose()
     return Template(path, ids, cookies)
+
+
+def populate(engine: Engine) -> tuple[dict[str, Any], dict[str, str]]:
+    """Fill a migrated, empty database: the ids of its things and each role's cookie."""
+    ids: dict[str, Any] = {}
+    cookies: dict[str, str] = {GUEST: ""}
+    with Session(engine, expire_on_commit=False) as session:
+        shelf = add_category(session, "home", "Home")
+        ids["product"] = add_product(session, shelf, "harbor-mug", price=1800).id or 0
+        ids["other_product"] = add_product(session, shelf, "desk-lamp", price=4500).id or 0
+        roles = {
+            SHOPPER: "shopper",
+            CART_MEMBER: "shopper",
+            CART_OWNER: "shopper",
+            DEAL_PARTICIPANT: "shopper",
+            SESSION_HOST: "host",
+            MODERATOR: "moderator",
+            ADMIN: "admin",
+        }
+        for person, role in roles.items():
+            ids[person] = add_user(session, person.replace("_", " ").title(), role).id or 0
+        # Wrote the chat message the matrix reports and deletes: none of the roles above.
+        ids["author"] = add_user(session, "Chatty Author").id or 0
+        session.commit()
+        for person in roles:
+            token = accounts.start_session(session, ids[person])
+            cookies[person] = f"{SESSION_COOKIE}={token}"
+        session.commit()
+    ctx = make_context(engine, gateway=GATEWAY)
+    with unit_of_work(lambda: Session(engine, expire_on_commit=False), ctx.bus) as uow:
+        ids["cart"] = carts.create_shared_cart(uow, ids[CART_OWNER], "Beach weekend")
+    with Session(engine) as session:
+        code = carts.load_cart(session, ids["cart"], ids[CART_OWNER]).invite_code
+    with unit_of_work(lambda: Session(engine, expire_on_commit=False), ctx.bus) as uow:
+        carts.join_by_code(uow, ids[CART_MEMBER], code)
+    with unit_of_work(lambda: Session(engine, expire_on_commit=False), ctx.bus) as uow:
+        carts.add_item(uow, ids["cart"], ids[CART_MEMBER], ids["product"], 1)
+    with Session(engine) as session:
+        view = carts.load_cart(session, ids["cart"], ids[CART_OWNER])
+        ids["cart_line"] = view.lines[0].id
+    now = datetime.now(UTC).replace(microsecond=0)
+    terms = DealTerms(
+        tiers=(PriceTier(1, 10000), PriceTier(3, 8000)),
+        currency="USD",
+        min_to_unlock=3,
+        max_participants=10,
+        starts_at=now - timedelta(minutes=5),
+        deadline=now + timedelta(days=2),
+    )
+    ids["deal"] = deals.create_deal(ctx, ids[SESSION_HOST], ids["product"], terms)
+    deals.join_deal(ctx, ids[DEAL_PARTICIPANT], ids["deal"], 1, "pm_card_visa")
+    draft = SessionDraft(
+        title="Cosy kitchen picks",
+        cover_image="/products/mug-0.webp",
+        starts_at=now + timedelta(hours=1),
+        stream_url="/live/demo-stream.mp4",
+        product_ids=(ids["product"],),
+    )
+    ids["live"] = live.schedule_session(ctx, ids[SESSION_HOST], draft)
+    live.go_live(ctx, ids[SESSION_HOST], ids["live"])
+    ids["upcoming"] = live.schedule_session(ctx, ids[SESSION_HOST], draft)
+    chat.post_message(ctx, ids["author"], f"live:{ids['live']}", "Is the mug blue?", None)
+    with Session(engine) as session:
+        ids["message"] = session.exec(select(ChatMessage.id)).one() or 0
+    _more(ctx, engine, ids)
+    return ids, cookies
 
 
 def _more(ctx: Context, engine: Engine, ids: dict[str, Any]) -> None:
