@@ -30,7 +30,7 @@ class DealCardsState(SessionState):
     layout: str = "classic"  # the deal-card-layout experiment's arm for this shopper
 
     async def _pick_layout(self) -> None:
-        visitor = (await self.get_state(VisitorState)).ensure()
+        visitor = (await self.get_state(VisitorState))._ensure()
         user = self.user
         self.layout = await asyncio.to_thread(
             experiments.deal_card_layout, app_context(), user.id if user else None, visitor

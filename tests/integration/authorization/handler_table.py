@@ -144,7 +144,6 @@ HANDLERS: dict[str, Rule] = {
     "picks.PicksState.load_product": anyone(path="/product/@product"),
     "search.HeaderSearchState.submit": local(),
     "rooms.LiveStatus.load": anyone(),
-    "visitor.VisitorState.ensure": anyone(),
     "session.SessionState.load_user": anyone(),
     "session.SessionState.signed_in_user": anyone(),
     "session.SessionState.client_address": anyone(),

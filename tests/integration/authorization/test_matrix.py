@@ -63,6 +63,27 @@ async def run(shop: world.Shop, key: str, rule: Rule, role: str) -> tuple[list[A
     return await harness.call_handler(cls, name, rule, shop.cookies[role], shop.ids)
 
 
+# Public methods of a state are handlers a browser can call, decorated or not. These three only
+# act for the caller's own tab (who am I, my address, "please sign in" to myself); any other
+# helper must start with an underscore (the live page's `_show` used to be callable, letting a
+# tab mark itself as the session's host console and pick any watch party to act in).
+UNDECORATED = {
+    "session.SessionState.signed_in_user",
+    "session.SessionState.client_address",
+    "session.SessionState.ask_to_sign_in",
+}
+
+
+def test_every_handler_is_meant_as_one() -> None:
+    helpers = sorted(
+        key
+        for key, cls in APP_HANDLERS.items()
+        if key not in UNDECORATED
+        and "@rx.event" not in inspect.getsource(cls.event_handlers[key.rsplit(".", 1)[1]].fn)
+    )
+    assert not helpers, f"public methods a browser can call; prefix them with _: {helpers}"
+
+
 def test_local_handlers_only_change_form_fields() -> None:
     """An entry marked local() may not reach the server's data or ask who is signed in."""
     reaching = []
