@@ -31,6 +31,8 @@ from tests.integration.authorization.roles import (
     signed_in,
 )
 
+ADMINS = admins().who
+HOSTS = hosts().who
 # How the cart page's handlers are called: on the shared cart's page, with it loaded.
 CART = {"cart_id": "@cart"}
 CART_PAGE = "/cart/@cart"
@@ -50,17 +52,17 @@ def cart(rule: Rule) -> Rule:
 HANDLERS: dict[str, Rule] = {
     # -- activity, orders, notifications, settings: the signed-in person's own things
     "activity.ActivityState.load": anyone(),
-    "orders.OrdersState.load": anyone(),
+    "orders.OrdersState.load": anyone(shows="orders", who_sees={CART_OWNER}),
     "order_page.OrderPageState.load": anyone(path=ORDER_PAGE, shows="order", who_sees={CART_OWNER}),
     "order_page.OrderPageState.set_refund_amount": local(),
     "order_page.OrderPageState.set_refund_reason": local(),
     "order_page.OrderPageState.request_refund": owner(path=ORDER_PAGE),
     "order_page.OrderPageState.cancel": owner(path=ORDER_PAGE, effect=True),
-    "admin_refunds.AdminRefundsState.load": anyone(shows=""),
+    "admin_refunds.AdminRefundsState.load": anyone(shows="allowed", who_sees=ADMINS),
     "admin_refunds.AdminRefundsState.approve": admins(args={"request_id": 1}),
     "admin_refunds.AdminRefundsState.reject": admins(args={"request_id": 1}),
-    "notifications.BellState.load": anyone(),
-    "notifications.NotificationsState.load": anyone(),
+    "notifications.BellState.load": anyone(shows="unread", who_sees={CART_OWNER}),
+    "notifications.NotificationsState.load": anyone(shows="items", who_sees={CART_OWNER}),
     "notifications.NotificationsState.mark_read": owner(
         args={"notification_id": "@notification"}, effect=True
     ),
@@ -71,8 +73,8 @@ HANDLERS: dict[str, Rule] = {
         args={"key": "share.reviews", "enabled": False}, effect=True
     ),
     # -- API keys (a shopper's own; the console's list is admins')
-    "api_keys.ApiKeysState.load": anyone(),
-    "api_keys.ApiKeysState.load_console": anyone(),
+    "api_keys.ApiKeysState.load": anyone(shows="keys", who_sees={CART_OWNER}),
+    "api_keys.ApiKeysState.load_console": anyone(shows="keys", who_sees=ADMINS),
     "api_keys.ApiKeysState.set_name": local(),
     "api_keys.ApiKeysState.toggle_scope": local(),
     "api_keys.ApiKeysState.dismiss_token": local(),
@@ -270,11 +272,13 @@ HANDLERS: dict[str, Rule] = {
     # -- the console: its door for staff, each section for its roles
     "console.base.ConsoleState.load": anyone(shows="allowed", who_sees=console().who),
     "console.tabs.ConsoleTabsState.switch": local(),
-    "console.analytics.ConsoleAnalyticsState.set_days": anyone(args={"value": "7"}),
+    "console.analytics.ConsoleAnalyticsState.set_days": anyone(
+        args={"value": "7"}, shows="kpis", who_sees=ADMINS
+    ),
     "console.analytics.ConsoleAnalyticsState.stop": local(),
     "console.analytics.ConsoleAnalyticsState.watch": admins(runs=False),
     "console.analytics.ConsoleAnalyticsState.download_csv": anyone(),
-    "console.deals.ConsoleDealsState.load_section": anyone(),
+    "console.deals.ConsoleDealsState.load_section": anyone(shows="deal_rows", who_sees=HOSTS),
     "console.deals.ConsoleDealsState.submit": hosts(args={"form": {}}),
     "console.deals.ConsoleDealsState.cancel": hosts(args={"deal_id": "@deal"}, effect=True),
     "console.experiments.ConsoleExperimentsState.load_section": anyone(),
@@ -306,7 +310,9 @@ HANDLERS: dict[str, Rule] = {
     "console.users.ConsoleUsersState.set_role": admins(
         args={"user_id": "@shopper", "role": "moderator"}, effect=True
     ),
-    "console.webhooks.ConsoleWebhooksState.load_section": anyone(),
+    "console.webhooks.ConsoleWebhooksState.load_section": anyone(
+        shows="endpoints", who_sees=ADMINS
+    ),
     "console.webhooks.ConsoleWebhooksState.stop": local(),
     "console.webhooks.ConsoleWebhooksState.watch": admins(runs=False),
     "console.webhooks.ConsoleWebhooksState.toggle_kind": local(),
