@@ -23,6 +23,7 @@ from reflex_base.constants import RouteArgType
 import app.states
 from tests.integration.authorization.roles import Rule
 
+SID = "matrix-sid"  # the socket id of every tab the matrix plays
 ROUTE_ARGS = ("cart_id", "code", "deal_id", "order_key", "product_key", "session_id", "slug")
 State.setup_dynamic_args(dict.fromkeys(ROUTE_ARGS, RouteArgType.SINGLE))
 
@@ -109,7 +110,7 @@ async def call_handler(
         "query": route_params(path),
         "headers": {"cookie": cookie, "origin": "http://localhost:3000"},
         "token": "matrix-tab",
-        "sid": "matrix-sid",
+        "sid": SID,
         "ip": "203.0.113.7",
     }
     root.router_data = root._update_router_vars(router_data, {})

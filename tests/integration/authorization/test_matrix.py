@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from app.realtime.rooms import rooms
 from app.services.context import set_app_context
 from tests.integration.authorization import harness, world
 from tests.integration.authorization.handler_table import HANDLERS
@@ -43,6 +44,7 @@ def copies(template: world.Template, tmp_path: Path) -> Iterator[Any]:
 
     yield fresh
     set_app_context(None)
+    rooms.forget(harness.SID)  # the pages' loads put the test's tab into live rooms
 
 
 def test_every_handler_is_in_the_table() -> None:
