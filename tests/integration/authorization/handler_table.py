@@ -5,6 +5,10 @@ that defines it). The value is a rule from `roles.py` (its docstring explains th
 keyword arguments): who may call it and how the test calls it. `test_matrix.py` fails when a
 handler of the app is missing here, or an entry names a handler that no longer exists.
 
+`anyone()` on a page's load means the handler may be called by anyone and answers each with
+what is theirs (a guest is asked to sign in); add `shows=`/`who_sees=` when it must not show
+someone else's things. `local()` lines are checked not to reach the services at all.
+
 To add a handler: one line, e.g.
     "carts.CartState.lock": owner(state={"cart_id": "@cart"}, effect=True),
 """

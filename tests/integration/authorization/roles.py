@@ -30,8 +30,11 @@ Helpers name the usual sets, one call per entry:
 and `allow({...roles}, ...)` any other set. The keyword arguments say how to call it:
 
     args={"product_id": "@product"}   the handler's arguments; "@name" is the shop's id of name
-                                      (product, other_product, cart, cart_line, deal, live, or a
-                                      role's user id: "@cart_owner")
+                                      (world.py: product, other_product, cart, cart_line, deal,
+                                      live (on air), upcoming, message (in the live chat), order,
+                                      order_key, api_key, review, notification, endpoint,
+                                      community, community_slug, post, author, or a role's user
+                                      id: "@cart_owner"); add a thing there when a line needs one
     state={"cart_id": "@cart"}        vars set on the state first, as an earlier page load left
                                       them (a tab still holding a cart its user was removed from)
     path="/cart/@cart"                the page the browser is on (route arguments come from it)
