@@ -7,7 +7,9 @@ A role is a person in the test shop (`world.py`) standing in a given relation to
     cart_member       joined the shared cart (not its owner)
     cart_owner        started the shared cart
     deal_participant  joined the group-buy deal
-    session_host      role "host", hosts the live session (and opened the deal)
+    session_host      role "host", hosts the live session (and opened the deal, the community)
+    other_host        role "host" too, but of none of the shop's things (what only the thing's
+                      own host may do is refused to them)
     moderator         role "moderator"
     admin             role "admin"
 
@@ -22,9 +24,12 @@ Helpers name the usual sets, one call per entry:
     owner(...)          cart_owner
     participant(...)    deal_participant
     runs_session(...)   session_host, moderator, admin (who may run a live session)
-    hosts(...)          session_host, admin (who may host: deals, scheduling)
+    hosts(...)          session_host, admin (the thing's own host, or an admin)
+    any_host(...)       session_host, other_host, admin (the role: open a deal, schedule a
+                        session, start a community)
     moderators(...)     moderator, admin
-    console(...)        session_host, moderator, admin (the console's door; sections decide)
+    console(...)        session_host, other_host, moderator, admin (the console's door; its
+                        sections decide)
     admins(...)         admin
 
 and `allow({...roles}, ...)` any other set. The keyword arguments say how to call it:
@@ -60,6 +65,7 @@ CART_MEMBER = "cart_member"
 CART_OWNER = "cart_owner"
 DEAL_PARTICIPANT = "deal_participant"
 SESSION_HOST = "session_host"
+OTHER_HOST = "other_host"
 MODERATOR = "moderator"
 ADMIN = "admin"
 ROLES = (
@@ -69,6 +75,7 @@ ROLES = (
     CART_OWNER,
     DEAL_PARTICIPANT,
     SESSION_HOST,
+    OTHER_HOST,
     MODERATOR,
     ADMIN,
 )
@@ -134,12 +141,16 @@ def hosts(**how: Any) -> Rule:
     return allow({SESSION_HOST, ADMIN}, **how)
 
 
+def any_host(**how: Any) -> Rule:
+    return allow({SESSION_HOST, OTHER_HOST, ADMIN}, **how)
+
+
 def moderators(**how: Any) -> Rule:
     return allow({MODERATOR, ADMIN}, **how)
 
 
 def console(**how: Any) -> Rule:
-    return allow({SESSION_HOST, MODERATOR, ADMIN}, **how)
+    return allow({SESSION_HOST, OTHER_HOST, MODERATOR, ADMIN}, **how)
 
 
 def admins(**how: Any) -> Rule:

@@ -145,7 +145,7 @@ async def check_allowed(
             problems.append(f"{role}: {rule.shows} is {getattr(state, rule.shows)!r}")
 
 
-def test_roles_are_the_issues_eight() -> None:
+def test_roles_are_the_issues_eight_and_another_host() -> None:
     assert ROLES == (
         "guest",
         "shopper",
@@ -153,6 +153,7 @@ def test_roles_are_the_issues_eight() -> None:
         "cart_owner",
         "deal_participant",
         "session_host",
+        "other_host",
         "moderator",
         "admin",
     )

@@ -49,6 +49,7 @@ from tests.integration.authorization.roles import (
     DEAL_PARTICIPANT,
     GUEST,
     MODERATOR,
+    OTHER_HOST,
     SESSION_HOST,
     SHOPPER,
 )
@@ -137,6 +138,7 @@ def populate(engine: Engine) -> tuple[dict[str, Any], dict[str, str]]:
             CART_OWNER: "shopper",
             DEAL_PARTICIPANT: "shopper",
             SESSION_HOST: "host",
+            OTHER_HOST: "host",
             MODERATOR: "moderator",
             ADMIN: "admin",
         }
