@@ -16,6 +16,7 @@ To add a handler: one line, e.g.
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 
 from tests.integration.authorization.roles import (
     ADMIN,
@@ -47,6 +48,7 @@ COMMUNITY = "/communities/@community_slug"
 COMMUNITY_LOAD = "community.CommunityState.load"
 LIVE_ROOM = {"room_key": "live:@live"}
 DEAL_PAGE = "/deals/@deal"
+NEXT_WEEK = (datetime.now(UTC) + timedelta(days=7)).strftime("%Y-%m-%dT18:00")
 
 
 def cart(rule: Rule) -> Rule:
@@ -367,7 +369,18 @@ HANDLERS: dict[str, Rule] = {
     "live_schedule.LiveNewState.load": anyone(),
     "live_schedule.LiveNewState.set_zone": local(),
     "live_schedule.LiveNewState.choose_cover": local(),
-    "live_schedule.LiveNewState.submit": any_host(args={"form": {}}),
+    "live_schedule.LiveNewState.submit": any_host(
+        state={"cover": "/products/mug-0.webp"},
+        args={
+            "form": {
+                "title": "Evening picks",
+                "starts_at": NEXT_WEEK,
+                "stream_url": "/live/demo-stream.mp4",
+                "product-@product": "on",
+            }
+        },
+        effect=True,
+    ),
     "live_console.LiveConsoleState.go_live": runs_session(path="/live/@upcoming", effect=True),
     "live_console.LiveConsoleState.end": runs_session(path=LIVE_PAGE, effect=True),
     "live_console.LiveConsoleState.pin": runs_session(

@@ -74,7 +74,7 @@ def resolve(value: Any, ids: dict[str, Any]) -> Any:
             return ids[value[1:]]
         return re.sub(r"@([a-z_]+)", lambda m: str(ids.get(m[1], m[0])), value)
     if isinstance(value, dict):
-        return {k: resolve(v, ids) for k, v in value.items()}
+        return {resolve(k, ids): resolve(v, ids) for k, v in value.items()}
     if isinstance(value, list):
         return [resolve(v, ids) for v in value]
     return value
