@@ -25,7 +25,7 @@ class LiveConsoleState(SessionState):
     can_run: bool = False  # set by the page's load; shows the console
     deal_errors: dict[str, str] = {}
 
-    def show(self, *, can_run: bool) -> None:
+    def _show(self, *, can_run: bool) -> None:
         """From the page's load: whether this user may run the session."""
         self.can_run, self.deal_errors = can_run, {}
 

@@ -81,17 +81,17 @@ class LiveRoomState(SessionState):
             page = await asyncio.to_thread(live.session_page, app_context(), user_id, session_id)
         except LiveError:
             self.view, self.not_found = None, True
-            console.show(can_run=False)
-            party.show(None, [])
+            console._show(can_run=False)
+            party._show(None, [])
             await leave_rooms(self, "live:")
             return
         self.view, self.not_found = page.view, False
         self.following = page.following
-        console.show(can_run=page.can_run)
+        console._show(can_run=page.can_run)
         self.own_session = bool(user and user.id == page.view.host_id)
         self.joined_deal_ids, self.can_pay_here = page.joined_deal_ids, page.pays_in_stream
         self.hearts = []
-        party.show(page.party.party, page.party.invitable)
+        party._show(page.party.party, page.party.invitable)
         viewer = Viewer(user_id, user.name if user else "", "")
         self.load_id = new_load_id()
         await leave_rooms(self, "live:")

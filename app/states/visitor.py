@@ -15,7 +15,7 @@ YEAR_AND_A_BIT = 400 * 24 * 3600
 class VisitorState(rx.State):
     visitor_id: str = rx.Cookie("", name="bw_visitor", max_age=YEAR_AND_A_BIT, same_site="lax")
 
-    def ensure(self) -> str:
+    def _ensure(self) -> str:
         """This browser's visitor id, made (and stored in the cookie) on first sight."""
         cleaned = clean_visitor_id(self.visitor_id)
         if not cleaned:

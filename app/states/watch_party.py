@@ -29,7 +29,7 @@ class WatchPartyState(SessionState):
     invitable: list[PartyMemberView] = []
     _party_id: int = 0  # the party this viewer acts in (also when only a push showed it)
 
-    def show(self, party: WatchPartyView | None, invitable: list[PartyMemberView]) -> None:
+    def _show(self, party: WatchPartyView | None, invitable: list[PartyMemberView]) -> None:
         """From the page's load (a database read)."""
         self.party, self.invitable = party, invitable
         self._party_id = party.id if party else 0

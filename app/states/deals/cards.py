@@ -31,7 +31,7 @@ class DealCardsState(SessionState):
     loaded: bool = False  # cards read at least once in this tab (placeholders until then)
 
     async def _pick_layout(self) -> None:
-        visitor = (await self.get_state(VisitorState)).ensure()
+        visitor = (await self.get_state(VisitorState))._ensure()
         user = self.user
         self.layout = await asyncio.to_thread(
             experiments.deal_card_layout, app_context(), user.id if user else None, visitor
