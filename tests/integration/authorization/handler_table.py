@@ -172,6 +172,12 @@ HANDLERS: dict[str, Rule] = {
     "reviews.ReviewsState.upload_photos": signed_in(path="/product/@product", args={"files": []}),
     "reviews.ReviewsState.remove_photo": signed_in(path="/product/@product", args={"photo_id": 1}),
     "reviews.ReviewsState.vote": signed_in(path="/product/@product", args={"review_id": "@review"}),
+    "reviews.ReviewsState.unvote": signed_in(
+        path="/product/@product", args={"review_id": "@review"}
+    ),
+    "reviews.ReviewsState.report": signed_in(
+        path="/product/@product", args={"review_id": "@review"}
+    ),
     "questions.QuestionsState.load": anyone(path="/product/@product"),
     "questions.QuestionsState.ask": signed_in(
         path="/product/@product", args={"form": {"question": "Is it dishwasher safe?"}}
@@ -180,6 +186,14 @@ HANDLERS: dict[str, Rule] = {
         path="/product/@product", args={"form": {"question_id": "1", "answer": "Yes"}}
     ),
     "questions.QuestionsState.vote": signed_in(path="/product/@product", args={"answer_id": 1}),
+    "questions.QuestionsState.unvote": signed_in(path="/product/@product", args={"answer_id": 1}),
+    # -- be the buyer and rewards
+    "vote.VoteState.load": anyone(),
+    "vote.VoteState.vote": signed_in(args={"candidate_id": 1}),
+    "vote.VoteState.withdraw": signed_in(args={"candidate_id": 1}),
+    "rewards.RewardsState.load": signed_in(shows="loaded", who_sees=signed_in().who),
+    "rewards.RewardsState.load_summary": anyone(),
+    "page_view.PageViewState.seen": anyone(),  # the caller's own visit, for the analytics
     # -- friends and profile: one's own
     "people.FriendsState.load": anyone(),
     "people.FriendsState.watch_friends": signed_in(runs=False),
@@ -284,7 +298,20 @@ HANDLERS: dict[str, Rule] = {
     ),
     "console.analytics.ConsoleAnalyticsState.stop": local(),
     "console.analytics.ConsoleAnalyticsState.watch": admins(runs=False),
-    "console.analytics.ConsoleAnalyticsState.download_csv": anyone(),
+    "console.analytics.ConsoleAnalyticsState.download": anyone(args={"key": "traffic"}),
+    "console.analytics.ConsoleAnalyticsState.set_comparison": anyone(
+        args={"value": "previous"}, shows="kpis", who_sees=ADMINS
+    ),
+    "console.analytics.ConsoleAnalyticsState.apply_range": anyone(
+        args={"form": {"from": "2026-11-01", "to": "2026-11-30"}}, shows="kpis", who_sees=ADMINS
+    ),
+    "console.candidates.ConsoleCandidatesState.load_section": anyone(
+        shows="categories", who_sees=any_host().who
+    ),
+    "console.candidates.ConsoleCandidatesState.set_field": local(),
+    "console.candidates.ConsoleCandidatesState.set_tz": local(),
+    "console.candidates.ConsoleCandidatesState.post": any_host(args={"files": []}),
+    "console.orders.ConsoleOrdersState.load_section": anyone(shows="orders", who_sees=ADMINS),
     "console.deals.ConsoleDealsState.load_section": anyone(shows="deal_rows", who_sees=HOSTS),
     "console.deals.ConsoleDealsState.submit": any_host(args={"form": {}}),
     "console.deals.ConsoleDealsState.cancel": hosts(args={"deal_id": "@deal"}, effect=True),
@@ -292,13 +319,14 @@ HANDLERS: dict[str, Rule] = {
     "console.experiments.ConsoleExperimentsState.save": admins(args={"form": {"key": "x"}}),
     "console.moderation.ConsoleModerationState.load_section": anyone(),
     "console.moderation.ConsoleModerationState.keep": moderators(
-        args={"room_key": "live:@live", "message_id": "@message"}
+        args={"kind": "message", "key": "live:@live|@message"}
     ),
     "console.moderation.ConsoleModerationState.remove": moderators(
-        args={"room_key": "live:@live", "message_id": "@message"}, effect=True
+        args={"kind": "message", "key": "live:@live|@message"}, effect=True
     ),
     "console.moderation.ConsoleModerationState.mute": moderators(
-        args={"room_key": "live:@live", "user_id": "@shopper"}, effect=True
+        args={"kind": "message", "key": "live:@live|@message", "user_id": "@shopper"},
+        effect=True,
     ),
     "console.products.ConsoleProductsState.load_section": anyone(
         shows="items", who_sees=admins().who

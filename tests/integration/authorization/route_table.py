@@ -57,6 +57,29 @@ ROUTES: dict[str, Rule] = {
     "GET /api/v1/products/{product_key}/reviews": signed_in(
         path="/api/v1/products/@product/reviews"
     ),
+    "GET /api/v1/webhooks": admins(path="/api/v1/webhooks"),
+    "GET /api/v1/webhooks/event-types": admins(path="/api/v1/webhooks/event-types"),
+    "GET /api/v1/webhooks/{endpoint_id}": admins(path="/api/v1/webhooks/@endpoint"),
+    "POST /api/v1/webhooks": admins(
+        path="/api/v1/webhooks",
+        args={
+            "json": {"url": "https://erp.example/hooks", "event_types": ["deal.joined"]},
+            "headers": {"Idempotency-Key": "matrix-hook"},
+        },
+        effect=True,
+    ),
+    "POST /api/v1/webhooks/{endpoint_id}/rotate-secret": admins(
+        path="/api/v1/webhooks/@endpoint/rotate-secret", effect=True
+    ),
+    "DELETE /api/v1/webhooks/{endpoint_id}": admins(path="/api/v1/webhooks/@endpoint", effect=True),
+    # Shared links answer crawlers with the page shell and its preview (public pages).
+    "GET /product/{key}": anyone(runs=False),
+    "GET /deals/{key:int}": anyone(runs=False),
+    "GET /live/{key:int}": anyone(runs=False),
+    "GET /cart/join/{key}": anyone(runs=False),  # the code-attempt limit: test_link_previews
+    "GET /community/{key}": anyone(runs=False),
+    "GET /share/card/site.png": anyone(path="/share/card/site.png"),
+    "GET /share/card/{kind}/{key}.png": anyone(runs=False),  # public cards: test_link_previews
     # Reflex's own: the websocket and uploads run the event handlers of handler_table.py.
     "reflex /_event": anyone(runs=False),
     "reflex /_upload": anyone(runs=False),

@@ -13,7 +13,7 @@ from starlette.testclient import TestClient
 
 from app.api.routes import http_api
 from app.api.v1.app import public_api
-from app.domain.api_keys import Scope
+from app.domain.api_keys import SHOPPER_SCOPES, Scope
 from app.services.api_access import keys
 from app.services.api_access.keys import KeyRefused
 from app.services.context import set_app_context
@@ -69,7 +69,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> world.Template:
             try:
                 made = keys.create_key(shop.ctx(), user, "matrix", [s.value for s in Scope])
             except KeyRefused:
-                shopper_scopes = [s.value for s in Scope if s != Scope.WRITE_PRODUCTS]
+                shopper_scopes = [s.value for s in SHOPPER_SCOPES]
                 made = keys.create_key(shop.ctx(), user, "matrix", shopper_scopes)
             built.keys[role] = made.token
     built.path = built.path.with_name("keys.db")
