@@ -34,6 +34,7 @@ from app.launcher.processes import ProcessGroup
 from app.states.chat import ChatState
 from bench.bench_carts import CART_STATE, build_carts, line_quantity
 from tests.conftest import REDIS_TEST_URL
+from tests.factories import add_category, add_product
 from tests.support.cluster import Cluster
 from tests.support.databases import fresh_postgres
 from tests.support.reflex_client import ReflexClient
@@ -96,12 +97,15 @@ def test_nginx_serves_the_built_pages(stack: Stack) -> None:
     assert http_get(f"{stack.url}/no-such-page")[0] == 404
 
 
-def test_shared_links_unfurl_through_nginx(stack: Stack) -> None:
+def test_shared_links_unfurl_through_nginx(stack: Stack, shop: Cluster) -> None:
     """nginx passes a shared page to a worker, which answers with the shell and its tags."""
-    status, headers, body = http_get(f"{stack.url}/product/harbor-stoneware-mug")
+    with shop.session() as session:  # production seeds nothing: the shop's own product
+        add_product(session, add_category(session, "unfurl", "Unfurl"), "unfurl-mug")
+        session.commit()
+    status, headers, body = http_get(f"{stack.url}/product/unfurl-mug")
     assert status == 200 and headers["Content-Type"].startswith("text/html")
     page = body.decode()
-    assert '<meta property="og:title" content="Harbor Stoneware Mug · $18.00"/>' in page
+    assert '<meta property="og:title" content="Unfurl Mug · $18.00"/>' in page
     assert "/assets/" in page  # the build's own shell: the app boots from it
     image = page.split('<meta property="og:image" content="', 1)[1].split('"', 1)[0]
     path = image.split("://", 1)[1].split("/", 1)[1]
