@@ -61,6 +61,8 @@ def product_card(
                     justify="between",
                     width="100%",
                     align="center",
+                    wrap="wrap",  # on a 320 px phone the badge goes under the price
+                    spacing="1",
                 ),
                 spacing="1",
                 width="100%",
@@ -72,6 +74,7 @@ def product_card(
         aria_label=card.title,
         underline="none",
         color="inherit",
+        min_width="0",  # a grid cell may be narrower than the card's content
         data_testid="product-card",
     )
 

@@ -97,6 +97,7 @@ def test_category_filter_narrows_the_catalog(
     page.goto("/catalog")
     expect(page.get_by_role("heading", name="All products")).to_be_visible()
     # The 36 demo products, and any an earlier test added through the console or the API.
+    expect(page.get_by_test_id("product-card").first).to_be_visible()
     total = page.get_by_text(re.compile(r"^\d+ products$"))
     expect(total).to_be_visible()
     assert int(total.inner_text().split()[0]) >= 36

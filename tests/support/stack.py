@@ -121,7 +121,8 @@ def start_stack(env: dict[str, str], log: Path, workers: int = 2) -> Stack:
     with open(log, "wb") as output:
         process = subprocess.Popen(
             [*command, "--port", str(port)],
-            env=env,
+            # The address the tests' browsers and clients use: the one origin prod accepts.
+            env={**env, "SITE_URL": f"http://127.0.0.1:{port}"},
             cwd=PROJECT_ROOT,
             stdout=output,
             stderr=subprocess.STDOUT,
