@@ -49,7 +49,7 @@ def test_members_see_posts_live_and_the_host_pins_and_deletes(
         {"name": "latte.png", "mimeType": "image/png", "buffer": _photo()}
     )
     bob.get_by_role("button", name="Post", exact=True).click()
-    expect(post(alice, "My first flat white")).to_be_visible()
+    expect(post(alice, "My first flat white")).to_be_visible(timeout=15_000)  # a live push
     expect(bob.get_by_role("textbox", name="Write a post")).to_have_value("")
     shown = post(alice, "My first flat white")
     expect(shown.get_by_test_id("community-author")).to_have_text("Bob Baker")
