@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 
 IDLE_SECONDS = 3.0
 # Events that arrive together are folded together.
-GATHER_SECONDS = 0.15
+GATHER_SECONDS = 0.5
 
 
 async def run_analytics() -> None:

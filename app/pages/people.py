@@ -186,6 +186,15 @@ def _friend_row(friend: rx.Var[PersonView]) -> rx.Component:
     )
 
 
+def _invite_link() -> rx.Var:
+    """The full invite link, joined in the browser from the page's origin."""
+    return rx.cond(
+        FriendsState.invite_path,
+        FriendsState.router.url.origin + FriendsState.invite_path,  # type: ignore[operator]
+        "",
+    )
+
+
 def friends_page() -> rx.Component:
     return page_shell(
         rx.cond(
@@ -201,7 +210,7 @@ def friends_page() -> rx.Component:
                             "Copy link",
                             variant="soft",
                             on_click=[
-                                rx.set_clipboard(FriendsState.invite_link),
+                                rx.set_clipboard(_invite_link()),
                                 rx.toast.success("Invite link copied"),
                             ],
                         ),
@@ -219,7 +228,7 @@ def friends_page() -> rx.Component:
                         wrap="wrap",
                     ),
                     rx.text(
-                        FriendsState.invite_link,
+                        _invite_link(),
                         size="1",
                         color=rx.color("gray", 11),
                         data_testid="invite-link",

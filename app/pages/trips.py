@@ -113,7 +113,7 @@ def _summary() -> rx.Component:
 
 
 def _share() -> rx.Component:
-    link = BookingState.share_link
+    link = BookingState.router.url.origin + BookingState.share_path  # type: ignore[operator]
     return rx.cond(
         BookingState.booking.open,  # type: ignore[union-attr]
         rx.vstack(

@@ -1,6 +1,7 @@
 """A shared cart's deals panel: the cart's products that have an open group-buy deal, which
 friends' holds already count toward its tier, and "Hold my line for the deal". The panel
-re-reads itself when the cart or one of its deals changes (followed channels, no reload)."""
+comes with the cart's room push on every cart change and re-reads itself when one of its deals
+changes (followed channels, no reload)."""
 
 from __future__ import annotations
 
@@ -50,12 +51,13 @@ class CartDealsState(SessionState):
         cart_id = _cart_id(self)
         if not cart_id or not self.me:
             return None
-        channels = [f"cart:{cart_id}", *[f"deal:{d.deal_id}" for d in self.cart_deals]]
+        # The cart's own changes come with the cart's room push (app/states/cart_room.py).
+        channels = [f"deal:{d.deal_id}" for d in self.cart_deals]
         return [CartDealsState.watch(channel) for channel in channels]  # type: ignore[misc]
 
     @rx.event(background=True)
     async def watch(self, channel: str) -> None:
-        """Re-read the panel on each change of the cart or of one of its deals."""
+        """Re-read the panel on each change of one of its deals."""
         async with self:
             token = self.router.session.client_token
             cart_id = _cart_id(self)

@@ -5,6 +5,7 @@ delta of the page's state (see app/realtime/rooms.py); `CartState` registers the
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -12,9 +13,10 @@ import reflex as rx
 
 from app.domain.events import DomainEvent
 from app.domain.people import avatar_colour, initials
-from app.realtime.rooms import Presence, Push, delta, rooms
+from app.realtime.rooms import Presence, Push, delta, merge, rooms
 from app.services.cart_page import cart_room
 from app.services.context import app_context
+from app.services.deals import CartDeal, open_deal_products, room_cart_deals
 
 REMOVED = "The owner removed you from this cart."
 DELETED = "The owner deleted this cart."
@@ -29,9 +31,11 @@ class PresenceView:
     colour: str
 
 
-def cart_renderer(page: type[rx.State]) -> Callable[[DomainEvent], Awaitable[Push | None]]:
+def cart_renderer(
+    page: type[rx.State], deals_panel: type[rx.State] | None = None
+) -> Callable[[DomainEvent], Awaitable[Push | None]]:
     """The renderer of cart events for the page state `page` (its `view`, `checkout` and
-    `access_error`)."""
+    `access_error`) and, when given, the page's deals panel `deals_panel` (its `cart_deals`)."""
 
     async def render_cart(event: DomainEvent) -> Push | None:
         """One database read per cart event at most, pushed to everyone viewing the cart."""
@@ -45,18 +49,75 @@ def cart_renderer(page: type[rx.State]) -> Callable[[DomainEvent], Awaitable[Pus
         left = event.payload.get("left_user")
         if left is not None:
             await rooms.evict(event.channel, int(left))
+        cart_id = int(event.aggregate_id)
         snapshot = event.payload.get("snapshot")
         if snapshot is not None and not event.payload.get("checkout"):
             # The writer read it; no database read here.
             await rooms.keep_only(event.channel, snapshot.get("member_ids", ()), gone)
-            return delta(page, view=snapshot)
-        room = await asyncio.to_thread(cart_room, app_context(), int(event.aggregate_id))
+            products = {int(line["product_id"]) for line in snapshot.get("lines", ())}
+            return merge(delta(page, view=snapshot), await panels.render(cart_id, products))
+        room = await asyncio.to_thread(cart_room, app_context(), cart_id)
         if room.view is None:
             return delta(page, view=None, checkout=None, access_error=DELETED)
         await rooms.keep_only(event.channel, room.view.member_ids, gone)
-        return delta(page, view=room.view, checkout=room.checkout)
+        pushed = delta(page, view=room.view, checkout=room.checkout)
+        return merge(pushed, await panels.render(cart_id, None))
 
+    panels = DealPanels(
+        deals_panel,
+        lambda cart_id: room_cart_deals(app_context(), cart_id),
+        lambda: open_deal_products(app_context()),
+    )
     return render_cart
+
+
+class DealPanels:
+    """The cart page's deals panel, rendered with the cart's push: it is the same for every
+    member, so it is read once per cart event per process rather than once per member, and not
+    at all for a cart whose panel was empty and whose products have no open deal (most carts,
+    on every change)."""
+
+    FRESH_SECONDS = 2.0  # how old the list of products with an open deal may be
+    MAX_CARTS = 10_000  # carts remembered as having no deal, per process
+
+    def __init__(
+        self,
+        state: type[rx.State] | None,
+        read: Callable[[int], list[CartDeal]],
+        read_deal_products: Callable[[], frozenset[int]],
+    ) -> None:
+        self.state = state
+        self.read, self.read_deal_products = read, read_deal_products
+        self.no_deal: set[int] = set()  # carts whose last panel here was empty
+        self.deal_products: frozenset[int] = frozenset()
+        self.read_at = -self.FRESH_SECONDS
+
+    async def render(self, cart_id: int, products: set[int] | None) -> Push | None:
+        """The panel's push for a change of cart `cart_id` (whose lines now hold `products`,
+        None: not known), or None when it cannot have changed."""
+        if self.state is None:
+            return None
+        if (
+            products is not None
+            and cart_id in self.no_deal
+            and not products & await self._deal_products()
+        ):
+            return None  # still no deal to show: the panel stays as it is
+        found = await asyncio.to_thread(self.read, cart_id)
+        if found:
+            self.no_deal.discard(cart_id)
+        else:
+            if len(self.no_deal) >= self.MAX_CARTS:
+                self.no_deal.clear()
+            self.no_deal.add(cart_id)
+        return delta(self.state, cart_deals=found)
+
+    async def _deal_products(self) -> frozenset[int]:
+        now = time.monotonic()
+        if now - self.read_at >= self.FRESH_SECONDS:
+            self.deal_products = await asyncio.to_thread(self.read_deal_products)
+            self.read_at = now
+        return self.deal_products
 
 
 def presence_renderer(page: type[rx.State]) -> Callable[[str, Presence], Push]:

@@ -134,9 +134,10 @@ class FriendsState(SessionState):
         await follow(token, f"friends:{user.id}", refresh)
 
     @rx.var
-    def invite_link(self) -> str:
-        origin = self.router.url.origin or ""
-        return f"{origin}{routes.invite_url(self.invite_code)}" if self.invite_code else ""
+    def invite_path(self) -> str:
+        # The origin is joined in the browser (see invite_link in the page): a computed var that
+        # read self.router would make Reflex load this state from Redis for every event anywhere.
+        return routes.invite_url(self.invite_code) if self.invite_code else ""
 
     @rx.event
     def new_code(self) -> list[EventSpec] | EventSpec:

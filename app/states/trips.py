@@ -216,6 +216,7 @@ class BookingState(SessionState):
         )
 
     @rx.var
-    def share_link(self) -> str:
-        origin = self.router.url.origin or ""
-        return f"{origin}{routes.trip_url(self.booking.code)}" if self.booking else ""
+    def share_path(self) -> str:
+        # Joined with the origin in the browser: reading self.router here would make Reflex load
+        # this state from Redis for every event of every page.
+        return routes.trip_url(self.booking.code) if self.booking else ""

@@ -176,6 +176,9 @@ def test_friends_in_one_cart_count_toward_a_deal_once_they_hold(
     bob.goto(f"/cart/{cart_id}")
     panel = bob.get_by_test_id("cart-deals-panel")
     expect(panel.get_by_test_id("cart-deal-count")).to_have_text("0")
+    # A change to the cart reaches the panel with the cart's own push.
+    bob.get_by_role("button", name=re.compile("^One more ")).click()
+    expect(panel).to_contain_text("Bob Baker · 2 in the cart")
     panel.get_by_label(re.compile("Payment succeeds")).click()
     bob.get_by_test_id("hold-for-deal").click()
     expect(panel.get_by_test_id("cart-deal-count")).to_have_text("1")

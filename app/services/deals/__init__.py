@@ -28,7 +28,13 @@ from app.services.deals.closing import (
 from app.services.deals.creating import create_deal, create_deal_from_form, deal_row, open_deal_in
 from app.services.deals.early_access import early_access_note
 from app.services.deals.errors import DealValidationError, JoinError, NotAllowed
-from app.services.deals.from_cart import CartDeal, cart_deals, hold_cart_lines_for_deal
+from app.services.deals.from_cart import (
+    CartDeal,
+    cart_deals,
+    hold_cart_lines_for_deal,
+    open_deal_products,
+    room_cart_deals,
+)
 from app.services.deals.joining import JoinResult, join_deal
 from app.services.deals.leaving import leave_deal
 from app.services.deals.ledger import DealLedger, LedgerEntry, deal_ledger
@@ -60,6 +66,8 @@ __all__ = [
     "BankCheckResult",
     "CartDeal",
     "cart_deals",
+    "open_deal_products",
+    "room_cart_deals",
     "hold_cart_lines_for_deal",
     "CloseReport",
     "DealLedger",

@@ -80,6 +80,28 @@ def cart_deals(ctx: Context, viewer_id: int, cart_id: int) -> list[CartDeal]:
         return _cart_deals(session, cart_id, now)
 
 
+def room_cart_deals(ctx: Context, cart_id: int) -> list[CartDeal]:
+    """The same panel for the cart's room: read once per cart event per process and pushed only
+    to the room, whose members are re-checked on every push (app/states/cart_room.py)."""
+    with ctx.uow() as uow:
+        return _cart_deals(uow.session, cart_id, as_utc(ctx.now()))
+
+
+def open_deal_products(ctx: Context) -> frozenset[int]:
+    """The products that have an open group-buy deal now (the cart renderer's first look)."""
+    now = as_utc(ctx.now())
+    with ctx.session() as session:
+        rows = session.exec(
+            select(Deal.product_id).where(
+                col(Deal.kind) == DealKind.GROUP_BUY,
+                col(Deal.status) == DealStatus.OPEN,
+                col(Deal.starts_at) <= now,
+                col(Deal.deadline) > now,
+            )
+        ).all()
+    return frozenset(int(p) for p in rows)
+
+
 def hold_cart_lines_for_deal(
     ctx: Context,
     actor_id: int,
@@ -151,6 +173,27 @@ def _my_lines(
 
 
 def _cart_deals(session: Session, cart_id: int, now: datetime) -> list[CartDeal]:
+    # Deals on the cart's products, and deals its lines already moved to; the common case (none)
+    # costs this one query, as it runs on every change of every cart.
+    products = select(CartLine.product_id).where(CartLine.cart_id == cart_id)
+    moved = select(Participation.deal_id).where(
+        col(Participation.cart_id) == cart_id,
+        col(Participation.status).in_((*ACTIVE_PARTICIPATION, Status.CAPTURED)),
+    )
+    deals = session.exec(
+        select(Deal, Product.title)
+        .join(Product, col(Product.id) == col(Deal.product_id))
+        .where(
+            col(Deal.kind) == DealKind.GROUP_BUY,
+            col(Deal.status) == DealStatus.OPEN,
+            col(Deal.starts_at) <= now,
+            col(Deal.deadline) > now,
+            or_(col(Deal.product_id).in_(products), col(Deal.id).in_(moved)),
+        )
+        .order_by(col(Deal.deadline))
+    ).all()
+    if not deals:
+        return []
     members = dict(
         session.exec(
             select(User.id, User.display_name)
@@ -165,23 +208,6 @@ def _cart_deals(session: Session, cart_id: int, now: datetime) -> list[CartDeal]
         )
     ).all():
         quantities[int(product_id)][int(user_id)] += int(qty)
-    # Deals on the cart's products, and deals its lines already moved to.
-    moved = select(Participation.deal_id).where(
-        col(Participation.cart_id) == cart_id,
-        col(Participation.status).in_((*ACTIVE_PARTICIPATION, Status.CAPTURED)),
-    )
-    deals = session.exec(
-        select(Deal, Product.title)
-        .join(Product, col(Product.id) == col(Deal.product_id))
-        .where(
-            col(Deal.kind) == DealKind.GROUP_BUY,
-            col(Deal.status) == DealStatus.OPEN,
-            col(Deal.starts_at) <= now,
-            col(Deal.deadline) > now,
-            or_(col(Deal.product_id).in_(list(quantities) or [0]), col(Deal.id).in_(moved)),
-        )
-        .order_by(col(Deal.deadline))
-    ).all()
     ids = [d.id or 0 for d, _ in deals]
     counts = deal_counts(session, ids)
     # This cart's seats in those deals: (deal, member) -> (status, quantity).
