@@ -95,7 +95,7 @@ class ChatRoomMixin(rx.State, mixin=True):
         sid = self.router.session.session_id
         if self.room_key and self.room_key != room_key:
             await rooms.leave(sid, rules.chat_channel(self.room_key))
-        opening = chat.open_room(app_context(), user_id, room_key)
+        opening = await asyncio.to_thread(chat.open_room, app_context(), user_id, room_key)
         allowed = opening.viewing
         self.room_key = room_key
         self.load_id = new_load_id()
@@ -173,8 +173,12 @@ class ChatRoomMixin(rx.State, mixin=True):
         if not self.can_post:
             return None
         try:
-            author, text = chat.message_brief(
-                app_context(), await self._user_id(), self.room_key, id_or_zero(message_id)
+            author, text = await asyncio.to_thread(
+                chat.message_brief,
+                app_context(),
+                await self._user_id(),
+                self.room_key,
+                id_or_zero(message_id),
             )
         except (ChatRefused, ValueError, TypeError):
             return rx.toast.error("That message was deleted.")
@@ -193,7 +197,8 @@ class ChatRoomMixin(rx.State, mixin=True):
     async def load_older(self, before_id: int, window_oldest_id: int) -> EventSpec | None:
         """Older history above the live window, for this viewer only."""
         try:
-            rows, more = chat.older_messages(
+            rows, more = await asyncio.to_thread(
+                chat.older_messages,
                 app_context(),
                 await self._user_id(),
                 self.room_key,
@@ -212,7 +217,9 @@ class ChatRoomMixin(rx.State, mixin=True):
         if user_id is None:
             return await self._ask_to_sign_in("Sign in to report a message.")
         try:
-            chat.report_message(app_context(), user_id, self.room_key, id_or_zero(message_id))
+            await asyncio.to_thread(
+                chat.report_message, app_context(), user_id, self.room_key, id_or_zero(message_id)
+            )
         except ChatRefused as refusal:
             return rx.toast.error(refusal.message)
         return rx.toast.success("Thanks, the moderators will take a look.")
@@ -220,7 +227,9 @@ class ChatRoomMixin(rx.State, mixin=True):
     # -- moderation -----------------------------------------------------------------------
     async def _moderate(self, command: chat.Command[object], done: str) -> Any:
         try:
-            panel = chat.moderate(app_context(), await self._user_id(), self.room_key, command)
+            panel = await asyncio.to_thread(
+                chat.moderate, app_context(), await self._user_id(), self.room_key, command
+            )
         except ChatRefused as refusal:
             self.moderation_error = refusal.message
             return rx.toast.error(refusal.message)
