@@ -7,6 +7,7 @@ HttpOnly, SameSite=Lax cookie. Any failure ends on the sign-in error page with n
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from starlette.applications import Starlette
@@ -55,7 +56,12 @@ SIGN_IN_STARTS = Rate("sign_in.address", limit=60, seconds=60)
 
 async def login(request: Request) -> Response:
     provider = request.path_params["provider"]
-    if app_context().limiter.attempt(SIGN_IN_STARTS, client_address(request.scope)) is not None:
+    # The shared limiter asks Redis synchronously: off the event loop, so a slow Redis stalls
+    # this request only, not every websocket of the worker.
+    wait = await asyncio.to_thread(
+        app_context().limiter.attempt, SIGN_IN_STARTS, client_address(request.scope)
+    )
+    if wait is not None:
         log.warning("too many sign-in starts from one address")
         return _error_redirect("too_many_attempts", provider)
     request.session.clear()
@@ -95,7 +101,7 @@ async def callback(request: Request) -> Response:
 
 async def logout(request: Request) -> Response:
     # A sign-out posted from another site's page never gets here (app/api/guards.py).
-    sign_out(app_context(), request.cookies.get(SESSION_COOKIE))
+    await asyncio.to_thread(sign_out, app_context(), request.cookies.get(SESSION_COOKIE))
     response = RedirectResponse(_site("/"), status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="lax")
     return response

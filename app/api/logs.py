@@ -15,6 +15,7 @@ import logging
 import re
 import time
 import uuid
+from collections.abc import Callable
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from http.cookies import SimpleCookie
@@ -142,6 +143,30 @@ async def _signed_in_user(cookie_header: str) -> int | None:
     return user.id if user is not None else None
 
 
+async def answered(
+    app: ASGIApp,
+    scope: Scope,
+    receive: Receive,
+    send: Send,
+    done: Callable[[int, float], None],
+) -> None:
+    """Pass an HTTP request through `app`, then tell `done` its status and how many seconds
+    it took: also when the app fails (status 500 if it never answered)."""
+    status = 500
+
+    async def sending(message: Message) -> None:
+        nonlocal status
+        if message["type"] == "http.response.start":
+            status = message["status"]
+        await send(message)
+
+    started = time.perf_counter()
+    try:
+        await app(scope, receive, sending)
+    finally:
+        done(status, time.perf_counter() - started)
+
+
 class RequestLogMiddleware:
     """Sets the request id for everything logged while a request runs; one access line each."""
 
@@ -183,19 +208,10 @@ class RequestLogMiddleware:
         await self.app(scope, receiving, send)
 
     async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
-        status = 500
-
-        async def sending(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
-        started = time.perf_counter()
-        try:
-            await self.app(scope, receive, sending)
-        finally:
+        def log_access(status: int, seconds: float) -> None:
             method, path = scope["method"], scope["path"]
-            elapsed = round((time.perf_counter() - started) * 1000, 1)
+            elapsed = round(seconds * 1000, 1)
             fields = {"method": method, "path": path, "status": status, "ms": elapsed}
             access.info("%s %s %s", method, path, status, extra=fields)
+
+        await answered(self.app, scope, receive, send, log_access)

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import time
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -34,7 +33,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.api.logs import EVENT_FRAMES
+from app.api.logs import EVENT_FRAMES, answered
 
 # Labels stay few: a route is one of these prefixes, every other path (pages) is "other".
 ROUTES = (
@@ -78,21 +77,11 @@ class MetricsMiddleware:
             await self.app(scope, receive, send)
 
     async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
-        status = 500  # if the app fails before it answers
+        def observe(status: int, seconds: float) -> None:
+            route = route_of(scope["path"])
+            REQUEST_SECONDS.labels(route, scope["method"], str(status)).observe(seconds)
 
-        async def sending(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
-        started = time.perf_counter()
-        try:
-            await self.app(scope, receive, sending)
-        finally:
-            REQUEST_SECONDS.labels(route_of(scope["path"]), scope["method"], str(status)).observe(
-                time.perf_counter() - started
-            )
+        await answered(self.app, scope, receive, send, observe)
 
     async def _websocket(self, scope: Scope, receive: Receive, send: Send) -> None:
         accepted = False

@@ -77,7 +77,8 @@ def first_images(session: Session, product_ids: Sequence[int]) -> dict[int, str]
     return {product_id: url for product_id, url in rows}
 
 
-def _cards(session: Session, rows: Sequence[tuple[Product, Category]]) -> list[ProductCard]:
+def product_cards(session: Session, rows: Sequence[tuple[Product, Category]]) -> list[ProductCard]:
+    """The cards of the products (with their categories) in `rows`, in their order."""
     images = first_images(session, [p.id for p, _ in rows if p.id is not None])
     return [
         ProductCard(
@@ -137,7 +138,7 @@ def _featured(session: Session, limit: int) -> list[ProductCard]:
         .order_by(col(Product.featured).desc(), col(Product.created_at).desc(), col(Product.id))
         .limit(limit)
     ).all()
-    return _cards(session, rows)
+    return product_cards(session, rows)
 
 
 def _search(session: Session, raw_query: str | None, category_slug: str | None) -> SearchResult:
@@ -160,7 +161,7 @@ def _search(session: Session, raw_query: str | None, category_slug: str | None) 
             )
         )
     rows = session.exec(statement.order_by(Product.title).limit(PAGE_SIZE * 4)).all()
-    products = _cards(session, rows)
+    products = product_cards(session, rows)
     return SearchResult(query, category, products, len(products))
 
 

@@ -23,18 +23,15 @@ from app.adapters.db.models_carts import Cart, CartLine
 from app.adapters.db.models_deals import Deal, DealOrder, Participation
 from app.adapters.db.models_orders import OrderLine, ShopOrder
 from app.adapters.db.models_people import User
-from app.adapters.media.images import srcset_for
-from app.domain.catalog import ProductCard, stock_label
+from app.domain.catalog import ProductCard
 from app.domain.clock import as_utc
-from app.domain.money import format_minor
 from app.domain.picks import Signal, friends_line, rank_picks
-from app.services.catalog import first_images
+from app.services.catalog import product_cards
 from app.services.circle import friend_ids
 from app.services.context import Context
 from app.services.deals.views import product_id_for
 from app.services.preferences import sharing
 
-PLACEHOLDER = "/placeholder.svg"
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 VERBS = {"bought": "bought", "joined": "joined a group deal on", "carted": "added"}
 SHARE_KEY = {
@@ -121,22 +118,7 @@ def _cards(session: Session, product_ids: list[int]) -> dict[int, ProductCard]:
         .join(Category, col(Category.id) == Product.category_id)
         .where(col(Product.id).in_(product_ids))
     ).all()
-    images = first_images(session, product_ids)
-    return {
-        p.id or 0: ProductCard(
-            id=p.id or 0,
-            slug=p.slug,
-            title=p.title,
-            price=format_minor(p.price_amount, p.currency),
-            category=c.slug,
-            category_name=c.name,
-            image=images.get(p.id or 0, PLACEHOLDER),
-            stock=p.stock,
-            stock_label=stock_label(p.stock),
-            srcset=srcset_for(images.get(p.id or 0, "")),
-        )
-        for p, c in rows
-    }
+    return {card.id: card for card in product_cards(session, rows)}
 
 
 def _popular(session: Session, limit: int) -> list[int]:

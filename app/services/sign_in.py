@@ -7,6 +7,7 @@ work. The browser only ever holds the session's random token, in the cookie name
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,6 +65,12 @@ async def complete_sign_in(ctx: Context, request: Any, provider: str) -> str:
     """Check the provider's answer and start a session; returns the session token.
     SignInError when the answer is refused (state, nonce, signature, audience...)."""
     identity = await oauth_client.complete(request, provider)
+    user_agent = request.headers.get("user-agent", "")
+    # The database work runs in a thread: the event loop keeps serving the websockets.
+    return await asyncio.to_thread(_start_session, ctx, identity, user_agent)
+
+
+def _start_session(ctx: Context, identity: oauth_client.Identity, user_agent: str) -> str:
     with ctx.uow() as uow:
         user = accounts.user_for_identity(
             uow.session,
@@ -82,9 +89,7 @@ async def complete_sign_in(ctx: Context, request: Any, provider: str) -> str:
             identity.email if identity.email_verified else None,
             settings().admin_emails,
         )
-        return accounts.start_session(
-            uow.session, user.id or 0, request.headers.get("user-agent", "")
-        )
+        return accounts.start_session(uow.session, user.id or 0, user_agent)
 
 
 def sign_out(ctx: Context, token: str | None) -> int:

@@ -9,8 +9,9 @@ up. Older history goes into `older`, per viewer. Every handler is one call into 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import reflex as rx
 from reflex.event import EventSpec
@@ -25,6 +26,8 @@ from app.services.context import app_context
 from app.states.name_badges import badges_for
 from app.states.rooms import new_load_id
 from app.states.session import SessionState
+
+T = TypeVar("T")
 
 SLOW_MODE_LABELS = {0: "Off", 5: "5 s", 10: "10 s", 30: "30 s", 60: "1 min", 120: "2 min"}
 
@@ -76,6 +79,11 @@ class ChatRoomMixin(rx.State, mixin=True):
     muted_people: list[MutedPerson] = []
     moderation_error: str = ""
 
+    async def _in_room(self, use_case: Callable[..., T], user_id: int | None, *args: Any) -> T:
+        """`use_case(ctx, user_id, this room, *args)`, in a worker thread: it reads the
+        database, which must not stall the event loop."""
+        return await asyncio.to_thread(use_case, app_context(), user_id, self.room_key, *args)
+
     async def _user_id(self) -> int | None:
         session_state = await self.get_state(SessionState)
         user = session_state.signed_in_user()
@@ -95,7 +103,7 @@ class ChatRoomMixin(rx.State, mixin=True):
         sid = self.router.session.session_id
         if self.room_key and self.room_key != room_key:
             await rooms.leave(sid, rules.chat_channel(self.room_key))
-        opening = chat.open_room(app_context(), user_id, room_key)
+        opening = await asyncio.to_thread(chat.open_room, app_context(), user_id, room_key)
         allowed = opening.viewing
         self.room_key = room_key
         self.load_id = new_load_id()
@@ -173,8 +181,8 @@ class ChatRoomMixin(rx.State, mixin=True):
         if not self.can_post:
             return None
         try:
-            author, text = chat.message_brief(
-                app_context(), await self._user_id(), self.room_key, id_or_zero(message_id)
+            author, text = await self._in_room(
+                chat.message_brief, await self._user_id(), id_or_zero(message_id)
             )
         except (ChatRefused, ValueError, TypeError):
             return rx.toast.error("That message was deleted.")
@@ -193,10 +201,9 @@ class ChatRoomMixin(rx.State, mixin=True):
     async def load_older(self, before_id: int, window_oldest_id: int) -> EventSpec | None:
         """Older history above the live window, for this viewer only."""
         try:
-            rows, more = chat.older_messages(
-                app_context(),
+            rows, more = await self._in_room(
+                chat.older_messages,
                 await self._user_id(),
-                self.room_key,
                 id_or_zero(before_id),
                 parse_id(window_oldest_id),
             )
@@ -212,7 +219,7 @@ class ChatRoomMixin(rx.State, mixin=True):
         if user_id is None:
             return await self._ask_to_sign_in("Sign in to report a message.")
         try:
-            chat.report_message(app_context(), user_id, self.room_key, id_or_zero(message_id))
+            await self._in_room(chat.report_message, user_id, id_or_zero(message_id))
         except ChatRefused as refusal:
             return rx.toast.error(refusal.message)
         return rx.toast.success("Thanks, the moderators will take a look.")
@@ -220,7 +227,7 @@ class ChatRoomMixin(rx.State, mixin=True):
     # -- moderation -----------------------------------------------------------------------
     async def _moderate(self, command: chat.Command[object], done: str) -> Any:
         try:
-            panel = chat.moderate(app_context(), await self._user_id(), self.room_key, command)
+            panel = await self._in_room(chat.moderate, await self._user_id(), command)
         except ChatRefused as refusal:
             self.moderation_error = refusal.message
             return rx.toast.error(refusal.message)

@@ -6,6 +6,7 @@ The schedule's lists are pushed to everyone on /live (channel live:schedule) by
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, timedelta
 from typing import Any, TypeAlias
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -44,7 +45,7 @@ class LiveScheduleState(SessionState):
     @rx.event
     async def load(self) -> None:
         user = self.signed_in_user()
-        page = live.schedule_page(app_context(), user.id if user else None)
+        page = await asyncio.to_thread(live.schedule_page, app_context(), user.id if user else None)
         self.live, self.upcoming, self.ended = page.live, page.upcoming, page.ended
         self.followed_ids, self.is_host = page.followed_ids, page.is_host
         await leave_rooms(self, "live:")

@@ -15,9 +15,10 @@ import reflex as rx
 from app.domain.events import DomainEvent
 from app.domain.numbers import id_or_zero, parse_id
 from app.realtime.rooms import Push, Viewer, delta, merge, rooms
-from app.services import notifications, questions
+from app.services import notifications
 from app.services.context import app_context
 from app.services.notifications import NotificationView
+from app.states.questions import post_answer
 from app.states.rooms import enter_room, leave_rooms
 from app.states.session import SessionState
 
@@ -78,19 +79,11 @@ class NotificationsState(SessionState):
         user = self.signed_in_user()
         if user is None:
             return self.ask_to_sign_in("Sign in to answer.")
-        raw_id, raw_note = str(form.get("question_id", "")), str(form.get("notification_id", ""))
-        try:
-            await asyncio.to_thread(
-                questions.answer_question,
-                app_context(),
-                user.id,
-                id_or_zero(raw_id),
-                str(form.get("answer", "")),
-            )
-        except questions.QuestionRefused as refusal:
-            self.answer_errors = {raw_note: str(refusal)}
+        raw_note = str(form.get("notification_id", ""))
+        refused = await post_answer(user.id, form)
+        self.answer_errors = {raw_note: refused} if refused else {}
+        if refused:
             return None
-        self.answer_errors = {}
         if (note_id := parse_id(raw_note)) is not None:
             await asyncio.to_thread(notifications.mark_read, app_context(), user.id, note_id)
         await self._load()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 
 import reflex as rx
@@ -125,10 +126,11 @@ class FriendsState(SessionState):
             return
 
         async def refresh(_event: object) -> bool:
+            found = await asyncio.to_thread(friends.friends_of, app_context(), user.id)
             async with self:
                 if self.user is None or self.user.id != user.id:
                     return False
-                self.friends = friends.friends_of(app_context(), user.id)
+                self.friends = found
             return True
 
         await follow(token, f"friends:{user.id}", refresh)

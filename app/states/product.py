@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import reflex as rx
 
 from app.domain.catalog import ProductDetail
@@ -22,7 +24,7 @@ class ProductState(rx.State):
         key = route_arg(self, "product_key")[:100]
         self.selected_image = 0
         try:
-            self.product = catalog.get_product(app_context(), key)
+            self.product = await asyncio.to_thread(catalog.get_product, app_context(), key)
             self.not_found = False
         except catalog.ProductNotFound:
             self.product = None

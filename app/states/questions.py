@@ -22,6 +22,22 @@ from app.states.rooms import enter_room, leave_rooms
 from app.states.session import SessionState
 
 
+async def post_answer(user_id: int, form: dict[str, Any]) -> str:
+    """Post the answer form's `answer` to its `question_id`: "" when posted, else why not.
+    The product page and the notification that asked both answer through here."""
+    try:
+        await asyncio.to_thread(
+            questions.answer_question,
+            app_context(),
+            user_id,
+            id_or_zero(str(form.get("question_id", ""))),
+            str(form.get("answer", "")),
+        )
+    except questions.QuestionRefused as refusal:
+        return str(refusal)
+    return ""
+
+
 class QuestionsState(SessionState):
     product_id: int = 0
     questions: list[QuestionView] = []  # pushed live
@@ -82,18 +98,10 @@ class QuestionsState(SessionState):
         if user is None:
             return self.ask_to_sign_in("Sign in to answer.")
         question_id = str(form.get("question_id", ""))
-        try:
-            await asyncio.to_thread(
-                questions.answer_question,
-                app_context(),
-                user.id,
-                id_or_zero(question_id),
-                str(form.get("answer", "")),
-            )
-        except questions.QuestionRefused as refusal:
-            self.answer_errors = {question_id: str(refusal)}
+        refused = await post_answer(user.id, form)
+        self.answer_errors = {question_id: refused} if refused else {}
+        if refused:
             return None
-        self.answer_errors = {}
         await self._load()
         return rx.toast.success("Thanks, your answer is posted.")
 

@@ -43,7 +43,9 @@ class WatchPartyState(SessionState):
         if user is None:
             return self.ask_to_sign_in("Sign in to watch with friends.")
         try:
-            self._party_id = live.start_watch_party(app_context(), user.id, self._session_id())
+            self._party_id = await asyncio.to_thread(
+                live.start_watch_party, app_context(), user.id, self._session_id()
+            )
         except LiveError as error:
             return rx.toast.error(error.message)
         # The party itself reaches this page through its channel (render_party).
@@ -56,7 +58,9 @@ class WatchPartyState(SessionState):
         user = self.signed_in_user()
         if user is None:
             return self.ask_to_sign_in("Sign in first.")
-        panel = live.party_panel(app_context(), user.id, self._session_id())
+        panel = await asyncio.to_thread(
+            live.party_panel, app_context(), user.id, self._session_id()
+        )
         if panel.party is None:
             return rx.toast.error("You're not in a watch party for this session.")
         self._party_id = panel.party.id

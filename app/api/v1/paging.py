@@ -58,6 +58,15 @@ def decode(raw: str | None, kind: str, of_type: type[K]) -> K | None:
     return value
 
 
+def paged(rows: Sequence[T], limit: int, kind: str, key: Callable[[T], K]) -> Page[T]:
+    """The page of `rows` (those after the cursor, in the list's order; one more than `limit`
+    read tells there are more): its first `limit`, and the cursor naming the last of them
+    when more follow (null at the end)."""
+    chunk = list(rows[:limit])
+    more = len(rows) > limit
+    return Page[T](items=chunk, next_cursor=encode(kind, key(chunk[-1])) if more else None)
+
+
 def page_after(
     items: Sequence[T],
     key: Callable[[T], K],
@@ -75,9 +84,7 @@ def page_after(
         ordered = [
             item for item in ordered if (key(item) < after if descending else key(item) > after)
         ]
-    chunk = ordered[:limit]
-    more = len(ordered) > limit
-    return Page[T](items=chunk, next_cursor=encode(kind, key(chunk[-1])) if more else None)
+    return paged(ordered, limit, kind, key)
 
 
 def page_following(
@@ -93,6 +100,4 @@ def page_following(
                 "query.cursor", "This cursor is not one this list gave out.", 400, "invalid_cursor"
             )
         start = keys.index(after) + 1
-    chunk = list(items[start : start + limit])
-    more = start + limit < len(items)
-    return Page[T](items=chunk, next_cursor=encode(kind, key(chunk[-1])) if more else None)
+    return paged(items[start:], limit, kind, key)

@@ -12,7 +12,7 @@ from starlette.responses import Response
 
 from app.api.v1.caching import cached
 from app.api.v1.idempotent import IdempotencyKey, idempotent
-from app.api.v1.paging import Cursor, Limit, Page, decode, encode
+from app.api.v1.paging import Cursor, Limit, Page, decode, paged
 from app.api.v1.problems import ApiProblem, FieldProblem, documented, field_problem
 from app.api.v1.security import context, needs
 from app.domain.api_keys import Scope
@@ -113,11 +113,7 @@ def list_products(
         rows = catalog.products_after(context(request), after, limit + 1, category)
     except UnknownCategory:
         raise field_problem("query.category", "There is no such category.") from None
-    more = len(rows) > limit
-    page = Page[ProductDetail](
-        items=rows[:limit], next_cursor=encode("products", rows[limit - 1].id) if more else None
-    )
-    return cached(request, page, Page[ProductDetail])
+    return cached(request, paged(rows, limit, "products", lambda p: p.id), Page[ProductDetail])
 
 
 @router.get(

@@ -13,7 +13,7 @@ from starlette.responses import Response
 
 from app.api.v1.caching import cached
 from app.api.v1.idempotent import IdempotencyKey, idempotent
-from app.api.v1.paging import Cursor, Limit, Page, decode, encode
+from app.api.v1.paging import Cursor, Limit, Page, decode, page_after
 from app.api.v1.problems import ApiProblem, FieldProblem, documented
 from app.api.v1.security import context, needs
 from app.domain.api_keys import Scope
@@ -90,14 +90,11 @@ def list_event_types(request: Request, caller: Manager) -> Response:
 def list_webhooks(
     request: Request, caller: Manager, limit: Limit = 20, cursor: Cursor = None
 ) -> Response:
-    after = decode(cursor, "webhooks", int) or 0
+    after = decode(cursor, "webhooks", int)
     rows = _run(request, lambda: webhooks.list_endpoints(context(request), caller.user_id))
-    rows = sorted((e for e in rows if e.id > after), key=lambda e: e.id)
-    more = len(rows) > limit
-    page = Page[EndpointView](
-        items=rows[:limit], next_cursor=encode("webhooks", rows[limit - 1].id) if more else None
+    return cached(
+        request, page_after(rows, lambda e: e.id, after, limit, "webhooks"), Page[EndpointView]
     )
-    return cached(request, page, Page[EndpointView])
 
 
 @router.get(

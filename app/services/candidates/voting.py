@@ -9,6 +9,7 @@ is the primary key, and only the transaction whose UPDATE moves the candidate fr
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -61,6 +62,42 @@ def _has_voted(session: Session, candidate_id: int, user_id: int) -> bool:
     return session.get(CandidateVote, (candidate_id, user_id)) is not None
 
 
+def _count(
+    session: Session,
+    actor_id: int,
+    candidate_id: int,
+    now: datetime,
+    step: int,
+    refusal: Callable[[str, datetime, bool], str | None],
+    *,
+    closed: str,
+) -> tuple[int, int]:
+    """Check a vote (`step` +1) or its withdrawal (-1) against the candidate, then move its
+    count while it is open, never below zero. The new count and the threshold; VoteRefused
+    with `closed` when it closed or became a deal a moment ago."""
+    found = _candidate(session, candidate_id)
+    refused = refusal(
+        found.status, as_utc(found.closes_at), _has_voted(session, candidate_id, actor_id)
+    )
+    if refused:
+        raise VoteRefused(refused)
+    row = session.exec(
+        update(Candidate)
+        .where(
+            col(Candidate.id) == candidate_id,
+            col(Candidate.status) == CandidateStatus.OPEN,
+            col(Candidate.closes_at) > now,
+            col(Candidate.votes) + step >= 0,
+        )
+        .values(votes=col(Candidate.votes) + step, version=col(Candidate.version) + 1)
+        .returning(col(Candidate.votes), col(Candidate.threshold)),
+        execution_options=NO_SYNC,
+    ).first()
+    if row is None:
+        raise VoteRefused(closed)
+    return int(row[0]), int(row[1])
+
+
 def vote(ctx: Context, actor_id: int, candidate_id: int) -> VoteResult:
     """Vote for a candidate. VoteRefused when it is closed, already a deal, already voted for
     or the shopper votes too fast; nothing changes then. The vote that reaches the threshold
@@ -68,28 +105,17 @@ def vote(ctx: Context, actor_id: int, candidate_id: int) -> VoteResult:
     now = as_utc(ctx.now())
     with ctx.uow() as uow:
         session = uow.session
-        found = _candidate(session, candidate_id)
-        refusal = vote_refusal(
-            found.status,
-            as_utc(found.closes_at),
+        votes, threshold = _count(
+            session,
+            actor_id,
+            candidate_id,
             now,
-            already_voted=_has_voted(session, candidate_id, actor_id),
+            +1,
+            lambda status, closes_at, voted: vote_refusal(
+                status, closes_at, now, already_voted=voted
+            ),
+            closed="Voting on this one has closed.",
         )
-        if refusal:
-            raise VoteRefused(refusal)
-        row = session.exec(
-            update(Candidate)
-            .where(
-                col(Candidate.id) == candidate_id,
-                col(Candidate.status) == CandidateStatus.OPEN,
-                col(Candidate.closes_at) > now,
-            )
-            .values(votes=col(Candidate.votes) + 1, version=col(Candidate.version) + 1)
-            .returning(col(Candidate.votes), col(Candidate.threshold)),
-            execution_options=NO_SYNC,
-        ).first()
-        if row is None:  # closed or became a deal a moment ago
-            raise VoteRefused("Voting on this one has closed.")
         stamp(
             session,
             actor_id,
@@ -106,7 +132,6 @@ def vote(ctx: Context, actor_id: int, candidate_id: int) -> VoteResult:
         )
         if not added:  # a double click's twin got there first: roll the count back too
             raise VoteRefused("You already voted for this one.")
-        votes, threshold = int(row[0]), int(row[1])
         deal_id = None
         if reaches_threshold(votes, threshold):
             deal_id = _become_deal(uow, candidate_id, now)
@@ -120,29 +145,15 @@ def withdraw_vote(ctx: Context, actor_id: int, candidate_id: int) -> int:
     now = as_utc(ctx.now())
     with ctx.uow() as uow:
         session = uow.session
-        found = _candidate(session, candidate_id)
-        refusal = withdraw_refusal(
-            found.status,
-            as_utc(found.closes_at),
+        votes, _ = _count(
+            session,
+            actor_id,
+            candidate_id,
             now,
-            voted=_has_voted(session, candidate_id, actor_id),
+            -1,
+            lambda status, closes_at, voted: withdraw_refusal(status, closes_at, now, voted=voted),
+            closed="Voting has closed, so votes stay as they are.",
         )
-        if refusal:
-            raise VoteRefused(refusal)
-        row = session.exec(
-            update(Candidate)
-            .where(
-                col(Candidate.id) == candidate_id,
-                col(Candidate.status) == CandidateStatus.OPEN,
-                col(Candidate.closes_at) > now,
-                col(Candidate.votes) > 0,
-            )
-            .values(votes=col(Candidate.votes) - 1, version=col(Candidate.version) + 1)
-            .returning(col(Candidate.votes)),
-            execution_options=NO_SYNC,
-        ).first()
-        if row is None:
-            raise VoteRefused("Voting has closed, so votes stay as they are.")
         gone = session.exec(
             delete(CandidateVote).where(
                 col(CandidateVote.candidate_id) == candidate_id,
@@ -153,7 +164,7 @@ def withdraw_vote(ctx: Context, actor_id: int, candidate_id: int) -> int:
         if gone.rowcount != 1:  # withdrawn a moment ago by a twin request
             raise VoteRefused("You haven't voted for this one.")
         uow.record(changed(candidate_id, actor_id))
-        return int(row[0])
+        return votes
 
 
 def _become_deal(uow: UnitOfWork, candidate_id: int, now: datetime) -> int | None:

@@ -5,27 +5,31 @@ from __future__ import annotations
 from datetime import timedelta
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import col, delete, select, update
+from sqlmodel import Session, col, select, update
 
 from app.adapters.db.models import Product
 from app.adapters.db.models_people import User
 from app.adapters.db.models_social import Answer, AnswerVote, Question
 from app.domain import questions as rules
-from app.domain.clock import as_utc
 from app.domain.events import DomainEvent, EventKind
-from app.domain.reviews import VOTES_PER_MINUTE, TextRefused, clean_text
+from app.domain.reviews import TextRefused, clean_text
 from app.domain.rewards import PointsReason
 from app.routes import product_url
+from app.services import helpful_marks
 from app.services.activity import tell_friends
 from app.services.buyers import buyers_of
 from app.services.context import Context
 from app.services.notifications import NotificationKind, notify
 from app.services.rate_limits import stamp
-from app.services.rewards.ledger import award, reverse
 
 
 class QuestionRefused(ValueError):
     """A question action we refuse, with a message for the person."""
+
+
+_HELPFUL = helpful_marks.Helpful(
+    "answer", Answer, AnswerVote, PointsReason.ANSWER_HELPFUL, QuestionRefused
+)
 
 
 def questions_changed(product_id: int) -> DomainEvent:
@@ -128,73 +132,17 @@ def answer_question(ctx: Context, actor_id: int, question_id: int, text: str) ->
 def vote_answer(ctx: Context, actor_id: int, answer_id: int) -> None:
     """One "helpful" vote per shopper per answer, never on one's own."""
     with ctx.uow() as uow:
-        answer = uow.session.get(Answer, answer_id)
-        if answer is None:
-            raise QuestionRefused("That answer is gone.")
-        if answer.author_id == actor_id:
-            raise QuestionRefused("You can't vote on your own answer.")
-        stamp(
-            uow.session,
-            actor_id,
-            "vote",
-            limit=VOTES_PER_MINUTE,
-            window=timedelta(minutes=1),
-            now=ctx.now(),
-            refuse=QuestionRefused,
-        )
-        try:
-            with uow.session.begin_nested():
-                uow.session.add(AnswerVote(answer_id=answer_id, user_id=actor_id))
-        except IntegrityError:
-            raise QuestionRefused("You already found this answer helpful.") from None
-        uow.session.exec(
-            update(Answer).where(col(Answer.id) == answer_id).values(helpful=Answer.helpful + 1)
-        )
-        award(
-            uow.session,
-            answer.author_id,
-            PointsReason.ANSWER_HELPFUL,
-            _helpful_fact(answer_id, actor_id),
-            as_utc(ctx.now()),
-            by_user=actor_id,
-        )
-        product_id = uow.session.exec(
-            select(Question.product_id).where(Question.id == answer.question_id)
-        ).one()
-        uow.record(questions_changed(product_id))
+        answer = helpful_marks.mark(ctx, uow.session, _HELPFUL, actor_id, answer_id)
+        uow.record(questions_changed(_product_of(uow.session, answer)))
 
 
 def withdraw_answer_vote(ctx: Context, actor_id: int, answer_id: int) -> None:
     """Take one's "helpful" mark on an answer back; its author's points for it are reversed
     (a negative ledger entry)."""
     with ctx.uow() as uow:
-        answer = uow.session.get(Answer, answer_id)
-        if answer is None:
-            raise QuestionRefused("That answer is gone.")
-        gone = uow.session.exec(
-            delete(AnswerVote).where(
-                col(AnswerVote.answer_id) == answer_id, col(AnswerVote.user_id) == actor_id
-            )
-        )
-        if gone.rowcount != 1:
-            raise QuestionRefused("You haven't marked this answer helpful.")
-        uow.session.exec(
-            update(Answer)
-            .where(col(Answer.id) == answer_id, col(Answer.helpful) > 0)
-            .values(helpful=Answer.helpful - 1)
-        )
-        reverse(
-            uow.session,
-            answer.author_id,
-            PointsReason.ANSWER_HELPFUL,
-            _helpful_fact(answer_id, actor_id),
-            as_utc(ctx.now()),
-        )
-        product_id = uow.session.exec(
-            select(Question.product_id).where(Question.id == answer.question_id)
-        ).one()
-        uow.record(questions_changed(product_id))
+        answer = helpful_marks.unmark(ctx, uow.session, _HELPFUL, actor_id, answer_id)
+        uow.record(questions_changed(_product_of(uow.session, answer)))
 
 
-def _helpful_fact(answer_id: int, voter_id: int) -> str:
-    return f"answer_helpful:{answer_id}:{voter_id}"
+def _product_of(session: Session, answer: Answer) -> int:
+    return session.exec(select(Question.product_id).where(Question.id == answer.question_id)).one()

@@ -21,6 +21,7 @@ from app.domain.clock import as_utc
 from app.domain.people import MODERATING_ROLES
 from app.services.console.access import require
 from app.services.context import Context
+from app.services.helpful_marks import someone_elses
 from app.services.rate_limits import stamp
 from app.services.reviews.writing import ReviewRefused, drop_review, photo_folder
 
@@ -43,11 +44,15 @@ class ReportedReview:
 def report_review(ctx: Context, actor_id: int, review_id: int, reason: str = "") -> bool:
     """Flag a review for the moderators; True the first time this person reports it."""
     with ctx.uow() as uow:
-        review = uow.session.get(Review, review_id)
-        if review is None:
-            raise ReviewRefused("That review is gone.")
-        if review.author_id == actor_id:
-            raise ReviewRefused("You can't report your own review.")
+        someone_elses(
+            uow.session,
+            Review,
+            review_id,
+            actor_id,
+            refuse=ReviewRefused,
+            noun="review",
+            own="report",
+        )
         stamp(
             uow.session,
             actor_id,

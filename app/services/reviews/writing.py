@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, delete, select, update
+from sqlmodel import Session, col, delete, select
 
 from app.adapters import images
 from app.adapters.db.models import Product
@@ -21,10 +21,10 @@ from app.domain import reviews as rules
 from app.domain.clock import as_utc
 from app.domain.events import DomainEvent, EventKind
 from app.domain.rewards import PointsReason
+from app.services import helpful_marks
 from app.services.activity import tell_friends
 from app.services.context import Context
 from app.services.rate_limits import stamp
-from app.services.rewards.ledger import award, reverse
 from app.services.unit_of_work import UnitOfWork
 
 PHOTO_FOLDER = "review-photos"
@@ -38,6 +38,11 @@ class ReviewRefused(ValueError):
         super().__init__(message)
         self.message = message
         self.field = field
+
+
+_HELPFUL = helpful_marks.Helpful(
+    "review", Review, ReviewVote, PointsReason.REVIEW_HELPFUL, ReviewRefused
+)
 
 
 def photo_folder(ctx: Context) -> Path:
@@ -215,38 +220,7 @@ def remove_review_photo(ctx: Context, actor_id: int, photo_id: int) -> None:
 def vote_helpful(ctx: Context, actor_id: int, review_id: int) -> int:
     """One "helpful" vote per shopper per review, never on one's own. Returns the new count."""
     with ctx.uow() as uow:
-        review = uow.session.get(Review, review_id)
-        if review is None:
-            raise ReviewRefused("That review is gone.")
-        if review.author_id == actor_id:
-            raise ReviewRefused("You can't vote on your own review.")
-        stamp(
-            uow.session,
-            actor_id,
-            "vote",
-            limit=rules.VOTES_PER_MINUTE,
-            window=timedelta(minutes=1),
-            now=ctx.now(),
-            refuse=ReviewRefused,
-        )
-        try:
-            with uow.session.begin_nested():
-                uow.session.add(ReviewVote(review_id=review_id, user_id=actor_id))
-        except IntegrityError:
-            raise ReviewRefused("You already found this review helpful.") from None
-        # An atomic increment: two voters at once both count.
-        uow.session.exec(
-            update(Review).where(col(Review.id) == review_id).values(helpful=Review.helpful + 1)
-        )
-        # Points for helping others: for the mark, never for the review's rating.
-        award(
-            uow.session,
-            review.author_id,
-            PointsReason.REVIEW_HELPFUL,
-            _helpful_fact(review_id, actor_id),
-            as_utc(ctx.now()),
-            by_user=actor_id,
-        )
+        review = helpful_marks.mark(ctx, uow.session, _HELPFUL, actor_id, review_id)
         uow.record(_changed(review.product_id))
         count = uow.session.exec(select(Review.helpful).where(Review.id == review_id)).one()
         return int(count)
@@ -256,32 +230,7 @@ def withdraw_helpful(ctx: Context, actor_id: int, review_id: int) -> int:
     """Take one's "helpful" mark back; the author's points for it are reversed (a negative
     ledger entry). Returns the new count."""
     with ctx.uow() as uow:
-        review = uow.session.get(Review, review_id)
-        if review is None:
-            raise ReviewRefused("That review is gone.")
-        gone = uow.session.exec(
-            delete(ReviewVote).where(
-                col(ReviewVote.review_id) == review_id, col(ReviewVote.user_id) == actor_id
-            )
-        )
-        if gone.rowcount != 1:
-            raise ReviewRefused("You haven't marked this review helpful.")
-        uow.session.exec(
-            update(Review)
-            .where(col(Review.id) == review_id, col(Review.helpful) > 0)
-            .values(helpful=Review.helpful - 1)
-        )
-        reverse(
-            uow.session,
-            review.author_id,
-            PointsReason.REVIEW_HELPFUL,
-            _helpful_fact(review_id, actor_id),
-            as_utc(ctx.now()),
-        )
+        review = helpful_marks.unmark(ctx, uow.session, _HELPFUL, actor_id, review_id)
         uow.record(_changed(review.product_id))
         count = uow.session.exec(select(Review.helpful).where(Review.id == review_id)).one()
         return int(count)
-
-
-def _helpful_fact(review_id: int, voter_id: int) -> str:
-    return f"review_helpful:{review_id}:{voter_id}"

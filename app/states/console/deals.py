@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Any
 
 import reflex as rx
@@ -11,8 +12,8 @@ from app.domain.numbers import id_or_zero
 from app.services.console import deals as console_deals
 from app.services.console.access import ConsoleRefused
 from app.services.console.deals import ConsoleDeal
-from app.services.context import app_context
-from app.services.deals import DealValidationError, NotAllowed, deal_form
+from app.services.context import Context, app_context
+from app.services.deals import NotAllowed, deal_form
 from app.states.deals import DealFormState
 
 
@@ -43,22 +44,18 @@ class ConsoleDealsState(DealFormState):
 
     @rx.event
     async def submit(self, form: dict[str, Any]) -> Any:
-        user = self.signed_in_user()
-        if user is None:
-            return self.ask_to_sign_in()
-        fields = {key: str(value) for key, value in form.items()}
-        try:
-            deal_id = await asyncio.to_thread(
-                console_deals.open_deal, app_context(), user.id, fields, self.tz_offset
-            )
-        except DealValidationError as invalid:
-            self.errors = invalid.field_errors
-            return rx.toast.error("Please fix the fields marked in red.")
-        except (NotAllowed, ConsoleRefused) as refusal:
-            return rx.toast.error(str(refusal))
-        self.errors = {}
+        """The form's submit (DealFormState), opening the deal through the console, audited."""
+        return await self._submit(form)
+
+    def _opener(self) -> Callable[[Context, int, dict[str, str], int], int]:
+        return console_deals.open_deal
+
+    def _refusals(self) -> tuple[type[Exception], ...]:
+        return (NotAllowed, ConsoleRefused)
+
+    async def _opened(self, user_id: int, deal_id: int) -> Any:
         self.opened_deal = deal_id
-        await self._reload(user.id)
+        await self._reload(user_id)
         return rx.toast.success(f"Deal {deal_id} is open.")
 
     @rx.event

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Any
 
 import reflex as rx
@@ -10,7 +11,7 @@ import reflex as rx
 from app.domain.numbers import parse_int
 from app.routes import deal_url
 from app.services import deals
-from app.services.context import app_context
+from app.services.context import Context, app_context
 from app.services.deals import DealValidationError, NotAllowed
 from app.services.deals.views import HostForm
 from app.states.session import SessionState
@@ -41,18 +42,35 @@ class DealFormState(SessionState):
 
     @rx.event
     async def submit(self, form: dict[str, Any]) -> Any:
+        return await self._submit(form)
+
+    async def _submit(self, form: dict[str, Any]) -> Any:
+        """Open the deal the form describes; the console's form submits through here too."""
         user = self.signed_in_user()
         if user is None:
             return self.ask_to_sign_in()
         fields = {key: str(value) for key, value in form.items()}
         try:
             deal_id = await asyncio.to_thread(
-                deals.create_deal_from_form, app_context(), user.id, fields, self.tz_offset
+                self._opener(), app_context(), user.id, fields, self.tz_offset
             )
         except DealValidationError as invalid:
             self.errors = invalid.field_errors
             return rx.toast.error("Please fix the fields marked in red.")
-        except NotAllowed as refusal:
+        except self._refusals() as refusal:
             return rx.toast.error(str(refusal))
         self.errors = {}
+        return await self._opened(user.id, deal_id)
+
+    # What the console's form (states/console/deals.py) does its own way (a substate reaches
+    # its own handlers only: it keeps a `submit` of its own that calls `_submit`):
+    def _opener(self) -> Callable[[Context, int, dict[str, str], int], int]:
+        """The use case that opens the deal from the form's fields."""
+        return deals.create_deal_from_form
+
+    def _refusals(self) -> tuple[type[Exception], ...]:
+        """The refusals shown as a toast."""
+        return (NotAllowed,)
+
+    async def _opened(self, user_id: int, deal_id: int) -> Any:
         return [rx.toast.success("Your deal is open."), rx.redirect(deal_url(deal_id))]
