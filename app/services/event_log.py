@@ -50,8 +50,18 @@ def consumer_position(ctx: Context, name: str) -> int:
         return int(value[0]) if value else 0
 
 
-def _lock_position(session: Session, name: str) -> int:
-    """This consumer's position, locked until the transaction ends (one runner at a time)."""
+def _lock_position(session: Session, name: str) -> int | None:
+    """This consumer's position, locked until the transaction ends (one runner at a time);
+    None when another runner holds it on PostgreSQL: that runner folds what is new, and every
+    process of a busy shop wakes on every event, so queueing behind it would only keep a worker
+    thread and a database connection waiting."""
+    if session.get_bind().dialect.name == "postgresql":
+        mine = select(col(EventConsumer.position)).where(col(EventConsumer.name) == name)
+        held = session.exec(mine.with_for_update(skip_locked=True)).first()  # type: ignore[call-overload]
+        if held is not None:
+            return int(held[0])
+        if session.exec(mine).first() is not None:  # type: ignore[call-overload]
+            return None
     # A no-op update takes the row lock on PostgreSQL and the write lock on SQLite.
     moved = session.exec(
         update(EventConsumer)
@@ -86,10 +96,13 @@ def consume(
     ctx: Context, name: str, apply: Apply, *, batch: int = 1000, settle: timedelta = SETTLE
 ) -> int:
     """Apply the next events after consumer `name`'s position and move the position past them,
-    in one transaction; returns how many were applied (0: caught up). `apply` gets the
-    transaction's session and the events in id order; if it raises, nothing moves."""
+    in one transaction; returns how many were applied (0: caught up, or another runner is at
+    it). `apply` gets the transaction's session and the events in id order; if it raises,
+    nothing moves."""
     with ctx.uow() as uow:
         position = _lock_position(uow.session, name)
+        if position is None:
+            return 0
         events = _settled_prefix(
             event_log.read_after(uow.session, position, batch), position, settle
         )

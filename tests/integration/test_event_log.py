@@ -153,3 +153,31 @@ def test_a_commit_still_on_its_way_is_waited_for_not_skipped(postgres_url: str) 
         assert applied == [1, 2, 3]
     finally:
         engine.dispose()
+
+
+def test_a_second_runner_skips_while_the_first_folds(postgres_url: str) -> None:
+    """Every process wakes on every event: while one runner holds the consumer, another returns
+    at once (0) instead of queueing behind it, and nothing is applied twice."""
+    migrate(postgres_url)
+    engine = make_engine(postgres_url)
+    ctx = make_context(engine, bus=RecordingBus())
+    other = make_context(make_engine(postgres_url), bus=RecordingBus())
+    try:
+        _write(ctx, 1)
+        applied: list[int] = []
+
+        def record(session: Session, events: Sequence[LoggedEvent]) -> None:
+            applied.extend(e.payload["n"] for e in events)
+
+        while event_log.consume(ctx, "test.busy", record):
+            pass
+        _write(ctx, 2)
+        first = ctx.uow()
+        uow = first.__enter__()
+        assert event_log._lock_position(uow.session, "test.busy") is not None  # holds the row
+        assert event_log.consume(other, "test.busy", record) == 0
+        first.__exit__(None, None, None)
+        assert event_log.consume(other, "test.busy", record) == 1
+        assert applied == [1, 2]
+    finally:
+        engine.dispose()
