@@ -86,6 +86,7 @@ class NotificationsState(SessionState):
                 user.id,
                 id_or_zero(raw_id),
                 str(form.get("answer", "")),
+                self.client_address(),
             )
         except questions.QuestionRefused as refusal:
             self.answer_errors = {raw_note: str(refusal)}

@@ -65,6 +65,7 @@ class QuestionsState(SessionState):
                 user.id,
                 self.product_id,
                 str(form.get("question", "")),
+                self.client_address(),
             )
         except questions.QuestionRefused as refusal:
             self.ask_error = str(refusal)
@@ -89,6 +90,7 @@ class QuestionsState(SessionState):
                 user.id,
                 id_or_zero(question_id),
                 str(form.get("answer", "")),
+                self.client_address(),
             )
         except questions.QuestionRefused as refusal:
             self.answer_errors = {question_id: str(refusal)}
@@ -104,7 +106,11 @@ class QuestionsState(SessionState):
             return self.ask_to_sign_in("Sign in to vote.")
         try:
             await asyncio.to_thread(
-                questions.vote_answer, app_context(), user.id, id_or_zero(answer_id)
+                questions.vote_answer,
+                app_context(),
+                user.id,
+                id_or_zero(answer_id),
+                self.client_address(),
             )
         except questions.QuestionRefused as refusal:
             return rx.toast.info(str(refusal))
@@ -118,7 +124,11 @@ class QuestionsState(SessionState):
             return self.ask_to_sign_in("Sign in to vote.")
         try:
             await asyncio.to_thread(
-                questions.withdraw_answer_vote, app_context(), user.id, id_or_zero(answer_id)
+                questions.withdraw_answer_vote,
+                app_context(),
+                user.id,
+                id_or_zero(answer_id),
+                self.client_address(),
             )
         except questions.QuestionRefused as refusal:
             return rx.toast.info(str(refusal))

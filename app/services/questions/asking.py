@@ -15,17 +15,29 @@ from app.domain.clock import as_utc
 from app.domain.events import DomainEvent, EventKind
 from app.domain.reviews import VOTES_PER_MINUTE, TextRefused, clean_text
 from app.domain.rewards import PointsReason
+from app.domain.throttle import Rate
 from app.routes import product_url
 from app.services.activity import tell_friends
+from app.services.allowances import spend
 from app.services.buyers import buyers_of
 from app.services.context import Context
 from app.services.notifications import NotificationKind, notify
 from app.services.rate_limits import stamp
+from app.services.reviews.writing import HELPFUL_PER_ADDRESS, UNMARKS_PER_PERSON
 from app.services.rewards.ledger import award, reverse
+
+# A person asks QUESTIONS_PER_HOUR and answers ANSWERS_PER_HOUR (the database windows); an
+# address, five people's worth of each. Helpful marks share the reviews' allowances.
+QUESTIONS_PER_ADDRESS = Rate("question.address", limit=5 * rules.QUESTIONS_PER_HOUR, seconds=3600)
+ANSWERS_PER_ADDRESS = Rate("answer.address", limit=5 * rules.ANSWERS_PER_HOUR, seconds=3600)
 
 
 class QuestionRefused(ValueError):
     """A question action we refuse, with a message for the person."""
+
+
+def _too_fast(message: str) -> QuestionRefused:
+    return QuestionRefused(message)
 
 
 def questions_changed(product_id: int) -> DomainEvent:
@@ -39,9 +51,12 @@ def _text(raw: str, label: str, limit: int) -> str:
         raise QuestionRefused(error.message) from None
 
 
-def ask_question(ctx: Context, actor_id: int, product_id: int, text: str) -> int:
+def ask_question(
+    ctx: Context, actor_id: int, product_id: int, text: str, address: str | None = None
+) -> int:
     """Ask a question on a product. The router (a due-work job) sends it to past buyers within
-    seconds: the asker's friends who bought it first. Returns the question's id."""
+    seconds: the asker's friends who bought it first. Returns the question's id. Refused
+    (nothing kept) when the person or their address asks too fast."""
     body = _text(text, "A question", rules.MAX_QUESTION)
     with ctx.uow() as uow:
         if uow.session.get(Product, product_id) is None:
@@ -66,12 +81,16 @@ def ask_question(ctx: Context, actor_id: int, product_id: int, text: str) -> int
         uow.session.add(question)
         uow.session.flush()
         uow.record(questions_changed(product_id))
+        spend(ctx, _too_fast, (QUESTIONS_PER_ADDRESS, address))
         return question.id or 0
 
 
-def answer_question(ctx: Context, actor_id: int, question_id: int, text: str) -> int:
+def answer_question(
+    ctx: Context, actor_id: int, question_id: int, text: str, address: str | None = None
+) -> int:
     """Answer a question (once per person); a buyer's answer is marked as such, the asker is
-    notified and the question stops being routed. Returns the answer's id."""
+    notified and the question stops being routed. Returns the answer's id. Refused (nothing
+    kept) when the person or their address answers too fast."""
     body = _text(text, "An answer", rules.MAX_ANSWER)
     with ctx.uow() as uow:
         question = uow.session.get(Question, question_id)
@@ -122,11 +141,13 @@ def answer_question(ctx: Context, actor_id: int, question_id: int, text: str) ->
         )
         uow.record(questions_changed(question.product_id))
         tell_friends(uow, actor_id, "share.answers")
+        spend(ctx, _too_fast, (ANSWERS_PER_ADDRESS, address))
         return answer.id or 0
 
 
-def vote_answer(ctx: Context, actor_id: int, answer_id: int) -> None:
-    """One "helpful" vote per shopper per answer, never on one's own."""
+def vote_answer(ctx: Context, actor_id: int, answer_id: int, address: str | None = None) -> None:
+    """One "helpful" vote per shopper per answer, never on one's own; refused (nothing kept)
+    when the person or their address marks too fast."""
     with ctx.uow() as uow:
         answer = uow.session.get(Answer, answer_id)
         if answer is None:
@@ -162,11 +183,15 @@ def vote_answer(ctx: Context, actor_id: int, answer_id: int) -> None:
             select(Question.product_id).where(Question.id == answer.question_id)
         ).one()
         uow.record(questions_changed(product_id))
+        spend(ctx, _too_fast, (HELPFUL_PER_ADDRESS, address))
 
 
-def withdraw_answer_vote(ctx: Context, actor_id: int, answer_id: int) -> None:
+def withdraw_answer_vote(
+    ctx: Context, actor_id: int, answer_id: int, address: str | None = None
+) -> None:
     """Take one's "helpful" mark on an answer back; its author's points for it are reversed
-    (a negative ledger entry)."""
+    (a negative ledger entry). Refused (nothing changed) when the person or their address does
+    it too fast."""
     with ctx.uow() as uow:
         answer = uow.session.get(Answer, answer_id)
         if answer is None:
@@ -194,6 +219,7 @@ def withdraw_answer_vote(ctx: Context, actor_id: int, answer_id: int) -> None:
             select(Question.product_id).where(Question.id == answer.question_id)
         ).one()
         uow.record(questions_changed(product_id))
+        spend(ctx, _too_fast, (UNMARKS_PER_PERSON, actor_id), (HELPFUL_PER_ADDRESS, address))
 
 
 def _helpful_fact(answer_id: int, voter_id: int) -> str:
