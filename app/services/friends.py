@@ -204,6 +204,9 @@ def accept_invite(
             raise FriendError("That's your own invite. Share it with a friend instead.")
         low, high = _pair(actor_id, invite.inviter.id)
         if session.get(Friendship, (low, high)) is None:
+            # Before the savepoint: on SQLite a savepoint that opens the transaction commits
+            # when released, so a refusal after it would keep the friendship.
+            spend(ctx, FriendError, (ACCEPTS_PER_PERSON, actor_id), (ACCEPTS_PER_ADDRESS, address))
             try:
                 with session.begin_nested():
                     session.add(Friendship(user_low=low, user_high=high))
@@ -211,12 +214,6 @@ def accept_invite(
                 pass
             else:
                 _tell_inviter(uow, invite.inviter.id, actor_id, f"friend:{low}:{high}")
-                spend(
-                    ctx,
-                    FriendError,
-                    (ACCEPTS_PER_PERSON, actor_id),
-                    (ACCEPTS_PER_ADDRESS, address),
-                )
         # Both lists change: the inviter's page and the accepter's other tabs redraw.
         uow.record(friends_changed(invite.inviter.id, actor_id, EventKind.FRIEND_ADDED))
         uow.record(friends_changed(actor_id, invite.inviter.id, EventKind.FRIEND_ADDED))
