@@ -38,6 +38,20 @@ MAX_KEYS = 20  # live keys per person
 # A person makes 10 an hour (far more than setting up an app needs); an address, three people's.
 CREATES_PER_PERSON = Rate("api_key.create.person", limit=10, seconds=3600)
 CREATES_PER_ADDRESS = Rate("api_key.create.address", limit=30, seconds=3600)
+# Tokens are random (2^256): guessing is hopeless, but every wrong one costs a database read.
+# An address gets 30 wrong tokens in 10 minutes (a client retrying with a revoked key fits);
+# then its requests are refused before the look-up until the window moves on.
+WRONG_TOKENS_PER_ADDRESS = Rate("api_key.wrong.address", limit=30, seconds=600)
+
+
+class WrongTokensRefused(Exception):
+    """Too many wrong tokens from one address; `retry_after` seconds until the next try."""
+
+    def __init__(self, message: str, retry_after: float) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 # Writing last-used on every request would make every read a write; a minute is precise enough.
 LAST_USED_PRECISION = timedelta(minutes=1)
 
@@ -186,9 +200,22 @@ def all_keys(ctx: Context, actor_id: int) -> list[KeyView]:
         return _list(session, col(ApiKey.id) > 0)
 
 
-def authenticate(ctx: Context, token: str) -> Principal | None:
+def authenticate(ctx: Context, token: str, address: str | None = None) -> Principal | None:
     """The key behind a bearer token, or None (unknown, malformed or revoked). Staff scopes
-    count only while the owner still has the role for them; last-used is kept to the minute."""
+    count only while the owner still has the role for them; last-used is kept to the minute.
+    Each wrong token spends one of the `address`'s tries; WrongTokensRefused (nothing looked
+    up) while it has none left."""
+    if address:
+        wait = ctx.limiter.blocked(WRONG_TOKENS_PER_ADDRESS, address)
+        if wait is not None:
+            raise WrongTokensRefused(WRONG_TOKENS_PER_ADDRESS.refusal(wait), wait)
+    found = _look_up(ctx, token)
+    if found is None and address:
+        ctx.limiter.attempt(WRONG_TOKENS_PER_ADDRESS, address)
+    return found
+
+
+def _look_up(ctx: Context, token: str) -> Principal | None:
     if not looks_like_token(token):
         return None
     now = ctx.now()
