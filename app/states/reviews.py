@@ -136,7 +136,12 @@ class ReviewsState(SessionState):
             picked.append((upload.name or "photo", await upload.read(MAX_PHOTO_BYTES + 1)))
         try:
             added = await asyncio.to_thread(
-                reviews.add_review_photos, app_context(), user.id, self.mine.id, picked
+                reviews.add_review_photos,
+                app_context(),
+                user.id,
+                self.mine.id,
+                picked,
+                self.client_address(),
             )
         except reviews.ReviewRefused as refusal:
             self.photo_error = refusal.message

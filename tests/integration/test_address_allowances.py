@@ -11,7 +11,8 @@ import re
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,8 +26,17 @@ from app.adapters.db.models_chat import ChatMessage, ChatReport
 from app.adapters.db.models_community import CommunityPost
 from app.adapters.db.models_people import FriendInvite, Friendship
 from app.adapters.db.models_rewards import CandidateVote
-from app.adapters.db.models_social import Answer, AnswerVote, Question, Review, ReviewVote
+from app.adapters.db.models_social import (
+    Answer,
+    AnswerVote,
+    Question,
+    Review,
+    ReviewPhoto,
+    ReviewVote,
+)
 from app.adapters.limiter import SharedLimiter
+from app.adapters.payments.gateway import PaymentGateway
+from app.domain.api_keys import KeyRefused
 from app.domain.throttle import Rate
 from app.services import candidates, chat, communities, deals, friends, questions, reviews, trips
 from app.services.api_access import keys
@@ -39,6 +49,7 @@ from app.services.questions import asking
 from app.services.reviews import reporting, writing
 from tests.conftest import REDIS_TEST_URL, service_unavailable
 from tests.integration.deal_world import NOW, FakeGateway, open_deal
+from tests.integration.social_world import image_bytes
 from tests.integration.trip_world import TripWorld
 
 HOME = "203.0.113.7"  # the address the accounts share (a household's router, an office)
@@ -61,6 +72,10 @@ class Case:
 @dataclass
 class World(TripWorld):
     gateway_in_use: FakeGateway = dataclasses.field(default_factory=FakeGateway)
+    media: Path = Path()  # where uploaded photos go
+
+    def ctx(self, gateway: PaymentGateway | None = None, now: datetime | None = None) -> Context:
+        return dataclasses.replace(super().ctx(gateway, now), data_dir=lambda: self.media)
 
     def count(self, model: type[SQLModel], *where: Any) -> int:
         with self.session() as session:
@@ -71,9 +86,9 @@ class World(TripWorld):
 
 
 @pytest.fixture
-def world(database_url: str) -> Iterator[World]:
+def world(database_url: str, tmp_path: Path) -> Iterator[World]:
     """The trips' shop (a host, a cooking class with a dated session) selling a kettle too."""
-    with World.open(database_url) as world:
+    with World.open(database_url, media=tmp_path) as world:
         world.user("Seller", "host")
         world.product("Kettle", 12000, category="gadgets")
         world.product("Pasta cooking class", 9000, category="classes")
@@ -137,6 +152,24 @@ def review(world: World) -> Case:
         writing.WRITES_PER_ADDRESS,
         lambda ctx, me, at: reviews.write_review(ctx, me, product, 5, "Good", "Boils fast", at),
         lambda: world.count(Review),
+    )
+
+
+def review_photo(world: World) -> Case:
+    product = world.product_id
+
+    def mine(me: int) -> int:
+        with world.session() as session:
+            found = session.exec(select(Review.id).where(Review.author_id == me)).one()
+            return int(found or 0)
+
+    return Case(
+        writing.WRITES_PER_ADDRESS,
+        lambda ctx, me, at: reviews.add_review_photos(
+            ctx, me, mine(me), [("kettle.png", image_bytes())], at
+        ),
+        lambda: (world.count(ReviewPhoto), sorted(p.name for p in world.media.rglob("*.*"))),
+        prepare=lambda me: reviews.write_review(world.ctx(), me, product, 5, "Good", "Shiny"),
     )
 
 
@@ -314,6 +347,7 @@ CASES = [
     community_post,
     community_reply,
     review,
+    review_photo,
     helpful_mark,
     helpful_unmark,
     review_report,
@@ -394,3 +428,20 @@ def test_two_workers_on_redis_spend_one_allowance_per_address(
 
     assert message.startswith(TOO_FAST)
     assert world.count(ChatMessage) == posted
+
+
+def test_staff_make_keys_within_their_own_allowance_too(world: World) -> None:
+    """API keys are limited per person as well, admins included: making and revoking keys in a
+    loop runs out, with a message on the form's name field, and no key is made."""
+    admin, other = world.user("Ada Admin", "admin"), world.user("Al Admin", "admin")
+    for _ in range(keys.CREATES_PER_PERSON.limit):
+        made = keys.create_key(world.ctx(), admin, "Sync", ["write_products"])
+        keys.revoke_key(world.ctx(), admin, made.key.id)
+    made_before = world.count(ApiKey)
+
+    with pytest.raises(KeyRefused, match=re.escape(TOO_FAST)) as refused:
+        keys.create_key(world.ctx(), admin, "Sync", ["write_products"])
+
+    assert refused.value.field == "name"
+    assert world.count(ApiKey) == made_before
+    keys.create_key(world.ctx(), other, "Sync", ["write_products"])  # their own allowance

@@ -172,10 +172,15 @@ def delete_review(ctx: Context, actor_id: int, review_id: int) -> None:
 
 
 def add_review_photos(
-    ctx: Context, actor_id: int, review_id: int, files: Sequence[tuple[str, bytes]]
+    ctx: Context,
+    actor_id: int,
+    review_id: int,
+    files: Sequence[tuple[str, bytes]],
+    address: str | None = None,
 ) -> int:
     """Check, re-encode and attach photos (name, bytes) to the actor's review. All or none:
-    one refused file refuses the batch with its reason. Returns how many were added."""
+    one refused file refuses the batch with its reason, as do the person's and the address's
+    review allowances. Returns how many were added."""
     if not files:
         raise ReviewRefused("Choose a photo first.", "photos")
     encoded = []
@@ -202,6 +207,7 @@ def add_review_photos(
                 raise ReviewRefused(
                     f"A review can have at most {rules.MAX_PHOTOS} photos.", "photos"
                 )
+            spend(ctx, too_fast, (WRITES_PER_ADDRESS, address))  # before any file is stored
             for jpeg, width, height in encoded:
                 photo = images.store(photo_folder(ctx), jpeg, width, height)
                 stored.append(photo)
