@@ -7,9 +7,10 @@ address's allowance is several times one person's. Per person where the database
 window of its own for the write (app/services/rate_limits.py keeps the ones that live in the
 write's transaction).
 
-Call `spend` last in the write's transaction: a refusal rolls the write back (no row, no event),
-and a write refused for another reason (closed, already done, the person's own window) spends
-nothing of the address's allowance, so one busy account cannot use up its neighbours' share.
+Call `spend` late in the write's transaction, after its other checks and before anything
+outside the database (a stored file, a card hold): a refusal rolls the write back and leaves
+nothing, and a write refused for another reason (closed, already done, the person's own window)
+spends nothing of the address's allowance, so one busy account cannot use up its neighbours'.
 """
 
 from __future__ import annotations

@@ -87,12 +87,13 @@ def post(
             )
             message = write_message(uow, key, author, body, None, now)
             message_id = message.id or 0
+            # The address's allowances, before any photo is stored: a refusal keeps nothing.
+            spend(ctx, too_fast, (POSTS_PER_ADDRESS, address), (MESSAGES_PER_ADDRESS, address))
             session.add(CommunityPost(message_id=message_id, community_id=community_id))
             for position, picture in enumerate(pictures):
                 url = images.store_image(picture, "community", folder)
                 stored.append(url)
                 session.add(CommunityPhoto(message_id=message_id, url=url, position=position))
-            spend(ctx, too_fast, (POSTS_PER_ADDRESS, address), (MESSAGES_PER_ADDRESS, address))
             return message_id
     except Exception:
         for url in stored:  # the rows were rolled back: so go the files
