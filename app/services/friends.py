@@ -16,14 +16,25 @@ from app.adapters.db.models_people import FriendInvite, Friendship, User
 from app.domain.clock import as_utc
 from app.domain.events import DomainEvent, EventKind
 from app.domain.people import new_invite_code, normalise_invite_code
+from app.domain.throttle import Rate
 from app.routes import friends_url
 from app.services.accounts import PersonView, person_view
+from app.services.allowances import spend
 from app.services.code_attempts import code_look_up
 from app.services.context import Context
 from app.services.notifications import NotificationKind, notify
 from app.services.unit_of_work import UnitOfWork
 
 INVITE_LIFETIME = timedelta(days=14)
+# A new invite code now and then (a link was shared too widely) is normal; drawing codes in a
+# loop is not. An address, five people's worth.
+NEW_CODES_PER_PERSON = Rate("friend.invite.person", limit=10, seconds=3600)
+NEW_CODES_PER_ADDRESS = Rate("friend.invite.address", limit=50, seconds=3600)
+# Each accepted invite makes a friendship and tells the inviter: a person accepts 20 an hour
+# (a new member catching up with everyone they know); an address, five people's worth, so many
+# accounts from one place cannot flood an inviter. Refused accepts also spend a code attempt.
+ACCEPTS_PER_PERSON = Rate("friend.accept.person", limit=20, seconds=3600)
+ACCEPTS_PER_ADDRESS = Rate("friend.accept.address", limit=100, seconds=3600)
 
 
 class FriendError(ValueError):
@@ -85,8 +96,9 @@ def _current_invite(session: Session, user_id: int, now: datetime) -> FriendInvi
     raise RuntimeError("could not draw a unique invite code")
 
 
-def rotate_invite(ctx: Context, actor_id: int) -> InviteView:
-    """Replace the person's invite code: every code they handed out before stops working."""
+def rotate_invite(ctx: Context, actor_id: int, address: str | None = None) -> InviteView:
+    """Replace the person's invite code: every code they handed out before stops working.
+    FriendError (the old code still works) when they or their address do it too often."""
     with ctx.uow() as uow:
         session, now = uow.session, ctx.now()
         session.exec(
@@ -94,7 +106,9 @@ def rotate_invite(ctx: Context, actor_id: int) -> InviteView:
             .where(col(FriendInvite.inviter_id) == actor_id, col(FriendInvite.expires_at) > now)
             .values(expires_at=now)
         )
-        return _invite_view(session, _current_invite(session, actor_id, now))
+        view = _invite_view(session, _current_invite(session, actor_id, now))
+        spend(ctx, FriendError, (NEW_CODES_PER_PERSON, actor_id), (NEW_CODES_PER_ADDRESS, address))
+        return view
 
 
 def _invite_view(session: Session, invite: FriendInvite) -> InviteView:
@@ -180,7 +194,9 @@ def invite_page(
 def accept_invite(
     ctx: Context, actor_id: int, raw_code: str, address: str | None = None
 ) -> PersonView:
-    """Become friends with the inviter, whose list then redraws. Accepting twice is harmless."""
+    """Become friends with the inviter, whose list then redraws. Accepting twice is harmless.
+    FriendError (no friendship) when the code is wrong or the person or their address accepts
+    too often."""
     with code_look_up(ctx, actor_id, address, FriendError, FriendError), ctx.uow() as uow:
         session = uow.session
         invite = _find_invite(session, raw_code, ctx.now())
@@ -188,6 +204,9 @@ def accept_invite(
             raise FriendError("That's your own invite. Share it with a friend instead.")
         low, high = _pair(actor_id, invite.inviter.id)
         if session.get(Friendship, (low, high)) is None:
+            # Before the savepoint: on SQLite a savepoint that opens the transaction commits
+            # when released, so a refusal after it would keep the friendship.
+            spend(ctx, FriendError, (ACCEPTS_PER_PERSON, actor_id), (ACCEPTS_PER_ADDRESS, address))
             try:
                 with session.begin_nested():
                     session.add(Friendship(user_low=low, user_high=high))

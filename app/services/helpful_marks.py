@@ -15,9 +15,16 @@ from sqlmodel import Session, col, delete, update
 from app.domain.clock import as_utc
 from app.domain.reviews import VOTES_PER_MINUTE
 from app.domain.rewards import PointsReason
+from app.domain.throttle import Rate
+from app.services.allowances import spend
 from app.services.context import Context
 from app.services.rate_limits import stamp
 from app.services.rewards.ledger import award, reverse
+
+# A person marks VOTES_PER_MINUTE (30, the database window) and takes back as many; an address,
+# marks and take-backs together, five people's worth.
+UNMARKS_PER_PERSON = Rate("helpful.unmark.person", limit=VOTES_PER_MINUTE, seconds=60)
+HELPFUL_PER_ADDRESS = Rate("helpful.address", limit=5 * 2 * VOTES_PER_MINUTE, seconds=60)
 
 
 @dataclass(frozen=True)
@@ -54,8 +61,16 @@ def someone_elses(
     return item
 
 
-def mark(ctx: Context, session: Session, kind: Helpful, actor_id: int, item_id: int) -> Any:
-    """Mark the piece helpful in the caller's transaction; returns the piece."""
+def mark(
+    ctx: Context,
+    session: Session,
+    kind: Helpful,
+    actor_id: int,
+    item_id: int,
+    address: str | None = None,
+) -> Any:
+    """Mark the piece helpful in the caller's transaction; returns the piece. Refused (the
+    caller's transaction rolls back) when the person or their address marks too fast."""
     item = someone_elses(
         session, kind.written, item_id, actor_id, refuse=kind.refuse, noun=kind.noun, own="vote on"
     )
@@ -88,12 +103,21 @@ def mark(ctx: Context, session: Session, kind: Helpful, actor_id: int, item_id: 
         as_utc(ctx.now()),
         by_user=actor_id,
     )
+    spend(ctx, kind.refuse, (HELPFUL_PER_ADDRESS, address))
     return item
 
 
-def unmark(ctx: Context, session: Session, kind: Helpful, actor_id: int, item_id: int) -> Any:
+def unmark(
+    ctx: Context,
+    session: Session,
+    kind: Helpful,
+    actor_id: int,
+    item_id: int,
+    address: str | None = None,
+) -> Any:
     """Take the actor's mark back in the caller's transaction; the author's points for it are
-    reversed (a negative ledger entry). Returns the piece."""
+    reversed (a negative ledger entry). Returns the piece; refused when the person or their
+    address does it too fast."""
     item = session.get(kind.written, item_id)
     if item is None:
         raise kind.refuse(f"That {kind.noun} is gone.")
@@ -111,4 +135,5 @@ def unmark(ctx: Context, session: Session, kind: Helpful, actor_id: int, item_id
         .values(helpful=kind.written.helpful - 1)
     )
     reverse(session, item.author_id, kind.reason, kind.fact(item_id, actor_id), as_utc(ctx.now()))
+    spend(ctx, kind.refuse, (UNMARKS_PER_PERSON, actor_id), (HELPFUL_PER_ADDRESS, address))
     return item

@@ -69,7 +69,12 @@ class ApiKeysState(SessionState):
             return self.ask_to_sign_in()
         try:
             made = await asyncio.to_thread(
-                keys.create_key, app_context(), user.id, self.name, list(self.chosen)
+                keys.create_key,
+                app_context(),
+                user.id,
+                self.name,
+                list(self.chosen),
+                self.client_address(),
             )
         except KeyRefused as refusal:
             self.errors = {refusal.field: str(refusal)}

@@ -87,10 +87,16 @@ class CartDealsState(SessionState):
         self.busy, self.error = True, ""
         yield
         cart_id, card = _cart_id(self), sandbox_card(self.card_choice)
+        address = self.client_address()
         try:
             await asyncio.to_thread(
                 lambda: deals.hold_cart_lines_for_deal(
-                    app_context(), user.id, cart_id, id_or_zero(deal_id), sandbox_card=card
+                    app_context(),
+                    user.id,
+                    cart_id,
+                    id_or_zero(deal_id),
+                    sandbox_card=card,
+                    address=address,
                 )
             )
         except JoinError as refusal:

@@ -89,6 +89,9 @@ class ChatRoomMixin(rx.State, mixin=True):
         user = session_state.signed_in_user()
         return user.id if user else None
 
+    async def _address(self) -> str | None:
+        return (await self.get_state(SessionState)).client_address()
+
     async def _ask_to_sign_in(self, message: str) -> list[EventSpec]:
         session_state = await self.get_state(SessionState)
         return session_state.ask_to_sign_in(message)
@@ -166,6 +169,7 @@ class ChatRoomMixin(rx.State, mixin=True):
                 self.room_key,
                 text,
                 self.reply_to_id or None,
+                await self._address(),
             )
         except ChatRefused as refusal:
             self.error = refusal.message
@@ -219,7 +223,9 @@ class ChatRoomMixin(rx.State, mixin=True):
         if user_id is None:
             return await self._ask_to_sign_in("Sign in to report a message.")
         try:
-            await self._in_room(chat.report_message, user_id, id_or_zero(message_id))
+            await self._in_room(
+                chat.report_message, user_id, id_or_zero(message_id), "", await self._address()
+            )
         except ChatRefused as refusal:
             return rx.toast.error(refusal.message)
         return rx.toast.success("Thanks, the moderators will take a look.")

@@ -151,7 +151,13 @@ class CommunityState(SessionState):
             photos.append((upload.name or "photo", await upload.read()))
         try:
             await asyncio.to_thread(
-                communities.post, app_context(), user.id, self.header.id, self.draft, photos
+                communities.post,
+                app_context(),
+                user.id,
+                self.header.id,
+                self.draft,
+                photos,
+                self.client_address(),
             )
         except (CommunityRefused, ChatRefused) as refusal:
             self.post_error = refusal.message
@@ -177,6 +183,7 @@ class CommunityState(SessionState):
                 self.header.id,
                 post_id,
                 str(form.get("reply", "")),
+                self.client_address(),
             )
         except (CommunityRefused, ChatRefused) as refusal:
             self.reply_error = refusal.message

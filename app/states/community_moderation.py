@@ -68,7 +68,13 @@ class CommunityModerationState(CommunityState):
             return self.ask_to_sign_in("Sign in to report a post.")
         try:
             await asyncio.to_thread(
-                chat.report_message, app_context(), user.id, self._room(), id_or_zero(message_id)
+                chat.report_message,
+                app_context(),
+                user.id,
+                self._room(),
+                id_or_zero(message_id),
+                "",
+                self.client_address(),
             )
         except ChatRefused as refusal:
             return rx.toast.error(refusal.message)

@@ -140,7 +140,9 @@ class LiveRoomState(SessionState):
             self.busy = True
         deal_id = int_or_zero(deal_id)
         try:
-            joined = await asyncio.to_thread(live.join_flash_deal, app_context(), user.id, deal_id)
+            joined = await asyncio.to_thread(
+                live.join_flash_deal, app_context(), user.id, deal_id, self.client_address()
+            )
         except LiveError as error:
             return rx.toast.error(error.message)
         finally:

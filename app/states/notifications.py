@@ -80,7 +80,7 @@ class NotificationsState(SessionState):
         if user is None:
             return self.ask_to_sign_in("Sign in to answer.")
         raw_note = str(form.get("notification_id", ""))
-        refused = await post_answer(user.id, form)
+        refused = await post_answer(user.id, form, self.client_address())
         self.answer_errors = {raw_note: refused} if refused else {}
         if refused:
             return None

@@ -146,7 +146,11 @@ class FriendsState(SessionState):
         user = self.signed_in_user()
         if user is None:
             return self.ask_to_sign_in()
-        self.invite_code = friends.rotate_invite(app_context(), user.id).code
+        try:
+            made = friends.rotate_invite(app_context(), user.id, self.client_address())
+        except friends.FriendError as refusal:
+            return rx.toast.error(str(refusal))
+        self.invite_code = made.code
         return rx.toast.success("New code made. Links with the old one no longer work.")
 
     @rx.event

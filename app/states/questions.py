@@ -22,7 +22,7 @@ from app.states.rooms import enter_room, leave_rooms
 from app.states.session import SessionState
 
 
-async def post_answer(user_id: int, form: dict[str, Any]) -> str:
+async def post_answer(user_id: int, form: dict[str, Any], address: str | None) -> str:
     """Post the answer form's `answer` to its `question_id`: "" when posted, else why not.
     The product page and the notification that asked both answer through here."""
     try:
@@ -32,6 +32,7 @@ async def post_answer(user_id: int, form: dict[str, Any]) -> str:
             user_id,
             id_or_zero(str(form.get("question_id", ""))),
             str(form.get("answer", "")),
+            address,
         )
     except questions.QuestionRefused as refusal:
         return str(refusal)
@@ -81,6 +82,7 @@ class QuestionsState(SessionState):
                 user.id,
                 self.product_id,
                 str(form.get("question", "")),
+                self.client_address(),
             )
         except questions.QuestionRefused as refusal:
             self.ask_error = str(refusal)
@@ -98,7 +100,7 @@ class QuestionsState(SessionState):
         if user is None:
             return self.ask_to_sign_in("Sign in to answer.")
         question_id = str(form.get("question_id", ""))
-        refused = await post_answer(user.id, form)
+        refused = await post_answer(user.id, form, self.client_address())
         self.answer_errors = {question_id: refused} if refused else {}
         if refused:
             return None
@@ -112,7 +114,11 @@ class QuestionsState(SessionState):
             return self.ask_to_sign_in("Sign in to vote.")
         try:
             await asyncio.to_thread(
-                questions.vote_answer, app_context(), user.id, id_or_zero(answer_id)
+                questions.vote_answer,
+                app_context(),
+                user.id,
+                id_or_zero(answer_id),
+                self.client_address(),
             )
         except questions.QuestionRefused as refusal:
             return rx.toast.info(str(refusal))
@@ -126,7 +132,11 @@ class QuestionsState(SessionState):
             return self.ask_to_sign_in("Sign in to vote.")
         try:
             await asyncio.to_thread(
-                questions.withdraw_answer_vote, app_context(), user.id, id_or_zero(answer_id)
+                questions.withdraw_answer_vote,
+                app_context(),
+                user.id,
+                id_or_zero(answer_id),
+                self.client_address(),
             )
         except questions.QuestionRefused as refusal:
             return rx.toast.info(str(refusal))

@@ -100,6 +100,7 @@ class ReviewsState(SessionState):
                 form.get("stars", ""),
                 str(form.get("title", "")),
                 str(form.get("body", "")),
+                self.client_address(),
             )
         except reviews.ReviewRefused as refusal:
             self.field_errors = {refusal.field or "form": refusal.message}
@@ -135,7 +136,12 @@ class ReviewsState(SessionState):
             picked.append((upload.name or "photo", await upload.read(MAX_PHOTO_BYTES + 1)))
         try:
             added = await asyncio.to_thread(
-                reviews.add_review_photos, app_context(), user.id, self.mine.id, picked
+                reviews.add_review_photos,
+                app_context(),
+                user.id,
+                self.mine.id,
+                picked,
+                self.client_address(),
             )
         except reviews.ReviewRefused as refusal:
             self.photo_error = refusal.message
@@ -168,7 +174,11 @@ class ReviewsState(SessionState):
             return self.ask_to_sign_in("Sign in to vote on reviews.")
         try:
             await asyncio.to_thread(
-                reviews.vote_helpful, app_context(), user.id, id_or_zero(review_id)
+                reviews.vote_helpful,
+                app_context(),
+                user.id,
+                id_or_zero(review_id),
+                self.client_address(),
             )
         except reviews.ReviewRefused as refusal:
             return rx.toast.info(refusal.message)
@@ -182,7 +192,11 @@ class ReviewsState(SessionState):
             return self.ask_to_sign_in("Sign in to vote on reviews.")
         try:
             await asyncio.to_thread(
-                reviews.withdraw_helpful, app_context(), user.id, id_or_zero(review_id)
+                reviews.withdraw_helpful,
+                app_context(),
+                user.id,
+                id_or_zero(review_id),
+                self.client_address(),
             )
         except reviews.ReviewRefused as refusal:
             return rx.toast.info(refusal.message)
@@ -196,7 +210,12 @@ class ReviewsState(SessionState):
             return self.ask_to_sign_in("Sign in to report a review.")
         try:
             first = await asyncio.to_thread(
-                report_review, app_context(), user.id, id_or_zero(review_id), ""
+                report_review,
+                app_context(),
+                user.id,
+                id_or_zero(review_id),
+                "",
+                self.client_address(),
             )
         except reviews.ReviewRefused as refusal:
             return rx.toast.info(refusal.message)

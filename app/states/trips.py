@@ -160,9 +160,9 @@ class BookingState(SessionState):
 
     @rx.event
     async def join(self) -> AsyncIterator[Any]:
-        code = self._code()
+        code, address = self._code(), self.client_address()
         async for step in self._act(
-            lambda ctx, me: trips.join_booking(ctx, me, code),
+            lambda ctx, me: trips.join_booking(ctx, me, code, address),
             "You're in the group. Pay your share within 72 hours to keep your seat.",
         ):
             yield step
@@ -171,9 +171,11 @@ class BookingState(SessionState):
     async def pay(self, member_id: int) -> AsyncIterator[Any]:
         code, card = self._code(), sandbox_card(self.card_choice)
         member = id_or_zero(member_id)
-        mine = member == self.me
+        mine, address = member == self.me, self.client_address()
         async for step in self._act(
-            lambda ctx, me: trips.pay_share(ctx, me, code, member, sandbox_card=card),
+            lambda ctx, me: trips.pay_share(
+                ctx, me, code, member, sandbox_card=card, address=address
+            ),
             "Your share is on hold: you're charged only if the group goes ahead."
             if mine
             else "You covered their share: it's on hold on your card.",

@@ -56,7 +56,11 @@ class VoteState(SessionState):
             return self.ask_to_sign_in("Sign in to vote.")
         try:
             result = await asyncio.to_thread(
-                candidates.vote, app_context(), user.id, id_or_zero(candidate_id)
+                candidates.vote,
+                app_context(),
+                user.id,
+                id_or_zero(candidate_id),
+                self.client_address(),
             )
         except VoteRefused as refusal:
             return rx.toast.error(str(refusal))
@@ -74,7 +78,11 @@ class VoteState(SessionState):
             return self.ask_to_sign_in("Sign in to change your vote.")
         try:
             await asyncio.to_thread(
-                candidates.withdraw_vote, app_context(), user.id, id_or_zero(candidate_id)
+                candidates.withdraw_vote,
+                app_context(),
+                user.id,
+                id_or_zero(candidate_id),
+                self.client_address(),
             )
         except VoteRefused as refusal:
             return rx.toast.error(str(refusal))

@@ -53,10 +53,11 @@ class ApiWorld(ShopWorld):
 
     @asynccontextmanager
     async def client(
-        self, token: str | None = None, app: Starlette | None = None
+        self, token: str | None = None, app: Starlette | None = None, address: str = "127.0.0.1"
     ) -> AsyncIterator[httpx.AsyncClient]:
+        """A client of `app` (a fresh one by default) sending `token`, from `address`."""
         headers = {"Authorization": f"Bearer {token}"} if token else {}
-        transport = httpx.ASGITransport(app=app or self.app())
+        transport = httpx.ASGITransport(app=app or self.app(), client=(address, 50000))
         async with httpx.AsyncClient(
             transport=transport, base_url="http://shop.test/api/v1", headers=headers
         ) as client:

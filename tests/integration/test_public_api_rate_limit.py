@@ -11,7 +11,9 @@ import pytest
 import redis
 
 from app.adapters.leaky_buckets import RedisBuckets
+from app.domain.api_keys import new_token
 from app.domain.leaky_bucket import Bucket
+from app.services.api_access.keys import WRONG_TOKENS_PER_ADDRESS
 from app.services.api_access.quota import Quota
 from tests.conftest import REDIS_TEST_URL, service_unavailable
 from tests.integration.api_world import ApiWorld, api_world
@@ -57,6 +59,26 @@ async def test_an_empty_bucket_answers_429_with_retry_after(world: ApiWorld) -> 
         assert 1 <= int(refused.headers["retry-after"]) <= 20
     async with world.client(other, app=app) as client:
         assert (await client.get("/products")).status_code == 200  # a bucket per key
+
+
+async def test_an_address_sending_wrong_keys_gets_429_with_retry_after(world: ApiWorld) -> None:
+    """Each wrong key spends a try of the address it came from (on the limiter the backend
+    processes share); once they are spent even a right key from there waits, elsewhere not."""
+    right = world.key("Sam", ["read_products"])
+    app = world.app()
+    async with world.client(new_token().token, app=app, address="203.0.113.7") as guesser:
+        wrong = [await guesser.get("/products") for _ in range(WRONG_TOKENS_PER_ADDRESS.limit)]
+        assert {a.status_code for a in wrong} == {401}
+        refused = await guesser.get("/products")
+    assert refused.status_code == 429
+    assert refused.headers["content-type"] == "application/problem+json"
+    assert refused.json()["code"] == "rate_limited"
+    assert refused.json()["detail"].startswith("That's a lot in a short time.")
+    assert 1 <= int(refused.headers["retry-after"]) <= WRONG_TOKENS_PER_ADDRESS.seconds
+    async with world.client(right, app=app, address="203.0.113.7") as same_place:
+        assert (await same_place.get("/products")).status_code == 429
+    async with world.client(right, app=app, address="198.51.100.20") as elsewhere:
+        assert (await elsewhere.get("/products")).status_code == 200
 
 
 @pytest.mark.redis

@@ -15,10 +15,11 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.api.guards import client_address
 from app.api.v1.problems import ApiProblem
 from app.domain.api_keys import Scope as KeyScope
 from app.domain.leaky_bucket import Drip
-from app.services.api_access.keys import Principal, authenticate
+from app.services.api_access.keys import Principal, WrongTokensRefused, authenticate
 from app.services.api_access.quota import Quota
 from app.services.context import Context
 
@@ -58,14 +59,19 @@ def _headers(drip: Drip, capacity: int) -> dict[str, str]:
 def principal(
     request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(bearer)
 ) -> Principal:
-    """The caller's key: 401 without a valid one, 429 when its bucket is empty."""
+    """The caller's key: 401 without a valid one, 429 when its bucket is empty or the
+    caller's address sent too many wrong keys."""
     challenge = {"WWW-Authenticate": 'Bearer realm="api"'}
     if credentials is None:
         raise ApiProblem(
             401, "missing_key", "Send an API key: Authorization: Bearer <key>.", headers=challenge
         )
     run = runtime(request)
-    found = authenticate(run.context(), credentials.credentials)
+    try:
+        found = authenticate(run.context(), credentials.credentials, client_address(request.scope))
+    except WrongTokensRefused as refused:
+        wait = str(max(1, math.ceil(refused.retry_after)))
+        raise ApiProblem(429, "rate_limited", str(refused), headers={"Retry-After": wait}) from None
     if found is None:
         raise ApiProblem(
             401, "invalid_key", "This API key is unknown or was revoked.", headers=challenge

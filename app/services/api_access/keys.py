@@ -26,11 +26,32 @@ from app.domain.api_keys import (
 )
 from app.domain.clock import as_utc
 from app.domain.people import ADMIN_ROLES, parse_role
+from app.domain.throttle import Rate
+from app.services.allowances import spend
 from app.services.console.access import require
 from app.services.console.audit import note
 from app.services.context import Context
 
 MAX_KEYS = 20  # live keys per person
+# MAX_KEYS bounds the live keys, not making and revoking them in a loop (each key is a token
+# to guard and an audit line). Staff too: an admin's session is the one most worth stealing.
+# A person makes 10 an hour (far more than setting up an app needs); an address, three people's.
+CREATES_PER_PERSON = Rate("api_key.create.person", limit=10, seconds=3600)
+CREATES_PER_ADDRESS = Rate("api_key.create.address", limit=30, seconds=3600)
+# Tokens are random (2^256): guessing is hopeless, but every wrong one costs a database read.
+# An address gets 30 wrong tokens in 10 minutes (a client retrying with a revoked key fits);
+# then its requests are refused before the look-up until the window moves on.
+WRONG_TOKENS_PER_ADDRESS = Rate("api_key.wrong.address", limit=30, seconds=600)
+
+
+class WrongTokensRefused(Exception):
+    """Too many wrong tokens from one address; `retry_after` seconds until the next try."""
+
+    def __init__(self, message: str, retry_after: float) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 # Writing last-used on every request would make every read a write; a minute is precise enough.
 LAST_USED_PRECISION = timedelta(minutes=1)
 
@@ -99,9 +120,12 @@ def scope_choices(ctx: Context, user_id: int) -> list[ScopeChoice]:
     return [ScopeChoice(s.value, SCOPE_LABELS[s]) for s in Scope if s in allowed]
 
 
-def create_key(ctx: Context, actor_id: int, name: str, scopes: list[str]) -> NewKey:
-    """A new key of the actor's with these scopes; KeyRefused (naming the field) otherwise.
-    The token is in the answer and nowhere else."""
+def create_key(
+    ctx: Context, actor_id: int, name: str, scopes: list[str], address: str | None = None
+) -> NewKey:
+    """A new key of the actor's with these scopes; KeyRefused (naming the field) otherwise,
+    also when they or their address make keys too often (no key made then). The token is in
+    the answer and nowhere else."""
     with ctx.uow() as uow:
         actor = uow.session.get(User, actor_id)
         if actor is None:
@@ -127,6 +151,12 @@ def create_key(ctx: Context, actor_id: int, name: str, scopes: list[str]) -> New
         uow.session.add(key)
         uow.session.flush()
         note(uow, actor_id, "api_key.create", f"key {token.prefix} ({clean})", key.scopes)
+        spend(
+            ctx,
+            lambda message: KeyRefused("name", message),
+            (CREATES_PER_PERSON, actor_id),
+            (CREATES_PER_ADDRESS, address),
+        )
         return NewKey(token.token, _view(key, actor.display_name))
 
 
@@ -170,9 +200,22 @@ def all_keys(ctx: Context, actor_id: int) -> list[KeyView]:
         return _list(session, col(ApiKey.id) > 0)
 
 
-def authenticate(ctx: Context, token: str) -> Principal | None:
+def authenticate(ctx: Context, token: str, address: str | None = None) -> Principal | None:
     """The key behind a bearer token, or None (unknown, malformed or revoked). Staff scopes
-    count only while the owner still has the role for them; last-used is kept to the minute."""
+    count only while the owner still has the role for them; last-used is kept to the minute.
+    Each wrong token spends one of the `address`'s tries; WrongTokensRefused (nothing looked
+    up) while it has none left."""
+    if address:
+        wait = ctx.limiter.blocked(WRONG_TOKENS_PER_ADDRESS, address)
+        if wait is not None:
+            raise WrongTokensRefused(WRONG_TOKENS_PER_ADDRESS.refusal(wait), wait)
+    found = _look_up(ctx, token)
+    if found is None and address:
+        ctx.limiter.attempt(WRONG_TOKENS_PER_ADDRESS, address)
+    return found
+
+
+def _look_up(ctx: Context, token: str) -> Principal | None:
     if not looks_like_token(token):
         return None
     now = ctx.now()

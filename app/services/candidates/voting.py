@@ -29,7 +29,9 @@ from app.domain.be_the_buyer import (
 from app.domain.clock import as_utc
 from app.domain.early_access import VOTER_HEAD_START, when_text
 from app.domain.group_buy import DealTerms, PriceTier
+from app.domain.throttle import Rate
 from app.routes import deal_url
+from app.services.allowances import spend
 from app.services.candidates.records import changed
 from app.services.console.products import add_product_in
 from app.services.context import Context
@@ -39,6 +41,11 @@ from app.services.rate_limits import stamp
 from app.services.unit_of_work import UnitOfWork
 
 NO_SYNC = {"synchronize_session": False}
+# A person votes VOTES_PER_MINUTE (the database window) and takes back as many; an address,
+# votes and take-backs together, five people's worth: a household voting together fits, a
+# script pushing a candidate over its threshold with many accounts does not.
+WITHDRAWALS_PER_PERSON = Rate("candidate.withdraw.person", limit=VOTES_PER_MINUTE, seconds=60)
+VOTES_PER_ADDRESS = Rate("candidate.vote.address", limit=5 * 2 * VOTES_PER_MINUTE, seconds=60)
 
 
 class VoteRefused(ValueError):
@@ -98,10 +105,11 @@ def _count(
     return int(row[0]), int(row[1])
 
 
-def vote(ctx: Context, actor_id: int, candidate_id: int) -> VoteResult:
+def vote(ctx: Context, actor_id: int, candidate_id: int, address: str | None = None) -> VoteResult:
     """Vote for a candidate. VoteRefused when it is closed, already a deal, already voted for
-    or the shopper votes too fast; nothing changes then. The vote that reaches the threshold
-    opens the deal and tells every voter they may join first for 24 hours."""
+    or the shopper (or their address) votes too fast; nothing changes then. The vote that
+    reaches the threshold opens the deal and tells every voter they may join first for 24
+    hours."""
     now = as_utc(ctx.now())
     with ctx.uow() as uow:
         session = uow.session
@@ -132,6 +140,7 @@ def vote(ctx: Context, actor_id: int, candidate_id: int) -> VoteResult:
         )
         if not added:  # a double click's twin got there first: roll the count back too
             raise VoteRefused("You already voted for this one.")
+        spend(ctx, VoteRefused, (VOTES_PER_ADDRESS, address))
         deal_id = None
         if reaches_threshold(votes, threshold):
             deal_id = _become_deal(uow, candidate_id, now)
@@ -139,9 +148,12 @@ def vote(ctx: Context, actor_id: int, candidate_id: int) -> VoteResult:
         return VoteResult(votes, deal_id)
 
 
-def withdraw_vote(ctx: Context, actor_id: int, candidate_id: int) -> int:
+def withdraw_vote(
+    ctx: Context, actor_id: int, candidate_id: int, address: str | None = None
+) -> int:
     """Take one's vote back while voting is open. Returns the new count; VoteRefused (nothing
-    changed) when voting closed or the shopper had not voted."""
+    changed) when voting closed, the shopper had not voted or they (or their address) take
+    votes back too fast."""
     now = as_utc(ctx.now())
     with ctx.uow() as uow:
         session = uow.session
@@ -163,6 +175,7 @@ def withdraw_vote(ctx: Context, actor_id: int, candidate_id: int) -> int:
         )
         if gone.rowcount != 1:  # withdrawn a moment ago by a twin request
             raise VoteRefused("You haven't voted for this one.")
+        spend(ctx, VoteRefused, (WITHDRAWALS_PER_PERSON, actor_id), (VOTES_PER_ADDRESS, address))
         uow.record(changed(candidate_id, actor_id))
         return votes
 

@@ -17,7 +17,8 @@ from app.domain.chat import ChatRefused, Refusal, RoomKey
 from app.domain.clock import as_utc
 from app.domain.events import EventKind
 from app.domain.plain_text import one_line
-from app.domain.throttle import format_stamps, parse_stamps, throttle
+from app.domain.throttle import Rate, format_stamps, parse_stamps, throttle
+from app.services.allowances import spend
 from app.services.chat.reading import filter_words
 from app.services.chat.rooms import (
     insert_ignoring_conflicts,
@@ -31,6 +32,23 @@ from app.services.context import Context
 from app.services.unit_of_work import UnitOfWork
 
 THROTTLE_ATTEMPTS = 8
+# One person sends at most RATE_LIMIT_MESSAGES per RATE_LIMIT_SECONDS (30 a minute, the window
+# in the database); an address, five such people at full speed: a household or an office chatting
+# at once is never stopped, a script with many accounts is. Community posts and replies count too.
+MESSAGES_PER_ADDRESS = Rate("chat.address", limit=150, seconds=60)
+# Reports: once per message per person already; these keep one person (20 an hour) or one
+# address (100) from burying the moderators' queue under reports of every message in sight.
+REPORTS_PER_PERSON = Rate("chat.report.person", limit=20, seconds=3600)
+REPORTS_PER_ADDRESS = Rate("chat.report.address", limit=100, seconds=3600)
+
+
+def too_fast(message: str) -> ChatRefused:
+    return ChatRefused(Refusal.RATE_LIMITED, message)
+
+
+def spend_message(ctx: Context, address: str | None) -> None:
+    """Spend one message of the address's allowance, last in the message's transaction."""
+    spend(ctx, too_fast, (MESSAGES_PER_ADDRESS, address))
 
 
 def _take(session: Session, key: str, limit: int, period: float, now: float) -> float:
@@ -71,10 +89,12 @@ def post_message(
     room_key: str,
     text: str,
     reply_to_id: int | None = None,
+    address: str | None = None,
 ) -> int:
     """Post a message; its id. ChatRefused with the reason when the text is empty or too long,
     the sender is not signed in, may not read the room, is muted, sends too fast (rate limit
-    or slow mode), uses a filtered word, or replies to a deleted message."""
+    or slow mode, or their address's allowance), uses a filtered word, or replies to a deleted
+    message."""
     key = rules.parse_room_key(room_key)
     body = rules.clean_message(text)
     now = as_utc(ctx.now())
@@ -83,7 +103,9 @@ def post_message(
         parent_id = None
         if reply_to_id:
             parent_id = visible_message(uow.session, key, int(reply_to_id)).id
-        return write_message(uow, key, author, body, parent_id, now).id or 0
+        message = write_message(uow, key, author, body, parent_id, now)
+        spend_message(ctx, address)
+        return message.id or 0
 
 
 def write_message(
@@ -127,9 +149,15 @@ def write_message(
 
 
 def report_message(
-    ctx: Context, actor_id: int | None, room_key: str, message_id: int, reason: str = ""
+    ctx: Context,
+    actor_id: int | None,
+    room_key: str,
+    message_id: int,
+    reason: str = "",
+    address: str | None = None,
 ) -> bool:
-    """Flag a message for the moderators; True the first time this person reports it."""
+    """Flag a message for the moderators; True the first time this person reports it.
+    ChatRefused (nothing kept) when the person or their address reports too fast."""
     key = rules.parse_room_key(room_key)
     now = ctx.now()
     with ctx.uow() as uow:
@@ -146,4 +174,5 @@ def report_message(
         if not insert_ignoring_conflicts(session, ChatReport, values):
             return False
         record(uow, room(session, key, now), EventKind.CHAT_MESSAGE_REPORTED, message_id=message.id)
+        spend(ctx, too_fast, (REPORTS_PER_PERSON, reporter.id), (REPORTS_PER_ADDRESS, address))
         return True

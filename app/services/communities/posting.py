@@ -17,18 +17,27 @@ from app.adapters.db.models_chat import ChatMessage
 from app.adapters.db.models_community import CommunityPhoto, CommunityPost
 from app.adapters.media import images
 from app.domain import communities as rules
-from app.domain.chat import ChatRefused, Refusal, parse_room_key
+from app.domain.chat import parse_room_key
 from app.domain.clock import as_utc
 from app.domain.communities import CommunityRefused
 from app.domain.events import EventKind
+from app.domain.throttle import Rate
 from app.services import rate_limits
+from app.services.allowances import spend
 from app.services.chat import moderation as chat_moderation
 from app.services.chat.rooms import record
-from app.services.chat.sending import write_message
+from app.services.chat.sending import (
+    MESSAGES_PER_ADDRESS,
+    spend_message,
+    too_fast,
+    write_message,
+)
 from app.services.communities.access import find, require_member, room_key
 from app.services.context import Context
 
 POST_ACTION = "community_post"
+# A person posts POSTS_PER_HOUR (10, the database window); an address, five people's worth.
+POSTS_PER_ADDRESS = Rate("community.post.address", limit=50, seconds=3600)
 
 
 def _pictures(photos: list[tuple[str, bytes]]) -> list[bytes]:
@@ -50,10 +59,12 @@ def post(
     community_id: int,
     text: str,
     photos: list[tuple[str, bytes]] | None = None,
+    address: str | None = None,
 ) -> int:
     """A member posts (plain text with safe links, up to 4 photos); the post's id.
     CommunityRefused (not a member, a photo we can't take) or ChatRefused (empty, too long,
-    muted, filtered word, too fast) with the reason; nothing is kept when refused."""
+    muted, filtered word, too fast for the person or their address) with the reason; nothing
+    is kept when refused."""
     body = rules.clean_post(text)
     pictures = _pictures(photos or [])
     now = as_utc(ctx.now())
@@ -72,10 +83,12 @@ def post(
                 limit=rules.POSTS_PER_HOUR,
                 window=timedelta(hours=1),
                 now=now,
-                refuse=lambda message: ChatRefused(Refusal.RATE_LIMITED, message),
+                refuse=too_fast,
             )
             message = write_message(uow, key, author, body, None, now)
             message_id = message.id or 0
+            # The address's allowances, before any photo is stored: a refusal keeps nothing.
+            spend(ctx, too_fast, (POSTS_PER_ADDRESS, address), (MESSAGES_PER_ADDRESS, address))
             session.add(CommunityPost(message_id=message_id, community_id=community_id))
             for position, picture in enumerate(pictures):
                 url = images.store_image(picture, "community", folder)
@@ -103,8 +116,16 @@ def _visible_post(session: Session, community_id: int, post_id: int) -> Communit
     return row
 
 
-def reply(ctx: Context, actor_id: int | None, community_id: int, post_id: int, text: str) -> int:
-    """A member replies to a post (chat-sized plain text); the reply's id."""
+def reply(
+    ctx: Context,
+    actor_id: int | None,
+    community_id: int,
+    post_id: int,
+    text: str,
+    address: str | None = None,
+) -> int:
+    """A member replies to a post (chat-sized plain text); the reply's id. Replies spend the
+    chat's allowances (the person's and the address's)."""
     body = rules.clean_reply(text)
     now = as_utc(ctx.now())
     key = parse_room_key(room_key(community_id))
@@ -112,7 +133,9 @@ def reply(ctx: Context, actor_id: int | None, community_id: int, post_id: int, t
         find(uow.session, community_id)
         author = require_member(uow.session, community_id, actor_id)
         _visible_post(uow.session, community_id, post_id)
-        return write_message(uow, key, author, body, post_id, now).id or 0
+        message = write_message(uow, key, author, body, post_id, now)
+        spend_message(ctx, address)
+        return message.id or 0
 
 
 @dataclass(frozen=True)

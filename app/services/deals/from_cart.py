@@ -40,7 +40,7 @@ from app.services.context import Context
 from app.services.deals.errors import JoinError
 from app.services.deals.holding import JoinResult
 from app.services.deals.joining import join
-from app.services.deals.leaving import leave_deal
+from app.services.deals.leaving import undo_join
 from app.services.deals.records import NO_SYNC, deal_counts, terms_of
 
 Status = ParticipationStatus
@@ -110,10 +110,12 @@ def hold_cart_lines_for_deal(
     payment_method: str | None = None,
     *,
     sandbox_card: SandboxCard | None = None,
+    address: str | None = None,
 ) -> JoinResult:
     """Put the shopper's lines of the deal's product in the deal with a card hold: they count
     toward the tier once the hold is confirmed, and leave the cart. JoinError with a message
-    (nothing changed) when they have no such line, the cart is locked, or the deal refuses."""
+    (nothing changed) when they have no such line, the cart is locked, or the deal refuses
+    (the allowances are `join_deal`'s)."""
     with ctx.uow() as uow:
         session = uow.session
         cart = session.get(Cart, cart_id)
@@ -128,7 +130,9 @@ def hold_cart_lines_for_deal(
         if not lines:
             raise JoinError("You have nothing of this product in the cart.", "no_line")
         quantity = min(sum(q for _, q in lines), deal.max_quantity_per_shopper)
-    result = join(ctx, actor_id, deal_id, quantity, payment_method, sandbox_card, team=None)
+    result = join(
+        ctx, actor_id, deal_id, quantity, payment_method, sandbox_card, team=None, address=address
+    )
     try:
         with ctx.uow() as uow:
             for line_id, _ in lines:
@@ -141,7 +145,7 @@ def hold_cart_lines_for_deal(
             )
     except CartError as error:
         # The cart was locked (or the line changed) meanwhile: undo the seat, keep the cart.
-        leave_deal(ctx, actor_id, deal_id)
+        undo_join(ctx, actor_id, deal_id)
         raise JoinError(error.message, "cart_changed") from error
     return result
 

@@ -41,6 +41,7 @@ from app.domain.group_buy import (
 )
 from app.domain.payments import SandboxCard
 from app.domain.throttle import Rate
+from app.services.allowances import spend
 from app.services.context import Context
 from app.services.deals.early_access import early_access
 from app.services.deals.errors import JoinError, Refused
@@ -71,6 +72,9 @@ TeamChoice = int | str | None  # None: no team; NEW_TEAM; or the id of the team 
 
 
 CARD_ATTEMPTS = Rate("deal.card", limit=20, seconds=3600)
+# Joins (deals, teams, flash deals, trips) from one address: five people's card attempts, so a
+# household joining together fits while many accounts testing cards from one place do not.
+JOINS_PER_ADDRESS = Rate("deal.join.address", limit=5 * CARD_ATTEMPTS.limit, seconds=3600)
 
 
 def join_deal(
@@ -81,14 +85,18 @@ def join_deal(
     payment_method: str | None = None,
     *,
     sandbox_card: SandboxCard | None = None,
+    address: str | None = None,
 ) -> JoinResult:
     """Join a deal: take a seat, then hold the card (or save it, for long deals).
 
     Pay with `payment_method` (a provider id the browser made) or, on the local test server,
     with a `sandbox_card`. Raises JoinError with a message for the shopper when the deal is
-    closed, full, already joined, or the card is declined (the seat is given back). A 3-D
-    Secure card returns status "needs_action" with the client secret for the browser."""
-    return join(ctx, actor_id, deal_id, quantity, payment_method, sandbox_card, team=None)
+    closed, full, already joined, the shopper or their `address` joins too often (no seat, no
+    hold), or the card is declined (the seat is given back). A 3-D Secure card returns status
+    "needs_action" with the client secret for the browser."""
+    return join(
+        ctx, actor_id, deal_id, quantity, payment_method, sandbox_card, team=None, address=address
+    )
 
 
 def join(
@@ -100,17 +108,21 @@ def join(
     sandbox_card: SandboxCard | None,
     *,
     team: TeamChoice,
+    address: str | None = None,
 ) -> JoinResult:
     """Join alone, as a new team's leader (`team=NEW_TEAM`) or into a team (its id)."""
     now = as_utc(ctx.now())
     method = payment_method_for(ctx, payment_method, sandbox_card)
     with ctx.uow() as uow:
         deal, terms, mine = _precheck(uow.session, user_id, deal_id, quantity, now, team)
-    # Every join that gets this far asks the bank for an authorisation: limited per person on
-    # every process together, so joining and leaving cannot be used to test stolen cards.
-    wait = ctx.limiter.attempt(CARD_ATTEMPTS, str(user_id))
-    if wait is not None:
-        raise JoinError(CARD_ATTEMPTS.refusal(wait), "rate_limited", mine)
+    # Every join that gets this far asks the bank for an authorisation: limited per person and
+    # per address on every process together, so joining and leaving cannot test stolen cards.
+    spend(
+        ctx,
+        lambda message: JoinError(message, "rate_limited", mine),
+        (CARD_ATTEMPTS, user_id),
+        (JOINS_PER_ADDRESS, address),
+    )
     try:
         with ctx.uow() as uow:
             part_id, attempt, team_id, with_me = reserve_seat(

@@ -15,6 +15,8 @@ from app.domain.group_buy import (
     ParticipationStatus,
     PaymentMode,
 )
+from app.domain.throttle import Rate
+from app.services.allowances import Keyed, spend
 from app.services.context import Context
 from app.services.deals.errors import JoinError, Refused
 from app.services.deals.records import (
@@ -30,11 +32,29 @@ from app.services.deals.seats import free_date_seat, free_team_place, release_ho
 from app.services.deals.views import MySeat, my_seat
 
 Status = ParticipationStatus
+# Each leave redraws the deal for everyone watching it and releases a hold at the bank. A person
+# leaves at most as often as they may join (CARD_ATTEMPTS); an address, five people's worth.
+LEAVES_PER_PERSON = Rate("deal.leave.person", limit=20, seconds=3600)
+LEAVES_PER_ADDRESS = Rate("deal.leave.address", limit=5 * LEAVES_PER_PERSON.limit, seconds=3600)
 
 
-def leave_deal(ctx: Context, actor_id: int, deal_id: int) -> MySeat:
-    """Leave an open deal: the seat is given back and the card hold released. Returns the
-    shopper's seat as it stands after leaving.
+def leave_deal(ctx: Context, actor_id: int, deal_id: int, address: str | None = None) -> MySeat:
+    """Leave an open deal (a team's, a trip's): the seat is given back and the card hold
+    released. Returns the shopper's seat as it stands after leaving. JoinError (still in) when
+    the deal closed, the shopper is not in it, or they or their address leave too often."""
+    return _leave(
+        ctx, actor_id, deal_id, (LEAVES_PER_PERSON, actor_id), (LEAVES_PER_ADDRESS, address)
+    )
+
+
+def undo_join(ctx: Context, actor_id: int, deal_id: int) -> MySeat:
+    """Give back a seat the shop took a moment ago for a join whose next step failed: as
+    `leave_deal`, but the shopper did not ask to leave, so no allowance is spent."""
+    return _leave(ctx, actor_id, deal_id)
+
+
+def _leave(ctx: Context, actor_id: int, deal_id: int, *allowances: Keyed) -> MySeat:
+    """The seat given back, spending `allowances` in the same transaction.
 
     The seat is freed first (committed); releasing the hold follows, and a release that fails
     is retried by the closing job (`hold_released` stays False)."""
@@ -93,6 +113,7 @@ def leave_deal(ctx: Context, actor_id: int, deal_id: int) -> MySeat:
                 deal_payload(terms, count_of(session, deal_id), user_id=actor_id, reason="left"),
             )
             settle(uow, deal_id, now)
+            spend(ctx, lambda message: JoinError(message, "rate_limited"), *allowances)
     except Refused as refused:
         seat = _seat(ctx, deal_id, actor_id)
         if refused.refusal is not None:

@@ -37,11 +37,21 @@ def start_team(
     payment_method: str | None = None,
     *,
     sandbox_card: SandboxCard | None = None,
+    address: str | None = None,
 ) -> JoinResult:
     """Join a deal as the leader of a new team; friends who join it within the team window
-    (24 h, or the deadline if sooner) all pay the team price once it fills. Paying as in
-    `join_deal`."""
-    return join(ctx, actor_id, deal_id, quantity, payment_method, sandbox_card, team=NEW_TEAM)
+    (24 h, or the deadline if sooner) all pay the team price once it fills. Paying (and the
+    allowances) as in `join_deal`."""
+    return join(
+        ctx,
+        actor_id,
+        deal_id,
+        quantity,
+        payment_method,
+        sandbox_card,
+        team=NEW_TEAM,
+        address=address,
+    )
 
 
 def join_team(
@@ -52,15 +62,25 @@ def join_team(
     payment_method: str | None = None,
     *,
     sandbox_card: SandboxCard | None = None,
+    address: str | None = None,
 ) -> JoinResult:
     """Join a friend's team (and so its deal). Refused with a clear message when the team is
-    already complete or ran out of time. Paying as in `join_deal`."""
+    already complete or ran out of time. Paying (and the allowances) as in `join_deal`."""
     with ctx.uow() as uow:
         team = uow.session.get(Team, team_id)
         if team is None:
             raise JoinError("We couldn't find that team.", "not_found")
         deal_id = team.deal_id
-    return join(ctx, actor_id, deal_id, quantity, payment_method, sandbox_card, team=team_id)
+    return join(
+        ctx,
+        actor_id,
+        deal_id,
+        quantity,
+        payment_method,
+        sandbox_card,
+        team=team_id,
+        address=address,
+    )
 
 
 def expire_overdue_teams(ctx: Context) -> list[int]:

@@ -102,14 +102,19 @@ def stream_pays(ctx: Context) -> bool:
     return ctx.payments.sandbox is not None
 
 
-def join_flash_deal(ctx: Context, actor_id: int, deal_id: int) -> StreamJoin:
+def join_flash_deal(
+    ctx: Context, actor_id: int, deal_id: int, address: str | None = None
+) -> StreamJoin:
     """Join a flash deal from the stream with the sandbox's approved test card. Without the
     local test server there is no card to use here: the shopper goes to the deal page.
-    LiveError with the deal's or the bank's message when refused."""
+    LiveError with the deal's or the bank's message when refused (the allowances are
+    `join_deal`'s)."""
     if not stream_pays(ctx):
         return StreamJoin(deal_id, StreamJoinStatus.DEAL_PAGE)
     try:
-        result = deals.join_deal(ctx, actor_id, deal_id, 1, sandbox_card=SandboxCard.SUCCESS)
+        result = deals.join_deal(
+            ctx, actor_id, deal_id, 1, sandbox_card=SandboxCard.SUCCESS, address=address
+        )
     except deals.JoinError as error:
         raise LiveError(error.message, "join_refused") from error
     except PaymentError as error:

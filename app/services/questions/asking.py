@@ -14,13 +14,20 @@ from app.domain import questions as rules
 from app.domain.events import DomainEvent, EventKind
 from app.domain.reviews import TextRefused, clean_text
 from app.domain.rewards import PointsReason
+from app.domain.throttle import Rate
 from app.routes import product_url
 from app.services import helpful_marks
 from app.services.activity import tell_friends
+from app.services.allowances import spend
 from app.services.buyers import buyers_of
 from app.services.context import Context
 from app.services.notifications import NotificationKind, notify
 from app.services.rate_limits import stamp
+
+# A person asks QUESTIONS_PER_HOUR and answers ANSWERS_PER_HOUR (the database windows); an
+# address, five people's worth of each. Helpful marks share the reviews' allowances.
+QUESTIONS_PER_ADDRESS = Rate("question.address", limit=5 * rules.QUESTIONS_PER_HOUR, seconds=3600)
+ANSWERS_PER_ADDRESS = Rate("answer.address", limit=5 * rules.ANSWERS_PER_HOUR, seconds=3600)
 
 
 class QuestionRefused(ValueError):
@@ -43,9 +50,12 @@ def _text(raw: str, label: str, limit: int) -> str:
         raise QuestionRefused(error.message) from None
 
 
-def ask_question(ctx: Context, actor_id: int, product_id: int, text: str) -> int:
+def ask_question(
+    ctx: Context, actor_id: int, product_id: int, text: str, address: str | None = None
+) -> int:
     """Ask a question on a product. The router (a due-work job) sends it to past buyers within
-    seconds: the asker's friends who bought it first. Returns the question's id."""
+    seconds: the asker's friends who bought it first. Returns the question's id. Refused
+    (nothing kept) when the person or their address asks too fast."""
     body = _text(text, "A question", rules.MAX_QUESTION)
     with ctx.uow() as uow:
         if uow.session.get(Product, product_id) is None:
@@ -70,12 +80,16 @@ def ask_question(ctx: Context, actor_id: int, product_id: int, text: str) -> int
         uow.session.add(question)
         uow.session.flush()
         uow.record(questions_changed(product_id))
+        spend(ctx, QuestionRefused, (QUESTIONS_PER_ADDRESS, address))
         return question.id or 0
 
 
-def answer_question(ctx: Context, actor_id: int, question_id: int, text: str) -> int:
+def answer_question(
+    ctx: Context, actor_id: int, question_id: int, text: str, address: str | None = None
+) -> int:
     """Answer a question (once per person); a buyer's answer is marked as such, the asker is
-    notified and the question stops being routed. Returns the answer's id."""
+    notified and the question stops being routed. Returns the answer's id. Refused (nothing
+    kept) when the person or their address answers too fast."""
     body = _text(text, "An answer", rules.MAX_ANSWER)
     with ctx.uow() as uow:
         question = uow.session.get(Question, question_id)
@@ -126,21 +140,26 @@ def answer_question(ctx: Context, actor_id: int, question_id: int, text: str) ->
         )
         uow.record(questions_changed(question.product_id))
         tell_friends(uow, actor_id, "share.answers")
+        spend(ctx, QuestionRefused, (ANSWERS_PER_ADDRESS, address))
         return answer.id or 0
 
 
-def vote_answer(ctx: Context, actor_id: int, answer_id: int) -> None:
-    """One "helpful" vote per shopper per answer, never on one's own."""
+def vote_answer(ctx: Context, actor_id: int, answer_id: int, address: str | None = None) -> None:
+    """One "helpful" vote per shopper per answer, never on one's own; refused (nothing kept)
+    when the person or their address marks too fast."""
     with ctx.uow() as uow:
-        answer = helpful_marks.mark(ctx, uow.session, _HELPFUL, actor_id, answer_id)
+        answer = helpful_marks.mark(ctx, uow.session, _HELPFUL, actor_id, answer_id, address)
         uow.record(questions_changed(_product_of(uow.session, answer)))
 
 
-def withdraw_answer_vote(ctx: Context, actor_id: int, answer_id: int) -> None:
+def withdraw_answer_vote(
+    ctx: Context, actor_id: int, answer_id: int, address: str | None = None
+) -> None:
     """Take one's "helpful" mark on an answer back; its author's points for it are reversed
-    (a negative ledger entry)."""
+    (a negative ledger entry). Refused (nothing changed) when the person or their address does
+    it too fast."""
     with ctx.uow() as uow:
-        answer = helpful_marks.unmark(ctx, uow.session, _HELPFUL, actor_id, answer_id)
+        answer = helpful_marks.unmark(ctx, uow.session, _HELPFUL, actor_id, answer_id, address)
         uow.record(questions_changed(_product_of(uow.session, answer)))
 
 

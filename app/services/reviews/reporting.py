@@ -19,13 +19,18 @@ from app.adapters.db.models_people import User
 from app.adapters.db.models_social import Review
 from app.domain.clock import as_utc
 from app.domain.people import MODERATING_ROLES
+from app.domain.throttle import Rate
+from app.services.allowances import spend
 from app.services.console.access import require
 from app.services.context import Context
 from app.services.helpful_marks import someone_elses
 from app.services.rate_limits import stamp
-from app.services.reviews.writing import ReviewRefused, drop_review, photo_folder
+from app.services.reviews.writing import ReviewRefused, drop_review, photo_folder, too_fast
 
 REPORTS_PER_HOUR = 20
+# An address reports five people's worth an hour: enough for a household, not for a script
+# with many accounts reporting every review of a rival's product.
+REPORTS_PER_ADDRESS = Rate("review.report.address", limit=5 * REPORTS_PER_HOUR, seconds=3600)
 MAX_REASON = 300
 
 
@@ -41,8 +46,11 @@ class ReportedReview:
     first_reported: datetime
 
 
-def report_review(ctx: Context, actor_id: int, review_id: int, reason: str = "") -> bool:
-    """Flag a review for the moderators; True the first time this person reports it."""
+def report_review(
+    ctx: Context, actor_id: int, review_id: int, reason: str = "", address: str | None = None
+) -> bool:
+    """Flag a review for the moderators; True the first time this person reports it.
+    ReviewRefused (nothing kept) when the person or their address reports too fast."""
     with ctx.uow() as uow:
         someone_elses(
             uow.session,
@@ -74,6 +82,7 @@ def report_review(ctx: Context, actor_id: int, review_id: int, reason: str = "")
                 )
         except IntegrityError:
             return False
+        spend(ctx, too_fast, (REPORTS_PER_ADDRESS, address))
         return True
 
 

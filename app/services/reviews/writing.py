@@ -21,13 +21,18 @@ from app.domain import reviews as rules
 from app.domain.clock import as_utc
 from app.domain.events import DomainEvent, EventKind
 from app.domain.rewards import PointsReason
+from app.domain.throttle import Rate
 from app.services import helpful_marks
 from app.services.activity import tell_friends
+from app.services.allowances import spend
 from app.services.context import Context
 from app.services.rate_limits import stamp
 from app.services.unit_of_work import UnitOfWork
 
 PHOTO_FOLDER = "review-photos"
+# A person writes REVIEW_WRITES_PER_HOUR (10, the database window, shared by edits and photos);
+# an address, five people's worth: a family reviewing what they bought together fits.
+WRITES_PER_ADDRESS = Rate("review.address", limit=50, seconds=3600)
 
 
 class ReviewRefused(ValueError):
@@ -53,8 +58,13 @@ def _changed(product_id: int) -> DomainEvent:
     return DomainEvent("reviews", str(product_id), 0, EventKind.REVIEWS_CHANGED)
 
 
+def too_fast(message: str) -> ReviewRefused:
+    return ReviewRefused(message)
+
+
 def _spend_review_write(uow: UnitOfWork, ctx: Context, actor_id: int) -> None:
-    """Writing, editing and adding photos share one hourly allowance per shopper."""
+    """Writing, editing and adding photos share one hourly allowance per shopper (and one
+    per address, spent by `write_review` last in its transaction)."""
     stamp(
         uow.session,
         actor_id,
@@ -83,9 +93,16 @@ def _own_review(session: Session, actor_id: int, review_id: int) -> Review:
 
 
 def write_review(
-    ctx: Context, actor_id: int, product_id: int, stars: object, title: str, body: str
+    ctx: Context,
+    actor_id: int,
+    product_id: int,
+    stars: object,
+    title: str,
+    body: str,
+    address: str | None = None,
 ) -> int:
-    """Post the actor's review of a product, or edit it if they wrote one. Returns its id."""
+    """Post the actor's review of a product, or edit it if they wrote one. Returns its id.
+    ReviewRefused (nothing kept) when the person or their address writes too fast."""
     try:
         clean_stars = rules.clean_stars(stars)
         clean_title = rules.clean_text(
@@ -127,6 +144,7 @@ def write_review(
         uow.session.flush()
         uow.record(_changed(product_id))
         tell_friends(uow, actor_id, "share.reviews")
+        spend(ctx, too_fast, (WRITES_PER_ADDRESS, address))
         return review.id or 0
 
 
@@ -155,10 +173,15 @@ def delete_review(ctx: Context, actor_id: int, review_id: int) -> None:
 
 
 def add_review_photos(
-    ctx: Context, actor_id: int, review_id: int, files: Sequence[tuple[str, bytes]]
+    ctx: Context,
+    actor_id: int,
+    review_id: int,
+    files: Sequence[tuple[str, bytes]],
+    address: str | None = None,
 ) -> int:
     """Check, re-encode and attach photos (name, bytes) to the actor's review. All or none:
-    one refused file refuses the batch with its reason. Returns how many were added."""
+    one refused file refuses the batch with its reason, as do the person's and the address's
+    review allowances. Returns how many were added."""
     if not files:
         raise ReviewRefused("Choose a photo first.", "photos")
     encoded = []
@@ -185,6 +208,7 @@ def add_review_photos(
                 raise ReviewRefused(
                     f"A review can have at most {rules.MAX_PHOTOS} photos.", "photos"
                 )
+            spend(ctx, too_fast, (WRITES_PER_ADDRESS, address))  # before any file is stored
             for jpeg, width, height in encoded:
                 photo = images.store(photo_folder(ctx), jpeg, width, height)
                 stored.append(photo)
@@ -217,20 +241,24 @@ def remove_review_photo(ctx: Context, actor_id: int, photo_id: int) -> None:
     images.remove(photo_folder(ctx), name)
 
 
-def vote_helpful(ctx: Context, actor_id: int, review_id: int) -> int:
-    """One "helpful" vote per shopper per review, never on one's own. Returns the new count."""
+def vote_helpful(ctx: Context, actor_id: int, review_id: int, address: str | None = None) -> int:
+    """One "helpful" vote per shopper per review, never on one's own. Returns the new count.
+    ReviewRefused (nothing kept) when the person or their address marks too fast."""
     with ctx.uow() as uow:
-        review = helpful_marks.mark(ctx, uow.session, _HELPFUL, actor_id, review_id)
+        review = helpful_marks.mark(ctx, uow.session, _HELPFUL, actor_id, review_id, address)
         uow.record(_changed(review.product_id))
         count = uow.session.exec(select(Review.helpful).where(Review.id == review_id)).one()
         return int(count)
 
 
-def withdraw_helpful(ctx: Context, actor_id: int, review_id: int) -> int:
+def withdraw_helpful(
+    ctx: Context, actor_id: int, review_id: int, address: str | None = None
+) -> int:
     """Take one's "helpful" mark back; the author's points for it are reversed (a negative
-    ledger entry). Returns the new count."""
+    ledger entry). Returns the new count. ReviewRefused (nothing changed) when the person or
+    their address does it too fast."""
     with ctx.uow() as uow:
-        review = helpful_marks.unmark(ctx, uow.session, _HELPFUL, actor_id, review_id)
+        review = helpful_marks.unmark(ctx, uow.session, _HELPFUL, actor_id, review_id, address)
         uow.record(_changed(review.product_id))
         count = uow.session.exec(select(Review.helpful).where(Review.id == review_id)).one()
         return int(count)

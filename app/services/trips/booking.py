@@ -30,6 +30,7 @@ from app.domain.group_buy import (
     validate_terms,
 )
 from app.domain.people import new_invite_code, normalise_invite_code
+from app.domain.throttle import Rate
 from app.domain.trips import (
     BookingRefusal,
     GroupRequest,
@@ -38,10 +39,11 @@ from app.domain.trips import (
     seats_left,
     validate_group,
 )
+from app.services.allowances import spend
 from app.services.context import Context
 from app.services.deals.creating import deal_row
 from app.services.deals.errors import Refused
-from app.services.deals.joining import reserve_seat
+from app.services.deals.joining import JOINS_PER_ADDRESS, reserve_seat
 from app.services.deals.records import deal_payload, load_deal, record, terms_of
 from app.services.deals.seats import find_participation, take_date_seat
 from app.services.trips.errors import BookingError
@@ -107,10 +109,17 @@ def open_booking(
         return BookingOpened(booking.id, deal.id, booking.code)
 
 
-def join_booking(ctx: Context, actor_id: int, raw_code: str) -> int:
+# Joining takes a seat on a date for 72 hours without a card yet: a person joins as often as
+# they may join deals; an address shares the deals' allowance (JOINS_PER_ADDRESS), so a script
+# with many accounts cannot sit on a trip's seats.
+JOINS_PER_PERSON = Rate("trip.join.person", limit=20, seconds=3600)
+
+
+def join_booking(ctx: Context, actor_id: int, raw_code: str, address: str | None = None) -> int:
     """Join a group from its shared link: take a seat on the date and in the group, to be paid
     within 72 hours. Refused with a message (nothing changed) when the trip or the date is
-    full, the booking closed, or the shopper is already in. Returns the booking's id."""
+    full, the booking closed, the shopper is already in, or they or their address join too
+    often. Returns the booking's id."""
     now = as_utc(ctx.now())
     with ctx.uow() as uow:
         booking = find_booking(uow.session, raw_code)
@@ -121,6 +130,12 @@ def join_booking(ctx: Context, actor_id: int, raw_code: str) -> int:
         with ctx.uow() as uow:
             deal = load_deal(uow.session, booking.deal_id)
             _take_seats(uow, booking, deal, actor_id, now)
+            spend(
+                ctx,
+                lambda message: BookingError(message, "rate_limited"),
+                (JOINS_PER_PERSON, actor_id),
+                (JOINS_PER_ADDRESS, address),
+            )
     except IntegrityError:
         raise BookingError.refused(BookingRefusal.ALREADY_MEMBER) from None
     assert booking.id is not None

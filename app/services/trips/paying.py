@@ -23,10 +23,11 @@ from app.domain.clock import as_utc
 from app.domain.group_buy import DealKind, DealStatus, ParticipationStatus, hold_amount, price_for
 from app.domain.payments import SandboxCard
 from app.domain.trips import COVER_WINDOW, SHARE_WINDOW, BookingRefusal, who_may_pay
+from app.services.allowances import spend
 from app.services.context import Context
 from app.services.deals.errors import JoinError
 from app.services.deals.holding import JoinResult, place_hold
-from app.services.deals.joining import CARD_ATTEMPTS, payment_method_for
+from app.services.deals.joining import CARD_ATTEMPTS, JOINS_PER_ADDRESS, payment_method_for
 from app.services.deals.reconciliation import finish_bank_check
 from app.services.deals.records import count_of, load_deal, terms_of
 from app.services.deals.seats import advance, find_participation
@@ -44,13 +45,15 @@ def pay_share(
     payment_method: str | None = None,
     *,
     sandbox_card: SandboxCard | None = None,
+    address: str | None = None,
 ) -> JoinResult:
     """Pay `member_id`'s share of the booking with `code`: the member's own (within 72 hours of
     joining) or, for the organiser, anyone's until 24 hours after that. The price per person is
     today's tier with this share counted; nobody pays more at close, less if more people pay.
 
     BookingError (nothing changed) when the payer may not pay this share, it is paid already,
-    the booking closed or the card fails. Status "needs_action" when the bank wants 3-D Secure.
+    the booking closed, the payer or their address tries cards too often, or the card fails.
+    Status "needs_action" when the bank wants 3-D Secure.
     """
     now = as_utc(ctx.now())
     with ctx.uow() as uow:
@@ -74,9 +77,12 @@ def pay_share(
         unit_price_now=price_for(terms, with_me),
         currency=terms.currency,
     )
-    wait = ctx.limiter.attempt(CARD_ATTEMPTS, str(actor_id))  # the same allowance as deal joins
-    if wait is not None:
-        raise BookingError(CARD_ATTEMPTS.refusal(wait), "rate_limited")
+    spend(  # the same allowances as deal joins: each is a card authorisation
+        ctx,
+        lambda message: BookingError(message, "rate_limited"),
+        (CARD_ATTEMPTS, actor_id),
+        (JOINS_PER_ADDRESS, address),
+    )
     key = f"booking-{booking.id}-seat-{part_id}-{attempt}-by-{actor_id}-{method}"[:200]
     payer = None if actor_id == member_id else actor_id
     try:

@@ -122,6 +122,7 @@ class DealState(SessionState):
         yield
         quantity = parse_whole(self.quantity, 1, 99) or 1
         card = None if payment_method else sandbox_card(self.card_choice)
+        address = self.client_address()
         action, target = {
             "team": (deals.start_team, deal_id),
             "join_team": (deals.join_team, team_id),
@@ -129,7 +130,13 @@ class DealState(SessionState):
         try:
             result: JoinResult = await asyncio.to_thread(
                 lambda: action(
-                    app_context(), user.id, target, quantity, payment_method, sandbox_card=card
+                    app_context(),
+                    user.id,
+                    target,
+                    quantity,
+                    payment_method,
+                    sandbox_card=card,
+                    address=address,
                 )
             )
         except JoinError as refusal:
@@ -235,7 +242,7 @@ class DealState(SessionState):
             return
         try:
             seat = await asyncio.to_thread(
-                deals.leave_deal, app_context(), user.id, self._deal_id()
+                deals.leave_deal, app_context(), user.id, self._deal_id(), self.client_address()
             )
         except JoinError as refusal:
             if refusal.seat is not None:
