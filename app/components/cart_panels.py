@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from app.components.cart_forms import field, invalid
+from app.components.form_fields import field, invalid
 from app.routes import cart_join_url, friends_url
 from app.services.accounts import PersonView
 from app.services.carts import CartActivityView, CartMemberView, CartView

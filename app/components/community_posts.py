@@ -7,7 +7,7 @@ from __future__ import annotations
 import reflex as rx
 
 from app.components.chat import message_part
-from app.components.console_products import IMAGE_TYPES
+from app.components.picture_upload import IMAGE_TYPES
 from app.components.reviews import named_file_input
 from app.domain import chat as chat_rules
 from app.domain import communities as rules

@@ -6,7 +6,8 @@ from __future__ import annotations
 import reflex as rx
 
 from app.components.candidates import candidate_status
-from app.components.console_products import IMAGE_TYPES
+from app.components.form_fields import keyed_error, keyed_field, keyed_input
+from app.components.picture_upload import picture_field
 from app.services.candidates import CandidateView
 from app.services.console.products import CategoryChoice
 from app.states.console import ConsoleCandidatesState as S
@@ -16,45 +17,13 @@ MUTED = rx.color("gray", 11)
 SELECT_STYLE = {"width": "100%", "padding": "var(--space-2)"}
 
 
-def _error(key: str) -> rx.Component:
-    return rx.cond(
-        S.candidate_errors.contains(key),
-        rx.text(
-            S.candidate_errors[key],
-            id=f"candidate-{key}-error",
-            color=rx.color("red", 11),
-            size="2",
-            role="alert",
-            data_testid=f"candidate-error-{key}",
-        ),
-    )
-
-
 def _field(label: str, key: str, control: rx.Component) -> rx.Component:
-    return rx.vstack(
-        rx.el.label(label, html_for=f"candidate-{key}", font_weight="500"),
-        control,
-        _error(key),
-        spacing="1",
-        width="100%",
-        align="start",
-    )
+    return keyed_field(label, "candidate", key, S.candidate_errors, control)
 
 
 def _input(label: str, key: str, **props: object) -> rx.Component:
-    return _field(
-        label,
-        key,
-        rx.input(
-            id=f"candidate-{key}",
-            default_value=S.draft[key],
-            on_change=lambda value: S.set_field(key, value),
-            aria_invalid=rx.cond(S.candidate_errors.contains(key), "true", "false"),
-            aria_describedby=f"candidate-{key}-error",
-            width="100%",
-            **props,
-        ),
-    )
+    commit = ("on_change", lambda value: S.set_field(key, value))
+    return keyed_input(label, "candidate", key, S.candidate_errors, S.draft[key], commit, **props)
 
 
 def _category(choice: rx.Var[CategoryChoice]) -> rx.Component:
@@ -102,31 +71,10 @@ def candidate_form() -> rx.Component:
                 ),
                 key=S.form_key.to_string(),
             ),
-            rx.vstack(
-                rx.text("Picture (JPEG, PNG, WebP or GIF)", font_weight="500", size="2"),
-                rx.upload(
-                    rx.vstack(
-                        rx.icon("image-up", aria_hidden="true"),
-                        rx.text("Drop a picture here, or click to choose one", size="2"),
-                        align="center",
-                        spacing="1",
-                    ),
-                    id=UPLOAD_ID,
-                    accept=IMAGE_TYPES,
-                    max_files=1,
-                    border=f"1px dashed {rx.color('gray', 8)}",
-                    padding="var(--space-4)",
-                    border_radius="var(--radius-3)",
-                    width="100%",
-                    aria_label="Candidate picture",
-                ),
-                rx.foreach(
-                    rx.selected_files(UPLOAD_ID),
-                    lambda name: rx.text("Chosen: ", name, size="2"),
-                ),
-                _error("image"),
-                spacing="1",
-                width="100%",
+            picture_field(
+                UPLOAD_ID,
+                "Candidate picture",
+                keyed_error(S.candidate_errors, "candidate", "image"),
             ),
             rx.text(
                 "When the votes reach the number needed, it becomes a group deal at the target "

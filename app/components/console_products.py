@@ -5,57 +5,20 @@ from __future__ import annotations
 
 import reflex as rx
 
+from app.components.form_fields import keyed_error, keyed_field, keyed_input
+from app.components.picture_upload import picture_field
 from app.services.console.products import CategoryChoice, ConsoleProduct
 from app.states.console import ConsoleProductsState as S
 from app.states.console.products import UPLOAD_ID
 
-IMAGE_TYPES = {
-    "image/jpeg": [".jpg", ".jpeg"],
-    "image/png": [".png"],
-    "image/webp": [".webp"],
-    "image/gif": [".gif"],
-}
-
-
-def _error(key: str) -> rx.Component:
-    return rx.cond(
-        S.product_errors.contains(key),
-        rx.text(
-            S.product_errors[key],
-            id=f"product-{key}-error",
-            color=rx.color("red", 11),
-            size="2",
-            role="alert",
-            data_testid=f"product-error-{key}",
-        ),
-    )
-
 
 def _labelled(label: str, key: str, control: rx.Component) -> rx.Component:
-    return rx.vstack(
-        rx.el.label(label, html_for=f"product-{key}", font_weight="500"),
-        control,
-        _error(key),
-        spacing="1",
-        width="100%",
-        align="start",
-    )
+    return keyed_field(label, "product", key, S.product_errors, control)
 
 
 def _input(label: str, key: str, **props: object) -> rx.Component:
-    return _labelled(
-        label,
-        key,
-        rx.input(
-            id=f"product-{key}",
-            default_value=S.draft[key],
-            on_blur=lambda value: S.set_field(key, value),
-            aria_invalid=rx.cond(S.product_errors.contains(key), "true", "false"),
-            aria_describedby=f"product-{key}-error",
-            width="100%",
-            **props,
-        ),
-    )
+    commit = ("on_blur", lambda value: S.set_field(key, value))
+    return keyed_input(label, "product", key, S.product_errors, S.draft[key], commit, **props)
 
 
 def _category(choice: rx.Var[CategoryChoice]) -> rx.Component:
@@ -111,31 +74,11 @@ def product_form() -> rx.Component:
                 ),
                 key=S.form_key.to_string(),
             ),
-            rx.vstack(
-                rx.text("Picture (JPEG, PNG, WebP or GIF)", font_weight="500", size="2"),
-                rx.upload(
-                    rx.vstack(
-                        rx.icon("image-up", aria_hidden="true"),
-                        rx.text("Drop a picture here, or click to choose one", size="2"),
-                        align="center",
-                        spacing="1",
-                    ),
-                    id=UPLOAD_ID,
-                    accept=IMAGE_TYPES,
-                    max_files=1,
-                    border=f"1px dashed {rx.color('gray', 8)}",
-                    padding="var(--space-4)",
-                    border_radius="var(--radius-3)",
-                    width="100%",
-                    aria_label="Product picture",
-                ),
-                rx.foreach(
-                    rx.selected_files(UPLOAD_ID),
-                    lambda name: rx.text("Chosen: ", name, size="2", data_testid="chosen-file"),
-                ),
-                _error("image"),
-                spacing="1",
-                width="100%",
+            picture_field(
+                UPLOAD_ID,
+                "Product picture",
+                keyed_error(S.product_errors, "product", "image"),
+                "chosen-file",
             ),
             rx.hstack(
                 rx.button(

@@ -8,6 +8,7 @@ import reflex as rx
 from app import routes
 from app.components.buttons import link_button
 from app.components.deal_form import deal_form
+from app.components.tables import surface_table
 from app.services.console.audit import AuditLine
 from app.services.console.deals import ConsoleDeal
 from app.services.console.live import ConsoleSession
@@ -17,20 +18,6 @@ from app.states.console import ConsoleDealsState, ConsoleModerationState, Consol
 
 ROLES = ("shopper", "host", "moderator", "admin")
 MUTED = rx.color("gray", 11)
-
-
-def _table(headers: list[str], body: rx.Component) -> rx.Component:
-    return rx.box(
-        rx.table.root(
-            rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in headers])),
-            rx.table.body(body),
-            width="100%",
-            variant="surface",
-            size="1",
-        ),
-        overflow_x="auto",
-        width="100%",
-    )
 
 
 def _deal_row(deal: rx.Var[ConsoleDeal]) -> rx.Component:
@@ -86,7 +73,7 @@ def deals_section() -> rx.Component:
             deal_form(ConsoleDealsState),
             width="100%",
         ),
-        _table(
+        surface_table(
             ["Deal", "Product", "Status", "Joined / needed", ""],
             rx.foreach(ConsoleDealsState.deal_rows, _deal_row),
         ),
@@ -177,7 +164,7 @@ def live_section() -> rx.Component:
             align="center",
             wrap="wrap",
         ),
-        _table(
+        surface_table(
             ["Session", "Host", "Status", "Starts"],
             rx.foreach(live.sessions, _session_row),
         ),
@@ -218,7 +205,7 @@ def users_section() -> rx.Component:
             on_submit=ConsoleUsersState.search,
             width="100%",
         ),
-        _table(["User", "Role"], rx.foreach(ConsoleUsersState.users, _user_row)),
+        surface_table(["User", "Role"], rx.foreach(ConsoleUsersState.users, _user_row)),
         spacing="3",
         width="100%",
     )
@@ -235,7 +222,7 @@ def _audit_row(line: rx.Var[AuditLine]) -> rx.Component:
 
 
 def audit_section() -> rx.Component:
-    return _table(
+    return surface_table(
         ["When", "Who", "What", "On"],
         rx.foreach(ConsoleUsersState.audit_lines, _audit_row),
     )

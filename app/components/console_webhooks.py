@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from app.components.cart_forms import field_error, invalid
+from app.components.form_fields import field_error, invalid
+from app.components.tables import surface_table
 from app.services.webhooks import AttemptView, EndpointView
 from app.states.console import ConsoleWebhooksState
 
@@ -232,19 +233,7 @@ def _attempts() -> rx.Component:
                 ),
                 rx.cond(
                     S.attempts.length() > 0,
-                    rx.box(
-                        rx.table.root(
-                            rx.table.header(
-                                rx.table.row(*[rx.table.column_header_cell(h) for h in headers])
-                            ),
-                            rx.table.body(rx.foreach(S.attempts, _attempt_row)),
-                            width="100%",
-                            variant="surface",
-                            size="1",
-                        ),
-                        overflow_x="auto",
-                        width="100%",
-                    ),
+                    surface_table(headers, rx.foreach(S.attempts, _attempt_row)),
                     rx.text("No attempts yet.", color=MUTED),
                 ),
                 spacing="3",

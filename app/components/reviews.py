@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from app.components.form_fields import keyed_error
 from app.components.rewards import name_badges
 from app.domain.reviews import MAX_BODY, MAX_PHOTOS, MAX_TITLE
 from app.services.reviews import PhotoView, ReviewView, StarRow
@@ -75,17 +76,7 @@ def summary() -> rx.Component:
 
 
 def _error(key: str) -> rx.Component:
-    return rx.cond(
-        ReviewsState.field_errors.contains(key),
-        rx.text(
-            ReviewsState.field_errors[key],
-            id=f"review-{key}-error",
-            color=rx.color("red", 11),
-            size="2",
-            role="alert",
-            data_testid=f"review-error-{key}",
-        ),
-    )
+    return keyed_error(ReviewsState.field_errors, "review", key)
 
 
 def _review_form() -> rx.Component:
