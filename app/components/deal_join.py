@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import reflex as rx
 
 from app.components.deal_payment import payment_element
@@ -44,6 +47,34 @@ def _join_button(label: rx.Var[str] | str, on_click: rx.event.EventType, test_id
     )
 
 
+def error_callout(message: rx.Var[str], test_id: str) -> rx.Component:
+    """What went wrong with paying or joining, when something did."""
+    return rx.cond(
+        message != "",
+        rx.callout(
+            message,
+            icon="circle-alert",
+            color_scheme="red",
+            role="alert",
+            width="100%",
+            data_testid=test_id,
+        ),
+    )
+
+
+def test_bank_buttons(
+    approve: str, refuse: str, answer: Callable[[bool], Any], **approve_props: Any
+) -> tuple[rx.Component, rx.Component]:
+    """With test cards the shopper plays their bank's 3-D Secure check: `answer(True)` passes
+    it, `answer(False)` fails it."""
+    return (
+        rx.button(
+            approve, on_click=answer(True), size="2", data_testid="bank-approve", **approve_props
+        ),
+        rx.button(refuse, on_click=answer(False), size="2", variant="soft", color_scheme="gray"),
+    )
+
+
 def _join_form() -> rx.Component:
     card = DealState.deal.card  # type: ignore[union-attr]
     return rx.vstack(
@@ -53,17 +84,7 @@ def _join_form() -> rx.Component:
             sandbox_card_chooser(DealState.card_choice, DealState.set_card_choice),
             payment_element(),
         ),
-        rx.cond(
-            DealState.error != "",
-            rx.callout(
-                DealState.error,
-                icon="circle-alert",
-                color_scheme="red",
-                role="alert",
-                width="100%",
-                data_testid="join-error",
-            ),
-        ),
+        error_callout(DealState.error, "join-error"),
         _join_button(
             "Join for " + card.join_price,
             rx.cond(DealState.test_cards, DealState.join, DealState.pay_with_card("join", 0)),
@@ -102,19 +123,7 @@ def _bank_check() -> rx.Component:
                 DealState.test_cards,
                 rx.hstack(
                     rx.badge("Test bank", color_scheme="amber"),
-                    rx.button(
-                        "Approve",
-                        on_click=DealState.bank_answer(True),
-                        size="2",
-                        data_testid="bank-approve",
-                    ),
-                    rx.button(
-                        "Refuse",
-                        on_click=DealState.bank_answer(False),
-                        size="2",
-                        variant="soft",
-                        color_scheme="gray",
-                    ),
+                    *test_bank_buttons("Approve", "Refuse", DealState.bank_answer),
                     spacing="2",
                     align="center",
                     wrap="wrap",
