@@ -6,15 +6,15 @@ from __future__ import annotations
 import reflex as rx
 
 from app.components.candidates import candidate_status
-from app.components.form_fields import keyed_error, keyed_field, keyed_input
+from app.components.console_products import category_option
+from app.components.form_fields import keyed_error, keyed_field, keyed_input, keyed_select
 from app.components.picture_upload import picture_field
+from app.components.tables import scrolling_table
 from app.services.candidates import CandidateView
-from app.services.console.products import CategoryChoice
 from app.states.console import ConsoleCandidatesState as S
 from app.states.console.candidates import UPLOAD_ID
 
 MUTED = rx.color("gray", 11)
-SELECT_STYLE = {"width": "100%", "padding": "var(--space-2)"}
 
 
 def _field(label: str, key: str, control: rx.Component) -> rx.Component:
@@ -26,8 +26,9 @@ def _input(label: str, key: str, **props: object) -> rx.Component:
     return keyed_input(label, "candidate", key, S.candidate_errors, S.draft[key], commit, **props)
 
 
-def _category(choice: rx.Var[CategoryChoice]) -> rx.Component:
-    return rx.el.option(choice.name, value=choice.slug)
+def _select(label: str, key: str, *options: rx.Component) -> rx.Component:
+    store = lambda value: S.set_field(key, value)  # noqa: E731
+    return keyed_select(label, "candidate", key, S.candidate_errors, S.draft[key], store, *options)
 
 
 def candidate_form() -> rx.Component:
@@ -54,17 +55,7 @@ def candidate_form() -> rx.Component:
                     ),
                     _input("Votes needed", "threshold", input_mode="numeric"),
                     _input("Voting closes", "closes_at", type="datetime-local"),
-                    _field(
-                        "Category",
-                        "category",
-                        rx.el.select(
-                            rx.foreach(S.categories, _category),
-                            id="candidate-category",
-                            value=S.draft["category"],
-                            on_change=lambda value: S.set_field("category", value),
-                            style=SELECT_STYLE,
-                        ),
-                    ),
+                    _select("Category", "category", rx.foreach(S.categories, category_option)),
                     columns=rx.breakpoints(initial="1", sm="2"),
                     spacing="3",
                     width="100%",
@@ -112,21 +103,9 @@ def _row(c: rx.Var[CandidateView]) -> rx.Component:
 def candidates_section() -> rx.Component:
     return rx.vstack(
         candidate_form(),
-        rx.scroll_area(
-            rx.table.root(
-                rx.table.header(
-                    rx.table.row(
-                        *[
-                            rx.table.column_header_cell(h)
-                            for h in ("Candidate", "Target", "Votes", "Status", "Closes", "")
-                        ]
-                    )
-                ),
-                rx.table.body(rx.foreach(S.rows, _row)),
-                width="100%",
-            ),
-            type="auto",
-            scrollbars="horizontal",
+        scrolling_table(
+            ["Candidate", "Target", "Votes", "Status", "Closes", ""],
+            rx.foreach(S.rows, _row),
         ),
         spacing="4",
         width="100%",

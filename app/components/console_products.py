@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from app.components.form_fields import keyed_error, keyed_field, keyed_input
+from app.components.form_fields import keyed_error, keyed_field, keyed_input, keyed_select
 from app.components.picture_upload import picture_field
 from app.services.console.products import CategoryChoice, ConsoleProduct
 from app.states.console import ConsoleProductsState as S
@@ -21,12 +21,16 @@ def _input(label: str, key: str, **props: object) -> rx.Component:
     return keyed_input(label, "product", key, S.product_errors, S.draft[key], commit, **props)
 
 
-def _category(choice: rx.Var[CategoryChoice]) -> rx.Component:
+def _select(label: str, key: str, *options: rx.Component) -> rx.Component:
+    store = lambda value: S.set_field(key, value)  # noqa: E731
+    return keyed_select(label, "product", key, S.product_errors, S.draft[key], store, *options)
+
+
+def category_option(choice: rx.Var[CategoryChoice]) -> rx.Component:
     return rx.el.option(choice.name, value=choice.slug)
 
 
 def product_form() -> rx.Component:
-    select_style = {"width": "100%", "padding": "var(--space-2)"}
     return rx.card(
         rx.vstack(
             rx.heading(rx.cond(S.editing > 0, "Edit product", "New product"), size="4", as_="h3"),
@@ -46,28 +50,12 @@ def product_form() -> rx.Component:
                 rx.grid(
                     _input("Price", "price", input_mode="decimal", placeholder="24.00"),
                     _input("Stock", "stock", input_mode="numeric"),
-                    _labelled(
+                    _select(
                         "Currency",
                         "currency",
-                        rx.el.select(
-                            *[rx.el.option(c, value=c) for c in ("USD", "EUR", "GBP")],
-                            id="product-currency",
-                            value=S.draft["currency"],
-                            on_change=lambda value: S.set_field("currency", value),
-                            style=select_style,
-                        ),
+                        *[rx.el.option(c, value=c) for c in ("USD", "EUR", "GBP")],
                     ),
-                    _labelled(
-                        "Category",
-                        "category",
-                        rx.el.select(
-                            rx.foreach(S.categories, _category),
-                            id="product-category",
-                            value=S.draft["category"],
-                            on_change=lambda value: S.set_field("category", value),
-                            style=select_style,
-                        ),
-                    ),
+                    _select("Category", "category", rx.foreach(S.categories, category_option)),
                     columns=rx.breakpoints(initial="1", sm="2"),
                     spacing="3",
                     width="100%",

@@ -7,6 +7,7 @@ import reflex as rx
 
 from app import routes
 from app.components.buttons import link_button
+from app.components.confirm import confirm_dialog
 from app.components.deal_form import deal_form
 from app.components.tables import surface_table
 from app.services.console.audit import AuditLine
@@ -29,35 +30,23 @@ def _deal_row(deal: rx.Var[ConsoleDeal]) -> rx.Component:
         rx.table.cell(
             rx.cond(
                 deal.cancellable,
-                rx.alert_dialog.root(
-                    rx.alert_dialog.trigger(
-                        rx.button(
-                            "Cancel deal",
-                            size="1",
-                            color_scheme="red",
-                            variant="soft",
-                            aria_label="Cancel deal " + deal.id.to_string(),
-                        )
+                confirm_dialog(
+                    rx.button(
+                        "Cancel deal",
+                        size="1",
+                        color_scheme="red",
+                        variant="soft",
+                        aria_label="Cancel deal " + deal.id.to_string(),
                     ),
-                    rx.alert_dialog.content(
-                        rx.alert_dialog.title("Cancel this deal?"),
-                        rx.alert_dialog.description(
-                            "Every shopper's card hold is released. This cannot be undone."
-                        ),
-                        rx.hstack(
-                            rx.alert_dialog.cancel(rx.button("Keep it", variant="soft")),
-                            rx.alert_dialog.action(
-                                rx.button(
-                                    "Cancel the deal",
-                                    color_scheme="red",
-                                    on_click=ConsoleDealsState.cancel(deal.id),
-                                )
-                            ),
-                            spacing="3",
-                            justify="end",
-                            margin_top="var(--space-4)",
-                        ),
+                    "Cancel this deal?",
+                    "Every shopper's card hold is released. This cannot be undone.",
+                    rx.button("Keep it", variant="soft"),
+                    rx.button(
+                        "Cancel the deal",
+                        color_scheme="red",
+                        on_click=ConsoleDealsState.cancel(deal.id),
                     ),
+                    margin_top="var(--space-4)",
                 ),
                 rx.text("—", color=MUTED),
             )

@@ -7,6 +7,7 @@ from typing import Any
 
 import reflex as rx
 
+from app.components.confirm import confirm_dialog
 from app.components.deal_payment import payment_element
 from app.components.sandbox_cards import sandbox_card_chooser
 from app.states.deals import DealState
@@ -140,23 +141,13 @@ def _bank_check() -> rx.Component:
 
 
 def _leave_button() -> rx.Component:
-    return rx.alert_dialog.root(
-        rx.alert_dialog.trigger(
-            rx.button("Leave the deal", variant="soft", color_scheme="gray", data_testid="leave")
-        ),
-        rx.alert_dialog.content(
-            rx.alert_dialog.title("Leave this deal?"),
-            rx.alert_dialog.description(
-                "The hold on your card is released and your place goes to someone else."
-            ),
-            rx.hstack(
-                rx.alert_dialog.cancel(rx.button("Stay in", variant="soft", color_scheme="gray")),
-                rx.alert_dialog.action(rx.button("Leave", on_click=DealState.leave)),
-                spacing="3",
-                justify="end",
-                margin_top="var(--space-4)",
-            ),
-        ),
+    return confirm_dialog(
+        rx.button("Leave the deal", variant="soft", color_scheme="gray", data_testid="leave"),
+        "Leave this deal?",
+        "The hold on your card is released and your place goes to someone else.",
+        rx.button("Stay in", variant="soft", color_scheme="gray"),
+        rx.button("Leave", on_click=DealState.leave),
+        margin_top="var(--space-4)",
     )
 
 

@@ -75,6 +75,30 @@ def keyed_field(
     )
 
 
+SELECT_STYLE = {"width": "100%", "padding": "var(--space-2)"}
+
+
+def keyed_select(
+    label: str,
+    prefix: str,
+    key: str,
+    errors: rx.Var[dict[str, str]],
+    value: Any,
+    on_change: Callable[[Any], Any],
+    *options: rx.Component,
+) -> rx.Component:
+    """A native select for field `key` of a draft, full width, its error under it."""
+    return keyed_field(
+        label,
+        prefix,
+        key,
+        errors,
+        rx.el.select(
+            *options, id=f"{prefix}-{key}", value=value, on_change=on_change, style=SELECT_STYLE
+        ),
+    )
+
+
 def keyed_input(
     label: str,
     prefix: str,
