@@ -7,7 +7,7 @@ import reflex as rx
 
 from app.components.candidates import candidate_status
 from app.components.console_products import category_option
-from app.components.form_fields import keyed_error, keyed_field, keyed_input, keyed_select
+from app.components.form_fields import DraftForm
 from app.components.picture_upload import picture_field
 from app.components.tables import scrolling_table
 from app.services.candidates import CandidateView
@@ -17,18 +17,7 @@ from app.states.console.candidates import UPLOAD_ID
 MUTED = rx.color("gray", 11)
 
 
-def _field(label: str, key: str, control: rx.Component) -> rx.Component:
-    return keyed_field(label, "candidate", key, S.candidate_errors, control)
-
-
-def _input(label: str, key: str, **props: object) -> rx.Component:
-    commit = ("on_change", lambda value: S.set_field(key, value))
-    return keyed_input(label, "candidate", key, S.candidate_errors, S.draft[key], commit, **props)
-
-
-def _select(label: str, key: str, *options: rx.Component) -> rx.Component:
-    store = lambda value: S.set_field(key, value)  # noqa: E731
-    return keyed_select(label, "candidate", key, S.candidate_errors, S.draft[key], store, *options)
+F = DraftForm("candidate", S.candidate_errors, S.draft, S.set_field)
 
 
 def candidate_form() -> rx.Component:
@@ -36,26 +25,15 @@ def candidate_form() -> rx.Component:
         rx.vstack(
             rx.heading("Put a product to the vote", size="4", as_="h3"),
             rx.fragment(
-                _input("Product name", "title", max_length=120),
-                _field(
-                    "Description",
-                    "description",
-                    rx.text_area(
-                        id="candidate-description",
-                        default_value=S.draft["description"],
-                        on_change=lambda value: S.set_field("description", value),
-                        width="100%",
-                        rows="3",
-                        max_length=2000,
-                    ),
-                ),
+                F.input("Product name", "title", max_length=120),
+                F.text_area("Description", "description", rows="3", max_length=2000),
                 rx.grid(
-                    _input(
+                    F.input(
                         "Target price", "target_price", input_mode="decimal", placeholder="45.00"
                     ),
-                    _input("Votes needed", "threshold", input_mode="numeric"),
-                    _input("Voting closes", "closes_at", type="datetime-local"),
-                    _select("Category", "category", rx.foreach(S.categories, category_option)),
+                    F.input("Votes needed", "threshold", input_mode="numeric"),
+                    F.input("Voting closes", "closes_at", type="datetime-local"),
+                    F.select("Category", "category", rx.foreach(S.categories, category_option)),
                     columns=rx.breakpoints(initial="1", sm="2"),
                     spacing="3",
                     width="100%",
@@ -65,7 +43,7 @@ def candidate_form() -> rx.Component:
             picture_field(
                 UPLOAD_ID,
                 "Candidate picture",
-                keyed_error(S.candidate_errors, "candidate", "image"),
+                F.error("image"),
             ),
             rx.text(
                 "When the votes reach the number needed, it becomes a group deal at the target "

@@ -5,25 +5,13 @@ from __future__ import annotations
 
 import reflex as rx
 
-from app.components.form_fields import keyed_error, keyed_field, keyed_input, keyed_select
+from app.components.form_fields import DraftForm
 from app.components.picture_upload import picture_field
 from app.services.console.products import CategoryChoice, ConsoleProduct
 from app.states.console import ConsoleProductsState as S
 from app.states.console.products import UPLOAD_ID
 
-
-def _labelled(label: str, key: str, control: rx.Component) -> rx.Component:
-    return keyed_field(label, "product", key, S.product_errors, control)
-
-
-def _input(label: str, key: str, **props: object) -> rx.Component:
-    commit = ("on_blur", lambda value: S.set_field(key, value))
-    return keyed_input(label, "product", key, S.product_errors, S.draft[key], commit, **props)
-
-
-def _select(label: str, key: str, *options: rx.Component) -> rx.Component:
-    store = lambda value: S.set_field(key, value)  # noqa: E731
-    return keyed_select(label, "product", key, S.product_errors, S.draft[key], store, *options)
+F = DraftForm("product", S.product_errors, S.draft, S.set_field, commit="on_blur")
 
 
 def category_option(choice: rx.Var[CategoryChoice]) -> rx.Component:
@@ -35,27 +23,17 @@ def product_form() -> rx.Component:
         rx.vstack(
             rx.heading(rx.cond(S.editing > 0, "Edit product", "New product"), size="4", as_="h3"),
             rx.fragment(
-                _input("Title", "title", max_length=120),
-                _labelled(
-                    "Description",
-                    "description",
-                    rx.text_area(
-                        id="product-description",
-                        default_value=S.draft["description"],
-                        on_blur=lambda value: S.set_field("description", value),
-                        width="100%",
-                        rows="3",
-                    ),
-                ),
+                F.input("Title", "title", max_length=120),
+                F.text_area("Description", "description", rows="3"),
                 rx.grid(
-                    _input("Price", "price", input_mode="decimal", placeholder="24.00"),
-                    _input("Stock", "stock", input_mode="numeric"),
-                    _select(
+                    F.input("Price", "price", input_mode="decimal", placeholder="24.00"),
+                    F.input("Stock", "stock", input_mode="numeric"),
+                    F.select(
                         "Currency",
                         "currency",
                         *[rx.el.option(c, value=c) for c in ("USD", "EUR", "GBP")],
                     ),
-                    _select("Category", "category", rx.foreach(S.categories, category_option)),
+                    F.select("Category", "category", rx.foreach(S.categories, category_option)),
                     columns=rx.breakpoints(initial="1", sm="2"),
                     spacing="3",
                     width="100%",
@@ -65,7 +43,7 @@ def product_form() -> rx.Component:
             picture_field(
                 UPLOAD_ID,
                 "Product picture",
-                keyed_error(S.product_errors, "product", "image"),
+                F.error("image"),
                 "chosen-file",
             ),
             rx.hstack(

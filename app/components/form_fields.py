@@ -3,12 +3,13 @@ the control names in aria-describedby (the field's id + "-error"), so a screen r
 
 Two shapes of form use them: one whose state holds one error string a field (`field`,
 `field_error`), and one whose state keeps a dict of errors keyed by field name, the field ids
-being `<prefix>-<key>` (`keyed_field`, `keyed_error`, `keyed_input`).
+being `<prefix>-<key>` (`keyed_error`, and `DraftForm` for a form that edits a draft dict).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import reflex as rx
@@ -57,72 +58,76 @@ def keyed_error(errors: rx.Var[dict[str, str]], prefix: str, key: str) -> rx.Com
     )
 
 
-def keyed_invalid(errors: rx.Var[dict[str, str]], key: str) -> rx.Var[str]:
-    return rx.cond(errors.contains(key), "true", "false")
-
-
-def keyed_field(
-    label: str, prefix: str, key: str, errors: rx.Var[dict[str, str]], control: rx.Component
-) -> rx.Component:
-    """`control` (with id `<prefix>-<key>`) under its label, its error under it."""
-    return rx.vstack(
-        rx.el.label(label, html_for=f"{prefix}-{key}", font_weight="500"),
-        control,
-        keyed_error(errors, prefix, key),
-        spacing="1",
-        width="100%",
-        align="start",
-    )
-
-
 SELECT_STYLE = {"width": "100%", "padding": "var(--space-2)"}
 
 
-def keyed_select(
-    label: str,
-    prefix: str,
-    key: str,
-    errors: rx.Var[dict[str, str]],
-    value: Any,
-    on_change: Callable[[Any], Any],
-    *options: rx.Component,
-) -> rx.Component:
-    """A native select for field `key` of a draft, full width, its error under it."""
-    return keyed_field(
-        label,
-        prefix,
-        key,
-        errors,
-        rx.el.select(
-            *options, id=f"{prefix}-{key}", value=value, on_change=on_change, style=SELECT_STYLE
-        ),
-    )
+@dataclass(frozen=True)
+class DraftForm:
+    """A form whose fields are the keys of a draft dict in its state, with errors keyed the
+    same way; field ids are `<prefix>-<key>`. `store(key, value)` is the state's event that
+    keeps what was typed, sent on `commit` ("on_change", or "on_blur" to wait for the field to
+    be left); a select stores on change."""
 
+    prefix: str
+    errors: rx.Var[dict[str, str]]
+    draft: rx.Var[dict[str, str]]
+    store: Callable[[str, Any], Any]
+    commit: str = "on_change"
 
-def keyed_input(
-    label: str,
-    prefix: str,
-    key: str,
-    errors: rx.Var[dict[str, str]],
-    value: Any,
-    commit: tuple[str, Callable[[Any], Any]],
-    **props: Any,
-) -> rx.Component:
-    """A text input for field `key` of a draft; `commit` is the event that stores what was typed
-    and its handler, e.g. ("on_blur", lambda v: S.set_field(key, v))."""
-    event, handler = commit
-    return keyed_field(
-        label,
-        prefix,
-        key,
-        errors,
-        rx.input(
-            id=f"{prefix}-{key}",
-            default_value=value,
-            aria_invalid=keyed_invalid(errors, key),
-            aria_describedby=f"{prefix}-{key}-error",
+    def error(self, key: str) -> rx.Component:
+        return keyed_error(self.errors, self.prefix, key)
+
+    def field(self, label: str, key: str, control: rx.Component) -> rx.Component:
+        """`control` (with id `<prefix>-<key>`) under its label, its error under it."""
+        return rx.vstack(
+            rx.el.label(label, html_for=f"{self.prefix}-{key}", font_weight="500"),
+            control,
+            self.error(key),
+            spacing="1",
             width="100%",
-            **{event: handler},
-            **props,
-        ),
-    )
+            align="start",
+        )
+
+    def _on_commit(self, key: str) -> dict[str, Callable[[Any], Any]]:
+        return {self.commit: lambda value: self.store(key, value)}
+
+    def input(self, label: str, key: str, **props: Any) -> rx.Component:
+        return self.field(
+            label,
+            key,
+            rx.input(
+                id=f"{self.prefix}-{key}",
+                default_value=self.draft[key],
+                aria_invalid=rx.cond(self.errors.contains(key), "true", "false"),
+                aria_describedby=f"{self.prefix}-{key}-error",
+                width="100%",
+                **self._on_commit(key),
+                **props,
+            ),
+        )
+
+    def text_area(self, label: str, key: str, **props: Any) -> rx.Component:
+        return self.field(
+            label,
+            key,
+            rx.text_area(
+                id=f"{self.prefix}-{key}",
+                default_value=self.draft[key],
+                width="100%",
+                **self._on_commit(key),
+                **props,
+            ),
+        )
+
+    def select(self, label: str, key: str, *options: rx.Component) -> rx.Component:
+        return self.field(
+            label,
+            key,
+            rx.el.select(
+                *options,
+                id=f"{self.prefix}-{key}",
+                value=self.draft[key],
+                on_change=lambda value: self.store(key, value),
+                style=SELECT_STYLE,
+            ),
+        )
