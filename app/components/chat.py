@@ -14,6 +14,7 @@ from app.components.message_parts import (
     author_avatar,
     ghost_icon_button,
     message_part,
+    message_row,
     message_text,
 )
 from app.components.rewards import name_badges
@@ -90,22 +91,14 @@ def _actions(slot: type[ChatRoomMixin], m: rx.Var[ChatMessageView]) -> rx.Compon
 
 
 def _message(slot: type[ChatRoomMixin], m: rx.Var[ChatMessageView]) -> rx.Component:
-    return rx.hstack(
-        author_avatar(m, "2", flex_shrink="0"),
-        rx.box(
-            _author(slot, m),
-            _quote(m),
-            message_text(m, "2", "chat-text"),
-            flex="1",
-            min_width="0",
-        ),
+    return message_row(
+        m,
+        [_author(slot, m), _quote(m), message_text(m, "2", "chat-text")],
         _actions(slot, m),
-        key=m.id,
+        "chat-message",
+        author_avatar(m, "2", flex_shrink="0"),
         spacing="2",
-        align="start",
-        width="100%",
         padding_y="var(--space-1)",
-        data_testid="chat-message",
         custom_attrs={"data-message-id": m.id},
     )
 

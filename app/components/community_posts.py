@@ -6,7 +6,12 @@ from __future__ import annotations
 
 import reflex as rx
 
-from app.components.message_parts import actions_menu, author_avatar, message_text
+from app.components.message_parts import (
+    actions_menu,
+    author_avatar,
+    message_row,
+    message_text,
+)
 from app.components.picture_upload import IMAGE_TYPES, chosen_badges, photos_drop_zone
 from app.domain import chat as chat_rules
 from app.domain import communities as rules
@@ -124,18 +129,11 @@ def _byline(m: rx.Var[ChatMessageView], size: str) -> rx.Component:
 
 
 def _reply(m: rx.Var[ChatMessageView]) -> rx.Component:
-    return rx.hstack(
-        rx.box(
-            _byline(m, "1"),
-            message_text(m, "2", "community-reply-text"),
-            flex="1",
-            min_width="0",
-        ),
+    return message_row(
+        m,
+        [_byline(m, "1"), message_text(m, "2", "community-reply-text")],
         _menu(m, None),
-        key=m.id,
-        align="start",
-        width="100%",
-        data_testid="community-reply",
+        "community-reply",
     )
 
 

@@ -49,6 +49,28 @@ def author_avatar(m: rx.Var[ChatMessageView], size: str, **props: Any) -> rx.Com
     )
 
 
+def message_row(
+    m: rx.Var[ChatMessageView],
+    body: Sequence[rx.Component],
+    actions: rx.Component,
+    testid: str,
+    *lead: rx.Component,
+    **props: Any,
+) -> rx.Component:
+    """A message: what `lead`s it (an avatar), its `body` taking the width left, and its
+    `actions` at the end; keyed by the message's id so a live list keeps each in place."""
+    return rx.hstack(
+        *lead,
+        rx.box(*body, flex="1", min_width="0"),
+        actions,
+        key=m.id,
+        align="start",
+        width="100%",
+        data_testid=testid,
+        **props,
+    )
+
+
 def ghost_icon_button(icon: str, aria_label: Any, **props: Any) -> rx.Component:
     """A quiet grey icon button (reply, more actions, cancel); `aria_label` names it."""
     return rx.icon_button(
