@@ -88,36 +88,29 @@ class DraftForm:
             align="start",
         )
 
-    def _on_commit(self, key: str) -> dict[str, Callable[[Any], Any]]:
-        return {self.commit: lambda value: self.store(key, value)}
+    def _control(self, make: Callable[..., rx.Component], key: str, **props: Any) -> rx.Component:
+        """A text control (`make` is rx.input or rx.text_area) showing the draft's `key`."""
+        return make(
+            id=f"{self.prefix}-{key}",
+            default_value=self.draft[key],
+            width="100%",
+            **{self.commit: lambda value: self.store(key, value)},
+            **props,
+        )
 
     def input(self, label: str, key: str, **props: Any) -> rx.Component:
+        invalid = rx.cond(self.errors.contains(key), "true", "false")
+        describedby = f"{self.prefix}-{key}-error"
         return self.field(
             label,
             key,
-            rx.input(
-                id=f"{self.prefix}-{key}",
-                default_value=self.draft[key],
-                aria_invalid=rx.cond(self.errors.contains(key), "true", "false"),
-                aria_describedby=f"{self.prefix}-{key}-error",
-                width="100%",
-                **self._on_commit(key),
-                **props,
+            self._control(
+                rx.input, key, aria_invalid=invalid, aria_describedby=describedby, **props
             ),
         )
 
     def text_area(self, label: str, key: str, **props: Any) -> rx.Component:
-        return self.field(
-            label,
-            key,
-            rx.text_area(
-                id=f"{self.prefix}-{key}",
-                default_value=self.draft[key],
-                width="100%",
-                **self._on_commit(key),
-                **props,
-            ),
-        )
+        return self.field(label, key, self._control(rx.text_area, key, **props))
 
     def select(self, label: str, key: str, *options: rx.Component) -> rx.Component:
         return self.field(
