@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from app.components.form_fields import keyed_error
 from app.services.api_access.keys import KeyView, ScopeChoice
 from app.states.api_keys import ApiKeysState as S
 
@@ -12,17 +13,7 @@ MUTED = rx.color("gray", 11)
 
 
 def _error(key: str) -> rx.Component:
-    return rx.cond(
-        S.errors.contains(key),
-        rx.text(
-            S.errors[key],
-            id=f"api-key-{key}-error",
-            color=rx.color("red", 11),
-            size="2",
-            role="alert",
-            data_testid=f"api-key-error-{key}",
-        ),
-    )
+    return keyed_error(S.errors, "api-key", key)
 
 
 def _scope(choice: rx.Var[ScopeChoice]) -> rx.Component:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from app.components.buttons import link_button
-from app.components.cart_forms import field_error, invalid
+from app.components.form_fields import field_error, invalid
 from app.routes import SIGN_IN
 from app.services.carts import CartTarget
 from app.states.cart_add import AddToCartState

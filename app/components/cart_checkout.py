@@ -6,6 +6,7 @@ import reflex as rx
 
 from app.components.card_element import card_element
 from app.components.cart_forms import split_mode_fieldset
+from app.components.people import user_avatar
 from app.components.sandbox_cards import sandbox_card_chooser
 from app.routes import orders_url
 from app.services.carts import CartMemberView, CartView
@@ -149,14 +150,7 @@ def _share_row(share: rx.Var[ShareView]) -> rx.Component:
     mine = share.user_id == CartState.me_id
     return rx.vstack(
         rx.hstack(
-            rx.avatar(
-                src=share.avatar_url,
-                fallback=share.initials,
-                size="1",
-                radius="full",
-                color_scheme=share.colour,
-                alt=share.name,
-            ),
+            user_avatar(share, "1"),
             rx.text(rx.cond(mine, "You", share.name), size="2", weight="medium", flex_grow="1"),
             rx.text(share.amount, size="2", weight="bold"),
             _status_badge(share),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from app.components.form_fields import field, field_error, invalid
 from app.routes import cart_url
 from app.services.carts import CartSummary
 from app.states.cart_start import CartStartState
@@ -39,31 +40,6 @@ def split_mode_fieldset(legend: str, **radio_props: object) -> rx.Component:
         ),
         style={"border": "none", "padding": "0", "margin": "0"},
     )
-
-
-def field_error(message: rx.Var[str], field_id: str) -> rx.Component:
-    """The error under a cart form field (its id + "-error", for aria-describedby)."""
-    return rx.cond(
-        message != "",
-        rx.text(message, id=field_id + "-error", color=rx.color("red", 11), size="2", role="alert"),
-    )
-
-
-def field(
-    label: str, field_id: str, error: rx.Var[str], control: rx.Component, hint: str = ""
-) -> rx.Component:
-    return rx.vstack(
-        rx.el.label(label, html_for=field_id, font_weight="500", font_size="var(--font-size-2)"),
-        control,
-        rx.cond(hint != "", rx.text(hint, size="1", color=rx.color("gray", 11))),
-        field_error(error, field_id),
-        spacing="1",
-        width="100%",
-    )
-
-
-def invalid(error: rx.Var[str]) -> rx.Var[str]:
-    return rx.cond(error != "", "true", "false")
 
 
 def start_cart_form() -> rx.Component:

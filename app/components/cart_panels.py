@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import reflex as rx
 
-from app.components.cart_forms import field, invalid
+from app.components.confirm import confirm_dialog
+from app.components.form_fields import field, invalid
+from app.components.people import user_avatar
 from app.routes import cart_join_url, friends_url
 from app.services.accounts import PersonView
 from app.services.carts import CartActivityView, CartMemberView, CartView
@@ -37,14 +39,7 @@ def panel(title: str, *children: rx.Component, **props: object) -> rx.Component:
 def _viewer(viewer: rx.Var[PresenceView]) -> rx.Component:
     return rx.tooltip(
         rx.box(
-            rx.avatar(
-                src=viewer.avatar_url,
-                fallback=viewer.initials,
-                size="2",
-                radius="full",
-                color_scheme=viewer.colour,
-                alt=viewer.name,
-            ),
+            user_avatar(viewer, "2"),
             data_testid="viewer",
             custom_attrs={"data-name": viewer.name},
             role="img",
@@ -163,14 +158,7 @@ def lock_banner() -> rx.Component:
 def _member(member: rx.Var[CartMemberView]) -> rx.Component:
     view = _view()
     return rx.hstack(
-        rx.avatar(
-            src=member.avatar_url,
-            fallback=member.initials,
-            size="2",
-            radius="full",
-            color_scheme=member.colour,
-            alt=member.name,
-        ),
+        user_avatar(member, "2"),
         rx.vstack(
             rx.hstack(
                 rx.text(member.name, weight="medium", size="2"),
@@ -202,35 +190,21 @@ def _member(member: rx.Var[CartMemberView]) -> rx.Component:
         ),
         rx.cond(
             is_owner() & (member.user_id != CartState.me_id) & ~view.locked,
-            rx.alert_dialog.root(
-                rx.alert_dialog.trigger(
-                    rx.button(
-                        "Remove",
-                        size="1",
-                        variant="soft",
-                        color_scheme="gray",
-                        aria_label="Remove " + member.name + " from the cart",
-                    )
+            confirm_dialog(
+                rx.button(
+                    "Remove",
+                    size="1",
+                    variant="soft",
+                    color_scheme="gray",
+                    aria_label="Remove " + member.name + " from the cart",
                 ),
-                rx.alert_dialog.content(
-                    rx.alert_dialog.title("Remove " + member.name + "?"),
-                    rx.alert_dialog.description(
-                        "Their items leave the cart and they lose access at once."
-                    ),
-                    rx.hstack(
-                        rx.alert_dialog.cancel(
-                            rx.button("Keep", variant="soft", color_scheme="gray")
-                        ),
-                        rx.alert_dialog.action(
-                            rx.button(
-                                "Remove",
-                                color_scheme="red",
-                                on_click=CartState.remove_member(member.user_id),
-                            )
-                        ),
-                        spacing="3",
-                        justify="end",
-                    ),
+                "Remove " + member.name + "?",
+                "Their items leave the cart and they lose access at once.",
+                rx.button("Keep", variant="soft", color_scheme="gray"),
+                rx.button(
+                    "Remove",
+                    color_scheme="red",
+                    on_click=CartState.remove_member(member.user_id),
                 ),
             ),
         ),
@@ -265,14 +239,7 @@ def members_panel() -> rx.Component:
 def _friend(friend: rx.Var[PersonView]) -> rx.Component:
     view = _view()
     return rx.hstack(
-        rx.avatar(
-            src=friend.avatar_url,
-            fallback=friend.initials,
-            size="1",
-            radius="full",
-            color_scheme=friend.colour,
-            alt=friend.name,
-        ),
+        user_avatar(friend, "1"),
         rx.text(friend.name, size="2", flex_grow="1"),
         rx.cond(
             view.member_ids.contains(friend.id),
@@ -350,39 +317,19 @@ def invite_panel() -> rx.Component:
 
 def owner_controls() -> rx.Component:
     view = _view()
-    delete = rx.alert_dialog.root(
-        rx.alert_dialog.trigger(
-            rx.button(
-                rx.icon("trash-2", size=14), "Delete cart", variant="soft", color_scheme="red"
-            )
-        ),
-        rx.alert_dialog.content(
-            rx.alert_dialog.title("Delete “" + view.name + "”?"),
-            rx.alert_dialog.description("Everyone loses access to it. This can't be undone."),
-            rx.hstack(
-                rx.alert_dialog.cancel(rx.button("Keep it", variant="soft", color_scheme="gray")),
-                rx.alert_dialog.action(
-                    rx.button("Delete", color_scheme="red", on_click=CartState.delete_cart)
-                ),
-                spacing="3",
-                justify="end",
-            ),
-        ),
+    delete = confirm_dialog(
+        rx.button(rx.icon("trash-2", size=14), "Delete cart", variant="soft", color_scheme="red"),
+        "Delete “" + view.name + "”?",
+        "Everyone loses access to it. This can't be undone.",
+        rx.button("Keep it", variant="soft", color_scheme="gray"),
+        rx.button("Delete", color_scheme="red", on_click=CartState.delete_cart),
     )
-    leave = rx.alert_dialog.root(
-        rx.alert_dialog.trigger(rx.button("Leave cart", variant="soft", color_scheme="gray")),
-        rx.alert_dialog.content(
-            rx.alert_dialog.title("Leave “" + view.name + "”?"),
-            rx.alert_dialog.description("Your items leave with you. The code brings you back."),
-            rx.hstack(
-                rx.alert_dialog.cancel(rx.button("Stay", variant="soft", color_scheme="gray")),
-                rx.alert_dialog.action(
-                    rx.button("Leave", color_scheme="red", on_click=CartState.leave_cart)
-                ),
-                spacing="3",
-                justify="end",
-            ),
-        ),
+    leave = confirm_dialog(
+        rx.button("Leave cart", variant="soft", color_scheme="gray"),
+        "Leave “" + view.name + "”?",
+        "Your items leave with you. The code brings you back.",
+        rx.button("Stay", variant="soft", color_scheme="gray"),
+        rx.button("Leave", color_scheme="red", on_click=CartState.leave_cart),
     )
     deadline = rx.form(
         field(

@@ -9,22 +9,18 @@ from __future__ import annotations
 
 import reflex as rx
 
+from app.components.message_parts import (
+    actions_menu,
+    author_avatar,
+    ghost_icon_button,
+    message_part,
+    message_row,
+    message_text,
+)
 from app.components.rewards import name_badges
 from app.domain import chat as rules
-from app.domain.chat import Segment
 from app.services.chat import ChatMessageView, ReportView
 from app.states.chat import SLOW_MODE_LABELS, ChatRoomMixin, filter_input_id, input_id
-
-LINK_REL = "noopener noreferrer nofollow ugc"
-
-
-def message_part(part: rx.Var[Segment]) -> rx.Component:
-    """A run of a message: plain text, or a link that passed the safe-link rule."""
-    return rx.cond(
-        part.href != "",
-        rx.link(part.text, href=part.href, is_external=True, rel=LINK_REL, data_testid="chat-link"),
-        rx.text.span(part.text),
-    )
 
 
 def _author(slot: type[ChatRoomMixin], m: rx.Var[ChatMessageView]) -> rx.Component:
@@ -74,58 +70,19 @@ def _quote(m: rx.Var[ChatMessageView]) -> rx.Component:
 
 
 def _actions(slot: type[ChatRoomMixin], m: rx.Var[ChatMessageView]) -> rx.Component:
-    mine = m.author_id == slot.my_id
     return rx.cond(
         slot.can_post,
         rx.hstack(
-            rx.icon_button(
-                rx.icon("reply", size=14),
-                variant="ghost",
-                size="1",
-                color_scheme="gray",
-                aria_label="Reply to " + m.author_name,
-                on_click=slot.start_reply(m.id),
+            ghost_icon_button(
+                "reply", "Reply to " + m.author_name, on_click=slot.start_reply(m.id)
             ),
-            rx.menu.root(
-                rx.menu.trigger(
-                    rx.icon_button(
-                        rx.icon("ellipsis", size=14),
-                        variant="ghost",
-                        size="1",
-                        color_scheme="gray",
-                        aria_label="More actions for the message from " + m.author_name,
-                    )
-                ),
-                rx.menu.content(
-                    rx.cond(
-                        mine, rx.fragment(), rx.menu.item("Report", on_click=slot.report(m.id))
-                    ),
-                    rx.cond(
-                        slot.can_moderate,
-                        rx.fragment(
-                            rx.menu.separator(),
-                            rx.menu.item(
-                                "Delete for everyone",
-                                color="red",
-                                on_click=slot.delete_message(m.id),
-                            ),
-                            rx.cond(
-                                mine,
-                                rx.fragment(),
-                                rx.fragment(
-                                    *[
-                                        rx.menu.item(
-                                            f"Mute for {label}",
-                                            on_click=slot.mute(m.author_id, minutes),
-                                        )
-                                        for minutes, label in _MUTES
-                                    ]
-                                ),
-                            ),
-                        ),
-                    ),
-                    size="1",
-                ),
+            actions_menu(
+                "More actions for the message from " + m.author_name,
+                mine=m.author_id == slot.my_id,
+                can_moderate=slot.can_moderate,
+                report=slot.report(m.id),
+                delete=slot.delete_message(m.id),
+                mute=lambda minutes: slot.mute(m.author_id, minutes),
             ),
             spacing="1",
             flex_shrink="0",
@@ -133,40 +90,15 @@ def _actions(slot: type[ChatRoomMixin], m: rx.Var[ChatMessageView]) -> rx.Compon
     )
 
 
-_MUTES = [(minutes, rules.seconds_text(minutes * 60)) for minutes in rules.MUTE_MINUTES_CHOICES]
-
-
 def _message(slot: type[ChatRoomMixin], m: rx.Var[ChatMessageView]) -> rx.Component:
-    return rx.hstack(
-        rx.avatar(
-            src=m.author_avatar,
-            fallback=m.author_initials,
-            color_scheme=m.author_colour,
-            size="2",
-            radius="full",
-            alt=m.author_name,
-            flex_shrink="0",
-        ),
-        rx.box(
-            _author(slot, m),
-            _quote(m),
-            rx.text(
-                rx.foreach(m.parts, message_part),
-                size="2",
-                white_space="pre-wrap",
-                overflow_wrap="anywhere",
-                data_testid="chat-text",
-            ),
-            flex="1",
-            min_width="0",
-        ),
+    return message_row(
+        m,
+        [_author(slot, m), _quote(m), message_text(m, "2", "chat-text")],
         _actions(slot, m),
-        key=m.id,
+        "chat-message",
+        author_avatar(m, "2", flex_shrink="0"),
         spacing="2",
-        align="start",
-        width="100%",
         padding_y="var(--space-1)",
-        data_testid="chat-message",
         custom_attrs={"data-message-id": m.id},
     )
 
@@ -215,14 +147,7 @@ def _reply_preview(slot: type[ChatRoomMixin]) -> rx.Component:
                 flex="1",
                 min_width="0",
             ),
-            rx.icon_button(
-                rx.icon("x", size=14),
-                variant="ghost",
-                size="1",
-                color_scheme="gray",
-                aria_label="Cancel reply",
-                on_click=slot.cancel_reply,
-            ),
+            ghost_icon_button("x", "Cancel reply", on_click=slot.cancel_reply),
             width="100%",
             align="center",
             data_testid="chat-reply-preview",

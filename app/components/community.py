@@ -108,11 +108,14 @@ def members() -> rx.Component:
 
 
 # ------------------------------------------------------------------------- sessions and deals
-def _session(item: rx.Var[ScheduleItem]) -> rx.Component:
+def _coming_item(
+    image: rx.Var[str], title: rx.Var[str], detail: rx.Component, href: rx.Var[str], **link: object
+) -> rx.Component:
+    """One thing coming up: its picture, its title over `detail`, the whole a link."""
     return rx.link(
         rx.hstack(
             rx.image(
-                src=item.cover_image,
+                src=image,
                 alt="",
                 width="64px",
                 height="40px",
@@ -120,64 +123,57 @@ def _session(item: rx.Var[ScheduleItem]) -> rx.Component:
                 border_radius="var(--radius-2)",
             ),
             rx.vstack(
-                rx.text(item.title, size="2", weight="bold"),
-                rx.cond(
-                    item.status == "live",
-                    rx.badge("Live now", color_scheme="red", size="1"),
-                    rx.text(
-                        rx.moment(item.starts_at, format="ddd D MMM, HH:mm", local=True),
-                        size="1",
-                        color=MUTED,
-                    ),
-                ),
+                rx.text(title, size="2", weight="bold"),
+                detail,
                 spacing="0",
                 align="start",
             ),
             spacing="3",
             align="center",
         ),
-        href=routes.live_url(item.id.to_string()),
-        aria_label="Live session: " + item.title,
+        href=href,
         underline="none",
         color="inherit",
+        **link,
+    )
+
+
+def _session(item: rx.Var[ScheduleItem]) -> rx.Component:
+    return _coming_item(
+        item.cover_image,
+        item.title,
+        rx.cond(
+            item.status == "live",
+            rx.badge("Live now", color_scheme="red", size="1"),
+            rx.text(
+                rx.moment(item.starts_at, format="ddd D MMM, HH:mm", local=True),
+                size="1",
+                color=MUTED,
+            ),
+        ),
+        routes.live_url(item.id.to_string()),
+        aria_label="Live session: " + item.title,
         data_testid="community-session",
     )
 
 
 def _deal(card: rx.Var[DealCard]) -> rx.Component:
-    return rx.link(
-        rx.hstack(
-            rx.image(
-                src=card.image,
-                alt="",
-                width="64px",
-                height="40px",
-                object_fit="cover",
-                border_radius="var(--radius-2)",
-            ),
-            rx.vstack(
-                rx.text(card.title, size="2", weight="bold"),
-                rx.text(
-                    card.current_price,
-                    " · ",
-                    card.participants.to_string(),
-                    " of ",
-                    card.min_to_unlock.to_string(),
-                    " in · ends ",
-                    rx.moment(card.deadline, from_now=True, interval=60000),
-                    size="1",
-                    color=MUTED,
-                ),
-                spacing="0",
-                align="start",
-            ),
-            spacing="3",
-            align="center",
+    return _coming_item(
+        card.image,
+        card.title,
+        rx.text(
+            card.current_price,
+            " · ",
+            card.participants.to_string(),
+            " of ",
+            card.min_to_unlock.to_string(),
+            " in · ends ",
+            rx.moment(card.deadline, from_now=True, interval=60000),
+            size="1",
+            color=MUTED,
         ),
-        href=routes.deal_url(card.id.to_string()),
+        routes.deal_url(card.id.to_string()),
         aria_label="Group deal: " + card.title,
-        underline="none",
-        color="inherit",
         data_testid="community-deal",
     )
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from app import routes
+from app.components.form_fields import field_error
 from app.domain import communities as rules
 from app.domain.catalog import CategoryView
 from app.services.communities import CommunityCard
@@ -85,13 +86,7 @@ def community_grid() -> rx.Component:
 
 
 def _error(name: str) -> rx.Component:
-    message = S.form_errors.get(name, "")
-    return rx.cond(
-        message != "",
-        rx.text(
-            message, id=f"community-{name}-error", size="2", color=rx.color("red", 11), role="alert"
-        ),
-    )
+    return field_error(S.form_errors.get(name, ""), f"community-{name}")
 
 
 def _field(label: str, name: str, control: rx.Component) -> rx.Component:

@@ -1,14 +1,18 @@
 """A community's posts: the composer with photos, posts with their photos and replies, and
 the menu with report and the hosts' pin, delete and mute. Text is only ever rendered as text or
-as a safe link (the chat's `message_part`), never as HTML."""
+as a safe link (`message_parts`), never as HTML."""
 
 from __future__ import annotations
 
 import reflex as rx
 
-from app.components.chat import message_part
-from app.components.console_products import IMAGE_TYPES
-from app.components.reviews import named_file_input
+from app.components.message_parts import (
+    actions_menu,
+    author_avatar,
+    message_row,
+    message_text,
+)
+from app.components.picture_upload import IMAGE_TYPES, chosen_badges, photos_drop_zone
 from app.domain import chat as chat_rules
 from app.domain import communities as rules
 from app.services.chat.views import ChatMessageView
@@ -19,7 +23,6 @@ from app.states.community_moderation import CommunityModerationState
 S = CommunityState
 M = CommunityModerationState
 MUTED = rx.color("gray", 11)
-_MUTES = [(m, chat_rules.seconds_text(m * 60)) for m in chat_rules.MUTE_MINUTES_CHOICES]
 
 
 def _time(iso: rx.Var[str]) -> rx.Component:
@@ -32,23 +35,18 @@ def _time(iso: rx.Var[str]) -> rx.Component:
 
 
 def composer() -> rx.Component:
-    zone = named_file_input(
-        rx.upload(
-            rx.hstack(
-                rx.icon("image-plus", size=18, aria_hidden="true"),
-                rx.text(f"Add up to {rules.MAX_PHOTOS} photos (drop or click)", size="2"),
-                align="center",
-                spacing="2",
-            ),
-            id=UPLOAD_ID,
-            accept=IMAGE_TYPES,
-            max_files=rules.MAX_PHOTOS,
-            border=f"1px dashed {rx.color('gray', 7)}",
-            padding="var(--space-2)",
-            border_radius="var(--radius-3)",
-            width="100%",
+    zone = photos_drop_zone(
+        UPLOAD_ID,
+        rx.hstack(
+            rx.icon("image-plus", size=18, aria_hidden="true"),
+            rx.text(f"Add up to {rules.MAX_PHOTOS} photos (drop or click)", size="2"),
+            align="center",
+            spacing="2",
         ),
         "Choose photos for your post",
+        "var(--space-2)",
+        accept=IMAGE_TYPES,
+        max_files=rules.MAX_PHOTOS,
     )
     return rx.cond(
         S.is_member,
@@ -65,11 +63,7 @@ def composer() -> rx.Component:
                     aria_label="Write a post",
                 ),
                 zone,
-                rx.hstack(
-                    rx.foreach(rx.selected_files(UPLOAD_ID), lambda n: rx.badge(n, size="1")),
-                    wrap="wrap",
-                    spacing="1",
-                ),
+                chosen_badges(UPLOAD_ID, size="1"),
                 rx.cond(
                     S.post_error != "",
                     rx.text(
@@ -100,7 +94,6 @@ def composer() -> rx.Component:
 
 
 def _menu(m: rx.Var[ChatMessageView], post: rx.Var[PostView] | None) -> rx.Component:
-    mine = m.author_id == S.my_id
     pin = []
     if post is not None:
         pin = [
@@ -112,54 +105,21 @@ def _menu(m: rx.Var[ChatMessageView], post: rx.Var[PostView] | None) -> rx.Compo
         ]
     return rx.cond(
         S.my_id != 0,
-        rx.menu.root(
-            rx.menu.trigger(
-                rx.icon_button(
-                    rx.icon("ellipsis", size=14),
-                    variant="ghost",
-                    size="1",
-                    color_scheme="gray",
-                    aria_label="More actions for the post by " + m.author_name,
-                )
-            ),
-            rx.menu.content(
-                rx.cond(mine, rx.fragment(), rx.menu.item("Report", on_click=M.report(m.id))),
-                rx.cond(
-                    S.can_moderate,
-                    rx.fragment(
-                        rx.menu.separator(),
-                        *pin,
-                        rx.menu.item("Delete for everyone", color="red", on_click=M.delete(m.id)),
-                        rx.cond(
-                            mine,
-                            rx.fragment(),
-                            rx.fragment(
-                                *[
-                                    rx.menu.item(
-                                        f"Mute for {label}", on_click=M.mute(m.author_id, minutes)
-                                    )
-                                    for minutes, label in _MUTES
-                                ]
-                            ),
-                        ),
-                    ),
-                ),
-                size="1",
-            ),
+        actions_menu(
+            "More actions for the post by " + m.author_name,
+            mine=m.author_id == S.my_id,
+            can_moderate=S.can_moderate,
+            report=M.report(m.id),
+            delete=M.delete(m.id),
+            mute=lambda minutes: M.mute(m.author_id, minutes),
+            pin=pin,
         ),
     )
 
 
 def _byline(m: rx.Var[ChatMessageView], size: str) -> rx.Component:
     return rx.hstack(
-        rx.avatar(
-            src=m.author_avatar,
-            fallback=m.author_initials,
-            color_scheme=m.author_colour,
-            size=size,
-            radius="full",
-            alt=m.author_name,
-        ),
+        author_avatar(m, size),
         rx.text(m.author_name, weight="bold", size="2", data_testid="community-author"),
         _time(m.sent_at),
         spacing="2",
@@ -169,24 +129,11 @@ def _byline(m: rx.Var[ChatMessageView], size: str) -> rx.Component:
 
 
 def _reply(m: rx.Var[ChatMessageView]) -> rx.Component:
-    return rx.hstack(
-        rx.box(
-            _byline(m, "1"),
-            rx.text(
-                rx.foreach(m.parts, message_part),
-                size="2",
-                white_space="pre-wrap",
-                overflow_wrap="anywhere",
-                data_testid="community-reply-text",
-            ),
-            flex="1",
-            min_width="0",
-        ),
+    return message_row(
+        m,
+        [_byline(m, "1"), message_text(m, "2", "community-reply-text")],
         _menu(m, None),
-        key=m.id,
-        align="start",
-        width="100%",
-        data_testid="community-reply",
+        "community-reply",
     )
 
 
@@ -247,13 +194,7 @@ def _post(post: rx.Var[PostView]) -> rx.Component:
                 align="center",
                 width="100%",
             ),
-            rx.text(
-                rx.foreach(m.parts, message_part),
-                size="3",
-                white_space="pre-wrap",
-                overflow_wrap="anywhere",
-                data_testid="community-post-text",
-            ),
+            message_text(m, "3", "community-post-text"),
             rx.cond(
                 post.photos.length() > 0,
                 rx.grid(

@@ -8,6 +8,7 @@ from typing import Any
 
 import reflex as rx
 
+from app.components.tables import scrolling_table
 from app.services.analytics.dashboard import CHARTS, Kpi
 from app.states.console.analytics import ConsoleAnalyticsState as A
 
@@ -151,24 +152,15 @@ def _sales_chart() -> rx.Component:
 
 def _cohorts() -> rx.Component:
     _, columns = CHARTS["cohorts"]
-    return rx.scroll_area(
-        rx.table.root(
-            rx.table.header(
-                rx.table.row(*[rx.table.column_header_cell(label) for _, label in columns])
+    return scrolling_table(
+        [label for _, label in columns],
+        rx.foreach(
+            A.charts["cohorts"],
+            lambda row: rx.table.row(
+                *[rx.table.cell(row[column].to_string()) for column, _ in columns]
             ),
-            rx.table.body(
-                rx.foreach(
-                    A.charts["cohorts"],
-                    lambda row: rx.table.row(
-                        *[rx.table.cell(row[column].to_string()) for column, _ in columns]
-                    ),
-                )
-            ),
-            size="1",
-            width="100%",
         ),
-        type="auto",
-        scrollbars="horizontal",
+        size="1",
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from app.components.tables import surface_table
 from app.services.experiments import ArmView, ExperimentView
 from app.states.console import ConsoleExperimentsState
 
@@ -87,19 +88,7 @@ def _experiment(item: rx.Var[ExperimentView]) -> rx.Component:
                 key=item.key + item.mode + item.traffic.to_string() + item.percent.to_string(),
                 width="100%",
             ),
-            rx.box(
-                rx.table.root(
-                    rx.table.header(
-                        rx.table.row(*[rx.table.column_header_cell(h) for h in headers])
-                    ),
-                    rx.table.body(rx.foreach(item.arms, _arm_row)),
-                    width="100%",
-                    variant="surface",
-                    size="1",
-                ),
-                overflow_x="auto",
-                width="100%",
-            ),
+            surface_table(headers, rx.foreach(item.arms, _arm_row)),
             rx.text(
                 "Conversion: ",
                 rx.code(item.conversion_kind),

@@ -5,137 +5,46 @@ from __future__ import annotations
 
 import reflex as rx
 
+from app.components.form_fields import DraftForm
+from app.components.picture_upload import picture_field
 from app.services.console.products import CategoryChoice, ConsoleProduct
 from app.states.console import ConsoleProductsState as S
 from app.states.console.products import UPLOAD_ID
 
-IMAGE_TYPES = {
-    "image/jpeg": [".jpg", ".jpeg"],
-    "image/png": [".png"],
-    "image/webp": [".webp"],
-    "image/gif": [".gif"],
-}
+F = DraftForm("product", S.product_errors, S.draft, S.set_field, commit="on_blur")
 
 
-def _error(key: str) -> rx.Component:
-    return rx.cond(
-        S.product_errors.contains(key),
-        rx.text(
-            S.product_errors[key],
-            id=f"product-{key}-error",
-            color=rx.color("red", 11),
-            size="2",
-            role="alert",
-            data_testid=f"product-error-{key}",
-        ),
-    )
-
-
-def _labelled(label: str, key: str, control: rx.Component) -> rx.Component:
-    return rx.vstack(
-        rx.el.label(label, html_for=f"product-{key}", font_weight="500"),
-        control,
-        _error(key),
-        spacing="1",
-        width="100%",
-        align="start",
-    )
-
-
-def _input(label: str, key: str, **props: object) -> rx.Component:
-    return _labelled(
-        label,
-        key,
-        rx.input(
-            id=f"product-{key}",
-            default_value=S.draft[key],
-            on_blur=lambda value: S.set_field(key, value),
-            aria_invalid=rx.cond(S.product_errors.contains(key), "true", "false"),
-            aria_describedby=f"product-{key}-error",
-            width="100%",
-            **props,
-        ),
-    )
-
-
-def _category(choice: rx.Var[CategoryChoice]) -> rx.Component:
+def category_option(choice: rx.Var[CategoryChoice]) -> rx.Component:
     return rx.el.option(choice.name, value=choice.slug)
 
 
 def product_form() -> rx.Component:
-    select_style = {"width": "100%", "padding": "var(--space-2)"}
     return rx.card(
         rx.vstack(
             rx.heading(rx.cond(S.editing > 0, "Edit product", "New product"), size="4", as_="h3"),
             rx.fragment(
-                _input("Title", "title", max_length=120),
-                _labelled(
-                    "Description",
-                    "description",
-                    rx.text_area(
-                        id="product-description",
-                        default_value=S.draft["description"],
-                        on_blur=lambda value: S.set_field("description", value),
-                        width="100%",
-                        rows="3",
-                    ),
-                ),
+                F.input("Title", "title", max_length=120),
+                F.text_area("Description", "description", rows="3"),
                 rx.grid(
-                    _input("Price", "price", input_mode="decimal", placeholder="24.00"),
-                    _input("Stock", "stock", input_mode="numeric"),
-                    _labelled(
+                    F.input("Price", "price", input_mode="decimal", placeholder="24.00"),
+                    F.input("Stock", "stock", input_mode="numeric"),
+                    F.select(
                         "Currency",
                         "currency",
-                        rx.el.select(
-                            *[rx.el.option(c, value=c) for c in ("USD", "EUR", "GBP")],
-                            id="product-currency",
-                            value=S.draft["currency"],
-                            on_change=lambda value: S.set_field("currency", value),
-                            style=select_style,
-                        ),
+                        *[rx.el.option(c, value=c) for c in ("USD", "EUR", "GBP")],
                     ),
-                    _labelled(
-                        "Category",
-                        "category",
-                        rx.el.select(
-                            rx.foreach(S.categories, _category),
-                            id="product-category",
-                            value=S.draft["category"],
-                            on_change=lambda value: S.set_field("category", value),
-                            style=select_style,
-                        ),
-                    ),
+                    F.select("Category", "category", rx.foreach(S.categories, category_option)),
                     columns=rx.breakpoints(initial="1", sm="2"),
                     spacing="3",
                     width="100%",
                 ),
                 key=S.form_key.to_string(),
             ),
-            rx.vstack(
-                rx.text("Picture (JPEG, PNG, WebP or GIF)", font_weight="500", size="2"),
-                rx.upload(
-                    rx.vstack(
-                        rx.icon("image-up", aria_hidden="true"),
-                        rx.text("Drop a picture here, or click to choose one", size="2"),
-                        align="center",
-                        spacing="1",
-                    ),
-                    id=UPLOAD_ID,
-                    accept=IMAGE_TYPES,
-                    max_files=1,
-                    border=f"1px dashed {rx.color('gray', 8)}",
-                    padding="var(--space-4)",
-                    border_radius="var(--radius-3)",
-                    width="100%",
-                    aria_label="Product picture",
-                ),
-                rx.foreach(
-                    rx.selected_files(UPLOAD_ID),
-                    lambda name: rx.text("Chosen: ", name, size="2", data_testid="chosen-file"),
-                ),
-                _error("image"),
-                spacing="1",
-                width="100%",
+            picture_field(
+                UPLOAD_ID,
+                "Product picture",
+                F.error("image"),
+                "chosen-file",
             ),
             rx.hstack(
                 rx.button(

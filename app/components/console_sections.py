@@ -7,7 +7,9 @@ import reflex as rx
 
 from app import routes
 from app.components.buttons import link_button
+from app.components.confirm import confirm_dialog
 from app.components.deal_form import deal_form
+from app.components.tables import surface_table
 from app.services.console.audit import AuditLine
 from app.services.console.deals import ConsoleDeal
 from app.services.console.live import ConsoleSession
@@ -19,20 +21,6 @@ ROLES = ("shopper", "host", "moderator", "admin")
 MUTED = rx.color("gray", 11)
 
 
-def _table(headers: list[str], body: rx.Component) -> rx.Component:
-    return rx.box(
-        rx.table.root(
-            rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in headers])),
-            rx.table.body(body),
-            width="100%",
-            variant="surface",
-            size="1",
-        ),
-        overflow_x="auto",
-        width="100%",
-    )
-
-
 def _deal_row(deal: rx.Var[ConsoleDeal]) -> rx.Component:
     return rx.table.row(
         rx.table.cell(rx.link(deal.id, href=routes.deal_url(deal.id.to_string()))),
@@ -42,35 +30,23 @@ def _deal_row(deal: rx.Var[ConsoleDeal]) -> rx.Component:
         rx.table.cell(
             rx.cond(
                 deal.cancellable,
-                rx.alert_dialog.root(
-                    rx.alert_dialog.trigger(
-                        rx.button(
-                            "Cancel deal",
-                            size="1",
-                            color_scheme="red",
-                            variant="soft",
-                            aria_label="Cancel deal " + deal.id.to_string(),
-                        )
+                confirm_dialog(
+                    rx.button(
+                        "Cancel deal",
+                        size="1",
+                        color_scheme="red",
+                        variant="soft",
+                        aria_label="Cancel deal " + deal.id.to_string(),
                     ),
-                    rx.alert_dialog.content(
-                        rx.alert_dialog.title("Cancel this deal?"),
-                        rx.alert_dialog.description(
-                            "Every shopper's card hold is released. This cannot be undone."
-                        ),
-                        rx.hstack(
-                            rx.alert_dialog.cancel(rx.button("Keep it", variant="soft")),
-                            rx.alert_dialog.action(
-                                rx.button(
-                                    "Cancel the deal",
-                                    color_scheme="red",
-                                    on_click=ConsoleDealsState.cancel(deal.id),
-                                )
-                            ),
-                            spacing="3",
-                            justify="end",
-                            margin_top="var(--space-4)",
-                        ),
+                    "Cancel this deal?",
+                    "Every shopper's card hold is released. This cannot be undone.",
+                    rx.button("Keep it", variant="soft"),
+                    rx.button(
+                        "Cancel the deal",
+                        color_scheme="red",
+                        on_click=ConsoleDealsState.cancel(deal.id),
                     ),
+                    margin_top="var(--space-4)",
                 ),
                 rx.text("—", color=MUTED),
             )
@@ -86,7 +62,7 @@ def deals_section() -> rx.Component:
             deal_form(ConsoleDealsState),
             width="100%",
         ),
-        _table(
+        surface_table(
             ["Deal", "Product", "Status", "Joined / needed", ""],
             rx.foreach(ConsoleDealsState.deal_rows, _deal_row),
         ),
@@ -177,7 +153,7 @@ def live_section() -> rx.Component:
             align="center",
             wrap="wrap",
         ),
-        _table(
+        surface_table(
             ["Session", "Host", "Status", "Starts"],
             rx.foreach(live.sessions, _session_row),
         ),
@@ -218,7 +194,7 @@ def users_section() -> rx.Component:
             on_submit=ConsoleUsersState.search,
             width="100%",
         ),
-        _table(["User", "Role"], rx.foreach(ConsoleUsersState.users, _user_row)),
+        surface_table(["User", "Role"], rx.foreach(ConsoleUsersState.users, _user_row)),
         spacing="3",
         width="100%",
     )
@@ -235,7 +211,7 @@ def _audit_row(line: rx.Var[AuditLine]) -> rx.Component:
 
 
 def audit_section() -> rx.Component:
-    return _table(
+    return surface_table(
         ["When", "Who", "What", "On"],
         rx.foreach(ConsoleUsersState.audit_lines, _audit_row),
     )

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import reflex as rx
 
-from app.components.cart_forms import field_error, invalid
+from app.components.confirm import confirm_dialog
+from app.components.form_fields import field_error, invalid
+from app.components.tables import surface_table
 from app.services.webhooks import AttemptView, EndpointView
 from app.states.console import ConsoleWebhooksState
 
@@ -151,33 +153,19 @@ def _endpoint_card(endpoint: rx.Var[EndpointView]) -> rx.Component:
                     on_click=S.rotate(endpoint.id),
                     aria_label="Rotate the signing secret of " + label,
                 ),
-                rx.alert_dialog.root(
-                    rx.alert_dialog.trigger(
-                        rx.button(
-                            "Delete",
-                            size="1",
-                            color_scheme="red",
-                            variant="soft",
-                            aria_label="Delete the endpoint " + label,
-                        )
+                confirm_dialog(
+                    rx.button(
+                        "Delete",
+                        size="1",
+                        color_scheme="red",
+                        variant="soft",
+                        aria_label="Delete the endpoint " + label,
                     ),
-                    rx.alert_dialog.content(
-                        rx.alert_dialog.title("Delete this endpoint?"),
-                        rx.alert_dialog.description(
-                            "Its waiting deliveries and its attempt history go with it."
-                        ),
-                        rx.hstack(
-                            rx.alert_dialog.cancel(rx.button("Keep it", variant="soft")),
-                            rx.alert_dialog.action(
-                                rx.button(
-                                    "Delete", color_scheme="red", on_click=S.delete(endpoint.id)
-                                )
-                            ),
-                            spacing="3",
-                            justify="end",
-                            margin_top="var(--space-4)",
-                        ),
-                    ),
+                    "Delete this endpoint?",
+                    "Its waiting deliveries and its attempt history go with it.",
+                    rx.button("Keep it", variant="soft"),
+                    rx.button("Delete", color_scheme="red", on_click=S.delete(endpoint.id)),
+                    margin_top="var(--space-4)",
                 ),
                 spacing="2",
                 wrap="wrap",
@@ -232,19 +220,7 @@ def _attempts() -> rx.Component:
                 ),
                 rx.cond(
                     S.attempts.length() > 0,
-                    rx.box(
-                        rx.table.root(
-                            rx.table.header(
-                                rx.table.row(*[rx.table.column_header_cell(h) for h in headers])
-                            ),
-                            rx.table.body(rx.foreach(S.attempts, _attempt_row)),
-                            width="100%",
-                            variant="surface",
-                            size="1",
-                        ),
-                        overflow_x="auto",
-                        width="100%",
-                    ),
+                    surface_table(headers, rx.foreach(S.attempts, _attempt_row)),
                     rx.text("No attempts yet.", color=MUTED),
                 ),
                 spacing="3",

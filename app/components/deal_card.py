@@ -7,6 +7,8 @@ static "Ends …" text next to it says the same thing in words.
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
 
 from app.routes import deal_url
@@ -174,6 +176,34 @@ def price_block(card: rx.Var[DealCard], size: str = "6") -> rx.Component:
     )
 
 
+def title_link(card: rx.Var[DealCard], size: str) -> rx.Component:
+    """The deal's title, a link to its page."""
+    return rx.link(
+        card.title,
+        href=deal_url(card.id.to_string()),
+        size=size,
+        weight="bold",
+        color=rx.color("gray", 12),
+        aria_label="Deal: " + card.title,
+    )
+
+
+def join_button(card: rx.Var[DealCard], **button_props: Any) -> rx.Component:
+    """The card's full-width button to the deal: "Join the deal" while it can be joined."""
+    return rx.button(
+        rx.link(
+            rx.cond(card.joinable, "Join the deal", "See the deal"),
+            href=deal_url(card.id.to_string()),
+            aria_label=rx.cond(card.joinable, "Join the deal on ", "See the deal on ") + card.title,
+            underline="none",
+        ),
+        as_child=True,
+        width="100%",
+        variant=rx.cond(card.joinable, "solid", "soft"),
+        **button_props,
+    )
+
+
 def deal_card(card: rx.Var[DealCard]) -> rx.Component:
     """A deal as a tile: on the home page, the deals list and its product's page."""
     return rx.card(
@@ -196,30 +226,12 @@ def deal_card(card: rx.Var[DealCard]) -> rx.Component:
                 justify="between",
                 width="100%",
             ),
-            rx.link(
-                card.title,
-                href=deal_url(card.id.to_string()),
-                size="4",
-                weight="bold",
-                color=rx.color("gray", 12),
-                aria_label="Deal: " + card.title,
-            ),
+            title_link(card, "4"),
             price_block(card, size="5"),
             unlock_progress(card),
             next_tier_line(card),
             ends_line(card),
-            rx.button(
-                rx.link(
-                    rx.cond(card.joinable, "Join the deal", "See the deal"),
-                    href=deal_url(card.id.to_string()),
-                    aria_label=rx.cond(card.joinable, "Join the deal on ", "See the deal on ")
-                    + card.title,
-                    underline="none",
-                ),
-                as_child=True,
-                width="100%",
-                variant=rx.cond(card.joinable, "solid", "soft"),
-            ),
+            join_button(card),
             spacing="2",
             width="100%",
         ),

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import reflex as rx
 
+from app.components.confirm import confirm_dialog
 from app.components.deal_payment import payment_element
 from app.components.sandbox_cards import sandbox_card_chooser
 from app.states.deals import DealState
@@ -44,6 +48,34 @@ def _join_button(label: rx.Var[str] | str, on_click: rx.event.EventType, test_id
     )
 
 
+def error_callout(message: rx.Var[str], test_id: str) -> rx.Component:
+    """What went wrong with paying or joining, when something did."""
+    return rx.cond(
+        message != "",
+        rx.callout(
+            message,
+            icon="circle-alert",
+            color_scheme="red",
+            role="alert",
+            width="100%",
+            data_testid=test_id,
+        ),
+    )
+
+
+def test_bank_buttons(
+    approve: str, refuse: str, answer: Callable[[bool], Any], **approve_props: Any
+) -> tuple[rx.Component, rx.Component]:
+    """With test cards the shopper plays their bank's 3-D Secure check: `answer(True)` passes
+    it, `answer(False)` fails it."""
+    return (
+        rx.button(
+            approve, on_click=answer(True), size="2", data_testid="bank-approve", **approve_props
+        ),
+        rx.button(refuse, on_click=answer(False), size="2", variant="soft", color_scheme="gray"),
+    )
+
+
 def _join_form() -> rx.Component:
     card = DealState.deal.card  # type: ignore[union-attr]
     return rx.vstack(
@@ -53,17 +85,7 @@ def _join_form() -> rx.Component:
             sandbox_card_chooser(DealState.card_choice, DealState.set_card_choice),
             payment_element(),
         ),
-        rx.cond(
-            DealState.error != "",
-            rx.callout(
-                DealState.error,
-                icon="circle-alert",
-                color_scheme="red",
-                role="alert",
-                width="100%",
-                data_testid="join-error",
-            ),
-        ),
+        error_callout(DealState.error, "join-error"),
         _join_button(
             "Join for " + card.join_price,
             rx.cond(DealState.test_cards, DealState.join, DealState.pay_with_card("join", 0)),
@@ -102,19 +124,7 @@ def _bank_check() -> rx.Component:
                 DealState.test_cards,
                 rx.hstack(
                     rx.badge("Test bank", color_scheme="amber"),
-                    rx.button(
-                        "Approve",
-                        on_click=DealState.bank_answer(True),
-                        size="2",
-                        data_testid="bank-approve",
-                    ),
-                    rx.button(
-                        "Refuse",
-                        on_click=DealState.bank_answer(False),
-                        size="2",
-                        variant="soft",
-                        color_scheme="gray",
-                    ),
+                    *test_bank_buttons("Approve", "Refuse", DealState.bank_answer),
                     spacing="2",
                     align="center",
                     wrap="wrap",
@@ -131,23 +141,13 @@ def _bank_check() -> rx.Component:
 
 
 def _leave_button() -> rx.Component:
-    return rx.alert_dialog.root(
-        rx.alert_dialog.trigger(
-            rx.button("Leave the deal", variant="soft", color_scheme="gray", data_testid="leave")
-        ),
-        rx.alert_dialog.content(
-            rx.alert_dialog.title("Leave this deal?"),
-            rx.alert_dialog.description(
-                "The hold on your card is released and your place goes to someone else."
-            ),
-            rx.hstack(
-                rx.alert_dialog.cancel(rx.button("Stay in", variant="soft", color_scheme="gray")),
-                rx.alert_dialog.action(rx.button("Leave", on_click=DealState.leave)),
-                spacing="3",
-                justify="end",
-                margin_top="var(--space-4)",
-            ),
-        ),
+    return confirm_dialog(
+        rx.button("Leave the deal", variant="soft", color_scheme="gray", data_testid="leave"),
+        "Leave this deal?",
+        "The hold on your card is released and your place goes to someone else.",
+        rx.button("Stay in", variant="soft", color_scheme="gray"),
+        rx.button("Leave", on_click=DealState.leave),
+        margin_top="var(--space-4)",
     )
 
 

@@ -6,8 +6,13 @@ from __future__ import annotations
 
 import reflex as rx
 
-from app.components.deal_card import deal_card, status_badge, unlock_progress
-from app.routes import deal_url
+from app.components.deal_card import (
+    deal_card,
+    join_button,
+    status_badge,
+    title_link,
+    unlock_progress,
+)
 from app.services.deals.views import DealCard
 
 
@@ -39,28 +44,9 @@ def deal_card_compact(card: rx.Var[DealCard]) -> rx.Component:
                     align="center",
                     width="100%",
                 ),
-                rx.link(
-                    card.title,
-                    href=deal_url(card.id.to_string()),
-                    size="3",
-                    weight="bold",
-                    color=rx.color("gray", 12),
-                    aria_label="Deal: " + card.title,
-                ),
+                title_link(card, "3"),
                 unlock_progress(card),
-                rx.button(
-                    rx.link(
-                        rx.cond(card.joinable, "Join the deal", "See the deal"),
-                        href=deal_url(card.id.to_string()),
-                        aria_label=rx.cond(card.joinable, "Join the deal on ", "See the deal on ")
-                        + card.title,
-                        underline="none",
-                    ),
-                    as_child=True,
-                    size="2",
-                    width="100%",
-                    variant=rx.cond(card.joinable, "solid", "soft"),
-                ),
+                join_button(card, size="2"),
                 spacing="2",
                 width="100%",
                 min_width="0",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from app.components.copy_link import copy_link_field
 from app.states.deals import DealState
 
 
@@ -12,26 +13,17 @@ def friend_link_panel() -> rx.Component:
     link = DealState.router.url.origin + DealState.ref_path  # type: ignore[operator]
     return rx.cond(
         DealState.ref_path != "",
-        rx.vstack(
-            rx.el.label("Bring a friend", html_for="friend-link", font_weight="500"),
-            rx.text(
+        copy_link_field(
+            "friend-link",
+            "Bring a friend",
+            link,
+            hint=rx.text(
                 "Share your link: when a friend joins through it you earn points.",
                 size="2",
                 color=rx.color("gray", 11),
             ),
-            rx.hstack(
-                rx.input(id="friend-link", value=link, read_only=True, width="100%"),
-                rx.button(
-                    rx.icon("copy", size=16, aria_hidden="true"),
-                    "Copy",
-                    on_click=[rx.set_clipboard(link), rx.toast.success("Link copied")],
-                    variant="soft",
-                    aria_label="Copy your link to this deal",
-                ),
-                width="100%",
-            ),
-            spacing="1",
-            width="100%",
+            copy_label="Copy your link to this deal",
+            icon_props={"aria_hidden": "true"},
             data_testid="friend-link",
         ),
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from app.components.copy_link import copy_link_field
 from app.components.deal_card import countdown
 from app.services.deals.views import MemberView, TeamView
 from app.states.deals import DealState
@@ -108,21 +109,7 @@ def _share() -> rx.Component:
     link = DealState.router.url.origin + DealState.share_path  # type: ignore[operator]
     return rx.cond(
         DealState.share_path != "",
-        rx.vstack(
-            rx.el.label("Share your team's link", html_for="team-link", font_weight="500"),
-            rx.hstack(
-                rx.input(id="team-link", value=link, read_only=True, width="100%"),
-                rx.button(
-                    rx.icon("copy", size=16),
-                    "Copy",
-                    on_click=[rx.set_clipboard(link), rx.toast.success("Link copied")],
-                    variant="soft",
-                ),
-                width="100%",
-            ),
-            spacing="1",
-            width="100%",
-        ),
+        copy_link_field("team-link", "Share your team's link", link),
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from app.components.confirm import confirm_dialog
 from app.services.live import LiveProductView, LiveSessionView
 from app.states.live_console import LiveConsoleState
 
@@ -113,37 +114,22 @@ def host_console(view: rx.Var[LiveSessionView]) -> rx.Component:
                     ),
                     (
                         "live",
-                        rx.alert_dialog.root(
-                            rx.alert_dialog.trigger(
-                                rx.button(
-                                    rx.icon("square", size=16),
-                                    "End session",
-                                    color_scheme="gray",
-                                    variant="soft",
-                                )
+                        confirm_dialog(
+                            rx.button(
+                                rx.icon("square", size=16),
+                                "End session",
+                                color_scheme="gray",
+                                variant="soft",
                             ),
-                            rx.alert_dialog.content(
-                                rx.alert_dialog.title("End this live session?"),
-                                rx.alert_dialog.description(
-                                    "Viewers see the replay afterwards. A session cannot go "
-                                    "live again."
-                                ),
-                                rx.hstack(
-                                    rx.alert_dialog.cancel(
-                                        rx.button("Keep streaming", variant="soft")
-                                    ),
-                                    rx.alert_dialog.action(
-                                        rx.button(
-                                            "End session",
-                                            color_scheme="red",
-                                            on_click=LiveConsoleState.end,
-                                        )
-                                    ),
-                                    justify="end",
-                                    spacing="3",
-                                    margin_top="var(--space-4)",
-                                ),
+                            "End this live session?",
+                            "Viewers see the replay afterwards. A session cannot go live again.",
+                            rx.button("Keep streaming", variant="soft"),
+                            rx.button(
+                                "End session",
+                                color_scheme="red",
+                                on_click=LiveConsoleState.end,
                             ),
+                            margin_top="var(--space-4)",
                         ),
                     ),
                     rx.text("Ended", size="2", color=rx.color("gray", 11)),

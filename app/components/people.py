@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
 
 from app.services.accounts import PersonView
@@ -12,7 +14,9 @@ def avatar(name: rx.Var[str] | str, initials: rx.Var[str] | str, src: rx.Var[str
     return rx.avatar(src=src, fallback=initials, size=size, radius="full", alt=name)
 
 
-def user_avatar(user: rx.Var[PersonView], size: str = "3") -> rx.Component:
+def user_avatar(user: rx.Var[PersonView], size: str = "3", **props: Any) -> rx.Component:
+    """A person's round avatar; `user` is any view with avatar_url, initials, colour and name
+    (a cart member, a viewer, a friend, a share of a checkout)."""
     return rx.avatar(
         src=user.avatar_url,
         fallback=user.initials,
@@ -20,6 +24,7 @@ def user_avatar(user: rx.Var[PersonView], size: str = "3") -> rx.Component:
         radius="full",
         color_scheme=user.colour,
         alt=user.name,
+        **props,
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from app.components.form_fields import field_error
 from app.components.rewards import name_badges
 from app.domain.questions import MAX_ANSWER, MAX_QUESTION
 from app.services.questions import AnswerView, QuestionView
@@ -152,16 +153,7 @@ def questions_section() -> rx.Component:
                             width="100%",
                             spacing="2",
                         ),
-                        rx.cond(
-                            QuestionsState.ask_error != "",
-                            rx.text(
-                                QuestionsState.ask_error,
-                                id="question-error",
-                                color=rx.color("red", 11),
-                                size="2",
-                                role="alert",
-                            ),
-                        ),
+                        field_error(QuestionsState.ask_error, "question"),
                         spacing="1",
                         width="100%",
                         align="start",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
+from app.components.form_fields import keyed_error
+from app.components.picture_upload import chosen_badges, photos_drop_zone
 from app.components.rewards import name_badges
 from app.domain.reviews import MAX_BODY, MAX_PHOTOS, MAX_TITLE
 from app.services.reviews import PhotoView, ReviewView, StarRow
@@ -75,17 +77,7 @@ def summary() -> rx.Component:
 
 
 def _error(key: str) -> rx.Component:
-    return rx.cond(
-        ReviewsState.field_errors.contains(key),
-        rx.text(
-            ReviewsState.field_errors[key],
-            id=f"review-{key}-error",
-            color=rx.color("red", 11),
-            size="2",
-            role="alert",
-            data_testid=f"review-error-{key}",
-        ),
-    )
+    return keyed_error(ReviewsState.field_errors, "review", key)
 
 
 def _review_form() -> rx.Component:
@@ -158,44 +150,26 @@ def _review_form() -> rx.Component:
     )
 
 
-def named_file_input(component: rx.Component, label: str) -> rx.Component:
-    """Give the drop zone's hidden file input an accessible name (Reflex renders it bare)."""
-    for child in component.children:
-        if type(child).__name__ == "Input":
-            child.custom_attrs["aria-label"] = label
-        named_file_input(child, label)
-    return component
-
-
 def _photo_upload() -> rx.Component:
-    zone = named_file_input(
-        rx.upload(
-            rx.vstack(
-                rx.icon("image-plus", size=20, aria_hidden="true"),
-                rx.text(
-                    f"Add up to {MAX_PHOTOS} photos (JPEG, PNG or WebP, 5 MB each): drop them "
-                    "here or click to choose.",
-                    size="2",
-                ),
-                align="center",
-                spacing="1",
+    zone = photos_drop_zone(
+        UPLOAD_ID,
+        rx.vstack(
+            rx.icon("image-plus", size=20, aria_hidden="true"),
+            rx.text(
+                f"Add up to {MAX_PHOTOS} photos (JPEG, PNG or WebP, 5 MB each): drop them "
+                "here or click to choose.",
+                size="2",
             ),
-            id=UPLOAD_ID,
-            max_files=MAX_PHOTOS,
-            border=f"1px dashed {rx.color('gray', 7)}",
-            padding="var(--space-3)",
-            border_radius="var(--radius-3)",
-            width="100%",
+            align="center",
+            spacing="1",
         ),
         "Choose review photos",
+        "var(--space-3)",
+        max_files=MAX_PHOTOS,
     )
     return rx.vstack(
         zone,
-        rx.hstack(
-            rx.foreach(rx.selected_files(UPLOAD_ID), lambda name: rx.badge(name)),
-            wrap="wrap",
-            spacing="1",
-        ),
+        chosen_badges(UPLOAD_ID),
         rx.button(
             rx.icon("upload", size=16),
             "Upload photos",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from app.components.tables import scrolling_table
 from app.routes import REWARDS as REWARDS_URL
 from app.services.rewards import BadgeProgress, LedgerLine, RewardsView
 from app.states.rewards import RewardsState
@@ -131,20 +132,9 @@ def history(view: rx.Var[RewardsView]) -> rx.Component:
                     size="2",
                     color=MUTED,
                 ),
-                rx.scroll_area(
-                    rx.table.root(
-                        rx.table.header(
-                            rx.table.row(
-                                rx.table.column_header_cell("When"),
-                                rx.table.column_header_cell("For"),
-                                rx.table.column_header_cell("Points", text_align="right"),
-                            )
-                        ),
-                        rx.table.body(rx.foreach(view.history, _history_row)),
-                        width="100%",
-                    ),
-                    type="auto",
-                    scrollbars="horizontal",
+                scrolling_table(
+                    ["When", "For", rx.table.column_header_cell("Points", text_align="right")],
+                    rx.foreach(view.history, _history_row),
                 ),
             ),
             spacing="2",

@@ -5,22 +5,13 @@ from __future__ import annotations
 
 import reflex as rx
 
+from app.components.form_fields import keyed_error
 from app.services.trips import DateView
 from app.states.trips import ExperienceState
 
 
 def _error(key: str) -> rx.Component:
-    return rx.cond(
-        ExperienceState.form_errors.contains(key),
-        rx.text(
-            ExperienceState.form_errors[key],
-            id=f"trip-{key}-error",
-            color=rx.color("red", 11),
-            size="2",
-            role="alert",
-            data_testid=f"trip-error-{key}",
-        ),
-    )
+    return keyed_error(ExperienceState.form_errors, "trip", key)
 
 
 def _date_row(date: rx.Var[DateView]) -> rx.Component:

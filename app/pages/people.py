@@ -6,6 +6,8 @@ import reflex as rx
 
 from app import routes
 from app.components.buttons import link_button
+from app.components.confirm import confirm_dialog
+from app.components.form_fields import field_error
 from app.components.layout import page_shell
 from app.components.notice import notice
 from app.components.people import sign_out_button, user_avatar
@@ -122,16 +124,7 @@ def profile_page() -> rx.Component:
                             aria_invalid=rx.cond(ProfileState.name_error != "", "true", "false"),
                             aria_describedby="display-name-error",
                         ),  # fmt: skip
-                        rx.cond(
-                            ProfileState.name_error != "",
-                            rx.text(
-                                ProfileState.name_error,
-                                id="display-name-error",
-                                color=rx.color("red", 11),
-                                size="2",
-                                role="alert",
-                            ),  # fmt: skip
-                        ),
+                        field_error(ProfileState.name_error, "display-name"),
                         rx.button("Save name", type="submit"),
                         spacing="2",
                         align="start",
@@ -154,30 +147,18 @@ def _friend_row(friend: rx.Var[PersonView]) -> rx.Component:
     return rx.hstack(
         user_avatar(friend, size="3"),
         rx.text(friend.name, weight="medium", flex_grow="1"),
-        rx.alert_dialog.root(
-            rx.alert_dialog.trigger(
-                rx.button(
-                    "Remove",
-                    variant="soft",
-                    color_scheme="gray",
-                    size="1",
-                    aria_label="Remove " + friend.name,
-                )  # fmt: skip
+        confirm_dialog(
+            rx.button(
+                "Remove",
+                variant="soft",
+                color_scheme="gray",
+                size="1",
+                aria_label="Remove " + friend.name,
             ),
-            rx.alert_dialog.content(
-                rx.alert_dialog.title("Remove " + friend.name + "?"),
-                rx.alert_dialog.description("You can become friends again with an invite."),
-                rx.hstack(
-                    rx.alert_dialog.cancel(rx.button("Keep", variant="soft", color_scheme="gray")),
-                    rx.alert_dialog.action(
-                        rx.button(
-                            "Remove", color_scheme="red", on_click=FriendsState.remove(friend.id)
-                        )  # fmt: skip
-                    ),
-                    spacing="3",
-                    justify="end",
-                ),
-            ),
+            "Remove " + friend.name + "?",
+            "You can become friends again with an invite.",
+            rx.button("Keep", variant="soft", color_scheme="gray"),
+            rx.button("Remove", color_scheme="red", on_click=FriendsState.remove(friend.id)),
         ),
         align="center",
         spacing="3",
@@ -252,16 +233,7 @@ def friends_page() -> rx.Component:
                             rx.button("Open invite", type="submit"),
                             spacing="2",
                         ),
-                        rx.cond(
-                            FriendsState.code_error != "",
-                            rx.text(
-                                FriendsState.code_error,
-                                id="friend-code-error",
-                                color=rx.color("red", 11),
-                                size="2",
-                                role="alert",
-                            ),  # fmt: skip
-                        ),
+                        field_error(FriendsState.code_error, "friend-code"),
                         spacing="2",
                     ),
                     on_submit=FriendsState.use_code,

@@ -7,7 +7,9 @@ from __future__ import annotations
 import reflex as rx
 
 from app import routes
+from app.components.copy_link import copy_link_field
 from app.components.deal_card import countdown, status_badge
+from app.components.deal_join import error_callout, test_bank_buttons
 from app.components.layout import page_shell
 from app.components.notice import notice
 from app.components.sandbox_cards import sandbox_card_chooser
@@ -116,21 +118,11 @@ def _share() -> rx.Component:
     link = BookingState.router.url.origin + BookingState.share_path  # type: ignore[operator]
     return rx.cond(
         BookingState.booking.open,  # type: ignore[union-attr]
-        rx.vstack(
-            rx.el.label("Share this group's link", html_for="trip-link", font_weight="500"),
-            rx.hstack(
-                rx.input(id="trip-link", value=link, read_only=True, width="100%"),
-                rx.button(
-                    rx.icon("copy", size=16),
-                    "Copy",
-                    on_click=[rx.set_clipboard(link), rx.toast.success("Link copied")],
-                    variant="soft",
-                    aria_label="Copy the group's link",
-                ),
-                width="100%",
-            ),
-            spacing="1",
-            width="100%",
+        copy_link_field(
+            "trip-link",
+            "Share this group's link",
+            link,
+            copy_label="Copy the group's link",
         ),
     )
 
@@ -197,19 +189,11 @@ def _member(m: rx.Var[BookingMember]) -> rx.Component:
         rx.cond(
             me & (m.status == "confirming") & BookingState.test_cards,
             rx.hstack(
-                rx.button(
+                *test_bank_buttons(
                     "Confirm with my bank (test)",
-                    on_click=BookingState.bank_check(True),
-                    loading=BookingState.busy,
-                    size="2",
-                    data_testid="bank-approve",
-                ),
-                rx.button(
                     "Fail the check (test)",
-                    on_click=BookingState.bank_check(False),
-                    variant="soft",
-                    color_scheme="gray",
-                    size="2",
+                    BookingState.bank_check,
+                    loading=BookingState.busy,
                 ),
                 spacing="2",
                 wrap="wrap",
@@ -253,17 +237,7 @@ def _actions() -> rx.Component:
             open_now & BookingState.is_member & BookingState.test_cards,
             sandbox_card_chooser(BookingState.card_choice, BookingState.set_card_choice),
         ),
-        rx.cond(
-            BookingState.error != "",
-            rx.callout(
-                BookingState.error,
-                icon="circle-alert",
-                color_scheme="red",
-                role="alert",
-                width="100%",
-                data_testid="booking-error",
-            ),
-        ),
+        error_callout(BookingState.error, "booking-error"),
         rx.text(
             "Each member pays their own share within 72 hours of joining; then the organiser "
             "may cover it for 24 hours, or the seat is given back. Shares are card holds: "

@@ -38,7 +38,17 @@ from app.adapters.limiter import SharedLimiter
 from app.adapters.payments.gateway import PaymentGateway
 from app.domain.api_keys import KeyRefused
 from app.domain.throttle import Rate
-from app.services import candidates, chat, communities, deals, friends, questions, reviews, trips
+from app.services import (
+    candidates,
+    chat,
+    communities,
+    deals,
+    friends,
+    helpful_marks,
+    questions,
+    reviews,
+    trips,
+)
 from app.services.api_access import keys
 from app.services.candidates import voting
 from app.services.chat import sending
@@ -180,7 +190,7 @@ def _seller_review(world: World) -> int:
 def helpful_mark(world: World) -> Case:
     found = _seller_review(world)
     return Case(
-        writing.HELPFUL_PER_ADDRESS,
+        helpful_marks.HELPFUL_PER_ADDRESS,
         lambda ctx, me, at: reviews.vote_helpful(ctx, me, found, at),
         lambda: world.count(ReviewVote),
     )
@@ -189,7 +199,7 @@ def helpful_mark(world: World) -> Case:
 def helpful_unmark(world: World) -> Case:
     found = _seller_review(world)
     return Case(
-        writing.HELPFUL_PER_ADDRESS,
+        helpful_marks.HELPFUL_PER_ADDRESS,
         lambda ctx, me, at: reviews.withdraw_helpful(ctx, me, found, at),
         lambda: world.count(ReviewVote),
         prepare=lambda me: reviews.vote_helpful(world.ctx(), me, found),
@@ -235,7 +245,7 @@ def _answer(world: World) -> int:
 def answer_mark(world: World) -> Case:
     found = _answer(world)
     return Case(
-        writing.HELPFUL_PER_ADDRESS,
+        helpful_marks.HELPFUL_PER_ADDRESS,
         lambda ctx, me, at: questions.vote_answer(ctx, me, found, at),
         lambda: world.count(AnswerVote),
     )
@@ -244,7 +254,7 @@ def answer_mark(world: World) -> Case:
 def answer_unmark(world: World) -> Case:
     found = _answer(world)
     return Case(
-        writing.HELPFUL_PER_ADDRESS,
+        helpful_marks.HELPFUL_PER_ADDRESS,
         lambda ctx, me, at: questions.withdraw_answer_vote(ctx, me, found, at),
         lambda: world.count(AnswerVote),
         prepare=lambda me: questions.vote_answer(world.ctx(), me, found),
