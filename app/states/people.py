@@ -137,8 +137,8 @@ class FriendsState(SessionState):
 
     @rx.var
     def invite_path(self) -> str:
-        # The origin is joined in the browser (see _invite_link in app/pages/people.py): a computed var that
-        # read self.router would make Reflex load this state from Redis for every event anywhere.
+        # The origin is joined in the browser (app/pages/people.py): a computed var that read
+        # self.router would make Reflex load this state from Redis for every event anywhere.
         return routes.invite_url(self.invite_code) if self.invite_code else ""
 
     @rx.event
