@@ -81,6 +81,7 @@ class CartErrorCode(StrEnum):
     REMOVED_BY_OWNER = "removed_by_owner"
     OWNER_REMOVED_THEM = "owner_removed_them"
     TOO_MANY_CODES = "too_many_codes"
+    TOO_FAST = "too_fast"
     NOT_FRIENDS = "not_friends"
     ALREADY_MEMBER = "already_member"
     OWNER_CANNOT_LEAVE = "owner_cannot_leave"
@@ -121,6 +122,7 @@ _MESSAGES: dict[CartErrorCode, str] = {
     CartErrorCode.PERSONAL_CART: "Personal carts can't be shared. Start a shared cart instead.",
     CartErrorCode.REMOVED_BY_OWNER: "The owner removed you from this cart.",
     CartErrorCode.TOO_MANY_CODES: "Too many wrong codes in a short time. Please try again later.",
+    CartErrorCode.TOO_FAST: "That's a lot in a short time. Please try again later.",
     CartErrorCode.OWNER_REMOVED_THEM: (
         "The owner removed them from this cart; only the owner can add them back."
     ),

@@ -51,6 +51,7 @@ class CartStartState(CartState):
                 deadline=deadline,
                 budget_minor=budget,
                 split_mode=mode,
+                address=self.client_address(),
             )
         except CartError as refusal:
             field = {

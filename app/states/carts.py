@@ -178,9 +178,8 @@ class CartState(SessionState):
 
     @rx.event
     async def invite(self, friend_id: int) -> Any:
-        return await self._change(
-            carts.add_friend, int_or_zero(friend_id), done="Added to the cart"
-        )
+        friend, address = int_or_zero(friend_id), self.client_address()
+        return await self._change(carts.add_friend, friend, address, done="Added to the cart")
 
     @rx.event
     async def remove_member(self, user_id: int) -> Any:

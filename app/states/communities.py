@@ -79,7 +79,11 @@ class CommunitiesState(SessionState):
             return self.ask_to_sign_in("Sign in to join a community.")
         try:
             await asyncio.to_thread(
-                communities.join_community, app_context(), user.id, id_or_zero(community_id)
+                communities.join_community,
+                app_context(),
+                user.id,
+                id_or_zero(community_id),
+                self.client_address(),
             )
         except CommunityRefused as refusal:
             return rx.toast.error(refusal.message)

@@ -118,7 +118,8 @@ class CommunityState(SessionState):
             return self.ask_to_sign_in("Sign in to join the community.")
         change = communities.join_community if join else communities.leave_community
         try:
-            await asyncio.to_thread(change, app_context(), user.id, self.header.id)
+            address = self.client_address()
+            await asyncio.to_thread(change, app_context(), user.id, self.header.id, address)
             await self._reload()
         except CommunityRefused as refusal:
             return rx.toast.error(refusal.message)

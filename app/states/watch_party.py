@@ -76,7 +76,11 @@ class WatchPartyState(SessionState):
             return rx.toast.error("Open a watch party first.")
         try:
             self.invitable = live.invite_to_party(
-                app_context(), user.id, self._party_id, int_or_zero(friend_id)
+                app_context(),
+                user.id,
+                self._party_id,
+                int_or_zero(friend_id),
+                self.client_address(),
             )
         except LiveError as error:
             return rx.toast.error(error.message)

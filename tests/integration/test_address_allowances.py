@@ -22,13 +22,16 @@ from sqlmodel import SQLModel, func, select
 
 from app.adapters.db.models_analytics import ReviewReport
 from app.adapters.db.models_api import ApiKey
+from app.adapters.db.models_carts import Cart, CartMember
 from app.adapters.db.models_chat import ChatMessage, ChatReport
-from app.adapters.db.models_community import CommunityPost
+from app.adapters.db.models_community import CommunityMember, CommunityPost
+from app.adapters.db.models_live import WatchPartyMember
 from app.adapters.db.models_people import FriendInvite, Friendship
 from app.adapters.db.models_rewards import CandidateVote
 from app.adapters.db.models_social import (
     Answer,
     AnswerVote,
+    Notification,
     Question,
     Review,
     ReviewPhoto,
@@ -37,24 +40,30 @@ from app.adapters.db.models_social import (
 from app.adapters.limiter import SharedLimiter
 from app.adapters.payments.gateway import PaymentGateway
 from app.domain.api_keys import KeyRefused
+from app.domain.live import SessionDraft
 from app.domain.throttle import Rate
 from app.services import (
     candidates,
+    carts,
     chat,
     communities,
     deals,
     friends,
     helpful_marks,
+    live,
     questions,
     reviews,
     trips,
 )
 from app.services.api_access import keys
 from app.services.candidates import voting
+from app.services.carts import actions as cart_actions
 from app.services.chat import sending
+from app.services.communities import membership as community_membership
 from app.services.communities import posting
 from app.services.context import Context
 from app.services.deals import joining, leaving
+from app.services.live import watch_parties
 from app.services.questions import asking
 from app.services.reviews import reporting, writing
 from tests.conftest import REDIS_TEST_URL, service_unavailable
@@ -71,18 +80,21 @@ Act = Callable[[Context, int, str | None], object]
 @dataclass
 class Case:
     """One kind of write: its address allowance, how an account does it from an address, what a
-    refusal must leave as it was, and what an account does first (from no address at all)."""
+    refusal must leave as it was, what an account does first (from no address at all), and the
+    person's own allowance where the limiter keeps it."""
 
     rate: Rate
     act: Act
     kept: Callable[[], object]
     prepare: Callable[[int], object] = lambda _user: None
+    per_person: Rate | None = None
 
 
 @dataclass
 class World(TripWorld):
     gateway_in_use: FakeGateway = dataclasses.field(default_factory=FakeGateway)
     media: Path = Path()  # where uploaded photos go
+    guest_id: int = 0  # someone to invite (`_befriend_guest`)
 
     def ctx(self, gateway: PaymentGateway | None = None, now: datetime | None = None) -> Context:
         return dataclasses.replace(super().ctx(gateway, now), data_dir=lambda: self.media)
@@ -351,6 +363,77 @@ def friend_accept(world: World) -> Case:
     )
 
 
+def _befriend_guest(world: World) -> Callable[[int], None]:
+    """Someone every account befriends (by the guest's invite code), to bring into things."""
+    world.guest_id = world.user("Guest")
+    code = friends.current_invite(world.ctx(), world.guest_id).code
+    return lambda me: friends.accept_invite(world.ctx(), me, code)
+
+
+def cart_start(world: World) -> Case:
+    return Case(
+        cart_actions.STARTS_PER_ADDRESS,
+        lambda ctx, me, at: carts.start_shared_cart(ctx, me, "Picnic", address=at),
+        lambda: world.count(Cart),
+        per_person=cart_actions.STARTS_PER_PERSON,
+    )
+
+
+def cart_friend_add(world: World) -> Case:
+    befriend = _befriend_guest(world)
+    started: dict[int, int] = {}
+
+    def prepare(me: int) -> None:
+        befriend(me)
+        started[me] = carts.start_shared_cart(world.ctx(), me, "Gift for Guest")
+
+    return Case(
+        cart_actions.FRIEND_ADDS_PER_ADDRESS,
+        lambda ctx, me, at: carts.add_friend(ctx, me, started[me], world.guest_id, at),
+        lambda: (world.count(CartMember), world.count(Notification)),  # nobody added or told
+        prepare=prepare,
+        per_person=cart_actions.FRIEND_ADDS_PER_PERSON,
+    )
+
+
+def watch_party_invite(world: World) -> Case:
+    befriend = _befriend_guest(world)
+    draft = SessionDraft("Kettle week", "", NOW + timedelta(hours=1), "", (world.product_id,))
+    session_id = live.schedule_session(world.ctx(), world.seller_id, draft)
+    parties: dict[int, int] = {}
+
+    def prepare(me: int) -> None:
+        befriend(me)
+        parties[me] = live.start_watch_party(world.ctx(), me, session_id)
+
+    return Case(
+        watch_parties.INVITES_PER_ADDRESS,
+        lambda ctx, me, at: live.invite_to_party(ctx, me, parties[me], world.guest_id, at),
+        lambda: (world.count(WatchPartyMember), world.count(CartMember)),
+        prepare=prepare,
+        per_person=watch_parties.INVITES_PER_PERSON,
+    )
+
+
+def community_join(world: World) -> Case:
+    club = _community(world)
+    return Case(
+        community_membership.JOINS_PER_ADDRESS,
+        lambda ctx, me, at: communities.join_community(ctx, me, club, at),
+        lambda: world.count(CommunityMember),
+    )
+
+
+def community_leave(world: World) -> Case:
+    club = _community(world)
+    return Case(
+        community_membership.LEAVES_PER_ADDRESS,
+        lambda ctx, me, at: communities.leave_community(ctx, me, club, at),
+        lambda: world.count(CommunityMember),
+        prepare=lambda me: communities.join_community(world.ctx(), me, club),
+    )
+
+
 CASES = [
     chat_message,
     chat_report,
@@ -373,6 +456,11 @@ CASES = [
     api_key,
     new_invite_code,
     friend_accept,
+    cart_start,
+    cart_friend_add,
+    watch_party_invite,
+    community_join,
+    community_leave,
 ]
 
 
@@ -406,6 +494,28 @@ def test_accounts_from_one_address_share_its_allowance_and_a_refusal_keeps_nothi
     assert message.startswith(TOO_FAST)
     assert case.kept() == before  # no row, no seat, no hold
     case.act(world.ctx(), dee, ELSEWHERE)  # another address is not held up
+    assert case.kept() != before
+
+
+@pytest.mark.parametrize(
+    "make", [cart_start, cart_friend_add, watch_party_invite], ids=lambda make: make.__name__
+)
+def test_an_account_that_used_up_its_own_allowance_is_refused_from_any_address(
+    world: World, make: Callable[[World], Case]
+) -> None:
+    case = make(world)
+    assert case.per_person is not None
+    ada, bob = world.user("Ada"), world.user("Bob")
+    for person in (ada, bob):
+        case.prepare(person)
+    leave_only(world.ctx(), case.per_person, str(ada), 0)
+    before = case.kept()
+
+    assert refusal(lambda: case.act(world.ctx(), ada, HOME)).startswith(TOO_FAST)
+    assert refusal(lambda: case.act(world.ctx(), ada, ELSEWHERE)).startswith(TOO_FAST)
+
+    assert case.kept() == before
+    case.act(world.ctx(), bob, HOME)  # another account, from the same address, goes on
     assert case.kept() != before
 
 

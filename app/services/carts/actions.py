@@ -16,7 +16,9 @@ from datetime import datetime
 from typing import Any
 
 from app.domain.carts import CartError, CartErrorCode, SplitMode
+from app.domain.throttle import Rate
 from app.services import accounts
+from app.services.allowances import spend
 from app.services.carts import lines, membership, owner
 from app.services.carts.changes import CartChange
 from app.services.carts.reading import CartInvitePreview, CartTarget, find_by_code, list_carts
@@ -98,6 +100,22 @@ def save_note(ctx: Context, actor: Actor, cart_id: int, line_id: int, note: str)
 
 # --------------------------------------------------------------------------- members
 
+# A shared cart is started for an occasion (a trip, a gift, a party) and its rows stay until the
+# owner deletes it: 10 an hour is more than anyone plans, and carts started in a loop would fill
+# the database. An address, five people's worth.
+STARTS_PER_PERSON = Rate("cart.start.person", limit=10, seconds=3600)
+STARTS_PER_ADDRESS = Rate("cart.start.address", limit=5 * STARTS_PER_PERSON.limit, seconds=3600)
+# Each friend added is notified and the cart redraws for every member: a class gift brings in 30
+# people in an hour; more is a loop. An address, five people's worth.
+FRIEND_ADDS_PER_PERSON = Rate("cart.add_friend.person", limit=30, seconds=3600)
+FRIEND_ADDS_PER_ADDRESS = Rate(
+    "cart.add_friend.address", limit=5 * FRIEND_ADDS_PER_PERSON.limit, seconds=3600
+)
+
+
+def _too_fast(message: str) -> CartError:
+    return CartError(CartErrorCode.TOO_FAST, message)
+
 
 def start_shared_cart(
     ctx: Context,
@@ -107,12 +125,16 @@ def start_shared_cart(
     deadline: datetime | None = None,
     budget_minor: int | None = None,
     split_mode: SplitMode = SplitMode.OWNER_PAYS,
+    address: str | None = None,
 ) -> int:
-    """Start a shared cart the shopper owns; its id."""
+    """Start a shared cart the shopper owns; its id. CartError TOO_FAST (nothing made) when
+    they or their address start carts too often."""
     with ctx.uow() as uow:
-        return membership.create_shared_cart(
+        cart_id = membership.create_shared_cart(
             uow, actor_id, name, deadline, budget_minor, split_mode=split_mode, now=ctx.now()
         )
+        spend(ctx, _too_fast, (STARTS_PER_PERSON, actor_id), (STARTS_PER_ADDRESS, address))
+        return cart_id
 
 
 def _too_many_codes(message: str) -> CartError:
@@ -134,9 +156,16 @@ def invite_preview(
         return find_by_code(s, code, viewer_id)
 
 
-def add_friend(ctx: Context, actor: Actor, cart_id: int, friend_id: int) -> CartChange:
-    """A member adds one of their friends to a shared cart."""
-    return _edit(ctx, actor, membership.invite_friend, cart_id, friend_id)
+def add_friend(
+    ctx: Context, actor: Actor, cart_id: int, friend_id: int, address: str | None = None
+) -> CartChange:
+    """A member adds one of their friends to a shared cart. CartError TOO_FAST (nobody added,
+    nobody told) when they or their address add friends too often."""
+    with ctx.uow() as uow:
+        user_id, user = _acting(uow, actor)
+        change = membership.invite_friend(uow, cart_id, user_id, friend_id)
+        spend(ctx, _too_fast, (FRIEND_ADDS_PER_PERSON, user_id), (FRIEND_ADDS_PER_ADDRESS, address))
+    return change if user is None else replace(change, by=user)
 
 
 def remove_cart_member(ctx: Context, actor: Actor, cart_id: int, member_id: int) -> CartChange:

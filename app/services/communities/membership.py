@@ -11,7 +11,9 @@ from app.adapters.db.models_community import CommunityMember
 from app.domain import communities as rules
 from app.domain.communities import HOST, MEMBER, CommunityRefused
 from app.domain.events import EventKind
+from app.domain.throttle import Rate
 from app.services import rate_limits
+from app.services.allowances import spend
 from app.services.communities.access import (
     find,
     may_appoint,
@@ -24,10 +26,18 @@ from app.services.context import Context
 from app.services.unit_of_work import UnitOfWork
 
 JOIN_ACTION = "community_join"
+# A person joins JOINS_PER_HOUR (20, the database window) and leaves only what they joined; an
+# address, five people's worth of each, so many accounts from one place cannot keep a community's
+# page redrawing for everyone on it.
+JOINS_PER_ADDRESS = Rate("community.join.address", limit=5 * rules.JOINS_PER_HOUR, seconds=3600)
+LEAVES_PER_ADDRESS = Rate("community.leave.address", limit=5 * rules.JOINS_PER_HOUR, seconds=3600)
 
 
-def join_community(ctx: Context, actor_id: int | None, community_id: int) -> bool:
-    """Become a member (joined now); False if they already were (joining twice is one row)."""
+def join_community(
+    ctx: Context, actor_id: int | None, community_id: int, address: str | None = None
+) -> bool:
+    """Become a member (joined now); False if they already were (joining twice is one row).
+    CommunityRefused (not joined) when they or their address join too often."""
     now = ctx.now()
     with ctx.uow() as uow:
         who = signed_in(uow.session, actor_id, "join a community")
@@ -50,11 +60,15 @@ def join_community(ctx: Context, actor_id: int | None, community_id: int) -> boo
         if not insert_ignoring_conflicts(uow.session, CommunityMember, values):
             return False
         record_news(uow, community_id, EventKind.COMMUNITY_MEMBERS_CHANGED, now, user_id=who.id)
+        spend(ctx, CommunityRefused, (JOINS_PER_ADDRESS, address))
         return True
 
 
-def leave_community(ctx: Context, actor_id: int | None, community_id: int) -> bool:
-    """Stop being a member; False if they were not one. The creator stays (it is theirs)."""
+def leave_community(
+    ctx: Context, actor_id: int | None, community_id: int, address: str | None = None
+) -> bool:
+    """Stop being a member; False if they were not one. The creator stays (it is theirs).
+    CommunityRefused (still a member) when their address leaves too often."""
     now = ctx.now()
     with ctx.uow() as uow:
         who = signed_in(uow.session, actor_id, "leave a community")
@@ -70,6 +84,7 @@ def leave_community(ctx: Context, actor_id: int | None, community_id: int) -> bo
         if gone.rowcount != 1:
             return False
         record_news(uow, community_id, EventKind.COMMUNITY_MEMBERS_CHANGED, now, user_id=who.id)
+        spend(ctx, CommunityRefused, (LEAVES_PER_ADDRESS, address))
         return True
 
 

@@ -12,12 +12,15 @@ import contextlib
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from app.adapters.db.cart_statements import insert_ignoring_conflicts
 from app.adapters.db.models_live import WatchParty, WatchPartyMember
 from app.adapters.db.models_people import User
 from app.domain.events import EventKind
 from app.domain.live import SessionStatus
 from app.domain.people import initials
+from app.domain.throttle import Rate
 from app.services import carts
+from app.services.allowances import spend
 from app.services.context import Context
 from app.services.friends import are_friends, list_friends
 from app.services.live.errors import LiveError
@@ -26,6 +29,17 @@ from app.services.live.views import PartyLineView, PartyMemberView, PartyPanel, 
 from app.services.unit_of_work import UnitOfWork
 
 NOT_A_MEMBER = "You're not in that watch party."
+# Each friend brought in joins the party's chat and shared cart, and the party redraws for every
+# member: a group watching together is a handful, 30 an hour is more than any; more is a loop.
+# An address, five people's worth.
+INVITES_PER_PERSON = Rate("watch_party.invite.person", limit=30, seconds=3600)
+INVITES_PER_ADDRESS = Rate(
+    "watch_party.invite.address", limit=5 * INVITES_PER_PERSON.limit, seconds=3600
+)
+
+
+def _too_fast(message: str) -> LiveError:
+    return LiveError(message, "too_fast")
 
 
 def party_room_key(party_id: int) -> str:
@@ -86,10 +100,11 @@ def start_watch_party(ctx: Context, actor_id: int, session_id: int) -> int:
 
 
 def invite_to_party(
-    ctx: Context, actor_id: int, party_id: int, friend_id: int
+    ctx: Context, actor_id: int, party_id: int, friend_id: int, address: str | None = None
 ) -> list[PartyMemberView]:
     """A member brings a friend into the party (its chat and its shared cart). Friends only.
-    Returns the inviter's friends who are still outside the party."""
+    Returns the inviter's friends who are still outside the party. LiveError "too_fast"
+    (nobody brought in) when the member or their address invite too often."""
     with ctx.uow() as uow:
         session = uow.session
         party = session.get(WatchParty, party_id)
@@ -98,18 +113,19 @@ def invite_to_party(
         if not are_friends(session, actor_id, friend_id):
             raise LiveError("You can only invite friends.", "not_friends")
         if not _is_member(session, party_id, friend_id):
-            try:
-                with session.begin_nested():
-                    session.add(
-                        WatchPartyMember(party_id=party_id, user_id=friend_id, invited_by=actor_id)
-                    )
-            except IntegrityError:  # invited at the same moment by another member
-                return _invitable(session, party_id, actor_id)
+            # No savepoint: on SQLite its release would commit the row whatever comes next.
+            values = {
+                "party_id": party_id, "user_id": friend_id, "invited_by": actor_id,
+                "joined_at": ctx.now(),
+            }  # fmt: skip
+            if not insert_ignoring_conflicts(session, WatchPartyMember, values):
+                return _invitable(session, party_id, actor_id)  # invited a moment ago by another
             if party.cart_id is not None:
                 # Already in the cart, or left it: the party still works.
                 with contextlib.suppress(carts.CartError):
                     carts.invite_friend(uow, party.cart_id, actor_id, friend_id)
             _tell_members(uow, party, EventKind.PARTY_MEMBER_ADDED)
+            spend(ctx, _too_fast, (INVITES_PER_PERSON, actor_id), (INVITES_PER_ADDRESS, address))
         return _invitable(session, party_id, actor_id)
 
 
