@@ -37,6 +37,10 @@ config = rx.Config(
     # The app draws no components from state at run time, so the root need not import whole
     # libraries (all of Radix Themes) onto every page: each page bundles only what it uses.
     frontend_lazy_bundled_libraries=True,
+    # Brotli beside gzip: the one-port server (`make run`) sends browsers the .br, a third
+    # smaller for the stylesheet (84 -> 51 KB), which every page waits for. nginx (`make prod`)
+    # keeps the .gz: Debian's nginx has no brotli module by default.
+    frontend_compression_formats=["brotli", "gzip"],
     default_color_mode="light",
     plugins=[
         rx.plugins.SitemapPlugin(),
