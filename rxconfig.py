@@ -1,15 +1,24 @@
 """Reflex configuration, derived from the app's own settings so there is one source of truth."""
 
 import sys
+from typing import Any
 
 import reflex as rx
 
 from app.config import ConfigError, load_settings
+from app.frontend_build import VITE_CONFIG, with_icon_chunk
 
 try:
     _settings = load_settings()
 except ConfigError as error:
     sys.exit(f"Configuration error: {error}")
+
+
+class ScriptChunks(rx.plugins.Plugin):
+    """Edits the Vite config Reflex writes on each compile: one script for the icons."""
+
+    def pre_compile(self, **context: Any) -> None:
+        context["add_modify_task"](VITE_CONFIG, with_icon_chunk)
 
 
 config = rx.Config(
@@ -28,9 +37,14 @@ config = rx.Config(
     # The app draws no components from state at run time, so the root need not import whole
     # libraries (all of Radix Themes) onto every page: each page bundles only what it uses.
     frontend_lazy_bundled_libraries=True,
+    # Brotli beside gzip: the one-port server (`make run`) sends browsers the .br, a third
+    # smaller for the stylesheet (84 -> 51 KB), which every page waits for. nginx (`make prod`)
+    # keeps the .gz: Debian's nginx has no brotli module by default.
+    frontend_compression_formats=["brotli", "gzip"],
     default_color_mode="light",
     plugins=[
         rx.plugins.SitemapPlugin(),
+        ScriptChunks(),  # the icons pages use share one script file (app/frontend_build.py)
         rx.plugins.RadixThemesPlugin(
             theme=rx.theme(
                 accent_color="tomato", gray_color="sand", radius="large", appearance="light"

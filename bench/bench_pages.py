@@ -41,6 +41,7 @@ LIGHTHOUSE = ROOT / "tools" / "lighthouse" / "node_modules" / ".bin" / "lighthou
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 PAGES = ("home", "catalog", "product", "deal", "live", "cart")
 FLOOR = "floor"
+LIGHTHOUSE_ATTEMPTS = 3
 
 
 def page_paths(data_dir: Path) -> dict[str, str]:
@@ -122,7 +123,15 @@ def lighthouse(url: str, preset: str, out: Path) -> dict[str, float]:
     if preset == "desktop":
         command.append("--preset=desktop")
     env = {**os.environ, "CHROME_PATH": CHROMIUM}
-    subprocess.run(command, check=True, env=env, timeout=240)
+    # On a loaded machine Lighthouse now and then loses the trace (NO_NAVSTART): run it again.
+    for attempt in range(1, LIGHTHOUSE_ATTEMPTS + 1):
+        try:
+            subprocess.run(command, check=True, env=env, timeout=240)
+            break
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired):
+            if attempt == LIGHTHOUSE_ATTEMPTS:
+                raise
+            print(f"  Lighthouse failed on {url}: again ({attempt}/{LIGHTHOUSE_ATTEMPTS})")
     report = json.loads(out.read_text())
     audits, categories = report["audits"], report["categories"]
     return {

@@ -28,6 +28,7 @@ from starlette.routing import Route
 
 from app import routes
 from app.api.guards import client_address
+from app.api.route_scripts import with_route_scripts
 from app.config import PROJECT_ROOT, settings
 from app.domain.previews import LinkPreview, inject
 from app.services import previews
@@ -126,7 +127,8 @@ def share_routes(
                 query,
                 client_address(request.scope),
             )
-            shell = page_shell(folder())
+            built = folder()
+            shell = with_route_scripts(page_shell(built), built, page.route)
             # An unknown key still gets the app, which says so on the page itself.
             body = shell if found is None else inject(shell, found, settings().site_url)
             return HTMLResponse(body, headers=_HTML_HEADERS)

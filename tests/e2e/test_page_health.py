@@ -11,6 +11,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import httpx
 import pytest
 from PIL import Image
 from playwright.sync_api import ConsoleMessage, Page, Response, expect
@@ -156,6 +157,24 @@ def test_shared_pages_unfurl_without_javascript_and_boot_for_people(
         with Image.open(io.BytesIO(card.body())) as picture:
             assert (picture.format, picture.size) == ("PNG", (1200, 630)), kind
     assert "$18.00" in page.request.get(shared_paths["product"]).text()
+
+
+def test_a_shared_page_names_its_own_scripts_which_come_compressed(
+    shared_paths: dict[str, str], app_url: str
+) -> None:
+    """A phone fetches six files at a time: the product page's shell names every script the
+    page needs (not only the app's root), few of them, each served as Brotli when accepted."""
+    html = httpx.get(app_url + shared_paths["product"]).text
+    scripts = re.findall(r'<link rel="modulepreload" href="(/assets/[^"]+\.js)"', html)
+    own = [script for script in scripts if "product_key" in script]  # the page's, not the root's
+    assert own, scripts
+    assert len(scripts) == len(set(scripts)) < 30, scripts  # 55 when each icon had a file
+    style = re.search(r'href="(/assets/[^"]+\.css)"', html)
+    assert style is not None
+    for accepted, sent in (("gzip, deflate, br, zstd", "br"), ("gzip", "gzip")):
+        for path in (style.group(1), own[0]):
+            with httpx.stream("GET", app_url + path, headers={"Accept-Encoding": accepted}) as got:
+                assert got.headers.get("content-encoding") == sent, (path, accepted)
 
 
 def test_every_page_fits_a_320_px_phone_and_the_shop_installs(

@@ -1,0 +1,35 @@
+"""How the production build splits its scripts (the ScriptChunks plugin in rxconfig.py).
+
+Reflex writes .web/vite.config.js itself on every compile and offers no option for its chunks.
+Vite then gives every Lucide icon a file of its own (about 300 bytes each), since each icon is
+shared by a different set of pages: the product page's script pulled in some 30 of them after
+the page's own script arrived, and a phone fetches at most six files at once from one host,
+so those round trips came before the first paint (issue 19). Here the icons that pages import
+directly share one file (30 KB, 9 KB as Brotli), with React itself: a group takes its modules'
+imports along, and every page loads React anyway. `$initial` leaves out the ~4,000 icons that
+rx.icon with a computed name loads one by one on demand (lucide's DynamicIcon), and the test
+leaves out the map of them, which only that component needs.
+"""
+
+from __future__ import annotations
+
+VITE_CONFIG = "vite.config.js"
+_GROUPS = "groups: ["
+ICON_GROUP = """
+            {
+              name: "icons",
+              test: (id) =>
+                /node_modules[\\\\/]lucide-react[\\\\/]/.test(id) &&
+                !/DynamicIcon|dynamicIconImports/.test(id),
+              tags: ["$initial"],
+            },"""
+
+
+def with_icon_chunk(config: str) -> str:
+    """The Vite config with the icon group first among its chunk groups."""
+    if ICON_GROUP in config:
+        return config
+    if config.count(_GROUPS) != 1:
+        # Reflex changed its template: fail the build rather than quietly split as before.
+        raise RuntimeError(f"{VITE_CONFIG}: no single `{_GROUPS}` to add the icon chunk to")
+    return config.replace(_GROUPS, _GROUPS + ICON_GROUP, 1)

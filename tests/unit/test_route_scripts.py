@@ -1,0 +1,57 @@
+"""A page served the SPA shell names its own scripts up front, read from the build's manifest."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from app.api.route_scripts import router_path, with_route_scripts
+
+MANIFEST = (
+    'window.__reactRouterManifest={"entry":{"module":"/assets/entry.client-a.js","imports":[]},'
+    '"routes":{"root":{"id":"root","path":"","module":"/assets/root-a.js",'
+    '"imports":["/assets/react-a.js"]},'
+    '"routes/[product].$[product_key]._index":{"id":"p","parentId":"root",'
+    '"path":"product/:product_key","index":true,"module":"/assets/product-a.js",'
+    '"imports":["/assets/react-a.js","/assets/icons-a.js","/assets/moment-a.js"]}},'
+    '"url":"/assets/manifest-a1.js","version":"a1"};'
+)
+SHELL = (
+    '<html><head><meta charSet="utf-8"/>'
+    '<link rel="modulepreload" href="/assets/manifest-a1.js"/>'
+    '<link rel="modulepreload" href="/assets/react-a.js"/></head><body></body></html>'
+)
+
+
+def _preloads(html: str) -> list[str]:
+    return re.findall(r'<link rel="modulepreload" href="([^"]+)"/>', html)
+
+
+def _build(tmp_path: Path) -> Path:
+    (tmp_path / "assets").mkdir()
+    (tmp_path / "assets" / "manifest-a1.js").write_text(MANIFEST)
+    return tmp_path
+
+
+def test_router_path_is_react_routers_spelling() -> None:
+    assert router_path("/product/[product_key]") == "product/:product_key"
+    assert router_path("/deals/[deal_id]") == "deals/:deal_id"
+
+
+def test_the_product_shell_names_the_product_script_and_its_imports_once(tmp_path: Path) -> None:
+    html = with_route_scripts(SHELL, _build(tmp_path), "/product/[product_key]")
+    assert _preloads(html) == [
+        "/assets/manifest-a1.js",
+        "/assets/react-a.js",
+        "/assets/product-a.js",
+        "/assets/icons-a.js",
+        "/assets/moment-a.js",
+    ]
+    assert html.endswith("</head><body></body></html>")
+
+
+def test_without_a_built_manifest_or_route_the_shell_is_unchanged(tmp_path: Path) -> None:
+    assert with_route_scripts(SHELL, tmp_path, "/product/[product_key]") == SHELL
+    built = _build(tmp_path)
+    assert with_route_scripts(SHELL, built, "/live/[session_id]") == SHELL
+    assert with_route_scripts("<html><head></head></html>", built, "/x/[y]").count("link") == 0
