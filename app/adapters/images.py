@@ -2,6 +2,9 @@
 
 Re-encoding keeps only the pixels: no metadata (GPS position, camera serial), no trailing bytes,
 no polyglot tricks survive, and what we serve is always a JPEG we wrote ourselves.
+
+Pillow is imported when a photo is re-encoded, not with the module: every worker imports this
+one, few ever receive a photo (see app/adapters/media/images.py).
 """
 
 from __future__ import annotations
@@ -10,8 +13,6 @@ import io
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
-
-from PIL import Image, ImageOps, UnidentifiedImageError
 
 # Extension -> the format Pillow must find inside. Anything else is refused.
 ACCEPTED = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".webp": "WEBP"}
@@ -38,6 +39,8 @@ def reencode(name: str, data: bytes, *, max_bytes: int, max_side: int) -> tuple[
     suffix = Path(name).suffix.lower()
     if suffix not in ACCEPTED:
         raise PhotoRefused(f"{label}: only JPEG, PNG or WebP photos can be added.")
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
     try:
         with Image.open(io.BytesIO(data)) as probe:
             found = probe.format

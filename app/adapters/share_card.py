@@ -11,12 +11,15 @@ import io
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
-from typing import Protocol
-
-from PIL import Image, ImageDraw, ImageFont
+from typing import TYPE_CHECKING, Protocol
 
 from app.config import PROJECT_ROOT
 from app.domain.previews import CARD_HEIGHT, CARD_WIDTH, SITE_NAME, CardContent
+
+if TYPE_CHECKING:  # Pillow itself is imported by what draws: only an unfurl needs it
+    from PIL import Image, ImageDraw, ImageFont
+
+    FontType = ImageFont.FreeTypeFont | ImageFont.ImageFont
 
 ASSETS = PROJECT_ROOT / "assets"
 # Debian's fonts when present; Pillow's own embedded font otherwise (regular weight only).
@@ -35,11 +38,10 @@ class _HasDataDir(Protocol):
     def data_dir(self) -> Callable[[], Path]: ...
 
 
-FontType = ImageFont.FreeTypeFont | ImageFont.ImageFont
-
-
 @lru_cache(maxsize=32)
 def _font(size: int, bold: bool) -> FontType:
+    from PIL import ImageFont
+
     path = _BOLD if bold else _REGULAR
     if Path(path).exists():
         return ImageFont.truetype(path, size)
@@ -85,6 +87,8 @@ def _lines(
 def _paste_picture(canvas: Image.Image, picture: Path | None) -> None:
     if picture is None:
         return
+    from PIL import Image
+
     try:
         with Image.open(picture) as source:
             source.load()
@@ -99,6 +103,8 @@ def _paste_picture(canvas: Image.Image, picture: Path | None) -> None:
 
 def render(card: CardContent, picture: Path | None) -> bytes:
     """The card as PNG bytes, exactly CARD_WIDTH × CARD_HEIGHT."""
+    from PIL import Image, ImageDraw, ImageFont
+
     canvas = Image.new("RGB", (CARD_WIDTH, CARD_HEIGHT), BACKGROUND)
     _paste_picture(canvas, picture)
     draw = ImageDraw.Draw(canvas)
