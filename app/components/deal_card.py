@@ -1,8 +1,8 @@
 """Group-buy deal cards and their live parts: price, progress to unlock, next tier, countdown.
 
-The countdown ticks in the browser (rx.moment with a one-second interval): no server event per
-second. It is a `timer` (aria-live off) so screen readers do not announce every tick, and a
-static "Ends …" text next to it says the same thing in words.
+The countdown ticks in the browser (app/components/countdown.py): no server event per second.
+It is a `timer` (aria-live off) so screen readers do not announce every tick, and a static
+"Ends …" text next to it says the same thing in words.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from typing import Any
 
 import reflex as rx
 
+from app.components.countdown import countdown_to
 from app.routes import deal_url
 from app.services.deals.views import DealCard
 
@@ -24,22 +25,11 @@ STATUS_COLOURS = {
     "cancelled": "gray",
 }
 
-# moment-duration-format renders "time until" as a negative duration: drop the sign, and say
-# "now" once the moment has passed (the closing job takes over within seconds).
-_UNTIL_FILTER = rx.Var(
-    "((c) => { const s = String(c); return s.startsWith('-') ? s.slice(1) : 'now'; })"
-)
-
 
 def countdown(until: rx.Var[str], size: str = "2", test_id: str = "deal-countdown") -> rx.Component:
     """Live "1d 4h 03m 12s" until an ISO moment, ticking client-side once a second."""
-    return rx.moment(
-        date=until,
-        duration_from_now=True,
-        format="d[d] h[h] mm[m] ss[s]",
-        trim="large",
-        interval=1000,
-        filters=[_UNTIL_FILTER],
+    return countdown_to(
+        until=until,
         custom_attrs={"role": "timer", "aria-live": "off", "aria-atomic": "false"},
         data_testid=test_id,
         font_size=f"var(--font-size-{size})",

@@ -8,13 +8,10 @@ import reflex as rx
 
 from app import routes
 from app.components.buttons import link_button
+from app.components.countdown import countdown_to
 from app.services.live import LiveDealView, LiveProductView
 
 Handler = Callable[[rx.Var[int]], rx.event.EventSpec]
-
-# react-moment's duration from now counts up from the date, so a deadline still ahead reads
-# "-4:59": show it without the sign, and 0:00 once it passed (before the closing news arrives).
-_TIME_LEFT = rx.Var("((text) => (String(text).startsWith('-') ? String(text).slice(1) : '0:00'))")
 
 
 def pinned_card(
@@ -99,13 +96,10 @@ def _deal_page(deal: rx.Var[LiveDealView]) -> rx.Var[str]:
 
 
 def countdown(deadline: rx.Var[str]) -> rx.Component:
-    return rx.moment(
-        date=deadline,
-        duration_from_now=True,
-        format="m:ss",
-        trim=False,
-        interval=1000,
-        filters=[_TIME_LEFT],
+    """Minutes and seconds left ("4:59"), "0:00" once passed (before the closing news arrives)."""
+    return countdown_to(
+        until=deadline,
+        clock=True,
         data_testid="deal-countdown",
     )
 
