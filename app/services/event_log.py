@@ -17,13 +17,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlmodel import Session, col
 
 from app.adapters.db import event_log
 from app.adapters.db.cart_statements import insert_ignoring_conflicts
 from app.adapters.db.event_log import LoggedEvent
-from app.adapters.db.models_events import EventConsumer
+from app.adapters.db.models_events import EventConsumer, EventRecord
 from app.domain.clock import utcnow
 from app.services.context import Context
 
@@ -115,3 +115,18 @@ def consume(
             .values(position=events[-1].id, updated_at=utcnow())
         )
         return len(events)
+
+
+def skip_to_latest(ctx: Context, name: str) -> None:
+    """Move consumer `name` past every event logged so far without reading them, for a
+    consumer that has nothing to do with them (webhooks while no endpoint exists)."""
+    with ctx.uow() as uow:
+        position = _lock_position(uow.session, name)
+        latest = uow.session.exec(select(func.max(EventRecord.id))).one()[0] or 0  # type: ignore[call-overload]
+        if position is None or latest <= position:
+            return
+        uow.session.exec(
+            update(EventConsumer)
+            .where(col(EventConsumer.name) == name)
+            .values(position=latest, updated_at=utcnow())
+        )

@@ -17,10 +17,10 @@ from app.adapters.db.models_webhooks import WebhookEndpoint, WebhookMessage
 from app.adapters.webhooks.http import HttpSender
 from app.domain.clock import utcnow
 from app.domain.events import DomainEvent, EventKind
-from app.services import webhooks
+from app.services import event_log, webhooks
 from app.services.console.access import ConsoleRefused
 from app.services.context import Context
-from app.services.webhooks import DeliveryWorker, Policy
+from app.services.webhooks import DeliveryWorker, Policy, fanout
 from tests.factories import ShopWorld
 from tests.integration.webhook_receiver import Receiver, running_receiver
 
@@ -261,3 +261,20 @@ async def test_a_receiver_slower_than_the_timeout_counts_as_a_failed_attempt(
     assert attempt.status_code == 0 and "Timeout" in attempt.error
     assert attempt.message_status == "pending"  # retried on the schedule
     assert (REGISTRY.get_sample_value(*failures) or 0.0) == before + 1
+
+
+async def test_events_while_no_endpoint_exists_are_passed_over_unread_and_never_sent(
+    world: tuple[ShopWorld, Context, int],
+) -> None:
+    shop, ctx, admin = world
+    _happen(ctx, "9", 1)
+    _happen(ctx, "9", 2)
+    worker = DeliveryWorker(ctx, policy=FAST)
+    await worker.run_once()
+    passed = event_log.consumer_position(ctx, fanout.CONSUMER)
+    assert passed > 0  # moved past both without an endpoint to write messages for
+    async with running_receiver(Receiver()) as receiver:
+        _register(ctx, admin, receiver)
+        _happen(ctx, "9", 3)
+        await _until(lambda: len(receiver.calls) == 1, worker)
+    assert [c.body["data"]["version"] for c in receiver.calls] == [3]
