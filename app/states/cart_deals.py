@@ -11,11 +11,14 @@ from typing import Any
 
 import reflex as rx
 
+from app.domain.events import DomainEvent
 from app.domain.numbers import id_or_zero
 from app.domain.payments import SandboxCard, sandbox_card
+from app.realtime.rooms import rooms
 from app.services import deals
 from app.services.context import app_context
 from app.services.deals import CartDeal, JoinError
+from app.states.cart_room import DealPanels
 from app.states.rooms import follow
 from app.states.session import SessionState, route_arg
 
@@ -57,16 +60,17 @@ class CartDealsState(SessionState):
 
     @rx.event(background=True)
     async def watch(self, channel: str) -> None:
-        """Re-read the panel on each change of one of its deals."""
+        """Keep the panel current on each change of one of its deals. The panel is the same for
+        every member: it is read once per change per process and pushed to the cart's room, not
+        re-read for each member who follows the deal."""
         async with self:
             token = self.router.session.client_token
             cart_id = _cart_id(self)
 
-        async def refresh(_event: object) -> bool:
-            async with self:
-                if _cart_id(self) != cart_id or not self.me:
-                    return False
-                await self._read()
+        async def refresh(event: DomainEvent) -> bool:
+            if not cart_id or not rooms.local_count(f"cart:{cart_id}"):
+                return False  # nobody here views the cart any more
+            await deal_panels.refresh_room(cart_id, event)
             return True
 
         await follow(token, str(channel), refresh)
@@ -106,3 +110,12 @@ class CartDealsState(SessionState):
         self.busy = False
         await self._read()
         yield rx.toast.success("Your hold is placed: your line now counts toward the deal's price.")
+
+
+# The cart page's deals panel in this process, pushed with the cart's changes
+# (app/states/carts.py registers it with the cart's renderer) and its deals' changes (above).
+deal_panels = DealPanels(
+    CartDealsState,
+    lambda cart_id: deals.room_cart_deals(app_context(), cart_id),
+    lambda: deals.open_deal_products(app_context()),
+)

@@ -16,7 +16,7 @@ from app.domain.people import avatar_colour, initials
 from app.realtime.rooms import Presence, Push, delta, merge, rooms
 from app.services.cart_page import cart_room
 from app.services.context import app_context
-from app.services.deals import CartDeal, open_deal_products, room_cart_deals
+from app.services.deals import CartDeal
 
 REMOVED = "The owner removed you from this cart."
 DELETED = "The owner deleted this cart."
@@ -32,10 +32,10 @@ class PresenceView:
 
 
 def cart_renderer(
-    page: type[rx.State], deals_panel: type[rx.State] | None = None
+    page: type[rx.State], panels: DealPanels | None = None
 ) -> Callable[[DomainEvent], Awaitable[Push | None]]:
     """The renderer of cart events for the page state `page` (its `view`, `checkout` and
-    `access_error`) and, when given, the page's deals panel `deals_panel` (its `cart_deals`)."""
+    `access_error`) and, when given, the page's deals panel (`panels`)."""
 
     async def render_cart(event: DomainEvent) -> Push | None:
         """One database read per cart event at most, pushed to everyone viewing the cart."""
@@ -63,11 +63,8 @@ def cart_renderer(
         pushed = delta(page, view=room.view, checkout=room.checkout)
         return merge(pushed, await panels.render(cart_id, None))
 
-    panels = DealPanels(
-        deals_panel,
-        lambda cart_id: room_cart_deals(app_context(), cart_id),
-        lambda: open_deal_products(app_context()),
-    )
+    if panels is None:
+        panels = DealPanels(None, lambda _cart_id: [], frozenset)
     return render_cart
 
 
@@ -89,6 +86,7 @@ class DealPanels:
         self.state = state
         self.read, self.read_deal_products = read, read_deal_products
         self.no_deal: set[int] = set()  # carts whose last panel here was empty
+        self.refreshed: dict[tuple[int, str, str, int], None] = {}  # deal news already pushed
         self.deal_products: frozenset[int] = frozenset()
         self.read_at = -self.FRESH_SECONDS
 
@@ -111,6 +109,20 @@ class DealPanels:
                 self.no_deal.clear()
             self.no_deal.add(cart_id)
         return delta(self.state, cart_deals=found)
+
+    async def refresh_room(self, cart_id: int, event: DomainEvent) -> None:
+        """A deal the cart's panel shows changed: read the panel once for this process and push
+        it to the cart's room (its members here, re-checked on every cart push), however many
+        of them follow the deal."""
+        key = (cart_id, event.channel, event.kind, event.version)
+        if key in self.refreshed:
+            return
+        self.refreshed[key] = None
+        if len(self.refreshed) > self.MAX_CARTS:
+            self.refreshed.pop(next(iter(self.refreshed)))
+        push = await self.render(cart_id, None)
+        if push:
+            await rooms.push(f"cart:{cart_id}", push)
 
     async def _deal_products(self) -> frozenset[int]:
         now = time.monotonic()

@@ -38,7 +38,7 @@ from app.services.cart_page import open_cart
 from app.services.carts import CartChange, CartSummary, CartView
 from app.services.checkout import CheckoutView
 from app.services.context import app_context
-from app.states.cart_deals import CartDealsState
+from app.states.cart_deals import deal_panels
 from app.states.cart_room import PresenceView, cart_renderer, presence_renderer
 from app.states.deals.page import LOAD_STRIPE_JS
 from app.states.rooms import enter_room, leave_rooms, new_load_id
@@ -234,5 +234,5 @@ class CartState(SessionState):
         return [rx.toast.info("You left the cart"), rx.redirect(carts_url())]
 
 
-rooms.register("cart", cart_renderer(CartState, CartDealsState))
+rooms.register("cart", cart_renderer(CartState, deal_panels))
 rooms.register_presence("cart", presence_renderer(CartState))

@@ -3,13 +3,27 @@ client of the other, and each sees who is viewing on the other, over Reflex's ow
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
 
-from tests.support.cluster import Cluster, running_cluster
+from app.adapters.bus.redis_bus import RedisBus
+from app.adapters.db.models_carts import CartLine
+from app.adapters.db.models_deals import Participation
+from app.adapters.db.models_people import User
+from app.domain.clock import utcnow
+from app.domain.events import DomainEvent, EventKind
+from app.domain.group_buy import DealTerms, PriceTier
+from app.services import deals
+from app.states.cart_deals import CartDealsState
+from tests.factories import make_context
+from tests.support.cluster import REDIS_URL, Cluster, Shopper, running_cluster
 from tests.support.reflex_client import ReflexClient
-from tests.support.shared_carts import CART_STATE, build_carts, line_quantity
+from tests.support.shared_carts import CART_STATE, Member, build_carts, line_quantity
+
+PANEL_STATE = CartDealsState.get_full_name()
 
 
 @pytest.fixture(scope="module")
@@ -63,3 +77,63 @@ async def test_a_stranger_on_the_other_process_gets_nothing(cluster: Cluster) ->
     finally:
         await on_a.close()
         await on_b.close()
+
+
+async def test_a_deal_change_reaches_the_cart_deals_panel_on_both_processes(
+    cluster: Cluster,
+) -> None:
+    """Friends' carts toward a deal: news of the deal (someone's hold confirmed) refreshes the
+    panel of every member viewing the cart, on either process, read once per process."""
+    [cart] = build_carts(cluster, count=1, size=2)
+    alice, bob = cart
+    [host, carol] = cluster.add_shoppers(2, prefix="Deal")
+    deal_id = _open_deal_on_the_carts_product(cluster, host, alice)
+    on_a = ReflexClient(cluster.urls[0], alice.shopper.cookie)
+    on_b = ReflexClient(cluster.urls[1], bob.shopper.cookie)
+    for client, member in ((on_a, alice), (on_b, bob)):
+        await client.open(f"/cart/{member.cart_id}", {"cart_id": str(member.cart_id)})
+    try:
+
+        def joined(client: ReflexClient) -> int | None:
+            panel = client.value(PANEL_STATE, "cart_deals") or []
+            return panel[0]["joined"] if panel else None
+
+        for client in (on_a, on_b):
+            await client.wait_until(lambda c=client: joined(c) == 0, timeout=60)
+        # Carol's hold is confirmed (written here as the payment flow would) and the deal's
+        # news goes out on the shared Redis, as the joining process would publish it.
+        with cluster.session() as session:
+            session.add(
+                Participation(
+                    deal_id=deal_id, user_id=carol.user_id, status="held", confirmed_at=utcnow()
+                )
+            )
+            session.commit()
+        bus = RedisBus(REDIS_URL)
+        for version in range(2, 12):  # the pages' deal watchers subscribe just after they load
+            bus.publish(DomainEvent("deal", str(deal_id), version, EventKind.DEAL_JOINED, {}))
+            with contextlib.suppress(TimeoutError):
+                await on_a.wait_until(lambda: joined(on_a) == 1 and joined(on_b) == 1, 1.0)
+                break
+        assert (joined(on_a), joined(on_b)) == (1, 1)
+    finally:
+        await on_a.close()
+        await on_b.close()
+
+
+def _open_deal_on_the_carts_product(cluster: Cluster, host: Shopper, member: Member) -> int:
+    with cluster.session() as session:
+        line = session.get(CartLine, member.line_id)
+        user = session.get(User, host.user_id)
+        assert line is not None and user is not None
+        user.role = "host"
+        session.add(user)
+        session.commit()
+        product_id = line.product_id
+    now = utcnow()
+    terms = DealTerms(
+        tiers=(PriceTier(1, 1000), PriceTier(10, 900)), currency="USD", min_to_unlock=2,
+        max_participants=1000, starts_at=now - timedelta(minutes=1),
+        deadline=now + timedelta(hours=2),
+    )  # fmt: skip
+    return deals.create_deal(make_context(cluster.engine), host.user_id, product_id, terms)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.domain.events import DomainEvent, EventKind
 from app.states.cart_deals import CartDealsState
 from app.states.cart_room import DealPanels
 
@@ -69,3 +70,14 @@ async def test_without_a_panel_state_nothing_is_read() -> None:
     panels = DealPanels(None, shop.read, lambda: shop.deal_products)
     assert await panels.render(CART, {1}) is None
     assert shop.reads == []
+
+
+async def test_a_deal_change_is_read_once_for_all_the_carts_followers_here() -> None:
+    shop = Shop()
+    panels = _panels(shop)
+    joined = DomainEvent("deal", "3", 5, EventKind.DEAL_JOINED, {})
+    for _follower in range(4):  # four members of the cart follow the deal in this process
+        await panels.refresh_room(CART, joined)
+    assert shop.reads == [CART]
+    await panels.refresh_room(CART, DomainEvent("deal", "3", 6, EventKind.DEAL_JOINED, {}))
+    assert shop.reads == [CART, CART]
