@@ -32,7 +32,6 @@ import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -44,22 +43,18 @@ from app.adapters.db.session import make_engine
 from app.adapters.payments.local_server import start_subprocess
 from app.adapters.payments.stripe_gateway import LOCAL_SECRET_KEY
 from app.cli import migrate
-from app.domain.clock import utcnow
-from app.domain.group_buy import DealTerms, PriceTier
 from app.launcher.cluster import start_workers
 from app.launcher.nginx import nginx_binary, nginx_command, write_config
 from app.launcher.processes import ProcessGroup, free_port, wait_for_http
-from app.services import deals
 from app.states.catalog import CatalogState
 from app.states.chat import ChatState
 from app.states.deals import DealState
 from bench.prod_chart import draw_chart
 from bench.support import no_collector_pauses, percentile
-from tests.factories import make_context
-from tests.support.cluster import Cluster, Shopper
+from tests.support.cluster import Cluster
 from tests.support.databases import fresh_postgres
 from tests.support.reflex_client import ReflexClient
-from tests.support.shared_carts import CART_STATE, Member, build_carts, line_quantity
+from tests.support.shared_carts import CART_STATE, Member, build_carts, line_quantity, open_deal
 from tests.support.stack import PrivateRedis
 
 TIMEOUT = 5.0
@@ -123,24 +118,6 @@ def stack(workers: int, folder: Path) -> Iterator[tuple[Cluster, list[int], Proc
     finally:
         stripe.stop()
         redis_server.stop()
-
-
-def open_deal(cluster: Cluster, host: Shopper, product_id: int) -> int:
-    with cluster.session() as session:
-        from app.adapters.db.models_people import User
-
-        user = session.get(User, host.user_id)
-        assert user is not None
-        user.role = "host"
-        session.add(user)
-        session.commit()
-    now = utcnow()
-    terms = DealTerms(
-        tiers=(PriceTier(1, 1000), PriceTier(10, 900)), currency="USD", min_to_unlock=2,
-        max_participants=100_000, starts_at=now - timedelta(minutes=1),
-        deadline=now + timedelta(hours=2),
-    )  # fmt: skip
-    return deals.create_deal(make_context(cluster.engine), host.user_id, product_id, terms)
 
 
 class Peaks:

@@ -5,23 +5,18 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
-from datetime import timedelta
 
 import pytest
 
 from app.adapters.bus.redis_bus import RedisBus
 from app.adapters.db.models_carts import CartLine
 from app.adapters.db.models_deals import Participation
-from app.adapters.db.models_people import User
 from app.domain.clock import utcnow
 from app.domain.events import DomainEvent, EventKind
-from app.domain.group_buy import DealTerms, PriceTier
-from app.services import deals
 from app.states.cart_deals import CartDealsState
-from tests.factories import make_context
 from tests.support.cluster import REDIS_URL, Cluster, Shopper, running_cluster
 from tests.support.reflex_client import ReflexClient
-from tests.support.shared_carts import CART_STATE, Member, build_carts, line_quantity
+from tests.support.shared_carts import CART_STATE, Member, build_carts, line_quantity, open_deal
 
 PANEL_STATE = CartDealsState.get_full_name()
 
@@ -124,16 +119,5 @@ async def test_a_deal_change_reaches_the_cart_deals_panel_on_both_processes(
 def _open_deal_on_the_carts_product(cluster: Cluster, host: Shopper, member: Member) -> int:
     with cluster.session() as session:
         line = session.get(CartLine, member.line_id)
-        user = session.get(User, host.user_id)
-        assert line is not None and user is not None
-        user.role = "host"
-        session.add(user)
-        session.commit()
-        product_id = line.product_id
-    now = utcnow()
-    terms = DealTerms(
-        tiers=(PriceTier(1, 1000), PriceTier(10, 900)), currency="USD", min_to_unlock=2,
-        max_participants=1000, starts_at=now - timedelta(minutes=1),
-        deadline=now + timedelta(hours=2),
-    )  # fmt: skip
-    return deals.create_deal(make_context(cluster.engine), host.user_id, product_id, terms)
+        assert line is not None
+    return open_deal(cluster, host, line.product_id)

@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from app.adapters.db.models import Category, Product
-from app.services import carts
+from app.adapters.db.models_people import User
+from app.domain.clock import utcnow
+from app.domain.group_buy import DealTerms, PriceTier
+from app.services import carts, deals
 from app.services.unit_of_work import unit_of_work
 from app.states.carts import CartState
-from tests.factories import SilentBus
+from tests.factories import SilentBus, make_context
 from tests.support.cluster import Cluster, Shopper
 from tests.support.reflex_client import ReflexClient
 
@@ -71,3 +75,20 @@ def line_quantity(view: Any, line_id: int) -> int | None:
         if line.get("id") == line_id:
             return int(line.get("quantity", 0))
     return None
+
+
+def open_deal(cluster: Cluster, host: Shopper, product_id: int) -> int:
+    """An open group-buy deal on the product, by `host` (made a host for it): $10, $9 from 10."""
+    with cluster.session() as session:
+        user = session.get(User, host.user_id)
+        assert user is not None
+        user.role = "host"
+        session.add(user)
+        session.commit()
+    now = utcnow()
+    terms = DealTerms(
+        tiers=(PriceTier(1, 1000), PriceTier(10, 900)), currency="USD", min_to_unlock=2,
+        max_participants=100_000, starts_at=now - timedelta(minutes=1),
+        deadline=now + timedelta(hours=2),
+    )  # fmt: skip
+    return deals.create_deal(make_context(cluster.engine), host.user_id, product_id, terms)
