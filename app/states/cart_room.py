@@ -55,16 +55,17 @@ def cart_renderer(
             # The writer read it; no database read here.
             await rooms.keep_only(event.channel, snapshot.get("member_ids", ()), gone)
             products = {int(line["product_id"]) for line in snapshot.get("lines", ())}
-            return merge(delta(page, view=snapshot), await panels.render(cart_id, products))
+            return merge(delta(page, view=snapshot), await panel(cart_id, products))
         room = await asyncio.to_thread(cart_room, app_context(), cart_id)
         if room.view is None:
             return delta(page, view=None, checkout=None, access_error=DELETED)
         await rooms.keep_only(event.channel, room.view.member_ids, gone)
         pushed = delta(page, view=room.view, checkout=room.checkout)
-        return merge(pushed, await panels.render(cart_id, None))
+        return merge(pushed, await panel(cart_id, None))
 
-    if panels is None:
-        panels = DealPanels(None, lambda _cart_id: [], frozenset)
+    async def panel(cart_id: int, products: set[int] | None) -> Push | None:
+        return await panels.render(cart_id, products) if panels else None
+
     return render_cart
 
 

@@ -8,6 +8,7 @@ The summary and the helpful counts are live: the page's socket sits in the room
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Any
 
 import reflex as rx
@@ -169,34 +170,20 @@ class ReviewsState(SessionState):
 
     @rx.event
     async def vote(self, review_id: int) -> Any:
-        user = self.signed_in_user()
-        if user is None:
-            return self.ask_to_sign_in("Sign in to vote on reviews.")
-        try:
-            await asyncio.to_thread(
-                reviews.vote_helpful,
-                app_context(),
-                user.id,
-                id_or_zero(review_id),
-                self.client_address(),
-            )
-        except reviews.ReviewRefused as refusal:
-            return rx.toast.info(refusal.message)
-        await self._load()
-        return None
+        return await self._helpful(reviews.vote_helpful, id_or_zero(review_id))
 
     @rx.event
     async def unvote(self, review_id: int) -> Any:
+        return await self._helpful(reviews.withdraw_helpful, id_or_zero(review_id))
+
+    async def _helpful(self, use_case: Callable[..., int], review_id: int) -> Any:
+        """Mark a review helpful, or take the mark back (`use_case`), then show the new count."""
         user = self.signed_in_user()
         if user is None:
             return self.ask_to_sign_in("Sign in to vote on reviews.")
         try:
             await asyncio.to_thread(
-                reviews.withdraw_helpful,
-                app_context(),
-                user.id,
-                id_or_zero(review_id),
-                self.client_address(),
+                use_case, app_context(), user.id, review_id, self.client_address()
             )
         except reviews.ReviewRefused as refusal:
             return rx.toast.info(refusal.message)
