@@ -122,6 +122,7 @@ class Rooms:
         self._dirty: set[str] = set()  # local viewers changed: share and push
         self._stale: set[str] = set()  # another process's viewers changed: push only
         self._listeners: dict[str, list[PresenceListener]] = defaultdict(list)
+        self._event_listeners: dict[str, list[Callable[[DomainEvent], None]]] = defaultdict(list)
         self._moved: set[str] = set()  # viewers changed elsewhere in a room someone listens to
         self._locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._queued: dict[tuple[str, str], DomainEvent] = {}  # (room, kind) -> newest waiting
@@ -145,6 +146,12 @@ class Rooms:
         on any process, whether or not anyone in this process is in them ("who is watching
         which live session", for friends' activity). Keep it quick: it runs on the loop."""
         self._listeners[aggregate].append(listener)
+
+    def listen(self, aggregate: str, listener: Callable[[DomainEvent], None]) -> None:
+        """Tell `listener` every event of `aggregate`, whether or not anyone here is in its
+        room (a page that shows news of one aggregate in another's room). Keep it quick: it
+        runs on the loop for every such event."""
+        self._event_listeners[aggregate].append(listener)
 
     def register_status(self, renderer: Callable[[bool], Push]) -> None:
         """Render "live updates are (not) flowing" for every connected client."""
@@ -330,6 +337,11 @@ class Rooms:
         if event.kind == "presence":
             self._receive_presence(event)
             return
+        for listener in self._event_listeners.get(event.aggregate, ()):
+            try:
+                listener(event)
+            except Exception:  # one listener must not keep the news from the rooms
+                log.exception("listener of %s failed on %s", event.aggregate, event.kind)
         renderer = self._renderers.get(event.aggregate)
         if renderer is None or event.channel not in self._members:
             return

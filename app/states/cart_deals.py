@@ -1,7 +1,6 @@
 """A shared cart's deals panel: the cart's products that have an open group-buy deal, which
 friends' holds already count toward its tier, and "Hold my line for the deal". The panel
-comes with the cart's room push on every cart change and re-reads itself when one of its deals
-changes (followed channels, no reload)."""
+comes with the cart's room push on every change of the cart or of one of its deals (no reload)."""
 
 from __future__ import annotations
 
@@ -11,7 +10,6 @@ from typing import Any
 
 import reflex as rx
 
-from app.domain.events import DomainEvent
 from app.domain.numbers import id_or_zero
 from app.domain.payments import SandboxCard, sandbox_card
 from app.realtime.rooms import rooms
@@ -19,7 +17,6 @@ from app.services import deals
 from app.services.context import app_context
 from app.services.deals import CartDeal, JoinError
 from app.states.cart_room import DealPanels
-from app.states.rooms import follow
 from app.states.session import SessionState, route_arg
 
 
@@ -45,35 +42,16 @@ class CartDealsState(SessionState):
         )
 
     @rx.event
-    async def load(self) -> Any:
+    async def load(self) -> None:
         user = self.signed_in_user()
         self.me = user.id if user else 0
         self.test_cards = app_context().payments.sandbox is not None
         self.busy, self.error = False, ""
         await self._read()
-        cart_id = _cart_id(self)
-        if not cart_id or not self.me:
-            return None
-        # The cart's own changes come with the cart's room push (app/states/cart_room.py).
-        channels = [f"deal:{d.deal_id}" for d in self.cart_deals]
-        return [CartDealsState.watch(channel) for channel in channels]  # type: ignore[misc]
-
-    @rx.event(background=True)
-    async def watch(self, channel: str) -> None:
-        """Keep the panel current on each change of one of its deals. The panel is the same for
-        every member: it is read once per change per process and pushed to the cart's room, not
-        re-read for each member who follows the deal."""
-        async with self:
-            token = self.router.session.client_token
-            cart_id = _cart_id(self)
-
-        async def refresh(event: DomainEvent) -> bool:
-            if not cart_id or not rooms.local_count(f"cart:{cart_id}"):
-                return False  # nobody here views the cart any more
-            await deal_panels.refresh_room(cart_id, event)
-            return True
-
-        await follow(token, str(channel), refresh)
+        if self.cart_deals:
+            # The panel's later changes come with the cart's room push, the cart's and its
+            # deals' (app/states/cart_room.py): this process now knows the cart shows them.
+            deal_panels.remember(_cart_id(self), self.cart_deals)
 
     @rx.event
     def set_card_choice(self, value: str) -> None:
@@ -113,9 +91,10 @@ class CartDealsState(SessionState):
 
 
 # The cart page's deals panel in this process, pushed with the cart's changes
-# (app/states/carts.py registers it with the cart's renderer) and its deals' changes (above).
+# (app/states/carts.py registers it with the cart's renderer) and its deals' changes.
 deal_panels = DealPanels(
     CartDealsState,
     lambda cart_id: deals.room_cart_deals(app_context(), cart_id),
     lambda: deals.open_deal_products(app_context()),
 )
+rooms.listen("deal", deal_panels.on_deal_event)

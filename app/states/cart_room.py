@@ -5,6 +5,7 @@ delta of the page's state (see app/realtime/rooms.py); `CartState` registers the
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -12,14 +13,17 @@ from dataclasses import dataclass
 import reflex as rx
 
 from app.domain.events import DomainEvent
+from app.domain.numbers import parse_id
 from app.domain.people import avatar_colour, initials
 from app.realtime.rooms import Presence, Push, delta, merge, rooms
 from app.services.cart_page import cart_room
 from app.services.context import app_context
 from app.services.deals import CartDeal
+from app.services.deals.from_cart import DealNumbers, numbers_of_event, with_numbers
 
 REMOVED = "The owner removed you from this cart."
 DELETED = "The owner deleted this cart."
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -70,26 +74,39 @@ def cart_renderer(
 
 
 class DealPanels:
-    """The cart page's deals panel, rendered with the cart's push: it is the same for every
-    member, so it is read once per cart event per process rather than once per member, and not
-    at all for a cart whose panel was empty and whose products have no open deal (most carts,
-    on every change)."""
+    """The cart page's deals panel, the same for every member of a cart, so read once per change
+    per process and pushed to the cart's room:
+    - with the cart's push on a cart change, and not read at all for a cart whose panel was empty
+      and whose products have no open deal (most carts, on every change);
+    - on a deal's event, without a read: the deal's numbers (joined, price, next tier) come with
+      the event and are set in the panel of each cart here that shows the deal. Only an event
+      about one of the cart's own members (their seat or hold) or one that carries no numbers
+      (a closed deal) re-reads that cart's panel."""
 
     FRESH_SECONDS = 2.0  # how old the list of products with an open deal may be
-    MAX_CARTS = 10_000  # carts remembered as having no deal, per process
+    MAX_CARTS = 10_000  # carts remembered per process (with no deal, or with their panel)
 
     def __init__(
         self,
         state: type[rx.State] | None,
         read: Callable[[int], list[CartDeal]],
         read_deal_products: Callable[[], frozenset[int]],
+        *,
+        viewers: Callable[[int], int] = lambda cart_id: rooms.local_count(f"cart:{cart_id}"),
+        send: Callable[[int, Push], Awaitable[None]] = lambda cart_id, push: rooms.push(
+            f"cart:{cart_id}", push
+        ),
     ) -> None:
         self.state = state
         self.read, self.read_deal_products = read, read_deal_products
+        self.viewers, self.send = viewers, send
         self.no_deal: set[int] = set()  # carts whose last panel here was empty
-        self.refreshed: dict[tuple[int, str, str, int], None] = {}  # deal news already pushed
+        self.shown: dict[int, list[CartDeal]] = {}  # carts viewed here -> their last panel
+        self.latest: dict[int, DealNumbers] = {}  # deal -> the newest numbers heard
         self.deal_products: frozenset[int] = frozenset()
         self.read_at = -self.FRESH_SECONDS
+        self._reading: set[int] = set()  # carts being re-read
+        self._again: set[int] = set()  # ... and news came meanwhile: read once more
 
     async def render(self, cart_id: int, products: set[int] | None) -> Push | None:
         """The panel's push for a change of cart `cart_id` (whose lines now hold `products`,
@@ -102,28 +119,74 @@ class DealPanels:
             and not products & await self._deal_products()
         ):
             return None  # still no deal to show: the panel stays as it is
-        found = await asyncio.to_thread(self.read, cart_id)
-        if found:
-            self.no_deal.discard(cart_id)
-        else:
-            if len(self.no_deal) >= self.MAX_CARTS:
-                self.no_deal.clear()
-            self.no_deal.add(cart_id)
-        return delta(self.state, cart_deals=found)
+        panel = self.remember(cart_id, await asyncio.to_thread(self.read, cart_id))
+        return delta(self.state, cart_deals=panel)
 
-    async def refresh_room(self, cart_id: int, event: DomainEvent) -> None:
-        """A deal the cart's panel shows changed: read the panel once for this process and push
-        it to the cart's room (its members here, re-checked on every cart push), however many
-        of them follow the deal."""
-        key = (cart_id, event.channel, event.kind, event.version)
-        if key in self.refreshed:
+    def remember(self, cart_id: int, panel: list[CartDeal]) -> list[CartDeal]:
+        """Note what a cart's panel shows (read by a page load or a render here), brought up to
+        the newest deal numbers heard, which it returns."""
+        for deal_id in {entry.deal_id for entry in panel}:
+            if deal_id in self.latest:
+                panel = with_numbers(panel, deal_id, self.latest[deal_id])
+        self.shown.pop(cart_id, None)
+        self.no_deal.discard(cart_id)
+        if len(self.shown) + len(self.no_deal) >= self.MAX_CARTS:
+            self.shown.clear()
+            self.no_deal.clear()
+        if panel:
+            self.shown[cart_id] = panel
+        else:
+            self.no_deal.add(cart_id)
+        return panel
+
+    def on_deal_event(self, event: DomainEvent) -> None:
+        """A deal changed (any process): bring the panels here that show it up to date."""
+        deal_id = parse_id(event.aggregate_id)
+        if deal_id is None or self.state is None:
             return
-        self.refreshed[key] = None
-        if len(self.refreshed) > self.MAX_CARTS:
-            self.refreshed.pop(next(iter(self.refreshed)))
-        push = await self.render(cart_id, None)
-        if push:
-            await rooms.push(f"cart:{cart_id}", push)
+        carts = [c for c, panel in self.shown.items() if any(e.deal_id == deal_id for e in panel)]
+        if not carts:
+            self.latest.pop(deal_id, None)
+            return
+        numbers = numbers_of_event(event.version, event.payload)
+        if numbers is not None and numbers.version > self._heard(deal_id):
+            self.latest[deal_id] = numbers
+        actor = event.payload.get("user_id")
+        loop = asyncio.get_running_loop()
+        for cart_id in carts:
+            if not self.viewers(cart_id):
+                del self.shown[cart_id]  # nobody here views it any more
+                continue
+            panel = self.shown[cart_id]
+            if numbers is None or actor is None or _member_of(panel, deal_id, int(actor)):
+                loop.create_task(self._reread(cart_id))
+                continue
+            fresh = with_numbers(panel, deal_id, numbers)
+            if fresh != panel:
+                self.shown[cart_id] = fresh
+                loop.create_task(self.send(cart_id, delta(self.state, cart_deals=fresh)))
+
+    def _heard(self, deal_id: int) -> int:
+        known = self.latest.get(deal_id)
+        return -1 if known is None else known.version
+
+    async def _reread(self, cart_id: int) -> None:
+        if cart_id in self._reading:
+            self._again.add(cart_id)
+            return
+        self._reading.add(cart_id)
+        try:
+            while True:
+                push = await self.render(cart_id, None)
+                if push:
+                    await self.send(cart_id, push)
+                if cart_id not in self._again:
+                    return
+                self._again.discard(cart_id)
+        except Exception:
+            log.exception("could not read the deals panel of cart %s", cart_id)
+        finally:
+            self._reading.discard(cart_id)
 
     async def _deal_products(self) -> frozenset[int]:
         now = time.monotonic()
@@ -131,6 +194,13 @@ class DealPanels:
             self.deal_products = await asyncio.to_thread(self.read_deal_products)
             self.read_at = now
         return self.deal_products
+
+
+def _member_of(panel: list[CartDeal], deal_id: int, user_id: int) -> bool:
+    """Whether the event's shopper has a line or a seat in this cart's entry for the deal."""
+    return any(
+        m.user_id == user_id for entry in panel if entry.deal_id == deal_id for m in entry.members
+    )
 
 
 def presence_renderer(page: type[rx.State]) -> Callable[[str, Presence], Push]:

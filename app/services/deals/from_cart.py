@@ -13,8 +13,9 @@ left again (hold released) and nothing changed.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import or_, update
 from sqlmodel import Session, col, select
@@ -67,7 +68,52 @@ class CartDeal:
     min_to_unlock: int
     next_tier_text: str
     from_this_cart: int  # this cart's members with a confirmed hold
+    version: int = 0  # the deal's version these numbers are of
     members: list[CartDealMember] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class DealNumbers:
+    """The deal-wide part of a panel entry, the same for every cart: what each of the deal's
+    events carries (`records.deal_payload`), so a panel follows a deal without a read."""
+
+    version: int
+    joined: int
+    price_now: str
+    next_tier_text: str
+
+
+def numbers_of_event(version: int, payload: dict[str, Any]) -> DealNumbers | None:
+    """The numbers a deal event carries, or None for an event that carries none."""
+    if "participants" not in payload or "current_price" not in payload:
+        return None
+    currency = str(payload.get("currency", ""))
+    upcoming = payload.get("next_tier")
+    return DealNumbers(
+        version=version,
+        joined=int(payload["participants"]),
+        price_now=format_minor(int(payload["current_price"]), currency),
+        next_tier_text=""
+        if not upcoming
+        else _next_tier_text(int(upcoming["needed"]), int(upcoming["unit_price"]), currency),
+    )
+
+
+def with_numbers(panel: list[CartDeal], deal_id: int, numbers: DealNumbers) -> list[CartDeal]:
+    """The panel with deal `deal_id`'s entry brought up to `numbers`, when they are newer than
+    the ones it shows (news can arrive after a read that already saw it)."""
+    return [
+        replace(
+            entry,
+            joined=numbers.joined,
+            price_now=numbers.price_now,
+            next_tier_text=numbers.next_tier_text,
+            version=numbers.version,
+        )
+        if entry.deal_id == deal_id and numbers.version > entry.version
+        else entry
+        for entry in panel
+    ]
 
 
 def cart_deals(ctx: Context, viewer_id: int, cart_id: int) -> list[CartDeal]:
@@ -253,12 +299,17 @@ def _cart_deals(session: Session, cart_id: int, now: datetime) -> list[CartDeal]
                 min_to_unlock=terms.min_to_unlock,
                 next_tier_text=""
                 if upcoming is None
-                else f"{upcoming[0]} more: {format_minor(upcoming[1], deal.currency)} each",
+                else _next_tier_text(upcoming[0], upcoming[1], deal.currency),
                 from_this_cart=sum(1 for row in rows if row.held),
+                version=deal.version,
                 members=rows,
             )
         )
     return out
+
+
+def _next_tier_text(needed: int, unit_price: int, currency: str) -> str:
+    return f"{needed} more: {format_minor(unit_price, currency)} each"
 
 
 def _held(status: str) -> bool:

@@ -139,7 +139,6 @@ HANDLERS: dict[str, Rule] = {
     "cart_checkout.CartCheckoutState.confirm_bank": cart(members(args={"approved": True})),
     "cart_checkout.CartCheckoutState.cancel_checkout": cart(members()),
     "cart_deals.CartDealsState.load": anyone(path=CART_PAGE),
-    "cart_deals.CartDealsState.watch": signed_in(runs=False),
     "cart_deals.CartDealsState.set_card_choice": local(),
     "cart_deals.CartDealsState.hold": members(path=CART_PAGE, args={"deal_id": "@deal"}),
     # -- catalogue, product, home, search: public
