@@ -6,7 +6,7 @@ import reflex as rx
 
 from app.components.sandbox_cards import sandbox_card_chooser
 from app.services.deals import CartDeal
-from app.services.deals.from_cart import CartDealMember
+from app.services.deals.cart_panel import CartDealMember
 from app.states.cart_deals import CartDealsState
 
 

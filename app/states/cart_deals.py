@@ -35,11 +35,15 @@ class CartDealsState(SessionState):
 
     async def _read(self) -> None:
         cart_id = _cart_id(self)
-        self.cart_deals = (
-            await asyncio.to_thread(deals.cart_deals, app_context(), self.me, cart_id)
-            if self.me and cart_id
-            else []
-        )
+        if not self.me or not cart_id:
+            self.cart_deals = []
+            return
+        panel = await asyncio.to_thread(deals.cart_panel, app_context(), self.me, cart_id)
+        if panel.heads:
+            # The panel's later changes come with the cart's room push, the cart's and its
+            # deals' (app/states/cart_room.py): this process now keeps the cart's panel.
+            panel = deal_panels.remember(cart_id, panel)
+        self.cart_deals = panel.entries()
 
     @rx.event
     async def load(self) -> None:
@@ -48,10 +52,6 @@ class CartDealsState(SessionState):
         self.test_cards = app_context().payments.sandbox is not None
         self.busy, self.error = False, ""
         await self._read()
-        if self.cart_deals:
-            # The panel's later changes come with the cart's room push, the cart's and its
-            # deals' (app/states/cart_room.py): this process now knows the cart shows them.
-            deal_panels.remember(_cart_id(self), self.cart_deals)
 
     @rx.event
     def set_card_choice(self, value: str) -> None:
@@ -94,7 +94,7 @@ class CartDealsState(SessionState):
 # (app/states/carts.py registers it with the cart's renderer) and its deals' changes.
 deal_panels = DealPanels(
     CartDealsState,
-    lambda cart_id: deals.room_cart_deals(app_context(), cart_id),
+    lambda cart_id: deals.room_cart_panel(app_context(), cart_id),
     lambda: deals.open_deal_products(app_context()),
 )
 rooms.listen("deal", deal_panels.on_deal_event)

@@ -7,8 +7,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import reflex as rx
 
@@ -18,8 +19,8 @@ from app.domain.people import avatar_colour, initials
 from app.realtime.rooms import Presence, Push, delta, merge, rooms
 from app.services.cart_page import cart_room
 from app.services.context import app_context
-from app.services.deals import CartDeal
-from app.services.deals.from_cart import DealNumbers, numbers_of_event, with_numbers
+from app.services.deals import CartPanel
+from app.services.deals.cart_panel import DealNumbers, numbers_of_event
 
 REMOVED = "The owner removed you from this cart."
 DELETED = "The owner deleted this cart."
@@ -58,8 +59,7 @@ def cart_renderer(
         if snapshot is not None and not event.payload.get("checkout"):
             # The writer read it; no database read here.
             await rooms.keep_only(event.channel, snapshot.get("member_ids", ()), gone)
-            products = {int(line["product_id"]) for line in snapshot.get("lines", ())}
-            return merge(delta(page, view=snapshot), await panel(cart_id, products))
+            return merge(delta(page, view=snapshot), await panel(cart_id, snapshot))
         room = await asyncio.to_thread(cart_room, app_context(), cart_id)
         if room.view is None:
             return delta(page, view=None, checkout=None, access_error=DELETED)
@@ -67,21 +67,22 @@ def cart_renderer(
         pushed = delta(page, view=room.view, checkout=room.checkout)
         return merge(pushed, await panel(cart_id, None))
 
-    async def panel(cart_id: int, products: set[int] | None) -> Push | None:
-        return await panels.render(cart_id, products) if panels else None
+    async def panel(cart_id: int, snapshot: Mapping[str, Any] | None) -> Push | None:
+        return await panels.render(cart_id, snapshot) if panels else None
 
     return render_cart
 
 
 class DealPanels:
-    """The cart page's deals panel, the same for every member of a cart, so read once per change
-    per process and pushed to the cart's room:
-    - with the cart's push on a cart change, and not read at all for a cart whose panel was empty
-      and whose products have no open deal (most carts, on every change);
-    - on a deal's event, without a read: the deal's numbers (joined, price, next tier) come with
-      the event and are set in the panel of each cart here that shows the deal. Only an event
-      about one of the cart's own members (their seat or hold) or one that carries no numbers
-      (a closed deal) re-reads that cart's panel."""
+    """The cart page's deals panel (a `CartPanel`), the same for every member of a cart, so kept
+    once per cart per process and pushed to the cart's room. It follows its sources without
+    re-reading them where it can (app/services/deals/cart_panel.py):
+    - a cart change brings the cart's lines and members in its snapshot; only a cart that gains
+      a product with an open deal is read, and a cart whose panel was empty and whose products
+      have no open deal costs nothing (most carts, on every change);
+    - a deal's event brings the deal's numbers (joined, price, next tier), set in the panel of
+      each cart here that shows the deal. Only news about one of the cart's own members (their
+      seat or hold) or news without numbers (a closed deal) re-reads that cart's panel."""
 
     FRESH_SECONDS = 2.0  # how old the list of products with an open deal may be
     MAX_CARTS = 10_000  # carts remembered per process (with no deal, or with their panel)
@@ -89,7 +90,7 @@ class DealPanels:
     def __init__(
         self,
         state: type[rx.State] | None,
-        read: Callable[[int], list[CartDeal]],
+        read: Callable[[int], CartPanel],
         read_deal_products: Callable[[], frozenset[int]],
         *,
         viewers: Callable[[int], int] = lambda cart_id: rooms.local_count(f"cart:{cart_id}"),
@@ -101,39 +102,40 @@ class DealPanels:
         self.read, self.read_deal_products = read, read_deal_products
         self.viewers, self.send = viewers, send
         self.no_deal: set[int] = set()  # carts whose last panel here was empty
-        self.shown: dict[int, list[CartDeal]] = {}  # carts viewed here -> their last panel
+        self.shown: dict[int, CartPanel] = {}  # carts with a panel here -> that panel
         self.latest: dict[int, DealNumbers] = {}  # deal -> the newest numbers heard
         self.deal_products: frozenset[int] = frozenset()
         self.read_at = -self.FRESH_SECONDS
         self._reading: set[int] = set()  # carts being re-read
         self._again: set[int] = set()  # ... and news came meanwhile: read once more
 
-    async def render(self, cart_id: int, products: set[int] | None) -> Push | None:
-        """The panel's push for a change of cart `cart_id` (whose lines now hold `products`,
-        None: not known), or None when it cannot have changed."""
+    async def render(self, cart_id: int, snapshot: Mapping[str, Any] | None) -> Push | None:
+        """The panel's push for a change of cart `cart_id` (`snapshot`: the cart's room view
+        after it, None: not known), or None when it cannot have changed."""
         if self.state is None:
             return None
-        if (
-            products is not None
-            and cart_id in self.no_deal
-            and not products & await self._deal_products()
-        ):
-            return None  # still no deal to show: the panel stays as it is
-        panel = self.remember(cart_id, await asyncio.to_thread(self.read, cart_id))
-        return delta(self.state, cart_deals=panel)
+        known = self.shown.get(cart_id)
+        if snapshot is not None and (known is not None or cart_id in self.no_deal):
+            products = {int(line["product_id"]) for line in snapshot["lines"]}
+            with_deal = products & await self._deal_products()
+            if known is None and not with_deal:
+                return None  # still no deal to show: the panel stays as it is
+            if known is not None and with_deal <= known.deal_products():
+                return self._push(self.remember(cart_id, known.with_cart(snapshot)))
+        return self._push(self.remember(cart_id, await asyncio.to_thread(self.read, cart_id)))
 
-    def remember(self, cart_id: int, panel: list[CartDeal]) -> list[CartDeal]:
-        """Note what a cart's panel shows (read by a page load or a render here), brought up to
-        the newest deal numbers heard, which it returns."""
-        for deal_id in {entry.deal_id for entry in panel}:
-            if deal_id in self.latest:
-                panel = with_numbers(panel, deal_id, self.latest[deal_id])
+    def remember(self, cart_id: int, panel: CartPanel) -> CartPanel:
+        """Keep a cart's panel (read by a page load or here), brought up to the newest deal
+        numbers heard, which it returns."""
+        for head in panel.heads:
+            if head.deal_id in self.latest:
+                panel = panel.with_numbers(head.deal_id, self.latest[head.deal_id])
         self.shown.pop(cart_id, None)
         self.no_deal.discard(cart_id)
         if len(self.shown) + len(self.no_deal) >= self.MAX_CARTS:
             self.shown.clear()
             self.no_deal.clear()
-        if panel:
+        if panel.heads:
             self.shown[cart_id] = panel
         else:
             self.no_deal.add(cart_id)
@@ -144,7 +146,7 @@ class DealPanels:
         deal_id = parse_id(event.aggregate_id)
         if deal_id is None or self.state is None:
             return
-        carts = [c for c, panel in self.shown.items() if any(e.deal_id == deal_id for e in panel)]
+        carts = [c for c, panel in self.shown.items() if panel.shows(deal_id)]
         if not carts:
             self.latest.pop(deal_id, None)
             return
@@ -158,13 +160,16 @@ class DealPanels:
                 del self.shown[cart_id]  # nobody here views it any more
                 continue
             panel = self.shown[cart_id]
-            if numbers is None or actor is None or _member_of(panel, deal_id, int(actor)):
+            if numbers is None or actor is None or panel.has_member(int(actor)):
                 loop.create_task(self._reread(cart_id))
                 continue
-            fresh = with_numbers(panel, deal_id, numbers)
-            if fresh != panel:
+            fresh = panel.with_numbers(deal_id, numbers)
+            if fresh is not panel:
                 self.shown[cart_id] = fresh
-                loop.create_task(self.send(cart_id, delta(self.state, cart_deals=fresh)))
+                loop.create_task(self.send(cart_id, self._push(fresh)))
+
+    def _push(self, panel: CartPanel) -> Push:
+        return delta(self.state, cart_deals=panel.entries())
 
     def _heard(self, deal_id: int) -> int:
         known = self.latest.get(deal_id)
@@ -194,13 +199,6 @@ class DealPanels:
             self.deal_products = await asyncio.to_thread(self.read_deal_products)
             self.read_at = now
         return self.deal_products
-
-
-def _member_of(panel: list[CartDeal], deal_id: int, user_id: int) -> bool:
-    """Whether the event's shopper has a line or a seat in this cart's entry for the deal."""
-    return any(
-        m.user_id == user_id for entry in panel if entry.deal_id == deal_id for m in entry.members
-    )
 
 
 def presence_renderer(page: type[rx.State]) -> Callable[[str, Presence], Push]:

@@ -46,10 +46,11 @@ def test_cart_lines_count_toward_the_tier_once_their_holds_are_placed(
     cart_id, ana, ben, cy = _cart_of_friends(world)
     ctx = world.ctx(stripe_gateway)
 
-    (before,) = deals.cart_deals(ctx, cy, cart_id)
+    (before,) = deals.cart_panel(ctx, cy, cart_id).entries()
     assert (before.deal_id, before.joined, before.from_this_cart) == (deal_id, 0, 0)
     assert [m.label for m in before.members] == ["Not in the deal yet"] * 2
-    assert deals.cart_deals(ctx, world.make_users(1)[0], cart_id) == []  # strangers see nothing
+    stranger = world.make_users(1)[0]
+    assert deals.cart_panel(ctx, stranger, cart_id).entries() == []  # strangers see nothing
 
     with pytest.raises(JoinError) as refused:  # Cy added nothing of it: nothing to hold
         deals.hold_cart_lines_for_deal(ctx, cy, cart_id, deal_id, CARD)
@@ -61,10 +62,10 @@ def test_cart_lines_count_toward_the_tier_once_their_holds_are_placed(
 
     first = deals.hold_cart_lines_for_deal(ctx, ana, cart_id, deal_id, CARD)
     assert first.hold_amount == 10000
-    (half,) = deals.cart_deals(ctx, cy, cart_id)
+    (half,) = deals.cart_panel(ctx, cy, cart_id).entries()
     assert (half.joined, half.from_this_cart, half.price_now) == (1, 1, "$100.00")
     second = deals.hold_cart_lines_for_deal(ctx, ben, cart_id, deal_id, CARD)
-    (both,) = deals.cart_deals(ctx, cy, cart_id)
+    (both,) = deals.cart_panel(ctx, cy, cart_id).entries()
     assert (both.joined, both.from_this_cart, both.price_now) == (2, 2, "$80.00")
     assert {m.label for m in both.members} == {"Hold placed: counts toward the price"}
     assert _lines(world, cart_id) == []  # moved to the deal: the cart never charges them again

@@ -18,6 +18,13 @@ closing.py for how (conditional updates, forward-only statuses, idempotency keys
 """
 
 from app.services.deals.cancelling import cancel_deal
+from app.services.deals.cart_panel import (
+    CartDeal,
+    CartPanel,
+    cart_panel,
+    open_deal_products,
+    room_cart_panel,
+)
 from app.services.deals.closing import (
     CLOSE_LEASE,
     CloseReport,
@@ -28,13 +35,7 @@ from app.services.deals.closing import (
 from app.services.deals.creating import create_deal, create_deal_from_form, deal_row, open_deal_in
 from app.services.deals.early_access import early_access_note
 from app.services.deals.errors import DealValidationError, JoinError, NotAllowed
-from app.services.deals.from_cart import (
-    CartDeal,
-    cart_deals,
-    hold_cart_lines_for_deal,
-    open_deal_products,
-    room_cart_deals,
-)
+from app.services.deals.from_cart import hold_cart_lines_for_deal
 from app.services.deals.joining import JoinResult, join_deal
 from app.services.deals.leaving import leave_deal
 from app.services.deals.ledger import DealLedger, LedgerEntry, deal_ledger
@@ -65,9 +66,10 @@ __all__ = [
     "CLOSE_LEASE",
     "BankCheckResult",
     "CartDeal",
-    "cart_deals",
+    "CartPanel",
+    "cart_panel",
     "open_deal_products",
-    "room_cart_deals",
+    "room_cart_panel",
     "hold_cart_lines_for_deal",
     "CloseReport",
     "DealLedger",
