@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import itertools
 import json
 import os
 import secrets
@@ -97,6 +98,8 @@ def stack(workers: int, folder: Path) -> Iterator[tuple[Cluster, list[int], Proc
                 "STRIPE_SECRET_KEY": LOCAL_SECRET_KEY,
                 "STRIPE_API_BASE": stripe.url,
                 "PROMETHEUS_MULTIPROC_DIR": str(folder / "metrics"),
+                # As `make prod`: the shopper's address is the one nginx saw (see `browser`).
+                "TRUSTED_PROXY_HOPS": "1",
             }
             (folder / "metrics").mkdir(exist_ok=True)
             (folder / "site").mkdir(exist_ok=True)
@@ -148,10 +151,20 @@ async def open_page(client: ReflexClient, path: str, params: dict[str, str], rea
     await client.wait_until(ready, timeout=60)
 
 
+_addresses = itertools.count(1)
+
+
+def browser(url: str, cookie: str) -> ReflexClient:
+    """A simulated browser from an address of its own (127.0.x.y): shoppers come from many
+    addresses, and the shop's per-address allowances (chat, joins) are meant for one each."""
+    n = next(_addresses)
+    return ReflexClient(url, cookie, address=f"127.0.{n // 250}.{n % 250 + 2}")
+
+
 async def connect_members(groups: list[list[Member]], url: str) -> None:
     members = [m for group in groups for m in group]
     for member in members:
-        member.client = ReflexClient(url, member.shopper.cookie)
+        member.client = browser(url, member.shopper.cookie)
 
     async def one(m: Member) -> None:
         assert m.client is not None
@@ -264,11 +277,10 @@ async def run_config(workers: int, args: argparse.Namespace) -> dict[str, Any]:
         product_row = _first_product(cluster)
         deal_id = open_deal(cluster, host, product_row[0])
         await connect_members(groups, url)
-        browsers = [ReflexClient(url, s.cookie) for s in extra[: args.browsers]]
-        posters = [
-            ReflexClient(url, s.cookie) for s in extra[args.browsers : args.browsers + args.posters]
-        ]
-        joiners = [ReflexClient(url, s.cookie) for s in extra[args.browsers + args.posters :]]
+        split = args.browsers + args.posters
+        browsers = [browser(url, s.cookie) for s in extra[: args.browsers]]
+        posters = [browser(url, s.cookie) for s in extra[args.browsers : split]]
+        joiners = [browser(url, s.cookie) for s in extra[split:]]
         for c in browsers:
             await open_page(c, "/catalog", {}, lambda c=c: c.value(CATALOG, "loaded") is True)
         slug = product_row[1]

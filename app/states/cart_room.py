@@ -85,6 +85,7 @@ class DealPanels:
       seat or hold) or news without numbers (a closed deal) re-reads that cart's panel."""
 
     FRESH_SECONDS = 2.0  # how old the list of products with an open deal may be
+    PUSH_EVERY = 0.25  # seconds: a deal's news is pushed to the carts here at most this often
     MAX_CARTS = 10_000  # carts remembered per process (with no deal, or with their panel)
 
     def __init__(
@@ -108,6 +109,8 @@ class DealPanels:
         self.read_at = -self.FRESH_SECONDS
         self._reading: set[int] = set()  # carts being re-read
         self._again: set[int] = set()  # ... and news came meanwhile: read once more
+        self._to_push: set[int] = set()  # carts whose deal numbers moved since the last push
+        self._flush_planned = False
 
     async def render(self, cart_id: int, snapshot: Mapping[str, Any] | None) -> Push | None:
         """The panel's push for a change of cart `cart_id` (`snapshot`: the cart's room view
@@ -163,10 +166,29 @@ class DealPanels:
             if numbers is None or actor is None or panel.has_member(int(actor)):
                 loop.create_task(self._reread(cart_id))
                 continue
+            before = panel.numbers_of(deal_id)
             fresh = panel.with_numbers(deal_id, numbers)
-            if fresh is not panel:
-                self.shown[cart_id] = fresh
-                loop.create_task(self.send(cart_id, self._push(fresh)))
+            if fresh is panel:
+                continue  # older news
+            self.shown[cart_id] = fresh
+            if before is None or not before.shown_as(numbers):
+                self._push_soon(cart_id)  # else only the version moved (a seat still confirming)
+
+    def _push_soon(self, cart_id: int) -> None:
+        """Push the cart's panel within PUSH_EVERY: a burst of joins is one push per cart."""
+        self._to_push.add(cart_id)
+        if not self._flush_planned:
+            self._flush_planned = True
+            loop = asyncio.get_running_loop()
+            loop.call_later(self.PUSH_EVERY, lambda: loop.create_task(self._flush()))
+
+    async def _flush(self) -> None:
+        self._flush_planned = False
+        carts, self._to_push = self._to_push, set()
+        for cart_id in carts:
+            panel = self.shown.get(cart_id)
+            if panel is not None:
+                await self.send(cart_id, self._push(panel))
 
     def _push(self, panel: CartPanel) -> Push:
         return delta(self.state, cart_deals=panel.entries())

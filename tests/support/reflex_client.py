@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+import aiohttp
 import socketio
 
 NAMESPACE = "/_event"
@@ -24,7 +25,9 @@ Delta = dict[str, dict[str, Any]]
 
 
 class ReflexClient:
-    def __init__(self, base_url: str, cookie: str = "") -> None:
+    def __init__(self, base_url: str, cookie: str = "", address: str | None = None) -> None:
+        """`address`: the local address to connect from (any 127.x.y.z on Linux), so that
+        simulated browsers reach a proxy from addresses of their own, as real ones do."""
         self.base_url = base_url.rstrip("/")
         self.cookie = cookie
         self.token = str(uuid.uuid4())
@@ -33,7 +36,12 @@ class ReflexClient:
         self.listeners: list[Callable[[Delta, float], None]] = []
         self._changed = asyncio.Event()
         self.updates = 0  # update messages received so far
-        self.sio = socketio.AsyncClient(reconnection=False)
+        self._http = (
+            aiohttp.ClientSession(connector=aiohttp.TCPConnector(local_addr=(address, 0)))
+            if address
+            else None
+        )
+        self.sio = socketio.AsyncClient(reconnection=False, http_session=self._http)
         self.sio.on("event", self._on_update, namespace=NAMESPACE)
 
     async def _on_update(self, update: dict[str, Any]) -> None:
@@ -99,3 +107,5 @@ class ReflexClient:
 
     async def close(self) -> None:
         await self.sio.disconnect()
+        if self._http is not None:
+            await self._http.close()

@@ -91,6 +91,7 @@ def _panels(shop: Shop, room: Room | None = None) -> DealPanels:
         CartDealsState, shop.read, lambda: shop.deal_products, viewers=room.viewers, send=room.send
     )
     panels.FRESH_SECONDS = 0.0  # every look at the open deals is current in this test
+    panels.PUSH_EVERY = 0.0  # and news is pushed at once
     return panels
 
 
@@ -232,3 +233,29 @@ def test_lines_that_moved_to_the_deal_keep_it_on_the_panel() -> None:
     }
     assert entry.from_this_cart == 1
     assert CartPanel(heads=panel.heads, seats=((DEAL, 13, "released", 1),)).entries() == []
+
+
+async def test_news_that_changes_no_number_a_shopper_sees_is_not_pushed() -> None:
+    shop, room = Shop(), Room(CART)
+    panels = _panels(shop, room)
+    panels.remember(CART, _panel(4, 2, 11))
+    panels.on_deal_event(_event(5, 3, user_id=99))
+    panels.on_deal_event(_event(6, 3, user_id=98))  # a seat still confirming: 3 joined as before
+    await _settle()
+    assert len(room.sent[CART]) == 1
+    assert panels.shown[CART].numbers_of(DEAL) == DealNumbers(6, 3, "$8.00", "2 more: $6.00 each")
+
+
+async def test_a_burst_of_news_is_one_push_per_cart() -> None:
+    shop, room = Shop(), Room(CART, OTHER_CART)
+    panels = _panels(shop, room)
+    panels.PUSH_EVERY = 0.05
+    panels.remember(CART, _panel(4, 2, 11))
+    panels.remember(OTHER_CART, _panel(4, 2, 21))
+    for version, joined in ((5, 3), (6, 4), (7, 5)):
+        panels.on_deal_event(_event(version, joined, user_id=99))
+    await asyncio.sleep(0.1)
+    assert {cart: [e.joined for (e,) in pushes] for cart, pushes in room.sent.items()} == {
+        CART: [5],
+        OTHER_CART: [5],
+    }

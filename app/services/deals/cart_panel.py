@@ -80,6 +80,14 @@ class DealNumbers:
     price_now: str
     next_tier_text: str
 
+    def shown_as(self, other: DealNumbers) -> bool:
+        """Whether a shopper would see the same numbers (whatever the versions)."""
+        return (self.joined, self.price_now, self.next_tier_text) == (
+            other.joined,
+            other.price_now,
+            other.next_tier_text,
+        )
+
 
 @dataclass(frozen=True)
 class DealHead:
@@ -144,6 +152,9 @@ class CartPanel:
 
     def shows(self, deal_id: int) -> bool:
         return any(head.deal_id == deal_id for head in self.heads)
+
+    def numbers_of(self, deal_id: int) -> DealNumbers | None:
+        return next((h.numbers for h in self.heads if h.deal_id == deal_id), None)
 
     def has_member(self, user_id: int) -> bool:
         return any(uid == user_id for uid, _ in self.members)
