@@ -55,10 +55,17 @@ chromium:
 	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
 	  $$SUDO apt-get install -y chromium || { $$SUDO apt-get update && $$SUDO apt-get install -y chromium; }; }
 
+# nginx, and its brotli module (optional: without it nginx sends the .gz files; app/launcher/nginx.py)
+BROTLI_MODULE = /usr/lib/nginx/modules/ngx_http_brotli_static_module.so
 nginx:
 	@command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || { \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
 	  $$SUDO apt-get install -y nginx || { $$SUDO apt-get update && $$SUDO apt-get install -y nginx; }; }
+	@[ -e $(BROTLI_MODULE) ] || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get install -y libnginx-mod-http-brotli-static \
+	  || { $$SUDO apt-get update && $$SUDO apt-get install -y libnginx-mod-http-brotli-static; } \
+	  || echo "no brotli module for nginx: it sends the .gz files"; }
 
 db: deps
 	$(BIN)/python -m app.cli setup

@@ -9,7 +9,8 @@ person's browser then boots the app from it as from the plain shell, and lands o
 `make run` serves these routes from the one backend process in front of the built pages; under
 `make prod`, nginx passes these paths to the workers (`share_paths_pattern()` fills the site
 file's `{{share_routes}}`). Another shared page: a reader in app/services/previews.py and a
-`SharedPage` line here.
+`SharedPage` line here. The other pages with a parameter (a cart, an order) are served here
+too, without tags: every shell names its page's scripts (app/api/route_scripts.py).
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ _PARAM = re.compile(r"\[(\w+)\]")
 
 @dataclass(frozen=True)
 class SharedPage:
-    kind: str  # a reader in app/services/previews.py READERS
+    kind: str  # a reader in app/services/previews.py READERS; "" for a page without tags
     route: str  # the page's route in app/routes.py, with one [parameter]
     numeric: bool = False  # the parameter is a number (/deals/new stays a page of its own)
 
@@ -66,10 +67,19 @@ SHARED_PAGES = (
     SharedPage("live", routes.LIVE, numeric=True),
     SharedPage("community", routes.COMMUNITY),
 )
+# Pages with a parameter nobody unfurls: their shell only names their scripts.
+UNSHARED_PAGES = (
+    SharedPage("", routes.CART, numeric=True),
+    SharedPage("", routes.ORDER),
+    SharedPage("", routes.DEAL_LEDGER, numeric=True),
+    SharedPage("", routes.INVITE),
+    SharedPage("", routes.TRIP),
+)
+SHELL_PAGES = SHARED_PAGES + UNSHARED_PAGES
 
 
-def share_paths_pattern(pages: tuple[SharedPage, ...] = SHARED_PAGES) -> str:
-    """One regex for every shared page's path (nginx passes them to the backend)."""
+def share_paths_pattern(pages: tuple[SharedPage, ...] = SHELL_PAGES) -> str:
+    """One regex for every path whose shell the backend serves (nginx passes them on)."""
     return "|".join(page.nginx for page in pages)
 
 
@@ -111,12 +121,17 @@ def share_routes(
     *,
     context: Callable[[], Context] = app_context,
     folder: Callable[[], Path] = pages_dir,
-    pages: tuple[SharedPage, ...] = SHARED_PAGES,
+    pages: tuple[SharedPage, ...] = SHELL_PAGES,
 ) -> list[Route]:
-    """The shared pages (their shell with preview tags) and the preview cards."""
+    """The pages with a parameter (their shell, with preview tags when shared) and the
+    preview cards."""
 
     def page_route(page: SharedPage) -> Route:
         async def shared(request: Request) -> Response:
+            built = folder()
+            shell = with_route_scripts(page_shell(built), built, page.route)
+            if not page.kind:
+                return HTMLResponse(shell, headers=_HTML_HEADERS)
             key = str(request.path_params["key"])
             query = dict(request.query_params)
             found: LinkPreview | None = await asyncio.to_thread(
@@ -127,8 +142,6 @@ def share_routes(
                 query,
                 client_address(request.scope),
             )
-            built = folder()
-            shell = with_route_scripts(page_shell(built), built, page.route)
             # An unknown key still gets the app, which says so on the page itself.
             body = shell if found is None else inject(shell, found, settings().site_url)
             return HTMLResponse(body, headers=_HTML_HEADERS)

@@ -24,12 +24,15 @@ def add_to_cart(product_id: rx.Var[int], stock: rx.Var[int]) -> rx.Component:
     """Quantity, "Add to my cart" and a menu of the shopper's open shared carts."""
     signed_in = rx.hstack(
         rx.el.label("Quantity", html_for="add-quantity", class_name="sr-only"),
+        # Uncontrolled (its state follows it), so Reflex wraps no react-debounce-input around
+        # it; a new product's page starts it over at 1, as load_targets does the state.
         rx.input(
             id="add-quantity",
             type="number",
             min=1,
             max=stock,
-            value=AddToCartState.quantity,
+            default_value="1",
+            key=product_id.to_string(),
             on_change=AddToCartState.set_quantity,
             width="5rem",
             size="3",

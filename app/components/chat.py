@@ -18,6 +18,7 @@ from app.components.message_parts import (
     message_text,
 )
 from app.components.rewards import name_badges
+from app.components.when import clock_time
 from app.domain import chat as rules
 from app.services.chat import ChatMessageView, ReportView
 from app.states.chat import SLOW_MODE_LABELS, ChatRoomMixin, filter_input_id, input_id
@@ -38,10 +39,9 @@ def _author(slot: type[ChatRoomMixin], m: rx.Var[ChatMessageView]) -> rx.Compone
                 title="Bought this product",
             ),
         ),
-        rx.el.time(
-            rx.moment(m.sent_at, format="HH:mm"),
-            date_time=m.sent_at,
-            title=m.sent_at,
+        clock_time(
+            m.sent_at,
+            custom_attrs={"title": m.sent_at},
             style={"color": "var(--gray-10)", "fontSize": "var(--font-size-1)"},
         ),
         spacing="2",

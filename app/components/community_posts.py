@@ -46,7 +46,6 @@ def composer() -> rx.Component:
         "Choose photos for your post",
         "var(--space-2)",
         accept=IMAGE_TYPES,
-        max_files=rules.MAX_PHOTOS,
     )
     return rx.cond(
         S.is_member,

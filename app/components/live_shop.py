@@ -221,6 +221,8 @@ def product_strip(products: rx.Var[list[LiveProductView]]) -> rx.Component:
                         height="72px",
                         object_fit="cover",
                         border_radius="var(--radius-3)",
+                        # Below the stage: not fetched before the page's largest paint.
+                        loading="lazy",
                     ),
                     rx.text(p.price, size="1", weight="medium"),
                     spacing="1",

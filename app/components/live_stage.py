@@ -3,6 +3,8 @@ the hearts that float up over it."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
 
 from app.services.live import LiveSessionView
@@ -93,12 +95,55 @@ def _hearts(hearts: rx.Var[list]) -> rx.Component:
     )
 
 
+# The picture the page's shell preloads (its cover, app/api/share_routes.py), if the shell was
+# served for this very page: what the stage shows until the session's data arrives.
+_SHELL_COVER: rx.Var[str] = rx.Var(
+    "((l) => (l && l.dataset.path === location.pathname ? l.getAttribute('href') : ''))"
+    "(globalThis.document?.querySelector('link[rel=preload][as=image][data-path]'))",
+    _var_type=str,
+)
+
+
+def _frame(*children: rx.Component, **props: Any) -> rx.Component:
+    return rx.box(
+        *children,
+        **props,
+        position="relative",
+        width="100%",
+        aspect_ratio="16 / 9",
+        background="black",
+        border_radius="var(--radius-4)",
+        overflow="hidden",
+    )
+
+
+def loading_stage() -> rx.Component:
+    """The stage before the session's data: its cover at once when the shell named it (the
+    page's largest paint need not wait for the websocket, issue 19), and a spinner."""
+    return _frame(
+        rx.cond(
+            _SHELL_COVER != "",
+            rx.image(
+                src=_SHELL_COVER,
+                alt="",
+                width="100%",
+                height="100%",
+                object_fit="cover",
+                position="absolute",
+                inset="0",
+            ),
+        ),
+        rx.center(rx.spinner(size="3", color="white"), position="absolute", inset="0"),
+        data_testid="live-loading",
+    )
+
+
 def stage(
     view: rx.Var[LiveSessionView], viewer_count: rx.Var[int], hearts: rx.Var[list]
 ) -> rx.Component:
     """16:9 video area; the poster shows when there is no stream (or before it starts)."""
     show_video = (view.stream_url != "") & (view.status != "scheduled")
-    return rx.box(
+    return _frame(
         rx.cond(show_video, _player(view), _poster(view)),
         _hearts(hearts),
         rx.hstack(
@@ -120,10 +165,4 @@ def stage(
             spacing="2",
             z_index="2",
         ),
-        position="relative",
-        width="100%",
-        aspect_ratio="16 / 9",
-        background="black",
-        border_radius="var(--radius-4)",
-        overflow="hidden",
     )

@@ -165,7 +165,6 @@ def _photo_upload() -> rx.Component:
         ),
         "Choose review photos",
         "var(--space-3)",
-        max_files=MAX_PHOTOS,
     )
     return rx.vstack(
         zone,

@@ -117,8 +117,13 @@ def inject(shell: str, preview: LinkPreview, site_url: str) -> str:
     head = [f"<title>{escape(preview.title)} · {SITE_NAME}</title>"]
     head.append(f'<link rel="canonical" href="{escape(absolute(site_url, preview.path))}"/>')
     if preview.preload:
-        href = escape(preview.preload)
-        head.append(f'<link rel="preload" as="image" href="{href}" fetchpriority="high"/>')
+        # data-path: the page whose picture it is, for that page to paint it while it loads
+        # (a later page the app goes to must not take it for its own).
+        href, path = escape(preview.preload), escape(preview.path)
+        head.append(
+            f'<link rel="preload" as="image" href="{href}" fetchpriority="high"'
+            f' data-path="{path}"/>'
+        )
     head += [
         f'<meta {attribute}="{escape(key)}" content="{escape(content)}"/>'
         for attribute, key, content in preview_tags(preview, site_url)

@@ -13,8 +13,9 @@ from app.components.live_console import host_console
 from app.components.live_party import party_panel
 from app.components.live_schedule import followed_live_banner, session_grid
 from app.components.live_shop import deal_card, pinned_card, product_strip
-from app.components.live_stage import stage
+from app.components.live_stage import loading_stage, stage
 from app.components.notice import notice
+from app.components.when import from_now
 from app.services.live import CoverChoice, LiveSessionView, ProductChoice, WatchPartyView
 from app.states.chat import ChatState, SideChatState
 from app.states.live_console import LiveConsoleState
@@ -363,7 +364,7 @@ def _session(view: rx.Var[LiveSessionView]) -> rx.Component:
                 view.status == "scheduled",
                 rx.text(
                     "Starts ",
-                    rx.moment(date=view.starts_at, from_now=True, interval=30000),
+                    from_now(view.starts_at),
                     size="2",
                     color=rx.color("gray", 11),
                 ),
@@ -392,6 +393,10 @@ def _session(view: rx.Var[LiveSessionView]) -> rx.Component:
         width="100%",
         min_width="0",
     )
+    return _layout(main, aside)
+
+
+def _layout(main: rx.Component, aside: rx.Component) -> rx.Component:
     return rx.grid(
         main,
         aside,
@@ -421,7 +426,8 @@ def live_session_page() -> rx.Component:
                     ),
                     width="100%",
                 ),
-                rx.center(rx.spinner(size="3"), padding="var(--space-9)"),
+                # The stage where the session's will be: nothing moves when it arrives.
+                _layout(loading_stage(), rx.box()),
             ),
         )
     )

@@ -44,8 +44,7 @@ def _refund_form() -> rx.Component:
                     rx.el.label("Amount (empty: all you paid)", html_for="refund-amount"),
                     rx.input(
                         id="refund-amount",
-                        value=OrderPageState.refund_amount,
-                        on_change=OrderPageState.set_refund_amount,
+                        name="amount",
                         placeholder="e.g. 12.50",
                         inputmode="decimal",
                         aria_invalid=invalid(OrderPageState.refund_error),
@@ -59,8 +58,7 @@ def _refund_form() -> rx.Component:
                     rx.el.label("Why (optional)", html_for="refund-reason"),
                     rx.input(
                         id="refund-reason",
-                        value=OrderPageState.refund_reason,
-                        on_change=OrderPageState.set_refund_reason,
+                        name="reason",
                         max_length=300,
                         width="100%",
                     ),
@@ -82,7 +80,11 @@ def _refund_form() -> rx.Component:
             spacing="2",
             width="100%",
         ),
-        on_submit=lambda _data: OrderPageState.request_refund(),
+        # Its fields are read when it is sent, not kept in the state as typed (no
+        # react-debounce-input on this page); another order's page starts it empty.
+        on_submit=OrderPageState.request_refund,
+        reset_on_submit=False,
+        key=OrderPageState.order.key,
         width="100%",
     )
 

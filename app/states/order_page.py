@@ -24,8 +24,6 @@ class OrderPageState(SessionState):
     order: OrderPage | None = None
     not_found: bool = False
     viewer_id: int = 0
-    refund_amount: str = ""
-    refund_reason: str = ""
     refund_error: str = ""
     busy: bool = False
 
@@ -40,26 +38,19 @@ class OrderPageState(SessionState):
         key = self._key()
         page = await asyncio.to_thread(orders.order_page, app_context(), user.id, key)
         self.order, self.not_found, self.viewer_id = page, page is None, user.id
-        self.refund_amount, self.refund_reason, self.refund_error, self.busy = "", "", "", False
+        self.refund_error, self.busy = "", False
         await leave_rooms(self, "order:")
         if page is not None:
             await enter_room(self, f"order:{key}", Viewer(user.id, user.name, user.avatar_url))
         return None
 
     @rx.event
-    def set_refund_amount(self, value: str) -> None:
-        self.refund_amount, self.refund_error = value[:12], ""
-
-    @rx.event
-    def set_refund_reason(self, value: str) -> None:
-        self.refund_reason = value[:300]
-
-    @rx.event
-    async def request_refund(self) -> Any:
+    async def request_refund(self, form: dict[str, Any]) -> Any:
+        """The refund form: `amount` (empty: everything paid) and `reason`."""
         user = self.signed_in_user()
         if user is None:
             return self.ask_to_sign_in()
-        raw = self.refund_amount.strip()
+        raw = str(form.get("amount", "")).strip()[:12]
         amount = parse_price(raw) if raw else None  # empty: everything they paid
         if raw and amount is None:
             self.refund_error = "Enter an amount such as 12.50."
@@ -72,7 +63,7 @@ class OrderPageState(SessionState):
                 user.id,
                 self._key(),
                 amount,
-                self.refund_reason,
+                str(form.get("reason", ""))[:300],
             )
         except RefundError as refused:
             self.refund_error = refused.message

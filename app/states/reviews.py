@@ -15,7 +15,7 @@ import reflex as rx
 
 from app.domain.events import DomainEvent
 from app.domain.numbers import id_or_zero, parse_id, parse_whole
-from app.domain.reviews import MAX_PHOTO_BYTES
+from app.domain.reviews import MAX_PHOTO_BYTES, MAX_PHOTOS
 from app.realtime.rooms import Push, Viewer, delta, rooms
 from app.services import reviews
 from app.services.context import app_context
@@ -129,7 +129,8 @@ class ReviewsState(SessionState):
         if user is None or self.mine is None:
             return None
         picked = []
-        for upload in files:
+        # One more than allowed is enough for the service to refuse: the rest is not read.
+        for upload in files[: MAX_PHOTOS + 1]:
             if (upload.size or 0) > MAX_PHOTO_BYTES:  # refused before reading it all
                 limit = MAX_PHOTO_BYTES // 2**20
                 self.photo_error = f"{upload.name} is too big: photos can be at most {limit} MB."

@@ -80,6 +80,9 @@ def test_two_shoppers_chat_live_and_a_moderator_deletes_for_everyone(
     expect(message(bob, "espresso machine").get_by_test_id("chat-author")).to_have_text(
         "Alice Archer"
     )
+    # When it was sent, on the reader's clock.
+    sent = message(bob, "espresso machine").locator("time")
+    expect(sent).to_have_text(re.compile(r"^\d\d:\d\d$"))
     link = message(bob, "espresso machine").get_by_role("link", name="https://example.com/specs")
     expect(link).to_have_attribute("href", "https://example.com/specs")
     expect(link).to_have_attribute("rel", "noopener noreferrer nofollow ugc")

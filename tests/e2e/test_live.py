@@ -69,6 +69,8 @@ def test_host_and_two_viewers_shop_a_live_session_together(
         expect(viewer.get_by_test_id("live-title")).to_have_text("Kettle & mug night")
         expect(viewer.get_by_test_id("host-console")).to_have_count(0)
         expect(viewer.get_by_test_id("live-poster")).to_be_visible()
+        starts = viewer.get_by_text(re.compile(r"^Starts in (\d+ \w+|a few seconds)$"))
+        expect(starts).to_be_visible()
 
     # Bob follows Alice; the schedule tells him when she is live.
     bob.get_by_role("button", name="Follow Alice Archer", exact=True).click()

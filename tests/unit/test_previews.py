@@ -37,6 +37,15 @@ def test_the_preview_replaces_the_shells_title_description_and_relative_image() 
     assert '<link rel="canonical" href="https://shop.example/product/mug"/>' in page
 
 
+def test_the_main_picture_is_preloaded_for_its_own_page() -> None:
+    page = inject(SHELL, _preview(preload="/products/mug.webp"), "https://shop.example")
+    # data-path: the page that may paint it before its data arrives (the live stage).
+    assert (
+        '<link rel="preload" as="image" href="/products/mug.webp" fetchpriority="high"'
+        ' data-path="/product/mug"/>' in page
+    )
+
+
 def test_values_are_escaped_and_the_charset_comes_first() -> None:
     page = inject(SHELL, _preview(), "https://shop.example")
     assert page.index('<meta charSet="utf-8"/>') < page.index("<title>")

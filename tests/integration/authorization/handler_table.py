@@ -61,9 +61,9 @@ HANDLERS: dict[str, Rule] = {
     "activity.ActivityState.load": anyone(),
     "orders.OrdersState.load": anyone(shows="orders", who_sees={CART_OWNER}),
     "order_page.OrderPageState.load": anyone(path=ORDER_PAGE, shows="order", who_sees={CART_OWNER}),
-    "order_page.OrderPageState.set_refund_amount": local(),
-    "order_page.OrderPageState.set_refund_reason": local(),
-    "order_page.OrderPageState.request_refund": owner(path=ORDER_PAGE),
+    "order_page.OrderPageState.request_refund": owner(
+        path=ORDER_PAGE, args={"form": {"amount": "", "reason": ""}}
+    ),
     "order_page.OrderPageState.cancel": owner(path=ORDER_PAGE, effect=True),
     "admin_refunds.AdminRefundsState.load": anyone(shows="allowed", who_sees=ADMINS),
     "admin_refunds.AdminRefundsState.approve": admins(args={"request_id": 1}),
