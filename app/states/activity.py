@@ -51,7 +51,7 @@ class ActivityState(SessionState):
 
     @rx.event
     async def load(self) -> Any:
-        user = self.signed_in_user()
+        user = await self._user_now()
         if user is None:
             return self.ask_to_sign_in("Sign in to see what your friends are up to.")
         self.items = await asyncio.to_thread(

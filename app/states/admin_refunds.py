@@ -29,14 +29,14 @@ class AdminRefundsState(SessionState):
 
     @rx.event
     async def load(self) -> Any:
-        user = self.signed_in_user()
+        user = await self._user_now()
         if user is None:
             return self.ask_to_sign_in("Sign in as an admin to decide refunds.")
         await self._reload(user.id)
         return None
 
     async def _decide(self, action: Any, request_id: int, done: str) -> Any:
-        user = self.signed_in_user()
+        user = await self._user_now()
         if user is None:
             return self.ask_to_sign_in()
         try:

@@ -35,7 +35,7 @@ class ApiKeysState(SessionState):
         self.choices = await asyncio.to_thread(keys.scope_choices, ctx, user_id)
 
     async def _open(self, everyone: bool) -> Any:
-        user = self.signed_in_user()
+        user = await self._user_now()
         if user is None:
             return self.ask_to_sign_in("Sign in to manage your API keys.")
         self.everyone, self.new_token, self.errors = everyone, "", {}
@@ -64,7 +64,7 @@ class ApiKeysState(SessionState):
 
     @rx.event
     async def create(self) -> Any:
-        user = self.signed_in_user()
+        user = await self._user_now()
         if user is None:
             return self.ask_to_sign_in()
         try:
@@ -90,7 +90,7 @@ class ApiKeysState(SessionState):
 
     @rx.event
     async def revoke(self, key_id: int) -> Any:
-        user = self.signed_in_user()
+        user = await self._user_now()
         if user is None:
             return self.ask_to_sign_in()
         try:

@@ -41,7 +41,7 @@ class AddToCartState(SessionState):
     @rx.event
     async def add(self, product_id: int, cart_id: int) -> Any:
         """Add the typed quantity; `cart_id` 0 is the shopper's own cart."""
-        user = self.signed_in_user()
+        user = await self._user_now()
         if user is None:
             return self.ask_to_sign_in("Sign in to add things to a cart.")
         qty = parse_whole(self.quantity) or 0

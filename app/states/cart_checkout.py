@@ -35,7 +35,7 @@ class CartCheckoutState(CartState):
         self.card = kind if sandbox_card(kind) else SandboxCard.SUCCESS.value
 
     async def _pay(self, use_case: PayUseCase) -> AsyncIterator[Any]:
-        user = self.signed_in_user()
+        user = await self._user_now()
         if user is None:
             yield self.ask_to_sign_in()
             return
@@ -68,7 +68,7 @@ class CartCheckoutState(CartState):
     @rx.event
     async def start_checkout(self) -> AsyncIterator[Any]:
         """Split checkout: lock the cart and ask every member for their share."""
-        user = self.signed_in_user()
+        user = await self._user_now()
         if user is None:
             yield self.ask_to_sign_in()
             return
@@ -82,7 +82,7 @@ class CartCheckoutState(CartState):
     @rx.event
     async def confirm_bank(self, approved: bool) -> AsyncIterator[Any]:
         """The test bank's answer to the 3-D Secure check of the shopper's share."""
-        user = self.signed_in_user()
+        user = await self._user_now()
         if user is None:
             yield self.ask_to_sign_in()
             return
@@ -101,7 +101,7 @@ class CartCheckoutState(CartState):
 
     @rx.event
     async def cancel_checkout(self) -> Any:
-        user = self.signed_in_user()
+        user = await self._user_now()
         if user is None:
             return self.ask_to_sign_in()
         try:
@@ -129,7 +129,7 @@ class CartCardState(CartCheckoutState):
 
     @rx.event
     async def pay_with_method(self, result: dict[str, Any]) -> AsyncIterator[Any]:
-        user = self.signed_in_user()
+        user = await self._user_now()
         if user is None:
             yield self.ask_to_sign_in()
             return
@@ -165,7 +165,7 @@ class CartCardState(CartCheckoutState):
     @rx.event
     async def bank_check_done(self, _result: Any = None) -> AsyncIterator[Any]:
         """Stripe.js finished the bank's check: read the payment back and record it."""
-        user = self.signed_in_user()
+        user = await self._user_now()
         if user is None:
             yield self.ask_to_sign_in()
             return

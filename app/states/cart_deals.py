@@ -47,7 +47,7 @@ class CartDealsState(SessionState):
 
     @rx.event
     async def load(self) -> None:
-        user = self.signed_in_user()
+        user = await self._user_now()
         self.me = user.id if user else 0
         self.test_cards = app_context().payments.sandbox is not None
         self.busy, self.error = False, ""
@@ -60,7 +60,7 @@ class CartDealsState(SessionState):
 
     @rx.event
     async def hold(self, deal_id: int) -> AsyncIterator[Any]:
-        user = self.signed_in_user()
+        user = await self._user_now()
         if user is None:
             yield self.ask_to_sign_in()
             return

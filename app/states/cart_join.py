@@ -35,7 +35,7 @@ class JoinCartState(SessionState):
 
     @rx.event
     async def join(self) -> Any:
-        user = self.signed_in_user()
+        user = await self._user_now()
         if user is None:
             return self.ask_to_sign_in("Sign in to join the cart.")
         try:

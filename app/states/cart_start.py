@@ -24,7 +24,7 @@ from app.states.carts import PICK_A_TIME, CartState
 class CartStartState(CartState):
     @rx.event
     async def create_cart(self, form: dict[str, Any]) -> Any:
-        user = self.signed_in_user()
+        user = await self._user_now()
         if user is None:
             return self.ask_to_sign_in()
         self.name_error = self.deadline_error = self.budget_error = ""

@@ -77,7 +77,7 @@ class CartState(SessionState):
 
     @rx.event
     async def load(self) -> Any:
-        user = self.signed_in_user()
+        user = await self._user_now()
         if user is None:
             self.view = None
             return self.ask_to_sign_in("Sign in to see your cart.")
@@ -137,7 +137,7 @@ class CartState(SessionState):
     async def _change(self, edit: Callable[..., CartChange], *args: Any, done: str = "") -> Any:
         """Run one cart use case as the page's shopper, off the event loop, and toast."""
         if not self.cart_id:
-            if self.signed_in_user() is None:
+            if (await self._user_now()) is None:
                 return self.ask_to_sign_in()
             return rx.toast.error("Open a cart first.")
         shopper = carts.SessionToken(self._session_token())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import reflex as rx
 from reflex.event import EventSpec
 
@@ -22,11 +24,13 @@ class CatalogState(rx.State):
     loaded: bool = False
 
     @rx.event
-    def load(self) -> None:
+    async def load(self) -> None:
         params = self.router.url.query_parameters
         raw_query = params.get("q", "")
         self.category = params.get("category", "")
-        page = catalog.catalog_page(app_context(), raw_query, self.category or None)
+        page = await asyncio.to_thread(
+            catalog.catalog_page, app_context(), raw_query, self.category or None
+        )
         self.categories = page.categories
         self.error = page.error
         self.unknown_category = self.category if page.unknown_category else ""

@@ -86,7 +86,7 @@ class ChatRoomMixin(rx.State, mixin=True):
 
     async def _user_id(self) -> int | None:
         session_state = await self.get_state(SessionState)
-        user = session_state.signed_in_user()
+        user = await session_state._user_now()
         return user.id if user else None
 
     async def _address(self) -> str | None:

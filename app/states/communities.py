@@ -30,14 +30,14 @@ class CommunitiesState(SessionState):
     form_key: int = 0
 
     async def _reload(self) -> None:
-        user = self.signed_in_user()
+        user = await self._user_now()
         self.cards = await asyncio.to_thread(
             communities.list_communities, app_context(), user.id if user else None
         )
 
     @rx.event
     async def load(self) -> None:
-        user = self.signed_in_user()
+        user = await self._user_now()
         self.can_create = bool(user and may_host(user.role))
         if self.can_create and not self.categories:
             self.categories = await asyncio.to_thread(list_categories, app_context())
@@ -51,7 +51,7 @@ class CommunitiesState(SessionState):
 
     @rx.event
     async def create(self) -> Any:
-        user = self.signed_in_user()
+        user = await self._user_now()
         if user is None:
             return self.ask_to_sign_in("Sign in to start a community.")
         try:
@@ -74,7 +74,7 @@ class CommunitiesState(SessionState):
 
     @rx.event
     async def join(self, community_id: int, slug: str) -> Any:
-        user = self.signed_in_user()
+        user = await self._user_now()
         if user is None:
             return self.ask_to_sign_in("Sign in to join a community.")
         try:

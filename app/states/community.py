@@ -79,7 +79,7 @@ class CommunityState(SessionState):
         self.attachable = page.attachable
 
     async def _reload(self) -> None:
-        user = self.signed_in_user()
+        user = await self._user_now()
         page = await asyncio.to_thread(
             communities.community_page, app_context(), user.id if user else None, self.header.slug
         )
@@ -87,7 +87,7 @@ class CommunityState(SessionState):
 
     @rx.event
     async def load(self) -> None:
-        user = self.signed_in_user()
+        user = await self._user_now()
         self.my_id = user.id if user else 0
         slug = self._route_arg("slug")
         sid = self.router.session.session_id
@@ -113,7 +113,7 @@ class CommunityState(SessionState):
             await rooms.leave(self.router.session.session_id, channel)
 
     async def _membership(self, join: bool) -> Any:
-        user = self.signed_in_user()
+        user = await self._user_now()
         if user is None:
             return self.ask_to_sign_in("Sign in to join the community.")
         change = communities.join_community if join else communities.leave_community
@@ -141,7 +141,7 @@ class CommunityState(SessionState):
 
     @rx.event
     async def send_post(self, files: list[rx.UploadFile]) -> Any:
-        user = self.signed_in_user()
+        user = await self._user_now()
         if user is None:
             return self.ask_to_sign_in("Sign in to post.")
         photos = []
@@ -172,7 +172,7 @@ class CommunityState(SessionState):
 
     @rx.event
     async def send_reply(self, form: dict[str, Any]) -> Any:
-        user = self.signed_in_user()
+        user = await self._user_now()
         if user is None:
             return self.ask_to_sign_in("Sign in to reply.")
         try:

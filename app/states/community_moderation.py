@@ -25,7 +25,7 @@ class CommunityModerationState(CommunityState):
         return communities.room_key(self.header.id)
 
     async def _act(self, action: Callable[..., Any], done: str, *args: Any) -> Any:
-        user = self.signed_in_user()
+        user = await self._user_now()
         if user is None:
             return self.ask_to_sign_in()
         try:
@@ -63,7 +63,7 @@ class CommunityModerationState(CommunityState):
 
     @rx.event
     async def report(self, message_id: int) -> Any:
-        user = self.signed_in_user()
+        user = await self._user_now()
         if user is None:
             return self.ask_to_sign_in("Sign in to report a post.")
         try:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import reflex as rx
 
 from app.domain.catalog import CategoryView, ProductCard
@@ -15,8 +17,8 @@ class HomeState(rx.State):
     loaded: bool = False  # until then the page holds its shape with placeholders
 
     @rx.event
-    def load(self) -> None:
-        page = catalog.home_page(app_context())
+    async def load(self) -> None:
+        page = await asyncio.to_thread(catalog.home_page, app_context())
         self.categories = page.categories
         self.featured = page.featured
         self.loaded = True

@@ -44,7 +44,7 @@ class LiveScheduleState(SessionState):
 
     @rx.event
     async def load(self) -> None:
-        user = self.signed_in_user()
+        user = await self._user_now()
         page = await asyncio.to_thread(live.schedule_page, app_context(), user.id if user else None)
         self.live, self.upcoming, self.ended = page.live, page.upcoming, page.ended
         self.followed_ids, self.is_host = page.followed_ids, page.is_host

@@ -72,7 +72,7 @@ class LiveRoomState(SessionState):
 
     @rx.event
     async def load(self) -> None:
-        user = self.signed_in_user()
+        user = await self._user_now()
         user_id = user.id if user else None
         session_id = self._session_id()
         party = await self.get_state(WatchPartyState)
@@ -106,7 +106,7 @@ class LiveRoomState(SessionState):
 
     @rx.event
     async def react(self) -> list[EventSpec] | None:
-        user = self.signed_in_user()
+        user = await self._user_now()
         if user is None:  # a toast, not a redirect: guests keep watching
             return [rx.toast.info("Sign in to send hearts.")]
         await live.send_heart(app_context(), user.id, self._session_id())
@@ -132,7 +132,7 @@ class LiveRoomState(SessionState):
     @rx.event(background=True)
     async def join_deal(self, deal_id: int) -> Any:
         async with self:
-            user = self.signed_in_user()
+            user = await self._user_now()
             if user is None:
                 return self.ask_to_sign_in("Sign in to join the deal.")
             if self.busy:

@@ -28,7 +28,7 @@ class BellState(SessionState):
 
     @rx.event
     async def load(self) -> None:
-        user = self.signed_in_user()
+        user = await self._user_now()
         await leave_rooms(self, "notify:")
         if user is None:
             self.unread = 0
@@ -43,7 +43,7 @@ class NotificationsState(SessionState):
     answer_errors: dict[str, str] = {}
 
     async def _load(self) -> None:
-        user = self.signed_in_user()
+        user = await self._user_now()
         if user is None:
             return
         page = await asyncio.to_thread(notifications.notifications_page, app_context(), user.id)
@@ -51,7 +51,7 @@ class NotificationsState(SessionState):
 
     @rx.event
     async def load(self) -> Any:
-        if self.signed_in_user() is None:
+        if (await self._user_now()) is None:
             return self.ask_to_sign_in("Sign in to see your notifications.")
         self.answer_errors = {}
         await self._load()
@@ -59,7 +59,7 @@ class NotificationsState(SessionState):
 
     @rx.event
     async def mark_read(self, notification_id: int) -> None:
-        user = self.signed_in_user()
+        user = await self._user_now()
         if user is not None:
             await asyncio.to_thread(
                 notifications.mark_read, app_context(), user.id, id_or_zero(notification_id)
@@ -68,7 +68,7 @@ class NotificationsState(SessionState):
 
     @rx.event
     async def mark_all_read(self) -> None:
-        user = self.signed_in_user()
+        user = await self._user_now()
         if user is not None:
             await asyncio.to_thread(notifications.mark_all_read, app_context(), user.id)
             await self._load()
@@ -76,7 +76,7 @@ class NotificationsState(SessionState):
     @rx.event
     async def answer(self, form: dict[str, Any]) -> Any:
         """Answer a question right from the notification that asked it."""
-        user = self.signed_in_user()
+        user = await self._user_now()
         if user is None:
             return self.ask_to_sign_in("Sign in to answer.")
         raw_note = str(form.get("notification_id", ""))

@@ -32,7 +32,7 @@ class OrderPageState(SessionState):
 
     @rx.event
     async def load(self) -> Any:
-        user = self.signed_in_user()
+        user = await self._user_now()
         if user is None:
             return self.ask_to_sign_in("Sign in to see your order.")
         key = self._key()
@@ -47,7 +47,7 @@ class OrderPageState(SessionState):
     @rx.event
     async def request_refund(self, form: dict[str, Any]) -> Any:
         """The refund form: `amount` (empty: everything paid) and `reason`."""
-        user = self.signed_in_user()
+        user = await self._user_now()
         if user is None:
             return self.ask_to_sign_in()
         raw = str(form.get("amount", "")).strip()[:12]
@@ -75,7 +75,7 @@ class OrderPageState(SessionState):
 
     @rx.event
     async def cancel(self) -> Any:
-        user = self.signed_in_user()
+        user = await self._user_now()
         if user is None:
             return self.ask_to_sign_in()
         try:

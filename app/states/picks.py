@@ -24,7 +24,7 @@ class PicksState(SessionState):
 
     @rx.event
     async def load_home(self) -> None:
-        user = self.signed_in_user()
+        user = await self._user_now()
         view = await asyncio.to_thread(
             picks.friends_picks, app_context(), user.id if user else None
         )
@@ -42,7 +42,7 @@ class PicksState(SessionState):
 
     @rx.event
     async def load_product(self) -> None:
-        user = self.signed_in_user()
+        user = await self._user_now()
         self.product_line = await asyncio.to_thread(
             picks.friends_on_product,
             app_context(),

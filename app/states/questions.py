@@ -50,7 +50,7 @@ class QuestionsState(SessionState):
     name_badges: dict[str, list[str]] = {}  # pushed live: answerer id -> badge labels
 
     async def _load(self) -> None:
-        user = self.signed_in_user()
+        user = await self._user_now()
         page = await asyncio.to_thread(
             questions.product_questions,
             app_context(),
@@ -72,7 +72,7 @@ class QuestionsState(SessionState):
 
     @rx.event
     async def ask(self, form: dict[str, Any]) -> Any:
-        user = self.signed_in_user()
+        user = await self._user_now()
         if user is None:
             return self.ask_to_sign_in("Sign in to ask a question.")
         try:
@@ -96,7 +96,7 @@ class QuestionsState(SessionState):
 
     @rx.event
     async def answer(self, form: dict[str, Any]) -> Any:
-        user = self.signed_in_user()
+        user = await self._user_now()
         if user is None:
             return self.ask_to_sign_in("Sign in to answer.")
         question_id = str(form.get("question_id", ""))
@@ -109,7 +109,7 @@ class QuestionsState(SessionState):
 
     @rx.event
     async def vote(self, answer_id: int) -> Any:
-        user = self.signed_in_user()
+        user = await self._user_now()
         if user is None:
             return self.ask_to_sign_in("Sign in to vote.")
         try:
@@ -127,7 +127,7 @@ class QuestionsState(SessionState):
 
     @rx.event
     async def unvote(self, answer_id: int) -> Any:
-        user = self.signed_in_user()
+        user = await self._user_now()
         if user is None:
             return self.ask_to_sign_in("Sign in to vote.")
         try:

@@ -45,7 +45,7 @@ class ReviewsState(SessionState):
     name_badges: dict[str, list[str]] = {}  # reviewer id -> badge labels
 
     async def _load(self) -> None:
-        user = self.signed_in_user()
+        user = await self._user_now()
         page = await asyncio.to_thread(
             reviews.product_reviews,
             app_context(),
@@ -89,7 +89,7 @@ class ReviewsState(SessionState):
 
     @rx.event
     async def save(self, form: dict[str, Any]) -> Any:
-        user = self.signed_in_user()
+        user = await self._user_now()
         if user is None:
             return self.ask_to_sign_in("Sign in to write a review.")
         try:
@@ -113,7 +113,7 @@ class ReviewsState(SessionState):
 
     @rx.event
     async def delete(self) -> Any:
-        user = self.signed_in_user()
+        user = await self._user_now()
         if user is None or self.mine is None:
             return None
         try:
@@ -125,7 +125,7 @@ class ReviewsState(SessionState):
 
     @rx.event
     async def upload_photos(self, files: list[rx.UploadFile]) -> Any:
-        user = self.signed_in_user()
+        user = await self._user_now()
         if user is None or self.mine is None:
             return None
         picked = []
@@ -157,7 +157,7 @@ class ReviewsState(SessionState):
 
     @rx.event
     async def remove_photo(self, photo_id: int) -> Any:
-        user = self.signed_in_user()
+        user = await self._user_now()
         if user is None:
             return None
         try:
@@ -179,7 +179,7 @@ class ReviewsState(SessionState):
 
     async def _helpful(self, use_case: Callable[..., int], review_id: int) -> Any:
         """Mark a review helpful, or take the mark back (`use_case`), then show the new count."""
-        user = self.signed_in_user()
+        user = await self._user_now()
         if user is None:
             return self.ask_to_sign_in("Sign in to vote on reviews.")
         try:
@@ -193,7 +193,7 @@ class ReviewsState(SessionState):
 
     @rx.event
     async def report(self, review_id: int) -> Any:
-        user = self.signed_in_user()
+        user = await self._user_now()
         if user is None:
             return self.ask_to_sign_in("Sign in to report a review.")
         try:

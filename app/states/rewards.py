@@ -20,7 +20,7 @@ class RewardsState(SessionState):
     loaded: bool = False
 
     async def _read(self) -> bool:
-        user = self.signed_in_user()
+        user = await self._user_now()
         if user is None:
             return False
         self.view = await asyncio.to_thread(rewards.rewards_page, app_context(), user.id)

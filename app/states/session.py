@@ -3,6 +3,7 @@ server-side session behind the HttpOnly cookie, so a revoked session stops worki
 
 from __future__ import annotations
 
+import asyncio
 from http.cookies import CookieError, SimpleCookie
 
 import reflex as rx
@@ -53,8 +54,15 @@ class SessionState(rx.State):
         return self.router.session.client_ip or None
 
     def signed_in_user(self) -> UserView | None:
-        """The user of this connection according to the database, right now."""
+        """The user of this connection according to the database, right now. In an async
+        handler use `_user_now`."""
         return self._remember(accounts.signed_in(app_context(), self._session_token()))
+
+    async def _user_now(self) -> UserView | None:
+        """`signed_in_user` off the event loop. Handlers run on the loop that serves every tab
+        of this process: its database round trip there would stall them all while it waits."""
+        token = self._session_token()
+        return self._remember(await asyncio.to_thread(accounts.signed_in, app_context(), token))
 
     def _remember(self, user: UserView | None) -> UserView | None:
         """Keep who is signed in; only a change is sent back to the browser."""
@@ -73,8 +81,8 @@ class SessionState(rx.State):
         ]
 
     @rx.event
-    def load_user(self) -> None:
-        self.signed_in_user()
+    async def load_user(self) -> None:
+        await self._user_now()
 
     @rx.var
     def signed_in(self) -> bool:

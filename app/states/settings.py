@@ -23,7 +23,7 @@ class SettingsState(SessionState):
 
     @rx.event
     async def load(self) -> Any:
-        user = self.signed_in_user()
+        user = await self._user_now()
         if user is None:
             return self.ask_to_sign_in("Sign in to change your settings.")
         await self._load(user.id)
@@ -31,7 +31,7 @@ class SettingsState(SessionState):
 
     @rx.event
     async def toggle(self, key: str, enabled: bool) -> Any:
-        user = self.signed_in_user()
+        user = await self._user_now()
         if user is None:
             return self.ask_to_sign_in()
         try:

@@ -47,7 +47,7 @@ class ExperienceState(SessionState):
 
     @rx.event
     async def organise(self, form: dict[str, Any]) -> AsyncIterator[Any]:
-        user = self.signed_in_user()
+        user = await self._user_now()
         if user is None:
             yield self.ask_to_sign_in("Sign in to organise a group.")
             return
@@ -99,7 +99,7 @@ class BookingState(SessionState):
 
     @rx.event
     async def load(self) -> Any:
-        user = self.signed_in_user()
+        user = await self._user_now()
         ctx = app_context()
         self.me = user.id if user else 0
         view = await asyncio.to_thread(trips.booking_page, ctx, self.me or None, self._code())
@@ -139,7 +139,7 @@ class BookingState(SessionState):
         )
 
     async def _act(self, action: Any, success: str) -> AsyncIterator[Any]:
-        user = self.signed_in_user()
+        user = await self._user_now()
         if user is None:
             yield self.ask_to_sign_in("Sign in to join this group.")
             return

@@ -35,7 +35,7 @@ class VoteState(SessionState):
     loaded: bool = False
 
     async def _load(self) -> None:
-        user = self.signed_in_user()
+        user = await self._user_now()
         page = await asyncio.to_thread(
             candidates.vote_page, app_context(), user.id if user else None
         )
@@ -51,7 +51,7 @@ class VoteState(SessionState):
 
     @rx.event
     async def vote(self, candidate_id: int) -> Any:
-        user = self.signed_in_user()
+        user = await self._user_now()
         if user is None:
             return self.ask_to_sign_in("Sign in to vote.")
         try:
@@ -73,7 +73,7 @@ class VoteState(SessionState):
 
     @rx.event
     async def withdraw(self, candidate_id: int) -> Any:
-        user = self.signed_in_user()
+        user = await self._user_now()
         if user is None:
             return self.ask_to_sign_in("Sign in to change your vote.")
         try:

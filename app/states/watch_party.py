@@ -39,7 +39,7 @@ class WatchPartyState(SessionState):
 
     @rx.event
     async def start_party(self) -> Events:
-        user = self.signed_in_user()
+        user = await self._user_now()
         if user is None:
             return self.ask_to_sign_in("Sign in to watch with friends.")
         try:
@@ -55,7 +55,7 @@ class WatchPartyState(SessionState):
     @rx.event
     async def open_party_chat(self) -> Events:
         """A friend invited while watching opens the party's chat (the chat checks membership)."""
-        user = self.signed_in_user()
+        user = await self._user_now()
         if user is None:
             return self.ask_to_sign_in("Sign in first.")
         panel = await asyncio.to_thread(

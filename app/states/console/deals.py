@@ -30,7 +30,7 @@ class ConsoleDealsState(DealFormState):
 
     @rx.event
     async def load_section(self) -> Any:
-        user = self.signed_in_user()
+        user = await self._user_now()
         if user is None:
             return None
         try:
@@ -60,7 +60,7 @@ class ConsoleDealsState(DealFormState):
 
     @rx.event
     async def cancel(self, deal_id: int) -> Any:
-        user = self.signed_in_user()
+        user = await self._user_now()
         if user is None:
             return self.ask_to_sign_in()
         try:

@@ -50,7 +50,7 @@ class DealCardsState(SessionState):
 
     @rx.event
     async def load_list(self) -> None:
-        user = self.signed_in_user()
+        user = await self._user_now()
         overview = await asyncio.to_thread(
             deals.deals_overview, app_context(), user.id if user else None
         )

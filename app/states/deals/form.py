@@ -46,7 +46,7 @@ class DealFormState(SessionState):
 
     async def _submit(self, form: dict[str, Any]) -> Any:
         """Open the deal the form describes; the console's form submits through here too."""
-        user = self.signed_in_user()
+        user = await self._user_now()
         if user is None:
             return self.ask_to_sign_in()
         fields = {key: str(value) for key, value in form.items()}

@@ -24,7 +24,7 @@ class DealLedgerState(SessionState):
     async def load(self) -> None:
         raw = self._route_arg("deal_id")
         deal_id = id_or_zero(raw)
-        user = self.signed_in_user()
+        user = await self._user_now()
         found = await asyncio.to_thread(
             deals.deal_ledger, app_context(), user.id if user else None, deal_id
         )

@@ -63,7 +63,7 @@ class DealState(SessionState):
 
     @rx.event
     async def load(self) -> Any:
-        user = self.signed_in_user()
+        user = await self._user_now()
         deal_id = self._deal_id()
         ctx = app_context()
         view = await asyncio.to_thread(deals.deal_page, ctx, user.id if user else None, deal_id)
@@ -110,7 +110,7 @@ class DealState(SessionState):
     async def _join(
         self, kind: str, team_id: int, payment_method: str | None
     ) -> AsyncIterator[Any]:
-        user = self.signed_in_user()
+        user = await self._user_now()
         if user is None:
             yield self.ask_to_sign_in("Sign in to join this deal.")
             return
@@ -201,7 +201,7 @@ class DealState(SessionState):
     # -- the bank's check (3-D Secure) ---------------------------------------------------------
 
     async def _finish(self, approve: bool | None) -> AsyncIterator[Any]:
-        user = self.signed_in_user()
+        user = await self._user_now()
         if user is None:
             yield self.ask_to_sign_in()
             return
@@ -236,7 +236,7 @@ class DealState(SessionState):
 
     @rx.event
     async def leave(self) -> AsyncIterator[Any]:
-        user = self.signed_in_user()
+        user = await self._user_now()
         if user is None:
             yield self.ask_to_sign_in()
             return

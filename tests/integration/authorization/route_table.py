@@ -78,6 +78,13 @@ ROUTES: dict[str, Rule] = {
     "GET /live/{key:int}": anyone(runs=False),
     "GET /cart/join/{key}": anyone(runs=False),  # the code-attempt limit: test_link_previews
     "GET /community/{key}": anyone(runs=False),
+    # Other pages with a parameter: the same shell naming the route's scripts, no preview and
+    # no read (the page's own handlers check who may see what).
+    "GET /cart/{key:int}": anyone(runs=False),
+    "GET /deals/{key:int}/ledger": anyone(runs=False),
+    "GET /friends/invite/{key}": anyone(runs=False),
+    "GET /orders/{key}": anyone(runs=False),
+    "GET /trips/{key}": anyone(runs=False),
     "GET /share/card/site.png": anyone(path="/share/card/site.png"),
     "GET /share/card/{kind}/{key}.png": anyone(runs=False),  # public cards: test_link_previews
     # Reflex's own: the websocket and uploads run the event handlers of handler_table.py.
