@@ -1,12 +1,14 @@
 """Reflex configuration, derived from the app's own settings so there is one source of truth."""
 
 import sys
+from pathlib import Path
 from typing import Any
 
 import reflex as rx
 
 from app.config import ConfigError, load_settings
-from app.frontend_build import VITE_CONFIG, with_icon_chunk
+from app.frontend_build import radix_css
+from app.frontend_build.script_chunks import VITE_CONFIG, with_icon_chunk
 
 try:
     _settings = load_settings()
@@ -14,11 +16,16 @@ except ConfigError as error:
     sys.exit(f"Configuration error: {error}")
 
 
-class ScriptChunks(rx.plugins.Plugin):
-    """Edits the Vite config Reflex writes on each compile: one script for the icons."""
+class BuildShape(rx.plugins.Plugin):
+    """Edits the build configs Reflex writes on each compile: one script for the icons, and
+    Radix Themes' stylesheet cut to what the pages use (app/frontend_build/)."""
+
+    def get_static_assets(self, **context: Any) -> list[tuple[Path, str]]:
+        return [radix_css.trim_script()]
 
     def pre_compile(self, **context: Any) -> None:
         context["add_modify_task"](VITE_CONFIG, with_icon_chunk)
+        context["add_modify_task"](radix_css.POSTCSS_CONFIG, radix_css.with_radix_trim)
 
 
 config = rx.Config(
@@ -44,7 +51,7 @@ config = rx.Config(
     default_color_mode="light",
     plugins=[
         rx.plugins.SitemapPlugin(),
-        ScriptChunks(),  # the icons pages use share one script file (app/frontend_build.py)
+        BuildShape(),  # icons in one script, Radix CSS cut to what pages use (app/frontend_build/)
         rx.plugins.RadixThemesPlugin(
             theme=rx.theme(
                 accent_color="tomato", gray_color="sand", radius="large", appearance="light"

@@ -7,6 +7,7 @@ from typing import Any
 
 import reflex as rx
 
+from app.components.shell_picture import shell_picture
 from app.services.live import LiveSessionView
 
 
@@ -95,15 +96,6 @@ def _hearts(hearts: rx.Var[list]) -> rx.Component:
     )
 
 
-# The picture the page's shell preloads (its cover, app/api/share_routes.py), if the shell was
-# served for this very page: what the stage shows until the session's data arrives.
-_SHELL_COVER: rx.Var[str] = rx.Var(
-    "((l) => (l && l.dataset.path === location.pathname ? l.getAttribute('href') : ''))"
-    "(globalThis.document?.querySelector('link[rel=preload][as=image][data-path]'))",
-    _var_type=str,
-)
-
-
 def _frame(*children: rx.Component, **props: Any) -> rx.Component:
     return rx.box(
         *children,
@@ -121,17 +113,8 @@ def loading_stage() -> rx.Component:
     """The stage before the session's data: its cover at once when the shell named it (the
     page's largest paint need not wait for the websocket, issue 19), and a spinner."""
     return _frame(
-        rx.cond(
-            _SHELL_COVER != "",
-            rx.image(
-                src=_SHELL_COVER,
-                alt="",
-                width="100%",
-                height="100%",
-                object_fit="cover",
-                position="absolute",
-                inset="0",
-            ),
+        shell_picture(
+            width="100%", height="100%", object_fit="cover", position="absolute", inset="0"
         ),
         rx.center(rx.spinner(size="3", color="white"), position="absolute", inset="0"),
         data_testid="live-loading",

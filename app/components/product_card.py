@@ -16,9 +16,12 @@ def stock_badge(stock: rx.Var[int], label: rx.Var[str]) -> rx.Component:
 
 
 def product_card(
-    card: rx.Var[ProductCard], ratings: rx.Var[dict[str, str]] | None = None
+    card: rx.Var[ProductCard],
+    ratings: rx.Var[dict[str, str]] | None = None,
+    first: rx.Var[bool] | bool = False,
 ) -> rx.Component:
-    """A product tile; with `ratings` (product id -> "4.3 ★ (12)"), its review summary."""
+    """A product tile; with `ratings` (product id -> "4.3 ★ (12)"), its review summary. A
+    `first` tile's picture loads at once and ahead of the others: it is the page's largest."""
     key = card.id.to_string()
     rating = (
         rx.cond(
@@ -45,8 +48,12 @@ def product_card(
                     width="100%",
                     aspect_ratio="1",
                     object_fit="cover",
-                    loading="lazy",
-                    custom_attrs={"width": "800", "height": "800"},
+                    loading=rx.cond(first, "eager", "lazy"),
+                    custom_attrs={
+                        "width": "800",
+                        "height": "800",
+                        "fetchPriority": rx.cond(first, "high", "auto"),
+                    },
                 ),
                 side="top",
                 pb="current",
@@ -80,10 +87,13 @@ def product_card(
 
 
 def product_grid(
-    cards: rx.Var[list[ProductCard]], ratings: rx.Var[dict[str, str]] | None = None
+    cards: rx.Var[list[ProductCard]],
+    ratings: rx.Var[dict[str, str]] | None = None,
+    first: int = 0,
 ) -> rx.Component:
+    """The tiles; the `first` ones (the top row when the grid opens the page) load at once."""
     return rx.grid(
-        rx.foreach(cards, lambda card: product_card(card, ratings)),
+        rx.foreach(cards, lambda card, index: product_card(card, ratings, index < first)),
         columns=rx.breakpoints(initial="2", sm="3", md="4"),
         spacing=rx.breakpoints(initial="3", md="4"),
         width="100%",

@@ -45,7 +45,7 @@ def _filters() -> rx.Component:
 def _results() -> rx.Component:
     return rx.cond(
         CatalogState.products.length() > 0,
-        product_grid(CatalogState.products, PicksState.ratings),
+        product_grid(CatalogState.products, PicksState.ratings, first=2),  # a phone's top row
         rx.callout(
             "Nothing matches those words yet. Try another word or another category.",
             icon="search-x",

@@ -14,6 +14,8 @@ from app.components.picks import friends_line
 from app.components.product_card import stock_badge
 from app.components.questions import questions_section
 from app.components.reviews import reviews_section
+from app.components.shell_picture import shell_picture
+from app.components.skeletons import block, until_loaded
 from app.components.trips import experience_panel
 from app.domain.catalog import ProductImageView
 from app.states.chat import ChatState
@@ -89,6 +91,32 @@ def _details() -> rx.Component:
     )
 
 
+def _loading() -> rx.Component:
+    """Before the product's data: its picture from the shell where the gallery will show it (the
+    page's largest paint), and the shape of the details beside or under it."""
+    return rx.grid(
+        rx.box(
+            shell_picture(width="100%", height="100%", object_fit="cover"),
+            width="100%",
+            aspect_ratio="1",
+            border_radius="var(--radius-4)",
+            overflow="hidden",
+            background=rx.color("gray", 4),
+        ),
+        rx.vstack(
+            block("1rem", width="30%"),
+            block("2.5rem", width="80%"),
+            block("2rem", width="40%"),
+            block("2.5rem"),
+            spacing="4",
+            width="100%",
+        ),
+        columns=rx.breakpoints(initial="1", md="2"),
+        spacing="6",
+        width="100%",
+    )
+
+
 def product_page() -> rx.Component:
     return page_shell(
         rx.cond(
@@ -98,8 +126,8 @@ def product_page() -> rx.Component:
                 "It may have been removed, or the link is mistyped.",
                 icon="package-x",
             ),
-            rx.cond(
-                ProductState.product,
+            until_loaded(
+                ProductState.product.bool(),
                 rx.vstack(
                     rx.grid(
                         _gallery(),
@@ -113,7 +141,7 @@ def product_page() -> rx.Component:
                     spacing="6",
                     width="100%",
                 ),
-                rx.center(rx.spinner(size="3"), padding="var(--space-9)"),
+                _loading(),
             ),
         )
     )

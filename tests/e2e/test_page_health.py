@@ -159,6 +159,25 @@ def test_shared_pages_unfurl_without_javascript_and_boot_for_people(
     assert "$18.00" in page.request.get(shared_paths["product"]).text()
 
 
+def test_product_and_live_pages_show_their_picture_before_their_data(
+    open_shopper: OpenShopper, shared_paths: dict[str, str], request: pytest.FixtureRequest
+) -> None:
+    """With the websocket silent (no data yet), a shared product or live page already shows
+    its main picture, the one its shell preloads, where the page will show it."""
+    page = open_shopper("phone")
+    page.route_web_socket(re.compile(r"/_event"), lambda socket: None)  # never reaches the app
+    for kind in ("product", "live"):
+        page.goto(shared_paths[kind])
+        preload = page.locator("link[rel=preload][as=image]").get_attribute("href")
+        assert preload, kind
+        holder = "loading-placeholder" if kind == "product" else "live-loading"
+        picture = page.get_by_test_id(holder).locator("img")
+        expect(picture).to_have_attribute("src", preload)
+        expect(picture).to_be_visible()
+        assert picture.evaluate("img => img.complete && img.naturalWidth > 0"), kind
+        screenshot(page, request, f"{kind}-before-data")
+
+
 def test_a_shared_page_names_its_own_scripts_which_come_compressed(
     shared_paths: dict[str, str], app_url: str
 ) -> None:
@@ -175,6 +194,50 @@ def test_a_shared_page_names_its_own_scripts_which_come_compressed(
         for path in (style.group(1), own[0]):
             with httpx.stream("GET", app_url + path, headers={"Accept-Encoding": accepted}) as got:
                 assert got.headers.get("content-encoding") == sent, (path, accepted)
+
+
+# The classes (responsive ones too: md:rt-r-gtc-2) of the Radix elements on the page that no
+# rule of the page's stylesheets names.
+_UNSTYLED_RADIX_CLASSES = r"""() => {
+  const selectors = [];
+  const collect = (rules) => {
+    for (const rule of rules) {
+      if (rule.selectorText) selectors.push(rule.selectorText);
+      if (rule.cssRules) collect(rule.cssRules);
+    }
+  };
+  for (const sheet of document.styleSheets) collect(sheet.cssRules);
+  const text = selectors.join("\n");
+  const classes = new Set();
+  for (const element of document.querySelectorAll("[class*='rt-']")) {
+    for (const name of element.classList) if (/^([a-z]{2}:)?rt-/.test(name)) classes.add(name);
+  }
+  return [...classes].filter((name) => {
+    const escaped = CSS.escape(name).replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    return !new RegExp(`\\.${escaped}(?![\\w-])`).test(text);
+  });
+}"""
+
+
+def test_the_stylesheet_keeps_the_radix_rules_the_pages_draw_with(
+    open_shopper: OpenShopper, shared_paths: dict[str, str], app_url: str
+) -> None:
+    """The build cuts Radix Themes' stylesheet to what the pages use (app/frontend_build/):
+    far smaller, and every Radix class an element of these pages has, if Radix styles it, still
+    has its rules."""
+    full = (PROJECT_ROOT / ".web/node_modules/@radix-ui/themes/styles.css").read_text()
+    page = open_shopper("phone")
+    for path in ("/", "/catalog", shared_paths["product"], shared_paths["deal"], "/sign-in"):
+        page.goto(path)
+        expect(page.locator("main h1").first).to_be_visible()
+        expect(page.get_by_test_id("loading-placeholder")).to_have_count(0)
+        unstyled = page.evaluate(_UNSTYLED_RADIX_CLASSES)
+        # A class Radix gives an element but writes no rule for is not a loss.
+        lost = [name for name in unstyled if "." + name.replace(":", "\\:") in full]
+        assert not lost, (path, lost)
+    sheet = re.search(r'href="(/assets/__reflex_global_styles[^"]+\.css)"', httpx.get(app_url).text)
+    assert sheet is not None
+    assert len(httpx.get(app_url + sheet.group(1)).text) < len(full) * 0.6
 
 
 def test_every_page_fits_a_320_px_phone_and_the_shop_installs(

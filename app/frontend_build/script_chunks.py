@@ -1,4 +1,4 @@
-"""How the production build splits its scripts (the ScriptChunks plugin in rxconfig.py).
+"""How the production build splits its scripts (the BuildShape plugin in rxconfig.py).
 
 Reflex writes .web/vite.config.js itself on every compile and offers no option for its chunks.
 Vite then gives every Lucide icon a file of its own (about 300 bytes each), since each icon is
