@@ -8,7 +8,7 @@ import reflex as rx
 
 from app.config import ConfigError, load_settings
 from app.frontend_build import radix_css
-from app.frontend_build.script_chunks import VITE_CONFIG, with_icon_chunk
+from app.frontend_build.script_chunks import VITE_CONFIG, with_chunk_groups
 
 try:
     _settings = load_settings()
@@ -24,7 +24,7 @@ class BuildShape(rx.plugins.Plugin):
         return [radix_css.trim_script()]
 
     def pre_compile(self, **context: Any) -> None:
-        context["add_modify_task"](VITE_CONFIG, with_icon_chunk)
+        context["add_modify_task"](VITE_CONFIG, with_chunk_groups)
         context["add_modify_task"](radix_css.POSTCSS_CONFIG, radix_css.with_radix_trim)
 
 

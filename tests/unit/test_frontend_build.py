@@ -1,12 +1,12 @@
-"""The production build: the icons pages import in one script file, and the Radix Themes
-stylesheet cut to what the pages use."""
+"""The production build: the icons pages import in one script file, what most pages share in
+another, and the Radix Themes stylesheet cut to what the pages use."""
 
 from __future__ import annotations
 
 import pytest
 
 from app.frontend_build import radix_css
-from app.frontend_build.script_chunks import ICON_GROUP, with_icon_chunk
+from app.frontend_build.script_chunks import CHUNK_GROUPS, with_chunk_groups
 
 REFLEX_TEMPLATE = """      output: {
         codeSplitting: {
@@ -20,18 +20,24 @@ REFLEX_TEMPLATE = """      output: {
       },"""
 
 
-def test_the_icon_group_comes_first_and_only_once() -> None:
-    config = with_icon_chunk(REFLEX_TEMPLATE)
-    assert config.count('name: "icons"') == 1
-    assert config.index('name: "icons"') < config.index('name: "reflex-env"')
+def test_the_icon_and_shared_groups_come_first_and_only_once() -> None:
+    config = with_chunk_groups(REFLEX_TEMPLATE)
+    assert config.count('name: "icons"') == config.count('name: "shared"') == 1
+    # Reflex's env.json keeps its own file; the icons come before the group that takes the rest.
+    assert (
+        config.index('name: "icons"')
+        < config.index('name: "shared"')
+        < config.index('name: "reflex-env"')
+    )
+    assert "minShareCount" in config  # not every library: charts stay with their pages
     assert 'tags: ["$initial"]' in config  # not the icons loaded on demand
-    assert with_icon_chunk(config) == config  # a recompile edits the file it wrote
+    assert with_chunk_groups(config) == config  # a recompile edits the file it wrote
 
 
 def test_a_changed_reflex_template_fails_the_build() -> None:
-    with pytest.raises(RuntimeError, match="icon chunk"):
-        with_icon_chunk("output: { manualChunks: {} }")
-    assert ICON_GROUP.strip().startswith("{")
+    with pytest.raises(RuntimeError, match="chunk groups"):
+        with_chunk_groups("output: { manualChunks: {} }")
+    assert CHUNK_GROUPS.strip().startswith("{")
 
 
 REFLEX_POSTCSS = """export default {
