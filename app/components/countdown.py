@@ -2,14 +2,15 @@
 
 Its own few lines of script rather than rx.moment: a duration format made react-moment import
 moment-duration-format, and with it moment (~27 KB compressed), into every page showing a
-deal's countdown, before its first paint (issue 19). It writes nothing before it is mounted,
-as rx.moment did, so the prerendered page and the browser's first render agree.
+deal's countdown, before its first paint (issue 19). The clock and the <time> element are
+ticking_time.py's.
 """
 
 from __future__ import annotations
 
 import reflex as rx
-from reflex.utils.imports import ImportDict, ImportVar
+
+from app.components.ticking_time import TickingTime
 
 # "2d 4h 01m 05s": the leading units that are zero are left out, the first one shown is not
 # padded; "now" once the moment has passed. As a clock, "4:59" (minutes count on past 59),
@@ -31,12 +32,7 @@ function countdownText(secondsLeft, clock) {
   return parts.join(" ");
 }
 function Countdown({ until, clock, ...rest }) {
-  const [now, setNow] = useState(null);
-  useEffect(() => {
-    setNow(Date.now());
-    const timer = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(timer);
-  }, []);
+  const now = useNow(1000);
   const end = Date.parse(until);
   const text =
     now === null || Number.isNaN(end) ? "" : countdownText(Math.floor((end - now) / 1000), clock);
@@ -45,22 +41,14 @@ function Countdown({ until, clock, ...rest }) {
 """
 
 
-class Countdown(rx.Component):
+class Countdown(TickingTime):
     """A <time> that counts down to `until`, in units or (`clock`) as minutes:seconds."""
 
     tag = "Countdown"
+    script = _SCRIPT
 
     until: rx.Var[str]
     clock: rx.Var[bool]
-
-    def add_imports(self) -> ImportDict:
-        return {
-            "react": [ImportVar(tag="useEffect"), ImportVar(tag="useState")],
-            "@emotion/react": [ImportVar(tag="jsx")],
-        }
-
-    def add_custom_code(self) -> list[str]:
-        return [_SCRIPT]
 
 
 countdown_to = Countdown.create

@@ -4,14 +4,14 @@ is from now ("in 2 days", "5 minutes ago", kept current).
 Its own few lines of script rather than rx.moment, for the pages with a chat or a start time
 (product, live): rx.moment loads moment (21 KB compressed) when its first time is drawn, which
 on those pages is before their largest paint (issue 19); see countdown.py for the same with a
-deal's countdown. Like rx.moment, it writes nothing before it is mounted, so the prerendered
-page and the browser's first render agree.
+deal's countdown. The clock and the <time> element are ticking_time.py's.
 """
 
 from __future__ import annotations
 
 import reflex as rx
-from reflex.utils.imports import ImportDict, ImportVar
+
+from app.components.ticking_time import TickingTime
 
 # From now, in moment's words: "a few seconds ago", then whole minutes, hours, days, months,
 # years, each unit from 45 of the one below it (45 s, 45 min, 22 h, 26 d, 11 months).
@@ -29,13 +29,7 @@ function whenFromNow(seconds) {
   }
 }
 function When({ at, fromNow, ...rest }) {
-  const [now, setNow] = useState(null);
-  useEffect(() => {
-    setNow(Date.now());
-    if (!fromNow) return undefined;
-    const timer = setInterval(() => setNow(Date.now()), 30000);
-    return () => clearInterval(timer);
-  }, [fromNow]);
+  const now = useNow(fromNow ? 30000 : 0);
   const moment = Date.parse(at);
   let text = "";
   if (now !== null && !Number.isNaN(moment)) {
@@ -46,22 +40,14 @@ function When({ at, fromNow, ...rest }) {
 """
 
 
-class When(rx.Component):
+class When(TickingTime):
     """A <time> for the ISO moment `at`: its local clock time, or (`from_now`) its distance."""
 
     tag = "When"
+    script = _SCRIPT
 
     at: rx.Var[str]
     from_now: rx.Var[bool]
-
-    def add_imports(self) -> ImportDict:
-        return {
-            "react": [ImportVar(tag="useEffect"), ImportVar(tag="useState")],
-            "@emotion/react": [ImportVar(tag="jsx")],
-        }
-
-    def add_custom_code(self) -> list[str]:
-        return [_SCRIPT]
 
 
 def clock_time(at: rx.Var[str], **props: object) -> rx.Component:
