@@ -90,10 +90,17 @@ def product_grid(
     cards: rx.Var[list[ProductCard]],
     ratings: rx.Var[dict[str, str]] | None = None,
     first: int = 0,
+    shown: rx.Var[int] | None = None,
 ) -> rx.Component:
-    """The tiles; the `first` ones (the top row when the grid opens the page) load at once."""
+    """The tiles (only the `shown` first ones, when given); the `first` ones (the top row when
+    the grid opens the page) load their pictures at once."""
+
+    def tile(card: rx.Var[ProductCard], index: rx.Var[int]) -> rx.Component:
+        drawn = product_card(card, ratings, index < first)
+        return drawn if shown is None else rx.cond(index < shown, drawn)
+
     return rx.grid(
-        rx.foreach(cards, lambda card, index: product_card(card, ratings, index < first)),
+        rx.foreach(cards, tile),
         columns=rx.breakpoints(initial="2", sm="3", md="4"),
         spacing=rx.breakpoints(initial="3", md="4"),
         width="100%",

@@ -8,6 +8,9 @@ from dataclasses import dataclass
 MAX_QUERY_LENGTH = 80
 LOW_STOCK = 5
 PAGE_SIZE = 24
+# Tiles the catalog draws at a time, three rows on a laptop: a phone drew (and a shopper
+# scrolled past) all of a search's up to 96 before the first row's pictures painted.
+TILES_AT_ONCE = 12
 
 
 class SearchQueryError(ValueError):

@@ -45,7 +45,23 @@ def _filters() -> rx.Component:
 def _results() -> rx.Component:
     return rx.cond(
         CatalogState.products.length() > 0,
-        product_grid(CatalogState.products, PicksState.ratings, first=2),  # a phone's top row
+        rx.vstack(
+            # The first two pictures are a phone's top row.
+            product_grid(CatalogState.products, PicksState.ratings, 2, CatalogState.shown),
+            rx.cond(
+                CatalogState.more_label != "",
+                rx.button(
+                    CatalogState.more_label,
+                    on_click=CatalogState.show_more,
+                    variant="soft",
+                    size="3",
+                    data_testid="show-more",
+                ),
+            ),
+            spacing="5",
+            align="center",
+            width="100%",
+        ),
         rx.callout(
             "Nothing matches those words yet. Try another word or another category.",
             icon="search-x",

@@ -8,7 +8,7 @@ import reflex as rx
 from reflex.event import EventSpec
 
 from app import routes
-from app.domain.catalog import CategoryView, ProductCard
+from app.domain.catalog import TILES_AT_ONCE, CategoryView, ProductCard
 from app.services import catalog
 from app.services.context import app_context
 
@@ -22,6 +22,7 @@ class CatalogState(rx.State):
     error: str = ""
     unknown_category: str = ""
     loaded: bool = False
+    shown: int = TILES_AT_ONCE  # how many of the products' tiles are drawn
 
     @rx.event
     async def load(self) -> None:
@@ -38,7 +39,12 @@ class CatalogState(rx.State):
         self.query = result.query if result else ""
         self.products = result.products if result else []
         self.category_name = result.category.name if result and result.category else ""
+        self.shown = TILES_AT_ONCE
         self.loaded = True
+
+    @rx.event
+    def show_more(self) -> None:
+        self.shown = min(self.shown + TILES_AT_ONCE, len(self.products))
 
     @rx.event
     def choose_category(self, slug: str) -> EventSpec:
@@ -53,6 +59,12 @@ class CatalogState(rx.State):
         if self.query:
             return f"Results for “{self.query}”"
         return self.category_name or "All products"
+
+    @rx.var
+    def more_label(self) -> str:
+        """The button under the tiles while some are not drawn: "Show 12 more of 36"."""
+        left = len(self.products) - self.shown
+        return f"Show {min(left, TILES_AT_ONCE)} more of {len(self.products)}" if left > 0 else ""
 
     @rx.var
     def result_count(self) -> str:

@@ -101,7 +101,13 @@ def test_category_filter_narrows_the_catalog(
     total = page.get_by_text(re.compile(r"^\d+ products$"))
     expect(total).to_be_visible()
     assert int(total.inner_text().split()[0]) >= 36
-    all_count = page.get_by_test_id("product-card").count()
+    # Twelve tiles at a time; the button draws the next twelve.
+    expect(page.get_by_test_id("product-card")).to_have_count(12)
+    more = page.get_by_test_id("show-more")
+    expect(more).to_have_text(re.compile(r"^Show 12 more of \d+$"))
+    more.click()
+    expect(page.get_by_test_id("product-card")).to_have_count(24)
+    all_count = int(total.inner_text().split()[0])
     page.get_by_role("group", name="Filter by category").get_by_role("button", name="Audio").click()
     expect(page).to_have_url(re.compile(r"category=audio"))
     expect(page.get_by_role("heading", name="Audio")).to_be_visible()

@@ -144,6 +144,7 @@ HANDLERS: dict[str, Rule] = {
     # -- catalogue, product, home, search: public
     "catalog.CatalogState.load": anyone(),
     "catalog.CatalogState.choose_category": local(),
+    "catalog.CatalogState.show_more": local(),
     "home.HomeState.load": anyone(),
     "product.ProductState.load": anyone(path="/product/@product"),
     "product.ProductState.select_image": local(),
