@@ -13,6 +13,7 @@ from app.api.health import health_routes
 from app.api.logs import RequestLogMiddleware
 from app.api.media_routes import media_app
 from app.api.metrics import MetricsMiddleware, metrics_routes
+from app.api.page_paths import SlashlessPages
 from app.api.share_routes import share_routes
 from app.api.static_cache import StaticCacheMiddleware
 from app.api.stripe_routes import stripe_app
@@ -41,5 +42,6 @@ def http_api() -> Starlette:
             Middleware(PathGuard),
             Middleware(MetricsMiddleware),
             Middleware(StaticCacheMiddleware),
+            Middleware(SlashlessPages),
         ],
     )

@@ -80,6 +80,8 @@ def test_main_pages_load_without_errors(
     problems = _watch(page, app_url)
     for path, heading in GUEST_PAGES:
         _visit(page, path, heading)
+        # The address people share is the page itself, not a redirect to it with a slash.
+        assert httpx.get(app_url + path, follow_redirects=False).status_code == 200, path
     _assert_icons_exist(page)
     # The header's sign-in is one control (a button inside a link would be two Tab stops).
     expect(page.locator("header a button, header button a")).to_have_count(0)
