@@ -7,7 +7,7 @@ from typing import Any
 import reflex as rx
 
 from app.config import ConfigError, load_settings
-from app.frontend_build import page_load_updates, radix_css
+from app.frontend_build import radix_css
 from app.frontend_build.script_chunks import VITE_CONFIG, with_chunk_groups
 
 try:
@@ -17,19 +17,15 @@ except ConfigError as error:
 
 
 class BuildShape(rx.plugins.Plugin):
-    """Edits the files Reflex writes on each compile: one script for the icons, Radix Themes'
-    stylesheet cut to what the pages use, a page's loads drawn as one render
-    (app/frontend_build/)."""
+    """Edits the build configs Reflex writes on each compile: one script for the icons, and
+    Radix Themes' stylesheet cut to what the pages use (app/frontend_build/)."""
 
     def get_static_assets(self, **context: Any) -> list[tuple[Path, str]]:
-        return [radix_css.trim_script(), page_load_updates.helper_script()]
+        return [radix_css.trim_script()]
 
     def pre_compile(self, **context: Any) -> None:
         context["add_modify_task"](VITE_CONFIG, with_chunk_groups)
         context["add_modify_task"](radix_css.POSTCSS_CONFIG, radix_css.with_radix_trim)
-        context["add_modify_task"](
-            page_load_updates.STATE_JS, page_load_updates.with_held_page_loads
-        )
 
 
 config = rx.Config(

@@ -12,7 +12,7 @@ leaves out the map of them, which only that component needs.
 
 Likewise what most pages share (React's DOM, the router, Radix, emotion, Reflex's state and
 socket code: libraries and Reflex's own modules that eight pages or more import) is one file,
-not ten: a page's shell then names six or seven scripts instead of 13-15, one round of a
+not ten: a page's shell then names six to eight scripts instead of 13-15, about one round of a
 phone's six connections instead of three (each round trip 150 ms on Lighthouse's mobile
 network), for about 10 KB more, as the file also holds what some of those pages alone use.
 Libraries few pages use (charts, video players) keep files of their own.
