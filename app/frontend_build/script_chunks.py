@@ -15,7 +15,9 @@ socket code: libraries and Reflex's own modules that eight pages or more import)
 not ten: a page's shell then names six to eight scripts instead of 13-15, about one round of a
 phone's six connections instead of three (each round trip 150 ms on Lighthouse's mobile
 network), for about 10 KB more, as the file also holds what some of those pages alone use.
-Libraries few pages use (charts, video players) keep files of their own.
+The Radix parts two to seven pages use (selects, switches, tabs, tooltips; Radix is imported
+by module, app/frontend_build/radix_imports.py) are one more file, 36 KB, which the other pages
+never load. Libraries few pages use (charts, video players) keep files of their own.
 """
 
 from __future__ import annotations
@@ -34,6 +36,11 @@ CHUNK_GROUPS = """
               name: "shared",
               test: /node_modules[\\\\/]|[\\\\/]\\.web[\\\\/](utils|components)[\\\\/]/,
               minShareCount: 8,
+            },
+            {
+              name: "radix",
+              test: /node_modules[\\\\/](@radix-ui|radix-ui|@floating-ui)[\\\\/]/,
+              minShareCount: 2,
             },"""
 
 

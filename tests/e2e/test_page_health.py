@@ -198,6 +198,24 @@ def test_a_shared_page_names_its_own_scripts_which_come_compressed(
                 assert got.headers.get("content-encoding") == sent, (path, accepted)
 
 
+def test_a_page_loads_the_radix_components_it_draws_not_all_of_them(app_url: str) -> None:
+    """Radix is imported by module (app/frontend_build/radix-deep-imports.js): the catalog's
+    scripts hold its buttons and cards, not the selects, sliders, tabs and tooltips of other
+    pages, which the product page's scripts do hold."""
+
+    def scripts_of(html: str) -> str:
+        found = sorted(set(re.findall(r'"(/assets/[^"]+\.js)"', html)))
+        return "".join(httpx.get(app_url + script).text for script in found)
+
+    catalog = scripts_of(httpx.get(app_url + "/catalog").text)
+    assert "rt-BaseButton" in catalog and "rt-Card" in catalog
+    for elsewhere in ("rt-SelectTrigger", "rt-SliderTrack", "rt-TabsList", "rt-TooltipContent"):
+        assert elsewhere not in catalog, elsewhere
+    assert "rt-SelectTrigger" in scripts_of(
+        httpx.get(app_url + "/product/harbor-stoneware-mug").text
+    )
+
+
 # The classes (responsive ones too: md:rt-r-gtc-2) of the Radix elements on the page that no
 # rule of the page's stylesheets names.
 _UNSTYLED_RADIX_CLASSES = r"""() => {

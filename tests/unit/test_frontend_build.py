@@ -3,9 +3,14 @@ another, and the Radix Themes stylesheet cut to what the pages use."""
 
 from __future__ import annotations
 
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
 import pytest
 
-from app.frontend_build import radix_css
+from app.frontend_build import radix_css, radix_imports
 from app.frontend_build.script_chunks import CHUNK_GROUPS, with_chunk_groups
 
 REFLEX_TEMPLATE = """      output: {
@@ -65,3 +70,78 @@ def test_the_trim_script_goes_into_the_web_folder_under_the_name_the_config_give
 def test_a_changed_postcss_template_fails_the_build() -> None:
     with pytest.raises(RuntimeError, match="postcss-import"):
         radix_css.with_radix_trim("export default { plugins: [] };")
+
+
+def _reflex_vite_config() -> str:
+    """The Vite config the installed Reflex writes for a production build."""
+    from reflex_base.compiler.templates import vite_config_template
+
+    return vite_config_template(
+        base="/", hmr=False, force_full_reload=False, experimental_hmr=False, sourcemap=False
+    )
+
+
+def test_the_radix_import_plugin_is_imported_and_used_once_beside_the_chunk_groups() -> None:
+    config = radix_imports.with_deep_imports(with_chunk_groups(_reflex_vite_config()))
+    assert config.count(f'import radixDeepImports from "./{radix_imports.PLUGIN_SCRIPT}";') == 1
+    assert config.count("radixDeepImports(),") == 1
+    plugins = config.split("plugins: [", 1)[1].split("]", 1)[0]
+    assert "radixDeepImports()" in plugins  # Vite's list, not somewhere else
+    assert radix_imports.with_deep_imports(config) == config
+    path, script = radix_imports.deep_imports_script()
+    assert path.name == radix_imports.PLUGIN_SCRIPT
+    assert "export default function radixDeepImports" in script
+
+
+def test_a_changed_vite_template_fails_the_build_rather_than_ship_every_component() -> None:
+    with pytest.raises(RuntimeError, match="add the plugin"):
+        radix_imports.with_deep_imports("export default defineConfig({ plugins: [] });")
+
+
+# The two index files as the packages write them (minified, and plain), cut to a few names.
+_THEMES_INDEX = (
+    'import{Badge as f}from"./badge.js";import*as d from"./callout.js";'
+    'import{Theme as Jo,useThemeContext as Uo}from"./theme.js";'
+    "export{f as Badge,d as Callout,Jo as Theme,Uo as useThemeContext};"
+)
+_PRIMITIVES_INDEX = (
+    'import * as Dialog from "@radix-ui/react-dialog";\n'
+    'import * as Slot from "@radix-ui/react-slot";\nexport { Dialog, Slot };\n'
+)
+_TRANSFORM = """
+const { default: plugin } = await import(process.argv[1]);
+const deep = plugin();
+deep.configResolved({ root: process.argv[2] });
+const out = (code) => deep.transform(code, "page.jsx")?.code ?? null;
+console.log(JSON.stringify([
+  out('import {Badge as RadixThemesBadge,Callout as RadixThemesCallout} from "@radix-ui/themes"'),
+  out('import{Dialog as t,Slot as W}from"radix-ui";const x=1;'),
+  out('import {Badge, Sparkle} from "@radix-ui/themes"'),
+  out('import {useState} from "react"'),
+]));
+"""
+
+
+def test_radix_imports_are_rewritten_to_the_modules_that_export_them(tmp_path: Path) -> None:
+    node = shutil.which("node") or pytest.fail("Node is needed to run the Vite plugin")
+    themes = tmp_path / "node_modules/@radix-ui/themes/dist/esm/components"
+    primitives = tmp_path / "node_modules/radix-ui/dist"
+    themes.mkdir(parents=True)
+    primitives.mkdir(parents=True)
+    (themes / "index.js").write_text(_THEMES_INDEX)
+    (primitives / "index.mjs").write_text(_PRIMITIVES_INDEX)
+    plugin = Path(radix_imports.__file__).with_name(radix_imports.PLUGIN_SCRIPT)
+    output = subprocess.run(
+        [node, "--input-type=module", "-e", _TRANSFORM, plugin.as_uri(), str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert json.loads(output.stdout) == [
+        'import { Badge as RadixThemesBadge } from "@radix-ui/themes/components/badge";'
+        'import * as RadixThemesCallout from "@radix-ui/themes/components/callout";',
+        'import * as t from "@radix-ui/react-dialog";import * as W from "@radix-ui/react-slot";'
+        "const x=1;",
+        None,  # a name the index does not export: the import stays as written
+        None,
+    ]
