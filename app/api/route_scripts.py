@@ -5,7 +5,8 @@ the root's scripts. The running app then finds the page's script, and that scrip
 two more round trips before the first paint, the costliest part of a phone's wait for the
 product, deal and live pages (issue 19). React Router's manifest (the /assets/manifest-*.js the
 shell loads) lists every route's script and its imports; the backend, which serves these pages'
-shells anyway (app/api/share_routes.py), names them as modulepreload links.
+shells anyway (app/api/share_routes.py), names them as modulepreload links, at the low priority
+of the build's own (app/frontend_build/script_priority.py).
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ from __future__ import annotations
 import json
 import re
 from functools import lru_cache
-from html import escape
 from pathlib import Path
+
+from app.frontend_build.script_priority import module_preload
 
 _MANIFEST_LINK = re.compile(r'href="(/assets/manifest-[\w.-]+\.js)"')
 _MANIFEST_START = "window.__reactRouterManifest="
@@ -53,9 +55,5 @@ def with_route_scripts(shell: str, folder: Path, route: str) -> str:
         scripts = _read_manifest(path, path.stat().st_mtime).get(router_path(route), ())
     except (OSError, ValueError, KeyError):
         return shell
-    links = "".join(
-        f'<link rel="modulepreload" href="{escape(script)}"/>'
-        for script in scripts
-        if f'"{script}"' not in shell
-    )
+    links = "".join(module_preload(script) for script in scripts if f'"{script}"' not in shell)
     return shell.replace("</head>", links + "</head>", 1)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from app.frontend_build import web_script
+
 POSTCSS_CONFIG = "postcss.config.js"
 TRIM_SCRIPT = "radix-css-trim.js"
 _AFTER = '"postcss-import": {},'
@@ -19,7 +21,7 @@ _ENTRY = f'"./{TRIM_SCRIPT}": {{}},'
 
 def trim_script() -> tuple[Path, str]:
     """The plugin's file for .web, as Reflex's static assets are given."""
-    return Path(TRIM_SCRIPT), (Path(__file__).parent / TRIM_SCRIPT).read_text(encoding="utf-8")
+    return web_script(TRIM_SCRIPT)
 
 
 def with_radix_trim(config: str) -> str:

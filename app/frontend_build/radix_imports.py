@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from app.frontend_build import web_script
 from app.frontend_build.script_chunks import VITE_CONFIG
 
 PLUGIN_SCRIPT = "radix-deep-imports.js"
@@ -18,7 +19,7 @@ _CALL = "    radixDeepImports(),\n"
 
 def deep_imports_script() -> tuple[Path, str]:
     """The plugin's file for .web, as Reflex's static assets are given."""
-    return Path(PLUGIN_SCRIPT), (Path(__file__).parent / PLUGIN_SCRIPT).read_text(encoding="utf-8")
+    return web_script(PLUGIN_SCRIPT)
 
 
 def with_deep_imports(config: str) -> str:

@@ -216,6 +216,17 @@ def test_a_page_loads_the_radix_components_it_draws_not_all_of_them(app_url: str
     )
 
 
+def test_a_pages_scripts_wait_for_what_its_first_paint_needs(app_url: str) -> None:
+    """The built pages name their scripts at low priority (app/frontend_build/script_priority.py):
+    the stylesheet and the hero picture come first; the home page keeps its hero at high."""
+    for path in ("/", "/catalog", "/product/harbor-stoneware-mug", "/deals"):
+        html = httpx.get(app_url + path).text
+        preloads = re.findall(r'<link rel="modulepreload"[^>]*>', html)
+        assert len(preloads) >= 3, path
+        assert all('fetchpriority="low"' in link for link in preloads), (path, preloads)
+    assert 'fetchPriority="high"' in httpx.get(app_url + "/").text
+
+
 # The classes (responsive ones too: md:rt-r-gtc-2) of the Radix elements on the page that no
 # rule of the page's stylesheets names.
 _UNSTYLED_RADIX_CLASSES = r"""() => {

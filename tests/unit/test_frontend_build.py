@@ -1,5 +1,6 @@
 """The production build: the icons pages import in one script file, what most pages share in
-another, and the Radix Themes stylesheet cut to what the pages use."""
+another, the Radix Themes stylesheet cut to what the pages use, and each page's scripts fetched
+after what its first paint needs."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from app.frontend_build import radix_css, radix_imports
+from app.frontend_build import radix_css, radix_imports, script_priority
 from app.frontend_build.script_chunks import CHUNK_GROUPS, with_chunk_groups
 
 REFLEX_TEMPLATE = """      output: {
@@ -145,3 +146,41 @@ def test_radix_imports_are_rewritten_to_the_modules_that_export_them(tmp_path: P
         None,  # a name the index does not export: the import stays as written
         None,
     ]
+
+
+# A page as React Router prerenders it (cut): the hero's preload, the stylesheet, two scripts.
+_BUILT_PAGE = (
+    '<head><link rel="preload" as="image" imageSrcSet="/hero/hero-640.webp 640w" '
+    'fetchPriority="high"/><link as="style" href="/assets/styles.css" rel="preload"/>'
+    '<link rel="modulepreload" href="/assets/entry.client-1.js"/>'
+    '<link rel="modulepreload" href="/assets/shared-2.js"/>'
+    '<link href="/assets/styles.css" rel="stylesheet"/></head>'
+)
+
+
+def test_a_pages_scripts_are_fetched_at_low_priority_and_nothing_else_changes() -> None:
+    page = script_priority.with_low_priority_scripts(_BUILT_PAGE)
+    assert page.count('<link rel="modulepreload" fetchpriority="low" href=') == 2
+    assert page.count("fetchpriority") == 2  # the hero keeps its high priority
+    assert page.replace('fetchpriority="low" ', "") == _BUILT_PAGE
+    assert script_priority.with_low_priority_scripts(page) == page  # a second run: the same
+
+
+def test_every_built_page_is_rewritten_and_a_build_without_script_links_fails(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "catalog").mkdir()
+    for name in ("index.html", "catalog.html", "catalog/index.html"):
+        (tmp_path / name).write_text(_BUILT_PAGE, encoding="utf-8")
+    offline = "<html><body>You are offline.</body></html>"
+    (tmp_path / "offline.html").write_text(offline, encoding="utf-8")
+
+    assert script_priority.lower_script_priority(tmp_path) == 3
+    for name in ("index.html", "catalog.html", "catalog/index.html"):
+        assert (tmp_path / name).read_text(encoding="utf-8").count('fetchpriority="low"') == 2
+    assert (tmp_path / "offline.html").read_text(encoding="utf-8") == offline
+
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "empty" / "index.html").write_text(offline, encoding="utf-8")
+    with pytest.raises(RuntimeError, match="modulepreload"):
+        script_priority.lower_script_priority(tmp_path / "empty")

@@ -25,13 +25,17 @@ MANIFEST = (
 )
 SHELL = (
     '<html><head><meta charSet="utf-8"/>'
-    '<link rel="modulepreload" href="/assets/manifest-a1.js"/>'
-    '<link rel="modulepreload" href="/assets/react-a.js"/></head><body></body></html>'
+    '<link rel="modulepreload" fetchpriority="low" href="/assets/manifest-a1.js"/>'
+    '<link rel="modulepreload" fetchpriority="low" href="/assets/react-a.js"/></head>'
+    "<body></body></html>"
 )
 
 
 def _preloads(html: str) -> list[str]:
-    return re.findall(r'<link rel="modulepreload" href="([^"]+)"/>', html)
+    """The scripts the page names, each at the low priority of the build's own links."""
+    found = re.findall(r'<link rel="modulepreload" fetchpriority="low" href="([^"]+)"/>', html)
+    assert len(found) == html.count("modulepreload")
+    return found
 
 
 def _build(tmp_path: Path) -> Path:
