@@ -12,42 +12,35 @@ from __future__ import annotations
 import reflex as rx
 
 
-def block(height: str, width: str = "100%", radius: str = "var(--radius-3)") -> rx.Component:
+def _plain(*children: rx.Component, class_name: str, **style: str) -> rx.Component:
+    """A bare element styled by assets/styles.css (and an inline size): a page draws and then
+    drops its placeholders on every load, and a Radix component with emotion styles per block
+    made that several times the work (issue 19: the blocking time of a phone's load)."""
+    return rx.el.div(*children, class_name=class_name, custom_attrs={"style": style})
+
+
+def block(height: str, width: str = "100%") -> rx.Component:
     """A grey block of a fixed size, for a line of text, a picture or a button."""
-    return rx.box(
-        height=height,
-        width=width,
-        border_radius=radius,
-        background=rx.color("gray", 4),
-        flex_shrink="0",
-    )
+    return _plain(class_name="skeleton-block", height=height, width=width)
 
 
 def card_placeholder(picture_ratio: str, lines: int) -> rx.Component:
     """A card's shape: its picture at the real aspect ratio and `lines` lines under it."""
-    return rx.card(
-        rx.inset(
-            rx.box(width="100%", aspect_ratio=picture_ratio, background=rx.color("gray", 4)),
-            side="top",
-            pb="current",
-        ),
-        rx.vstack(
-            *[block("1.25rem", width="90%" if i % 2 else "60%") for i in range(lines)],
-            spacing="2",
-            width="100%",
-        ),
-        height="100%",
+    return _plain(
+        _plain(class_name="skeleton-picture", aspectRatio=picture_ratio),
+        *[block("1.25rem", width="90%" if i % 2 else "60%") for i in range(lines)],
+        class_name="skeleton-card",
     )
 
 
-def placeholder_grid(
-    count: int, picture_ratio: str, lines: int, columns: rx.Var | dict | str
-) -> rx.Component:  # type: ignore[type-arg]
-    return rx.grid(
+def placeholder_grid(count: int, picture_ratio: str, lines: int, columns: str) -> rx.Component:
+    """`count` cards in the columns of the grid they stand for: "2 3 4" is two columns on a
+    phone, three from 768 px, four from 1024 px (Radix's sm and md, as the real grids use)."""
+    phone, tablet, desktop = columns.split()
+    return _plain(
         *[card_placeholder(picture_ratio, lines) for _ in range(count)],
-        columns=columns,
-        spacing=rx.breakpoints(initial="3", md="4"),
-        width="100%",
+        class_name="skeleton-grid",
+        **{"--columns": phone, "--columns-sm": tablet, "--columns-md": desktop},
     )
 
 

@@ -109,7 +109,7 @@ def catalog_page() -> rx.Component:
                     ),
                     rx.vstack(
                         block("2rem", width="min(36rem, 100%)"),
-                        placeholder_grid(8, "1", 3, rx.breakpoints(initial="2", sm="3", md="4")),
+                        placeholder_grid(8, "1", 3, "2 3 4"),
                         spacing="4",
                         width="100%",
                     ),

@@ -90,11 +90,11 @@ def _placeholder() -> rx.Component:
     """The page's shape while its data comes: three deal cards, categories, products."""
     return rx.vstack(
         block("2rem", width="12rem"),
-        placeholder_grid(3, "16 / 9", 7, rx.breakpoints(initial="1", sm="2", md="3")),
+        placeholder_grid(3, "16 / 9", 7, "1 2 3"),
         block("2rem", width="14rem"),
-        placeholder_grid(6, "3", 0, rx.breakpoints(initial="1", sm="2", md="3")),
+        placeholder_grid(6, "3", 0, "1 2 3"),
         block("2rem", width="10rem"),
-        placeholder_grid(8, "1", 3, rx.breakpoints(initial="2", sm="3", md="4")),
+        placeholder_grid(8, "1", 3, "2 3 4"),
         spacing="5",
         width="100%",
     )

@@ -68,5 +68,9 @@ class CatalogState(rx.State):
 
     @rx.var
     def result_count(self) -> str:
+        """How many products match; before the search's answer, a blank line of the same height
+        (never a count of nothing the shopper was not told)."""
+        if not self.loaded:
+            return "\u00a0"
         count = len(self.products)
         return f"{count} product{'s' if count != 1 else ''}"

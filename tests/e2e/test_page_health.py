@@ -186,7 +186,7 @@ def test_a_shared_page_names_its_own_scripts_which_come_compressed(
     """A phone fetches six files at a time: the product page's shell names every script the
     page needs (not only the app's root), few of them, each served as Brotli when accepted."""
     html = httpx.get(app_url + shared_paths["product"]).text
-    scripts = re.findall(r'<link rel="modulepreload" href="(/assets/[^"]+\.js)"', html)
+    scripts = re.findall(r'<link rel="modulepreload"[^>]* href="(/assets/[^"]+\.js)"', html)
     own = [script for script in scripts if "product_key" in script]  # the page's, not the root's
     assert own, scripts
     assert len(scripts) == len(set(scripts)) < 30, scripts  # 55 when each icon had a file
@@ -225,6 +225,14 @@ def test_a_pages_scripts_wait_for_what_its_first_paint_needs(app_url: str) -> No
         assert len(preloads) >= 3, path
         assert all('fetchpriority="low"' in link for link in preloads), (path, preloads)
     assert 'fetchPriority="high"' in httpx.get(app_url + "/").text
+
+
+def test_the_catalog_shows_no_count_before_its_search_answers(app_url: str) -> None:
+    """The catalog's first HTML (what shows before the live data) holds the placeholder, and
+    no "0 products" that the search has not said."""
+    shell = httpx.get(app_url + "/catalog").text
+    assert 'data-testid="loading-placeholder"' in shell
+    assert "0 products" not in shell
 
 
 # The classes (responsive ones too: md:rt-r-gtc-2) of the Radix elements on the page that no
