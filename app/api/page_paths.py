@@ -10,6 +10,7 @@ nginx's try_files does under `make prod`. The client-side router knows both spel
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -17,15 +18,24 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from app.api.share_routes import pages_dir
 
 
+@lru_cache(maxsize=4)
+def _page_folders(folder: Path, _built_at: float) -> frozenset[str]:
+    """Every built page folder as a path (/catalog, /deals/new), read once per build: a request
+    is then a set lookup, whatever its path (an API call too)."""
+    return frozenset(
+        "/" + index.parent.relative_to(folder).as_posix()
+        for index in folder.rglob("index.html")
+        if index.parent != folder
+    )
+
+
 def page_folder_path(folder: Path, path: str) -> str | None:
     """`path` + "/" when it names a built page's folder without the slash, else None."""
-    if path == "/" or path.endswith("/") or "." in path.rsplit("/", 1)[-1]:
+    try:
+        built_at = folder.stat().st_mtime  # a new build is a new folder
+    except OSError:
         return None
-    if ".." in path.split("/"):
-        return None
-    if not (folder / path.lstrip("/") / "index.html").is_file():
-        return None
-    return path + "/"
+    return path + "/" if path in _page_folders(folder, built_at) else None
 
 
 class SlashlessPages:

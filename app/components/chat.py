@@ -18,6 +18,7 @@ from app.components.message_parts import (
     message_text,
 )
 from app.components.rewards import name_badges
+from app.components.stick_to_bottom import sticky_log
 from app.components.when import clock_time
 from app.domain import chat as rules
 from app.services.chat import ChatMessageView, ReportView
@@ -394,7 +395,7 @@ def chat_panel(
                     spacing="2",
                     wrap="wrap",
                 ),
-                rx.auto_scroll(
+                sticky_log(
                     _load_older(slot, window_oldest),
                     _older(slot, window_oldest),
                     rx.cond(

@@ -7,8 +7,7 @@ once). Its text function comes with each subclass's script; the clock hook is sh
 
 from __future__ import annotations
 
-import reflex as rx
-from reflex.utils.imports import ImportDict, ImportVar
+from app.components.script_component import ScriptComponent
 
 _USE_NOW = """
 function useNow(every) {
@@ -24,17 +23,11 @@ function useNow(every) {
 """
 
 
-class TickingTime(rx.Component):
-    """Base of the <time> components: the React imports and the shared clock hook; a
-    subclass adds its component's script (`script`)."""
+class TickingTime(ScriptComponent):
+    """Base of the <time> components: the shared clock hook; a subclass adds its component's
+    script (`script`)."""
 
-    script = ""
-
-    def add_imports(self) -> ImportDict:
-        return {
-            "react": [ImportVar(tag="useEffect"), ImportVar(tag="useState")],
-            "@emotion/react": [ImportVar(tag="jsx")],
-        }
+    hooks = ("useEffect", "useState")
 
     def add_custom_code(self) -> list[str]:
-        return [_USE_NOW, self.script]
+        return [_USE_NOW]  # with the subclass's script (the base class adds it)

@@ -6,6 +6,7 @@ import reflex as rx
 
 from app import routes
 from app.components.deal_layouts import deal_grid_in
+from app.components.in_turn import in_turn
 from app.components.layout import page_shell
 from app.components.picks import friends_picks_section
 from app.components.product_card import category_tile, product_grid
@@ -108,16 +109,23 @@ def home_page() -> rx.Component:
             ready,
             rx.fragment(
                 _deals(),
-                friends_picks_section(),
-                rx.heading("Shop by category", size="6", as_="h2", margin_bottom="var(--space-3)"),
-                rx.grid(
-                    rx.foreach(HomeState.categories, category_tile),
-                    columns=rx.breakpoints(initial="1", sm="2", md="3"),
-                    spacing="3",
-                    margin_bottom="var(--space-6)",
+                # Below the first screen: drawn in turn, not in one long task (in_turn.py).
+                in_turn(friends_picks_section()),
+                in_turn(
+                    rx.heading(
+                        "Shop by category", size="6", as_="h2", margin_bottom="var(--space-3)"
+                    ),
+                    rx.grid(
+                        rx.foreach(HomeState.categories, category_tile),
+                        columns=rx.breakpoints(initial="1", sm="2", md="3"),
+                        spacing="3",
+                        margin_bottom="var(--space-6)",
+                    ),
                 ),
-                rx.heading("Featured", size="6", as_="h2", margin_bottom="var(--space-3)"),
-                product_grid(HomeState.featured, PicksState.ratings),
+                in_turn(
+                    rx.heading("Featured", size="6", as_="h2", margin_bottom="var(--space-3)"),
+                    product_grid(HomeState.featured, PicksState.ratings),
+                ),
             ),
             _placeholder(),
         ),

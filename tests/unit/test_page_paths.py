@@ -3,6 +3,7 @@ static files Reflex serves under `make run` redirect /catalog to /catalog/)."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -64,3 +65,11 @@ def test_other_paths_are_left_as_they_were(built: Path) -> None:
 )
 def test_which_paths_name_a_page_folder(built: Path, path: str, served_as: str | None) -> None:
     assert page_folder_path(built, path) == served_as
+
+
+def test_a_new_build_is_read_again(built: Path) -> None:
+    assert page_folder_path(built, "/deals") is None
+    (built / "deals" / "index.html").write_text("<p>deals</p>")
+    os.utime(built, (built.stat().st_atime, built.stat().st_mtime + 5))  # the build's new folder
+    assert page_folder_path(built, "/deals") == "/deals/"
+    assert page_folder_path(built / "gone", "/catalog") is None  # no build at all yet
