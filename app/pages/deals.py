@@ -16,6 +16,7 @@ from app.components.deal_join import join_panel
 from app.components.deal_layouts import deal_grid_in
 from app.components.deal_share import early_access_callout, friend_link_panel
 from app.components.deal_teams import teams_panel
+from app.components.in_turn import in_turn
 from app.components.layout import page_shell
 from app.components.notice import notice
 from app.routes import deal_ledger_url, new_deal_url
@@ -187,7 +188,8 @@ def deal_page() -> rx.Component:
                 DealState.deal,
                 rx.grid(
                     _live_side(),
-                    _product_side(),
+                    # Under the live numbers on a phone: drawn after them (in_turn.py).
+                    in_turn(_product_side()),
                     columns=rx.breakpoints(initial="1", md="2"),
                     spacing="6",
                     width="100%",
