@@ -29,8 +29,15 @@ def _page_folders(folder: Path, _built_at: float) -> frozenset[str]:
     )
 
 
+# Paths no page folder can have: files (a dot in the last part), the public API, and Reflex's
+# own endpoints. They are most requests, and are answered without touching the disk.
+_NOT_PAGES = ("/api/", "/_")
+
+
 def page_folder_path(folder: Path, path: str) -> str | None:
     """`path` + "/" when it names a built page's folder without the slash, else None."""
+    if path.startswith(_NOT_PAGES) or "." in path.rpartition("/")[2]:
+        return None
     try:
         built_at = folder.stat().st_mtime  # a new build is a new folder
     except OSError:

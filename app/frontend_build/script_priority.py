@@ -1,7 +1,8 @@
 """Pages paint before their scripts load (issue 19).
 
-Every page's HTML is prerendered: the shop's header, the hero, the sized placeholders are all in
-it, and the first paint needs only the HTML and the stylesheet. React Router names each script
+A page without a parameter is prerendered: the shop's header, the hero, the sized placeholders
+are all in its HTML, and the first paint needs only the HTML and the stylesheet. (A page with a
+parameter, such as /product/<slug>, is served the app's shell and paints once hydrated.) React Router names each script
 the page will run in a `<link rel="modulepreload">`, which browsers fetch at high priority, so on
 a phone's link those ~200 KB (Brotli) shared the bandwidth with the stylesheet and the hero
 picture and held the paint back (Lighthouse, mobile: first paint at 2.5 s on every page, the

@@ -73,3 +73,12 @@ def test_a_new_build_is_read_again(built: Path) -> None:
     os.utime(built, (built.stat().st_atime, built.stat().st_mtime + 5))  # the build's new folder
     assert page_folder_path(built, "/deals") == "/deals/"
     assert page_folder_path(built / "gone", "/catalog") is None  # no build at all yet
+
+
+def test_api_calls_and_files_are_never_taken_for_pages(built: Path) -> None:
+    for folder in ("api/v1/products", "_upload", "shop.v2"):
+        (built / folder).mkdir(parents=True)
+        (built / folder / "index.html").write_text("<p>not a page</p>")
+    os.utime(built, (built.stat().st_atime, built.stat().st_mtime + 5))
+    for path in ("/api/v1/products", "/_upload", "/shop.v2"):
+        assert page_folder_path(built, path) is None
