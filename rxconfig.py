@@ -1,13 +1,15 @@
 """Reflex configuration, derived from the app's own settings so there is one source of truth."""
 
 import sys
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import reflex as rx
 
+from app import routes
 from app.config import ConfigError, load_settings
-from app.frontend_build import radix_css, radix_imports, script_priority
+from app.frontend_build import radix_css, radix_imports, route_shells, script_priority
 from app.frontend_build.script_chunks import VITE_CONFIG, with_chunk_groups
 
 try:
@@ -18,8 +20,9 @@ except ConfigError as error:
 
 class BuildShape(rx.plugins.Plugin):
     """Edits the build configs Reflex writes on each compile: one script for the icons, Radix
-    imported by module, and Radix Themes' stylesheet cut to what the pages use; and the built
-    pages, whose scripts load after what the first paint needs (app/frontend_build/)."""
+    imported by module, Radix Themes' stylesheet cut to what the pages use, a prerendered frame
+    for each page with a parameter; and the built pages, whose scripts load after what the
+    first paint needs (app/frontend_build/)."""
 
     def get_static_assets(self, **context: Any) -> list[tuple[Path, str]]:
         return [radix_css.trim_script(), radix_imports.deep_imports_script()]
@@ -28,6 +31,10 @@ class BuildShape(rx.plugins.Plugin):
         context["add_modify_task"](VITE_CONFIG, with_chunk_groups)
         context["add_modify_task"](radix_css.POSTCSS_CONFIG, radix_css.with_radix_trim)
         context["add_modify_task"](VITE_CONFIG, radix_imports.with_deep_imports)
+        context["add_modify_task"](
+            route_shells.ROUTER_CONFIG,
+            partial(route_shells.with_route_shells, routes=routes.PAGES_WITH_PARAMETER),
+        )
 
     def post_build(self, **context: Any) -> None:
         script_priority.lower_script_priority(Path(context["static_dir"]))

@@ -39,7 +39,22 @@ VOTE = "/vote"
 REWARDS = "/rewards"
 COMMUNITIES = "/communities"
 COMMUNITY = "/community/[slug]"
+TRIP = "/trips/[code]"
 NOT_FOUND = "404"
+# The pages whose path holds a parameter: the build prerenders each once, at a stand-in value
+# (app/frontend_build/route_shells.py), and the backend serves that HTML for every value.
+PAGES_WITH_PARAMETER = (
+    PRODUCT,
+    DEAL,
+    DEAL_LEDGER,
+    CART,
+    CART_JOIN,
+    ORDER,
+    LIVE,
+    INVITE,
+    COMMUNITY,
+    TRIP,
+)
 # Link previews' card pictures (drawn by the backend: app/api/share_routes.py).
 SHARE_CARD = "/share/card/{kind}/{key}.png"
 SITE_CARD = "/share/card/site.png"
@@ -181,9 +196,6 @@ def sign_in_error_url(code: str, provider: str) -> str:
 def provider_login_url(provider: str, next_path: str) -> str:
     """Where a provider button starts the sign-in (an HTTP route of the backend)."""
     return f"/auth/login/{quote(provider)}?next={quote(safe_next(next_path), safe='')}"
-
-
-TRIP = "/trips/[code]"
 
 
 def trip_url(code: Any) -> Any:

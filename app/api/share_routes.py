@@ -1,10 +1,11 @@
 """Shared links answer apps that unfurl them (and run no JavaScript) with preview tags.
 
 Reflex pages are a client-rendered app: a page with a parameter in its path (/product/mug) is
-the same shell (the build's SPA fallback) for every product, and its title and tags come from
-JavaScript. For the pages people share, the backend answers instead: that same shell with the
-page's Open Graph and Twitter card tags put into its head, read from the database now. A
-person's browser then boots the app from it as from the plain shell, and lands on the page.
+the same HTML for every product (its frame, prerendered at a stand-in path by the build:
+app/frontend_build/route_shells.py; else the build's SPA fallback), and its title and tags come
+from JavaScript. For the pages people share, the backend answers instead: that same HTML with
+the page's Open Graph and Twitter card tags put into its head, read from the database now. A
+person's browser then boots the app from it as from the plain page, and lands on the page.
 
 `make run` serves these routes from the one backend process in front of the built pages; under
 `make prod`, nginx passes these paths to the workers (`share_paths_pattern()` fills the site
@@ -23,15 +24,17 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, request_response
 
 from app import routes
 from app.api.guards import client_address
 from app.api.route_scripts import with_route_scripts
 from app.config import PROJECT_ROOT, settings
 from app.domain.previews import LinkPreview, inject
+from app.frontend_build.route_shells import prerendered_shell
 from app.services import previews
 from app.services.context import Context, app_context
 
@@ -97,10 +100,10 @@ def _read_shell(path: Path, _mtime: float) -> str:
     return path.read_text(encoding="utf-8")
 
 
-def page_shell(folder: Path) -> str:
-    """The app's shell from the build (re-read when a new build replaces it)."""
-    for name in SHELLS:
-        path = folder / name
+def page_shell(folder: Path, route: str) -> str:
+    """The page's prerendered frame from the build (app/frontend_build/route_shells.py), else
+    the app's shell; re-read when a new build replaces it."""
+    for path in (prerendered_shell(folder, route), *(folder / name for name in SHELLS)):
         try:
             return _read_shell(path, path.stat().st_mtime)
         except OSError:
@@ -129,7 +132,7 @@ def share_routes(
     def page_route(page: SharedPage) -> Route:
         async def shared(request: Request) -> Response:
             built = folder()
-            shell = with_route_scripts(page_shell(built), built, page.route)
+            shell = with_route_scripts(page_shell(built, page.route), built, page.route)
             if not page.kind:
                 return HTMLResponse(shell, headers=_HTML_HEADERS)
             key = str(request.path_params["key"])
@@ -146,7 +149,10 @@ def share_routes(
             body = shell if found is None else inject(shell, found, settings().site_url)
             return HTMLResponse(body, headers=_HTML_HEADERS)
 
-        return Route(page.path, shared, methods=["GET", "HEAD"])
+        # The built pages go out compressed (the build's .br and .gz); a page's frame, read and
+        # filled here, is compressed as it goes: about a quarter of the bytes on a phone's link.
+        compressed = GZipMiddleware(request_response(shared), minimum_size=1024)
+        return Route(page.path, compressed, methods=["GET", "HEAD"])
 
     async def card(request: Request) -> Response:
         kind, key = str(request.path_params["kind"]), str(request.path_params["key"])

@@ -246,7 +246,9 @@ def reconnecting_banner() -> rx.Component:
 def page_shell(*children: rx.Component) -> rx.Component:
     """Header, a centred main column and the footer."""
     return rx.box(
-        rx.el.a("Skip to content", href="#main", class_name="skip-link"),
+        # A plain anchor: the router's link would resolve "#main" against the page's path
+        # when prerendered, and a page with a parameter is prerendered at a stand-in path.
+        rx.el.elements.inline.A.create("Skip to content", href="#main", class_name="skip-link"),
         header(),
         reconnecting_banner(),
         rx.el.main(

@@ -8,6 +8,7 @@ from typing import Any
 import reflex as rx
 
 from app.components.shell_picture import shell_picture
+from app.components.skeletons import spinner
 from app.services.live import LiveSessionView
 
 
@@ -116,7 +117,7 @@ def loading_stage() -> rx.Component:
         shell_picture(
             width="100%", height="100%", object_fit="cover", position="absolute", inset="0"
         ),
-        rx.center(rx.spinner(size="3", color="white"), position="absolute", inset="0"),
+        spinner("0", color="white", position="absolute", inset="0"),
         data_testid="live-loading",
     )
 

@@ -13,13 +13,33 @@ from typing import Any
 
 import reflex as rx
 
-SHELL_PICTURE: rx.Var[str] = rx.Var(
-    "((l) => (l && l.dataset.path === location.pathname ? l.getAttribute('href') : ''))"
-    "(globalThis.document?.querySelector('link[rel=preload][as=image][data-path]'))",
-    _var_type=str,
-)
+from app.components.script_component import ScriptComponent
+
+# The link is read through a store whose server value is "": when the page's HTML is its
+# prerendered frame (app/frontend_build/route_shells.py), React hydrates the frame as built,
+# without the picture, then draws the picture (this component alone, not the page); a page
+# drawn without hydration shows it at once.
+_SCRIPT = """
+const shellPictureUnchanging = () => () => {};
+function shellPictureHref() {
+  const link = document.querySelector('link[rel=preload][as=image][data-path]');
+  return link && link.dataset.path === location.pathname ? link.getAttribute('href') : '';
+}
+function ShellPicture(props) {
+  const src = useSyncExternalStore(shellPictureUnchanging, shellPictureHref, () => '');
+  return src ? jsx('img', {...props, src, alt: ''}) : null;
+}
+"""
+
+
+class ShellPicture(ScriptComponent):
+    """The shell's picture, or nothing (see the module's docstring)."""
+
+    tag = "ShellPicture"
+    script = _SCRIPT
+    hooks = ("useSyncExternalStore",)
 
 
 def shell_picture(**props: Any) -> rx.Component:
     """The shell's picture with the given layout props, or nothing without one."""
-    return rx.cond(SHELL_PICTURE != "", rx.image(src=SHELL_PICTURE, alt="", **props))
+    return ShellPicture.create(**props)

@@ -60,3 +60,17 @@ def until_loaded(
             data_testid="loading-placeholder",
         ),
     )
+
+
+def spinner(padding: str = "var(--space-9)", **layout: str) -> rx.Component:
+    """A centred spinner for a page whose size is not known before its data (announced as
+    busy to screen readers, like the placeholders). `color` is the spinner's."""
+    color = layout.pop("color", None)
+    return rx.center(
+        rx.spinner(size="3", **({"color": color} if color else {})),
+        padding=padding,
+        aria_busy="true",
+        aria_label="Loading",
+        role="status",
+        **layout,
+    )

@@ -1,11 +1,11 @@
 """Pages paint before their scripts load (issue 19).
 
-A page without a parameter is prerendered: the shop's header, the hero, the sized placeholders
-are all in its HTML, and the first paint needs only the HTML and the stylesheet. (A page with a
-parameter, such as /product/<slug>, is served the app's shell and paints once hydrated.) React Router names each script
-the page will run in a `<link rel="modulepreload">`, which browsers fetch at high priority, so on
-a phone's link those ~200 KB (Brotli) shared the bandwidth with the stylesheet and the hero
-picture and held the paint back (Lighthouse, mobile: first paint at 2.5 s on every page, the
+Every page is prerendered (one with a parameter at a stand-in path: route_shells.py): the shop's
+header, the hero, the sized placeholders are all in its HTML, and the first paint needs only the
+HTML and the stylesheet. React Router names each script the page will run in a
+`<link rel="modulepreload">`, which browsers fetch at high priority, so on a phone's link those
+~200 KB (Brotli) shared the bandwidth with the stylesheet and the hero picture and held the
+paint back (Lighthouse, mobile: first paint at 2.5 s on every page, the
 blank one too). Marked `fetchpriority="low"`, the scripts still start at once, but after what
 the paint needs; hydration and the live data follow as before.
 

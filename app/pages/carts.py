@@ -21,6 +21,7 @@ from app.components.cart_panels import (
 )
 from app.components.layout import page_shell
 from app.components.notice import notice
+from app.components.skeletons import spinner
 from app.routes import cart_url
 from app.services.carts import CartInvitePreview, CartView
 from app.states.cart_join import JoinCartState
@@ -98,7 +99,7 @@ def cart_page() -> rx.Component:
                 rx.cond(
                     CartState.view,
                     _cart(),
-                    rx.center(rx.spinner(size="3"), padding="var(--space-9)"),
+                    spinner(),
                 ),
             ),
             width="100%",
@@ -164,7 +165,7 @@ def join_cart_page() -> rx.Component:
                     margin_x="auto",
                     margin_y="var(--space-6)",
                 ),
-                rx.center(rx.spinner(size="3"), padding="var(--space-9)"),
+                spinner(),
             ),
         )
     )

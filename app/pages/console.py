@@ -21,6 +21,7 @@ from app.components.console_sections import (
 from app.components.console_webhooks import webhooks_section
 from app.components.layout import page_shell
 from app.components.refunds import orders_section
+from app.components.skeletons import spinner
 from app.states.console import ConsoleState, ConsoleTabsState
 
 _API_INTRO = (
@@ -86,6 +87,6 @@ def console_page() -> rx.Component:
                 spacing="4",
                 width="100%",
             ),
-            rx.center(rx.spinner(size="3"), padding="var(--space-8)"),
+            spinner("var(--space-8)"),
         )
     )

@@ -7,6 +7,7 @@ import reflex as rx
 from app.components.deal_card import status_badge, unlock_progress
 from app.components.layout import page_shell
 from app.components.notice import notice
+from app.components.skeletons import spinner
 from app.routes import deal_url
 from app.services.deals import LedgerEntry
 from app.states.deals import DealLedgerState
@@ -88,7 +89,7 @@ def deal_ledger_page() -> rx.Component:
                     max_width="48rem",
                     margin_x="auto",
                 ),
-                rx.center(rx.spinner(size="3"), padding="var(--space-9)"),
+                spinner(),
             ),
         )
     )

@@ -19,6 +19,7 @@ from app.components.deal_teams import teams_panel
 from app.components.in_turn import in_turn
 from app.components.layout import page_shell
 from app.components.notice import notice
+from app.components.skeletons import spinner
 from app.routes import deal_ledger_url, new_deal_url
 from app.services.deals.views import TierView
 from app.states.deals import DealCardsState, DealFormState, DealState
@@ -194,7 +195,7 @@ def deal_page() -> rx.Component:
                     spacing="6",
                     width="100%",
                 ),
-                rx.center(rx.spinner(size="3"), padding="var(--space-9)"),
+                spinner(),
             ),
         )
     )

@@ -15,6 +15,7 @@ from app.components.live_schedule import followed_live_banner, session_grid
 from app.components.live_shop import deal_card, pinned_card, product_strip
 from app.components.live_stage import loading_stage, stage
 from app.components.notice import notice
+from app.components.skeletons import spinner
 from app.components.when import from_now
 from app.services.live import CoverChoice, LiveSessionView, ProductChoice, WatchPartyView
 from app.states.chat import ChatState, SideChatState
@@ -230,7 +231,7 @@ def live_new_page() -> rx.Component:
                 margin_x="auto",
                 width="100%",
             ),
-            rx.center(rx.spinner(size="3"), padding="var(--space-9)"),
+            spinner(),
         )
     )
 

@@ -8,6 +8,7 @@ from app.components.cart_forms import field_error, invalid
 from app.components.layout import page_shell
 from app.components.notice import notice
 from app.components.refunds import refund_table
+from app.components.skeletons import spinner
 from app.routes import deal_url, orders_url
 from app.services.orders import LineView, PaymentView
 from app.states.admin_refunds import AdminRefundsState
@@ -241,7 +242,7 @@ def order_detail_page() -> rx.Component:
                     max_width="48rem",
                     margin_x="auto",
                 ),
-                rx.center(rx.spinner(size="3"), padding="var(--space-9)"),
+                spinner(),
             ),
         )
     )
@@ -257,7 +258,7 @@ def admin_refunds_page() -> rx.Component:
                 rx.cond(
                     AdminRefundsState.loaded,
                     rx.callout("Only the shop's admins can decide refunds.", icon="lock"),
-                    rx.center(rx.spinner(size="3"), padding="var(--space-9)"),
+                    spinner(),
                 ),
             ),
             spacing="4",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from app.components.layout import page_shell
+from app.components.skeletons import spinner
 from app.routes import order_url
 from app.services.checkout import OrderLineView, OrderView, ShareView
 from app.states.orders import OrdersState
@@ -113,7 +114,7 @@ def orders_page() -> rx.Component:
                         color=rx.color("gray", 11),
                         data_testid="no-orders",
                     ),
-                    rx.center(rx.spinner(size="3"), padding="var(--space-9)"),
+                    spinner(),
                 ),
             ),
             spacing="4",

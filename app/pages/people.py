@@ -12,6 +12,7 @@ from app.components.layout import page_shell
 from app.components.notice import notice
 from app.components.people import sign_out_button, user_avatar
 from app.components.rewards import rewards_summary
+from app.components.skeletons import spinner
 from app.services.accounts import PersonView, UserView
 from app.states.people import (
     FriendsState,
@@ -138,7 +139,7 @@ def profile_page() -> rx.Component:
                     spacing="3",
                 ),
             ),
-            rx.center(rx.spinner(size="3"), padding="var(--space-9)"),
+            spinner(),
         )
     )
 
@@ -255,7 +256,7 @@ def friends_page() -> rx.Component:
                     ),  # fmt: skip
                 ),
             ),
-            rx.center(rx.spinner(size="3"), padding="var(--space-9)"),
+            spinner(),
         )
     )
 
@@ -302,7 +303,7 @@ def invite_page() -> rx.Component:
                     ),
                     rx.link("See your friends", href=routes.friends_url()),
                 ),
-                rx.center(rx.spinner(size="3"), padding="var(--space-9)"),
+                spinner(),
             ),
         )
     )

@@ -6,6 +6,7 @@ import reflex as rx
 
 from app.components.layout import page_shell
 from app.components.rewards import badge_list, history, level_card
+from app.components.skeletons import spinner
 from app.states.rewards import RewardsState
 
 
@@ -34,7 +35,7 @@ def rewards_page() -> rx.Component:
                     spacing="4",
                     width="100%",
                 ),
-                rx.center(rx.spinner(size="3"), padding="var(--space-8)"),
+                spinner("var(--space-8)"),
             ),
             spacing="4",
             width="100%",

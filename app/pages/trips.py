@@ -13,6 +13,7 @@ from app.components.deal_join import error_callout, test_bank_buttons
 from app.components.layout import page_shell
 from app.components.notice import notice
 from app.components.sandbox_cards import sandbox_card_chooser
+from app.components.skeletons import spinner
 from app.services.trips import BookingMember
 from app.states.trips import BookingState
 
@@ -285,7 +286,7 @@ def booking_page() -> rx.Component:
                     spacing="5",
                     width="100%",
                 ),
-                rx.center(rx.spinner(size="3"), padding="var(--space-9)"),
+                spinner(),
             ),
         )
     )

@@ -180,6 +180,34 @@ def test_product_and_live_pages_show_their_picture_before_their_data(
         screenshot(page, request, f"{kind}-before-data")
 
 
+def test_a_shared_page_paints_its_frame_before_any_script_then_the_app_takes_it_over(
+    open_shopper: OpenShopper,
+    shared_paths: dict[str, str],
+    app_url: str,
+    request: pytest.FixtureRequest,
+) -> None:
+    """A link opened on a phone draws the shop's header and the page's placeholder from its
+    HTML alone (the page prerendered at a stand-in address), then React hydrates that frame in
+    place: no hydration error, and nothing in it still points at the stand-in address."""
+    still = open_shopper("phone", java_script_enabled=False)
+    for kind, path in shared_paths.items():
+        still.goto(path)
+        expect(still.get_by_role("searchbox", name="Search products")).to_be_visible()
+        expect(still.locator("main [aria-busy=true]").first).to_be_visible()
+        assert "_shell" not in still.content(), kind
+        screenshot(still, request, f"{kind}-frame-before-scripts")
+    page = open_shopper("phone")
+    problems = _watch(page, app_url)
+    for kind, path in shared_paths.items():
+        page.goto(path)
+        expect(page.locator("main h1").first).to_be_visible()
+        page.wait_for_load_state("networkidle")
+        assert page.locator("a.skip-link").get_attribute("href") == "#main", kind
+    assert problems == []
+    frame = httpx.get(app_url + shared_paths["product"], headers={"Accept-Encoding": "gzip"})
+    assert frame.headers.get("content-encoding") == "gzip"
+
+
 def test_a_shared_page_names_its_own_scripts_which_come_compressed(
     shared_paths: dict[str, str], app_url: str
 ) -> None:
