@@ -120,10 +120,15 @@ app.register_lifespan_task(run_webhooks)
 rooms.bind(app)
 
 
+def named(name: rx.Var[str], kind: str) -> rx.Var[str]:
+    """A page's title once its data has come (a product's name), its kind before."""
+    return rx.cond(name != "", name, kind)
+
+
 def page(
     component: Callable[[], rx.Component],
     route: str,
-    title: str,
+    title: str | rx.Var[str],
     *on_load: Any,
     checks_user: bool = False,
 ) -> None:
@@ -132,7 +137,7 @@ def page(
     app.add_page(
         component,
         route=route,
-        title=f"{title} · Bandwagon",
+        title=(title if isinstance(title, str) else title.to(str)) + " · Bandwagon",
         description=description_of(route),
         image=card_image(),
         on_load=[*on_load, LiveStatus.load, BellState.load, PageViewState.seen]
@@ -159,7 +164,7 @@ page(catalog_page, "/catalog", "Catalog", CatalogState.load, PicksState.load_cat
 page(
     product_page,
     "/product/[product_key]",
-    "Product",
+    named(ProductState.title, "Product"),
     ProductState.load,
     DealCardsState.load_product,
     ReviewsState.load,
@@ -169,7 +174,13 @@ page(
 )
 page(deals_page, "/deals", "Group deals", DealCardsState.load_list, checks_user=True)
 page(new_deal_page, "/deals/new", "Open a deal", DealFormState.load, checks_user=True)
-page(deal_page, "/deals/[deal_id]", "Group deal", DealState.load, checks_user=True)
+page(
+    deal_page,
+    "/deals/[deal_id]",
+    named(DealState.title, "Group deal"),
+    DealState.load,
+    checks_user=True,
+)
 page(
     deal_ledger_page,
     "/deals/[deal_id]/ledger",
@@ -210,7 +221,13 @@ page(order_detail_page, "/orders/[order_key]", "Order", OrderPageState.load, che
 page(admin_refunds_page, "/admin/refunds", "Refunds", AdminRefundsState.load, checks_user=True)
 page(live_schedule_page, "/live", "Live shopping", LiveScheduleState.load, checks_user=True)
 page(live_new_page, "/live/new", "Schedule a live session", LiveNewState.load, checks_user=True)
-page(live_session_page, "/live/[session_id]", "Live", LiveRoomState.load, checks_user=True)
+page(
+    live_session_page,
+    "/live/[session_id]",
+    named(LiveRoomState.title, "Live"),
+    LiveRoomState.load,
+    checks_user=True,
+)
 page(
     console_page,
     "/console",

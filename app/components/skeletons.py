@@ -62,10 +62,9 @@ def until_loaded(
     )
 
 
-def spinner(padding: str = "var(--space-9)", **layout: str) -> rx.Component:
+def spinner(padding: str = "var(--space-9)", color: str = "", **layout: str) -> rx.Component:
     """A centred spinner for a page whose size is not known before its data (announced as
-    busy to screen readers, like the placeholders). `color` is the spinner's."""
-    color = layout.pop("color", None)
+    busy to screen readers, like the placeholders)."""
     return rx.center(
         rx.spinner(size="3", **({"color": color} if color else {})),
         padding=padding,

@@ -58,6 +58,11 @@ class LiveRoomState(SessionState):
     busy: bool = False
     load_id: str = ""  # which `load` the page shows: see leave_page
 
+    @rx.var
+    def title(self) -> str:
+        """The page's name in the browser's tab: the session's."""
+        return self.view.title if self.view else ""
+
     def _session_id(self) -> int:
         return int_or_zero(self._route_arg("session_id"))
 

@@ -188,7 +188,8 @@ def test_a_shared_page_paints_its_frame_before_any_script_then_the_app_takes_it_
 ) -> None:
     """A link opened on a phone draws the shop's header and the page's placeholder from its
     HTML alone (the page prerendered at a stand-in address), then React hydrates that frame in
-    place: no hydration error, and nothing in it still points at the stand-in address."""
+    place: no hydration error, nothing in it still points at the stand-in address, and the
+    tab is named after what the page shows once its data has come."""
     still = open_shopper("phone", java_script_enabled=False)
     for kind, path in shared_paths.items():
         still.goto(path)
@@ -203,6 +204,9 @@ def test_a_shared_page_paints_its_frame_before_any_script_then_the_app_takes_it_
         expect(page.locator("main h1").first).to_be_visible()
         page.wait_for_load_state("networkidle")
         assert page.locator("a.skip-link").get_attribute("href") == "#main", kind
+        if kind in ("product", "deal", "live"):  # the tab says which, not only what kind
+            name = page.locator("main h1").first.inner_text()
+            expect(page).to_have_title(f"{name} · Bandwagon")
     assert problems == []
     frame = httpx.get(app_url + shared_paths["product"], headers={"Accept-Encoding": "gzip"})
     assert frame.headers.get("content-encoding") == "gzip"

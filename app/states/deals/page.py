@@ -254,6 +254,11 @@ class DealState(SessionState):
         yield rx.toast.info("You left the deal. The hold on your card was released.")
 
     @rx.var
+    def title(self) -> str:
+        """The page's name in the browser's tab: the deal's product."""
+        return self.deal.card.title if self.deal else ""
+
+    @rx.var
     def share_path(self) -> str:
         """The link a team leader shares: the deal page, opened on their team."""
         # From the route and the shopper's own seat, never from the pushed `deal`.
