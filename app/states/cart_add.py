@@ -29,10 +29,14 @@ class AddToCartState(SessionState):
     quantity_error: str = ""
 
     @rx.event
-    def load_targets(self) -> None:
+    async def load_targets(self) -> None:
         self.quantity, self.quantity_error = "1", ""
-        user = self.signed_in_user()
-        self.targets = [] if user is None else carts.carts_to_add_to(app_context(), user.id)
+        user = await self._user_now()
+        self.targets = (
+            []
+            if user is None
+            else await asyncio.to_thread(carts.carts_to_add_to, app_context(), user.id)
+        )
 
     @rx.event
     def set_quantity(self, value: str) -> None:

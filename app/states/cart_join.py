@@ -23,12 +23,16 @@ class JoinCartState(SessionState):
         return self._route_arg("code")[:20]
 
     @rx.event
-    def load(self) -> None:
-        user = self.signed_in_user()
+    async def load(self) -> None:
+        user = await self._user_now()
         self.preview, self.error = None, ""
         try:
-            self.preview = carts.invite_preview(
-                app_context(), user.id if user else None, self._code(), self.client_address()
+            self.preview = await asyncio.to_thread(
+                carts.invite_preview,
+                app_context(),
+                user.id if user else None,
+                self._code(),
+                self.client_address(),
             )
         except CartError as refusal:
             self.error = refusal.message

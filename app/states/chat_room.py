@@ -123,7 +123,8 @@ class ChatRoomMixin(rx.State, mixin=True):
             return
         self.messages, self.has_older = view.messages, view.has_older
         self.slow_mode_seconds, self.removed_ids = view.slow_mode_seconds, view.removed_ids
-        self.name_badges = badges_for(m.author_id for m in view.messages)
+        authors = [m.author_id for m in view.messages]
+        self.name_badges = await asyncio.to_thread(badges_for, authors)
         showing.setdefault(channel, set()).add(type(self))
         await rooms.enter(
             sid,

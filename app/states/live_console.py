@@ -7,6 +7,7 @@ What every viewer sees changes through the session's events, not through this st
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import reflex as rx
@@ -38,19 +39,19 @@ class LiveConsoleState(SessionState):
         return int_or_zero(self._route_arg("session_id"))
 
     @rx.event
-    def go_live(self) -> Events:
-        return self._lifecycle(live.go_live, "You're live!")
+    async def go_live(self) -> Events:
+        return await self._lifecycle(live.go_live, "You're live!")
 
     @rx.event
-    def end(self) -> Events:
-        return self._lifecycle(live.end_session, "Session ended. The replay stays up.")
+    async def end(self) -> Events:
+        return await self._lifecycle(live.end_session, "Session ended. The replay stays up.")
 
-    def _lifecycle(self, action: Any, done: str) -> Events:
-        user = self.signed_in_user()
+    async def _lifecycle(self, action: Any, done: str) -> Events:
+        user = await self._user_now()
         if user is None:
             return self.ask_to_sign_in("Sign in first.")
         try:
-            action(app_context(), user.id, self._session_id())
+            await asyncio.to_thread(action, app_context(), user.id, self._session_id())
         except LiveError as error:
             return self._refused(error)
         except LifecycleError as error:
@@ -58,20 +59,22 @@ class LiveConsoleState(SessionState):
         return rx.toast.success(done)
 
     @rx.event
-    def pin(self, product_id: int) -> Events:
-        user = self.signed_in_user()
+    async def pin(self, product_id: int) -> Events:
+        user = await self._user_now()
         if user is None:
             return self.ask_to_sign_in("Sign in first.")
         target = int_or_zero(product_id) or None
         try:
-            live.pin_product(app_context(), user.id, self._session_id(), target)
+            await asyncio.to_thread(
+                live.pin_product, app_context(), user.id, self._session_id(), target
+            )
         except LiveError as error:
             return self._refused(error)
         return rx.toast.success("Pinned for every viewer" if target else "Unpinned")
 
     @rx.event
-    def launch_deal(self, form: dict[str, Any]) -> Events:
-        user = self.signed_in_user()
+    async def launch_deal(self, form: dict[str, Any]) -> Events:
+        user = await self._user_now()
         if user is None:
             return self.ask_to_sign_in("Sign in first.")
         request = FlashDealRequest(
@@ -81,7 +84,9 @@ class LiveConsoleState(SessionState):
             discount_percent=int_or_zero(form.get("discount_percent")),
         )
         try:
-            live.launch_flash_deal(app_context(), user.id, self._session_id(), request)
+            await asyncio.to_thread(
+                live.launch_flash_deal, app_context(), user.id, self._session_id(), request
+            )
         except LiveValidationError as error:
             self.deal_errors = error.field_errors
             return rx.toast.error("Please check the flash deal values.")

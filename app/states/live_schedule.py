@@ -64,13 +64,13 @@ class LiveNewState(SessionState):
     cover: str = ""
 
     @rx.event
-    def load(self) -> Events:
-        user = self.signed_in_user()
+    async def load(self) -> Events:
+        user = await self._user_now()
         if user is None:
             return self.ask_to_sign_in("Sign in to schedule a live session.")
         self.errors = {}
         try:
-            form = live.new_session_form(app_context(), user.id)
+            form = await asyncio.to_thread(live.new_session_form, app_context(), user.id)
         except LiveError as error:
             return rx.toast.error(error.message)
         self.may_host, self.covers, self.products = form.may_host, form.covers, form.products
@@ -95,8 +95,8 @@ class LiveNewState(SessionState):
         self.cover = url
 
     @rx.event
-    def submit(self, form: dict[str, Any]) -> Events:
-        user = self.signed_in_user()
+    async def submit(self, form: dict[str, Any]) -> Events:
+        user = await self._user_now()
         if user is None:
             return self.ask_to_sign_in("Sign in to schedule a live session.")
         product_ids = tuple(
@@ -117,7 +117,9 @@ class LiveNewState(SessionState):
             self.errors = {"starts_at": "Enter a date and time."}
             return rx.toast.error("Please check the form.")
         try:
-            session_id = live.schedule_session(app_context(), user.id, draft)
+            session_id = await asyncio.to_thread(
+                live.schedule_session, app_context(), user.id, draft
+            )
         except LiveValidationError as error:
             self.errors = error.field_errors
             return rx.toast.error("Please check the highlighted fields.")

@@ -118,15 +118,15 @@ class LiveRoomState(SessionState):
         return None
 
     @rx.event
-    def toggle_follow(self) -> Events:
-        user = self.signed_in_user()
+    async def toggle_follow(self) -> Events:
+        user = await self._user_now()
         if user is None:
             return self.ask_to_sign_in("Sign in to follow hosts.")
         if self.view is None:
             return rx.toast.error("This session is gone.")
         change = live.unfollow_host if self.following else live.follow_host
         try:
-            change(app_context(), user.id, self.view.host_id)
+            await asyncio.to_thread(change, app_context(), user.id, self.view.host_id)
         except LiveError as error:
             return rx.toast.error(error.message)
         self.following = not self.following
@@ -163,20 +163,24 @@ class LiveRoomState(SessionState):
         return rx.toast.success("You're in! Your card is held until the deal closes.")
 
     @rx.event
-    def add_to_cart(self, product_id: int) -> Events:
-        return self._into_my_cart(id_or_zero(product_id), "Sign in to add to your cart.", go=False)
+    async def add_to_cart(self, product_id: int) -> Events:
+        return await self._into_my_cart(
+            id_or_zero(product_id), "Sign in to add to your cart.", go=False
+        )
 
     @rx.event
-    def buy_now(self, product_id: int) -> Events:
-        return self._into_my_cart(id_or_zero(product_id), "Sign in to buy.", go=True)
+    async def buy_now(self, product_id: int) -> Events:
+        return await self._into_my_cart(id_or_zero(product_id), "Sign in to buy.", go=True)
 
-    def _into_my_cart(self, product_id: int, guest_message: str, go: bool) -> Events:
+    async def _into_my_cart(self, product_id: int, guest_message: str, go: bool) -> Events:
         """One of the pinned product into the viewer's own cart; `go` opens the cart to pay."""
-        user = self.signed_in_user()
+        user = await self._user_now()
         if user is None:
             return self.ask_to_sign_in(guest_message)
         try:
-            added = live.add_to_my_cart(app_context(), user.id, int_or_zero(product_id))
+            added = await asyncio.to_thread(
+                live.add_to_my_cart, app_context(), user.id, int_or_zero(product_id)
+            )
         except LiveError as error:
             return rx.toast.error(error.message)
         if go:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import reflex as rx
@@ -17,10 +18,10 @@ class OrdersState(SessionState):
     loaded: bool = False
 
     @rx.event
-    def load(self) -> Any:
-        user = self.signed_in_user()
+    async def load(self) -> Any:
+        user = await self._user_now()
         if user is None:
             return self.ask_to_sign_in("Sign in to see your orders.")
-        self.orders = checkout.list_orders(app_context(), user.id)
+        self.orders = await asyncio.to_thread(checkout.list_orders, app_context(), user.id)
         self.loaded = True
         return None

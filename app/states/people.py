@@ -48,8 +48,8 @@ class SignInState(SessionState):
     next_path: str = "/"
     error_message: str = ""
 
-    def _read_params(self) -> None:
-        self.signed_in_user()
+    async def _read_params(self) -> None:
+        await self._user_now()
         params = self.router.url.query_parameters
         self.next_path = routes.safe_next(params.get("next"))
         code = params.get("code", "")
@@ -62,15 +62,15 @@ class SignInState(SessionState):
         ]
 
     @rx.event
-    def load(self) -> EventSpec | None:
+    async def load(self) -> EventSpec | None:
         """The sign-in page; someone already signed in goes straight on."""
-        self._read_params()
+        await self._read_params()
         return rx.redirect(self.next_path) if self.user is not None else None
 
     @rx.event
-    def load_error(self) -> None:
+    async def load_error(self) -> None:
         """The page a failed sign-in ends on."""
-        self._read_params()
+        await self._read_params()
 
     @rx.var
     def has_demo(self) -> bool:
@@ -81,19 +81,21 @@ class ProfileState(SessionState):
     name_error: str = ""
 
     @rx.event
-    def load(self) -> list[EventSpec] | None:
-        if self.signed_in_user() is None:
+    async def load(self) -> list[EventSpec] | None:
+        if await self._user_now() is None:
             return self.ask_to_sign_in("Sign in to see your profile.")
         self.name_error = ""
         return None
 
     @rx.event
-    def save_name(self, form: dict[str, str]) -> list[EventSpec] | EventSpec:
-        user = self.signed_in_user()
+    async def save_name(self, form: dict[str, str]) -> list[EventSpec] | EventSpec:
+        user = await self._user_now()
         if user is None:
             return self.ask_to_sign_in()
         try:
-            self.user = accounts.rename(app_context(), user.id, form.get("display_name", ""))
+            self.user = await asyncio.to_thread(
+                accounts.rename, app_context(), user.id, form.get("display_name", "")
+            )
         except DisplayNameError as refusal:
             self.name_error = str(refusal)
             return rx.toast.error(str(refusal))
@@ -107,11 +109,11 @@ class FriendsState(SessionState):
     code_error: str = ""
 
     @rx.event
-    def load(self) -> list[EventSpec] | None:
-        user = self.signed_in_user()
+    async def load(self) -> list[EventSpec] | None:
+        user = await self._user_now()
         if user is None:
             return self.ask_to_sign_in("Sign in to see your friends.")
-        page = friends.friends_page(app_context(), user.id)
+        page = await asyncio.to_thread(friends.friends_page, app_context(), user.id)
         self.invite_code, self.friends = page.invite_code, page.friends
         self.code_error = ""
         return FriendsState.watch_friends
@@ -142,25 +144,31 @@ class FriendsState(SessionState):
         return routes.invite_url(self.invite_code) if self.invite_code else ""
 
     @rx.event
-    def new_code(self) -> list[EventSpec] | EventSpec:
-        user = self.signed_in_user()
+    async def new_code(self) -> list[EventSpec] | EventSpec:
+        user = await self._user_now()
         if user is None:
             return self.ask_to_sign_in()
         try:
-            made = friends.rotate_invite(app_context(), user.id, self.client_address())
+            made = await asyncio.to_thread(
+                friends.rotate_invite, app_context(), user.id, self.client_address()
+            )
         except friends.FriendError as refusal:
             return rx.toast.error(str(refusal))
         self.invite_code = made.code
         return rx.toast.success("New code made. Links with the old one no longer work.")
 
     @rx.event
-    def use_code(self, form: dict[str, str]) -> list[EventSpec] | EventSpec:
-        user = self.signed_in_user()
+    async def use_code(self, form: dict[str, str]) -> list[EventSpec] | EventSpec:
+        user = await self._user_now()
         if user is None:
             return self.ask_to_sign_in()
         try:
-            invite = friends.find_invite(
-                app_context(), form.get("code", ""), user.id, self.client_address()
+            invite = await asyncio.to_thread(
+                friends.find_invite,
+                app_context(),
+                form.get("code", ""),
+                user.id,
+                self.client_address(),
             )
         except friends.FriendError as refusal:
             self.code_error = str(refusal)
@@ -169,11 +177,13 @@ class FriendsState(SessionState):
         return rx.redirect(routes.invite_url(invite.code))
 
     @rx.event
-    def remove(self, friend_id: int) -> list[EventSpec] | EventSpec:
-        user = self.signed_in_user()
+    async def remove(self, friend_id: int) -> list[EventSpec] | EventSpec:
+        user = await self._user_now()
         if user is None:
             return self.ask_to_sign_in()
-        removed = friends.remove_friend(app_context(), user.id, id_or_zero(friend_id))
+        removed = await asyncio.to_thread(
+            friends.remove_friend, app_context(), user.id, id_or_zero(friend_id)
+        )
         self.friends = [f for f in self.friends if f.id != id_or_zero(friend_id)]
         return rx.toast.info("Friend removed" if removed else "You weren't friends any more")
 
@@ -188,27 +198,31 @@ class InviteState(SessionState):
         return self._route_arg("code")[:20]
 
     @rx.event
-    def load(self) -> None:
-        user = self.signed_in_user()
+    async def load(self) -> None:
+        user = await self._user_now()
         self.outcome = ""
         self.error = ""
         self.inviter = None
         try:
-            page = friends.invite_page(
-                app_context(), user.id if user else None, self._code(), self.client_address()
+            page = await asyncio.to_thread(
+                friends.invite_page,
+                app_context(),
+                user.id if user else None,
+                self._code(),
+                self.client_address(),
             )
             self.inviter, self.already_friends = page.invite.inviter, page.already_friends
         except friends.FriendError as refusal:
             self.error = str(refusal)
 
     @rx.event
-    def accept(self) -> list[EventSpec] | EventSpec:
-        user = self.signed_in_user()
+    async def accept(self) -> list[EventSpec] | EventSpec:
+        user = await self._user_now()
         if user is None:
             return self.ask_to_sign_in("Sign in to accept the invite.")
         try:
-            inviter = friends.accept_invite(
-                app_context(), user.id, self._code(), self.client_address()
+            inviter = await asyncio.to_thread(
+                friends.accept_invite, app_context(), user.id, self._code(), self.client_address()
             )
         except friends.FriendError as refusal:
             self.error = str(refusal)

@@ -1,4 +1,4 @@
-"""Who is signed in. Every protected handler asks `signed_in_user()`, which re-checks the
+"""Who is signed in. Every protected handler asks `await self._user_now()`, which re-checks the
 server-side session behind the HttpOnly cookie, so a revoked session stops working at once."""
 
 from __future__ import annotations
@@ -53,14 +53,10 @@ class SessionState(rx.State):
         (TRUSTED_PROXY_HOPS), never a header a browser could set itself."""
         return self.router.session.client_ip or None
 
-    def signed_in_user(self) -> UserView | None:
-        """The user of this connection according to the database, right now. In an async
-        handler use `_user_now`."""
-        return self._remember(accounts.signed_in(app_context(), self._session_token()))
-
     async def _user_now(self) -> UserView | None:
-        """`signed_in_user` off the event loop. Handlers run on the loop that serves every tab
-        of this process: its database round trip there would stall them all while it waits."""
+        """The user of this connection according to the database, right now, asked off the
+        event loop: handlers run on the loop that serves every tab of this process, and a
+        database round trip there would stall them all while it waits."""
         token = self._session_token()
         return self._remember(await asyncio.to_thread(accounts.signed_in, app_context(), token))
 

@@ -68,14 +68,15 @@ class WatchPartyState(SessionState):
         return None
 
     @rx.event
-    def invite(self, friend_id: int) -> Events:
-        user = self.signed_in_user()
+    async def invite(self, friend_id: int) -> Events:
+        user = await self._user_now()
         if user is None:
             return self.ask_to_sign_in("Sign in first.")
         if not self._party_id:
             return rx.toast.error("Open a watch party first.")
         try:
-            self.invitable = live.invite_to_party(
+            self.invitable = await asyncio.to_thread(
+                live.invite_to_party,
                 app_context(),
                 user.id,
                 self._party_id,
@@ -87,14 +88,20 @@ class WatchPartyState(SessionState):
         return rx.toast.success("Invited")
 
     @rx.event
-    def add_to_party_cart(self, product_id: int) -> Events:
-        user = self.signed_in_user()
+    async def add_to_party_cart(self, product_id: int) -> Events:
+        user = await self._user_now()
         if user is None:
             return self.ask_to_sign_in("Sign in first.")
         if not self._party_id:
             return rx.toast.error("Open a watch party first.")
         try:
-            live.add_to_party_cart(app_context(), user.id, self._party_id, int_or_zero(product_id))
+            await asyncio.to_thread(
+                live.add_to_party_cart,
+                app_context(),
+                user.id,
+                self._party_id,
+                int_or_zero(product_id),
+            )
         except LiveError as error:
             return rx.toast.error(error.message)
         return rx.toast.success("Added to your shared cart")

@@ -74,7 +74,7 @@ class ConsoleAnalyticsState(ConsoleState):
             return None
 
     async def _reload(self) -> None:
-        user = self._staff()
+        user = await self._staff()
         if user is not None:
             board = await self._read(user.id, self._query())
             if board is not None:
@@ -118,7 +118,7 @@ class ConsoleAnalyticsState(ConsoleState):
     async def watch(self) -> None:
         """Read the dashboard now, then again on every `analytics.updated` news."""
         async with self:
-            user = self._staff()
+            user = await self._staff()
             if user is None:
                 return
             self._follower += 1  # a follower left from an earlier visit of the tab stops

@@ -23,9 +23,9 @@ class ConsoleState(SessionState):
     sections: ConsoleAccess = NO_ACCESS
     refused: str = ""
 
-    def _staff(self) -> UserView | None:
+    async def _staff(self) -> UserView | None:
         """The signed-in user; the services decide what their role allows."""
-        return self.signed_in_user()
+        return await self._user_now()
 
     @rx.event
     async def load(self) -> Any:

@@ -40,7 +40,7 @@ class ConsoleCandidatesState(ConsoleState):
 
     @rx.event
     async def load_section(self) -> Any:
-        user = self._staff()
+        user = await self._staff()
         if user is None:
             return None
         try:
@@ -72,7 +72,7 @@ class ConsoleCandidatesState(ConsoleState):
 
     @rx.event
     async def post(self, files: list[rx.UploadFile]) -> Any:
-        user = self._staff()
+        user = await self._staff()
         if user is None:
             return self.ask_to_sign_in()
         image = await files[0].read() if files else None

@@ -23,7 +23,7 @@ class ConsoleExperimentsState(ConsoleState):
 
     @rx.event
     async def load_section(self) -> None:
-        user = self._staff()
+        user = await self._staff()
         if user is None:
             return
         try:
@@ -33,7 +33,7 @@ class ConsoleExperimentsState(ConsoleState):
 
     @rx.event
     async def save(self, form: dict[str, Any]) -> Any:
-        user = self._staff()
+        user = await self._staff()
         if user is None:
             return self.ask_to_sign_in()
         key = str(form.get("key", ""))[:60]

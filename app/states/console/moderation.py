@@ -25,7 +25,7 @@ class ConsoleModerationState(ConsoleState):
 
     @rx.event
     async def load_section(self) -> None:
-        user = self._staff()
+        user = await self._staff()
         if user is None:
             return
         try:
@@ -40,7 +40,7 @@ class ConsoleModerationState(ConsoleState):
             self.live = ConsoleLive([], [])
 
     async def _act(self, action: Callable[..., Any], done: str, *args: Any) -> Any:
-        user = self._staff()
+        user = await self._staff()
         if user is None:
             return self.ask_to_sign_in()
         try:

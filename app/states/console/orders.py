@@ -18,7 +18,7 @@ class ConsoleOrdersState(ConsoleState):
 
     @rx.event
     async def load_section(self) -> None:
-        user = self._staff()
+        user = await self._staff()
         if user is None:
             return
         try:

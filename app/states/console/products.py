@@ -41,7 +41,7 @@ class ConsoleProductsState(ConsoleState):
 
     @rx.event
     async def load_section(self) -> None:
-        user = self._staff()
+        user = await self._staff()
         if user is None:
             return
         try:
@@ -79,7 +79,7 @@ class ConsoleProductsState(ConsoleState):
 
     @rx.event
     async def save(self, files: list[rx.UploadFile]) -> Any:
-        user = self._staff()
+        user = await self._staff()
         if user is None:
             return self.ask_to_sign_in()
         image = await files[0].read() if files else None
@@ -109,7 +109,7 @@ class ConsoleProductsState(ConsoleState):
 
     @rx.event
     async def archive(self, product_id: int, archived: bool) -> Any:
-        user = self._staff()
+        user = await self._staff()
         if user is None:
             return self.ask_to_sign_in()
         try:

@@ -27,7 +27,7 @@ class ConsoleUsersState(ConsoleState):
 
     @rx.event
     async def load_section(self) -> None:
-        user = self._staff()
+        user = await self._staff()
         if user is None:
             return
         try:
@@ -45,7 +45,7 @@ class ConsoleUsersState(ConsoleState):
         return await self._guarded((id_or_zero(user_id), str(role)))
 
     async def _guarded(self, change: tuple[int, str] | None) -> Any:
-        user = self._staff()
+        user = await self._staff()
         if user is None:
             return self.ask_to_sign_in()
         try:

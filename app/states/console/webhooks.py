@@ -52,7 +52,7 @@ class ConsoleWebhooksState(ConsoleState):
 
     @rx.event
     async def load_section(self) -> None:
-        user = self._staff()
+        user = await self._staff()
         if user is None:
             return
         self.kinds = webhooks.event_types()
@@ -70,7 +70,7 @@ class ConsoleWebhooksState(ConsoleState):
         """Re-read the counts and attempts every few seconds while the tab is open, so a
         delivery made by the worker shows up without a click."""
         async with self:
-            user = self._staff()
+            user = await self._staff()
             if self.watching or user is None:
                 return
             self.watching, user_id = True, user.id
@@ -106,7 +106,7 @@ class ConsoleWebhooksState(ConsoleState):
 
     @rx.event
     async def register(self, form: dict[str, Any]) -> Any:
-        user = self._staff()
+        user = await self._staff()
         if user is None:
             return self.ask_to_sign_in()
         try:
@@ -134,7 +134,7 @@ class ConsoleWebhooksState(ConsoleState):
 
     async def _run(self, action: Callable[..., Any], *args: Any) -> tuple[Any, Any]:
         """(the service's result, None), or (None, the event that tells why it was refused)."""
-        user = self._staff()
+        user = await self._staff()
         if user is None:
             return None, self.ask_to_sign_in()
         try:
@@ -181,7 +181,7 @@ class ConsoleWebhooksState(ConsoleState):
     @rx.event
     async def open_attempts(self, endpoint_id: int) -> Any:
         self.opened = id_or_zero(endpoint_id)
-        user = self._staff()
+        user = await self._staff()
         if user is None:
             return self.ask_to_sign_in()
         try:

@@ -25,11 +25,11 @@ class DealFormState(SessionState):
     tz_offset: int = 0
 
     @rx.event
-    def load(self) -> Any:
-        user = self.signed_in_user()
+    async def load(self) -> Any:
+        user = await self._user_now()
         if user is None:
             return self.ask_to_sign_in("Sign in to open a deal.")
-        self.host = deals.deal_form(app_context(), user.id)
+        self.host = await asyncio.to_thread(deals.deal_form, app_context(), user.id)
         self.errors = {}
         # datetime-local fields carry no time zone: learn the browser's.
         return rx.call_script("new Date().getTimezoneOffset()", callback=DealFormState.set_tz)

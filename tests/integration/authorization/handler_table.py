@@ -154,7 +154,6 @@ HANDLERS: dict[str, Rule] = {
     "search.HeaderSearchState.submit": local(),
     "rooms.LiveStatus.load": anyone(),
     "session.SessionState.load_user": anyone(),
-    "session.SessionState.signed_in_user": anyone(),
     "session.SessionState.client_address": anyone(),
     "session.SessionState.ask_to_sign_in": local(),
     "people.SignInState.load": anyone(),

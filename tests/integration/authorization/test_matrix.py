@@ -65,12 +65,11 @@ async def run(shop: world.Shop, key: str, rule: Rule, role: str) -> tuple[list[A
     return await harness.call_handler(cls, name, rule, shop.cookies[role], shop.ids)
 
 
-# Public methods of a state are handlers a browser can call, decorated or not. These three only
-# act for the caller's own tab (who am I, my address, "please sign in" to myself); any other
+# Public methods of a state are handlers a browser can call, decorated or not. These two only
+# act for the caller's own tab (my address, "please sign in" to myself); any other
 # helper must start with an underscore (the live page's `_show` used to be callable, letting a
 # tab mark itself as the session's host console and pick any watch party to act in).
 UNDECORATED = {
-    "session.SessionState.signed_in_user",
     "session.SessionState.client_address",
     "session.SessionState.ask_to_sign_in",
 }
@@ -93,7 +92,7 @@ def test_local_handlers_only_change_form_fields() -> None:
         if rule.local and key in APP_HANDLERS:
             cls = APP_HANDLERS[key]
             source = inspect.getsource(cls.event_handlers[key.rsplit(".", 1)[1]].fn)
-            if any(word in source for word in ("app_context", "signed_in_user", "_staff(")):
+            if any(word in source for word in ("app_context", "_user_now", "_staff(")):
                 reaching.append(key)
     assert not reaching, f"marked local() but reach the services: {reaching}"
 
