@@ -18,6 +18,7 @@ from app.realtime.rooms import Push, Viewer, delta, merge, rooms
 from app.services import notifications
 from app.services.context import app_context
 from app.services.notifications import NotificationView
+from app.states.changes import set_changed
 from app.states.questions import post_answer
 from app.states.rooms import enter_room, leave_rooms
 from app.states.session import SessionState
@@ -30,10 +31,12 @@ class BellState(SessionState):
     async def load(self) -> None:
         user = await self._user_now()
         await leave_rooms(self, "notify:")
+        unread = 0
+        if user is not None:
+            unread = await asyncio.to_thread(notifications.unread_count, app_context(), user.id)
+        set_changed(self, unread=unread)
         if user is None:
-            self.unread = 0
             return
-        self.unread = await asyncio.to_thread(notifications.unread_count, app_context(), user.id)
         await enter_room(self, f"notify:{user.id}", Viewer(user.id, user.name))
 
 

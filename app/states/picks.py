@@ -11,6 +11,7 @@ from app.services import picks, reviews
 from app.services.context import app_context
 from app.services.picks import PickCard
 from app.states.catalog import CatalogState
+from app.states.changes import set_changed
 from app.states.home import HomeState
 from app.states.session import SessionState
 
@@ -31,14 +32,16 @@ class PicksState(SessionState):
         self.picks, self.from_friends = view.picks, view.from_friends
         home = await self.get_state(HomeState)
         ids = [p.card.id for p in view.picks] + [c.id for c in home.featured]
-        self.ratings = await asyncio.to_thread(reviews.rating_badges, app_context(), ids)
+        ratings = await asyncio.to_thread(reviews.rating_badges, app_context(), ids)
+        set_changed(self, ratings=ratings)
         self.loaded = True
 
     @rx.event
     async def load_catalog(self) -> None:
         shown = await self.get_state(CatalogState)
         ids = [c.id for c in shown.products]
-        self.ratings = await asyncio.to_thread(reviews.rating_badges, app_context(), ids)
+        ratings = await asyncio.to_thread(reviews.rating_badges, app_context(), ids)
+        set_changed(self, ratings=ratings)
 
     @rx.event
     async def load_product(self) -> None:

@@ -18,6 +18,7 @@ import reflex as rx
 from app.domain.events import DomainEvent
 from app.realtime.hub import hub
 from app.realtime.rooms import Viewer, delta, rooms
+from app.states.changes import set_changed
 
 IDLE_LIMIT_SECONDS = 30 * 60
 _running: set[tuple[str, str]] = set()
@@ -53,7 +54,7 @@ class LiveStatus(rx.State):
 
     @rx.event
     def load(self) -> None:
-        self.live_ok = hub.bus_ok
+        set_changed(self, live_ok=hub.bus_ok)
 
 
 rooms.register_status(lambda ok: delta(LiveStatus, live_ok=ok))

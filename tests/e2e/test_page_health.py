@@ -376,3 +376,21 @@ def test_the_offline_page_shows_when_the_server_is_gone(
     expect(page.get_by_role("heading", name="You're offline")).to_be_visible()
     expect(page.get_by_role("button", name="Try again")).to_be_visible()
     screenshot(page, request, "offline")
+
+
+def test_a_page_load_sends_the_header_no_unchanged_values(open_shopper: OpenShopper) -> None:
+    """The bell (no unread news for a guest) and the live badge (the bus is up) keep their
+    first values: the page's load sends neither again, so the header is not drawn again."""
+    page = open_shopper("phone")
+    frames: list[str] = []
+    page.on(
+        "websocket",
+        lambda socket: socket.on(
+            "framereceived", lambda f: frames.append(f if isinstance(f, str) else f.decode())
+        ),
+    )
+    page.goto("/catalog")
+    expect(page.locator("main h1").first).to_have_text("All products")
+    page.wait_for_load_state("networkidle")
+    assert any("catalog_state" in frame for frame in frames)  # the page's own data came
+    assert not [f for f in frames if "bell_state" in f or "live_status" in f], frames
