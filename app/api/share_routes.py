@@ -95,7 +95,7 @@ def pages_dir() -> Path:
     return web / "build" / "client"
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=64)  # a frame per page with a parameter, and the app's shell, per build
 def _read_shell(path: Path, _mtime: float) -> str:
     return path.read_text(encoding="utf-8")
 

@@ -86,7 +86,9 @@ class DealPanels:
 
     FRESH_SECONDS = 2.0  # how old the list of products with an open deal may be
     PUSH_EVERY = 0.25  # seconds: a deal's news is pushed to the carts here at most this often
-    MAX_CARTS = 10_000  # carts remembered per process (with no deal, or with their panel)
+    # Carts remembered per process (with no deal, or with their panel); past it the panel
+    # remembered longest ago goes (its cart is read again on its next change).
+    MAX_CARTS = 10_000
 
     def __init__(
         self,
@@ -104,6 +106,7 @@ class DealPanels:
         self.viewers, self.send = viewers, send
         self.no_deal: set[int] = set()  # carts whose last panel here was empty
         self.shown: dict[int, CartPanel] = {}  # carts with a panel here -> that panel
+        self.by_deal: dict[int, set[int]] = {}  # deal -> the carts in `shown` that show it
         self.latest: dict[int, DealNumbers] = {}  # deal -> the newest numbers heard
         self.deal_products: frozenset[int] = frozenset()
         self.read_at = -self.FRESH_SECONDS
@@ -133,23 +136,38 @@ class DealPanels:
         for head in panel.heads:
             if head.deal_id in self.latest:
                 panel = panel.with_numbers(head.deal_id, self.latest[head.deal_id])
-        self.shown.pop(cart_id, None)
+        self._forget(cart_id)
         self.no_deal.discard(cart_id)
-        if len(self.shown) + len(self.no_deal) >= self.MAX_CARTS:
-            self.shown.clear()
-            self.no_deal.clear()
+        while self.shown and len(self.shown) + len(self.no_deal) >= self.MAX_CARTS:
+            self._forget(next(iter(self.shown)))  # the one remembered longest ago
+        while len(self.no_deal) >= self.MAX_CARTS:
+            self.no_deal.pop()
         if panel.heads:
-            self.shown[cart_id] = panel
+            self._keep(cart_id, panel)
         else:
             self.no_deal.add(cart_id)
         return panel
+
+    def _keep(self, cart_id: int, panel: CartPanel) -> None:
+        self._forget(cart_id)
+        self.shown[cart_id] = panel
+        for head in panel.heads:
+            self.by_deal.setdefault(head.deal_id, set()).add(cart_id)
+
+    def _forget(self, cart_id: int) -> None:
+        panel = self.shown.pop(cart_id, None)
+        for head in panel.heads if panel else ():
+            carts = self.by_deal.get(head.deal_id, set())
+            carts.discard(cart_id)
+            if not carts:
+                self.by_deal.pop(head.deal_id, None)
 
     def on_deal_event(self, event: DomainEvent) -> None:
         """A deal changed (any process): bring the panels here that show it up to date."""
         deal_id = parse_id(event.aggregate_id)
         if deal_id is None or self.state is None:
             return
-        carts = [c for c, panel in self.shown.items() if panel.shows(deal_id)]
+        carts = sorted(self.by_deal.get(deal_id, ()))
         if not carts:
             self.latest.pop(deal_id, None)
             return
@@ -160,7 +178,7 @@ class DealPanels:
         loop = asyncio.get_running_loop()
         for cart_id in carts:
             if not self.viewers(cart_id):
-                del self.shown[cart_id]  # nobody here views it any more
+                self._forget(cart_id)  # nobody here views it any more
                 continue
             panel = self.shown[cart_id]
             if numbers is None or actor is None or panel.has_member(int(actor)):
@@ -170,7 +188,7 @@ class DealPanels:
             fresh = panel.with_numbers(deal_id, numbers)
             if fresh is panel:
                 continue  # older news
-            self.shown[cart_id] = fresh
+            self._keep(cart_id, fresh)
             if before is None or not before.shown_as(numbers):
                 self._push_soon(cart_id)  # else only the version moved (a seat still confirming)
 

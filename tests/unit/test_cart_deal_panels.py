@@ -259,3 +259,30 @@ async def test_a_burst_of_news_is_one_push_per_cart() -> None:
         CART: [5],
         OTHER_CART: [5],
     }
+
+
+async def test_a_deal_event_reaches_only_the_carts_that_show_that_deal() -> None:
+    shop, room = Shop(), Room(CART, OTHER_CART)
+    panels = _panels(shop, room)
+    panels.remember(CART, _panel(4, 2, 11))
+    panels.remember(OTHER_CART, _panel(4, 2, 21, deal=DEAL + 1, product=TEAPOT))
+    panels.on_deal_event(_event(5, 3, user_id=99))
+    await _settle()
+    assert list(room.sent) == [CART]
+    # The cart's deal left its panel: the deal's news no longer concerns it.
+    panels.remember(CART, CartPanel())
+    panels.on_deal_event(_event(6, 4, user_id=98))
+    await _settle()
+    assert len(room.sent[CART]) == 1 and panels.by_deal == {DEAL + 1: {OTHER_CART}}
+
+
+def test_past_its_limit_the_panels_remembered_longest_ago_are_forgotten_first() -> None:
+    panels = _panels(Shop())
+    panels.MAX_CARTS = 3
+    for cart in (1, 2, 3, 4):
+        panels.remember(cart, _panel(4, 2, 11))
+    assert list(panels.shown) == [2, 3, 4]  # not all forgotten at once (a storm of reads)
+    panels.remember(2, _panel(5, 3, 11))  # seen again: now the newest
+    panels.remember(5, _panel(4, 2, 11))
+    assert list(panels.shown) == [4, 2, 5]
+    assert panels.by_deal == {DEAL: {2, 4, 5}}
