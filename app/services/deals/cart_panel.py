@@ -150,9 +150,6 @@ class CartPanel:
     def deal_products(self) -> frozenset[int]:
         return frozenset(head.product_id for head in self.heads)
 
-    def shows(self, deal_id: int) -> bool:
-        return any(head.deal_id == deal_id for head in self.heads)
-
     def numbers_of(self, deal_id: int) -> DealNumbers | None:
         return next((h.numbers for h in self.heads if h.deal_id == deal_id), None)
 
