@@ -19,7 +19,7 @@ from app.components.deal_teams import teams_panel
 from app.components.in_turn import in_turn
 from app.components.layout import page_shell
 from app.components.notice import notice
-from app.components.skeletons import spinner
+from app.components.skeletons import block, until_loaded
 from app.routes import deal_ledger_url, new_deal_url
 from app.services.deals.views import TierView
 from app.states.deals import DealCardsState, DealFormState, DealState
@@ -176,6 +176,29 @@ def _live_side() -> rx.Component:
     )
 
 
+def _loading() -> rx.Component:
+    """Before the deal's data: the shape of its live numbers and, beside or under them, of its
+    product's picture (the page's frame, prerendered: app/frontend_build/route_shells.py)."""
+    return rx.grid(
+        rx.vstack(
+            block("1rem", width="25%"),
+            block("2.5rem", width="80%"),
+            block("14rem"),
+            spacing="4",
+            width="100%",
+        ),
+        rx.box(
+            width="100%",
+            aspect_ratio="4 / 3",  # as _product_side's picture
+            border_radius="var(--radius-4)",
+            background=rx.color("gray", 4),
+        ),
+        columns=rx.breakpoints(initial="1", md="2"),
+        spacing="6",
+        width="100%",
+    )
+
+
 def deal_page() -> rx.Component:
     return page_shell(
         rx.cond(
@@ -185,8 +208,8 @@ def deal_page() -> rx.Component:
                 "It may have been removed, or the link is mistyped.",
                 icon="ticket-x",
             ),
-            rx.cond(
-                DealState.deal,
+            until_loaded(
+                DealState.deal.bool(),
                 rx.grid(
                     _live_side(),
                     # Under the live numbers on a phone: drawn after them (in_turn.py).
@@ -195,7 +218,7 @@ def deal_page() -> rx.Component:
                     spacing="6",
                     width="100%",
                 ),
-                spinner(),
+                _loading(),
             ),
         )
     )
