@@ -101,11 +101,17 @@ def _read_shell(path: Path, _mtime: float) -> str:
 
 
 def page_shell(folder: Path, route: str) -> str:
-    """The page's prerendered frame from the build (app/frontend_build/route_shells.py), else
-    the app's shell; re-read when a new build replaces it."""
-    for path in (prerendered_shell(folder, route), *(folder / name for name in SHELLS)):
+    """The page's prerendered frame from the build (app/frontend_build/route_shells.py), which
+    names the page's scripts itself, else the app's shell naming them; re-read when a new build
+    replaces it."""
+    frame = prerendered_shell(folder, route)
+    try:
+        return _read_shell(frame, frame.stat().st_mtime)
+    except OSError:
+        pass
+    for path in (folder / name for name in SHELLS):
         try:
-            return _read_shell(path, path.stat().st_mtime)
+            return with_route_scripts(_read_shell(path, path.stat().st_mtime), folder, route)
         except OSError:
             continue
     # No build (the hot-reloading dev server serves pages itself): the tags alone still tell
@@ -132,7 +138,7 @@ def share_routes(
     def page_route(page: SharedPage) -> Route:
         async def shared(request: Request) -> Response:
             built = folder()
-            shell = with_route_scripts(page_shell(built, page.route), built, page.route)
+            shell = page_shell(built, page.route)
             if not page.kind:
                 return HTMLResponse(shell, headers=_HTML_HEADERS)
             key = str(request.path_params["key"])
