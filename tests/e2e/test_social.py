@@ -295,6 +295,9 @@ def test_a_friend_watching_a_live_session_appears_and_goes_without_a_reload(
     expect(alice.get_by_role("heading", name="Friends' activity")).to_be_visible()
     bob.goto(f"/live/{session_id}")
     expect(bob.get_by_test_id("live-title")).to_have_text(title)
+    # Counted among the viewers: his page is in the session's room (the title alone may be
+    # the tab's previous visit, shown again before the page's load has run).
+    expect(bob.get_by_test_id("viewer-count")).to_have_text("1")
     alice.wait_for_timeout(2_000)  # presence ticks twice a second: time enough to show wrongly
     expect(watching_entry).to_have_count(0)
 
@@ -307,6 +310,7 @@ def test_a_friend_watching_a_live_session_appears_and_goes_without_a_reload(
     # Bob opens the session: Alice's feed says so without a reload, and links to it.
     bob.goto(f"/live/{session_id}")
     expect(bob.get_by_test_id("live-title")).to_have_text(title)
+    expect(bob.get_by_test_id("viewer-count")).to_have_text("1")
     expect(watching_entry).to_have_count(1, timeout=15_000)
     expect(watching_entry.get_by_test_id("activity-text")).to_have_text(
         re.compile(rf"^Bob[\w ]* is watching {title}$")
