@@ -61,6 +61,7 @@ from app.states.console import (
 from app.states.deals import DealCardsState, DealFormState, DealLedgerState, DealState
 from app.states.errors import on_backend_error
 from app.states.home import HomeState
+from app.states.keyed_page import KeyedPage, shows_address
 from app.states.live_schedule import LiveNewState, LiveScheduleState
 from app.states.live_watch import LiveRoomState
 from app.states.notifications import BellState, NotificationsState
@@ -120,9 +121,10 @@ app.register_lifespan_task(run_webhooks)
 rooms.bind(app)
 
 
-def named(name: rx.Var[str], kind: str) -> rx.Var[str]:
-    """A page's title once its data has come (a product's name), its kind before."""
-    return rx.cond(name != "", name, kind)
+def named(page: type[KeyedPage], name: rx.Var[str], kind: str) -> rx.Var[str]:
+    """A page's title once its data for the address has come (a product's name), its kind
+    before (not the name of the tab's previous visit)."""
+    return rx.cond(shows_address(page) & (name != ""), name, kind)
 
 
 def page(
@@ -164,7 +166,7 @@ page(catalog_page, "/catalog", "Catalog", CatalogState.load, PicksState.load_cat
 page(
     product_page,
     "/product/[product_key]",
-    named(ProductState.title, "Product"),
+    named(ProductState, ProductState.title, "Product"),
     ProductState.load,
     DealCardsState.load_product,
     ReviewsState.load,
@@ -177,7 +179,7 @@ page(new_deal_page, "/deals/new", "Open a deal", DealFormState.load, checks_user
 page(
     deal_page,
     "/deals/[deal_id]",
-    named(DealState.title, "Group deal"),
+    named(DealState, DealState.title, "Group deal"),
     DealState.load,
     checks_user=True,
 )
@@ -224,7 +226,7 @@ page(live_new_page, "/live/new", "Schedule a live session", LiveNewState.load, c
 page(
     live_session_page,
     "/live/[session_id]",
-    named(LiveRoomState.title, "Live"),
+    named(LiveRoomState, LiveRoomState.title, "Live"),
     LiveRoomState.load,
     checks_user=True,
 )

@@ -26,6 +26,7 @@ from app.routes import cart_url
 from app.services.carts import CartInvitePreview, CartView
 from app.states.cart_join import JoinCartState
 from app.states.carts import CartState
+from app.states.keyed_page import shows_address
 
 
 def _two_columns(main: rx.Component, side: rx.Component) -> rx.Component:
@@ -94,10 +95,10 @@ def cart_page() -> rx.Component:
     return page_shell(
         rx.box(
             rx.cond(
-                CartState.access_error != "",
+                shows_address(CartState) & (CartState.access_error != ""),
                 notice("You can't open this cart", CartState.access_error, icon="lock"),
                 rx.cond(
-                    CartState.view,
+                    shows_address(CartState) & CartState.view.bool(),
                     _cart(),
                     spinner(),
                 ),
@@ -111,10 +112,10 @@ def join_cart_page() -> rx.Component:
     preview = JoinCartState.preview.to(CartInvitePreview)
     return page_shell(
         rx.cond(
-            JoinCartState.error != "",
+            shows_address(JoinCartState) & (JoinCartState.error != ""),
             notice("This cart link can't be used", JoinCartState.error, icon="link-2-off"),
             rx.cond(
-                JoinCartState.preview,
+                shows_address(JoinCartState) & JoinCartState.preview.bool(),
                 rx.card(
                     rx.vstack(
                         rx.icon("users", size=36, color=rx.color("accent", 10)),

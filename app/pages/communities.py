@@ -9,8 +9,10 @@ from app.components.community_list import community_form, community_grid
 from app.components.community_posts import feed
 from app.components.layout import page_shell
 from app.components.notice import notice
+from app.components.skeletons import spinner
 from app.states.communities import CommunitiesState
 from app.states.community import CommunityState
+from app.states.keyed_page import shows_address
 
 
 def communities_page() -> rx.Component:
@@ -33,29 +35,38 @@ def communities_page() -> rx.Component:
 def community_page() -> rx.Component:
     return page_shell(
         rx.cond(
-            CommunityState.not_found,
+            shows_address(CommunityState) & CommunityState.not_found,
             notice("We couldn't find that community", "It may have been renamed or closed."),
-            rx.vstack(
-                header(),
-                rx.flex(
-                    rx.box(feed(), flex="2", min_width="0", width="100%"),
-                    rx.vstack(
-                        coming_up(),
-                        members(),
-                        muted_panel(),
-                        spacing="4",
-                        flex="1",
-                        min_width="0",
-                        width="100%",
-                    ),
-                    direction=rx.breakpoints(initial="column-reverse", md="row"),
-                    gap="5",
-                    align="start",
-                    width="100%",
-                ),
-                spacing="5",
-                width="100%",
-                on_unmount=CommunityState.leave_page(CommunityState.load_id),
+            rx.cond(
+                shows_address(CommunityState),
+                _community(),
+                spinner(),
             ),
         )
+    )
+
+
+def _community() -> rx.Component:
+    """The community's page once its data is the address's."""
+    return rx.vstack(
+        header(),
+        rx.flex(
+            rx.box(feed(), flex="2", min_width="0", width="100%"),
+            rx.vstack(
+                coming_up(),
+                members(),
+                muted_panel(),
+                spacing="4",
+                flex="1",
+                min_width="0",
+                width="100%",
+            ),
+            direction=rx.breakpoints(initial="column-reverse", md="row"),
+            gap="5",
+            align="start",
+            width="100%",
+        ),
+        spacing="5",
+        width="100%",
+        on_unmount=CommunityState.leave_page(CommunityState.load_id),
     )

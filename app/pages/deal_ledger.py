@@ -11,6 +11,7 @@ from app.components.skeletons import spinner
 from app.routes import deal_url
 from app.services.deals import LedgerEntry
 from app.states.deals import DealLedgerState
+from app.states.keyed_page import shows_address
 
 
 def _entry(entry: rx.Var[LedgerEntry]) -> rx.Component:
@@ -42,10 +43,10 @@ def deal_ledger_page() -> rx.Component:
     card = DealLedgerState.card  # type: ignore[union-attr]
     return page_shell(
         rx.cond(
-            DealLedgerState.not_found,
+            shows_address(DealLedgerState) & DealLedgerState.not_found,
             notice("We couldn't find that deal", "The link may be mistyped.", icon="ticket-x"),
             rx.cond(
-                DealLedgerState.card,
+                shows_address(DealLedgerState) & DealLedgerState.card.bool(),
                 rx.vstack(
                     rx.link("← Back to the deal", href=deal_url(card.id.to_string()), size="2"),
                     rx.hstack(

@@ -23,6 +23,7 @@ from app.components.skeletons import block, until_loaded
 from app.routes import deal_ledger_url, new_deal_url
 from app.services.deals.views import TierView
 from app.states.deals import DealCardsState, DealFormState, DealState
+from app.states.keyed_page import shows_address
 
 
 def how_it_works() -> rx.Component:
@@ -202,14 +203,14 @@ def _loading() -> rx.Component:
 def deal_page() -> rx.Component:
     return page_shell(
         rx.cond(
-            DealState.not_found,
+            shows_address(DealState) & DealState.not_found,
             notice(
                 "We couldn't find that deal",
                 "It may have been removed, or the link is mistyped.",
                 icon="ticket-x",
             ),
             until_loaded(
-                DealState.deal.bool(),
+                shows_address(DealState) & DealState.deal.bool(),
                 rx.grid(
                     _live_side(),
                     # Under the live numbers on a phone: drawn after them (in_turn.py).

@@ -19,6 +19,7 @@ from app.components.skeletons import spinner
 from app.components.when import from_now
 from app.services.live import CoverChoice, LiveSessionView, ProductChoice, WatchPartyView
 from app.states.chat import ChatState, SideChatState
+from app.states.keyed_page import shows_address
 from app.states.live_console import LiveConsoleState
 from app.states.live_schedule import LiveNewState, LiveScheduleState
 from app.states.live_watch import LiveRoomState
@@ -410,14 +411,14 @@ def _layout(main: rx.Component, aside: rx.Component) -> rx.Component:
 def live_session_page() -> rx.Component:
     return page_shell(
         rx.cond(
-            LiveRoomState.not_found,
+            shows_address(LiveRoomState) & LiveRoomState.not_found,
             notice(
                 "We couldn't find that live session",
                 "It may have been removed, or the link is mistyped.",
                 icon="video-off",
             ),
             rx.cond(
-                LiveRoomState.view,
+                shows_address(LiveRoomState) & LiveRoomState.view.bool(),
                 rx.box(
                     _session(LiveRoomState.view.to(LiveSessionView)),
                     # Leaving the page inside the app stops counting this tab as a viewer.

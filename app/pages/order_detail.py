@@ -12,6 +12,7 @@ from app.components.skeletons import spinner
 from app.routes import deal_url, orders_url
 from app.services.orders import LineView, PaymentView
 from app.states.admin_refunds import AdminRefundsState
+from app.states.keyed_page import shows_address
 from app.states.order_page import OrderPageState
 
 MONEY_COLOURS = (
@@ -138,14 +139,14 @@ def order_detail_page() -> rx.Component:
     order = OrderPageState.order
     return page_shell(
         rx.cond(
-            OrderPageState.not_found,
+            shows_address(OrderPageState) & OrderPageState.not_found,
             notice(
                 "We couldn't find that order",
                 "It may belong to someone else, or the link is mistyped.",
                 icon="receipt",
             ),
             rx.cond(
-                order,
+                shows_address(OrderPageState) & order.bool(),
                 rx.vstack(
                     rx.link("← All your orders", href=orders_url(), size="2"),
                     rx.flex(

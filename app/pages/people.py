@@ -14,6 +14,7 @@ from app.components.people import sign_out_button, user_avatar
 from app.components.rewards import rewards_summary
 from app.components.skeletons import spinner
 from app.services.accounts import PersonView, UserView
+from app.states.keyed_page import shows_address
 from app.states.people import (
     FriendsState,
     InviteState,
@@ -265,10 +266,10 @@ def invite_page() -> rx.Component:
     inviter = InviteState.inviter.to(PersonView)
     return page_shell(
         rx.cond(
-            InviteState.error != "",
+            shows_address(InviteState) & (InviteState.error != ""),
             notice("This invite can't be used", InviteState.error, icon="user-x"),
             rx.cond(
-                InviteState.inviter,
+                shows_address(InviteState) & InviteState.inviter.bool(),
                 _panel(
                     rx.hstack(
                         user_avatar(inviter, size="5"),

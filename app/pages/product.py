@@ -17,10 +17,15 @@ from app.components.reviews import reviews_section
 from app.components.shell_picture import shell_picture
 from app.components.skeletons import block, until_loaded
 from app.components.trips import experience_panel
-from app.domain.catalog import ProductImageView
+from app.domain.catalog import ProductDetail, ProductImageView
 from app.states.chat import ChatState
 from app.states.deals import DealCardsState
+from app.states.keyed_page import shows_address
+from app.states.picks import PicksState
 from app.states.product import ProductState
+from app.states.questions import QuestionsState
+from app.states.reviews import ReviewsState
+from app.states.trips import ExperienceState
 
 
 def _thumbnail(image: rx.Var[ProductImageView], index: rx.Var[int]) -> rx.Component:
@@ -53,6 +58,18 @@ def _gallery() -> rx.Component:
     )
 
 
+def _shown_id() -> rx.Var[int]:
+    """The id of the product at the address once read, else 0."""
+    product = ProductState.product.to(ProductDetail)
+    return rx.cond(shows_address(ProductState) & ProductState.product.bool(), product.id, 0)
+
+
+def _for_this_product(read_for: rx.Var[int], section: rx.Component) -> rx.Component:
+    """A section read by its own load: shown once it was read for the product at the address,
+    not while it still holds the tab's previous product."""
+    return rx.cond(read_for == _shown_id(), section)
+
+
 def _details() -> rx.Component:
     product = ProductState.product
     return rx.vstack(
@@ -68,8 +85,8 @@ def _details() -> rx.Component:
             align="center",
             spacing="3",
         ),
-        friends_line(),
-        experience_panel(),
+        rx.cond(PicksState.line_path == ProductState.router.url.path, friends_line()),
+        _for_this_product(ExperienceState.experience.product_id, experience_panel()),
         add_to_cart(product.id, product.stock),
         rx.text(product.description, size="3", color=rx.color("gray", 12), line_height="1.6"),
         rx.hstack(
@@ -81,7 +98,7 @@ def _details() -> rx.Component:
         rx.foreach(
             DealCardsState.cards,
             lambda card: rx.cond(
-                card.product_id == DealCardsState.product_id,
+                card.product_id == _shown_id(),
                 deal_tile(card, DealCardsState.layout),
             ),
         ),
@@ -120,14 +137,14 @@ def _loading() -> rx.Component:
 def product_page() -> rx.Component:
     return page_shell(
         rx.cond(
-            ProductState.not_found,
+            shows_address(ProductState) & ProductState.not_found,
             notice(
                 "We couldn't find that product",
                 "It may have been removed, or the link is mistyped.",
                 icon="package-x",
             ),
             until_loaded(
-                ProductState.product.bool(),
+                shows_address(ProductState) & ProductState.product.bool(),
                 rx.vstack(
                     rx.grid(
                         _gallery(),
@@ -136,8 +153,9 @@ def product_page() -> rx.Component:
                         spacing="6",
                         width="100%",
                     ),
-                    reviews_section(),
-                    questions_section(),
+                    # Nothing in their place before: what arrives below moves nothing in view.
+                    _for_this_product(ReviewsState.product_id, reviews_section()),
+                    _for_this_product(QuestionsState.product_id, questions_section()),
                     spacing="6",
                     width="100%",
                 ),

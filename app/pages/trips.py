@@ -15,6 +15,7 @@ from app.components.notice import notice
 from app.components.sandbox_cards import sandbox_card_chooser
 from app.components.skeletons import spinner
 from app.services.trips import BookingMember
+from app.states.keyed_page import shows_address
 from app.states.trips import BookingState
 
 MEMBER_COLOURS = (
@@ -271,14 +272,14 @@ def _members() -> rx.Component:
 def booking_page() -> rx.Component:
     return page_shell(
         rx.cond(
-            BookingState.not_found,
+            shows_address(BookingState) & BookingState.not_found,
             notice(
                 "We couldn't find that group",
                 "Check the link you were sent, or ask the organiser for a new one.",
                 icon="users",
             ),
             rx.cond(
-                BookingState.booking,
+                shows_address(BookingState) & BookingState.booking.bool(),
                 rx.grid(
                     rx.vstack(_summary(), _share(), spacing="4", width="100%"),
                     _members(),

@@ -12,10 +12,11 @@ from app.routes import cart_url
 from app.services import carts
 from app.services.carts import CartInvitePreview
 from app.services.context import app_context
+from app.states.keyed_page import KeyedPage
 from app.states.session import SessionState
 
 
-class JoinCartState(SessionState):
+class JoinCartState(KeyedPage, SessionState):
     preview: CartInvitePreview | None = None
     error: str = ""
 
@@ -36,6 +37,7 @@ class JoinCartState(SessionState):
             )
         except CartError as refusal:
             self.error = refusal.message
+        self._mark_shown()
 
     @rx.event
     async def join(self) -> Any:

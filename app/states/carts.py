@@ -41,6 +41,7 @@ from app.services.context import app_context
 from app.states.cart_deals import deal_panels
 from app.states.cart_room import PresenceView, cart_renderer, presence_renderer
 from app.states.deals.page import LOAD_STRIPE_JS
+from app.states.keyed_page import KeyedPage
 from app.states.rooms import enter_room, leave_rooms, new_load_id
 from app.states.session import SessionState
 
@@ -48,7 +49,7 @@ ROOM_PREFIX = "cart:"
 PICK_A_TIME = "Pick a date and time."
 
 
-class CartState(SessionState):
+class CartState(KeyedPage, SessionState):
     # Pushed to the room; written on the backend only by `load`.
     view: CartView | None = None
     checkout: CheckoutView | None = None
@@ -97,6 +98,7 @@ class CartState(SessionState):
             self.view, self.checkout, self.cart_id = None, None, 0
             self.access_error = refusal.message
             self.loaded = True
+            self._mark_shown()
             return None
         self.view, self.checkout, self.cart_id = page.view, page.checkout, page.view.id
         self.shared_carts, self.friends = page.shared_carts, page.friends
@@ -109,6 +111,7 @@ class CartState(SessionState):
         real_keys = payments.sandbox is None and payments.mode.enabled
         self.publishable_key = payments.mode.publishable_key if real_keys else ""
         self.loaded = True
+        self._mark_shown()
         self.load_id = new_load_id()
         await enter_room(
             self, f"{ROOM_PREFIX}{page.view.id}", Viewer(user.id, user.name, user.avatar_url)

@@ -35,6 +35,7 @@ from app.services.deals.views import DealCard
 from app.services.live.views import ScheduleItem
 from app.states.chat import render_room_kind
 from app.states.chat_room import MutedPerson
+from app.states.keyed_page import KeyedPage
 from app.states.rooms import new_load_id
 from app.states.session import SessionState
 
@@ -46,7 +47,7 @@ NO_HEADER = CommunityHeader(0, "", "", "", "", "", "")
 REPLY_INPUT = "community-reply-"  # + the post's id
 
 
-class CommunityState(SessionState):
+class CommunityState(KeyedPage, SessionState):
     # Pushed to every viewer (set on the backend only by `load`).
     members: int = 0
     faces: list[Face] = []
@@ -98,8 +99,10 @@ class CommunityState(SessionState):
             )
         except CommunityRefused:
             self.header, self.not_found, self.posts, self.faces = NO_HEADER, True, [], []
+            self._mark_shown()
             return
         self._show(page)
+        self._mark_shown()
         self.post_error = self.reply_error = ""
         self.load_id = new_load_id()
         viewer = Viewer(user.id if user else None, user.name if user else "Guest", "")

@@ -27,6 +27,7 @@ from app.services import live
 from app.services.context import app_context
 from app.services.live import LiveError, LiveSessionView, StreamJoinStatus
 from app.states.chat import ChatState, SideChatState, open_chat
+from app.states.keyed_page import KeyedPage
 from app.states.live_console import LiveConsoleState
 from app.states.live_schedule import SCHEDULE_CHANNEL, Events, LiveScheduleState
 from app.states.rooms import enter_room, leave_rooms, new_load_id
@@ -44,7 +45,7 @@ class Heart:
     drift: int  # -1, 0 or 1: which way it sways
 
 
-class LiveRoomState(SessionState):
+class LiveRoomState(KeyedPage, SessionState):
     # Pushed to the whole room (set on the backend only by `load`).
     view: LiveSessionView | None = None
     viewer_count: int = 0
@@ -86,11 +87,13 @@ class LiveRoomState(SessionState):
             page = await asyncio.to_thread(live.session_page, app_context(), user_id, session_id)
         except LiveError:
             self.view, self.not_found = None, True
+            self._mark_shown()
             console._show(can_run=False)
             party._show(None, [])
             await leave_rooms(self, "live:")
             return
         self.view, self.not_found = page.view, False
+        self._mark_shown()
         self.following = page.following
         console._show(can_run=page.can_run)
         self.own_session = bool(user and user.id == page.view.host_id)

@@ -16,11 +16,12 @@ from app.services import orders
 from app.services.context import app_context
 from app.services.deals.form import parse_price
 from app.services.orders import OrderPage, RefundError
+from app.states.keyed_page import KeyedPage
 from app.states.rooms import enter_room, leave_rooms
 from app.states.session import SessionState
 
 
-class OrderPageState(SessionState):
+class OrderPageState(KeyedPage, SessionState):
     order: OrderPage | None = None
     not_found: bool = False
     viewer_id: int = 0
@@ -38,6 +39,7 @@ class OrderPageState(SessionState):
         key = self._key()
         page = await asyncio.to_thread(orders.order_page, app_context(), user.id, key)
         self.order, self.not_found, self.viewer_id = page, page is None, user.id
+        self._mark_shown()
         self.refund_error, self.busy = "", False
         await leave_rooms(self, "order:")
         if page is not None:

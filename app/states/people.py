@@ -15,6 +15,7 @@ from app.services import accounts, friends
 from app.services.accounts import PersonView
 from app.services.context import app_context
 from app.services.sign_in import sign_in_choices
+from app.states.keyed_page import KeyedPage
 from app.states.rooms import follow
 from app.states.session import SessionState
 
@@ -188,7 +189,7 @@ class FriendsState(SessionState):
         return rx.toast.info("Friend removed" if removed else "You weren't friends any more")
 
 
-class InviteState(SessionState):
+class InviteState(KeyedPage, SessionState):
     inviter: PersonView | None = None
     error: str = ""
     outcome: str = ""
@@ -214,6 +215,7 @@ class InviteState(SessionState):
             self.inviter, self.already_friends = page.invite.inviter, page.already_friends
         except friends.FriendError as refusal:
             self.error = str(refusal)
+        self._mark_shown()
 
     @rx.event
     async def accept(self) -> list[EventSpec] | EventSpec:

@@ -20,6 +20,7 @@ class PicksState(SessionState):
     picks: list[PickCard] = []
     from_friends: bool = False
     product_line: str = ""
+    line_path: str = ""  # the product page (path) `product_line` was read for
     ratings: dict[str, str] = {}  # product id -> "4.3 ★ (12)"
     loaded: bool = False  # the home page's picks read at least once in this tab
 
@@ -52,3 +53,4 @@ class PicksState(SessionState):
             user.id if user else None,
             self._route_arg("product_key"),
         )
+        self.line_path = self.router.url.path

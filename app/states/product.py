@@ -11,10 +11,11 @@ from app.domain.numbers import parse_whole
 from app.services import catalog
 from app.services.context import app_context
 from app.states.chat import ChatState, open_chat
+from app.states.keyed_page import KeyedPage
 from app.states.session import route_arg
 
 
-class ProductState(rx.State):
+class ProductState(KeyedPage, rx.State):
     product: ProductDetail | None = None
     not_found: bool = False
     selected_image: int = 0
@@ -29,6 +30,7 @@ class ProductState(rx.State):
         except catalog.ProductNotFound:
             self.product = None
             self.not_found = True
+        self._mark_shown()
         if self.product is not None:
             await open_chat(self, ChatState, f"product:{self.product.id}")
 

@@ -20,6 +20,7 @@ from app.services import trips
 from app.services.context import app_context
 from app.services.trips import BookingError, BookingView, ExperienceView
 from app.services.trips.experiences import NOT_AN_EXPERIENCE
+from app.states.keyed_page import KeyedPage
 from app.states.rooms import follow
 from app.states.session import SessionState, route_arg
 
@@ -83,7 +84,7 @@ class ExperienceState(SessionState):
         yield rx.redirect(routes.trip_url(opened.code))
 
 
-class BookingState(SessionState):
+class BookingState(KeyedPage, SessionState):
     """One booking's page. `booking` is re-read on every change of its deal."""
 
     booking: BookingView | None = None
@@ -104,6 +105,7 @@ class BookingState(SessionState):
         self.me = user.id if user else 0
         view = await asyncio.to_thread(trips.booking_page, ctx, self.me or None, self._code())
         self.booking, self.not_found = view, view is None
+        self._mark_shown()
         self.test_cards = ctx.payments.sandbox is not None
         self.busy, self.error = False, ""
         return BookingState.watch if view is not None else None

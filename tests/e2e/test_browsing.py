@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import UNNAMED_CONTROLS_JS, VIEWPORTS, screenshot
+from tests.e2e.conftest import UNNAMED_CONTROLS_JS, VIEWPORTS, OpenShopper, screenshot
 
 pytestmark = pytest.mark.e2e
 
@@ -149,3 +149,51 @@ def test_bad_input_gets_a_friendly_page(
 def test_search_with_no_match_says_so(shopper: Page, viewport: str) -> None:
     shopper.goto("/catalog?q=zebra+submarine")
     expect(shopper.get_by_test_id("no-results")).to_be_visible()
+
+
+# Every text an <h1> of the page showed, from the page's first byte (a new list per page load).
+RECORD_HEADINGS_JS = """
+window.__headings = [];
+new MutationObserver(() => {
+  for (const h of document.querySelectorAll('h1')) {
+    const text = h.textContent.trim();
+    if (text && !window.__headings.includes(text)) window.__headings.push(text);
+  }
+}).observe(document, { subtree: true, childList: true, characterData: true });
+"""
+
+
+def _heading_of(open_shopper: OpenShopper, path: str) -> str:
+    """The page's <h1> as a tab that never visited anything shows it."""
+    fresh = open_shopper("desktop")
+    fresh.goto(path)
+    heading = fresh.locator("main h1").first
+    expect(heading).not_to_have_text("")
+    return heading.inner_text()
+
+
+@pytest.mark.parametrize(
+    ("first", "then"),
+    [
+        ("/product/harbor-stoneware-mug", "/product/kyoto-glazed-teapot"),
+        ("/product/no-such-product", "/product/harbor-stoneware-mug"),
+        ("/deals/1", "/deals/2"),
+        ("/live/1", "/live/2"),
+    ],
+    ids=["product", "after-not-found", "deal", "live"],
+)
+def test_a_tab_opening_another_page_of_a_kind_never_shows_the_one_before(
+    open_shopper: OpenShopper, first: str, then: str
+) -> None:
+    """A tab keeps its state between page loads: the next address draws its frame until its own
+    data is read, never the earlier visit's product and price, or its "not found"."""
+    first_heading, then_heading = _heading_of(open_shopper, first), _heading_of(open_shopper, then)
+    assert first_heading != then_heading
+    page = open_shopper("desktop")
+    page.add_init_script(RECORD_HEADINGS_JS)
+    page.goto(first)
+    expect(page.locator("main h1").first).to_have_text(first_heading)
+    page.goto(then)
+    expect(page.locator("main h1").first).to_have_text(then_heading)
+    expect(page).to_have_title(re.compile(re.escape(then_heading)))
+    assert first_heading not in page.evaluate("window.__headings")

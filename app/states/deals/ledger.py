@@ -11,10 +11,11 @@ from app.services import deals
 from app.services.context import app_context
 from app.services.deals import LedgerEntry
 from app.services.deals.views import DealCard
+from app.states.keyed_page import KeyedPage
 from app.states.session import SessionState
 
 
-class DealLedgerState(SessionState):
+class DealLedgerState(KeyedPage, SessionState):
     card: DealCard | None = None
     entries: list[LedgerEntry] = []
     joined: int = 0
@@ -32,3 +33,4 @@ class DealLedgerState(SessionState):
         self.card = found.card if found else None
         self.entries = found.entries if found else []
         self.joined = found.joined if found else 0
+        self._mark_shown()

@@ -21,6 +21,7 @@ from app.services import deals, rewards
 from app.services.context import app_context
 from app.services.deals import JoinError, JoinResult
 from app.services.deals.views import NO_SEAT, DealPage, MySeat
+from app.states.keyed_page import KeyedPage
 from app.states.rooms import enter_room, leave_rooms
 from app.states.session import SessionState
 
@@ -40,7 +41,7 @@ def _id(raw: str) -> int:
     return id_or_zero(raw)
 
 
-class DealState(SessionState):
+class DealState(KeyedPage, SessionState):
     """One deal's page. `deal` is public and pushed live; `seat` is this shopper's own."""
 
     deal: DealPage | None = None
@@ -68,6 +69,7 @@ class DealState(SessionState):
         ctx = app_context()
         view = await asyncio.to_thread(deals.deal_page, ctx, user.id if user else None, deal_id)
         self.deal, self.seat, self.not_found = view.page, view.seat, view.page is None
+        self._mark_shown()
         mode = ctx.payments.mode
         self.test_cards = ctx.payments.sandbox is not None
         self.payments_on = mode.enabled
