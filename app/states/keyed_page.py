@@ -23,7 +23,9 @@ class KeyedPage(rx.State, mixin=True):
 
 
 def shows_address(page: type[KeyedPage]) -> rx.Var[bool]:
-    """In the browser: the page's data was read for the address it is at. Compared there, not
-    in a computed var: one reading the router would load its state for every event of every
-    page (tests/unit/test_state_loading.py)."""
-    return cast(rx.Var[bool], page.shown_path == page.router.url.path)
+    """In the browser: the page's data was read for the address it is at (never before a load:
+    the prerendered frame's address is "" too). Compared there, not in a computed var: one
+    reading the router would load its state for every event of every page
+    (tests/unit/test_state_loading.py)."""
+    read = page.shown_path != ""
+    return cast(rx.Var[bool], read & (page.shown_path == page.router.url.path))
