@@ -24,6 +24,13 @@ def block(height: str, width: str = "100%") -> rx.Component:
     return _plain(class_name="skeleton-block", height=height, width=width)
 
 
+def picture(ratio: str) -> rx.Component:
+    """A grey picture at its real aspect ratio, as wide as its column."""
+    return _plain(
+        class_name="skeleton-block", width="100%", aspectRatio=ratio, borderRadius="var(--radius-4)"
+    )
+
+
 def card_placeholder(picture_ratio: str, lines: int) -> rx.Component:
     """A card's shape: its picture at the real aspect ratio and `lines` lines under it."""
     return _plain(

@@ -19,7 +19,7 @@ from app.components.deal_teams import teams_panel
 from app.components.in_turn import in_turn
 from app.components.layout import page_shell
 from app.components.notice import notice
-from app.components.skeletons import block, until_loaded
+from app.components.skeletons import block, picture, until_loaded
 from app.routes import deal_ledger_url, new_deal_url
 from app.services.deals.views import TierView
 from app.states.deals import DealCardsState, DealFormState, DealState
@@ -188,12 +188,7 @@ def _loading() -> rx.Component:
             spacing="4",
             width="100%",
         ),
-        rx.box(
-            width="100%",
-            aspect_ratio="4 / 3",  # as _product_side's picture
-            border_radius="var(--radius-4)",
-            background=rx.color("gray", 4),
-        ),
+        picture("4 / 3"),  # as _product_side's picture
         columns=rx.breakpoints(initial="1", md="2"),
         spacing="6",
         width="100%",

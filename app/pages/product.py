@@ -85,7 +85,7 @@ def _details() -> rx.Component:
             align="center",
             spacing="3",
         ),
-        rx.cond(PicksState.line_path == ProductState.router.url.path, friends_line()),
+        rx.cond(shows_address(PicksState), friends_line()),
         _for_this_product(ExperienceState.experience.product_id, experience_panel()),
         add_to_cart(product.id, product.stock),
         rx.text(product.description, size="3", color=rx.color("gray", 12), line_height="1.6"),

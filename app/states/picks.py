@@ -13,14 +13,14 @@ from app.services.picks import PickCard
 from app.states.catalog import CatalogState
 from app.states.changes import set_changed
 from app.states.home import HomeState
+from app.states.keyed_page import KeyedPage
 from app.states.session import SessionState
 
 
-class PicksState(SessionState):
+class PicksState(KeyedPage, SessionState):
     picks: list[PickCard] = []
     from_friends: bool = False
     product_line: str = ""
-    line_path: str = ""  # the product page (path) `product_line` was read for
     ratings: dict[str, str] = {}  # product id -> "4.3 ★ (12)"
     loaded: bool = False  # the home page's picks read at least once in this tab
 
@@ -53,4 +53,4 @@ class PicksState(SessionState):
             user.id if user else None,
             self._route_arg("product_key"),
         )
-        self.line_path = self.router.url.path
+        self._mark_shown()  # the product line is that product page's
